@@ -1,0 +1,2 @@
+/** fusesim bench module (see README.md in the module folder). */
+package fusesim.bench;

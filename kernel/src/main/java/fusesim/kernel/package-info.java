@@ -1,0 +1,2 @@
+/** fusesim kernel module (see README.md in the module folder). */
+package fusesim.kernel;

@@ -1,0 +1,2 @@
+/** fusesim model module (see README.md in the module folder). */
+package fusesim.model;

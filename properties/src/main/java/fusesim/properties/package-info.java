@@ -1,0 +1,2 @@
+/** fusesim properties module (see README.md in the module folder). */
+package fusesim.properties;

@@ -1,0 +1,2 @@
+/** fusesim spec module (see README.md in the module folder). */
+package fusesim.spec;
