@@ -1,0 +1,131 @@
+package fusesim.model;
+
+import java.util.ArrayList;
+import java.util.Map;
+
+/**
+ * fs/fuse/backing.c (6.18) and the ioctl wrappers of fs/fuse/dev.c: backing ids, fuse_backing
+ * refcounts, lookup by id, and teardown.
+ */
+public final class Backing {
+  private static final String C = "fs/fuse/backing.c:";
+  private final Kernel k;
+
+  Backing(Kernel k) {
+    this.k = k;
+  }
+
+  /**
+   * fuse_dev_ioctl_backing_open() → fuse_backing_open(fc, map). Returns the new id or -errno, in
+   * the kernel's order of checks (research/mainline.md §3.3).
+   */
+  public int devIocBackingOpen(BackingMap map, int callerUid) {
+    FuseConn fc = k.fc;
+    if (!fc.passthrough || callerUid != 0) {
+      return -Errno.EPERM.value; // !fc->passthrough || !capable(CAP_SYS_ADMIN)
+    }
+    if (map.flags() != 0 || map.padding() != 0) {
+      return -Errno.EINVAL.value; // map->flags || map->padding
+    }
+    if (map.target() == BackingMap.Target.BAD_FD) {
+      return -Errno.EBADF.value; // fget_raw(map->fd) failed
+    }
+    // A file on this FUSE mount: its sb has s_stack_depth = fc->max_stack_depth.
+    int depth = map.target() == BackingMap.Target.ON_FUSE_MOUNT ? fc.maxStackDepth
+        : map.node().stackDepth;
+    if (map.target() == BackingMap.Target.LOWER && !map.node().isReg()) {
+      return -(map.node().isDir() ? Errno.EISDIR : Errno.EINVAL).value; // !d_is_reg()
+    }
+    if (depth >= fc.maxStackDepth) {
+      return -Errno.ELOOP.value; // backing_sb->s_stack_depth >= fc->max_stack_depth
+    }
+    FuseBacking fb = new FuseBacking(0, map.node(), callerUid);
+    return fuseBackingIdAlloc(fb, map.node());
+  }
+
+  /** fuse_backing_id_alloc(): idr_alloc_cyclic(&fc->backing_files_map, fb, 1, 0). */
+  private int fuseBackingIdAlloc(FuseBacking unlabelled, Lower.Node file) {
+    FuseConn fc = k.fc;
+    int id = fc.backingNextId;
+    while (fc.backingFilesMap.containsKey(id)) {
+      id++;
+    }
+    fc.backingNextId = id + 1;
+    k.warnOnOnce(id == 0, C + "fuse_backing_id_alloc", "WARN_ON_ONCE(id == 0)");
+    FuseBacking fb = new FuseBacking(id, file, unlabelled.credUid);
+    fc.backingFilesMap.put(id, fb);
+    k.allBackings.add(fb);
+    return id;
+  }
+
+  /** fuse_dev_ioctl_backing_close() → fuse_backing_close(fc, backing_id). */
+  public int devIocBackingClose(int backingId) {
+    FuseConn fc = k.fc;
+    if (!fc.passthrough) {
+      return -Errno.EPERM.value;
+    }
+    if (backingId <= 0) {
+      return -Errno.EINVAL.value;
+    }
+    FuseBacking fb = fc.backingFilesMap.remove(backingId); // fuse_backing_id_remove()
+    if (fb == null) {
+      return -Errno.ENOENT.value;
+    }
+    fuseBackingPut(fb);
+    return 0;
+  }
+
+  /** fuse_backing_get(): refcount_inc_not_zero; NULL for a NULL fb or a zero count. */
+  public FuseBacking fuseBackingGet(FuseBacking fb) {
+    if (fb == null) {
+      return null;
+    }
+    if (fb.freed) {
+      k.finding(C + "fuse_backing_get", "use after free: refcount_inc_not_zero on a freed fuse_backing");
+      return null;
+    }
+    if (fb.count == 0) {
+      return null;
+    }
+    fb.count++;
+    return fb;
+  }
+
+  /** fuse_backing_put(): refcount_dec_and_test, then fuse_backing_free(). */
+  public void fuseBackingPut(FuseBacking fb) {
+    if (fb == null) {
+      return;
+    }
+    if (fb.freed || fb.count <= 0) {
+      k.finding(C + "fuse_backing_put", "refcount_t: underflow; use-after-free");
+      return;
+    }
+    if (--fb.count == 0) {
+      fuseBackingFree(fb);
+    }
+  }
+
+  /** fuse_backing_free(): fput(fb->file), put_cred(fb->cred), kfree_rcu(fb). */
+  private void fuseBackingFree(FuseBacking fb) {
+    fb.freed = true;
+  }
+
+  /** fuse_backing_lookup(): idr_find under RCU, then fuse_backing_get(). */
+  public FuseBacking fuseBackingLookup(int backingId) {
+    return fuseBackingGet(k.fc.backingFilesMap.get(backingId));
+  }
+
+  /**
+   * fuse_backing_files_free() at fuse_conn_put(): every id still registered is freed, with
+   * WARN_ON_ONCE(refcount != 1) (fuse_backing_id_free).
+   */
+  public void fuseBackingFilesFree() {
+    for (Map.Entry<Integer, FuseBacking> e : new ArrayList<>(k.fc.backingFilesMap.entrySet())) {
+      FuseBacking fb = e.getValue();
+      k.warnOnOnce(fb.count != 1, C + "fuse_backing_id_free",
+          "WARN_ON_ONCE(refcount_read(&fb->count) != 1)");
+      fuseBackingFree(fb);
+    }
+    k.fc.backingFilesMap.clear();
+  }
+}

@@ -1,0 +1,101 @@
+package fusesim.model;
+
+/**
+ * fs/fuse/dev.c: queueing requests for the server, request ids, forgets, replies and aborting
+ * the connection.
+ */
+public final class Dev {
+  private final Kernel k;
+  /** INIT took unique 2 (FUSE_REQ_ID_STEP = 2, first id 2). */
+  long nextUnique = 4;
+
+  Dev(Kernel k) {
+    this.k = k;
+  }
+
+  /**
+   * fuse_simple_request(): queues a request and waits for it. With the connection down it fails
+   * with ENOTCONN before reaching the server (fuse_get_req: !fc->connected), and with an INIT
+   * error with ECONNREFUSED (fc->conn_error).
+   */
+  public Request send(Syscall t, Opcode op, long nodeid, String name, long... args) {
+    Request r = new Request(nextUnique, op, nodeid, name, t == null ? null : t.thread.name, args);
+    nextUnique += 2;
+    if (!k.fc.connected || k.fc.connError) {
+      r.reply = Reply.error(k.fc.connError ? Errno.ECONNREFUSED : Errno.ENOTCONN);
+      r.state = Request.State.ANSWERED;
+      return r;
+    }
+    k.log.add(r);
+    k.server.receive(r);
+    return r;
+  }
+
+  /**
+   * fuse_simple_background() for RELEASE: the syscall does not wait. {@code end} mirrors the
+   * request's end callback (fuse_release_end), run when the reply arrives or the send fails.
+   */
+  public Request sendBackground(Opcode op, long nodeid, Runnable end, long... args) {
+    Request r = send(null, op, nodeid, null, args);
+    if (r.answered()) {
+      end.run();
+    } else {
+      k.backgroundEnds.put(r, end);
+    }
+    return r;
+  }
+
+  /**
+   * fuse_queue_forget(): FORGET(nodeid, nlookup). It needs no reply; a forget queued while the
+   * connection is down is dropped.
+   */
+  public void queueForget(long nodeid, long nlookup) {
+    if (!k.fc.connected) {
+      return;
+    }
+    Request r = new Request(nextUnique, Opcode.FORGET, nodeid, null, null, nlookup);
+    nextUnique += 2;
+    r.state = Request.State.ANSWERED;
+    k.log.add(r);
+    k.server.forget(nodeid, nlookup);
+  }
+
+  /**
+   * fuse_dev_do_write() → fuse_request_end(): the server's reply completes a request and wakes its
+   * waiter. A reply to a request that is not pending is refused with ENOENT, as write() on
+   * /dev/fuse does for an unknown unique.
+   */
+  public int reply(Request r, Reply reply) {
+    if (r.answered() || !k.fc.connected) {
+      return -Errno.ENOENT.value;
+    }
+    r.reply = reply;
+    r.state = Request.State.ANSWERED;
+    Runnable end = k.backgroundEnds.remove(r);
+    if (end != null) {
+      end.run();
+    }
+    return 0;
+  }
+
+  /**
+   * fuse_abort_conn(): the server died (its /dev/fuse fd closed) or the mount went away. Every
+   * pending request ends with ECONNABORTED (end_requests); later ones fail with ENOTCONN.
+   */
+  public void abortConn() {
+    if (!k.fc.connected) {
+      return;
+    }
+    k.fc.connected = false;
+    for (Request r : k.log) {
+      if (!r.answered()) {
+        r.reply = Reply.error(Errno.ECONNABORTED);
+        r.state = Request.State.ANSWERED;
+        Runnable end = k.backgroundEnds.remove(r);
+        if (end != null) {
+          end.run();
+        }
+      }
+    }
+  }
+}

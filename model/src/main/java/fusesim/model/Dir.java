@@ -1,0 +1,233 @@
+package fusesim.model;
+
+/**
+ * fs/fuse/dir.c: lookup, dentry revalidation, getattr and setattr. Each function that sends a
+ * request is split at the request: the syscall state machines in {@link Vfs} send it, and the
+ * {@code ...Reply} method here is the code after fuse_simple_request() returns.
+ */
+public final class Dir {
+  private static final String C = "fs/fuse/dir.c:";
+
+  /** FATTR_* bits of fuse_setattr_in.valid. */
+  public static final long FATTR_MODE = 1, FATTR_UID = 2, FATTR_GID = 4, FATTR_SIZE = 8,
+      FATTR_MTIME = 32, FATTR_FH = 64, FATTR_MTIME_NOW = 256, FATTR_LOCKOWNER = 512,
+      FATTR_KILL_SUIDGID = 2048;
+  /** ATTR_* bits of struct iattr (include/linux/fs.h). */
+  public static final int ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_SIZE = 8,
+      ATTR_MTIME = 32, ATTR_CTIME = 64, ATTR_FORCE = 512, ATTR_KILL_SUID = 2048,
+      ATTR_KILL_SGID = 4096, ATTR_FILE = 8192, ATTR_KILL_PRIV = 16384, ATTR_OPEN = 32768;
+  /** STATX bits kept in fi->inval_mask. */
+  public static final int STATX_ATIME = 0x20, STATX_MTIME = 0x40, STATX_CTIME = 0x80,
+      STATX_SIZE = 0x200, STATX_BLOCKS = 0x400, STATX_BASIC_STATS = 0x7ff;
+  public static final int FUSE_STATX_MODSIZE = STATX_MTIME | STATX_CTIME | STATX_BLOCKS | STATX_SIZE;
+
+  /** Outcome of fuse_dentry_revalidate() before or after its LOOKUP. */
+  public enum Reval { VALID, INVALID, NEED_LOOKUP }
+
+  private final Kernel k;
+
+  Dir(Kernel k) {
+    this.k = k;
+  }
+
+  /**
+   * fuse_dentry_revalidate(), the part before the request: stale epoch or bad inode is invalid;
+   * an expired entry (or LOOKUP_EXCL) needs a LOOKUP, except a negative one, which is invalid.
+   */
+  public Reval fuseDentryRevalidate(Dentry d, boolean lookupExcl) {
+    if (d.dTime < k.fc.epoch) {
+      return Reval.INVALID;
+    }
+    if (d.inode != null && d.inode.isBad()) {
+      return Reval.INVALID;
+    }
+    if (d.time < k.now || lookupExcl) {
+      return d.inode == null ? Reval.INVALID : Reval.NEED_LOOKUP;
+    }
+    return Reval.VALID;
+  }
+
+  /**
+   * fuse_dentry_revalidate() after its LOOKUP: a different nodeid is forgotten at once and the
+   * dentry is invalid; the same nodeid counts a lookup; errors, invalid attributes and a stale
+   * inode (generation or type change) make it invalid. Returns VALID, INVALID, or a negative
+   * errno as an int through {@code err[0]} for ENOMEM/EINTR.
+   */
+  public Reval fuseDentryRevalidateReply(Dentry d, Request r, long attrVersion) {
+    FuseInode fi = d.inode;
+    int ret = r.error();
+    Reply.Entry e = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply : null;
+    if (ret == 0 && e != null && e.nodeid() == 0) {
+      ret = -Errno.ENOENT.value; // zero nodeid is the same as -ENOENT
+    }
+    if (ret == 0) {
+      if (e.nodeid() != fi.nodeid && !k.faults.on(Fault.REVALIDATE_KEEPS_CHANGED_NODEID)) {
+        k.dev.queueForget(e.nodeid(), 1);
+        return Reval.INVALID;
+      }
+      if (e.nodeid() == fi.nodeid) {
+        fi.nlookup++;
+      }
+    }
+    if (ret != 0 || Inodes.fuseInvalidAttr(e.attr())
+        || (e.nodeid() == fi.nodeid && Inodes.fuseStaleInode(fi, e.generation(), e.attr()))) {
+      return Reval.INVALID;
+    }
+    k.inodes.fuseChangeAttributes(fi, e.attr(), e.attrValidNs(), attrVersion);
+    fuseChangeEntryTimeout(d, e);
+    return Reval.VALID;
+  }
+
+  /**
+   * fuse_lookup_name() after its LOOKUP, then the rest of fuse_lookup(): ENOENT becomes a
+   * negative dentry with no valid timeout; nodeid 0 a negative dentry cached for entry_valid;
+   * invalid attributes are EIO (no FORGET: the kernel drops the entry); a child with nodeid 1 is
+   * EIO. Returns 0 or -errno; on success {@code d} is instantiated.
+   */
+  public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch) {
+    int err = r.error();
+    Reply.Entry e = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply : null;
+    if (err == -Errno.ENOENT.value) {
+      d.dTime = epoch;
+      d.time = 0; // fuse_invalidate_entry_cache()
+      return 0;
+    }
+    if (err != 0) {
+      return err;
+    }
+    if (e.nodeid() == 0) {
+      d.dTime = epoch;
+      fuseChangeEntryTimeout(d, e);
+      return 0;
+    }
+    if (Inodes.fuseInvalidAttr(e.attr())) {
+      return -Errno.EIO.value;
+    }
+    long generation = e.nodeid() == 1 ? 0 : e.generation(); // root generation should be zero
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), e.attrValidNs(), attrVersion);
+    if (inode.nodeid == 1) {
+      k.inodes.iput(inode); // out_iput: a child may not be the root
+      return -Errno.EIO.value;
+    }
+    d.inode = inode; // d_splice_alias()
+    d.dTime = epoch;
+    fuseChangeEntryTimeout(d, e);
+    return 0;
+  }
+
+  /** fuse_change_entry_timeout(). */
+  public void fuseChangeEntryTimeout(Dentry d, Reply.Entry e) {
+    d.time = k.inodes.timeToExpiry(e.entryValidNs());
+  }
+
+  /**
+   * fuse_update_get_attr(), the decision: fetch from the server if any requested attribute is
+   * invalid, or the attributes expired.
+   */
+  public boolean fuseUpdateGetAttrNeedsSync(FuseInode fi, int requestMask) {
+    if ((requestMask & fi.invalMask) != 0) {
+      return true;
+    }
+    return fi.iTime < k.now;
+  }
+
+  /**
+   * fuse_do_getattr() after its GETATTR: invalid attributes or a type change make the inode bad
+   * (EIO); otherwise the attributes are applied (unless a newer local change won).
+   */
+  public int fuseDoGetattrReply(FuseInode fi, Request r, long attrVersion) {
+    int err = r.error();
+    if (err != 0) {
+      return err;
+    }
+    Reply.AttrOut out = (Reply.AttrOut) r.reply;
+    if (Inodes.fuseInvalidAttr(out.attr())
+        || (fi.attr.mode() & Lower.S_IFMT) != (out.attr().mode() & Lower.S_IFMT)) {
+      k.inodes.fuseMakeBad(fi);
+      return -Errno.EIO.value;
+    }
+    k.inodes.fuseChangeAttributes(fi, out.attr(), out.attrValidNs(), attrVersion);
+    return 0;
+  }
+
+  /**
+   * iattr_to_fattr() plus the FATTR_FH / LOCKOWNER / KILL_SUIDGID additions of fuse_do_setattr().
+   */
+  public long fuseSetattrValid(FuseInode fi, int iaValid, boolean withFile, boolean capable) {
+    long valid = 0;
+    if ((iaValid & ATTR_MODE) != 0) {
+      valid |= FATTR_MODE;
+    }
+    if ((iaValid & ATTR_UID) != 0) {
+      valid |= FATTR_UID;
+    }
+    if ((iaValid & ATTR_GID) != 0) {
+      valid |= FATTR_GID;
+    }
+    if ((iaValid & ATTR_SIZE) != 0) {
+      valid |= FATTR_SIZE | FATTR_LOCKOWNER;
+      if (k.fc.handleKillprivV2 && !capable) {
+        valid |= FATTR_KILL_SUIDGID;
+      }
+    }
+    if ((iaValid & ATTR_MTIME) != 0) {
+      valid |= FATTR_MTIME | FATTR_MTIME_NOW;
+    }
+    if (withFile) {
+      valid |= FATTR_FH;
+    }
+    if (k.fc.handleKillprivV2 && !fi.isDir() && (iaValid & (ATTR_UID | ATTR_GID)) != 0) {
+      valid |= FATTR_KILL_SUIDGID;
+    }
+    return valid;
+  }
+
+  /**
+   * fuse_do_setattr() after its SETATTR: invalid attributes or a type change make the inode bad;
+   * otherwise the attributes and the size are applied and a size change truncates the page cache.
+   */
+  public int fuseDoSetattrReply(FuseInode fi, Request r, boolean isTruncate) {
+    fi.clear(FuseInode.FUSE_I_SIZE_UNSTABLE);
+    int err = r.error();
+    if (err != 0) {
+      if (err == -Errno.EINTR.value) {
+        fi.invalMask = STATX_BASIC_STATS;
+      }
+      return err;
+    }
+    Reply.AttrOut out = (Reply.AttrOut) r.reply;
+    if (Inodes.fuseInvalidAttr(out.attr())
+        || (fi.attr.mode() & Lower.S_IFMT) != (out.attr().mode() & Lower.S_IFMT)) {
+      k.inodes.fuseMakeBad(fi);
+      return -Errno.EIO.value;
+    }
+    k.inodes.fuseChangeAttributesCommon(fi, out.attr(), out.attrValidNs());
+    long oldSize = fi.attr.size();
+    fi.attr = fi.attr.withSize(out.attr().size());
+    if (fi.isReg() && oldSize != out.attr().size()) {
+      fi.pages.clear();
+    }
+    return 0;
+  }
+
+  /**
+   * fuse_create_open() after its CREATE: the entry must be a regular file with a valid nodeid
+   * and attributes (else EIO, and the kernel frees the fuse_file without RELEASE or FORGET).
+   * Returns the inode, or null with the error in {@code d.time} untouched.
+   */
+  public FuseInode fuseCreateReply(Dentry d, Reply.Entry e, long attrVersion) {
+    if ((e.attr().mode() & Lower.S_IFMT) != Lower.S_IFREG || e.nodeid() == 0 || e.nodeid() == 1
+        || Inodes.fuseInvalidAttr(e.attr())) {
+      return null;
+    }
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), e.attrValidNs(), attrVersion);
+    d.inode = inode; // d_instantiate()
+    fuseChangeEntryTimeout(d, e);
+    return inode;
+  }
+
+  /** The site of the fuse_do_setattr WARN_ON for ATTR_SIZE on a non-regular inode. */
+  public boolean warnSizeOnNonRegular(FuseInode fi) {
+    return k.warnOn(!fi.isReg(), C + "fuse_do_setattr", "WARN_ON(!S_ISREG(inode->i_mode))");
+  }
+}

@@ -1,0 +1,155 @@
+package fusesim.model;
+
+/**
+ * fs/fuse/file.c (open, release, flush bookkeeping) and process_init_reply() of fs/fuse/inode.c.
+ * The parts that wait for the server live in the {@link Vfs} state machines; the parts between
+ * requests are here.
+ */
+public final class Files {
+  private static final String C = "fs/fuse/file.c:";
+  private final Kernel k;
+
+  Files(Kernel k) {
+    this.k = k;
+  }
+
+  /**
+   * process_init_reply() (fs/fuse/inode.c): passthrough is on only with INIT_EXT, FUSE_PASSTHROUGH
+   * in flags2, 1 <= max_stack_depth <= FILESYSTEM_MAX_STACK_DEPTH (2) and no WRITEBACK_CACHE;
+   * otherwise it is silently off. An INIT error sets conn_error.
+   */
+  void processInitReply(MountConfig m) {
+    FuseConn fc = k.fc;
+    fc.initialized = true;
+    if (m.initError != 0) {
+      fc.connError = true;
+      return;
+    }
+    boolean flags2 = !m.noInitExt; // flags2 is read only with FUSE_INIT_EXT
+    fc.writebackCache = m.writebackCache;
+    fc.parallelDirops = m.parallelDirops;
+    fc.directIoAllowMmap = flags2 && m.directIoAllowMmap;
+    fc.atomicOTrunc = m.atomicOTrunc;
+    fc.handleKillpriv = m.handleKillpriv;
+    fc.handleKillprivV2 = m.handleKillprivV2;
+    fc.autoInvalData = m.autoInvalData;
+    fc.doReaddirplus = m.readdirplus;
+    if (flags2 && m.passthrough && m.maxStackDepth >= 1 && m.maxStackDepth <= 2
+        && !m.writebackCache) {
+      fc.passthrough = true;
+      fc.maxStackDepth = m.maxStackDepth;
+      // v2 01/21: FUSE_PASSTHROUGH_INO, offered on 64-bit only; accepted with passthrough.
+      fc.passthroughIno = k.sem.has(1) && m.passthroughIno;
+    }
+  }
+
+  /** fuse_file_alloc() + the no-open defaults of fuse_file_open(). */
+  public FuseFile fuseFileAlloc(FuseInode fi, boolean isDir) {
+    FuseFile ff = new FuseFile(k.nextSerial++, fi, isDir);
+    ff.openFlags = IoModes.FOPEN_KEEP_CACHE | (isDir ? IoModes.FOPEN_CACHE_DIR : 0);
+    return ff;
+  }
+
+  /** fuse_file_open() after OPEN/OPENDIR: takes the reply, or the no_open defaults on ENOSYS. */
+  public int fuseFileOpenReply(FuseFile ff, Request r) {
+    int err = r.error();
+    if (err == 0) {
+      Reply.Open o = (Reply.Open) r.reply;
+      ff.fh = o.fh();
+      ff.openFlags = o.openFlags();
+      ff.openBackingId = o.backingId();
+    } else if (err != -Errno.ENOSYS.value) {
+      return err;
+    } else if (ff.isDir) {
+      ff.hasArgs = false; // no release needed
+      k.fc.noOpendir = true;
+    } else {
+      k.fc.noOpen = true;
+    }
+    if (ff.isDir) {
+      ff.openFlags &= ~IoModes.FOPEN_DIRECT_IO;
+    }
+    return 0;
+  }
+
+  /**
+   * fput() of a struct file: the last reference releases it (__fput → fuse_release or
+   * fuse_dir_release → fuse_file_release) and drops its dentry.
+   */
+  public void fput(KFile f) {
+    if (f.fCount <= 0) {
+      k.finding("fs/file_table.c:fput", "fput on a file with f_count 0");
+      return;
+    }
+    if (--f.fCount > 0) {
+      return;
+    }
+    fuseFileRelease(f.ff, f.fFlags);
+    k.dput(f.dentry);
+  }
+
+  /**
+   * fuse_file_release() → fuse_prepare_release() → fuse_file_put(ff, false): drops the per-open
+   * backing file now, takes an inode reference for the asynchronous RELEASE (ra->inode = igrab),
+   * and puts the fuse_file.
+   */
+  void fuseFileRelease(FuseFile ff, int fFlags) {
+    FuseInode fi = ff.inode;
+    if (ff.passthrough != null) {
+      k.passthrough.fusePassthroughRelease(ff);
+    }
+    fi.iCount++; // ra->inode = igrab(inode)
+    fuseFilePut(ff, fFlags, true);
+  }
+
+  /**
+   * fuse_file_put(ff, sync=false): on the last reference, releases the io mode (only with
+   * ra->inode set), then sends RELEASE/RELEASEDIR in the background; fuse_release_end() iputs.
+   */
+  void fuseFilePut(FuseFile ff, int fFlags, boolean withInode) {
+    if (--ff.count > 0) {
+      return;
+    }
+    FuseInode fi = ff.inode;
+    ff.released = true;
+    k.openFiles.remove(ff);
+    if (withInode) {
+      k.iomode.fuseFileIoRelease(ff, fi);
+    }
+    Runnable releaseEnd = () -> {
+      if (withInode) {
+        k.inodes.iput(fi);
+      }
+    };
+    if (!ff.hasArgs) {
+      releaseEnd.run(); // server does not implement opendir
+    } else if (k.fc.noOpen && !ff.isDir) {
+      releaseEnd.run();
+    } else {
+      k.dev.sendBackground(ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, releaseEnd,
+          ff.fh, fFlags);
+    }
+  }
+
+  /**
+   * fuse_sync_release(), the part before its synchronous RELEASE: no io-mode release
+   * (ra->inode = NULL). The caller sends the RELEASE and waits.
+   */
+  public void fuseSyncReleasePrepare(FuseFile ff) {
+    k.warnOn(ff.count > 1, C + "fuse_sync_release", "WARN_ON(refcount_read(&ff->count) > 1)");
+    if (ff.passthrough != null) {
+      k.passthrough.fusePassthroughRelease(ff);
+    }
+    ff.count = 0;
+    ff.released = true;
+    k.openFiles.remove(ff);
+  }
+
+  /** Whether fuse_flush() sends FLUSH: not with FOPEN_NOFLUSH (without writeback cache). */
+  public boolean fuseFlushSends(FuseFile ff) {
+    if ((ff.openFlags & IoModes.FOPEN_NOFLUSH) != 0 && !k.fc.writebackCache) {
+      return false;
+    }
+    return !k.fc.noFlush;
+  }
+}

@@ -1,0 +1,49 @@
+package fusesim.model;
+
+/**
+ * struct fuse_file (fs/fuse/fuse_i.h): the per-open FUSE state.
+ */
+public final class FuseFile {
+  /** enum fuse_file_io_mode (fs/fuse/fuse_i.h). */
+  public enum IoMode { IOM_NONE, IOM_CACHED, IOM_UNCACHED }
+
+  public final int serial;
+  public final FuseInode inode;
+  public final long nodeid;
+  public long fh;
+  public int openFlags;
+  /** ff->count. */
+  public int count = 1;
+  /**
+   * ff->args: open_outarg, then reused as release args. Null only for directories opened with
+   * no_opendir (and regular files with no_open in the model: the kernel still allocates it).
+   */
+  public boolean hasArgs = true;
+  /** Backing id from the OPEN reply (ff->args->open_outarg.backing_id). */
+  public int openBackingId;
+  public IoMode iomode = IoMode.IOM_NONE;
+  /**
+   * ff->passthrough: the per-open backing file (a struct file on the backing path, not a
+   * reference to the fuse_backing), or null.
+   */
+  public Lower.Node passthrough;
+  /** The backing id it was opened from, for reports. */
+  public int passthroughLabel;
+  public final boolean isDir;
+  /** File released (fuse_file_put reached zero). */
+  public boolean released;
+  /** READDIR position. */
+  public long dirPos;
+
+  public FuseFile(int serial, FuseInode inode, boolean isDir) {
+    this.serial = serial;
+    this.inode = inode;
+    this.nodeid = inode.nodeid;
+    this.isDir = isDir;
+  }
+
+  @Override
+  public String toString() {
+    return "fuse_file#" + serial;
+  }
+}

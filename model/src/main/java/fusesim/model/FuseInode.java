@@ -1,0 +1,85 @@
+package fusesim.model;
+
+import java.util.BitSet;
+
+/**
+ * struct fuse_inode together with the VFS struct inode fields the model needs.
+ */
+public final class FuseInode {
+  /** enum iomode of fs/fuse/iomode.c lives on the file; the inode keeps the counter. */
+  public static final int FUSE_I_ADVISE_RDPLUS = 0;
+  public static final int FUSE_I_SIZE_UNSTABLE = 2;
+  public static final int FUSE_I_BAD = 3;
+  public static final int FUSE_I_CACHE_IO_MODE = 5;
+
+  /** Model identity for reports; the kernel's inode pointer. */
+  public final int serial;
+  public final long nodeid;
+  /** i_generation. */
+  public final long generation;
+  public long nlookup;
+  /** Attributes as cached in the inode (i_ino, i_mode, i_size, ...). */
+  public Attr attr;
+  /** fi->i_time: attribute expiry, in model nanoseconds; 0 = expired. */
+  public long iTime;
+  /** fi->inval_mask: the STATX_* attributes that must be fetched from the server again. */
+  public int invalMask;
+  public long attrVersion;
+  /** > 0 cached opens; < 0 passthrough opens plus parallel dio writes in flight. */
+  public int iocachectr;
+  /** fi->state bits. */
+  public int state;
+  /** fi->fb. */
+  public FuseBacking fb;
+  /** i_count: references from dentries, open files, pending RELEASE. */
+  public int iCount;
+  /** Still in the inode hash (fuse_iget finds it). */
+  public boolean hashed = true;
+  /** Evicted: fuse_evict_inode has run. */
+  public boolean evicted;
+  /** The page cache: which 4 KiB pages are cached. */
+  public final BitSet pages = new BitSet();
+  /** The inode rwsem: holders > 0 shared, -1 exclusive. */
+  public int rwsem;
+  /** fi->mutex for fuse_lock_inode (directories, without parallel_dirops). */
+  public String mutexOwner;
+  /** Open fuse files that map the inode writable shared (fi->write_files is not modelled). */
+  public int openCount;
+
+  public FuseInode(int serial, long nodeid, long generation, Attr attr) {
+    this.serial = serial;
+    this.nodeid = nodeid;
+    this.generation = generation;
+    this.attr = attr;
+  }
+
+  public boolean test(int bit) {
+    return (state & (1 << bit)) != 0;
+  }
+
+  public void set(int bit) {
+    state |= 1 << bit;
+  }
+
+  public void clear(int bit) {
+    state &= ~(1 << bit);
+  }
+
+  public boolean isDir() {
+    return (attr.mode() & Lower.S_IFMT) == Lower.S_IFDIR;
+  }
+
+  public boolean isReg() {
+    return (attr.mode() & Lower.S_IFMT) == Lower.S_IFREG;
+  }
+
+  /** fuse_is_bad(). */
+  public boolean isBad() {
+    return test(FUSE_I_BAD);
+  }
+
+  @Override
+  public String toString() {
+    return "inode " + nodeid + (generation != 0 ? "/gen" + generation : "") + "#" + serial;
+  }
+}

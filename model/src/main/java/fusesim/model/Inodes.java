@@ -1,0 +1,144 @@
+package fusesim.model;
+
+/**
+ * fs/fuse/inode.c: fuse_iget, attribute updates, eviction with FORGET, and connection teardown.
+ */
+public final class Inodes {
+  private static final String C = "fs/fuse/inode.c:";
+  private final Kernel k;
+
+  Inodes(Kernel k) {
+    this.k = k;
+  }
+
+  /** fuse_valid_type() && fuse_valid_size(), negated: fuse_invalid_attr(). */
+  public static boolean fuseInvalidAttr(Attr a) {
+    int t = a.mode() & Lower.S_IFMT;
+    boolean validType = t == Lower.S_IFREG || t == Lower.S_IFDIR || t == Lower.S_IFLNK
+        || t == Lower.S_IFCHR || t == 0060000 || t == Lower.S_IFIFO || t == 0140000;
+    return !validType || a.size() < 0; // size > LLONG_MAX
+  }
+
+  /** fuse_stale_inode(): the generation or the file type changed. */
+  static boolean fuseStaleInode(FuseInode fi, long generation, Attr a) {
+    return fi.generation != generation
+        || (fi.attr.mode() & Lower.S_IFMT) != (a.mode() & Lower.S_IFMT);
+  }
+
+  /** fuse_time_to_jiffies(): 0 stays 0 (expired), otherwise now + timeout. */
+  public long timeToExpiry(long timeoutNs) {
+    if (timeoutNs == 0) {
+      return 0;
+    }
+    return timeoutNs >= Reply.INF - k.now ? Reply.INF : k.now + timeoutNs;
+  }
+
+  /**
+   * fuse_iget(): the inode for nodeid (iget5_locked keys on nodeid only), created if needed; a
+   * stale one (generation or type change) is made bad and unhashed, and a fresh one is created,
+   * except for the root. Counts one lookup and returns one inode reference.
+   */
+  public FuseInode fuseIget(long nodeid, long generation, Attr attr, long attrValidNs,
+      long attrVersion) {
+    while (true) {
+      FuseInode fi = k.inodeHash.get(nodeid);
+      if (fi == null) {
+        fi = new FuseInode(k.nextSerial++, nodeid, generation, attr);
+        k.inodeHash.put(nodeid, fi);
+        k.allInodes.add(fi);
+      } else if (fuseStaleInode(fi, generation, attr)) {
+        fuseMakeBad(fi); // nodeid was reused: any I/O on the old inode fails
+        if (fi != k.root.inode) {
+          fi.hashed = false;
+          k.inodeHash.remove(nodeid);
+          continue;
+        }
+      }
+      fi.iCount++;
+      fi.nlookup++;
+      fuseChangeAttributes(fi, attr, attrValidNs, attrVersion);
+      return fi;
+    }
+  }
+
+  /** fuse_make_bad(). */
+  public void fuseMakeBad(FuseInode fi) {
+    fi.set(FuseInode.FUSE_I_BAD);
+  }
+
+  /**
+   * fuse_change_attributes(): apply a reply's attributes unless a newer local change happened
+   * since the request sampled attr_version (or a truncate is in flight).
+   */
+  public void fuseChangeAttributes(FuseInode fi, Attr attr, long attrValidNs, long attrVersion) {
+    if ((attrVersion != 0 && fi.attrVersion > attrVersion)
+        || fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {
+      return;
+    }
+    fuseChangeAttributesCommon(fi, attr, attrValidNs);
+    long oldSize = fi.attr.size();
+    fi.attr = fi.attr.withSize(attr.size());
+    if (fi.isReg() && oldSize != attr.size()) {
+      fi.pages.clear(); // truncate_pagecache() + invalidate
+    }
+  }
+
+  /** fuse_change_attributes_common(): everything but the size; the file type is kept. */
+  void fuseChangeAttributesCommon(FuseInode fi, Attr attr, long attrValidNs) {
+    fi.invalMask = 0;
+    fi.attrVersion = ++k.fc.attrVersion;
+    fi.iTime = timeToExpiry(attrValidNs);
+    int mode = (fi.attr.mode() & Lower.S_IFMT) | (attr.mode() & 07777);
+    fi.attr = new Attr(attr.ino(), mode, fi.attr.size(), attr.nlink(), attr.uid(), attr.gid(),
+        attr.mtime(), attr.ctime());
+  }
+
+  /**
+   * fuse_write_update_attr(): a write (to the server or the backing file) ended at pos: bump
+   * attr_version, grow i_size, and invalidate STATX_MODSIZE so the next stat asks the server.
+   */
+  public void fuseWriteUpdateAttr(FuseInode fi, long pos, long written) {
+    fi.attrVersion = ++k.fc.attrVersion;
+    if (written > 0 && pos > fi.attr.size()) {
+      fi.attr = fi.attr.withSize(pos);
+    }
+    fi.invalMask |= Dir.FUSE_STATX_MODSIZE; // fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE)
+  }
+
+  /** iput(): FUSE deletes an inode on its last reference (generic_delete_inode). */
+  public void iput(FuseInode fi) {
+    if (fi.iCount <= 0) {
+      k.finding("fs/inode.c:iput", "iput on an inode with i_count 0");
+      return;
+    }
+    if (--fi.iCount == 0) {
+      fuseEvictInode(fi);
+    }
+  }
+
+  /**
+   * fuse_evict_inode(): one FORGET with the whole lookup count (only while the sb is active, not
+   * at umount), then fuse_free_inode() puts fi->fb.
+   */
+  void fuseEvictInode(FuseInode fi) {
+    fi.evicted = true;
+    if (fi.hashed) {
+      k.inodeHash.remove(fi.nodeid);
+      fi.hashed = false;
+    }
+    if (k.sbActive && fi.nlookup > 0) {
+      long n = k.faults.on(Fault.FORGET_WRONG_NLOOKUP) && fi.nlookup > 1 ? fi.nlookup - 1 : fi.nlookup;
+      k.dev.queueForget(fi.nodeid, n);
+      if (fi.attr.nlink() > 0) {
+        k.fc.evictCtr++;
+      }
+    }
+    fi.nlookup = 0;
+    if (fi.isReg() && !fi.isBad()) {
+      k.warnOn(fi.iocachectr != 0, C + "fuse_evict_inode", "WARN_ON(fi->iocachectr != 0)");
+    }
+    k.backing.fuseBackingPut(fi.fb); // fuse_free_inode()
+    fi.fb = null;
+    k.allInodes.remove(fi);
+  }
+}

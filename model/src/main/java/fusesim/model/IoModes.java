@@ -1,0 +1,212 @@
+package fusesim.model;
+
+import fusesim.model.FuseFile.IoMode;
+
+/**
+ * fs/fuse/iomode.c: the inode io modes. {@code fi->iocachectr} counts cached opens (> 0) or
+ * uncached users (< 0: passthrough opens and parallel direct writes in flight); the inode holds
+ * one reference to its fuse_backing while passthrough users exist.
+ */
+public final class IoModes {
+  private static final String C = "fs/fuse/iomode.c:";
+  /** Returned by {@link #fuseFileCachedIoOpen} when the caller must sleep on direct_io_waitq. */
+  public static final int WAIT = 1;
+
+  public static final int FOPEN_DIRECT_IO = 1;
+  public static final int FOPEN_KEEP_CACHE = 1 << 1;
+  public static final int FOPEN_NONSEEKABLE = 1 << 2;
+  public static final int FOPEN_CACHE_DIR = 1 << 3;
+  public static final int FOPEN_STREAM = 1 << 4;
+  public static final int FOPEN_NOFLUSH = 1 << 5;
+  public static final int FOPEN_PARALLEL_DIRECT_WRITES = 1 << 6;
+  public static final int FOPEN_PASSTHROUGH = 1 << 7;
+  /** FOPEN_PASSTHROUGH_MASK (fs/fuse/iomode.c): the flags allowed together with PASSTHROUGH. */
+  public static final int FOPEN_PASSTHROUGH_MASK =
+      FOPEN_PASSTHROUGH | FOPEN_DIRECT_IO | FOPEN_PARALLEL_DIRECT_WRITES | FOPEN_NOFLUSH;
+
+  private final Kernel k;
+
+  IoModes(Kernel k) {
+    this.k = k;
+  }
+
+  /** fuse_is_io_cache_wait(): parallel dio writers, not passthrough users, hold the inode. */
+  public boolean fuseIsIoCacheWait(FuseInode fi) {
+    if (k.faults.on(Fault.CACHE_WAIT_IGNORES_DIO)) {
+      return false;
+    }
+    return fi.iocachectr < 0 && fi.fb == null;
+  }
+
+  /**
+   * fuse_file_cached_io_open(): enter cached io mode. Returns 0, -ETXTBSY, or {@link #WAIT}: the
+   * caller sleeps on direct_io_waitq and calls again (the kernel's wait_event loop).
+   */
+  public int fuseFileCachedIoOpen(FuseInode fi, FuseFile ff) {
+    if (!ff.hasArgs) {
+      return 0;
+    }
+    if (fuseIsIoCacheWait(fi)) {
+      fi.set(FuseInode.FUSE_I_CACHE_IO_MODE); // advises new dio writes to take the exclusive lock
+      return WAIT;
+    }
+    if (fi.fb != null && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
+      fi.clear(FuseInode.FUSE_I_CACHE_IO_MODE);
+      return -Errno.ETXTBSY.value;
+    }
+    k.warnOn(ff.iomode == IoMode.IOM_UNCACHED, C + "fuse_file_cached_io_open",
+        "WARN_ON(ff->iomode == IOM_UNCACHED)");
+    if (ff.iomode == IoMode.IOM_NONE) {
+      ff.iomode = IoMode.IOM_CACHED;
+      if (fi.iocachectr == 0) {
+        fi.set(FuseInode.FUSE_I_CACHE_IO_MODE);
+      }
+      fi.iocachectr++;
+    }
+    return 0;
+  }
+
+  /** fuse_file_cached_io_release(). */
+  void fuseFileCachedIoRelease(FuseFile ff, FuseInode fi) {
+    String site = C + "fuse_file_cached_io_release";
+    k.warnOn(fi.iocachectr <= 0, site, "WARN_ON(fi->iocachectr <= 0)");
+    k.warnOn(ff.iomode != IoMode.IOM_CACHED, site, "WARN_ON(ff->iomode != IOM_CACHED)");
+    ff.iomode = IoMode.IOM_NONE;
+    fi.iocachectr--;
+    if (fi.iocachectr == 0) {
+      fi.clear(FuseInode.FUSE_I_CACHE_IO_MODE);
+    }
+  }
+
+  /**
+   * fuse_inode_uncached_io_start(fi, fb): a passthrough open passes its fb (whose reference moves
+   * to the inode or is dropped); a parallel direct write passes null.
+   */
+  public int fuseInodeUncachedIoStart(FuseInode fi, FuseBacking fb) {
+    FuseBacking oldfb = fi.fb;
+    if (fb != null && oldfb != null && oldfb != fb) {
+      return -Errno.EBUSY.value; // a different backing file is attached
+    }
+    if (fi.iocachectr > 0) {
+      return -Errno.ETXTBSY.value; // the inode is in cached io mode
+    }
+    fi.iocachectr--;
+    if (fb != null && oldfb == null) {
+      oldfb = fi.fb;
+      fi.fb = fb; // fuse_inode_backing_set(): the inode owns the caller's reference
+      k.warnOnOnce(oldfb != null, C + "fuse_inode_uncached_io_start", "WARN_ON_ONCE(oldfb != NULL)");
+    } else {
+      k.backing.fuseBackingPut(fb); // same fb: drop the caller's extra reference
+    }
+    return 0;
+  }
+
+  /** fuse_file_uncached_io_open(). */
+  int fuseFileUncachedIoOpen(FuseInode fi, FuseFile ff, FuseBacking fb) {
+    int err = fuseInodeUncachedIoStart(fi, fb);
+    if (err != 0) {
+      return err;
+    }
+    k.warnOn(ff.iomode != IoMode.IOM_NONE, C + "fuse_file_uncached_io_open",
+        "WARN_ON(ff->iomode != IOM_NONE)");
+    ff.iomode = IoMode.IOM_UNCACHED;
+    return 0;
+  }
+
+  /**
+   * fuse_inode_uncached_io_end(): the last uncached user leaves; wake cached openers waiting on
+   * direct_io_waitq and drop the inode's backing reference.
+   */
+  public void fuseInodeUncachedIoEnd(FuseInode fi) {
+    k.warnOn(fi.iocachectr >= 0, C + "fuse_inode_uncached_io_end", "WARN_ON(fi->iocachectr >= 0)");
+    fi.iocachectr++;
+    FuseBacking oldfb = null;
+    if (fi.iocachectr == 0) {
+      k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.DIRECT_IO_WAITQ));
+      oldfb = fi.fb;
+      fi.fb = null;
+    }
+    if (!k.faults.on(Fault.UNCACHED_IO_END_LEAKS_FB)) {
+      k.backing.fuseBackingPut(oldfb);
+    }
+  }
+
+  /** fuse_file_uncached_io_release(). */
+  void fuseFileUncachedIoRelease(FuseFile ff, FuseInode fi) {
+    k.warnOn(ff.iomode != IoMode.IOM_UNCACHED, C + "fuse_file_uncached_io_release",
+        "WARN_ON(ff->iomode != IOM_UNCACHED)");
+    ff.iomode = IoMode.IOM_NONE;
+    fuseInodeUncachedIoEnd(fi);
+  }
+
+  /**
+   * fuse_file_passthrough_open(): look up the backing id of the OPEN reply, open the per-file
+   * backing file, and enter uncached io mode.
+   */
+  private int fuseFilePassthroughOpen(FuseInode fi, FuseFile ff) {
+    if (!k.fc.passthrough || (ff.openFlags & ~FOPEN_PASSTHROUGH_MASK) != 0) {
+      if (!(k.faults.on(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE) && k.fc.passthrough
+          && (ff.openFlags & ~(FOPEN_PASSTHROUGH_MASK | FOPEN_KEEP_CACHE)) == 0)) {
+        return -Errno.EINVAL.value;
+      }
+    }
+    Passthrough.Opened p = k.passthrough.fusePassthroughOpen(ff, ff.openBackingId);
+    if (p.err() != 0) {
+      return p.err();
+    }
+    int err = fuseFileUncachedIoOpen(fi, ff, p.fb());
+    if (err == 0) {
+      return 0;
+    }
+    k.passthrough.fusePassthroughRelease(ff);
+    k.backing.fuseBackingPut(p.fb());
+    return err;
+  }
+
+  /**
+   * fuse_file_io_open(): the io mode an open asks for. Every failure is EIO to the user ("Using
+   * incorrect open mode is a server mistake"). May return {@link #WAIT}.
+   */
+  public int fuseFileIoOpen(FuseInode fi, FuseFile ff) {
+    if (!ff.hasArgs) {
+      return 0;
+    }
+    int err;
+    if (fi.fb != null && (ff.openFlags & FOPEN_PASSTHROUGH) == 0) {
+      err = -Errno.EINVAL.value; // FOPEN_PASSTHROUGH expected for an inode open for passthrough
+    } else {
+      if ((ff.openFlags & FOPEN_DIRECT_IO) == 0) {
+        ff.openFlags &= ~FOPEN_PARALLEL_DIRECT_WRITES;
+      }
+      if ((ff.openFlags & FOPEN_DIRECT_IO) != 0 && (ff.openFlags & FOPEN_PASSTHROUGH) == 0) {
+        return 0; // direct io opens take no io mode
+      }
+      err = (ff.openFlags & FOPEN_PASSTHROUGH) != 0
+          ? fuseFilePassthroughOpen(fi, ff)
+          : fuseFileCachedIoOpen(fi, ff);
+      if (err == WAIT || err == 0) {
+        return err;
+      }
+    }
+    k.note("failed to open file in requested io mode (open_flags=0x" + Integer.toHexString(ff.openFlags)
+        + ", err=" + err + ")");
+    return -Errno.EIO.value;
+  }
+
+  /** fuse_file_io_release(): called from fuse_file_put when the last reference goes. */
+  public void fuseFileIoRelease(FuseFile ff, FuseInode fi) {
+    if (k.faults.on(Fault.RELEASE_SKIPS_IO_RELEASE)) {
+      return;
+    }
+    switch (ff.iomode) {
+      case IOM_UNCACHED:
+        fuseFileUncachedIoRelease(ff, fi);
+        break;
+      case IOM_CACHED:
+        fuseFileCachedIoRelease(ff, fi);
+        break;
+      default:
+        break;
+    }
+  }
+}

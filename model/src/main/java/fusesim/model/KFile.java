@@ -1,0 +1,26 @@
+package fusesim.model;
+
+/**
+ * struct file: what an fd or a mapping refers to. f_count counts fds (dup) and the vmas of
+ * non-passthrough mappings; passthrough mappings switch vm_file to the backing file
+ * (backing_file_mmap → vma_set_file), so they do not pin it.
+ */
+public final class KFile {
+  public final int serial;
+  public final Dentry dentry;
+  public final FuseFile ff;
+  public final int fFlags;
+  public int fCount = 1;
+  public long pos;
+
+  public KFile(int serial, Dentry dentry, FuseFile ff, int fFlags) {
+    this.serial = serial;
+    this.dentry = dentry;
+    this.ff = ff;
+    this.fFlags = fFlags;
+  }
+
+  public boolean writable() {
+    return (fFlags & 3) != 0;
+  }
+}

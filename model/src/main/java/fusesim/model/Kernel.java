@@ -1,0 +1,372 @@
+package fusesim.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The whole modelled world: one FUSE mount (its fuse_conn, inodes, dentries and open files), the
+ * traced process (its threads, fd table and mappings), the server and its lower file system, and
+ * a clock. Every state change happens through a step: a syscall starts or resumes, the server
+ * acts, or the environment acts (tick, evict, drop_caches, umount).
+ *
+ * <p>Determinism: threads run in name order; maps are ordered; no wall clock, no randomness.
+ */
+public final class Kernel {
+  public final Semantics sem;
+  public final Faults faults;
+  public final FuseConn fc = new FuseConn();
+  public final Lower lower = new Lower();
+  public final Server server;
+  public final Dev dev = new Dev(this);
+  public final Backing backing = new Backing(this);
+  public final IoModes iomode = new IoModes(this);
+  public final Passthrough passthrough = new Passthrough(this);
+  public final Inodes inodes = new Inodes(this);
+  public final Dir dir = new Dir(this);
+  public final Files files = new Files(this);
+
+  /** Model time in nanoseconds; jiffies in the kernel. Starts above 0 so 0 means "expired". */
+  public long now = 1;
+  public boolean mounted;
+  public boolean unmounted;
+  /** SB_ACTIVE: cleared at umount, so eviction sends no FORGET. */
+  public boolean sbActive;
+  public Dentry root;
+
+  /** The inode hash: nodeid → hashed inode (iget5_locked keys on nodeid). */
+  public final Map<Long, FuseInode> inodeHash = new HashMap<>();
+  /** Every inode not yet evicted, hashed or not, in creation order. */
+  public final List<FuseInode> allInodes = new ArrayList<>();
+  /** Every fuse_backing ever allocated, for refcount invariants. */
+  public final List<FuseBacking> allBackings = new ArrayList<>();
+  /** Every fuse_file not yet released. */
+  public final List<FuseFile> openFiles = new ArrayList<>();
+  /** The process's fd table. */
+  public final TreeMap<Integer, KFile> fds = new TreeMap<>();
+  /** The process's mappings by name (m1, m2, ...). */
+  public final TreeMap<String, Vma> vmas = new TreeMap<>();
+  public final TreeMap<String, UserThread> threads = new TreeMap<>();
+  /** Every request the kernel sent, in order (INIT excluded). */
+  public final List<Request> log = new ArrayList<>();
+  /** Background requests' end callbacks (fuse_release_end). */
+  final Map<Request, Runnable> backgroundEnds = new IdentityHashMap<>();
+  /** Kernel assertions that fired, in order. */
+  public final List<Finding> findings = new ArrayList<>();
+  private final Map<String, Boolean> warnedOnce = new LinkedHashMap<>();
+  /** pr_debug lines, for the step report. */
+  public final List<String> notes = new ArrayList<>();
+
+  int nextSerial = 1;
+  int nextVma = 1;
+
+  public Kernel(Semantics sem, Faults faults) {
+    this.sem = sem;
+    this.faults = faults;
+    this.server = new Server(this);
+    threads.put("T1", new UserThread("T1", 0, 0));
+  }
+
+  // ---- assertions ----------------------------------------------------------------------------
+
+  /** WARN_ON(cond): records a finding when cond holds, and returns cond like the kernel macro. */
+  public boolean warnOn(boolean cond, String site, String check) {
+    if (cond) {
+      findings.add(new Finding(site, check));
+    }
+    return cond;
+  }
+
+  /** WARN_ON_ONCE(cond): reported once per site and check. */
+  public boolean warnOnOnce(boolean cond, String site, String check) {
+    if (cond && warnedOnce.putIfAbsent(site + check, true) == null) {
+      findings.add(new Finding(site, check));
+    }
+    return cond;
+  }
+
+  /** A refcount misuse or use after free the kernel would report. */
+  public void finding(String site, String check) {
+    findings.add(new Finding(site, check));
+  }
+
+  void note(String line) {
+    notes.add(line);
+  }
+
+  // ---- setup ---------------------------------------------------------------------------------
+
+  public UserThread addThread(String name, int uid, int gid) {
+    UserThread t = new UserThread(name, uid, gid);
+    threads.put(name, t);
+    return t;
+  }
+
+  /**
+   * mount(2) and INIT: process_init_reply() decides the features; then fuse_get_root_inode()
+   * makes the root inode with nlookup 1.
+   */
+  public void mount(MountConfig m) {
+    files.processInitReply(m);
+    mounted = true;
+    sbActive = true;
+    if (m.noOpen) {
+      server.policy(Opcode.OPEN, null, ReplySpec.error(Errno.ENOSYS));
+    }
+    if (m.noOpendir) {
+      server.policy(Opcode.OPENDIR, null, ReplySpec.error(Errno.ENOSYS));
+    }
+    if (m.noFlush) {
+      server.policy(Opcode.FLUSH, null, ReplySpec.error(Errno.ENOSYS));
+    }
+    root = new Dentry(null, "/");
+    root.time = Reply.INF;
+    root.dCount = 1;
+    FuseInode ri = new FuseInode(nextSerial++, 1, 0, Attr.of(lower.root).withIno(1));
+    ri.nlookup = 1;
+    ri.iCount = 1;
+    ri.iTime = 0;
+    inodeHash.put(1L, ri);
+    allInodes.add(ri);
+    root.inode = ri;
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------------
+
+  /** Starts a syscall on its thread and runs every runnable thread until none can move. */
+  public void start(Syscall call) {
+    UserThread t = call.thread;
+    if (t.task != null) {
+      throw new IllegalStateException(t.name + " is already in " + t.task.name() + "()");
+    }
+    t.task = call;
+    runUntilQuiet();
+  }
+
+  /** Runs runnable syscalls, in thread-name order, until all are done or blocked. */
+  public void runUntilQuiet() {
+    boolean progress = true;
+    for (int rounds = 0; progress; rounds++) {
+      if (rounds > 10_000) {
+        throw new IllegalStateException("scheduler did not settle: a syscall loops");
+      }
+      progress = false;
+      for (UserThread t : threads.values()) {
+        Syscall s = t.task;
+        if (s == null || !s.runnable()) {
+          continue;
+        }
+        s.clearWait();
+        progress = true;
+        if (s.run(this)) {
+          t.task = null;
+          t.lastResult = s.result;
+          t.lastCall = s.name();
+        }
+      }
+    }
+  }
+
+  /** wake_up(q): every syscall sleeping on q re-checks its condition. */
+  public void wakeUp(WaitQueue q) {
+    for (UserThread t : threads.values()) {
+      if (t.task != null && q.equals(t.task.sleepOn)) {
+        t.task.woken = true;
+      }
+    }
+  }
+
+  // ---- server and environment steps ----------------------------------------------------------
+
+  /** {@code server reply T OP}: answers T's oldest pending request of that opcode. */
+  public Request serverReply(String thread, Opcode op, ReplySpec spec) {
+    Request r = server.pendingOf(thread, op);
+    if (r == null) {
+      return null;
+    }
+    server.reply(r, spec);
+    runUntilQuiet();
+    return r;
+  }
+
+  public void tick(long ns) {
+    now += ns;
+  }
+
+  /** The daemon dies: the connection is aborted and blocked syscalls fail. */
+  public void crash() {
+    server.crash();
+    runUntilQuiet();
+  }
+
+  // ---- dcache --------------------------------------------------------------------------------
+
+  /** d_lookup(): the hashed child dentry, or null. */
+  public Dentry dLookup(Dentry parent, String name) {
+    return parent.children.get(name);
+  }
+
+  /** The cached dentry for a path, without lookups; null if any component is not cached. */
+  public Dentry dcacheWalk(String path) {
+    Dentry d = root;
+    for (String c : Lower.components(path)) {
+      d = d == null ? null : d.children.get(c);
+    }
+    return d;
+  }
+
+  /** d_alloc_parallel(): a new in-lookup dentry, hashed in its parent. */
+  public Dentry dAllocParallel(Dentry parent, String name, String thread) {
+    Dentry d = new Dentry(parent, name);
+    d.inLookupBy = thread;
+    d.dCount = 1;
+    parent.children.put(name, d);
+    return d;
+  }
+
+  /** d_lookup_done(): wakes the walkers waiting for this lookup. */
+  public void dLookupDone(Dentry d) {
+    d.inLookupBy = null;
+    wakeUp(new WaitQueue(d, WaitQueue.Kind.IN_LOOKUP));
+  }
+
+  /** d_invalidate(): unhash; the dentry dies now if unused, else at its last dput. */
+  public void dInvalidate(Dentry d) {
+    if (d.parent != null && d.parent.children.get(d.name) == d) {
+      d.parent.children.remove(d.name);
+    }
+    d.hashed = false;
+    for (Dentry c : new ArrayList<>(d.children.values())) {
+      dInvalidate(c);
+    }
+    if (d.dCount == 0 && d.children.isEmpty()) {
+      dKill(d);
+    }
+  }
+
+  /** dput(). */
+  public void dput(Dentry d) {
+    if (d.dCount <= 0) {
+      finding("fs/dcache.c:dput", "dput on a dentry with d_count 0");
+      return;
+    }
+    if (--d.dCount == 0 && !d.hashed) {
+      dKill(d);
+    }
+  }
+
+  /** dentry_kill(): drops the inode reference of a dead dentry. */
+  void dKill(Dentry d) {
+    d.hashed = false;
+    if (d.parent != null && d.parent.children.get(d.name) == d) {
+      d.parent.children.remove(d.name);
+    }
+    FuseInode fi = d.inode;
+    d.inode = null;
+    if (fi != null) {
+      inodes.iput(fi);
+    }
+  }
+
+  /**
+   * {@code evict PATH}: d_prune_aliases() on the path's inode (FUSE_NOTIFY_PRUNE): its unused
+   * dentries are dropped, and the inode is evicted (FORGET) once nothing else holds it.
+   */
+  public void evict(String path) {
+    Dentry d = dcacheWalk(path);
+    if (d == null || d.inode == null) {
+      return;
+    }
+    FuseInode fi = d.inode;
+    for (Dentry alias : aliasesOf(fi, root, new ArrayList<>())) {
+      if (alias != root && alias.dCount == 0 && alias.children.isEmpty() && alias.inLookupBy == null) {
+        dKill(alias);
+      }
+    }
+  }
+
+  private List<Dentry> aliasesOf(FuseInode fi, Dentry d, List<Dentry> out) {
+    if (d.inode == fi) {
+      out.add(d);
+    }
+    for (Dentry c : d.children.values()) {
+      aliasesOf(fi, c, out);
+    }
+    return out;
+  }
+
+  /** {@code drop_caches} (echo 2): prunes every unused dentry, leaves first, until none is left. */
+  public void dropCaches() {
+    boolean pruned = true;
+    while (pruned) {
+      pruned = pruneUnused(root);
+    }
+  }
+
+  private boolean pruneUnused(Dentry d) {
+    boolean pruned = false;
+    for (Dentry c : new ArrayList<>(d.children.values())) {
+      pruned |= pruneUnused(c);
+    }
+    if (d != root && d.dCount == 0 && d.children.isEmpty() && d.inLookupBy == null) {
+      dKill(d);
+      pruned = true;
+    }
+    return pruned;
+  }
+
+  /**
+   * umount(2) of a mount with nothing open: fuse_kill_sb_anon() → fuse_conn_destroy() aborts the
+   * connection (no DESTROY for plain fuse), the dcache is shrunk and every inode evicted without
+   * FORGET, and fuse_conn_put() frees the backing ids. Returns false if files are still open.
+   */
+  public boolean umount() {
+    if (!fds.isEmpty() || !vmas.isEmpty()) {
+      return false;
+    }
+    dev.abortConn();
+    runUntilQuiet();
+    sbActive = false;
+    for (Dentry c : new ArrayList<>(root.children.values())) {
+      killTree(c);
+    }
+    root.dCount = 0;
+    dKill(root);
+    for (FuseInode fi : new ArrayList<>(allInodes)) {
+      if (!fi.evicted && fi.iCount == 0) {
+        inodes.fuseEvictInode(fi);
+      }
+    }
+    backing.fuseBackingFilesFree();
+    unmounted = true;
+    return true;
+  }
+
+  private void killTree(Dentry d) {
+    for (Dentry c : new ArrayList<>(d.children.values())) {
+      killTree(c);
+    }
+    d.dCount = 0;
+    dKill(d);
+  }
+
+  // ---- fd table ------------------------------------------------------------------------------
+
+  /** The lowest free fd, from 3 (0-2 are the standard streams). */
+  public int installFd(KFile f) {
+    int fd = 3;
+    while (fds.containsKey(fd)) {
+      fd++;
+    }
+    fds.put(fd, f);
+    return fd;
+  }
+
+  public String newVmaName() {
+    return "m" + nextVma++;
+  }
+}

@@ -1,0 +1,55 @@
+package fusesim.model;
+
+/**
+ * fs/fuse/passthrough.c: the per-open backing file of a passthrough open, and I/O through it.
+ */
+public final class Passthrough {
+  private final Kernel k;
+
+  /** fuse_passthrough_open()'s result: the fb with an extra reference, or an error. */
+  public record Opened(FuseBacking fb, int err) {}
+
+  Passthrough(Kernel k) {
+    this.k = k;
+  }
+
+  /**
+   * fuse_passthrough_open(file, backing_id): EINVAL for id <= 0, ENOENT for an unknown id; else
+   * backing_file_open() of fb->file's path with fb->cred, kept in ff->passthrough.
+   */
+  public Opened fusePassthroughOpen(FuseFile ff, int backingId) {
+    if (backingId <= 0) {
+      return new Opened(null, -Errno.EINVAL.value);
+    }
+    FuseBacking fb = k.backing.fuseBackingLookup(backingId);
+    if (fb == null) {
+      return new Opened(null, -Errno.ENOENT.value);
+    }
+    ff.passthrough = fb.file; // backing_file_open(): a new struct file on the backing path
+    ff.passthroughLabel = fb.label;
+    return new Opened(fb, 0);
+  }
+
+  /** fuse_passthrough_release(): fput(ff->passthrough), put_cred(ff->cred). */
+  public void fusePassthroughRelease(FuseFile ff) {
+    ff.passthrough = null;
+  }
+
+  /** fuse_passthrough_read_iter() → backing_file_read_iter(): reads the backing file. */
+  public long readIter(FuseFile ff, long pos, long count) {
+    Lower.Node f = ff.passthrough;
+    return Math.max(0, Math.min(count, f.size - pos));
+  }
+
+  /**
+   * fuse_passthrough_write_iter() → backing_file_write_iter() under inode_lock; its end_write
+   * calls fuse_write_update_attr().
+   */
+  public long writeIter(FuseFile ff, long pos, long count) {
+    Lower.Node f = ff.passthrough;
+    f.size = Math.max(f.size, pos + count);
+    f.mtime = f.ctime = k.now;
+    k.inodes.fuseWriteUpdateAttr(ff.inode, pos + count, count);
+    return count;
+  }
+}

@@ -1,0 +1,47 @@
+package fusesim.model;
+
+import java.util.List;
+
+/**
+ * What the server writes back for a request: an error, or one of the payloads the kernel decodes.
+ * A reply is just data; the kernel function that waits for it interprets it.
+ */
+public sealed interface Reply {
+  /** Timeouts are in nanoseconds; {@link #INF} never expires. */
+  long INF = Long.MAX_VALUE;
+
+  /** {@code out.h.error = -errno}. */
+  record Error(int errno) implements Reply {}
+
+  /** A bare header: FLUSH, RELEASE, FSYNC, ACCESS, ... */
+  record Ok() implements Reply {}
+
+  /**
+   * fuse_entry_out (or, under FUSE_PASSTHROUGH_INO, fuse_entry2_out with {@code backingId}).
+   * nodeid 0 is a negative entry cached for entryValid.
+   */
+  record Entry(long nodeid, long generation, long entryValidNs, long attrValidNs, Attr attr,
+      int backingId) implements Reply {}
+
+  /** fuse_open_out. */
+  record Open(long fh, int openFlags, int backingId) implements Reply {}
+
+  /** CREATE's reply: fuse_entry_out followed by fuse_open_out. */
+  record Create(Entry entry, Open open) implements Reply {}
+
+  /** fuse_attr_out. */
+  record AttrOut(Attr attr, long attrValidNs) implements Reply {}
+
+  /** READ: {@code size} bytes of data (shorter than asked means EOF). */
+  record Data(long size) implements Reply {}
+
+  /** fuse_write_out. */
+  record Written(long size) implements Reply {}
+
+  /** READDIR: fuse_dirent records; an empty list means end of directory. */
+  record Dirents(List<String> names, long nextOffset) implements Reply {}
+
+  static Reply error(Errno e) {
+    return new Error(e.value);
+  }
+}

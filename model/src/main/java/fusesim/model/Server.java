@@ -1,0 +1,352 @@
+package fusesim.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The FUSE server: an input to the model. It answers each request from a policy (what the trace
+ * or the generator chose) on top of the answer a well-behaved passthrough_hp-like daemon gives
+ * from the lower tree. Matching requests can be held and answered later in any order.
+ *
+ * <p>It keeps what a daemon must keep to be correct: its nodeid → inode table, the lookup count
+ * it owes per nodeid (for the nlookup-balance invariant), and the backing ids it registered.
+ */
+public final class Server {
+  /** passthrough_hp's default timeout (86400 s) is used for entries and attributes. */
+  public static final long DEFAULT_TIMEOUT_NS = 86_400L * 1_000_000_000L;
+
+  private record Key(Opcode op, String path) {}
+
+  private final Kernel k;
+  /** Requests are answered at once unless held (the trace replay's sequential mode). */
+  public boolean autoReply = true;
+  public boolean alive = true;
+  private final Map<Key, ReplySpec> policies = new LinkedHashMap<>();
+  private final List<Key> holds = new ArrayList<>();
+  /** nodeid → lower node, as the daemon's inode table. */
+  public final Map<Long, Lower.Node> nodes = new HashMap<>();
+  /** The lookup count the daemon holds per nodeid: entry replies minus FORGETs. */
+  public final Map<Long, Long> nlookup = new HashMap<>();
+  /** passthrough_hp's per-inode backing id and open count, for backing=auto. */
+  private final Map<Lower.Node, int[]> autoBacking = new HashMap<>();
+  private final Map<Long, Lower.Node> autoFh = new HashMap<>();
+  private long nextFh = 1;
+
+  Server(Kernel k) {
+    this.k = k;
+    nodes.put(1L, k.lower.root);
+    nlookup.put(1L, 1L);
+  }
+
+  /** {@code server OP PATH REPLY}: from now on answer OP on PATH (null = any path) so. */
+  public void policy(Opcode op, String path, ReplySpec spec) {
+    Key key = new Key(op, path);
+    policies.remove(key);
+    if (spec.kind() != ReplySpec.Kind.DEFAULT) {
+      policies.put(key, spec);
+    }
+  }
+
+  /** {@code server hold OP [PATH]}. */
+  public void hold(Opcode op, String path) {
+    holds.add(new Key(op, path));
+  }
+
+  /** {@code server unhold OP [PATH]}. */
+  public void unhold(Opcode op, String path) {
+    holds.remove(new Key(op, path));
+  }
+
+  /** A request arrives on /dev/fuse: it is held, answered now, or left pending. */
+  void receive(Request r) {
+    r.path = pathOf(r);
+    if (isHeld(r)) {
+      r.state = Request.State.HELD;
+    } else if (autoReply) {
+      reply(r, null);
+    }
+  }
+
+  private boolean isHeld(Request r) {
+    for (Key h : holds) {
+      if (h.op == r.opcode && (h.path == null || h.path.equals(r.path))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The lower path a request concerns: parent path + name for LOOKUP-like requests. */
+  private String pathOf(Request r) {
+    Lower.Node n = nodes.get(r.nodeid);
+    String p = n == null ? null : k.lower.pathOf(n);
+    if (p == null || r.name == null) {
+      return p;
+    }
+    return (p.equals("/") ? "" : p) + "/" + r.name;
+  }
+
+  /**
+   * Answers {@code r}: with {@code spec}, or (null) the policy for it, or the default. Returns
+   * the result of the write() on /dev/fuse (0, or -ENOENT if the request is not pending).
+   */
+  public int reply(Request r, ReplySpec spec) {
+    if (spec == null) {
+      spec = policyFor(r);
+    }
+    Reply reply = answer(r, spec);
+    account(r, reply);
+    return k.dev.reply(r, reply);
+  }
+
+  private ReplySpec policyFor(Request r) {
+    ReplySpec s = policies.get(new Key(r.opcode, r.path));
+    return s != null ? s : policies.getOrDefault(new Key(r.opcode, null), ReplySpec.DEFAULT);
+  }
+
+  /** What the daemon remembers of its own reply: lookups it now owes a FORGET for, open fhs. */
+  private void account(Request r, Reply reply) {
+    Reply.Entry e = reply instanceof Reply.Entry ? (Reply.Entry) reply
+        : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
+    if (e != null && e.nodeid() != 0) {
+      nlookup.merge(e.nodeid(), 1L, Long::sum);
+    }
+    if (r.opcode == Opcode.RELEASE) {
+      autoRelease(r.args.length > 0 ? r.args[0] : -1);
+    }
+  }
+
+  /** FORGET(nodeid, n): the kernel dropped n lookups. */
+  void forget(long nodeid, long n) {
+    long left = nlookup.getOrDefault(nodeid, 0L) - n;
+    if (left == 0) {
+      nlookup.remove(nodeid);
+    } else {
+      nlookup.put(nodeid, left);
+    }
+  }
+
+  /** The daemon dies: its /dev/fuse fd is closed and the kernel aborts the connection. */
+  public void crash() {
+    alive = false;
+    k.dev.abortConn();
+  }
+
+  // ---- answers -------------------------------------------------------------------------------
+
+  private Reply answer(Request r, ReplySpec spec) {
+    if (spec.kind() == ReplySpec.Kind.ERROR) {
+      return new Reply.Error(spec.errno());
+    }
+    Lower.Node node = nodes.get(r.nodeid);
+    switch (r.opcode) {
+      case LOOKUP:
+        return lookup(node, r.name, spec);
+      case GETATTR:
+      case SETATTR:
+        return attr(r, node, spec);
+      case OPEN:
+      case OPENDIR:
+        return open(node, spec, r.opcode == Opcode.OPENDIR);
+      case CREATE:
+        return create(r, node, spec);
+      case MKDIR:
+      case MKNOD:
+        return mknod(r, node, spec);
+      case READ:
+        return node == null ? Reply.error(Errno.ESTALE)
+            : new Reply.Data(spec.get("size", Math.max(0, Math.min(r.args[1], node.size - r.args[0]))));
+      case WRITE:
+        return write(r, node, spec);
+      case READDIR:
+        return readdir(r, node);
+      case FALLOCATE:
+        return fallocate(r, node);
+      case UNLINK:
+      case RMDIR:
+        return unlink(node, r.name);
+      default:
+        return new Reply.Ok();
+    }
+  }
+
+  private Reply lookup(Lower.Node dir, String name, ReplySpec spec) {
+    Lower.Node child = dir == null || !dir.isDir() ? null : dir.children.get(name);
+    if (spec.kind() == ReplySpec.Kind.NEGATIVE) {
+      return new Reply.Entry(0, 0, spec.get("entry_valid", DEFAULT_TIMEOUT_NS), 0, null, 0);
+    }
+    if (child == null && !spec.fields().containsKey("ino") && !spec.fields().containsKey("nodeid")) {
+      return Reply.error(Errno.ENOENT);
+    }
+    return entry(child, spec);
+  }
+
+  /** An entry reply for {@code node} with the spec's overrides; records nodeid → node. */
+  private Reply.Entry entry(Lower.Node node, ReplySpec spec) {
+    Attr a = node != null ? Attr.of(node) : new Attr(0, Lower.S_IFREG | 0644, 0, 1, 0, 0, 0, 0);
+    a = overrideAttr(a, spec);
+    long nodeid = spec.get("nodeid", node == k.lower.root ? 1 : a.ino());
+    if (node != null && nodeid != 0) {
+      nodes.put(nodeid, node);
+    }
+    return new Reply.Entry(nodeid, spec.get("generation", node == null ? 0 : node.generation),
+        spec.get("entry_valid", DEFAULT_TIMEOUT_NS), spec.get("attr_valid", DEFAULT_TIMEOUT_NS),
+        a, (int) spec.get("backing", 0));
+  }
+
+  private static Attr overrideAttr(Attr a, ReplySpec spec) {
+    return new Attr(spec.get("ino", a.ino()), (int) spec.get("mode", a.mode()),
+        spec.get("size", a.size()), (int) spec.get("nlink", a.nlink()),
+        (int) spec.get("uid", a.uid()), (int) spec.get("gid", a.gid()), a.mtime(), a.ctime());
+  }
+
+  private Reply attr(Request r, Lower.Node node, ReplySpec spec) {
+    if (node == null) {
+      return Reply.error(Errno.ENOENT);
+    }
+    if (r.opcode == Opcode.SETATTR) {
+      applySetattr(r, node);
+    }
+    return new Reply.AttrOut(overrideAttr(Attr.of(node), spec),
+        spec.get("attr_valid", DEFAULT_TIMEOUT_NS));
+  }
+
+  /** SETATTR args: valid, mode, uid, gid, size (see Dir.fuseDoSetattr). */
+  private void applySetattr(Request r, Lower.Node node) {
+    long valid = r.args[0];
+    if ((valid & Dir.FATTR_MODE) != 0) {
+      node.mode = (node.mode & Lower.S_IFMT) | (int) (r.args[1] & 07777);
+    }
+    if ((valid & Dir.FATTR_UID) != 0) {
+      node.uid = (int) r.args[2];
+    }
+    if ((valid & Dir.FATTR_GID) != 0) {
+      node.gid = (int) r.args[3];
+    }
+    if ((valid & Dir.FATTR_SIZE) != 0) {
+      node.size = r.args[4];
+    }
+    node.ctime = k.now;
+  }
+
+  private Reply open(Lower.Node node, ReplySpec spec, boolean dir) {
+    if (node == null) {
+      return Reply.error(Errno.ENOENT);
+    }
+    long fh = spec.get("fh", nextFh++);
+    int flags = (int) spec.get("open_flags", 0);
+    int backing = (int) spec.get("backing", 0);
+    if (spec.backingAuto() && !dir) {
+      backing = autoBackingFor(node, fh);
+      if (backing < 0) {
+        return new Reply.Error(-backing);
+      }
+    }
+    return new Reply.Open(fh, flags, backing);
+  }
+
+  /**
+   * passthrough_hp: one backing id per inode, registered at its first open and closed after its
+   * last release.
+   */
+  private int autoBackingFor(Lower.Node node, long fh) {
+    int[] idAndOpens = autoBacking.get(node);
+    if (idAndOpens == null) {
+      int id = k.backing.devIocBackingOpen(BackingMap.of(node), 0);
+      if (id < 0) {
+        return id;
+      }
+      idAndOpens = new int[] {id, 0};
+      autoBacking.put(node, idAndOpens);
+    }
+    idAndOpens[1]++;
+    autoFh.put(fh, node);
+    return idAndOpens[0];
+  }
+
+  private void autoRelease(long fh) {
+    Lower.Node node = autoFh.remove(fh);
+    int[] idAndOpens = node == null ? null : autoBacking.get(node);
+    if (idAndOpens != null && --idAndOpens[1] == 0) {
+      autoBacking.remove(node);
+      k.backing.devIocBackingClose(idAndOpens[0]);
+    }
+  }
+
+  private Reply create(Request r, Lower.Node dir, ReplySpec spec) {
+    String path = r.path;
+    Lower.Node n = path == null ? null : k.lower.resolve(path);
+    if (n == null && path != null) {
+      n = k.lower.add(path, Lower.S_IFREG | (int) (r.args[1] & 07777), 0);
+    }
+    if (n == null) {
+      return Reply.error(Errno.ENOENT);
+    }
+    Reply.Entry e = entry(n, spec);
+    long fh = nextFh++;
+    int backing = (int) spec.get("open_backing", spec.get("backing", 0));
+    if (spec.backingAuto()) {
+      backing = autoBackingFor(n, fh);
+    }
+    return new Reply.Create(e, new Reply.Open(fh, (int) spec.get("open_flags", 0), backing));
+  }
+
+  private Reply mknod(Request r, Lower.Node dir, ReplySpec spec) {
+    int type = r.opcode == Opcode.MKDIR ? Lower.S_IFDIR : Lower.S_IFREG;
+    Lower.Node n = r.path == null ? null : k.lower.add(r.path, type | (int) (r.args[0] & 07777), 0);
+    return n == null ? Reply.error(Errno.EEXIST) : entry(n, spec);
+  }
+
+  private Reply write(Request r, Lower.Node node, ReplySpec spec) {
+    if (node == null) {
+      return Reply.error(Errno.ESTALE);
+    }
+    long off = r.args[0];
+    long size = r.args[1];
+    node.size = Math.max(node.size, off + size);
+    node.mtime = node.ctime = k.now;
+    return new Reply.Written(spec.get("size", size));
+  }
+
+  private Reply readdir(Request r, Lower.Node dir) {
+    if (dir == null || !dir.isDir()) {
+      return Reply.error(Errno.ENOTDIR);
+    }
+    List<String> all = new ArrayList<>(List.of(".", ".."));
+    all.addAll(dir.children.keySet());
+    int from = (int) Math.min(r.args[0], all.size());
+    return new Reply.Dirents(all.subList(from, all.size()), all.size());
+  }
+
+  private Reply fallocate(Request r, Lower.Node node) {
+    if (node == null) {
+      return Reply.error(Errno.ESTALE);
+    }
+    boolean keepSize = (r.args[0] & 1) != 0;
+    if (!keepSize) {
+      node.size = Math.max(node.size, r.args[1] + r.args[2]);
+    }
+    return new Reply.Ok();
+  }
+
+  private Reply unlink(Lower.Node dir, String name) {
+    if (dir == null || !dir.isDir() || !dir.children.containsKey(name)) {
+      return Reply.error(Errno.ENOENT);
+    }
+    k.lower.unlink(k.lower.pathOf(dir) + "/" + name);
+    return new Reply.Ok();
+  }
+
+  /** Pending (held or unanswered) requests of {@code thread} with this opcode, oldest first. */
+  public Request pendingOf(String thread, Opcode op) {
+    for (Request r : k.log) {
+      if (!r.answered() && op == r.opcode && thread.equals(r.thread)) {
+        return r;
+      }
+    }
+    return null;
+  }
+}

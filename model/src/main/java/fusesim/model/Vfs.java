@@ -1,0 +1,1522 @@
+package fusesim.model;
+
+import java.util.List;
+
+/**
+ * The syscall layer (fs/open.c, fs/namei.c, fs/read_write.c, fs/stat.c, mm/mmap.c) over FUSE:
+ * one resumable state machine per syscall, built from the user-visible call.
+ *
+ * <p>{@link #make} turns a call (name and arguments, as a trace or the generator writes it) into
+ * its state machine, or throws {@link IllegalArgumentException} with what was wrong.
+ */
+public final class Vfs {
+  public static final int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
+      O_TRUNC = 01000, O_APPEND = 02000, O_DIRECT = 040000, O_DIRECTORY = 0200000;
+  public static final int PROT_WRITE = 2, MAP_SHARED = 1;
+  public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+  public static final int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2,
+      FALLOC_FL_ZERO_RANGE = 0x10;
+
+  private Vfs() {}
+
+  /** The syscalls the model executes, with their argument kinds: s = string, n = number. */
+  public static final List<String> SIGNATURES = List.of(
+      "open:sn", "open:snn", "creat:sn", "close:n", "dup:n", "read:nn", "write:nn", "pread:nnn",
+      "pwrite:nnn", "lseek:nnn", "mmap:nnn", "munmap:s", "mread:snn", "mwrite:snn", "fstat:n",
+      "stat:s", "lstat:s", "truncate:sn", "ftruncate:nn", "chmod:sn", "fchmod:nn", "chown:snn",
+      "fchown:nnn", "fallocate:nnnn", "fsync:n", "getdents:n", "mkdir:sn", "unlink:s", "rmdir:s",
+      "access:sn");
+
+  /** Builds the state machine for {@code name(args)}; args are String or Long. */
+  public static Syscall make(UserThread t, String name, List<Object> args) {
+    Object[] a = args.toArray();
+    switch (name) {
+      case "open":
+        return new Open(t, str(a, 0), (int) num(a, 1), a.length > 2 ? (int) num(a, 2) : 0);
+      case "creat":
+        return new Open(t, str(a, 0), O_CREAT | O_WRONLY | O_TRUNC, (int) num(a, 1));
+      case "close":
+        return new Close(t, (int) num(a, 0));
+      case "dup":
+        return new Dup(t, (int) num(a, 0));
+      case "read":
+        return new Read(t, (int) num(a, 0), num(a, 1), -1);
+      case "pread":
+        return new Read(t, (int) num(a, 0), num(a, 1), num(a, 2));
+      case "write":
+        return new Write(t, (int) num(a, 0), num(a, 1), -1);
+      case "pwrite":
+        return new Write(t, (int) num(a, 0), num(a, 1), num(a, 2));
+      case "lseek":
+        return new Lseek(t, (int) num(a, 0), num(a, 1), (int) num(a, 2));
+      case "mmap":
+        return new Mmap(t, (int) num(a, 0), (int) num(a, 1), (int) num(a, 2));
+      case "munmap":
+        return new Munmap(t, str(a, 0));
+      case "mread":
+        return new MemAccess(t, str(a, 0), num(a, 1), num(a, 2), false);
+      case "mwrite":
+        return new MemAccess(t, str(a, 0), num(a, 1), num(a, 2), true);
+      case "fstat":
+        return new Stat(t, null, (int) num(a, 0));
+      case "stat":
+      case "lstat":
+        return new Stat(t, str(a, 0), -1);
+      case "truncate":
+        return Setattr.truncate(t, str(a, 0), -1, num(a, 1));
+      case "ftruncate":
+        return Setattr.truncate(t, null, (int) num(a, 0), num(a, 1));
+      case "chmod":
+        return Setattr.chmod(t, str(a, 0), -1, (int) num(a, 1));
+      case "fchmod":
+        return Setattr.chmod(t, null, (int) num(a, 0), (int) num(a, 1));
+      case "chown":
+        return Setattr.chown(t, str(a, 0), -1, (int) num(a, 1), (int) num(a, 2));
+      case "fchown":
+        return Setattr.chown(t, null, (int) num(a, 0), (int) num(a, 1), (int) num(a, 2));
+      case "fallocate":
+        return new Fallocate(t, (int) num(a, 0), (int) num(a, 1), num(a, 2), num(a, 3));
+      case "fsync":
+        return new Fsync(t, (int) num(a, 0));
+      case "getdents":
+        return new Getdents(t, (int) num(a, 0));
+      case "mkdir":
+        return new Mkdir(t, str(a, 0), (int) num(a, 1));
+      case "unlink":
+        return new Unlink(t, str(a, 0), false);
+      case "rmdir":
+        return new Unlink(t, str(a, 0), true);
+      case "access":
+        return new Access(t, str(a, 0), (int) num(a, 1));
+      default:
+        throw new NotModelled("the syscall " + name + "()");
+    }
+  }
+
+  private static String str(Object[] a, int i) {
+    if (i >= a.length || !(a[i] instanceof String)) {
+      throw new IllegalArgumentException("argument " + (i + 1) + " must be a path or a mapping name");
+    }
+    return (String) a[i];
+  }
+
+  private static long num(Object[] a, int i) {
+    if (i >= a.length || !(a[i] instanceof Long)) {
+      throw new IllegalArgumentException("argument " + (i + 1) + " must be a number");
+    }
+    return (Long) a[i];
+  }
+
+  /** The file behind an fd, or null (EBADF). */
+  static KFile fget(Kernel k, int fd) {
+    return k.fds.get(fd);
+  }
+
+  static boolean readable(KFile f) {
+    return (f.fFlags & O_ACCMODE) != O_WRONLY;
+  }
+
+  // ---- open ----------------------------------------------------------------------------------
+
+  /**
+   * open(2): path walk, then fuse_atomic_open()/fuse_create_open() (CREATE) for a new name with
+   * O_CREAT, or fuse_open()/fuse_dir_open() (OPEN/OPENDIR) → fuse_finish_open() →
+   * fuse_file_io_open(); a failure in io-mode setup sends a synchronous RELEASE (fuse_sync_release)
+   * and returns EIO. O_TRUNC without atomic_o_trunc then truncates with SETATTR (handle_truncate).
+   */
+  static final class Open extends Syscall {
+    private static final int WALK = 0, CREATE_LOCK = 1, CREATE_SENT = 2, OPEN_SENT = 3,
+        IO_OPEN = 4, SYNC_RELEASE = 5, TRUNC_LOCK = 6, TRUNC = 7;
+    private final int flags;
+    private final int mode;
+    private final Walk walk;
+    private Dentry d;
+    private FuseInode fi;
+    private FuseFile ff;
+    private KFile file;
+    private Request req;
+    private SetattrOp trunc;
+    private long attrVersion;
+    private boolean created;
+
+    Open(UserThread t, String path, int flags, int mode) {
+      super(t);
+      this.flags = flags;
+      this.mode = mode;
+      boolean creat = (flags & O_CREAT) != 0;
+      this.walk = new Walk(path, false, creat, creat && (flags & O_EXCL) != 0);
+    }
+
+    @Override
+    public String name() {
+      return "open";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case WALK:
+            if (!walk.run(k, this)) {
+              return false;
+            }
+            if (walk.err != 0) {
+              return done(walk.err);
+            }
+            d = walk.result;
+            if (d.inode == null) {
+              pc = CREATE_LOCK;
+              break;
+            }
+            if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+              return fail(k, -Errno.EEXIST.value);
+            }
+            if (sendOpen(k)) {
+              return true;
+            }
+            break;
+          case CREATE_LOCK:
+            if (!Locks.downWrite(k, d.parent.inode, this)) {
+              return false; // lookup_open(): inode_lock(dir) for O_CREAT
+            }
+            attrVersion = k.fc.attrVersion;
+            req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, flags, mode);
+            pc = CREATE_SENT;
+            break;
+          case CREATE_SENT:
+            if (!await(req)) {
+              return false;
+            }
+            Locks.upWrite(k, d.parent.inode);
+            if (created(k)) {
+              return true;
+            }
+            break;
+          case OPEN_SENT:
+            if (!await(req)) {
+              return false;
+            }
+            int err = k.files.fuseFileOpenReply(ff, req);
+            if (err != 0) {
+              return fail(k, err);
+            }
+            pc = IO_OPEN;
+            break;
+          case IO_OPEN:
+            if (!ff.isDir) {
+              int e = k.iomode.fuseFileIoOpen(fi, ff);
+              if (e == IoModes.WAIT) {
+                return sleep(new WaitQueue(fi, WaitQueue.Kind.DIRECT_IO_WAITQ));
+              }
+              if (e != 0) {
+                syncRelease(k);
+                break;
+              }
+            }
+            if (opened(k)) {
+              return true;
+            }
+            break;
+          case SYNC_RELEASE:
+            if (req != null && !await(req)) {
+              return false;
+            }
+            return fail(k, -Errno.EIO.value);
+          case TRUNC_LOCK:
+            if (!Locks.downWrite(k, fi, this)) {
+              return false;
+            }
+            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
+            trunc = new SetattrOp(fi, null,
+                Dir.ATTR_SIZE | Dir.ATTR_MTIME | Dir.ATTR_CTIME | Dir.ATTR_OPEN | kill, 0, 0, 0, 0);
+            pc = TRUNC;
+            break;
+          case TRUNC:
+            if (!trunc.run(k, this)) {
+              return false;
+            }
+            Locks.upWrite(k, fi);
+            if (trunc.err != 0) {
+              k.files.fput(file); // the open file goes away again (no FLUSH: never installed)
+              return done(trunc.err);
+            }
+            return done(k.installFd(file));
+          default:
+            throw new IllegalStateException("open pc " + pc);
+        }
+      }
+    }
+
+    /** fuse_open() / fuse_dir_open() up to the request. Returns true if the open finished. */
+    private boolean sendOpen(Kernel k) {
+      fi = d.inode;
+      boolean isDir = fi.isDir();
+      if ((flags & O_DIRECTORY) != 0 && !isDir) {
+        return fail(k, -Errno.ENOTDIR.value);
+      }
+      if (isDir && (flags & O_ACCMODE) != 0) {
+        return fail(k, -Errno.EISDIR.value);
+      }
+      if (fi.isBad()) {
+        return fail(k, -Errno.EIO.value);
+      }
+      ff = k.files.fuseFileAlloc(fi, isDir);
+      boolean open = isDir ? !k.fc.noOpendir : !k.fc.noOpen;
+      if (!open) {
+        ff.hasArgs = !isDir;
+        pc = IO_OPEN;
+        return false;
+      }
+      int sent = flags & ~(O_CREAT | O_EXCL) & (k.fc.atomicOTrunc ? ~0 : ~O_TRUNC);
+      req = k.dev.send(this, isDir ? Opcode.OPENDIR : Opcode.OPEN, fi.nodeid, null, sent);
+      pc = OPEN_SENT;
+      return false;
+    }
+
+    /** fuse_create_open() after CREATE. Returns true if the open finished (with an error). */
+    private boolean created(Kernel k) {
+      int err = req.error();
+      if (err != 0) {
+        if (err == -Errno.EEXIST.value) {
+          k.dInvalidate(d); // fuse_invalidate_entry()
+        }
+        if (err == -Errno.ENOSYS.value) {
+          throw new NotModelled("CREATE answered ENOSYS (the MKNOD + OPEN fallback)");
+        }
+        return fail(k, err);
+      }
+      Reply.Create c = (Reply.Create) req.reply;
+      fi = k.dir.fuseCreateReply(d, c.entry(), attrVersion);
+      if (fi == null) {
+        return fail(k, -Errno.EIO.value); // fuse_file_free(ff): no RELEASE, no FORGET
+      }
+      created = true;
+      ff = k.files.fuseFileAlloc(fi, false);
+      ff.fh = c.open().fh();
+      ff.openFlags = c.open().openFlags();
+      ff.openBackingId = c.open().backingId();
+      pc = IO_OPEN;
+      return false;
+    }
+
+    /** fuse_sync_release(): RELEASE, waited for, after a failed io-mode setup. */
+    private void syncRelease(Kernel k) {
+      k.files.fuseSyncReleasePrepare(ff);
+      req = null;
+      if (ff.hasArgs && !k.fc.noOpen) {
+        req = k.dev.send(this, Opcode.RELEASE, ff.nodeid, null, ff.fh, flags);
+      }
+      pc = SYNC_RELEASE;
+    }
+
+    /** The open succeeded: a struct file; then O_TRUNC, then the fd. True if finished. */
+    private boolean opened(Kernel k) {
+      k.openFiles.add(ff);
+      if (!ff.isDir && (ff.openFlags & IoModes.FOPEN_KEEP_CACHE) == 0) {
+        fi.pages.clear(); // invalidate_inode_pages2() unless FOPEN_KEEP_CACHE
+      }
+      file = new KFile(k.nextSerial++, d, ff, flags);
+      boolean truncate = (flags & O_TRUNC) != 0 && !created && fi.isReg();
+      if (truncate && k.fc.atomicOTrunc) {
+        fi.attr = fi.attr.withSize(0); // fuse_truncate_update_attr()
+        fi.pages.clear();
+        truncate = false;
+      }
+      if (truncate) {
+        pc = TRUNC_LOCK;
+        return false;
+      }
+      return done(k.installFd(file));
+    }
+
+    private boolean fail(Kernel k, int err) {
+      k.dput(d);
+      return done(err);
+    }
+  }
+
+  // ---- close, dup ----------------------------------------------------------------------------
+
+  /**
+   * close(2): filp_close() calls ->flush on every close (fuse_flush: FLUSH unless
+   * FOPEN_NOFLUSH, EIO on a bad inode; directories have no flush), then fput(); the last fput
+   * releases the file (asynchronous RELEASE). The fd is gone even when FLUSH fails.
+   */
+  static final class Close extends Syscall {
+    private final int fd;
+    private KFile f;
+    private Request req;
+
+    Close(UserThread t, int fd) {
+      super(t);
+      this.fd = fd;
+    }
+
+    @Override
+    public String name() {
+      return "close";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        f = k.fds.remove(fd);
+        if (f == null) {
+          return done(-Errno.EBADF.value);
+        }
+        FuseFile ff = f.ff;
+        if (ff.isDir) {
+          return closed(k, 0);
+        }
+        if (ff.inode.isBad()) {
+          return closed(k, -Errno.EIO.value);
+        }
+        if (!k.files.fuseFlushSends(ff)) {
+          return closed(k, 0);
+        }
+        req = k.dev.send(this, Opcode.FLUSH, ff.nodeid, null, ff.fh);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      int err = req.error();
+      if (err == -Errno.ENOSYS.value) {
+        k.fc.noFlush = true;
+        err = 0;
+      }
+      return closed(k, err);
+    }
+
+    private boolean closed(Kernel k, int err) {
+      k.files.fput(f);
+      return done(err);
+    }
+  }
+
+  /** dup(2): the same struct file under the lowest free fd. */
+  static final class Dup extends Syscall {
+    private final int fd;
+
+    Dup(UserThread t, int fd) {
+      super(t);
+      this.fd = fd;
+    }
+
+    @Override
+    public String name() {
+      return "dup";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      KFile f = fget(k, fd);
+      if (f == null) {
+        return done(-Errno.EBADF.value);
+      }
+      f.fCount++;
+      return done(k.installFd(f));
+    }
+  }
+
+  // ---- read, write, lseek --------------------------------------------------------------------
+
+  /**
+   * read(2)/pread(2) → fuse_file_read_iter(): FOPEN_DIRECT_IO first (READ to the server), then
+   * passthrough (the backing file, no request), then the page cache (READ for missing pages;
+   * fuse_update_attributes() first with auto_inval_data or when reading past i_size).
+   */
+  static final class Read extends Syscall {
+    private static final int START = 0, SIZE_GETATTR = 1, READ_SENT = 2;
+    private static final long PAGE = 4096, READAHEAD = 131072;
+    private final int fd;
+    private final long count;
+    private final long offArg;
+    private KFile f;
+    private long off;
+    private long reqOff;
+    private long want;
+    private Request req;
+    private GetattrOp size;
+
+    Read(UserThread t, int fd, long count, long off) {
+      super(t);
+      this.fd = fd;
+      this.count = count;
+      this.offArg = off;
+    }
+
+    @Override
+    public String name() {
+      return offArg >= 0 ? "pread" : "read";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      switch (pc) {
+        case START:
+          return start(k);
+        case SIZE_GETATTR:
+          if (!size.run(k, this)) {
+            return false;
+          }
+          return size.err != 0 ? done(size.err) : cached(k);
+        case READ_SENT:
+          if (!await(req)) {
+            return false;
+          }
+          return replied(k);
+        default:
+          throw new IllegalStateException("read pc " + pc);
+      }
+    }
+
+    private boolean start(Kernel k) {
+      f = fget(k, fd);
+      if (f == null || !readable(f)) {
+        return done(-Errno.EBADF.value);
+      }
+      if (f.ff.isDir) {
+        return done(-Errno.EISDIR.value);
+      }
+      FuseFile ff = f.ff;
+      if (ff.inode.isBad()) {
+        return done(-Errno.EIO.value);
+      }
+      off = offArg >= 0 ? offArg : f.pos;
+      if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0
+          && ff.passthrough == null) {
+        return send(k, off, count);
+      }
+      if (ff.passthrough != null) {
+        long n = k.passthrough.readIter(ff, off, count);
+        ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_invalidate_atime()
+        return finish(n);
+      }
+      FuseInode fi = ff.inode;
+      if (k.fc.autoInvalData || off + count > fi.attr.size()) {
+        size = new GetattrOp(fi, f, Dir.STATX_SIZE); // fuse_update_attributes(STATX_SIZE)
+        pc = SIZE_GETATTR;
+        return run(k);
+      }
+      return cached(k);
+    }
+
+    /** generic_file_read_iter(): the page cache, reading missing pages with READ. */
+    private boolean cached(Kernel k) {
+      FuseInode fi = f.ff.inode;
+      long n = Math.max(0, Math.min(count, fi.attr.size() - off));
+      if (n == 0) {
+        return finish(0);
+      }
+      int first = (int) (off / PAGE);
+      int last = (int) ((off + n - 1) / PAGE);
+      int missing = fi.pages.nextClearBit(first);
+      if (missing > last) {
+        return finish(n);
+      }
+      long start = missing * PAGE;
+      long end = Math.min(fi.attr.size(), Math.max(off + n, start + READAHEAD));
+      return send(k, start, end - start);
+    }
+
+    private boolean send(Kernel k, long at, long len) {
+      reqOff = at;
+      want = len;
+      req = k.dev.send(this, Opcode.READ, f.ff.nodeid, null, at, len, f.ff.fh);
+      pc = READ_SENT;
+      return false;
+    }
+
+    private boolean replied(Kernel k) {
+      if (req.error() != 0) {
+        return done(req.error());
+      }
+      long got = ((Reply.Data) req.reply).size();
+      FuseInode fi = f.ff.inode;
+      fi.invalMask |= Dir.STATX_ATIME; // fuse_readpages_end() / fuse_direct_io: atime
+      if (got > want) {
+        k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
+        return done(-Errno.EIO.value);
+      }
+      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
+      if (direct) {
+        return finish(got);
+      }
+      int from = (int) (reqOff / PAGE);
+      int to = (int) ((reqOff + got + PAGE - 1) / PAGE);
+      fi.pages.set(from, Math.max(from, to));
+      return finish(Math.max(0, Math.min(count, reqOff + got - off)));
+    }
+
+    private boolean finish(long n) {
+      if (offArg < 0) {
+        f.pos = off + n;
+      }
+      return done(n);
+    }
+  }
+
+  /**
+   * write(2)/pwrite(2) → fuse_file_write_iter(): FOPEN_DIRECT_IO (fuse_direct_write_iter under
+   * fuse_dio_lock: shared and uncached for parallel direct writes, else exclusive), passthrough
+   * (backing_file_write_iter under inode_lock), or write-through to the server
+   * (fuse_cache_write_iter). Passthrough and cached writes first drop suid/sgid
+   * (file_remove_privs).
+   */
+  static final class Write extends Syscall {
+    private static final int START = 0, LOCK = 1, PRIVS = 2, WRITE_SENT = 3;
+    private final int fd;
+    private final long count;
+    private final long offArg;
+    private KFile f;
+    private FuseInode fi;
+    private long off;
+    private boolean direct;
+    private boolean exclusive;
+    private SetattrOp privs;
+    private Request req;
+
+    Write(UserThread t, int fd, long count, long off) {
+      super(t);
+      this.fd = fd;
+      this.count = count;
+      this.offArg = off;
+    }
+
+    @Override
+    public String name() {
+      return offArg >= 0 ? "pwrite" : "write";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case START:
+            f = fget(k, fd);
+            if (f == null || !f.writable()) {
+              return done(-Errno.EBADF.value);
+            }
+            fi = f.ff.inode;
+            if (fi.isBad()) {
+              return done(-Errno.EIO.value);
+            }
+            if (k.fc.writebackCache) {
+              throw new NotModelled("writes with writeback_cache");
+            }
+            direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0;
+            pc = LOCK;
+            break;
+          case LOCK:
+            if (!lock(k)) {
+              return false;
+            }
+            off = (f.fFlags & O_APPEND) != 0 ? fi.attr.size() : offArg >= 0 ? offArg : f.pos;
+            int kill = direct ? 0 : SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
+            privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
+            pc = PRIVS;
+            break;
+          case PRIVS:
+            if (privs != null && !privs.run(k, this)) {
+              return false;
+            }
+            if (privs != null && privs.err != 0) {
+              return unlockAndDone(k, privs.err);
+            }
+            if (f.ff.passthrough != null && !direct) {
+              return unlockAndDone(k, k.passthrough.writeIter(f.ff, off, count));
+            }
+            req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, off, count, f.ff.fh);
+            pc = WRITE_SENT;
+            break;
+          case WRITE_SENT:
+            if (!await(req)) {
+              return false;
+            }
+            return replied(k);
+          default:
+            throw new IllegalStateException("write pc " + pc);
+        }
+      }
+    }
+
+    /**
+     * fuse_dio_lock() for direct io, inode_lock() otherwise. A parallel direct write takes the
+     * shared lock and counts as an uncached user (fuse_inode_uncached_io_start(fi, NULL)).
+     */
+    private boolean lock(Kernel k) {
+      if (!direct) {
+        exclusive = true;
+        return Locks.downWrite(k, fi, this);
+      }
+      long pos = offArg >= 0 ? offArg : f.pos;
+      boolean pastEof = (f.fFlags & O_APPEND) == 0 && pos + count > fi.attr.size();
+      exclusive = (f.ff.openFlags & IoModes.FOPEN_PARALLEL_DIRECT_WRITES) == 0
+          || (f.fFlags & O_APPEND) != 0 || fi.test(FuseInode.FUSE_I_CACHE_IO_MODE) || pastEof;
+      if (exclusive) {
+        return Locks.downWrite(k, fi, this);
+      }
+      if (!Locks.downRead(k, fi, this)) {
+        return false;
+      }
+      if (k.iomode.fuseInodeUncachedIoStart(fi, null) != 0) {
+        Locks.upRead(k, fi); // inode in cached mode: fall back to the exclusive lock
+        exclusive = true;
+        return Locks.downWrite(k, fi, this);
+      }
+      return true;
+    }
+
+    private boolean replied(Kernel k) {
+      int err = req.error();
+      long n = err == 0 ? ((Reply.Written) req.reply).size() : 0;
+      if (err == 0 && n > count) {
+        err = -Errno.EIO.value; // the server claims more than was sent
+      }
+      if (err == 0) {
+        k.inodes.fuseWriteUpdateAttr(fi, off + n, n);
+        if (!direct) {
+          int from = (int) ((off + 4095) / 4096);
+          int to = (int) ((off + n) / 4096);
+          if (to > from) {
+            fi.pages.set(from, to); // fully written pages are uptodate
+          }
+        }
+      }
+      return unlockAndDone(k, err != 0 ? err : n);
+    }
+
+    /** fuse_dio_unlock() / inode_unlock(). */
+    private boolean unlockAndDone(Kernel k, long res) {
+      if (exclusive) {
+        Locks.upWrite(k, fi);
+      } else {
+        k.iomode.fuseInodeUncachedIoEnd(fi); // allow cached opens after the last parallel write
+        Locks.upRead(k, fi);
+      }
+      if (res > 0 && offArg < 0) {
+        f.pos = off + res;
+      }
+      return done(res);
+    }
+  }
+
+  /** lseek(2) → fuse_file_llseek(): SEEK_END refreshes i_size first (fuse_update_attributes). */
+  static final class Lseek extends Syscall {
+    private final int fd;
+    private final long off;
+    private final int whence;
+    private KFile f;
+    private GetattrOp size;
+
+    Lseek(UserThread t, int fd, long off, int whence) {
+      super(t);
+      this.fd = fd;
+      this.off = off;
+      this.whence = whence;
+    }
+
+    @Override
+    public String name() {
+      return "lseek";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        f = fget(k, fd);
+        if (f == null) {
+          return done(-Errno.EBADF.value);
+        }
+        if (whence == SEEK_SET || whence == SEEK_CUR) {
+          return seek(whence == SEEK_SET ? off : f.pos + off);
+        }
+        if (whence != SEEK_END) {
+          throw new NotModelled("lseek SEEK_DATA/SEEK_HOLE");
+        }
+        size = new GetattrOp(f.ff.inode, f, Dir.STATX_SIZE);
+        pc = 1;
+      }
+      if (!size.run(k, this)) {
+        return false;
+      }
+      return size.err != 0 ? done(size.err) : seek(f.ff.inode.attr.size() + off);
+    }
+
+    private boolean seek(long to) {
+      if (to < 0) {
+        return done(-Errno.EINVAL.value);
+      }
+      f.pos = to;
+      return done(to);
+    }
+  }
+
+  // ---- mmap ----------------------------------------------------------------------------------
+
+  /**
+   * mmap(2) → fuse_file_mmap(): a passthrough file maps its backing file; otherwise an inode with
+   * a backing file refuses (ENODEV); a FOPEN_DIRECT_IO file refuses MAP_SHARED without
+   * direct_io_allow_mmap, and its first MAP_SHARED mapping enters cached io mode.
+   */
+  static final class Mmap extends Syscall {
+    private final int fd;
+    private final int prot;
+    private final int mflags;
+    private KFile f;
+
+    Mmap(UserThread t, int fd, int prot, int mflags) {
+      super(t);
+      this.fd = fd;
+      this.prot = prot;
+      this.mflags = mflags;
+    }
+
+    @Override
+    public String name() {
+      return "mmap";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      boolean shared = (mflags & MAP_SHARED) != 0;
+      boolean write = (prot & PROT_WRITE) != 0;
+      if (pc == 0) {
+        f = fget(k, fd);
+        if (f == null) {
+          return done(-Errno.EBADF.value);
+        }
+        if (!readable(f) || shared && write && !f.writable()) {
+          return done(-Errno.EACCES.value);
+        }
+        if (f.ff.isDir) {
+          return done(-Errno.ENODEV.value);
+        }
+        FuseFile ff = f.ff;
+        if (ff.passthrough != null) {
+          return mapped(k, shared, write, ff.passthrough); // fuse_passthrough_mmap()
+        }
+        if (ff.inode.fb != null) {
+          return done(-Errno.ENODEV.value);
+        }
+        if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) == 0) {
+          return mapped(k, shared, write, null);
+        }
+        if (shared && !k.fc.directIoAllowMmap) {
+          return done(-Errno.ENODEV.value);
+        }
+        ff.inode.pages.clear(); // invalidate_inode_pages2()
+        if (!shared) {
+          return mapped(k, false, write, null);
+        }
+        pc = 1;
+      }
+      int rc = k.iomode.fuseFileCachedIoOpen(f.ff.inode, f.ff);
+      if (rc == IoModes.WAIT) {
+        return sleep(new WaitQueue(f.ff.inode, WaitQueue.Kind.DIRECT_IO_WAITQ));
+      }
+      return rc != 0 ? done(rc) : mapped(k, true, write, null);
+    }
+
+    private boolean mapped(Kernel k, boolean shared, boolean write, Lower.Node backing) {
+      if (backing == null) {
+        f.fCount++; // the vma pins the fuse file
+      }
+      Vma v = new Vma(k.newVmaName(), f, shared, write, backing);
+      k.vmas.put(v.name, v);
+      return done(new SysResult(0, java.util.Map.of(), List.of(), v.name));
+    }
+  }
+
+  /** munmap(2): the vma's file reference goes (which may release a closed fuse file). */
+  static final class Munmap extends Syscall {
+    private final String map;
+
+    Munmap(UserThread t, String map) {
+      super(t);
+      this.map = map;
+    }
+
+    @Override
+    public String name() {
+      return "munmap";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      Vma v = k.vmas.remove(map);
+      if (v == null) {
+        return done(-Errno.EINVAL.value);
+      }
+      if (v.backing == null) {
+        k.files.fput(v.file);
+      }
+      return done(0);
+    }
+  }
+
+  /**
+   * A load or store through a mapping. A passthrough mapping touches the backing file directly; a
+   * page-cache mapping faults missing pages in with READ (fuse_read_folio). Dirty-page writeback
+   * of stores is not modelled.
+   */
+  static final class MemAccess extends Syscall {
+    private final String map;
+    private final long off;
+    private final long len;
+    private final boolean store;
+    private Request req;
+    private Vma v;
+
+    MemAccess(UserThread t, String map, long off, long len, boolean store) {
+      super(t);
+      this.map = map;
+      this.off = off;
+      this.len = len;
+      this.store = store;
+    }
+
+    @Override
+    public String name() {
+      return store ? "mwrite" : "mread";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        v = k.vmas.get(map);
+        if (v == null) {
+          return done(-Errno.EFAULT.value);
+        }
+        if (store && !v.writable) {
+          return done(-Errno.EFAULT.value);
+        }
+        if (v.backing != null) {
+          if (store) {
+            v.backing.mtime = v.backing.ctime = k.now;
+          }
+          return done(len);
+        }
+        FuseInode fi = v.file.ff.inode;
+        int first = (int) (off / 4096);
+        int last = (int) ((off + Math.max(len, 1) - 1) / 4096);
+        int missing = fi.pages.nextClearBit(first);
+        if (missing > last || missing * 4096L >= fi.attr.size()) {
+          return done(len);
+        }
+        req = k.dev.send(this, Opcode.READ, fi.nodeid, null, missing * 4096L, 4096, v.file.ff.fh);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      if (req.error() != 0) {
+        return done(-Errno.EFAULT.value); // SIGBUS in a real process
+      }
+      v.file.ff.inode.pages.set((int) (req.args[0] / 4096));
+      return done(len);
+    }
+  }
+
+  // ---- stat ----------------------------------------------------------------------------------
+
+  /** stat(2)/lstat(2)/fstat(2) → fuse_getattr() → fuse_update_get_attr(). */
+  static final class Stat extends Syscall {
+    private final String path;
+    private final int fd;
+    private Walk walk;
+    private GetattrOp op;
+    private Dentry d;
+
+    Stat(UserThread t, String path, int fd) {
+      super(t);
+      this.path = path;
+      this.fd = fd;
+      this.walk = path == null ? null : new Walk(path, false, false, false);
+    }
+
+    @Override
+    public String name() {
+      return path == null ? "fstat" : "stat";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        FuseInode fi;
+        KFile f = null;
+        if (walk != null) {
+          if (!walk.run(k, this)) {
+            return false;
+          }
+          if (walk.err != 0) {
+            return done(walk.err);
+          }
+          d = walk.result;
+          fi = d.inode;
+        } else {
+          f = fget(k, fd);
+          if (f == null) {
+            return done(-Errno.EBADF.value);
+          }
+          fi = f.ff.inode;
+        }
+        op = new GetattrOp(fi, f, Dir.STATX_BASIC_STATS);
+        pc = 1;
+      }
+      if (!op.run(k, this)) {
+        return false;
+      }
+      if (d != null) {
+        k.dput(d);
+      }
+      if (op.err != 0) {
+        return done(op.err);
+      }
+      return done(new SysResult(0, GetattrOp.statFields(op.attr), List.of(), null));
+    }
+  }
+
+  // ---- setattr family ------------------------------------------------------------------------
+
+  /**
+   * truncate/ftruncate/chmod/fchmod/chown/fchown: the VFS builds a struct iattr (do_truncate,
+   * chmod_common, chown_common), takes inode_lock and calls notify_change() → fuse_setattr().
+   */
+  static final class Setattr extends Syscall {
+    private final String call;
+    private final int fd;
+    private final Walk walk;
+    private final int iaValid;
+    private final int mode;
+    private final int uid;
+    private final int gid;
+    private final long size;
+    private FuseInode fi;
+    private KFile f;
+    private Dentry d;
+    private SetattrOp op;
+
+    private Setattr(UserThread t, String call, String path, int fd, int iaValid, int mode, int uid,
+        int gid, long size) {
+      super(t);
+      this.call = call;
+      this.fd = fd;
+      this.walk = path == null ? null : new Walk(path, false, false, false);
+      this.iaValid = iaValid;
+      this.mode = mode;
+      this.uid = uid;
+      this.gid = gid;
+      this.size = size;
+    }
+
+    static Setattr truncate(UserThread t, String path, int fd, long len) {
+      return new Setattr(t, path == null ? "ftruncate" : "truncate", path, fd,
+          Dir.ATTR_SIZE | Dir.ATTR_MTIME | Dir.ATTR_CTIME, 0, 0, 0, len);
+    }
+
+    static Setattr chmod(UserThread t, String path, int fd, int mode) {
+      return new Setattr(t, path == null ? "fchmod" : "chmod", path, fd,
+          Dir.ATTR_MODE | Dir.ATTR_CTIME, mode & 07777, 0, 0, 0);
+    }
+
+    static Setattr chown(UserThread t, String path, int fd, int uid, int gid) {
+      int valid = Dir.ATTR_CTIME | (uid != -1 ? Dir.ATTR_UID : 0) | (gid != -1 ? Dir.ATTR_GID : 0);
+      return new Setattr(t, path == null ? "fchown" : "chown", path, fd, valid, 0, uid, gid, 0);
+    }
+
+    @Override
+    public String name() {
+      return call;
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            if (!resolve(k)) {
+              return false;
+            }
+            if (result != null) {
+              return true;
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!Locks.downWrite(k, fi, this)) {
+              return false;
+            }
+            op = new SetattrOp(fi, f, iaValid | killBits(), mode, uid, gid, size);
+            pc = 2;
+            break;
+          case 2:
+            if (!op.run(k, this)) {
+              return false;
+            }
+            Locks.upWrite(k, fi);
+            if (d != null) {
+              k.dput(d);
+            }
+            return done(op.err);
+          default:
+            throw new IllegalStateException("setattr pc " + pc);
+        }
+      }
+    }
+
+    /** Finds the inode; sets {@link #result} on an error. Returns false while walking. */
+    private boolean resolve(Kernel k) {
+      if (walk != null) {
+        if (!walk.run(k, this)) {
+          return false;
+        }
+        if (walk.err != 0) {
+          return done(walk.err);
+        }
+        d = walk.result;
+        fi = d.inode;
+      } else {
+        f = fget(k, fd);
+        if (f == null) {
+          return done(-Errno.EBADF.value);
+        }
+        if ((iaValid & Dir.ATTR_SIZE) != 0 && !f.writable()) {
+          return done(-Errno.EINVAL.value); // ftruncate on a file not open for writing
+        }
+        fi = f.ff.inode;
+      }
+      if ((iaValid & Dir.ATTR_SIZE) != 0 && fi.isDir()) {
+        if (d != null) {
+          k.dput(d);
+        }
+        return done(-Errno.EISDIR.value);
+      }
+      if ((iaValid & Dir.ATTR_SIZE) != 0 && size < 0) {
+        if (d != null) {
+          k.dput(d);
+        }
+        return done(-Errno.EINVAL.value);
+      }
+      return true;
+    }
+
+    /** The ATTR_KILL_* bits the VFS adds: chown_common() always for non-directories. */
+    private int killBits() {
+      int m = fi.attr.mode();
+      if ((iaValid & (Dir.ATTR_UID | Dir.ATTR_GID)) != 0 && !fi.isDir()) {
+        int kill = Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_PRIV;
+        if ((m & Lower.S_ISGID) != 0 && (m & Lower.S_IXGRP) != 0) {
+          kill |= Dir.ATTR_KILL_SGID; // setattr_should_drop_sgid()
+        }
+        return kill;
+      }
+      if ((iaValid & Dir.ATTR_SIZE) != 0) {
+        return SetattrOp.shouldRemoveSuid(m, thread); // dentry_needs_remove_privs()
+      }
+      return 0;
+    }
+  }
+
+  // ---- fallocate, fsync, access --------------------------------------------------------------
+
+  /** fallocate(2) → fuse_file_fallocate(): FALLOCATE to the server, even under passthrough. */
+  static final class Fallocate extends Syscall {
+    private final int fd;
+    private final int mode;
+    private final long off;
+    private final long len;
+    private KFile f;
+    private FuseInode fi;
+    private SetattrOp privs;
+    private Request req;
+
+    Fallocate(UserThread t, int fd, int mode, long off, long len) {
+      super(t);
+      this.fd = fd;
+      this.mode = mode;
+      this.off = off;
+      this.len = len;
+    }
+
+    @Override
+    public String name() {
+      return "fallocate";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            f = fget(k, fd);
+            if (f == null || !f.writable()) {
+              return done(-Errno.EBADF.value);
+            }
+            fi = f.ff.inode;
+            if (fi.isBad()) {
+              return done(-Errno.EIO.value);
+            }
+            if ((mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) != 0
+                || k.fc.noFallocate) {
+              return done(-Errno.EOPNOTSUPP.value);
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!Locks.downWrite(k, fi, this)) {
+              return false;
+            }
+            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread); // file_modified()
+            privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
+            pc = 2;
+            break;
+          case 2:
+            if (privs != null && !privs.run(k, this)) {
+              return false;
+            }
+            if (privs != null && privs.err != 0) {
+              return unlock(k, privs.err);
+            }
+            if ((mode & FALLOC_FL_KEEP_SIZE) == 0) {
+              fi.set(FuseInode.FUSE_I_SIZE_UNSTABLE);
+            }
+            req = k.dev.send(this, Opcode.FALLOCATE, fi.nodeid, null, mode, off, len, f.ff.fh);
+            pc = 3;
+            break;
+          case 3:
+            if (!await(req)) {
+              return false;
+            }
+            return replied(k);
+          default:
+            throw new IllegalStateException("fallocate pc " + pc);
+        }
+      }
+    }
+
+    private boolean replied(Kernel k) {
+      fi.clear(FuseInode.FUSE_I_SIZE_UNSTABLE);
+      int err = req.error();
+      if (err == -Errno.ENOSYS.value) {
+        k.fc.noFallocate = true;
+        return unlock(k, -Errno.EOPNOTSUPP.value);
+      }
+      if (err == 0 && (mode & FALLOC_FL_KEEP_SIZE) == 0) {
+        k.inodes.fuseWriteUpdateAttr(fi, off + len, len);
+      }
+      if (err == 0 && (mode & FALLOC_FL_PUNCH_HOLE) != 0) {
+        fi.pages.clear((int) (off / 4096), (int) ((off + len + 4095) / 4096));
+      }
+      return unlock(k, err);
+    }
+
+    private boolean unlock(Kernel k, int err) {
+      Locks.upWrite(k, fi);
+      return done(err);
+    }
+  }
+
+  /** fsync(2) → fuse_fsync(): FSYNC (FSYNCDIR for directories); ENOSYS means "nothing to do". */
+  static final class Fsync extends Syscall {
+    private final int fd;
+    private Request req;
+
+    Fsync(UserThread t, int fd) {
+      super(t);
+      this.fd = fd;
+    }
+
+    @Override
+    public String name() {
+      return "fsync";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        KFile f = fget(k, fd);
+        if (f == null) {
+          return done(-Errno.EBADF.value);
+        }
+        if (f.ff.inode.isBad()) {
+          return done(-Errno.EIO.value);
+        }
+        boolean noFsync = f.ff.isDir ? k.fc.noFsyncdir : k.fc.noFsync;
+        if (noFsync) {
+          return done(0);
+        }
+        req = k.dev.send(this, f.ff.isDir ? Opcode.FSYNCDIR : Opcode.FSYNC, f.ff.nodeid, null, f.ff.fh);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      if (req.error() == -Errno.ENOSYS.value) {
+        if (req.opcode == Opcode.FSYNCDIR) {
+          k.fc.noFsyncdir = true;
+        } else {
+          k.fc.noFsync = true;
+        }
+        return done(0);
+      }
+      return done(req.error());
+    }
+  }
+
+  /** access(2) → fuse_permission() → fuse_access(): ACCESS, unless the server lacks it. */
+  static final class Access extends Syscall {
+    private final Walk walk;
+    private final int mask;
+    private Dentry d;
+    private Request req;
+
+    Access(UserThread t, String path, int mask) {
+      super(t);
+      this.walk = new Walk(path, false, false, false);
+      this.mask = mask;
+    }
+
+    @Override
+    public String name() {
+      return "access";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        if (!walk.run(k, this)) {
+          return false;
+        }
+        if (walk.err != 0) {
+          return done(walk.err);
+        }
+        d = walk.result;
+        if (k.fc.noAccess || k.fc.defaultPermissions) {
+          k.dput(d);
+          return done(0);
+        }
+        req = k.dev.send(this, Opcode.ACCESS, d.inode.nodeid, null, mask);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      k.dput(d);
+      if (req.error() == -Errno.ENOSYS.value) {
+        k.fc.noAccess = true;
+        return done(0);
+      }
+      return done(req.error());
+    }
+  }
+
+  // ---- directories ---------------------------------------------------------------------------
+
+  /**
+   * getdents64(2) → fuse_readdir() → fuse_readdir_uncached(): one READDIR at the file position;
+   * the result is the number of entries returned (an empty reply is the end). READDIRPLUS is not
+   * modelled.
+   */
+  static final class Getdents extends Syscall {
+    private final int fd;
+    private KFile f;
+    private Request req;
+
+    Getdents(UserThread t, int fd) {
+      super(t);
+      this.fd = fd;
+    }
+
+    @Override
+    public String name() {
+      return "getdents";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        f = fget(k, fd);
+        if (f == null) {
+          return done(-Errno.EBADF.value);
+        }
+        if (!f.ff.isDir) {
+          return done(-Errno.ENOTDIR.value);
+        }
+        if (f.ff.inode.isBad()) {
+          return done(-Errno.EIO.value);
+        }
+        if (k.fc.doReaddirplus) {
+          throw new NotModelled("READDIRPLUS");
+        }
+        req = k.dev.send(this, Opcode.READDIR, f.ff.nodeid, null, f.ff.dirPos, 4096, f.ff.fh);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      if (req.error() != 0) {
+        return done(req.error());
+      }
+      Reply.Dirents r = (Reply.Dirents) req.reply;
+      if (!r.names().isEmpty()) {
+        f.ff.dirPos = r.nextOffset();
+      }
+      f.ff.inode.invalMask |= Dir.STATX_ATIME;
+      return done(new SysResult(r.names().size(), java.util.Map.of(), List.copyOf(r.names()), null));
+    }
+  }
+
+  /** mkdir(2) → fuse_mkdir() → create_new_entry(): MKDIR, then the new inode is instantiated. */
+  static final class Mkdir extends Syscall {
+    private final Walk walk;
+    private final int mode;
+    private Dentry d;
+    private Request req;
+    private long attrVersion;
+
+    Mkdir(UserThread t, String path, int mode) {
+      super(t);
+      this.walk = new Walk(path, false, true, true);
+      this.mode = mode;
+    }
+
+    @Override
+    public String name() {
+      return "mkdir";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            if (!walk.run(k, this)) {
+              return false;
+            }
+            if (walk.err != 0) {
+              return done(walk.err);
+            }
+            d = walk.result;
+            if (d.inode != null) {
+              k.dput(d);
+              return done(-Errno.EEXIST.value);
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!Locks.downWrite(k, d.parent.inode, this)) {
+              return false;
+            }
+            attrVersion = k.fc.attrVersion;
+            req = k.dev.send(this, Opcode.MKDIR, d.parent.inode.nodeid, d.name, mode & 07777);
+            pc = 2;
+            break;
+          case 2:
+            if (!await(req)) {
+              return false;
+            }
+            Locks.upWrite(k, d.parent.inode);
+            return done(created(k));
+          default:
+            throw new IllegalStateException("mkdir pc " + pc);
+        }
+      }
+    }
+
+    /** create_new_entry() after its request. */
+    private int created(Kernel k) {
+      int err = req.error();
+      if (err == 0) {
+        Reply.Entry e = (Reply.Entry) req.reply;
+        if (e.nodeid() == 0 || e.nodeid() == 1 || Inodes.fuseInvalidAttr(e.attr())
+            || (e.attr().mode() & Lower.S_IFMT) != Lower.S_IFDIR) {
+          err = -Errno.EIO.value;
+        } else {
+          d.inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), e.attrValidNs(), attrVersion);
+          k.dir.fuseChangeEntryTimeout(d, e);
+        }
+      }
+      k.dput(d);
+      return err;
+    }
+  }
+
+  /**
+   * unlink(2)/rmdir(2) → fuse_unlink()/fuse_rmdir(): UNLINK/RMDIR; on success the inode's link
+   * count drops and the dentry is deleted (d_delete); ENOENT invalidates the dentry.
+   */
+  static final class Unlink extends Syscall {
+    private final Walk walk;
+    private final boolean rmdir;
+    private Dentry d;
+    private Request req;
+
+    Unlink(UserThread t, String path, boolean rmdir) {
+      super(t);
+      this.walk = new Walk(path, false, false, false);
+      this.rmdir = rmdir;
+    }
+
+    @Override
+    public String name() {
+      return rmdir ? "rmdir" : "unlink";
+    }
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            if (!walk.run(k, this)) {
+              return false;
+            }
+            if (walk.err != 0) {
+              return done(walk.err);
+            }
+            d = walk.result;
+            if (rmdir != d.inode.isDir()) {
+              k.dput(d);
+              return done(-(rmdir ? Errno.ENOTDIR : Errno.EISDIR).value);
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!Locks.downWrite(k, d.parent.inode, this)) {
+              return false;
+            }
+            req = k.dev.send(this, rmdir ? Opcode.RMDIR : Opcode.UNLINK, d.parent.inode.nodeid, d.name);
+            pc = 2;
+            break;
+          case 2:
+            if (!await(req)) {
+              return false;
+            }
+            Locks.upWrite(k, d.parent.inode);
+            return done(unlinked(k));
+          default:
+            throw new IllegalStateException("unlink pc " + pc);
+        }
+      }
+    }
+
+    private int unlinked(Kernel k) {
+      int err = req.error();
+      FuseInode fi = d.inode;
+      if (err == 0) {
+        int nlink = rmdir ? 0 : Math.max(0, fi.attr.nlink() - 1);
+        fi.attr = fi.attr.withNlink(nlink); // fuse_entry_unlinked(): drop_nlink / clear_nlink
+        fi.invalMask = Dir.STATX_BASIC_STATS;
+        k.dput(d);
+        k.dInvalidate(d); // d_delete(): unused dentries die now
+        return 0;
+      }
+      if (err == -Errno.ENOENT.value || err == -Errno.EINTR.value) {
+        k.dInvalidate(d); // fuse_invalidate_entry()
+      }
+      k.dput(d);
+      return err;
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package fusesim.model;
+
+import java.util.List;
+
+/**
+ * Path resolution (fs/namei.c link_path_walk, lookup_fast, lookup_slow) with FUSE's
+ * ->d_revalidate (fuse_dentry_revalidate) and ->lookup (fuse_lookup). A sub-machine of the
+ * syscalls that take a path: it may block on a LOOKUP, on a dentry another thread is looking up
+ * (d_alloc_parallel), or on the directory's locks.
+ *
+ * <p>On success {@link #result} is the final dentry (or its parent, with {@code parentOnly}),
+ * with a reference the caller must drop; it may be negative only with {@code allowNegative}.
+ */
+final class Walk {
+  private static final int NEXT = 0, REVAL_SENT = 1, SLOW = 2, SLOW_MUTEX = 3, LOOKUP_SENT = 4;
+  private static final int NAME_MAX = 255;
+  private static final int DONE = 1, CONTINUE = 0, BLOCKED = -1;
+
+  private final List<String> comps;
+  private final boolean parentOnly;
+  private final boolean allowNegative;
+  private final boolean lookupExcl;
+  private int pc = NEXT;
+  private int i;
+  private Dentry cur;
+  private Dentry d;
+  private Request req;
+  private long attrVersion;
+  private long epoch;
+  int err;
+  Dentry result;
+
+  Walk(String path, boolean parentOnly, boolean allowNegative, boolean lookupExcl) {
+    this.comps = Lower.components(path);
+    this.parentOnly = parentOnly;
+    this.allowNegative = allowNegative;
+    this.lookupExcl = lookupExcl;
+  }
+
+  String lastName() {
+    return comps.isEmpty() ? "" : comps.get(comps.size() - 1);
+  }
+
+  /** Returns true when finished ({@link #err} or {@link #result} set), false when blocked. */
+  boolean run(Kernel k, Syscall s) {
+    while (true) {
+      switch (pc) {
+        case NEXT:
+          int step = next(k, s);
+          if (step != CONTINUE) {
+            return step == DONE;
+          }
+          break;
+        case REVAL_SENT:
+          if (!s.await(req)) {
+            return false;
+          }
+          revalidated(k);
+          break;
+        case SLOW:
+          if (!Locks.downRead(k, cur.inode, s)) {
+            return false; // lookup_slow(): inode_lock_shared(dir)
+          }
+          pc = SLOW_MUTEX;
+          break;
+        case SLOW_MUTEX:
+          if (!Locks.fuseLockInode(k, cur.inode, s)) {
+            return false;
+          }
+          sendLookup(k, s);
+          break;
+        case LOOKUP_SENT:
+          if (!s.await(req)) {
+            return false;
+          }
+          if (lookedUp(k)) {
+            return true;
+          }
+          break;
+        default:
+          throw new IllegalStateException("walk pc " + pc);
+      }
+    }
+  }
+
+  /** One component: finish, wait for a parallel lookup, revalidate a cached dentry, or look up. */
+  private int next(Kernel k, Syscall s) {
+    if (cur == null) {
+      cur = k.root;
+    }
+    int end = parentOnly ? comps.size() - 1 : comps.size();
+    if (i >= end) {
+      finish(k);
+      return DONE;
+    }
+    if (cur.inode == null) {
+      return fail(Errno.ENOENT);
+    }
+    if (!cur.inode.isDir()) {
+      return fail(Errno.ENOTDIR);
+    }
+    if (cur.inode.isBad()) {
+      return fail(Errno.EIO); // fuse_lookup(): a bad directory
+    }
+    String name = comps.get(i);
+    if (name.length() > NAME_MAX) {
+      return fail(Errno.ENAMETOOLONG);
+    }
+    d = k.dLookup(cur, name);
+    if (d != null && d.inLookupBy != null) {
+      s.sleep(new WaitQueue(d, WaitQueue.Kind.IN_LOOKUP)); // d_alloc_parallel(): wait for it
+      return BLOCKED;
+    }
+    if (d == null) {
+      pc = SLOW;
+      return CONTINUE;
+    }
+    boolean last = i == comps.size() - 1;
+    switch (k.dir.fuseDentryRevalidate(d, last && lookupExcl)) {
+      case VALID:
+        advance();
+        break;
+      case INVALID:
+        k.dInvalidate(d);
+        pc = SLOW;
+        break;
+      default:
+        attrVersion = k.fc.attrVersion;
+        req = k.dev.send(s, Opcode.LOOKUP, cur.inode.nodeid, name);
+        pc = REVAL_SENT;
+        break;
+    }
+    return CONTINUE;
+  }
+
+  private void revalidated(Kernel k) {
+    if (k.dir.fuseDentryRevalidateReply(d, req, attrVersion) == Dir.Reval.VALID) {
+      advance();
+    } else {
+      k.dInvalidate(d);
+      pc = SLOW;
+    }
+  }
+
+  /** lookup_slow() → d_alloc_parallel() → fuse_lookup() → fuse_lookup_name(): send LOOKUP. */
+  private void sendLookup(Kernel k, Syscall s) {
+    String name = comps.get(i);
+    Dentry again = k.dLookup(cur, name);
+    if (again != null) { // raced with another lookup: start this component over
+      Locks.fuseUnlockInode(k, cur.inode);
+      Locks.upRead(k, cur.inode);
+      pc = NEXT;
+      return;
+    }
+    d = k.dAllocParallel(cur, name, s.thread.name);
+    epoch = k.fc.epoch;
+    attrVersion = k.fc.attrVersion;
+    req = k.dev.send(s, Opcode.LOOKUP, cur.inode.nodeid, name);
+    pc = LOOKUP_SENT;
+  }
+
+  private boolean lookedUp(Kernel k) {
+    int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch);
+    Locks.fuseUnlockInode(k, cur.inode);
+    Locks.upRead(k, cur.inode);
+    k.dLookupDone(d);
+    d.dCount--;
+    if (e != 0) {
+      k.dInvalidate(d);
+      err = e;
+      return true;
+    }
+    advance();
+    return false;
+  }
+
+  private void advance() {
+    cur = d;
+    i++;
+    pc = NEXT;
+  }
+
+  private void finish(Kernel k) {
+    if (cur.inode == null && !(allowNegative && !parentOnly)) {
+      err = -Errno.ENOENT.value;
+      return;
+    }
+    cur.dCount++; // path_get() for the caller
+    result = cur;
+  }
+
+  private int fail(Errno e) {
+    err = -e.value;
+    return DONE;
+  }
+}

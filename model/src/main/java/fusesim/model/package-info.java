@@ -1,2 +1,0 @@
-/** fusesim model module (see README.md in the module folder). */
-package fusesim.model;
