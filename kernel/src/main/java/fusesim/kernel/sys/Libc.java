@@ -87,6 +87,8 @@ public final class Libc {
     public static native long write(int fd, byte[] buf, long count);
     public static native long pread(int fd, byte[] buf, long count, long offset);
     public static native long pwrite(int fd, byte[] buf, long count, long offset);
+    public static native long pread(int fd, Pointer buf, long count, long offset);
+    public static native long pwrite(int fd, Pointer buf, long count, long offset);
     public static native long lseek(int fd, long offset, int whence);
     public static native int ioctl(int fd, long request, Pointer arg);
     public static native int poll(Pointer fds, long nfds, int timeoutMs);
