@@ -301,6 +301,7 @@ public final class KernelSession implements AutoCloseable {
             case "chown" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); }
             case "link", "rename" -> { out.add(path(a[0])); out.add(path(a[1])); }
             case "symlink" -> { out.add(a[0]); out.add(path(a[1])); }
+            case "repeat" -> { out.add(a[0]); out.add(a[1]); out.addAll(translate(a[1].toString(), java.util.Arrays.copyOfRange(a, 2, a.length))); }
             default -> throw new IllegalArgumentException("unknown syscall '" + name + "'");
         }
         return out;

@@ -52,8 +52,21 @@ final class Syscalls {
             case "rename" -> num(Libc.rename(a.get(0), a.get(1)));
             case "access" -> num(Libc.access(a.get(0), i(a, 1)));
             case "readlink" -> readlink(a.get(0));
+            case "repeat" -> repeat(i(a, 0), a.get(1), a.subList(2, a.size()));
             default -> List.of("-1", "ENOSYS");
         };
+    }
+
+    /** Runs {@code op} n times in this thread (for rate measurements); the value is the elapsed ns. */
+    private List<String> repeat(int n, String op, List<String> args) {
+        long t0 = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            List<String> r = run(op, args);
+            if (!r.get(0).startsWith("=")) {
+                return r;
+            }
+        }
+        return List.of("= " + (System.nanoTime() - t0));
     }
 
     private static int i(List<String> a, int k) {
