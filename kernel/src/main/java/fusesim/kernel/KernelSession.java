@@ -1,0 +1,443 @@
+package fusesim.kernel;
+
+import fusesim.kernel.driver.DriverClient;
+import fusesim.kernel.driver.Flags;
+import fusesim.kernel.driver.Result;
+import fusesim.kernel.proto.Opcode;
+import fusesim.kernel.server.FuseServer;
+import fusesim.kernel.server.LowerTree;
+import fusesim.kernel.server.RecordedRequest;
+import fusesim.kernel.server.Reply;
+import fusesim.kernel.server.RulePolicy;
+import fusesim.kernel.server.ServerConfig;
+import fusesim.kernel.sys.FuseDevice;
+import fusesim.kernel.sys.Libc;
+import fusesim.kernel.sys.Mounts;
+import fusesim.kernel.sys.Watchdog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One scenario on the real kernel, driven statement by statement the way a trace reads: build the lower
+ * tree, {@link #mount}, set server policies, run syscalls on trace threads, compare requests. The FUSE
+ * server runs in this JVM; syscalls run in a separate driver process. Closing always tears everything
+ * down (abort through fusectl, lazy unmount), also after failures; every wait has a timeout.
+ */
+public final class KernelSession implements AutoCloseable {
+    private final Duration stepTimeout;
+    private final Duration grace = Duration.ofMillis(50);
+    private final LowerTree tree;
+    private final RulePolicy rules = new RulePolicy();
+    private final Map<String, int[]> declaredThreads = new LinkedHashMap<>();
+    private final Map<String, Integer> tids = new LinkedHashMap<>();
+    private final Map<String, CompletableFuture<Result>> running = new LinkedHashMap<>();
+    private final Map<String, String> runningCall = new LinkedHashMap<>();
+    private final Map<String, Object[]> runningArgs = new LinkedHashMap<>();
+    private final TreeMap<Integer, Integer> fds = new TreeMap<>();
+    private final Map<String, Long> maps = new LinkedHashMap<>();
+    private final Thread shutdownHook = new Thread(this::close, "fusesim-session-cleanup");
+    private FuseServer server;
+    private Path mountpoint;
+    private DriverClient driver;
+    private int logMark;
+    private boolean closed;
+
+    private KernelSession(Duration stepTimeout) {
+        this.stepTimeout = stepTimeout;
+        Libc.ensureLoaded();
+        Mounts.cleanupStale();
+        tree = new LowerTree(Mounts.freshDir(Mounts.LOWER_PREFIX));
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** A new session with a 5 s per-step timeout; cleans up what crashed earlier runs left behind. */
+    public static KernelSession open() {
+        return open(Duration.ofSeconds(5));
+    }
+
+    public static KernelSession open(Duration stepTimeout) {
+        return new KernelSession(stepTimeout);
+    }
+
+    // ---- setup (before mount) ----
+
+    /** {@code lower file /a ino=10 mode=0644 uid=.. gid=.. size=..}; {@code ino} null = the real st_ino. */
+    public KernelSession lowerFile(String path, long size, int mode, int uid, int gid, Long ino) {
+        tree.file(path, size, mode, uid, gid, ino);
+        return this;
+    }
+
+    public KernelSession lowerDir(String path, int mode, int uid, int gid, Long ino) {
+        tree.dir(path, mode, uid, gid, ino);
+        return this;
+    }
+
+    /** {@code lower link /b -> /a}: a hard link. */
+    public KernelSession lowerLink(String newPath, String existing) {
+        tree.link(newPath, existing);
+        return this;
+    }
+
+    public KernelSession lowerSymlink(String path, String target) {
+        tree.symlink(path, target);
+        return this;
+    }
+
+    /** {@code thread T2 uid=1000 gid=1000}; undeclared threads run as root. */
+    public KernelSession thread(String name, int uid, int gid) {
+        declaredThreads.put(name, new int[] {uid, gid});
+        return this;
+    }
+
+    /** Mounts with the server's INIT reply built from {@code config}; waits for INIT. */
+    public void mount(ServerConfig config) {
+        if (server != null) {
+            throw new IllegalStateException("already mounted");
+        }
+        try (Watchdog.Armed w = Watchdog.arm(stepTimeout.multipliedBy(2), this::emergencyAbort)) {
+            FuseDevice dev = FuseDevice.open();
+            server = new FuseServer(tree, config);
+            server.policy(rules);
+            mountpoint = Mounts.freshDir(Mounts.MOUNT_PREFIX);
+            try {
+                Mounts.mount(dev.fd(), mountpoint, config.allowOther(), config.defaultPermissions());
+            } catch (IllegalStateException e) {
+                dev.close();
+                throw e;
+            }
+            server.start(dev);
+            server.awaitInit(stepTimeout);
+            driver = DriverClient.start();
+        }
+    }
+
+    // ---- server ----
+
+    /** {@code server <op> <path> <reply>}: from now on answer {@code op} on {@code path} (null: any) so. */
+    public void policy(String op, String path, Reply reply) {
+        rules.set(Opcode.parse(op), path, reply);
+    }
+
+    /** {@code server hold <op> <path>}. */
+    public void hold(String op, String path) {
+        policy(op, path, Reply.HOLD);
+    }
+
+    /**
+     * {@code server reply T1 lookup <reply>}: answers the held {@code op} request sent by {@code thread}.
+     * Returns 0 or the errno of the reply write (ENOENT if the request was interrupted).
+     */
+    public int reply(String thread, String op, Reply reply) {
+        int tid = tid(thread);
+        Opcode o = Opcode.parse(op);
+        FuseServer.Held h = requireServer().awaitHeld(r -> r.op() == o && r.pid() == tid, stepTimeout)
+                .orElseThrow(() -> new IllegalStateException("no held " + o + " request from " + thread
+                        + " (tid " + tid + "); held: " + server.held()));
+        return server.release(h, reply);
+    }
+
+    /** {@code server backing_open /a}: the id or -errno. */
+    public int backingOpen(String path, int flags, long padding) {
+        return requireServer().backingOpen(path, flags, padding);
+    }
+
+    /** BACKING_OPEN with a raw fd number (-1, 9999, ...). */
+    public int backingOpenFd(int fd, int flags, long padding) {
+        return requireServer().backingOpenFd(fd, flags, padding);
+    }
+
+    /** {@code server backing_close N}: 0 or -errno. */
+    public int backingClose(int id) {
+        return requireServer().backingClose(id);
+    }
+
+    /** {@code server crash}: the daemon closes /dev/fuse; the kernel aborts the connection. */
+    public void crash() {
+        requireServer().crash();
+    }
+
+    /** The server's problems (rejected replies, undecodable messages). */
+    public List<String> serverProblems() {
+        return requireServer().problems();
+    }
+
+    public FuseServer server() {
+        return requireServer();
+    }
+
+    /** The FUSE requests since the previous call, in trace form, after the request stream settles. */
+    public List<String> requestsSince() {
+        List<RecordedRequest> log = settledLog();
+        List<String> out = new ArrayList<>();
+        for (RecordedRequest r : log.subList(Math.min(logMark, log.size()), log.size())) {
+            out.add(r.toString());
+        }
+        logMark = log.size();
+        return out;
+    }
+
+    private List<RecordedRequest> settledLog() {
+        List<RecordedRequest> log = requireServer().log();
+        for (int i = 0; i < 50; i++) {
+            sleep(Duration.ofMillis(10));
+            List<RecordedRequest> again = server.log();
+            if (again.size() == log.size()) {
+                return again;
+            }
+            log = again;
+        }
+        return log;
+    }
+
+    // ---- syscalls ----
+
+    /** Runs a syscall on a trace thread and waits for it (trace: {@code T1 open("/a", O_RDONLY) = 3}). */
+    public Result syscall(String thread, String name, Object... args) {
+        start(thread, name, args);
+        return awaitResult(thread);
+    }
+
+    /** Starts a syscall without waiting (trace: {@code T1 stat("/a" <unfinished ...>}). */
+    public void start(String thread, String name, Object... args) {
+        if (running.containsKey(thread)) {
+            throw new IllegalStateException(thread + " is still in " + runningCall.get(thread));
+        }
+        List<Object> real = translate(name, args);
+        runningCall.put(thread, name);
+        runningArgs.put(thread, args);
+        running.put(thread, requireDriver().call(threadName(thread), name, real.toArray()));
+    }
+
+    /**
+     * Waits for the call started on {@code thread} ({@code <... open resumed>}). On timeout the
+     * connection is aborted (which unblocks the thread) and a clear error is thrown.
+     */
+    public Result awaitResult(String thread) {
+        CompletableFuture<Result> f = running.get(thread);
+        if (f == null) {
+            throw new IllegalStateException(thread + " has no call in progress");
+        }
+        String call = runningCall.get(thread);
+        try {
+            Result r = DriverClient.await(f, stepTimeout, thread + " " + call);
+            return afterCall(call, runningArgs.get(thread), r);
+        } catch (DriverClient.StepTimeoutException e) {
+            emergencyAbort();
+            throw e;
+        } finally {
+            running.remove(thread);
+            runningCall.remove(thread);
+            runningArgs.remove(thread);
+        }
+    }
+
+    /**
+     * True if the call on {@code thread} is really blocked in the kernel on the server: it has not
+     * returned within a grace period and the server holds a request whose in-header pid is its tid.
+     */
+    public boolean isBlocked(String thread) {
+        CompletableFuture<Result> f = running.get(thread);
+        if (f == null) {
+            return false;
+        }
+        int tid = tid(thread);
+        Optional<FuseServer.Held> h = requireServer().awaitHeld(r -> r.pid() == tid, stepTimeout);
+        sleep(grace);
+        return h.isPresent() && !f.isDone();
+    }
+
+    /** True if the call has not returned within the grace period (blocked somewhere, maybe not on us). */
+    public boolean stillRunning(String thread) {
+        CompletableFuture<Result> f = running.get(thread);
+        sleep(grace);
+        return f != null && !f.isDone();
+    }
+
+    private String threadName(String thread) {
+        if (!tids.containsKey(thread)) {
+            int[] cred = declaredThreads.getOrDefault(thread, new int[] {0, 0});
+            tids.put(thread, requireDriver().thread(thread, cred[0], cred[1], stepTimeout));
+        }
+        return thread;
+    }
+
+    /** The kernel tid of a trace thread's driver thread (creating the thread if needed). */
+    public int tid(String thread) {
+        threadName(thread);
+        return tids.get(thread);
+    }
+
+    /** Translates trace arguments (paths under the mount, trace fds, symbolic flags, data) for the driver. */
+    private List<Object> translate(String name, Object[] a) {
+        List<Object> out = new ArrayList<>();
+        switch (name) {
+            case "open" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); out.add(a.length > 2 ? Flags.parse(a[2]) : 0644); }
+            case "close", "dup", "fstat", "fsync", "getdents" -> out.add(fd(a[0]));
+            case "read" -> { out.add(fd(a[0])); out.add(a[1]); }
+            case "pread" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
+            case "write" -> { out.add(fd(a[0])); out.add(data(a[1])); }
+            case "pwrite" -> { out.add(fd(a[0])); out.add(data(a[1])); out.add(a[2]); }
+            case "lseek" -> { out.add(fd(a[0])); out.add(a[1]); out.add(Flags.parse(a[2])); }
+            case "ftruncate" -> { out.add(fd(a[0])); out.add(a[1]); }
+            case "fchmod" -> { out.add(fd(a[0])); out.add(Flags.parse(a[1])); }
+            case "fchown" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
+            case "fallocate" -> { out.add(fd(a[0])); out.add(Flags.parse(a[1])); out.add(a[2]); out.add(a[3]); }
+            case "mmap" -> { out.add(fd(a[0])); out.add(a[1]); out.add(Flags.parse(a[2])); out.add(Flags.parse(a[3])); out.add(a.length > 4 ? a[4] : 0); }
+            case "munmap" -> { out.add(map(a[0])); out.add(a[1]); }
+            case "mread" -> { out.add(map(a[0])); out.add(a[1]); out.add(a[2]); }
+            case "mwrite" -> { out.add(map(a[0])); out.add(a[1]); out.add(data(a[2])); }
+            case "stat", "lstat", "unlink", "rmdir", "readlink" -> out.add(path(a[0]));
+            case "truncate" -> { out.add(path(a[0])); out.add(a[1]); }
+            case "chmod", "mkdir", "access" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); }
+            case "chown" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); }
+            case "link", "rename" -> { out.add(path(a[0])); out.add(path(a[1])); }
+            case "symlink" -> { out.add(a[0]); out.add(path(a[1])); }
+            case "repeat" -> { out.add(a[0]); out.add(a[1]); out.addAll(translate(a[1].toString(), java.util.Arrays.copyOfRange(a, 2, a.length))); }
+            default -> throw new IllegalArgumentException("unknown syscall '" + name + "'");
+        }
+        return out;
+    }
+
+    private String path(Object tracePath) {
+        String p = tracePath.toString();
+        if (!p.startsWith("/")) {
+            throw new IllegalArgumentException("paths are absolute inside the mount: '" + p + "'");
+        }
+        return p.equals("/") ? requireMountpoint().toString() : requireMountpoint() + p;
+    }
+
+    private int fd(Object traceFd) {
+        int t = Integer.parseInt(traceFd.toString());
+        Integer real = fds.get(t);
+        return real == null ? 100000 + t : real; // an fd the driver surely has not open: EBADF
+    }
+
+    private long map(Object traceMap) {
+        Long addr = maps.get(traceMap.toString());
+        if (addr == null) {
+            throw new IllegalArgumentException("unknown mapping " + traceMap);
+        }
+        return addr;
+    }
+
+    private static String data(Object d) {
+        byte[] raw = d instanceof byte[] b ? b : d.toString().getBytes(StandardCharsets.UTF_8);
+        return Base64.getEncoder().encodeToString(raw);
+    }
+
+    /** Maps real fds to trace fds (lowest free from 3, as the kernel allocates) and mmap addresses to m1... */
+    private Result afterCall(String call, Object[] args, Result r) {
+        if (call.equals("close")) {
+            fds.remove(Integer.parseInt(args[0].toString())); // close(2) frees the fd even on error
+        }
+        if (!r.ok()) {
+            return r;
+        }
+        switch (call) {
+            case "open", "dup" -> {
+                int t = 3;
+                while (fds.containsKey(t)) {
+                    t++;
+                }
+                fds.put(t, (int) r.value());
+                return new Result(t, null, r.fields());
+            }
+            case "mmap" -> {
+                String m = "m" + (maps.size() + 1);
+                maps.put(m, r.value());
+                Map<String, String> f = new LinkedHashMap<>(r.fields());
+                f.put("map", m);
+                return new Result(maps.size(), null, f);
+            }
+            default -> {
+                return r;
+            }
+        }
+    }
+
+    // ---- teardown ----
+
+    /** {@code umount}: umount2(mountpoint, 0); the result as the trace prints it. */
+    public Result umount() {
+        int rc = Libc.umount2(requireMountpoint().toString(), 0);
+        return rc == 0 ? new Result(0, null, Map.of()) : new Result(-1, fusesim.kernel.sys.Errno.name(Libc.errno()), Map.of());
+    }
+
+    /** The mountpoint (for diagnostics; never touch it from this JVM). */
+    public Path mountpoint() {
+        return mountpoint;
+    }
+
+    /** Aborts the connection through fusectl: every waiter gets ECONNABORTED / ENOTCONN. */
+    public void emergencyAbort() {
+        if (mountpoint != null) {
+            Mounts.connectionId(mountpoint).ifPresent(Mounts::abort);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean busy = server != null && (!server.held().isEmpty() || running.values().stream().anyMatch(f -> !f.isDone()));
+        if (busy) {
+            emergencyAbort();
+        }
+        if (driver != null) {
+            driver.stop(Duration.ofSeconds(2));
+        }
+        emergencyAbort();
+        if (server != null) {
+            server.close();
+        }
+        if (mountpoint != null) {
+            Mounts.teardown(mountpoint);
+        }
+        Mounts.removeTree(tree.root());
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // JVM already shutting down: we are the hook
+        }
+    }
+
+    private FuseServer requireServer() {
+        if (server == null) {
+            throw new IllegalStateException("not mounted yet");
+        }
+        return server;
+    }
+
+    private DriverClient requireDriver() {
+        if (driver == null) {
+            throw new IllegalStateException("not mounted yet");
+        }
+        return driver;
+    }
+
+    private Path requireMountpoint() {
+        if (mountpoint == null) {
+            throw new IllegalStateException("not mounted yet");
+        }
+        return mountpoint;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

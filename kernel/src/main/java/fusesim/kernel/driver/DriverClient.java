@@ -1,0 +1,186 @@
+package fusesim.kernel.driver;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Controller side of the driver process: starts {@link DriverMain} with this JVM's classpath (cwd "/",
+ * never on the mount), sends calls and completes a future per call from the driver's answers.
+ */
+public final class DriverClient implements AutoCloseable {
+    private final Process process;
+    private final OutputStream stdin;
+    private final Map<Long, CompletableFuture<Result>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final Thread reader;
+    private final StringBuffer stderr = new StringBuffer();
+
+    private DriverClient(Process process) {
+        this.process = process;
+        this.stdin = process.getOutputStream();
+        this.reader = new Thread(this::readAnswers, "fusesim-driver-reader");
+        reader.setDaemon(true);
+        reader.start();
+        Thread err = new Thread(this::readStderr, "fusesim-driver-stderr");
+        err.setDaemon(true);
+        err.start();
+    }
+
+    /** Starts a driver JVM. */
+    public static DriverClient start() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx64m", "-Djava.io.tmpdir=/tmp", "-cp", classpath(), DriverMain.class.getName());
+        try {
+            Process p = new ProcessBuilder(cmd).directory(new java.io.File("/")).start();
+            return new DriverClient(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the syscall driver: " + e.getMessage());
+        }
+    }
+
+    /** This module's classes and the JNA jar. */
+    private static String classpath() {
+        return location(DriverMain.class) + java.io.File.pathSeparator + location(com.sun.jna.Native.class);
+    }
+
+    private static String location(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate " + c.getName());
+        }
+    }
+
+    private void readAnswers() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                List<String> f = Wire.split(line);
+                CompletableFuture<Result> fut = pending.remove(Long.parseLong(f.get(0)));
+                if (fut != null) {
+                    fut.complete(Result.parse(f));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            stderr.append("driver answer stream failed: ").append(e).append('\n');
+        }
+        IllegalStateException dead = new IllegalStateException("syscall driver exited: " + stderrTail());
+        pending.values().forEach(f -> f.completeExceptionally(dead));
+    }
+
+    private void readStderr() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                stderr.append(line).append('\n');
+            }
+        } catch (IOException ignored) {
+            // process gone
+        }
+    }
+
+    private String stderrTail() {
+        String s = stderr.toString().strip();
+        return s.isEmpty() ? "(no output)" : s.substring(Math.max(0, s.length() - 500));
+    }
+
+    /** Sends one call for {@code thread}; the future completes when the driver thread returns. */
+    public CompletableFuture<Result> call(String thread, String op, Object... args) {
+        long id = seq.incrementAndGet();
+        CompletableFuture<Result> f = new CompletableFuture<>();
+        pending.put(id, f);
+        List<String> fields = new ArrayList<>(List.of(Long.toString(id), thread, op));
+        for (Object a : args) {
+            fields.add(String.valueOf(a));
+        }
+        send(Wire.join(fields));
+        return f;
+    }
+
+    private synchronized void send(String line) {
+        try {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("syscall driver is gone: " + stderrTail());
+        }
+    }
+
+    /** Creates driver thread {@code name} running with uid/gid; returns its tid. */
+    public int thread(String name, int uid, int gid, Duration timeout) {
+        Result r = await(call(name, "thread", uid, gid), timeout, "create thread " + name);
+        if (!r.ok()) {
+            throw new IllegalStateException("cannot set credentials of thread " + name + ": " + r.errno());
+        }
+        return (int) r.value();
+    }
+
+    /** Waits for a call's result; a clear exception on timeout. */
+    public static Result await(CompletableFuture<Result> f, Duration timeout, String what) {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new StepTimeoutException(what + " did not return within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + ": interrupted");
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Asks the driver to exit, then kills it if it does not within {@code grace}. */
+    public void stop(Duration grace) {
+        if (process.isAlive()) {
+            try {
+                send("0\t-\texit");
+            } catch (IllegalStateException ignored) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(2));
+    }
+
+    /** Thrown when a step does not finish in time (the session then aborts the connection). */
+    public static final class StepTimeoutException extends IllegalStateException {
+        public StepTimeoutException(String message) {
+            super(message);
+        }
+    }
+}

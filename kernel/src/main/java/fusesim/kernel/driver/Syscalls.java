@@ -1,0 +1,179 @@
+package fusesim.kernel.driver;
+
+import com.sun.jna.Pointer;
+import fusesim.kernel.sys.Errno;
+import fusesim.kernel.sys.Libc;
+import fusesim.kernel.sys.StatBuf;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Executes one syscall on the calling (driver) thread and formats the outcome as protocol fields
+ * ({@code = value ...} or {@code -1 ERRNO}). Memory access through mappings goes through a memfd with
+ * pwrite/pread, so a bad page gives EFAULT instead of a SIGBUS in the JVM.
+ */
+final class Syscalls {
+    private int memfd = -1;
+
+    List<String> run(String op, List<String> a) {
+        return switch (op) {
+            case "open" -> num(Libc.open(a.get(0), i(a, 1), i(a, 2)));
+            case "close" -> num(Libc.close(i(a, 0)));
+            case "dup" -> num(Libc.dup(i(a, 0)));
+            case "read" -> read(i(a, 0), i(a, 1), -1);
+            case "pread" -> read(i(a, 0), i(a, 1), l(a, 2));
+            case "write" -> write(i(a, 0), a.get(1), -1);
+            case "pwrite" -> write(i(a, 0), a.get(1), l(a, 2));
+            case "lseek" -> num(Libc.lseek(i(a, 0), l(a, 1), i(a, 2)));
+            case "mmap" -> mmap(a);
+            case "munmap" -> num(Libc.munmap(l(a, 0), l(a, 1)));
+            case "mread" -> mread(l(a, 0) + l(a, 1), i(a, 2));
+            case "mwrite" -> mwrite(l(a, 0) + l(a, 1), a.get(2));
+            case "fstat" -> stat(op, a.get(0));
+            case "stat", "lstat" -> stat(op, a.get(0));
+            case "truncate" -> num(Libc.truncate(a.get(0), l(a, 1)));
+            case "ftruncate" -> num(Libc.ftruncate(i(a, 0), l(a, 1)));
+            case "chmod" -> num(Libc.chmod(a.get(0), i(a, 1)));
+            case "fchmod" -> num(Libc.fchmod(i(a, 0), i(a, 1)));
+            case "chown" -> num(Libc.chown(a.get(0), i(a, 1), i(a, 2)));
+            case "fchown" -> num(Libc.fchown(i(a, 0), i(a, 1), i(a, 2)));
+            case "fallocate" -> num(Libc.fallocate(i(a, 0), i(a, 1), l(a, 2), l(a, 3)));
+            case "fsync" -> num(Libc.fsync(i(a, 0)));
+            case "getdents" -> getdents(i(a, 0));
+            case "mkdir" -> num(Libc.mkdir(a.get(0), i(a, 1)));
+            case "unlink" -> num(Libc.unlink(a.get(0)));
+            case "rmdir" -> num(Libc.rmdir(a.get(0)));
+            case "link" -> num(Libc.link(a.get(0), a.get(1)));
+            case "symlink" -> num(Libc.symlink(a.get(0), a.get(1)));
+            case "rename" -> num(Libc.rename(a.get(0), a.get(1)));
+            case "access" -> num(Libc.access(a.get(0), i(a, 1)));
+            case "readlink" -> readlink(a.get(0));
+            case "repeat" -> repeat(i(a, 0), a.get(1), a.subList(2, a.size()));
+            default -> List.of("-1", "ENOSYS");
+        };
+    }
+
+    /** Runs {@code op} n times in this thread (for rate measurements); the value is the elapsed ns. */
+    private List<String> repeat(int n, String op, List<String> args) {
+        long t0 = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            List<String> r = run(op, args);
+            if (!r.get(0).startsWith("=")) {
+                return r;
+            }
+        }
+        return List.of("= " + (System.nanoTime() - t0));
+    }
+
+    private static int i(List<String> a, int k) {
+        return (int) Long.parseLong(a.get(k));
+    }
+
+    private static long l(List<String> a, int k) {
+        return Long.parseLong(a.get(k));
+    }
+
+    private static List<String> num(long rc) {
+        return rc < 0 ? err() : List.of("= " + rc);
+    }
+
+    private static List<String> err() {
+        return List.of("-1", Errno.name(Libc.errno()));
+    }
+
+    private static List<String> withData(long n, byte[] buf) {
+        byte[] data = java.util.Arrays.copyOf(buf, (int) n);
+        return List.of("= " + n, "data=" + Base64.getEncoder().encodeToString(data));
+    }
+
+    private static List<String> read(int fd, int count, long off) {
+        byte[] buf = new byte[count];
+        long n = off < 0 ? Libc.read(fd, buf, count) : Libc.pread(fd, buf, count, off);
+        return n < 0 ? err() : withData(n, buf);
+    }
+
+    private static List<String> write(int fd, String b64, long off) {
+        byte[] data = Base64.getDecoder().decode(b64);
+        return num(off < 0 ? Libc.write(fd, data, data.length) : Libc.pwrite(fd, data, data.length, off));
+    }
+
+    private static List<String> mmap(List<String> a) {
+        long addr = Libc.mmap(0, l(a, 1), i(a, 2), i(a, 3), i(a, 0), l(a, 4));
+        return addr == -1 ? err() : List.of("= " + addr);
+    }
+
+    private int memfd() {
+        if (memfd < 0) {
+            com.sun.jna.Memory name = new com.sun.jna.Memory(16);
+            name.setString(0, "fusesim");
+            memfd = (int) Libc.syscall(Libc.SYS_MEMFD_CREATE, Pointer.nativeValue(name), 1 /* CLOEXEC */, 0);
+        }
+        return memfd;
+    }
+
+    /** Reads {@code len} bytes at {@code addr} by pwrite()ing them from the mapping into a memfd. */
+    private List<String> mread(long addr, int len) {
+        long n = Libc.pwrite(memfd(), new Pointer(addr), len, 0);
+        if (n < 0) {
+            return err();
+        }
+        byte[] buf = new byte[(int) n];
+        Libc.pread(memfd(), buf, n, 0);
+        return withData(n, buf);
+    }
+
+    /** Writes bytes at {@code addr} by pread()ing them from a memfd into the mapping. */
+    private List<String> mwrite(long addr, String b64) {
+        byte[] data = Base64.getDecoder().decode(b64);
+        Libc.pwrite(memfd(), data, data.length, 0);
+        return num(Libc.pread(memfd(), new Pointer(addr), data.length, 0));
+    }
+
+    private static List<String> stat(String op, String target) {
+        byte[] raw = new byte[StatBuf.SIZE];
+        int rc = switch (op) {
+            case "fstat" -> Libc.fstat(Integer.parseInt(target), raw);
+            case "stat" -> Libc.stat(target, raw);
+            default -> Libc.lstat(target, raw);
+        };
+        if (rc != 0) {
+            return err();
+        }
+        StatBuf s = StatBuf.decode(raw);
+        return List.of("= 0", "ino=" + s.ino(), "size=" + s.size(), "mode=0" + Integer.toOctalString(s.mode()),
+                "nlink=" + s.nlink(), "uid=" + s.uid(), "gid=" + s.gid(), "blocks=" + s.blocks(),
+                "mtime=" + s.mtime(), "ctime=" + s.ctime());
+    }
+
+    /** getdents64(2) until end of directory; the names in kernel order. */
+    private static List<String> getdents(int fd) {
+        com.sun.jna.Memory buf = new com.sun.jna.Memory(32768);
+        List<String> names = new ArrayList<>();
+        while (true) {
+            long n = Libc.syscall(Libc.SYS_GETDENTS64, fd, Pointer.nativeValue(buf), buf.size());
+            if (n < 0) {
+                return err();
+            }
+            if (n == 0) {
+                return List.of("= " + names.size(), "names=" + String.join("/", names));
+            }
+            ByteBuffer b = buf.getByteBuffer(0, n).order(ByteOrder.LITTLE_ENDIAN);
+            for (int p = 0; p < n; p += Short.toUnsignedInt(b.getShort(p + 16))) {
+                int reclen = Short.toUnsignedInt(b.getShort(p + 16));
+                byte[] name = new byte[reclen - 19];
+                b.get(p + 19, name);
+                names.add(new String(name, StandardCharsets.UTF_8).replaceAll("\0.*$", ""));
+            }
+        }
+    }
+
+    private static List<String> readlink(String path) {
+        byte[] buf = new byte[4096];
+        long n = Libc.readlink(path, buf, buf.length);
+        return n < 0 ? err() : List.of("= " + n, "target=" + new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+    }
+}

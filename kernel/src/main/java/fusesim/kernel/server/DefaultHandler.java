@@ -1,0 +1,302 @@
+package fusesim.kernel.server;
+
+import fusesim.kernel.proto.AttrOut;
+import fusesim.kernel.proto.CreateIn;
+import fusesim.kernel.proto.Dirent;
+import fusesim.kernel.proto.EntryOut;
+import fusesim.kernel.proto.FallocateIn;
+import fusesim.kernel.proto.FsyncIn;
+import fusesim.kernel.proto.MkdirIn;
+import fusesim.kernel.proto.OpenOut;
+import fusesim.kernel.proto.ReadIn;
+import fusesim.kernel.proto.ReleaseIn;
+import fusesim.kernel.proto.SetattrIn;
+import fusesim.kernel.proto.StatfsOut;
+import fusesim.kernel.proto.Wire;
+import fusesim.kernel.proto.WriteIn;
+import fusesim.kernel.sys.Errno;
+import fusesim.kernel.sys.Libc;
+import fusesim.kernel.sys.StatBuf;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The well-behaved default answers, modelled on libfuse's example/passthrough_hp.cc: every request is
+ * carried out on the lower tree; file handles are lower fds; directory listings are sorted by name so
+ * replays are deterministic. Unknown requests get ENOSYS.
+ */
+final class DefaultHandler {
+    private static final int DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
+
+    private final LowerTree tree;
+    private final ServerConfig config;
+    private final Map<Long, List<Dirent>> dirs = new ConcurrentHashMap<>();
+    private final AtomicLong nextDirFh = new AtomicLong(1L << 40);
+
+    DefaultHandler(LowerTree tree, ServerConfig config) {
+        this.tree = tree;
+        this.config = config;
+    }
+
+    Reply handle(Request r) {
+        return switch (r.op()) {
+            case LOOKUP -> entry(r.path());
+            case GETATTR -> attr(r.path());
+            case SETATTR -> setattr(r);
+            case OPEN -> open(r.path());
+            case CREATE -> create(r);
+            case READ -> read(r);
+            case WRITE -> write(r);
+            case FLUSH, ACCESS, DESTROY, FSYNCDIR -> Reply.OK;
+            case RELEASE -> closeFh(((ReleaseIn) r.body()).fh());
+            case FSYNC -> errnoOrOk(Libc.fsync((int) ((FsyncIn) r.body()).fh()));
+            case FALLOCATE -> fallocate((FallocateIn) r.body());
+            case OPENDIR -> opendir(r.path());
+            case READDIR -> readdir((ReadIn) r.body());
+            case READDIRPLUS -> readdirplus(r.path(), (ReadIn) r.body());
+            case RELEASEDIR -> releasedir((ReleaseIn) r.body());
+            case STATFS -> statfs();
+            case MKDIR -> mkdir(r);
+            case UNLINK -> errnoOrOk(Libc.unlink(tree.real(r.path())));
+            case RMDIR -> errnoOrOk(Libc.rmdir(tree.real(r.path())));
+            case RENAME -> rename(r);
+            case LINK -> link(r);
+            case SYMLINK -> symlink(r);
+            case READLINK -> readlink(r.path());
+            default -> Reply.error(Errno.ENOSYS);
+        };
+    }
+
+    /** An entry answer for a path, from lstat; ENOENT if missing. */
+    Reply entry(String path) {
+        if (path == null) {
+            return Reply.error(Errno.ENOENT);
+        }
+        int[] err = new int[1];
+        StatBuf st = StatBuf.lstat(tree.real(path), err);
+        if (st == null) {
+            return Reply.error(err[0]);
+        }
+        long id = tree.nodeidOf(st, path);
+        return new Reply.Entry(new EntryOut(id, 0, config.entryValid, config.attrValid, 0, 0,
+                LowerTree.attr(st, id)), 0);
+    }
+
+    private Reply attr(String path) {
+        if (path == null) {
+            return Reply.error(Errno.ESTALE);
+        }
+        int[] err = new int[1];
+        StatBuf st = StatBuf.lstat(tree.real(path), err);
+        return st == null ? Reply.error(err[0])
+                : new Reply.Attr(new AttrOut(config.attrValid, 0, LowerTree.attr(st, tree.nodeidOf(st, path))));
+    }
+
+    private Reply setattr(Request r) {
+        SetattrIn s = (SetattrIn) r.body();
+        String real = tree.real(r.path());
+        int rc = 0;
+        if (s.has(SetattrIn.FATTR_MODE)) {
+            rc |= Libc.chmod(real, s.mode() & 07777);
+        }
+        if (rc == 0 && (s.has(SetattrIn.FATTR_UID) || s.has(SetattrIn.FATTR_GID))) {
+            rc |= Libc.lchown(real, s.has(SetattrIn.FATTR_UID) ? s.uid() : -1,
+                    s.has(SetattrIn.FATTR_GID) ? s.gid() : -1);
+        }
+        if (rc == 0 && s.has(SetattrIn.FATTR_SIZE)) {
+            rc |= Libc.truncate(real, s.size());
+        }
+        return rc != 0 ? Reply.error(Libc.errno()) : attr(r.path());
+    }
+
+    /** Opens the lower file read-write (read-only if that fails); fh = the lower fd; cached (flags 0). */
+    Reply open(String path) {
+        int fd = openLower(path, 0, 0);
+        return fd < 0 ? Reply.error(-fd) : new Reply.Open(new OpenOut(fd, 0, 0));
+    }
+
+    private int openLower(String path, int extraFlags, int mode) {
+        String real = tree.real(path);
+        int fd = Libc.open(real, Libc.O_RDWR | Libc.O_CLOEXEC | extraFlags, mode);
+        if (fd < 0 && Libc.errno() != Errno.EEXIST) {
+            fd = Libc.open(real, Libc.O_RDONLY | Libc.O_CLOEXEC | extraFlags, mode);
+        }
+        return fd >= 0 ? fd : -Libc.errno();
+    }
+
+    private Reply create(Request r) {
+        CreateIn c = (CreateIn) r.body();
+        int excl = (c.flags() & Libc.O_EXCL) != 0 ? Libc.O_EXCL : 0;
+        int fd = openLower(r.path(), Libc.O_CREAT | excl, c.mode() & ~c.umask() & 07777);
+        if (fd < 0) {
+            return Reply.error(-fd);
+        }
+        Libc.fchown(fd, r.header().uid(), r.header().gid());
+        Reply e = entry(r.path());
+        if (!(e instanceof Reply.Entry en)) {
+            Libc.close(fd);
+            return e;
+        }
+        return new Reply.Create(en.entry(), new OpenOut(fd, 0, 0), 0);
+    }
+
+    private static Reply read(Request r) {
+        ReadIn in = (ReadIn) r.body();
+        byte[] buf = new byte[in.size()];
+        long n = Libc.pread((int) in.fh(), buf, in.size(), in.offset());
+        return n < 0 ? Reply.error(Libc.errno()) : new Reply.Data(java.util.Arrays.copyOf(buf, (int) n));
+    }
+
+    private static Reply write(Request r) {
+        WriteIn in = (WriteIn) r.body();
+        long n = Libc.pwrite((int) in.fh(), r.data(), r.data().length, in.offset());
+        return n < 0 ? Reply.error(Libc.errno()) : new Reply.Write((int) n);
+    }
+
+    private static Reply closeFh(long fh) {
+        Libc.close((int) fh);
+        return Reply.OK;
+    }
+
+    private static Reply fallocate(FallocateIn f) {
+        return errnoOrOk(Libc.fallocate((int) f.fh(), f.mode(), f.offset(), f.length()));
+    }
+
+    private Reply opendir(String path) {
+        int[] err = new int[1];
+        StatBuf st = StatBuf.lstat(tree.real(path), err);
+        if (st == null) {
+            return Reply.error(err[0]);
+        }
+        if (!st.isDir()) {
+            return Reply.error(Errno.ENOTDIR);
+        }
+        long fh = nextDirFh.incrementAndGet();
+        dirs.put(fh, listing(path, st));
+        return new Reply.Open(new OpenOut(fh, 0, 0));
+    }
+
+    /** ".", ".." and the children sorted by name; off = index + 1 (the next entry's cookie). */
+    private List<Dirent> listing(String path, StatBuf self) {
+        List<String> names = new ArrayList<>();
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of(tree.real(path)))) {
+            s.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+        names.sort(null);
+        List<Dirent> out = new ArrayList<>();
+        long selfId = tree.nodeidOf(self, path);
+        out.add(new Dirent(selfId, 1, DT_DIR, "."));
+        out.add(new Dirent(selfId, 2, DT_DIR, ".."));
+        for (String n : names) {
+            int[] err = new int[1];
+            String child = LowerTree.child(path, n);
+            StatBuf st = StatBuf.lstat(tree.real(child), err);
+            if (st != null) {
+                out.add(new Dirent(tree.nodeidOf(st, child), out.size() + 1, dtype(st), n));
+            }
+        }
+        return out;
+    }
+
+    private static int dtype(StatBuf st) {
+        int fmt = st.mode() & StatBuf.S_IFMT;
+        return fmt == StatBuf.S_IFDIR ? DT_DIR : fmt == StatBuf.S_IFLNK ? DT_LNK : DT_REG;
+    }
+
+    private Reply readdir(ReadIn in) {
+        List<Dirent> all = dirs.getOrDefault(in.fh(), List.of());
+        int from = (int) Math.min(in.offset(), all.size());
+        return new Reply.Data(Dirent.pack(all.subList(from, all.size()), in.size()));
+    }
+
+    /** fuse_direntplus records: entry_out (nodeid 0 for "." and "..") then the dirent. */
+    private Reply readdirplus(String path, ReadIn in) {
+        List<Dirent> all = dirs.getOrDefault(in.fh(), List.of());
+        ByteBuffer out = Wire.allocate(in.size());
+        for (int i = (int) Math.min(in.offset(), all.size()); i < all.size(); i++) {
+            Dirent d = all.get(i);
+            if (out.remaining() < EntryOut.SIZE + d.recordSize()) {
+                break;
+            }
+            boolean dot = d.name().equals(".") || d.name().equals("..");
+            Reply e = dot ? null : entry(LowerTree.child(path, d.name()));
+            if (e instanceof Reply.Entry en) {
+                en.entry().encode(out);
+                tree.looked(en.entry().nodeid(), LowerTree.child(path, d.name()));
+            } else {
+                out.position(out.position() + EntryOut.SIZE);
+            }
+            d.encode(out);
+        }
+        return new Reply.Data(java.util.Arrays.copyOf(out.array(), out.position()));
+    }
+
+    private Reply releasedir(ReleaseIn in) {
+        dirs.remove(in.fh());
+        return Reply.OK;
+    }
+
+    private static Reply statfs() {
+        return new Reply.Data(encodeStatfs(new StatfsOut(1 << 20, 1 << 19, 1 << 19, 1 << 16, 1 << 15, 4096, 255, 4096)));
+    }
+
+    private static byte[] encodeStatfs(StatfsOut s) {
+        ByteBuffer b = Wire.allocate(StatfsOut.SIZE);
+        s.encode(b);
+        return b.array();
+    }
+
+    private Reply mkdir(Request r) {
+        MkdirIn m = (MkdirIn) r.body();
+        String real = tree.real(r.path());
+        if (Libc.mkdir(real, m.mode() & ~m.umask() & 07777) != 0) {
+            return Reply.error(Libc.errno());
+        }
+        Libc.lchown(real, r.header().uid(), r.header().gid());
+        return entry(r.path());
+    }
+
+    private Reply rename(Request r) {
+        String to = r.name2();
+        if (Libc.rename(tree.real(r.path()), tree.real(to)) != 0) {
+            return Reply.error(Libc.errno());
+        }
+        tree.renamed(r.path(), to);
+        return Reply.OK;
+    }
+
+    private Reply link(Request r) {
+        if (Libc.link(tree.real(r.name2()), tree.real(r.path())) != 0) {
+            return Reply.error(Libc.errno());
+        }
+        return entry(r.path());
+    }
+
+    private Reply symlink(Request r) {
+        if (Libc.symlink(r.name2(), tree.real(r.path())) != 0) {
+            return Reply.error(Libc.errno());
+        }
+        Libc.lchown(tree.real(r.path()), r.header().uid(), r.header().gid());
+        return entry(r.path());
+    }
+
+    private Reply readlink(String path) {
+        byte[] buf = new byte[4096];
+        long n = Libc.readlink(tree.real(path), buf, buf.length);
+        return n < 0 ? Reply.error(Libc.errno()) : new Reply.Data(java.util.Arrays.copyOf(buf, (int) n));
+    }
+
+    private static Reply errnoOrOk(int rc) {
+        return rc == 0 ? Reply.OK : Reply.error(Libc.errno());
+    }
+
+    private static Reply errnoOf(int rc) {
+        return errnoOrOk(rc);
+    }
+}

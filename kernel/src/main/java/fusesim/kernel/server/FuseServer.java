@@ -1,0 +1,369 @@
+package fusesim.kernel.server;
+
+import com.sun.jna.Memory;
+import fusesim.kernel.proto.AttrOut;
+import fusesim.kernel.proto.BackingMap;
+import fusesim.kernel.proto.EntryOut;
+import fusesim.kernel.proto.FuseAttr;
+import fusesim.kernel.proto.InitFlags;
+import fusesim.kernel.proto.InitIn;
+import fusesim.kernel.proto.InitOut;
+import fusesim.kernel.proto.Opcode;
+import fusesim.kernel.proto.OpenOut;
+import fusesim.kernel.proto.Wire;
+import fusesim.kernel.sys.Errno;
+import fusesim.kernel.sys.FuseDevice;
+import fusesim.kernel.sys.Libc;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * A raw /dev/fuse server (the daemon side of fs/fuse/dev.c): one reader thread reads each message,
+ * records it, asks the {@link Policy} and answers, or parks it when the policy says HOLD. Held requests
+ * are answered later from any thread with {@link #release}. BACKING_OPEN/CLOSE ioctls run on demand.
+ * {@link #crash} makes the reader drop the device fd, which aborts the connection like a dying daemon.
+ */
+public final class FuseServer implements AutoCloseable {
+    /** Where replies go: the device, or a list in tests. Returns 0 or the write(2) errno. */
+    public interface Sink {
+        int write(byte[] message);
+    }
+
+    /** A request parked by HOLD. */
+    public record Held(Request request, long sinceNanos) {}
+
+    private final LowerTree tree;
+    private final ServerConfig config;
+    private final RequestDecoder decoder;
+    private final DefaultHandler defaults;
+    private final List<RecordedRequest> log = new ArrayList<>();
+    private final List<Held> held = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final CompletableFuture<InitOut> init = new CompletableFuture<>();
+    private volatile Policy policy = Policy.DEFAULT;
+    private volatile InitIn offer;
+    private volatile boolean entry2;
+    private FuseDevice device;
+    private Sink sink;
+    private Thread reader;
+    private volatile String exitReason;
+
+    public FuseServer(LowerTree tree, ServerConfig config) {
+        this.tree = tree;
+        this.config = config;
+        this.decoder = new RequestDecoder(tree);
+        this.defaults = new DefaultHandler(tree, config);
+    }
+
+    public void policy(Policy p) {
+        policy = p;
+    }
+
+    public LowerTree tree() {
+        return tree;
+    }
+
+    /** Uses {@code sink} for replies without a device (tests feeding recorded byte streams). */
+    public void attach(Sink s) {
+        sink = s;
+    }
+
+    /** Starts the reader on a mounted device (read() before mount() gives EPERM). */
+    public void start(FuseDevice dev) {
+        device = dev;
+        sink = dev::write;
+        reader = new Thread(this::readLoop, "fusesim-server");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLoop() {
+        Memory buf = FuseDevice.buffer(config.maxWrite);
+        while (true) {
+            int n = device.read(buf);
+            if (n < 0) {
+                exitReason = n == FuseDevice.STOPPED ? "stopped" : Errno.name(-n);
+                break;
+            }
+            dispatch(buf.getByteArray(0, n), n);
+        }
+        init.completeExceptionally(new IllegalStateException("server stopped before INIT: " + exitReason));
+    }
+
+    /** Handles one message; never throws (a failure becomes an EIO reply and a recorded problem). */
+    public void dispatch(byte[] msg, int len) {
+        Request r;
+        try {
+            r = decoder.decode(msg, len);
+        } catch (RuntimeException e) {
+            problem("undecodable message of " + len + " bytes: " + e);
+            return;
+        }
+        record(r);
+        try {
+            handle(r);
+        } catch (RuntimeException e) {
+            problem("failed to answer " + r + ": " + e);
+            sink.write(ReplyEncoder.encode(r.unique(), Reply.error(Errno.EIO), false));
+        }
+    }
+
+    private void handle(Request r) {
+        switch (r.op()) {
+            case INIT -> answerInit(r);
+            case FORGET, BATCH_FORGET -> r.forgets().forEach(f -> tree.forget(f.nodeid(), f.nlookup()));
+            case INTERRUPT -> { }
+            default -> decide(r);
+        }
+    }
+
+    private void decide(Request r) {
+        Reply reply = policy.decide(r);
+        if (reply instanceof Reply.Hold) {
+            synchronized (held) {
+                held.add(new Held(r, System.nanoTime()));
+                held.notifyAll();
+            }
+            return;
+        }
+        respond(r, reply);
+    }
+
+    /** Negotiates: the configured flags masked by what the kernel offers (fuse_init_out, 64 bytes). */
+    private void answerInit(Request r) {
+        InitIn in = (InitIn) r.body();
+        offer = in;
+        long flags = config.requestedFlags() & in.flags64();
+        boolean pt = (flags & InitFlags.PASSTHROUGH) != 0;
+        InitOut out = new InitOut(7, config.minor, in.maxReadahead(), flags, 16, 12, config.maxWrite, 1,
+                config.maxPages, pt ? config.maxStackDepth : 0, 0);
+        entry2 = (flags & InitFlags.PASSTHROUGH_INO) != 0 && (flags & InitFlags.INIT_EXT) != 0;
+        ByteBuffer b = Wire.allocate(InitOut.SIZE);
+        out.encode(b);
+        int err = sink.write(ReplyEncoder.message(r.unique(), 0, b.array()));
+        if (err != 0) {
+            problem("INIT reply rejected: " + Errno.name(err));
+        }
+        init.complete(out);
+    }
+
+    /** Resolves DEFAULT/Patch answers, writes the reply, and does nlookup bookkeeping. Returns write errno. */
+    private int respond(Request r, Reply reply) {
+        Reply concrete = resolve(r, reply);
+        int err = sink.write(ReplyEncoder.encode(r.unique(), concrete, entry2));
+        if (err == 0) {
+            if (concrete instanceof Reply.Entry e && e.entry().nodeid() != 0) {
+                tree.looked(e.entry().nodeid(), r.path());
+            } else if (concrete instanceof Reply.Create c) {
+                tree.looked(c.entry().nodeid(), r.path());
+            }
+        } else if (err != Errno.ENOENT) {
+            problem("reply to " + r + " rejected by the kernel: " + Errno.name(err));
+        }
+        return err;
+    }
+
+    private Reply resolve(Request r, Reply reply) {
+        if (reply instanceof Reply.Default) {
+            return defaults.handle(r);
+        }
+        if (reply instanceof Reply.Patch p) {
+            return ReplyEncoder.patch(defaults.handle(r), fallback(r.op()), p.fields());
+        }
+        return reply;
+    }
+
+    /** A base answer when the default one failed, so a patch can still produce a positive reply. */
+    private static Reply fallback(Opcode op) {
+        FuseAttr a = new FuseAttr(0, 0, 0, 0, 0, 0, 0, 0, 0, 0100644, 1, 0, 0, 0, 4096, 0);
+        EntryOut e = new EntryOut(0, 0, 0, 0, 0, 0, a);
+        return switch (op) {
+            case GETATTR, SETATTR -> new Reply.Attr(new AttrOut(0, 0, a));
+            case OPEN, OPENDIR -> new Reply.Open(new OpenOut(0, 0, 0));
+            case CREATE -> new Reply.Create(e, new OpenOut(0, 0, 0), 0);
+            default -> new Reply.Entry(e, 0);
+        };
+    }
+
+    private void record(Request r) {
+        if (r.op() == Opcode.INIT) {
+            return;
+        }
+        synchronized (log) {
+            if (r.op().noReply()) {
+                r.forgets().forEach(f -> log.add(new RecordedRequest(Opcode.FORGET, f.nodeid(), null,
+                        f.nlookup(), r.pid(), r.unique())));
+            } else {
+                log.add(new RecordedRequest(r.op(), r.nodeid(), r.name(), 0, r.pid(), r.unique()));
+            }
+            log.notifyAll();
+        }
+    }
+
+    private void problem(String what) {
+        synchronized (problems) {
+            problems.add(what);
+        }
+    }
+
+    /** Waits for the INIT exchange; the negotiated reply. */
+    public InitOut awaitInit(Duration timeout) {
+        try {
+            return init.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no FUSE_INIT within " + timeout.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for FUSE_INIT");
+        }
+    }
+
+    /** What the kernel offered in FUSE_INIT (null before INIT). */
+    public InitIn offer() {
+        return offer;
+    }
+
+    /** True if FUSE_PASSTHROUGH_INO was negotiated (entry replies are fuse_entry2_out). */
+    public boolean entry2() {
+        return entry2;
+    }
+
+    /** All requests recorded so far (a copy). */
+    public List<RecordedRequest> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    /** Problems met while serving (undecodable messages, rejected replies). */
+    public List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
+    }
+
+    /** Currently held requests. */
+    public List<Held> held() {
+        synchronized (held) {
+            return List.copyOf(held);
+        }
+    }
+
+    /** Waits until a held request matches; empty on timeout. */
+    public Optional<Held> awaitHeld(Predicate<Request> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (held) {
+            while (true) {
+                Optional<Held> h = held.stream().filter(x -> match.test(x.request())).findFirst();
+                long left = deadline - System.nanoTime();
+                if (h.isPresent() || left <= 0) {
+                    return h;
+                }
+                waitOn(held, left);
+            }
+        }
+    }
+
+    /** Waits until the log holds at least {@code count} entries. */
+    public boolean awaitLogSize(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (log) {
+            while (log.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                waitOn(log, left);
+            }
+            return true;
+        }
+    }
+
+    private static void waitOn(Object monitor, long nanos) {
+        try {
+            monitor.wait(Math.max(1, nanos / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /** Answers a held request; returns 0 or the reply write errno (ENOENT: it was interrupted/aborted). */
+    public int release(Held h, Reply reply) {
+        synchronized (held) {
+            if (!held.remove(h)) {
+                throw new IllegalStateException("request not held: " + h.request());
+            }
+        }
+        return respond(h.request(), reply);
+    }
+
+    /** FUSE_DEV_IOC_BACKING_OPEN of a lower file (opened O_RDONLY for the call): id or -errno. */
+    public int backingOpen(String tracePath, int flags, long padding) {
+        int fd = Libc.open(tree.real(tracePath), Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IllegalStateException("cannot open lower " + tracePath + ": " + Errno.name(Libc.errno()));
+        }
+        try {
+            return backingOpenFd(fd, flags, padding);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** FUSE_DEV_IOC_BACKING_OPEN with a raw fd number (e.g. -1 or 9999): id or -errno. */
+    public int backingOpenFd(int fd, int flags, long padding) {
+        return requireDevice().backingOpen(new BackingMap(fd, flags, padding));
+    }
+
+    /** FUSE_DEV_IOC_BACKING_CLOSE: 0 or -errno. */
+    public int backingClose(int id) {
+        return requireDevice().backingClose(id);
+    }
+
+    private FuseDevice requireDevice() {
+        if (device == null) {
+            throw new IllegalStateException("server has no /dev/fuse device");
+        }
+        return device;
+    }
+
+    /** Why the reader stopped (null while running). */
+    public String exitReason() {
+        return exitReason;
+    }
+
+    public boolean running() {
+        return reader != null && reader.isAlive();
+    }
+
+    /** The daemon dies: the reader stops and the device fd is closed, aborting the connection. */
+    public void crash() {
+        close();
+    }
+
+    /** Stops the reader (woken through its eventfd) and closes the device. Idempotent. */
+    @Override
+    public void close() {
+        if (device == null) {
+            return;
+        }
+        device.wake();
+        if (reader != null) {
+            try {
+                reader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        device.close();
+        device = null;
+    }
+}

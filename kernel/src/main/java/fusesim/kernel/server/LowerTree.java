@@ -1,0 +1,174 @@
+package fusesim.kernel.server;
+
+import fusesim.kernel.proto.FuseAttr;
+import fusesim.kernel.sys.Errno;
+import fusesim.kernel.sys.Libc;
+import fusesim.kernel.sys.StatBuf;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The lower file system the server exports: real files in a directory (the trace's {@code lower}
+ * lines), plus the server's node table (nodeid -> path, nlookup), as a passthrough_hp-like server keeps
+ * its {@code Inode} map. A node's id is the lower file's st_ino unless configured ({@code ino=10});
+ * the root is nodeid 1. Generation is always 0.
+ */
+public final class LowerTree {
+    /** Root nodeid (FUSE_ROOT_ID). */
+    public static final long ROOT = 1;
+
+    private final Path root;
+    private final Map<Long, Long> nodeidByRealIno = new ConcurrentHashMap<>();
+    private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
+
+    /** One node the kernel knows about: a path that reaches it and the lookup count. */
+    static final class Node {
+        volatile String path;
+        long nlookup;
+
+        Node(String path) {
+            this.path = path;
+        }
+    }
+
+    public LowerTree(Path root) {
+        this.root = root;
+        nodes.put(ROOT, new Node("/"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The real path of a trace path ("/a" -> "<root>/a"). */
+    public String real(String tracePath) {
+        return tracePath.equals("/") ? root.toString() : root + tracePath;
+    }
+
+    /** Creates a regular file filled with {@link #pattern} bytes, then sets mode and owner. */
+    public void file(String path, long size, int mode, int uid, int gid, Long ino) {
+        try {
+            Files.write(Path.of(real(path)), pattern(0, (int) size));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create lower file " + path, e);
+        }
+        finish(path, mode, uid, gid, ino);
+    }
+
+    /** Creates a directory with mode and owner. */
+    public void dir(String path, int mode, int uid, int gid, Long ino) {
+        check(Libc.mkdir(real(path), 0700), "mkdir", path);
+        finish(path, mode, uid, gid, ino);
+    }
+
+    /** A hard link {@code newPath} to {@code existing}: the same inode under a second name. */
+    public void link(String newPath, String existing) {
+        check(Libc.link(real(existing), real(newPath)), "link", newPath);
+    }
+
+    /** A symbolic link {@code path -> target}. */
+    public void symlink(String path, String target) {
+        check(Libc.symlink(target, real(path)), "symlink", path);
+    }
+
+    private void finish(String path, int mode, int uid, int gid, Long ino) {
+        check(Libc.chmod(real(path), mode & 07777), "chmod", path);
+        check(Libc.lchown(real(path), uid, gid), "chown", path);
+        if (ino != null) {
+            nodeidByRealIno.put(stat(path).ino(), ino);
+        }
+    }
+
+    private static void check(int rc, String what, String path) {
+        if (rc != 0) {
+            throw new IllegalStateException("lower " + what + " " + path + " failed: " + Errno.name(Libc.errno()));
+        }
+    }
+
+    /** The file content convention: byte i of every lower file is {@code 'a' + i % 26}. */
+    public static byte[] pattern(long offset, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) ('a' + (offset + i) % 26);
+        }
+        return b;
+    }
+
+    /** lstat of a trace path; throws if missing. */
+    public StatBuf stat(String path) {
+        int[] err = new int[1];
+        StatBuf st = StatBuf.lstat(real(path), err);
+        if (st == null) {
+            throw new IllegalStateException("lower " + path + ": " + Errno.name(err[0]));
+        }
+        return st;
+    }
+
+    /** The nodeid the server uses for a lower inode. */
+    public long nodeidOf(StatBuf st, String path) {
+        if (path.equals("/")) {
+            return ROOT;
+        }
+        return nodeidByRealIno.getOrDefault(st.ino(), st.ino());
+    }
+
+    /** fuse_attr from a lower stat, with {@code ino} = the nodeid. */
+    public static FuseAttr attr(StatBuf st, long nodeid) {
+        return new FuseAttr(nodeid, st.size(), st.blocks(), st.atime(), st.mtime(), st.ctime(),
+                (int) st.atimeNsec(), (int) st.mtimeNsec(), (int) st.ctimeNsec(), st.mode(), (int) st.nlink(),
+                st.uid(), st.gid(), (int) st.rdev(), (int) st.blksize(), 0);
+    }
+
+    /** The trace path of a child entry. */
+    public static String child(String parent, String name) {
+        return parent.equals("/") ? "/" + name : parent + "/" + name;
+    }
+
+    /** The path the server knows for a nodeid, or null. */
+    public String pathOf(long nodeid) {
+        Node n = nodes.get(nodeid);
+        return n == null ? null : n.path;
+    }
+
+    /** Bookkeeping for a successful entry reply: nlookup++ (and remember the path). */
+    public synchronized void looked(long nodeid, String path) {
+        Node n = nodes.computeIfAbsent(nodeid, id -> new Node(path));
+        if (path != null) {
+            n.path = path;
+        }
+        n.nlookup++;
+    }
+
+    /** FORGET bookkeeping: nlookup -= n; the node is dropped at 0 (the root never is). */
+    public synchronized void forget(long nodeid, long n) {
+        Node node = nodes.get(nodeid);
+        if (node == null) {
+            return;
+        }
+        node.nlookup -= n;
+        if (node.nlookup <= 0 && nodeid != ROOT) {
+            nodes.remove(nodeid);
+        }
+    }
+
+    /** Server-side nlookup per nodeid (sorted), for expectations and leak checks. */
+    public synchronized Map<Long, Long> nlookups() {
+        Map<Long, Long> out = new TreeMap<>();
+        nodes.forEach((id, n) -> out.put(id, n.nlookup));
+        return out;
+    }
+
+    /** Updates paths after a rename of {@code from} to {@code to}. */
+    public void renamed(String from, String to) {
+        for (Node n : nodes.values()) {
+            if (n.path != null && (n.path.equals(from) || n.path.startsWith(from + "/"))) {
+                n.path = to + n.path.substring(from.length());
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package fusesim.kernel.server;
+
+import fusesim.kernel.proto.AccessIn;
+import fusesim.kernel.proto.BatchForgetIn;
+import fusesim.kernel.proto.CreateIn;
+import fusesim.kernel.proto.FallocateIn;
+import fusesim.kernel.proto.FlushIn;
+import fusesim.kernel.proto.ForgetIn;
+import fusesim.kernel.proto.ForgetOne;
+import fusesim.kernel.proto.FsyncIn;
+import fusesim.kernel.proto.GetattrIn;
+import fusesim.kernel.proto.InHeader;
+import fusesim.kernel.proto.InitIn;
+import fusesim.kernel.proto.LinkIn;
+import fusesim.kernel.proto.MkdirIn;
+import fusesim.kernel.proto.Opcode;
+import fusesim.kernel.proto.OpenIn;
+import fusesim.kernel.proto.ReadIn;
+import fusesim.kernel.proto.ReleaseIn;
+import fusesim.kernel.proto.SetattrIn;
+import fusesim.kernel.proto.Wire;
+import fusesim.kernel.proto.WriteIn;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one message read from /dev/fuse into a {@link Request}: the header, the opcode's body struct,
+ * names, and the trace path resolved through the server's node table (the way fuse_lowlevel.c's
+ * {@code do_*} functions unpack {@code in_args}).
+ */
+final class RequestDecoder {
+    private final LowerTree tree;
+
+    RequestDecoder(LowerTree tree) {
+        this.tree = tree;
+    }
+
+    Request decode(byte[] msg, int len) {
+        ByteBuffer b = Wire.wrap(msg, 0, len);
+        InHeader h = InHeader.decode(b);
+        Opcode op = Opcode.of(h.opcode());
+        String self = tree.pathOf(h.nodeid());
+        return switch (op) {
+            case LOOKUP, UNLINK, RMDIR -> named(h, op, self, Wire.cstring(b), null);
+            case CREATE -> body(h, op, self, CreateIn.decode(b), b);
+            case MKDIR -> body(h, op, self, MkdirIn.decode(b), b);
+            case MKNOD -> { b.position(b.position() + 16); yield named(h, op, self, Wire.cstring(b), null); }
+            case SYMLINK -> { String n = Wire.cstring(b); yield named(h, op, self, n, Wire.cstring(b)); }
+            case LINK -> link(h, LinkIn.decode(b), b, self);
+            case RENAME -> rename(h, op, b.getLong(), b, self);
+            case RENAME2 -> { long nd = b.getLong(); b.getLong(); yield rename(h, op, nd, b, self); }
+            case FORGET -> forgets(h, List.of(new ForgetOne(h.nodeid(), ForgetIn.decode(b).nlookup())));
+            case BATCH_FORGET -> batch(h, b);
+            default -> simple(h, op, self, b);
+        };
+    }
+
+    private Request simple(InHeader h, Opcode op, String self, ByteBuffer b) {
+        Object body = switch (op) {
+            case INIT -> InitIn.decode(b.slice().order(b.order()));
+            case GETATTR -> GetattrIn.decode(b);
+            case SETATTR -> SetattrIn.decode(b);
+            case OPEN, OPENDIR -> OpenIn.decode(b);
+            case READ, READDIR, READDIRPLUS -> ReadIn.decode(b);
+            case WRITE -> WriteIn.decode(b);
+            case RELEASE, RELEASEDIR -> ReleaseIn.decode(b);
+            case FLUSH -> FlushIn.decode(b);
+            case ACCESS -> AccessIn.decode(b);
+            case FSYNC, FSYNCDIR -> FsyncIn.decode(b);
+            case FALLOCATE -> FallocateIn.decode(b);
+            default -> null;
+        };
+        byte[] data = null;
+        if (body instanceof WriteIn w) {
+            data = new byte[Math.min(w.size(), b.remaining())];
+            b.get(data);
+        }
+        return new Request(h, op, null, null, self, body, data, List.of());
+    }
+
+    private Request named(InHeader h, Opcode op, String parent, String name, String name2) {
+        return new Request(h, op, name, name2, parent == null ? null : LowerTree.child(parent, name), null,
+                null, List.of());
+    }
+
+    private Request body(InHeader h, Opcode op, String parent, Object body, ByteBuffer b) {
+        String name = Wire.cstring(b);
+        return new Request(h, op, name, null, parent == null ? null : LowerTree.child(parent, name), body,
+                null, List.of());
+    }
+
+    private Request link(InHeader h, LinkIn in, ByteBuffer b, String parent) {
+        String name = Wire.cstring(b);
+        return new Request(h, Opcode.LINK, name, tree.pathOf(in.oldNodeid()),
+                parent == null ? null : LowerTree.child(parent, name), in, null, List.of());
+    }
+
+    private Request rename(InHeader h, Opcode op, long newdir, ByteBuffer b, String parent) {
+        String from = Wire.cstring(b);
+        String to = Wire.cstring(b);
+        String toDir = tree.pathOf(newdir);
+        return new Request(h, op, from, toDir == null ? null : LowerTree.child(toDir, to),
+                parent == null ? null : LowerTree.child(parent, from), null, null, List.of());
+    }
+
+    private Request batch(InHeader h, ByteBuffer b) {
+        int count = BatchForgetIn.decode(b).count();
+        List<ForgetOne> list = new ArrayList<>();
+        for (int i = 0; i < count && b.remaining() >= ForgetOne.SIZE; i++) {
+            list.add(ForgetOne.decode(b));
+        }
+        return forgets(h, list);
+    }
+
+    private static Request forgets(InHeader h, List<ForgetOne> list) {
+        return new Request(h, Opcode.of(h.opcode()), null, null, null, null, null, List.copyOf(list));
+    }
+}

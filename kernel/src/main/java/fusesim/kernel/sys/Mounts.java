@@ -1,0 +1,179 @@
+package fusesim.kernel.sys;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Mounting and tearing down the oracle's FUSE mounts. Mounts are recognisable: source {@value #SOURCE},
+ * type {@value #FSTYPE}, mountpoint {@code /tmp/fusesim-mnt-<owner pid>-<n>}. Teardown never stats the
+ * mount: it finds the connection id (the minor of the {@code 0:NN} device) in /proc/self/mountinfo,
+ * aborts it through fusectl ({@code fs/fuse/control.c fuse_conn_abort_write}), then detaches.
+ */
+public final class Mounts {
+    public static final String SOURCE = "fusesim";
+    public static final String FSTYPE = "fuse.fusesim";
+    public static final Path BASE = Path.of("/tmp");
+    public static final String MOUNT_PREFIX = "fusesim-mnt-";
+    public static final String LOWER_PREFIX = "fusesim-lower-";
+    public static final Path FUSECTL = Path.of("/sys/fs/fuse/connections");
+    private static final Pattern OWNED = Pattern.compile("fusesim-(?:mnt|lower)-(\\d+)-\\d+");
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Object FUSECTL_LOCK = new Object();
+
+    private Mounts() {}
+
+    /** A fresh empty directory {@code /tmp/<prefix><pid>-<n>} owned by this process. */
+    public static Path freshDir(String prefix) {
+        for (int tries = 0; tries < 1000; tries++) {
+            Path p = BASE.resolve(prefix + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+            if (Libc.mkdir(p.toString(), 0755) == 0) {
+                return p;
+            }
+            if (Libc.errno() != Errno.EEXIST) {
+                throw new IllegalStateException("cannot create " + p + ": " + Errno.name(Libc.errno()));
+            }
+        }
+        throw new IllegalStateException("cannot create a fresh directory under " + BASE);
+    }
+
+    /** mount(2) of a FUSE file system on {@code mountpoint} served by the /dev/fuse fd {@code fd}. */
+    public static void mount(int fd, Path mountpoint, boolean allowOther, boolean defaultPermissions) {
+        String opts = "fd=" + fd + ",rootmode=40000,user_id=0,group_id=0"
+                + (allowOther ? ",allow_other" : "") + (defaultPermissions ? ",default_permissions" : "");
+        if (Libc.mount(SOURCE, mountpoint.toString(), FSTYPE, Libc.MS_NOSUID | Libc.MS_NODEV, opts) != 0) {
+            throw new IllegalStateException("mount(" + mountpoint + ", " + opts + ") failed: "
+                    + Errno.name(Libc.errno()));
+        }
+    }
+
+    /** The FUSE connection id (fusectl directory name) of the mount at {@code mountpoint}, if mounted. */
+    public static Optional<Integer> connectionId(Path mountpoint) {
+        return MountEntry.readAll().stream()
+                .filter(e -> e.isFuse() && e.mountpoint().equals(mountpoint.toString()))
+                .map(e -> e.minor()).reduce((a, b) -> b);
+    }
+
+    /** True if anything is mounted at {@code path} (from mountinfo, without touching it). */
+    public static boolean isMounted(Path path) {
+        return MountEntry.readAll().stream().anyMatch(e -> e.mountpoint().equals(path.toString()));
+    }
+
+    /**
+     * Aborts FUSE connection {@code id} by writing to {@code /sys/fs/fuse/connections/<id>/abort}. Mounts
+     * fusectl for the duration if it is not mounted. Returns false if the connection is already gone.
+     */
+    public static boolean abort(int id) {
+        synchronized (FUSECTL_LOCK) {
+            boolean mountedHere = ensureFusectl();
+            try {
+                Path abort = FUSECTL.resolve(Integer.toString(id)).resolve("abort");
+                if (!Files.exists(abort)) {
+                    return false;
+                }
+                Files.write(abort, "1".getBytes(StandardCharsets.US_ASCII));
+                return true;
+            } catch (IOException e) {
+                return false;
+            } finally {
+                if (mountedHere) {
+                    Libc.umount2(FUSECTL.toString(), Libc.MNT_DETACH);
+                }
+            }
+        }
+    }
+
+    private static boolean ensureFusectl() {
+        boolean present = MountEntry.readAll().stream()
+                .anyMatch(e -> e.fstype().equals("fusectl") && e.mountpoint().equals(FUSECTL.toString()));
+        if (present) {
+            return false;
+        }
+        return Libc.mount("fusectl", FUSECTL.toString(), "fusectl", 0, null) == 0;
+    }
+
+    /** Aborts the connection (if any) and lazily unmounts {@code mountpoint}, then removes the directory. */
+    public static void teardown(Path mountpoint) {
+        for (int round = 0; round < 5 && isMounted(mountpoint); round++) {
+            connectionId(mountpoint).ifPresent(Mounts::abort);
+            Libc.umount2(mountpoint.toString(), Libc.MNT_DETACH);
+        }
+        if (!isMounted(mountpoint)) {
+            Libc.rmdir(mountpoint.toString());
+        }
+    }
+
+    /**
+     * Cleans up what earlier crashed runs left: our mounts whose owner process is gone are aborted and
+     * detached, and their mountpoint and lower directories removed. Returns a line per action.
+     */
+    public static List<String> cleanupStale() {
+        List<String> actions = new ArrayList<>();
+        for (MountEntry e : MountEntry.readAll()) {
+            if (e.isFuse() && e.source().equals(SOURCE) && isStale(Path.of(e.mountpoint()))) {
+                teardown(Path.of(e.mountpoint()));
+                actions.add("unmounted stale " + e.mountpoint());
+            }
+        }
+        try (var dirs = Files.list(BASE)) {
+            for (Path p : (Iterable<Path>) dirs::iterator) {
+                if (isStale(p) && !isMounted(p)) {
+                    removeTree(p);
+                    actions.add("removed stale " + p);
+                }
+            }
+        } catch (IOException e) {
+            actions.add("could not list " + BASE + ": " + e.getMessage());
+        }
+        return actions;
+    }
+
+    /** A path of ours whose owning process no longer runs a JVM. */
+    static boolean isStale(Path p) {
+        Matcher m = OWNED.matcher(p.getFileName() == null ? "" : p.getFileName().toString());
+        if (!p.startsWith(BASE) || !m.matches()) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(1));
+        return ProcessHandle.of(pid).map(h -> !h.isAlive() || !isJava(pid)).orElse(true);
+    }
+
+    private static boolean isJava(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals("java");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Deletes a directory tree that is not (and contains no) mount; never follows symlinks. */
+    public static void removeTree(Path root) {
+        if (MountEntry.readAll().stream().anyMatch(e -> Path.of(e.mountpoint()).startsWith(root))) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a leftover is removed by the next cleanupStale
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    /** Our FUSE mounts still present (for tests: must be empty after every test). */
+    public static List<String> ourMounts() {
+        return MountEntry.readAll().stream().filter(e -> e.isFuse() && e.source().equals(SOURCE))
+                .map(MountEntry::mountpoint).toList();
+    }
+}
