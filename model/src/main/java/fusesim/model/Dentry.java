@@ -21,6 +21,11 @@ public final class Dentry {
   /** A lookup is in progress on it (d_in_lookup): other walkers wait (d_alloc_parallel). */
   public String inLookupBy;
   public final TreeMap<String, Dentry> children = new TreeMap<>();
+  /**
+   * Ghost state for the spec (no kernel field): the nodeid of the last LOOKUP reply that
+   * revalidated this dentry, 0 if none.
+   */
+  public long revalNodeid;
 
   public Dentry(Dentry parent, String name) {
     this.parent = parent;

@@ -75,6 +75,7 @@ public final class Dir {
     }
     k.inodes.fuseChangeAttributes(fi, e.attr(), e.attrValidNs(), attrVersion);
     fuseChangeEntryTimeout(d, e);
+    d.revalNodeid = e.nodeid();
     return Reval.VALID;
   }
 

@@ -68,6 +68,14 @@ public abstract class Syscall {
     return false;
   }
 
+  /**
+   * How many uncached io-mode references this syscall holds on {@code fi} while blocked: a
+   * parallel direct write in flight holds one (fuse_dio_lock → fuse_inode_uncached_io_start).
+   */
+  public int uncachedRefs(FuseInode fi) {
+    return 0;
+  }
+
   void clearWait() {
     waitReq = null;
     sleepOn = null;

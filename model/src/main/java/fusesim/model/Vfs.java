@@ -641,6 +641,11 @@ public final class Vfs {
       }
     }
 
+    @Override
+    public int uncachedRefs(FuseInode inode) {
+      return pc == WRITE_SENT && direct && !exclusive && inode == fi ? 1 : 0;
+    }
+
     /**
      * fuse_dio_lock() for direct io, inode_lock() otherwise. A parallel direct write takes the
      * shared lock and counts as an uncached user (fuse_inode_uncached_io_start(fi, NULL)).

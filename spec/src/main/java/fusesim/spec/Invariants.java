@@ -1,0 +1,265 @@
+package fusesim.spec;
+
+import fusesim.model.Dentry;
+import fusesim.model.FuseBacking;
+import fusesim.model.FuseFile;
+import fusesim.model.FuseFile.IoMode;
+import fusesim.model.FuseInode;
+import fusesim.model.Kernel;
+import fusesim.model.Opcode;
+import fusesim.model.Request;
+import fusesim.model.UserThread;
+import fusesim.model.Vma;
+import fusesim.model.WaitQueue;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The invariants of the mainline model, each checked after every step. Kernel-side invariants
+ * must hold for any server; they say nothing about what a user sees.
+ */
+public final class Invariants {
+  private Invariants() {}
+
+  public static final Invariant IOMODE_EXCL = new Invariant("IOMODE-EXCL",
+      "no cached io mixed with passthrough: an inode with a cached open or a page-cache mapping "
+          + "has no passthrough open and no attached backing",
+      "fs/fuse/iomode.c: fuse_file_cached_io_open (-ETXTBSY), fuse_inode_uncached_io_start "
+          + "(-ETXTBSY); research/mainline.md §3.2",
+      Invariants::iomodeExclusive);
+
+  public static final Invariant IOCACHECTR = new Invariant("IOCACHECTR",
+      "fi->iocachectr = cached opens - passthrough opens - parallel direct writes in flight",
+      "fs/fuse/iomode.c: meaning of fi->iocachectr; fs/fuse/file.c: fuse_dio_lock/fuse_dio_unlock",
+      Invariants::iocachectrAccounting);
+
+  public static final Invariant CACHE_IO_MODE_BIT = new Invariant("CACHE-IO-MODE-BIT",
+      "FUSE_I_CACHE_IO_MODE is set exactly while the inode has cached opens or a cached opener "
+          + "waits for parallel direct writes",
+      "fs/fuse/iomode.c: fuse_file_cached_io_open, fuse_file_cached_io_release",
+      Invariants::cacheIoModeBit);
+
+  public static final Invariant BACKING_REFCOUNT = new Invariant("BACKING-REFCOUNT",
+      "a live fuse_backing's refcount = its idr entry (0/1) + the inodes whose fi->fb it is",
+      "fs/fuse/backing.c: fuse_backing_open/close/get/put; fs/fuse/iomode.c: "
+          + "fuse_inode_uncached_io_start/end",
+      Invariants::backingRefcount);
+
+  public static final Invariant BACKING_NO_UAF = new Invariant("BACKING-NO-UAF",
+      "no freed fuse_backing is reachable from the idr or an inode, and no count is negative",
+      "fs/fuse/backing.c: fuse_backing_put → fuse_backing_free",
+      Invariants::backingNoUseAfterFree);
+
+  public static final Invariant NO_LEAK = new Invariant("NO-LEAK",
+      "after umount nothing is left: no inode, no fuse_file, no backing id, no unfreed fuse_backing",
+      "fs/fuse/inode.c: fuse_conn_put → fuse_backing_files_free; fuse_evict_inode",
+      Invariants::nothingLeaked);
+
+  public static final Invariant NLOOKUP_BALANCE = new Invariant("NLOOKUP-BALANCE",
+      "for every nodeid, the lookups the server counted = the nlookup of the kernel's inodes",
+      "fs/fuse/inode.c: fuse_iget (nlookup++), fuse_evict_inode (FORGET nlookup); "
+          + "fs/fuse/dir.c: fuse_dentry_revalidate (FORGET(nodeid, 1))",
+      Invariants::nlookupBalance);
+
+  public static final Invariant PT_BYPASS = new Invariant("PT-BYPASS",
+      "no READ or WRITE request is sent for a passthrough file (unless it is also FOPEN_DIRECT_IO)",
+      "fs/fuse/file.c: fuse_file_read_iter/write_iter; research/mainline.md §5.1 row 1",
+      Invariants::passthroughBypass);
+
+  public static final Invariant DENTRY_REVAL = new Invariant("DENTRY-REVAL",
+      "a dentry kept by revalidation names the nodeid the server returned for it",
+      "fs/fuse/dir.c: fuse_dentry_revalidate (a different nodeid invalidates)",
+      Invariants::dentryRevalidation);
+
+  public static final Invariant NO_KERNEL_WARN = new Invariant("NO-KERNEL-WARN",
+      "no WARN_ON/BUG_ON fired and no refcount misuse was reported",
+      "research/mainline.md §4",
+      k -> k.findings.isEmpty() ? null : k.findings.get(0).toString());
+
+  /** Every mainline invariant, in report order. */
+  public static final List<Invariant> ALL = List.of(IOMODE_EXCL, IOCACHECTR, CACHE_IO_MODE_BIT,
+      BACKING_REFCOUNT, BACKING_NO_UAF, NO_LEAK, NLOOKUP_BALANCE, PT_BYPASS, DENTRY_REVAL,
+      NO_KERNEL_WARN);
+
+  public static Invariant byId(String id) {
+    for (Invariant inv : ALL) {
+      if (inv.id().equals(id)) {
+        return inv;
+      }
+    }
+    return null;
+  }
+
+  // ---- predicates ----------------------------------------------------------------------------
+
+  private static String iomodeExclusive(Kernel k) {
+    for (FuseInode fi : k.allInodes) {
+      boolean cached = false;
+      boolean passthrough = fi.fb != null;
+      for (FuseFile ff : k.openFiles) {
+        if (ff.inode == fi) {
+          cached |= ff.iomode == IoMode.IOM_CACHED;
+          passthrough |= ff.passthrough != null;
+        }
+      }
+      for (Vma v : k.vmas.values()) {
+        cached |= v.backing == null && v.shared && v.file.ff.inode == fi;
+      }
+      if (cached && passthrough) {
+        return fi + " has cached io and passthrough at once (iocachectr=" + fi.iocachectr
+            + ", fb=" + fi.fb + ")";
+      }
+    }
+    return null;
+  }
+
+  private static String iocachectrAccounting(Kernel k) {
+    for (FuseInode fi : k.allInodes) {
+      int expected = 0;
+      for (FuseFile ff : k.openFiles) {
+        if (ff.inode == fi) {
+          expected += ff.iomode == IoMode.IOM_CACHED ? 1 : ff.iomode == IoMode.IOM_UNCACHED ? -1 : 0;
+        }
+      }
+      for (UserThread t : k.threads.values()) {
+        expected -= t.task == null ? 0 : t.task.uncachedRefs(fi);
+      }
+      if (fi.iocachectr != expected) {
+        return fi + ": iocachectr=" + fi.iocachectr + " but its files and writes give " + expected;
+      }
+    }
+    return null;
+  }
+
+  private static String cacheIoModeBit(Kernel k) {
+    for (FuseInode fi : k.allInodes) {
+      boolean bit = fi.test(FuseInode.FUSE_I_CACHE_IO_MODE);
+      boolean waiter = false;
+      WaitQueue q = new WaitQueue(fi, WaitQueue.Kind.DIRECT_IO_WAITQ);
+      for (UserThread t : k.threads.values()) {
+        waiter |= t.task != null && q.equals(t.task.sleepOn);
+      }
+      boolean expected = fi.iocachectr > 0 || waiter;
+      if (bit != expected) {
+        return fi + ": FUSE_I_CACHE_IO_MODE=" + bit + " with iocachectr=" + fi.iocachectr
+            + (waiter ? " and a cached opener waiting" : "");
+      }
+    }
+    return null;
+  }
+
+  private static String backingRefcount(Kernel k) {
+    for (FuseBacking fb : k.allBackings) {
+      if (fb.freed) {
+        continue;
+      }
+      int holders = k.fc.backingFilesMap.get(fb.label) == fb ? 1 : 0;
+      for (FuseInode fi : k.allInodes) {
+        holders += fi.fb == fb ? 1 : 0;
+      }
+      if (fb.count != holders) {
+        return fb + ": refcount " + fb.count + " but " + holders + " holder(s)";
+      }
+    }
+    return null;
+  }
+
+  private static String backingNoUseAfterFree(Kernel k) {
+    for (FuseBacking fb : k.fc.backingFilesMap.values()) {
+      if (fb.freed || fb.count <= 0) {
+        return "idr id " + fb.label + " points to a freed fuse_backing";
+      }
+    }
+    for (FuseInode fi : k.allInodes) {
+      if (fi.fb != null && (fi.fb.freed || fi.fb.count <= 0)) {
+        return fi + ": fi->fb is a freed " + fi.fb;
+      }
+    }
+    for (FuseBacking fb : k.allBackings) {
+      if (fb.count < 0) {
+        return fb + ": refcount " + fb.count;
+      }
+    }
+    return null;
+  }
+
+  private static String nothingLeaked(Kernel k) {
+    if (!k.unmounted) {
+      return null;
+    }
+    if (!k.allInodes.isEmpty()) {
+      return k.allInodes.get(0) + " was never evicted";
+    }
+    if (!k.openFiles.isEmpty()) {
+      return k.openFiles.get(0) + " was never released";
+    }
+    for (FuseBacking fb : k.allBackings) {
+      if (!fb.freed) {
+        return fb + " was never freed (refcount " + fb.count + ")";
+      }
+    }
+    return null;
+  }
+
+  private static String nlookupBalance(Kernel k) {
+    if (!k.mounted || k.unmounted || !k.fc.connected || !k.server.alive) {
+      return null;
+    }
+    Map<Long, Long> kernel = new HashMap<>();
+    for (FuseInode fi : k.allInodes) {
+      if (fi.nlookup != 0) {
+        kernel.merge(fi.nodeid, fi.nlookup, Long::sum);
+      }
+    }
+    if (kernel.equals(k.server.nlookup)) {
+      return null;
+    }
+    for (Map.Entry<Long, Long> e : k.server.nlookup.entrySet()) {
+      long kn = kernel.getOrDefault(e.getKey(), 0L);
+      if (kn != e.getValue()) {
+        return "nodeid " + e.getKey() + ": server counts " + e.getValue() + " lookups, kernel holds " + kn;
+      }
+    }
+    for (Map.Entry<Long, Long> e : kernel.entrySet()) {
+      if (!k.server.nlookup.containsKey(e.getKey())) {
+        return "nodeid " + e.getKey() + ": kernel holds " + e.getValue() + " lookups the server never gave";
+      }
+    }
+    return null;
+  }
+
+  private static String passthroughBypass(Kernel k) {
+    for (int i = k.log.size() - 1; i >= 0; i--) {
+      Request r = k.log.get(i);
+      if (r.opcode != Opcode.READ && r.opcode != Opcode.WRITE) {
+        continue;
+      }
+      long fh = r.args[2];
+      for (FuseFile ff : k.openFiles) {
+        if (ff.nodeid == r.nodeid && ff.fh == fh && ff.passthrough != null
+            && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0) {
+          return r.opcode + " sent for passthrough " + ff + " of " + ff.inode;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String dentryRevalidation(Kernel k) {
+    return k.root == null ? null : dentryRevalidation(k.root);
+  }
+
+  private static String dentryRevalidation(Dentry d) {
+    if (d.inode != null && d.revalNodeid != 0 && d.revalNodeid != d.inode.nodeid) {
+      return d + " was revalidated for nodeid " + d.revalNodeid + " but still names " + d.inode;
+    }
+    for (Dentry c : d.children.values()) {
+      String v = dentryRevalidation(c);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+}

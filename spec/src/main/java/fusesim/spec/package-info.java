@@ -1,2 +1,0 @@
-/** fusesim spec module (see README.md in the module folder). */
-package fusesim.spec;
