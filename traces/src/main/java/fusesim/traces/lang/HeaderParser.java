@@ -77,9 +77,9 @@ final class HeaderParser {
     String k = t.text().substring(3);
     Optional<Long> v = k.matches("[0-9]+") ? Values.parseInteger(k) : Optional.empty();
     if (v.isEmpty() || v.get() > Catalog.V2_PATCHES) {
-      throw new TraceSyntaxError(c.file(), t.pos().plusCols(3),
-          "a patch count 0.." + Catalog.V2_PATCHES + " after v2@", k.isEmpty() ? "end of word"
-              : "\"" + k + "\"");
+      String expected = "a patch count 0.." + Catalog.V2_PATCHES + " after v2@";
+      throw k.isEmpty() ? c.fail(t, expected)
+          : new TraceSyntaxError(c.file(), t.pos().plusCols(3), expected, "\"" + k + "\"");
     }
     return v.get().intValue();
   }

@@ -134,7 +134,6 @@ public final class TraceParser {
   }
 
   private Stmt mount(Cursor c) {
-    Token t = c.peek();
     if (mount != null) {
       throw c.fail("at most one mount line (the first is at line " + mount.line() + ")");
     }
@@ -142,7 +141,6 @@ public final class TraceParser {
       throw c.fail("mount before the first thread step (line " + firstThreadStep.line() + ")");
     }
     mount = (Stmt.Mount) StmtParser.mount(c);
-    assert mount.pos().equals(t.pos());
     return mount;
   }
 
