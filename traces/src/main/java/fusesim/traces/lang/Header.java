@@ -56,7 +56,10 @@ public record Header(
       }
     }
 
-    /** How many patches of the series are applied: K of {@code v2@K}, else the whole series. */
+    /**
+     * How many patches of the series are applied: 0 for mainline, K for {@code v2@K}, 21 for
+     * {@code v2}, and {@link Integer#MAX_VALUE} (the whole series) for {@code v1}.
+     */
     public int patchesApplied() {
       if (series == Series.MAINLINE) {
         return 0;

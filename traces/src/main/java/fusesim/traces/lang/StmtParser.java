@@ -3,6 +3,7 @@ package fusesim.traces.lang;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -148,7 +149,7 @@ final class StmtParser {
     return s;
   }
 
-  private static List<Item> stateItems(Cursor c, java.util.Map<String, ValueKind> keys,
+  private static List<Item> stateItems(Cursor c, Map<String, ValueKind> keys,
       String what) {
     List<Item> items = Values.items(c, keys, what);
     if (items.isEmpty()) {
