@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The data tables of the trace language: flag names with their values and the keys allowed in
@@ -119,6 +121,16 @@ public final class Catalog {
       map.put((String) keyKindPairs[i], (ValueKind) keyKindPairs[i + 1]);
     }
     return Collections.unmodifiableMap(map);
+  }
+
+  /** The constant of {@code values} whose word (as {@code word} spells it) is exactly {@code text}. */
+  static <E extends Enum<E>> Optional<E> byWord(E[] values, Function<E, String> word, String text) {
+    for (E e : values) {
+      if (word.apply(e).equals(text)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   private static long opBit(Opcode op) {

@@ -36,11 +36,6 @@ public enum MountOption {
 
   /** The option spelled exactly {@code word}. */
   public static Optional<MountOption> parse(String word) {
-    for (MountOption o : values()) {
-      if (o.word().equals(word)) {
-        return Optional.of(o);
-      }
-    }
-    return Optional.empty();
+    return Catalog.byWord(values(), MountOption::word, word);
   }
 }

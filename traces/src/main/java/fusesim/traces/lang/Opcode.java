@@ -29,11 +29,6 @@ public enum Opcode {
 
   /** The opcode spelled exactly {@code name} (upper case); empty if there is none. */
   public static Optional<Opcode> parse(String name) {
-    for (Opcode op : values()) {
-      if (op.name().equals(name)) {
-        return Optional.of(op);
-      }
-    }
-    return Optional.empty();
+    return Catalog.byWord(values(), Opcode::name, name);
   }
 }

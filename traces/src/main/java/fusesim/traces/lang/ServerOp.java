@@ -73,11 +73,6 @@ public enum ServerOp {
 
   /** The op spelled exactly {@code word} (lower case). */
   public static Optional<ServerOp> parse(String word) {
-    for (ServerOp op : values()) {
-      if (op.word().equals(word)) {
-        return Optional.of(op);
-      }
-    }
-    return Optional.empty();
+    return Catalog.byWord(values(), ServerOp::word, word);
   }
 }

@@ -164,19 +164,14 @@ final class ServerParser {
 
   private static Stmt notify(Cursor c, Pos pos) {
     c.next();
-    Token t = c.peek();
-    Stmt.NotifyKind kind = null;
-    for (Stmt.NotifyKind k : Stmt.NotifyKind.values()) {
-      if (t.isWord(k.word())) {
-        kind = k;
-      }
-    }
-    if (kind == null) {
+    Optional<Stmt.NotifyKind> kind =
+        Catalog.byWord(Stmt.NotifyKind.values(), Stmt.NotifyKind::word, c.peek().text());
+    if (!c.at(Token.Kind.WORD) || kind.isEmpty()) {
       throw c.fail("a notification (inval_entry, inval_inode, prune)");
     }
     c.next();
     Word path = c.path();
     c.end();
-    return new Stmt.ServerNotify(pos, kind, path);
+    return new Stmt.ServerNotify(pos, kind.get(), path);
   }
 }

@@ -86,11 +86,6 @@ public enum Syscall {
 
   /** The syscall spelled exactly {@code word}. */
   public static Optional<Syscall> parse(String word) {
-    for (Syscall s : values()) {
-      if (s.word().equals(word)) {
-        return Optional.of(s);
-      }
-    }
-    return Optional.empty();
+    return Catalog.byWord(values(), Syscall::word, word);
   }
 }
