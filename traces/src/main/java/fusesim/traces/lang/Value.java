@@ -1,0 +1,116 @@
+package fusesim.traces.lang;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A value in trace text: a syscall argument or the right side of a {@code key=value} item. Each
+ * value keeps its position and, where the language allows several spellings of one value
+ * ({@code 0x10} and {@code 16}, {@code enoent} and {@code ENOENT}, flag names), the spelling, so
+ * the printer writes it back as written.
+ */
+public sealed interface Value {
+
+  /** Where the value starts. */
+  Pos pos();
+
+  /** An integer literal: decimal, {@code 0}octal or {@code 0x}hex, possibly negative. */
+  record Int(Pos pos, long value, String text) implements Value {
+    public Int {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(text);
+    }
+
+    /** A decimal integer not parsed from text. */
+    public static Int of(long value) {
+      return new Int(Pos.NONE, value, Long.toString(value));
+    }
+
+    /** An octal integer (a mode) not parsed from text, e.g. {@code 0644}. */
+    public static Int octal(long value) {
+      return new Int(Pos.NONE, value, "0" + Long.toOctalString(value));
+    }
+  }
+
+  /** A double-quoted string, unescaped ({@code "/a"} has value {@code /a}). */
+  record Str(Pos pos, String value) implements Value {
+    public Str {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(value);
+    }
+
+    public static Str of(String value) {
+      return new Str(Pos.NONE, value);
+    }
+  }
+
+  /** A bare word whose meaning depends on the place: a mapping name {@code m1}, {@code none}. */
+  record Sym(Pos pos, String name) implements Value {
+    public Sym {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(name);
+    }
+
+    public static Sym of(String name) {
+      return new Sym(Pos.NONE, name);
+    }
+  }
+
+  /**
+   * A flag expression: the resolved value (the or of its terms) and the terms as written, each a
+   * flag name or an integer literal ({@code O_RDWR|O_DIRECT}, {@code passthrough,noflush},
+   * {@code 0x100}).
+   */
+  record Flags(Pos pos, long value, List<String> terms) implements Value {
+    public Flags {
+      Objects.requireNonNull(pos);
+      terms = List.copyOf(terms);
+      if (terms.isEmpty()) {
+        throw new IllegalArgumentException("a flag expression has at least one term");
+      }
+    }
+
+    /** Whether the named flag is among the terms. */
+    public boolean has(String term) {
+      return terms.contains(term);
+    }
+  }
+
+  /**
+   * A time: seconds ({@code 5}), a duration ({@code 2s}, {@code 500ms}, {@code 7us},
+   * {@code 1500ns}) or {@code inf}; {@code nanos} is {@link #INFINITE} for {@code inf}.
+   */
+  record Time(Pos pos, long nanos, String text) implements Value {
+    public static final long INFINITE = Long.MAX_VALUE;
+
+    public Time {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(text);
+    }
+
+    public boolean infinite() {
+      return nanos == INFINITE;
+    }
+  }
+
+  /** An errno name, as written (either case or an alias), with its meaning. */
+  record Err(Pos pos, Errno errno, String text) implements Value {
+    public Err {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(errno);
+      Objects.requireNonNull(text);
+    }
+
+    public static Err of(Errno errno) {
+      return new Err(Pos.NONE, errno, errno.name());
+    }
+  }
+
+  /** A comma list of names ({@code names=a,b,c}); may be empty ({@code names=}). */
+  record Names(Pos pos, List<String> names) implements Value {
+    public Names {
+      Objects.requireNonNull(pos);
+      names = List.copyOf(names);
+    }
+  }
+}
