@@ -322,11 +322,12 @@ public final class Kernel {
   /**
    * umount(2) of a mount with nothing open: fuse_kill_sb_anon() → fuse_conn_destroy() aborts the
    * connection (no DESTROY for plain fuse), the dcache is shrunk and every inode evicted without
-   * FORGET, and fuse_conn_put() frees the backing ids. Returns false if files are still open.
+   * FORGET, and fuse_conn_put() frees the backing ids. Returns false (EBUSY) if files or
+   * page-cache mappings are still open.
    */
   public boolean umount() {
-    if (!fds.isEmpty() || !vmas.isEmpty()) {
-      return false;
+    if (!fds.isEmpty() || vmas.values().stream().anyMatch(v -> v.backing == null)) {
+      return false; // passthrough mappings map the backing file and do not pin the mount
     }
     dev.abortConn();
     runUntilQuiet();

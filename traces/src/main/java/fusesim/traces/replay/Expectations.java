@@ -1,0 +1,155 @@
+package fusesim.traces.replay;
+
+import fusesim.model.FuseBacking;
+import fusesim.model.FuseInode;
+import fusesim.model.Kernel;
+import fusesim.model.KFile;
+import fusesim.model.Request;
+import fusesim.traces.lang.Item;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.TracePrinter;
+import fusesim.traces.lang.Value;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks {@code expect} lines against the model. */
+final class Expectations {
+  private final String file;
+  private final Kernel k;
+  private final int mark;
+
+  Expectations(String file, Kernel k, int mark) {
+    this.file = file;
+    this.k = k;
+    this.mark = mark;
+  }
+
+  String check(Stmt.Expect e, StepRunner runner) {
+    if (e instanceof Stmt.ExpectRequests) {
+      String v = requests((Stmt.ExpectRequests) e);
+      runner.markExpected();
+      return v;
+    }
+    if (e instanceof Stmt.ExpectNo) {
+      Stmt.ExpectNo n = (Stmt.ExpectNo) e;
+      for (Request r : since()) {
+        if (r.opcode.name().equals(n.opcode().name())) {
+          return "expected no " + n.opcode() + ", found " + r.observable();
+        }
+      }
+      return null;
+    }
+    if (e instanceof Stmt.ExpectInode) {
+      return inode((Stmt.ExpectInode) e);
+    }
+    if (e instanceof Stmt.ExpectBacking) {
+      return backing((Stmt.ExpectBacking) e);
+    }
+    if (e instanceof Stmt.ExpectFile) {
+      return file((Stmt.ExpectFile) e);
+    }
+    return conn((Stmt.ExpectConn) e);
+  }
+
+  private List<Request> since() {
+    return k.log.subList(mark, k.log.size());
+  }
+
+  private String requests(Stmt.ExpectRequests e) {
+    List<String> want = new ArrayList<>();
+    for (Stmt.Request r : e.requests()) {
+      want.add(TracePrinter.request(r));
+    }
+    List<String> got = new ArrayList<>();
+    for (Request r : since()) {
+      got.add(r.observable());
+    }
+    return want.equals(got) ? null
+        : "expected requests " + String.join(" ", want) + ", found " + (got.isEmpty() ? "none" : String.join(" ", got));
+  }
+
+  private String inode(Stmt.ExpectInode e) {
+    FuseInode fi = StepRunner.cachedInode(k, e.path().text());
+    if (fi == null) {
+      return "expected an inode at " + e.path().text() + ", found no cached dentry for it";
+    }
+    for (Item i : e.items()) {
+      String got;
+      switch (i.key()) {
+        case "iocachectr": got = Integer.toString(fi.iocachectr); break;
+        case "backing": got = fi.fb == null ? "none" : Integer.toString(fi.fb.label); break;
+        case "nlookup": got = Long.toString(fi.nlookup); break;
+        case "cache_io_mode": got = fi.test(FuseInode.FUSE_I_CACHE_IO_MODE) ? "1" : "0"; break;
+        case "bad": got = fi.isBad() ? "1" : "0"; break;
+        case "size": got = Long.toString(fi.attr.size()); break;
+        case "mode": got = Long.toString(fi.attr.mode()); break;
+        default: throw new IllegalArgumentException("unknown inode key " + i.key());
+      }
+      String v = compare(i, got);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private String backing(Stmt.ExpectBacking e) {
+    FuseBacking fb = StepRunner.backingLabelled(k, e.id().value());
+    if (fb == null) {
+      return "expected backing " + e.id().value() + ", found no backing ever registered with that id";
+    }
+    for (Item i : e.items()) {
+      String got;
+      switch (i.key()) {
+        case "refcount": got = Integer.toString(fb.count); break;
+        case "freed": got = fb.freed ? "1" : "0"; break;
+        default: got = k.fc.backingFilesMap.get(fb.label) == fb ? "1" : "0"; break;
+      }
+      String v = compare(i, got);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private String file(Stmt.ExpectFile e) {
+    KFile f = StepRunner.file(k, e.fd().value());
+    if (f == null) {
+      return "expected an open fd " + e.fd().value() + ", found none";
+    }
+    for (Item i : e.items()) {
+      String got = i.key().equals("iomode")
+          ? f.ff.iomode.name().substring(4).toLowerCase()
+          : f.ff.passthrough != null ? "1" : "0";
+      String v = compare(i, got);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private String conn(Stmt.ExpectConn e) {
+    for (Item i : e.items()) {
+      String got;
+      switch (i.key()) {
+        case "passthrough": got = k.fc.passthrough ? "1" : "0"; break;
+        case "max_stack_depth": got = Integer.toString(k.fc.maxStackDepth); break;
+        default: got = k.fc.connected ? "1" : "0"; break;
+      }
+      String v = compare(i, got);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static String compare(Item i, String got) {
+    String want = i.value() instanceof Value.Sym ? ((Value.Sym) i.value()).name()
+        : i.value() instanceof Value.Int ? Long.toString(((Value.Int) i.value()).value())
+        : TracePrinter.value(i.value(), ",");
+    return want.equals(got) ? null : "expected " + i.key() + "=" + want + ", found " + i.key() + "=" + got;
+  }
+}

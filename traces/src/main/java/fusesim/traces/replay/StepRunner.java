@@ -1,0 +1,305 @@
+package fusesim.traces.replay;
+
+import fusesim.model.BackingMap;
+import fusesim.model.Dentry;
+import fusesim.model.Faults;
+import fusesim.model.FuseBacking;
+import fusesim.model.FuseInode;
+import fusesim.model.Kernel;
+import fusesim.model.KFile;
+import fusesim.model.Lower;
+import fusesim.model.NotModelled;
+import fusesim.model.Request;
+import fusesim.model.SysResult;
+import fusesim.model.UserThread;
+import fusesim.model.Vfs;
+import fusesim.traces.lang.ArgKind;
+import fusesim.traces.lang.Item;
+import fusesim.traces.lang.Outcome;
+import fusesim.traces.lang.Pos;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.TracePrinter;
+import fusesim.traces.lang.TraceSemanticError;
+import fusesim.traces.lang.Value;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Executes trace statements on the model, one at a time, and says what each produced
+ * ({@link Observation}). Used by replay and by the property engine, so a generated sequence and
+ * its counterexample trace run through the same code.
+ *
+ * <p>A statement that is meaningless (an fd the trace never opened, a reply to a request that is
+ * not pending, a resumed call that was never unfinished) is a {@link TraceSemanticError}; a
+ * statement asking for behaviour the model does not cover is a {@link NotModelled}.
+ */
+public final class StepRunner {
+  private final String file;
+  private final Kernel k;
+  private final Set<Long> fdsSeen = new HashSet<>();
+  private final Set<String> mapsSeen = new HashSet<>();
+  private final Map<String, String> unfinished = new java.util.HashMap<>();
+  private int requestMark;
+  private int expectMark;
+
+  public StepRunner(String file, Kernel k) {
+    this.file = file;
+    this.k = k;
+  }
+
+  public static Kernel newKernel(fusesim.traces.lang.Header h, Faults faults) {
+    return new Kernel(ToModel.semantics(h.semantics()), faults);
+  }
+
+  public Kernel kernel() {
+    return k;
+  }
+
+  /** Runs one statement; the observation's verdict says whether it met what it states. */
+  public Observation execute(Stmt s) {
+    requestMark = k.log.size();
+    String[] result = {""};
+    String verdict;
+    try {
+      verdict = dispatch(s, result);
+    } catch (NotModelled e) {
+      throw TraceSemanticError.at(file, s.pos(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw TraceSemanticError.at(file, s.pos(), e.getMessage());
+    }
+    List<String> reqs = new ArrayList<>();
+    for (Request r : k.log.subList(requestMark, k.log.size())) {
+      reqs.add(r.observable());
+    }
+    return new Observation(s.line(), TracePrinter.print(s), result[0], reqs, verdict);
+  }
+
+  private String dispatch(Stmt s, String[] result) {
+    boolean needsMount = s instanceof Stmt.ThreadStep || s instanceof Stmt.ServerReply
+        || s instanceof Stmt.BackingOpen || s instanceof Stmt.BackingClose;
+    if (needsMount && !k.mounted) {
+      k.mount(new fusesim.model.MountConfig()); // no mount line: a plain mount, no passthrough
+    }
+    if (s instanceof Stmt.ThreadStep) {
+      return threadStep((Stmt.ThreadStep) s, result);
+    }
+    if (s instanceof Stmt.Expect) {
+      return new Expectations(file, k, expectMark).check((Stmt.Expect) s, this);
+    }
+    return World.apply(file, k, s, result);
+  }
+
+  void markExpected() {
+    expectMark = k.log.size();
+  }
+
+  int expectMark() {
+    return expectMark;
+  }
+
+  // ---- thread steps --------------------------------------------------------------------------
+
+  private String threadStep(Stmt.ThreadStep s, String[] result) {
+    UserThread t = thread(s.thread().text());
+    String call = s.syscall().word();
+    if (s instanceof Stmt.Resumed) {
+      return resumed((Stmt.Resumed) s, t, call, result);
+    }
+    if (t.task != null) {
+      throw TraceSemanticError.at(file, s.thread().pos(), t.name + " is still blocked in "
+          + t.task.name() + "(); write its <... " + t.task.name() + " resumed> line first");
+    }
+    List<Value> args = s instanceof Stmt.Call ? ((Stmt.Call) s).args() : ((Stmt.Unfinished) s).args();
+    k.start(Vfs.make(t, call, modelArgs(s, args)));
+    if (s instanceof Stmt.Unfinished) {
+      if (t.task == null) {
+        result[0] = display(t.lastResult, List.of());
+        return call + "() did not block: it returned " + result[0];
+      }
+      unfinished.put(t.name, call);
+      result[0] = "unfinished";
+      return null;
+    }
+    Stmt.Call c = (Stmt.Call) s;
+    if (t.task != null) {
+      result[0] = "unfinished";
+      return call + "() blocked waiting for " + waitingFor(t) + "; write it as <unfinished ...>";
+    }
+    return outcome(c.outcome(), c.checks(), t.lastResult, result);
+  }
+
+  private String resumed(Stmt.Resumed s, UserThread t, String call, String[] result) {
+    String started = unfinished.get(t.name);
+    if (started == null || !started.equals(call)) {
+      throw TraceSemanticError.at(file, s.syscall() == null ? s.pos() : s.pos(), t.name
+          + (started == null ? " has no unfinished call to resume" : " is in " + started + "(), not " + call + "()"));
+    }
+    if (t.task != null) {
+      result[0] = "unfinished";
+      return call + "() is still blocked waiting for " + waitingFor(t);
+    }
+    unfinished.remove(t.name);
+    return outcome(s.outcome(), s.checks(), t.lastResult, result);
+  }
+
+  private String waitingFor(UserThread t) {
+    if (t.task.waitReq != null) {
+      return "the server's reply to " + t.task.waitReq.observable();
+    }
+    return t.task.sleepOn == null ? "nothing" : t.task.sleepOn.kind().name().toLowerCase();
+  }
+
+  UserThread thread(String name) {
+    UserThread t = k.threads.get(name);
+    return t != null ? t : k.addThread(name, 0, 0);
+  }
+
+  /** The call's arguments for the model, checking fds and mappings against what the trace made. */
+  private List<Object> modelArgs(Stmt.ThreadStep s, List<Value> args) {
+    List<ArgKind> kinds = s.syscall().args();
+    List<Object> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Value v = args.get(i);
+      ArgKind kind = kinds.get(i);
+      if (kind == ArgKind.FD && v instanceof Value.Int) {
+        long fd = ((Value.Int) v).value();
+        if (fd >= 0 && !fdsSeen.contains(fd)) {
+          throw TraceSemanticError.at(file, v.pos(), "fd " + fd + " was never opened by this trace");
+        }
+      }
+      if (kind == ArgKind.MAP) {
+        String m = v instanceof Value.Sym ? ((Value.Sym) v).name() : String.valueOf(v);
+        if (!mapsSeen.contains(m)) {
+          throw TraceSemanticError.at(file, v.pos(), "mapping " + m + " was never made by this trace");
+        }
+        out.add(m);
+        continue;
+      }
+      out.add(v instanceof Value.Str ? ((Value.Str) v).value() : (Object) ToModel.number(v));
+    }
+    return out;
+  }
+
+  /** Compares a finished call's result (and checked fields) with the trace's outcome. */
+  private String outcome(Outcome o, List<Item> checks, SysResult r, String[] result) {
+    result[0] = display(r, checks);
+    if (r.mapping() != null) {
+      mapsSeen.add(r.mapping());
+    } else if (r.value() >= 0 && r.fields().isEmpty() && r.names().isEmpty()) {
+      fdsSeen.add(r.value());
+    }
+    String expected = expectedText(o);
+    if (o instanceof Outcome.Any) {
+      return null;
+    }
+    boolean ok;
+    if (o instanceof Outcome.Returns) {
+      ok = r.mapping() == null && r.value() == ((Outcome.Returns) o).value().value();
+    } else if (o instanceof Outcome.Fails) {
+      ok = r.value() == -((Outcome.Fails) o).errno().errno().number();
+    } else {
+      ok = ((Outcome.Maps) o).mapping().equals(r.mapping());
+    }
+    if (!ok) {
+      return "expected = " + expected + ", found = " + displayPlain(r);
+    }
+    return checkFields(checks, r);
+  }
+
+  private static String checkFields(List<Item> checks, SysResult r) {
+    for (Item c : checks) {
+      if (c.value() instanceof Value.Names) {
+        List<String> want = ((Value.Names) c.value()).names();
+        if (!want.equals(r.names())) {
+          return "expected names=" + String.join(",", want) + ", found names=" + String.join(",", r.names());
+        }
+        continue;
+      }
+      Long got = r.fields().get(c.key());
+      long want = ToModel.number(c.value());
+      if (got == null || got != want) {
+        return "expected " + c.key() + "=" + TracePrinter.value(c.value(), ",") + ", found "
+            + c.key() + "=" + (got == null ? "nothing" : fieldText(c.key(), got));
+      }
+    }
+    return null;
+  }
+
+  static String fieldText(String key, long v) {
+    return key.equals("mode") ? "0" + Long.toOctalString(v) : Long.toString(v);
+  }
+
+  private static String expectedText(Outcome o) {
+    return TracePrinter.outcome(o);
+  }
+
+  /** "3", "-1 EIO", "m1", "0 {ino=10 size=4096}" (the checked fields, or the stat basics). */
+  static String display(SysResult r, List<Item> checks) {
+    String base = displayPlain(r);
+    if (!r.names().isEmpty()) {
+      return base + " {names=" + String.join(",", r.names()) + "}";
+    }
+    if (r.fields().isEmpty()) {
+      return base;
+    }
+    List<String> keys = new ArrayList<>();
+    for (Item c : checks) {
+      keys.add(c.key());
+    }
+    if (keys.isEmpty()) {
+      keys = List.of("ino", "size", "mode", "nlink", "uid", "gid");
+    }
+    StringBuilder sb = new StringBuilder(base).append(" {");
+    for (String key : keys) {
+      Long v = r.fields().get(key);
+      if (v != null) {
+        sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : " ").append(key).append('=').append(fieldText(key, v));
+      }
+    }
+    return sb.append('}').toString();
+  }
+
+  static String displayPlain(SysResult r) {
+    if (r.mapping() != null) {
+      return r.mapping();
+    }
+    return r.value() < 0 ? "-1 " + ToModel.errnoName((int) r.value()) : Long.toString(r.value());
+  }
+
+  /** A lower node by trace path, or a semantic error at {@code pos}. */
+  static Lower.Node lowerNode(String file, Kernel k, String path, Pos pos) {
+    Lower.Node n = k.lower.resolve(path);
+    if (n == null) {
+      throw TraceSemanticError.at(file, pos, "no lower file " + path);
+    }
+    return n;
+  }
+
+  /** The model's cached inode for a path (no lookups), or null. */
+  static FuseInode cachedInode(Kernel k, String path) {
+    Dentry d = k.dcacheWalk(path);
+    return d == null ? null : d.inode;
+  }
+
+  /** The newest fuse_backing registered under id {@code label}, or null. */
+  static FuseBacking backingLabelled(Kernel k, long label) {
+    FuseBacking found = null;
+    for (FuseBacking fb : k.allBackings) {
+      if (fb.label == label) {
+        found = fb;
+      }
+    }
+    return found;
+  }
+
+  static KFile file(Kernel k, long fd) {
+    return k.fds.get((int) fd);
+  }
+
+  static BackingMap.Target unused() {
+    return BackingMap.Target.LOWER;
+  }
+}
