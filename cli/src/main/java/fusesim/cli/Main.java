@@ -1,10 +1,43 @@
 package fusesim.cli;
 
-/** Entry point of the {@code fusesim} command. */
-public final class Main {
-  private Main() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code fusesim} command. Exit codes: 0 success, 1 a trace or check failed (the model or
+ * kernel disagrees with what was expected, or an invariant broke), 2 bad input or usage, 3 the
+ * real kernel cannot be used here.
+ */
+@Command(name = "fusesim", mixinStandardHelpOptions = true, version = "fusesim 0.1",
+    description = "An executable reference model of Linux FUSE passthrough.",
+    subcommands = {ReplayCommand.class, CheckCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+  }
 
   public static void main(String[] args) {
-    System.out.println("fusesim: not built yet");
+    System.exit(run(args));
+  }
+
+  /** Runs the command line; returns the exit code. */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      cl.getErr().println("fusesim: " + ex.getMessage());
+      return 2;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      c.getErr().println("fusesim: " + ex.getMessage());
+      return 2;
+    });
+    int code = cl.execute(args);
+    cl.getOut().flush();
+    cl.getErr().flush();
+    return code;
   }
 }

@@ -49,8 +49,8 @@ final class World {
       if (k.threads.containsKey(t.thread().text()) && !t.thread().text().equals("T1")) {
         throw TraceSemanticError.at(file, t.thread().pos(), "thread " + t.thread().text() + " is declared twice");
       }
-      k.addThread(t.thread().text(), (int) Item.longValue(t.creds(), "uid").orElse(0L),
-          (int) Item.longValue(t.creds(), "gid").orElse(0L));
+      k.addThread(t.thread().text(), Item.longValue(t.creds(), "uid").orElse(0L).intValue(),
+          Item.longValue(t.creds(), "gid").orElse(0L).intValue());
     } else {
       return server(file, k, s, result);
     }

@@ -1,0 +1,62 @@
+package fusesim.cli;
+
+import fusesim.traces.lang.Trace;
+import fusesim.traces.lang.TraceError;
+import fusesim.traces.replay.ModelReplay;
+import fusesim.traces.replay.ReplayReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fusesim check}: the main job. Replays the corpus (traces/corpus) on the model and reports;
+ * exit 1 if any trace does not meet its result.
+ */
+@Command(name = "check", description = "Run the checks: replay the trace corpus on the model.")
+final class CheckCommand implements Callable<Integer> {
+  @Option(names = "--corpus", paramLabel = "DIR", description = "trace corpus (default: traces/corpus)")
+  Path corpus;
+
+  @Option(names = "--seed", paramLabel = "N", description = "seed for random runs (printed)")
+  Long seed;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path dir = corpus != null ? corpus : Traces.corpus();
+    if (!Files.isDirectory(dir)) {
+      err.println("fusesim: no trace corpus at " + dir);
+      return 2;
+    }
+    List<Path> paths = Traces.expand(List.of(dir));
+    int failed = 0;
+    long t0 = System.nanoTime();
+    for (Path p : paths) {
+      try {
+        Trace t = Traces.parse(p);
+        ModelReplay.Result r = ModelReplay.run(t);
+        if (!r.met()) {
+          out.println(ReplayReport.verdictLine(r));
+          failed++;
+        }
+      } catch (TraceError e) {
+        out.println("ERROR " + e.getMessage());
+        failed++;
+      }
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    out.printf("corpus: %d traces, %d met their result, %d did not (%d ms)%n",
+        paths.size(), paths.size() - failed, failed, ms);
+    return failed == 0 ? 0 : 1;
+  }
+}
