@@ -26,7 +26,14 @@ public final class Main implements Runnable {
 
   /** Runs the command line; returns the exit code. */
   public static int run(String... args) {
+    return run(new java.io.PrintWriter(System.out), new java.io.PrintWriter(System.err), args);
+  }
+
+  /** Runs the command line with the given output streams; returns the exit code. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
       cl.getErr().println("fusesim: " + ex.getMessage());
       return 2;
