@@ -189,8 +189,8 @@ public final class Server {
     Attr a = node != null ? Attr.of(node) : new Attr(0, Lower.S_IFREG | 0644, 0, 1, 0, 0, 0, 0);
     a = overrideAttr(a, spec);
     long nodeid = spec.get("nodeid", node == k.lower.root ? 1 : a.ino());
-    if (node != null && nodeid != 0) {
-      nodes.put(nodeid, node);
+    if (node != null && nodeid != 0 && nodeid != 1) {
+      nodes.put(nodeid, node); // nodeid 1 stays the root's, whatever a reply claims
     }
     return new Reply.Entry(nodeid, spec.get("generation", node == null ? 0 : node.generation),
         spec.get("entry_valid", DEFAULT_TIMEOUT_NS), spec.get("attr_valid", DEFAULT_TIMEOUT_NS),
