@@ -46,6 +46,7 @@ public final class KernelSession implements AutoCloseable {
     private final Map<String, Long> maps = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::close, "fusesim-session-cleanup");
     private FuseServer server;
+    private fusesim.kernel.server.Policy customPolicy;
     private Path mountpoint;
     private DriverClient driver;
     private int logMark;
@@ -106,7 +107,7 @@ public final class KernelSession implements AutoCloseable {
         try (Watchdog.Armed w = Watchdog.arm(stepTimeout.multipliedBy(2), this::emergencyAbort)) {
             FuseDevice dev = FuseDevice.open();
             server = new FuseServer(tree, config);
-            server.policy(rules);
+            server.policy(customPolicy != null ? customPolicy : rules);
             mountpoint = Mounts.freshDir(Mounts.MOUNT_PREFIX);
             try {
                 Mounts.mount(dev.fd(), mountpoint, config.allowOther(), config.defaultPermissions());
@@ -125,6 +126,53 @@ public final class KernelSession implements AutoCloseable {
     /** {@code server <op> <path> <reply>}: from now on answer {@code op} on {@code path} (null: any) so. */
     public void policy(String op, String path, Reply reply) {
         rules.set(Opcode.parse(op), path, reply);
+    }
+
+    /** Answers with {@code p} instead of the per-(op, path) rules of {@link #policy(String, String, Reply)}. */
+    public void usePolicy(fusesim.kernel.server.Policy p) {
+        customPolicy = p;
+        if (server != null) {
+            server.policy(p);
+        }
+    }
+
+    /** The lower tree (for server-side changes while mounted). */
+    public LowerTree tree() {
+        return tree;
+    }
+
+    /**
+     * {@code server backing_open mount:/a}: BACKING_OPEN of a file on this FUSE mount. The driver opens it
+     * (this JVM never touches the mount) and the fd is copied here with pidfd_getfd(2). The id or -errno.
+     */
+    public int backingOpenMount(String tracePath, int flags, long padding) {
+        String helper = "srv-helper";
+        threadName(helper);
+        Result r = DriverClient.await(requireDriver().call(helper, "open", path(tracePath), 0, 0),
+                stepTimeout, "open mount:" + tracePath);
+        if (!r.ok()) {
+            throw new IllegalStateException("cannot open mount:" + tracePath + ": " + r.errno());
+        }
+        int remote = (int) r.value();
+        try {
+            int pidfd = (int) Libc.syscall(434 /* pidfd_open */, driver.pid(), 0, 0);
+            if (pidfd < 0) {
+                throw new IllegalStateException("pidfd_open: " + fusesim.kernel.sys.Errno.name(Libc.errno()));
+            }
+            int fd = (int) Libc.syscall(438 /* pidfd_getfd */, pidfd, remote, 0);
+            int err = Libc.errno();
+            Libc.close(pidfd);
+            if (fd < 0) {
+                throw new IllegalStateException("pidfd_getfd: " + fusesim.kernel.sys.Errno.name(err));
+            }
+            try {
+                return backingOpenFd(fd, flags, padding);
+            } finally {
+                Libc.close(fd);
+            }
+        } finally {
+            DriverClient.await(requireDriver().call(helper, "close", remote), stepTimeout, "close mount:" + tracePath);
+        }
     }
 
     /** {@code server hold <op> <path>}. */
