@@ -303,6 +303,24 @@ public final class KernelSession implements AutoCloseable {
         return h.isPresent() && !f.isDone();
     }
 
+    /** True if the call started on {@code thread} has not returned yet (no waiting). */
+    public boolean running(String thread) {
+        CompletableFuture<Result> f = running.get(thread);
+        return f != null && !f.isDone();
+    }
+
+    /**
+     * Starts the driver's JNA and syscall path on a helper thread (a harmless {@code access("/")}
+     * outside the mount), so the first trace step does not pay the driver JVM's warm-up.
+     */
+    public void warmUp() {
+        String helper = "srv-helper";
+        threadName(helper);
+        for (int i = 0; i < 20; i++) {
+            DriverClient.await(requireDriver().call(helper, "access", "/", 0), stepTimeout, "warm-up");
+        }
+    }
+
     /** True if the call has not returned within the grace period (blocked somewhere, maybe not on us). */
     public boolean stillRunning(String thread) {
         CompletableFuture<Result> f = running.get(thread);

@@ -54,6 +54,12 @@ public final class KernelReplay {
     public static final long MAP_LENGTH = 1 << 20;
     /** The longest {@code tick} waited for in real time; a longer one ends the replay (skipped). */
     public static final Duration MAX_TICK = Duration.ofSeconds(10);
+    /**
+     * How long the request stream must stay quiet after a step that may cause asynchronous requests
+     * (RELEASE after close, FORGET after evict, readahead READs) before its requests are taken.
+     */
+    static final long SETTLE_MS = 4;
+    private static final boolean PROFILE = Boolean.getBoolean("fusesim.replay.profile");
     /** The model's nodeid allocation for lower nodes without {@code ino=}. */
     static final long FIRST_INO = 1000;
 
@@ -101,6 +107,10 @@ public final class KernelReplay {
     private boolean mounted;
     private int logMark;
     private int expectMark;
+    private long lastQuietMs;
+    private long stepNanos;
+    private long mountNanos;
+    private long tickNanos;
 
     private KernelReplay(Trace trace, Duration stepTimeout) {
         this.trace = trace;
@@ -173,11 +183,17 @@ public final class KernelReplay {
                     skipped.put(s.line(), "model-only expectation (internal state a kernel does not show)");
                     continue;
                 }
+                long t = System.nanoTime();
                 try {
                     step(s);
                 } catch (Fatal | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
                     fatal = "line " + s.line() + " failed: " + e.getMessage();
-                    observe(s, "failed", take(5), "step failed: " + e.getMessage());
+                    observe(s, "failed", take(SETTLE_MS), "step failed: " + e.getMessage());
+                }
+                stepNanos += System.nanoTime() - t;
+                if (PROFILE) {
+                    System.err.printf("replay %s:%d %.2f ms %s%n", trace.file(), s.line(),
+                            (System.nanoTime() - t) / 1e6, TracePrinter.print(s));
                 }
             }
         } finally {
@@ -187,7 +203,8 @@ public final class KernelReplay {
         }
         Optional<KernelReplayResult.Disagreement> first = observations.stream().filter(o -> !o.met()).findFirst()
                 .map(o -> new KernelReplayResult.Disagreement(o.line(), o.verdict()));
-        return new KernelReplayResult(trace.name(), observations, skipped, notes, first, System.nanoTime() - t0);
+        return new KernelReplayResult(trace.name(), observations, skipped, notes, first, System.nanoTime() - t0,
+                stepNanos - mountNanos - tickNanos);
     }
 
     // ------------------------------------------------------------------ one statement
@@ -212,7 +229,7 @@ public final class KernelReplay {
     private void dispatch(Stmt s) {
         if (s instanceof Stmt.Mount m) {
             mount(m);
-            observe(s, "", take(2), null);
+            observe(s, "", take(SETTLE_MS), null);
         } else if (s instanceof Stmt.LowerNode n) {
             lowerNode(n);
             observe(s, "", take(0), null);
@@ -249,15 +266,15 @@ public final class KernelReplay {
             ensureMounted();
             int rc = session.backingClose((int) b.id().value());
             String res = rc < 0 ? "-1 " + errName(-rc) : Integer.toString(rc);
-            observe(s, res, take(2), outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
+            observe(s, res, take(0), outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
         } else if (s instanceof Stmt.ServerCrash) {
             ensureMounted();
             session.crash();
-            observe(s, "", take(10), null);
+            observe(s, "", take(SETTLE_MS), null);
         } else if (s instanceof Stmt.ServerNotify n) {
             ensureMounted();
             String res = notify(n.kind(), n.path().text());
-            observe(s, res, take(10), null);
+            observe(s, res, take(SETTLE_MS), null);
         } else if (s instanceof Stmt.Call c) {
             ensureMounted();
             call(c);
@@ -271,15 +288,15 @@ public final class KernelReplay {
         } else if (s instanceof Stmt.Evict e) {
             ensureMounted();
             String res = notify(Stmt.NotifyKind.PRUNE, e.path().text());
-            observe(s, res, take(10), null);
+            observe(s, res, take(SETTLE_MS), null);
         } else if (s instanceof Stmt.DropCaches) {
             ensureMounted();
             dropCaches();
-            observe(s, "", take(10), null);
+            observe(s, "", take(SETTLE_MS), null);
         } else if (s instanceof Stmt.Umount) {
             ensureMounted();
             Result r = session.umount();
-            observe(s, r.ok() ? "" : "-1 " + r.errno(), take(10), null);
+            observe(s, r.ok() ? "" : "-1 " + r.errno(), take(SETTLE_MS), null);
         } else if (s instanceof Stmt.ExpectRequests e) {
             expectRequests(e);
         } else if (s instanceof Stmt.ExpectNo e) {
@@ -324,13 +341,19 @@ public final class KernelReplay {
             c.maxStackDepth(1);
         }
         c.extraFlags(extra);
+        long t = System.nanoTime();
         session.mount(c);
+        session.warmUp();
+        mountNanos += System.nanoTime() - t;
         mounted = true;
     }
 
     private void ensureMounted() {
         if (!mounted) {
+            long t = System.nanoTime();
             session.mount(new ServerConfig().parallelDirops(true).allowOther(true));
+            session.warmUp();
+            mountNanos += System.nanoTime() - t;
             mounted = true;
             notes.add("no mount line before the first step: mounted with the defaults");
         }
@@ -418,13 +441,13 @@ public final class KernelReplay {
         FuseServer server = session.server();
         Optional<FuseServer.Held> h = server.awaitHeld(q -> q.op() == op && q.pid() == tid, Duration.ofSeconds(1));
         if (h.isEmpty()) {
-            observe(r, "", take(2), "expected a held " + r.op().word() + " request from " + thread + ", found "
+            observe(r, "", take(SETTLE_MS), "expected a held " + r.op().word() + " request from " + thread + ", found "
                     + (server.held().isEmpty() ? "none held" : "held: " + server.held().stream()
                     .map(x -> x.request().toString()).toList()));
             return;
         }
         int err = server.release(h.get(), policy.answer(h.get().request(), r.reply().orElse(null)));
-        observe(r, err == 0 ? "" : "-1 " + errName(err), take(2), null);
+        observe(r, err == 0 ? "" : "-1 " + errName(err), take(SETTLE_MS), null);
     }
 
     private void backingOpen(Stmt.BackingOpen b) {
@@ -447,7 +470,7 @@ public final class KernelReplay {
             rc = session.backingOpenMount(((Stmt.MountTarget) b.target()).path(), flags, padding);
         }
         String res = rc < 0 ? "-1 " + errName(-rc) : Integer.toString(rc);
-        observe(b, res, take(2), outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
+        observe(b, res, take(b.target() instanceof Stmt.MountTarget ? SETTLE_MS : 0), outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
     }
 
     /** FUSE_NOTIFY_INVAL_ENTRY / INVAL_INODE / PRUNE about a trace path; "" or "-1 ERRNO" of the write. */
@@ -493,19 +516,22 @@ public final class KernelReplay {
         unfinishedCall.put(thread, u.syscall());
         unfinishedArgs.put(thread, u.args());
         int tid = session.tid(thread);
-        Optional<FuseServer.Held> h = session.server().awaitHeld(q -> q.pid() == tid,
-                Duration.ofMillis(Math.min(2000, stepTimeout.toMillis())));
-        boolean running = session.stillRunning(thread);
+        Optional<FuseServer.Held> h = Optional.empty();
+        long deadline = System.nanoTime() + Math.min(2000, stepTimeout.toMillis()) * 1_000_000L;
+        while (h.isEmpty() && session.running(thread) && System.nanoTime() < deadline) {
+            h = session.server().awaitHeld(q -> q.pid() == tid, Duration.ofMillis(5));
+        }
+        boolean running = h.isPresent() ? session.running(thread) : session.stillRunning(thread);
         if (h.isPresent() && running) {
-            observe(u, "unfinished", take(2), null);
+            observe(u, "unfinished", take(SETTLE_MS), null);
         } else if (running) {
-            observe(u, "blocked", take(2), "expected unfinished (blocked on a request the server holds), found "
+            observe(u, "blocked", take(SETTLE_MS), "expected unfinished (blocked on a request the server holds), found "
                     + thread + " blocked in the kernel with no request of it held");
         } else {
             Result r = session.awaitResult(thread);
             early.put(thread, r);
             String res = format(u.syscall(), r, List.of());
-            observe(u, res, take(2), "expected unfinished, found = " + res);
+            observe(u, res, take(SETTLE_MS), "expected unfinished, found = " + res);
         }
     }
 
@@ -536,7 +562,7 @@ public final class KernelReplay {
             verdict = checkVerdict(checks, r, res);
         }
         boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.UNLINK;
-        observe(s, res, take(async ? 10 : 1), verdict);
+        observe(s, res, take(async ? SETTLE_MS : 0), verdict);
     }
 
     /** Trace arguments as {@link KernelSession#syscall} takes them. */
@@ -647,6 +673,7 @@ public final class KernelReplay {
             throw new Fatal("tick " + t.duration().text() + " is longer than the kernel replay waits in real time ("
                     + MAX_TICK.toSeconds() + " s)");
         }
+        tickNanos += t.duration().nanos();
         try {
             Thread.sleep(t.duration().nanos() / 1_000_000, (int) (t.duration().nanos() % 1_000_000));
         } catch (InterruptedException e) {
@@ -684,7 +711,7 @@ public final class KernelReplay {
 
     /** Before an expectation: late (asynchronous) requests belong to the previous step's line. */
     private void settleIntoPrevious() {
-        List<String> late = take(15);
+        List<String> late = take(lastQuietMs >= SETTLE_MS ? 0 : SETTLE_MS);
         if (late.isEmpty() || observations.isEmpty()) {
             return;
         }
@@ -704,6 +731,7 @@ public final class KernelReplay {
         if (!mounted) {
             return List.of();
         }
+        lastQuietMs = quietMs;
         FuseServer s = session.server();
         int n = s.logSize();
         long deadline = System.nanoTime() + 1_000_000_000L;

@@ -16,9 +16,12 @@ import java.util.TreeMap;
  * @param notes remarks about the whole run (assumptions ignored, options the kernel cannot do)
  * @param firstDisagreement the first line whose observable expectation was not met
  * @param nanos wall time of the replay, mount and teardown included
+ * @param stepNanos wall time of the statements alone: without the mount, the driver start, teardown and the
+ *     real-time sleeps of {@code tick}
  */
 public record KernelReplayResult(String trace, List<Observation> observations, SortedMap<Integer, String> skipped,
-                                 List<String> notes, Optional<Disagreement> firstDisagreement, long nanos) {
+                                 List<String> notes, Optional<Disagreement> firstDisagreement, long nanos,
+                                 long stepNanos) {
 
     /** A line whose expectation the kernel did not meet. */
     public record Disagreement(int line, String message) {
@@ -44,9 +47,14 @@ public record KernelReplayResult(String trace, List<Observation> observations, S
         return observations.stream().filter(o -> !o.met()).map(o -> new Disagreement(o.line(), o.verdict())).toList();
     }
 
-    /** The statements run per second (trace steps/s, mount and teardown included). */
-    public double stepsPerSecond() {
+    /** Statements run per second, session setup (mount, driver JVM start) and teardown included. */
+    public double stepsPerSecondEndToEnd() {
         return nanos == 0 ? 0 : observations.size() * 1e9 / nanos;
+    }
+
+    /** Statements run per second on a mounted session (setup, teardown and tick sleeps excluded). */
+    public double stepsPerSecond() {
+        return stepNanos <= 0 ? 0 : observations.size() * 1e9 / stepNanos;
     }
 
     /** A short report: one line per observation, skipped lines and the verdict. */
