@@ -316,9 +316,24 @@ public final class KernelSession implements AutoCloseable {
     public void warmUp() {
         String helper = "srv-helper";
         threadName(helper);
-        for (int i = 0; i < 20; i++) {
-            DriverClient.await(requireDriver().call(helper, "access", "/", 0), stepTimeout, "warm-up");
+        Path scratch = Mounts.freshDir(Mounts.LOWER_PREFIX);
+        String f = scratch.resolve("f").toString();
+        String data = Base64.getEncoder().encodeToString(new byte[64]);
+        try {
+            for (int i = 0; i < 30; i++) {
+                Result fd = DriverClient.await(requireDriver().call(helper, "open", f, Libc.O_RDWR | Libc.O_CREAT, 0644),
+                        stepTimeout, "warm-up");
+                long n = fd.value();
+                for (Object[] c : new Object[][] {{"write", n, data}, {"pread", n, 64, 0}, {"read", n, 64},
+                        {"fstat", n}, {"stat", f}, {"access", f, 0}, {"close", n}}) {
+                    Object[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+                    DriverClient.await(requireDriver().call(helper, (String) c[0], args), stepTimeout, "warm-up");
+                }
+            }
+        } finally {
+            Mounts.removeTree(scratch);
         }
+        threadName("srv-helper-2"); // warms the driver's thread creation too
     }
 
     /** True if the call has not returned within the grace period (blocked somewhere, maybe not on us). */
