@@ -46,6 +46,7 @@ public final class KernelSession implements AutoCloseable {
     private final Map<String, Long> maps = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::close, "fusesim-session-cleanup");
     private FuseServer server;
+    private fusesim.kernel.server.Policy customPolicy;
     private Path mountpoint;
     private DriverClient driver;
     private int logMark;
@@ -106,7 +107,7 @@ public final class KernelSession implements AutoCloseable {
         try (Watchdog.Armed w = Watchdog.arm(stepTimeout.multipliedBy(2), this::emergencyAbort)) {
             FuseDevice dev = FuseDevice.open();
             server = new FuseServer(tree, config);
-            server.policy(rules);
+            server.policy(customPolicy != null ? customPolicy : rules);
             mountpoint = Mounts.freshDir(Mounts.MOUNT_PREFIX);
             try {
                 Mounts.mount(dev.fd(), mountpoint, config.allowOther(), config.defaultPermissions());
@@ -125,6 +126,53 @@ public final class KernelSession implements AutoCloseable {
     /** {@code server <op> <path> <reply>}: from now on answer {@code op} on {@code path} (null: any) so. */
     public void policy(String op, String path, Reply reply) {
         rules.set(Opcode.parse(op), path, reply);
+    }
+
+    /** Answers with {@code p} instead of the per-(op, path) rules of {@link #policy(String, String, Reply)}. */
+    public void usePolicy(fusesim.kernel.server.Policy p) {
+        customPolicy = p;
+        if (server != null) {
+            server.policy(p);
+        }
+    }
+
+    /** The lower tree (for server-side changes while mounted). */
+    public LowerTree tree() {
+        return tree;
+    }
+
+    /**
+     * {@code server backing_open mount:/a}: BACKING_OPEN of a file on this FUSE mount. The driver opens it
+     * (this JVM never touches the mount) and the fd is copied here with pidfd_getfd(2). The id or -errno.
+     */
+    public int backingOpenMount(String tracePath, int flags, long padding) {
+        String helper = "srv-helper";
+        threadName(helper);
+        Result r = DriverClient.await(requireDriver().call(helper, "open", path(tracePath), 0, 0),
+                stepTimeout, "open mount:" + tracePath);
+        if (!r.ok()) {
+            throw new IllegalStateException("cannot open mount:" + tracePath + ": " + r.errno());
+        }
+        int remote = (int) r.value();
+        try {
+            int pidfd = (int) Libc.syscall(434 /* pidfd_open */, driver.pid(), 0, 0);
+            if (pidfd < 0) {
+                throw new IllegalStateException("pidfd_open: " + fusesim.kernel.sys.Errno.name(Libc.errno()));
+            }
+            int fd = (int) Libc.syscall(438 /* pidfd_getfd */, pidfd, remote, 0);
+            int err = Libc.errno();
+            Libc.close(pidfd);
+            if (fd < 0) {
+                throw new IllegalStateException("pidfd_getfd: " + fusesim.kernel.sys.Errno.name(err));
+            }
+            try {
+                return backingOpenFd(fd, flags, padding);
+            } finally {
+                Libc.close(fd);
+            }
+        } finally {
+            DriverClient.await(requireDriver().call(helper, "close", remote), stepTimeout, "close mount:" + tracePath);
+        }
     }
 
     /** {@code server hold <op> <path>}. */
@@ -253,6 +301,39 @@ public final class KernelSession implements AutoCloseable {
         Optional<FuseServer.Held> h = requireServer().awaitHeld(r -> r.pid() == tid, stepTimeout);
         sleep(grace);
         return h.isPresent() && !f.isDone();
+    }
+
+    /** True if the call started on {@code thread} has not returned yet (no waiting). */
+    public boolean running(String thread) {
+        CompletableFuture<Result> f = running.get(thread);
+        return f != null && !f.isDone();
+    }
+
+    /**
+     * Starts the driver's JNA and syscall path on a helper thread (a harmless {@code access("/")}
+     * outside the mount), so the first trace step does not pay the driver JVM's warm-up.
+     */
+    public void warmUp() {
+        String helper = "srv-helper";
+        threadName(helper);
+        Path scratch = Mounts.freshDir(Mounts.LOWER_PREFIX);
+        String f = scratch.resolve("f").toString();
+        String data = Base64.getEncoder().encodeToString(new byte[64]);
+        try {
+            for (int i = 0; i < 30; i++) {
+                Result fd = DriverClient.await(requireDriver().call(helper, "open", f, Libc.O_RDWR | Libc.O_CREAT, 0644),
+                        stepTimeout, "warm-up");
+                long n = fd.value();
+                for (Object[] c : new Object[][] {{"write", n, data}, {"pread", n, 64, 0}, {"read", n, 64},
+                        {"fstat", n}, {"stat", f}, {"access", f, 0}, {"close", n}}) {
+                    Object[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+                    DriverClient.await(requireDriver().call(helper, (String) c[0], args), stepTimeout, "warm-up");
+                }
+            }
+        } finally {
+            Mounts.removeTree(scratch);
+        }
+        threadName("srv-helper-2"); // warms the driver's thread creation too
     }
 
     /** True if the call has not returned within the grace period (blocked somewhere, maybe not on us). */

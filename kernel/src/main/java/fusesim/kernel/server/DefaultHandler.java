@@ -82,8 +82,8 @@ final class DefaultHandler {
             return Reply.error(err[0]);
         }
         long id = tree.nodeidOf(st, path);
-        return new Reply.Entry(new EntryOut(id, 0, config.entryValid, config.attrValid, 0, 0,
-                LowerTree.attr(st, id)), 0);
+        return new Reply.Entry(new EntryOut(id, tree.generationOf(st), config.entryValid, config.attrValid, 0, 0,
+                tree.attrOf(st, id)), 0);
     }
 
     private Reply attr(String path) {
@@ -93,7 +93,7 @@ final class DefaultHandler {
         int[] err = new int[1];
         StatBuf st = StatBuf.lstat(tree.real(path), err);
         return st == null ? Reply.error(err[0])
-                : new Reply.Attr(new AttrOut(config.attrValid, 0, LowerTree.attr(st, tree.nodeidOf(st, path))));
+                : new Reply.Attr(new AttrOut(config.attrValid, 0, tree.attrOf(st, tree.nodeidOf(st, path))));
     }
 
     private Reply setattr(Request r) {

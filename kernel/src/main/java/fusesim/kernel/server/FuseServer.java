@@ -138,6 +138,14 @@ public final class FuseServer implements AutoCloseable {
     private void answerInit(Request r) {
         InitIn in = (InitIn) r.body();
         offer = in;
+        if (config.initError != 0) {
+            int err = sink.write(ReplyEncoder.encode(r.unique(), Reply.error(config.initError), false));
+            if (err != 0) {
+                problem("INIT error reply rejected: " + Errno.name(err));
+            }
+            init.complete(new InitOut(7, config.minor, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            return;
+        }
         long flags = config.requestedFlags() & in.flags64();
         boolean pt = (flags & InitFlags.PASSTHROUGH) != 0;
         InitOut out = new InitOut(7, config.minor, in.maxReadahead(), flags, 16, 12, config.maxWrite, 1,
@@ -240,6 +248,26 @@ public final class FuseServer implements AutoCloseable {
         synchronized (log) {
             return List.copyOf(log);
         }
+    }
+
+    /** How many requests were recorded so far. */
+    public int logSize() {
+        synchronized (log) {
+            return log.size();
+        }
+    }
+
+    /**
+     * Writes a notification (fuse_out_header with unique 0 and error = {@code code}, then the payload):
+     * 0 or the write(2) errno. May block in the kernel (INVAL_ENTRY takes the parent's lock): call it
+     * under a watchdog, never from the reader thread.
+     */
+    public int notify(int code, byte[] payload) {
+        FuseDevice d = device;
+        if (d == null) {
+            return Errno.ENODEV;
+        }
+        return d.write(ReplyEncoder.message(0, code, payload));
     }
 
     /** Problems met while serving (undecodable messages, rejected replies). */

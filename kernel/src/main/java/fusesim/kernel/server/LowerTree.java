@@ -25,6 +25,10 @@ public final class LowerTree {
     private final Path root;
     private final Map<Long, Long> nodeidByRealIno = new ConcurrentHashMap<>();
     private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
+    /** Trace attributes a real file cannot carry (nlink, times, generation), per real st_ino. */
+    private final Map<Long, Map<String, Long>> overrides = new ConcurrentHashMap<>();
+    /** Model-like nodeid allocation (0 = off: nodeid = the real st_ino). */
+    private long nextIno;
 
     /** One node the kernel knows about: a path that reaches it and the lookup count. */
     static final class Node {
@@ -48,6 +52,55 @@ public final class LowerTree {
     /** The real path of a trace path ("/a" -> "<root>/a"). */
     public String real(String tracePath) {
         return tracePath.equals("/") ? root.toString() : root + tracePath;
+    }
+
+    /**
+     * Allocates nodeids like the model's lower tree does instead of using real st_ino: from
+     * {@code start} up, in creation order, always above every explicit {@code ino}.
+     */
+    public synchronized void allocateInos(long start) {
+        nextIno = start;
+    }
+
+    /** Sets attributes the real file cannot carry: nlink, atime, mtime, ctime, generation. */
+    public void override(String path, String key, long value) {
+        overrides.computeIfAbsent(stat(path).ino(), k -> new ConcurrentHashMap<>()).put(key, value);
+    }
+
+    /** The generation the server answers for a lower inode (0 unless set). */
+    public long generationOf(StatBuf st) {
+        Map<String, Long> o = overrides.get(st.ino());
+        return o == null ? 0 : o.getOrDefault("generation", 0L);
+    }
+
+    /** Gives an existing lower inode the nodeid {@code ino}. */
+    public synchronized void assignIno(String path, long ino) {
+        nodeidByRealIno.put(stat(path).ino(), ino);
+        if (nextIno > 0) {
+            nextIno = Math.max(nextIno, ino + 1);
+        }
+    }
+
+    /** A fifo ({@code S_IFIFO}) or character device (dev 0) ({@code S_IFCHR}) node. */
+    public void special(String path, int type, int mode, int uid, int gid, Long ino) {
+        com.sun.jna.Memory p = new com.sun.jna.Memory(real(path).getBytes().length + 1L);
+        p.setString(0, real(path));
+        long rc = Libc.syscall(133 /* mknod */, com.sun.jna.Pointer.nativeValue(p), type | (mode & 07777), 0);
+        check((int) rc, "mknod", path);
+        finish(path, mode, uid, gid, ino);
+    }
+
+    /** The nodeid of a trace path: from the node table if the kernel knows it, else from the lower inode. */
+    public long nodeidOfPath(String path) {
+        if (path.equals("/")) {
+            return ROOT;
+        }
+        for (Map.Entry<Long, Node> e : nodes.entrySet()) {
+            if (path.equals(e.getValue().path)) {
+                return e.getKey();
+            }
+        }
+        return nodeidOf(stat(path), path);
     }
 
     /** Creates a regular file filled with {@link #pattern} bytes, then sets mode and owner. */
@@ -80,7 +133,9 @@ public final class LowerTree {
         check(Libc.chmod(real(path), mode & 07777), "chmod", path);
         check(Libc.lchown(real(path), uid, gid), "chown", path);
         if (ino != null) {
-            nodeidByRealIno.put(stat(path).ino(), ino);
+            assignIno(path, ino);
+        } else {
+            nodeidOf(stat(path), path);
         }
     }
 
@@ -114,7 +169,31 @@ public final class LowerTree {
         if (path.equals("/")) {
             return ROOT;
         }
-        return nodeidByRealIno.getOrDefault(st.ino(), st.ino());
+        Long known = nodeidByRealIno.get(st.ino());
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (nextIno == 0) {
+                return st.ino();
+            }
+            return nodeidByRealIno.computeIfAbsent(st.ino(), k -> nextIno++);
+        }
+    }
+
+    /** fuse_attr from a lower stat with the trace's overrides (nlink, times). */
+    public FuseAttr attrOf(StatBuf st, long nodeid) {
+        FuseAttr a = attr(st, nodeid);
+        Map<String, Long> o = overrides.get(st.ino());
+        if (o == null) {
+            return a;
+        }
+        return new FuseAttr(a.ino(), a.size(), a.blocks(), o.getOrDefault("atime", a.atime()),
+                o.getOrDefault("mtime", a.mtime()), o.getOrDefault("ctime", a.ctime()),
+                o.containsKey("atime") ? 0 : a.atimensec(), o.containsKey("mtime") ? 0 : a.mtimensec(),
+                o.containsKey("ctime") ? 0 : a.ctimensec(), a.mode(),
+                (int) (long) o.getOrDefault("nlink", (long) a.nlink()), a.uid(), a.gid(), a.rdev(), a.blksize(),
+                a.flags());
     }
 
     /** fuse_attr from a lower stat, with {@code ino} = the nodeid. */

@@ -46,12 +46,13 @@ public sealed interface Reply {
      * Named changes to the default answer. Keys: {@code ino} (nodeid and attr.ino), {@code nodeid},
      * {@code generation}, {@code entry_valid}, {@code attr_valid}, {@code entry_valid_nsec},
      * {@code attr_valid_nsec}, {@code backing}, {@code mode}, {@code size}, {@code uid}, {@code gid},
-     * {@code nlink}, {@code attr_ino}, {@code fh}, {@code open_flags}.
+     * {@code nlink}, {@code attr_ino}, {@code fh}, {@code open_flags}, {@code mtime}, {@code ctime}
+     * (a Write base takes {@code size}).
      */
     record Patch(Map<String, Long> fields) implements Reply {
         public static final Set<String> KEYS = Set.of("ino", "nodeid", "generation", "entry_valid",
                 "attr_valid", "entry_valid_nsec", "attr_valid_nsec", "backing", "mode", "size", "uid", "gid",
-                "nlink", "attr_ino", "fh", "open_flags");
+                "nlink", "attr_ino", "fh", "open_flags", "mtime", "ctime");
 
         public Patch {
             for (String k : fields.keySet()) {

@@ -92,6 +92,8 @@ final class ReplyEncoder {
                     (int) get(f, "attr_valid_nsec", o.attrValidNsec()), attr(o.attr(), f)));
         } else if (b instanceof Reply.Open o) {
             return new Reply.Open(open(o.open(), f));
+        } else if (b instanceof Reply.Write w && f.containsKey("size")) {
+            return new Reply.Write((int) get(f, "size", w.size()));
         }
         return base;
     }
@@ -105,8 +107,9 @@ final class ReplyEncoder {
 
     private static FuseAttr attr(FuseAttr a, Map<String, Long> f) {
         long ino = get(f, "attr_ino", get(f, "ino", a.ino()));
-        return new FuseAttr(ino, get(f, "size", a.size()), a.blocks(), a.atime(), a.mtime(), a.ctime(),
-                a.atimensec(), a.mtimensec(), a.ctimensec(), (int) get(f, "mode", a.mode()),
+        return new FuseAttr(ino, get(f, "size", a.size()), a.blocks(), a.atime(), get(f, "mtime", a.mtime()),
+                get(f, "ctime", a.ctime()), a.atimensec(), f.containsKey("mtime") ? 0 : a.mtimensec(),
+                f.containsKey("ctime") ? 0 : a.ctimensec(), (int) get(f, "mode", a.mode()),
                 (int) get(f, "nlink", a.nlink()), (int) get(f, "uid", a.uid()), (int) get(f, "gid", a.gid()),
                 a.rdev(), a.blksize(), a.flags());
     }

@@ -25,6 +25,7 @@ public final class ServerConfig {
     int maxWrite = 131072;
     int maxPages = 256;
     long extraFlags;
+    int initError;
     long entryValid = 86400;
     long attrValid = 86400;
 
@@ -48,6 +49,9 @@ public final class ServerConfig {
     public ServerConfig entryValid(long seconds) { entryValid = seconds; return this; }
     /** Default attribute timeout in seconds of the default LOOKUP/GETATTR/SETATTR answers. */
     public ServerConfig attrValid(long seconds) { attrValid = seconds; return this; }
+
+    /** Answer FUSE_INIT with this errno (0: a normal reply). */
+    public ServerConfig initError(int errno) { initError = errno; return this; }
 
     public boolean allowOther() { return allowOther; }
     public boolean defaultPermissions() { return defaultPermissions; }

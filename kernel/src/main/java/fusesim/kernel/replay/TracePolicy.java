@@ -1,0 +1,198 @@
+package fusesim.kernel.replay;
+
+import fusesim.kernel.proto.Dirent;
+import fusesim.kernel.proto.Opcode;
+import fusesim.kernel.proto.ReadIn;
+import fusesim.kernel.server.LowerTree;
+import fusesim.kernel.server.Policy;
+import fusesim.kernel.server.Reply;
+import fusesim.kernel.server.Request;
+import fusesim.kernel.server.ServerConfig;
+import fusesim.kernel.sys.Errno;
+import fusesim.traces.lang.Item;
+import fusesim.traces.lang.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The trace's server, as the model's {@code Server} answers: {@code server hold} keys are checked
+ * first (a held request waits for {@code server reply}); then the {@code server OP PATH REPLY} policy
+ * for the request's path; then the default passthrough_hp-like answer. Trace replies become
+ * {@link Reply.Patch}es over the default answer, or complete answers where the default cannot serve
+ * (negative entries, data of a given size, directory listings by name).
+ */
+final class TracePolicy implements Policy {
+    private record Key(Opcode op, String path) {}
+
+    private final Map<Key, fusesim.traces.lang.Reply> rules = new ConcurrentHashMap<>();
+    private final List<Key> holds = new CopyOnWriteArrayList<>();
+    private final Set<Opcode> enosys = ConcurrentHashMap.newKeySet();
+    private final LowerTree tree;
+
+    TracePolicy(LowerTree tree) {
+        this.tree = tree;
+    }
+
+    static Opcode opcode(fusesim.traces.lang.Opcode op) {
+        return Opcode.valueOf(op.name());
+    }
+
+    /** {@code server OP PATH REPLY}; {@code default} removes the rule. */
+    void rule(Opcode op, String path, fusesim.traces.lang.Reply reply) {
+        Key k = new Key(op, path);
+        if (reply instanceof fusesim.traces.lang.Reply.Default) {
+            rules.remove(k);
+        } else {
+            rules.put(k, reply);
+        }
+    }
+
+    /** {@code no_open}, {@code no_opendir}, {@code no_flush}: the server does not implement OP. */
+    void enosys(Opcode op) {
+        enosys.add(op);
+    }
+
+    void hold(Opcode op, String path) {
+        holds.add(new Key(op, path));
+    }
+
+    void unhold(Opcode op, String path) {
+        holds.remove(new Key(op, path));
+    }
+
+    @Override
+    public Reply decide(Request r) {
+        for (Key h : holds) {
+            if (h.op == r.op() && (h.path == null || h.path.equals(r.path()))) {
+                return Reply.HOLD;
+            }
+        }
+        return answer(r, null);
+    }
+
+    /** The answer to {@code r}: {@code spec}, or (null) the policy for it, or the default. */
+    Reply answer(Request r, fusesim.traces.lang.Reply spec) {
+        if (spec == null) {
+            spec = r.path() == null ? null : rules.get(new Key(r.op(), r.path()));
+        }
+        if (spec == null) {
+            return enosys.contains(r.op()) ? Reply.error(Errno.ENOSYS) : Reply.DEFAULT;
+        }
+        return convert(r, spec);
+    }
+
+    private Reply convert(Request r, fusesim.traces.lang.Reply spec) {
+        if (spec instanceof fusesim.traces.lang.Reply.Default) {
+            return Reply.DEFAULT;
+        }
+        if (spec instanceof fusesim.traces.lang.Reply.Fails f) {
+            return Reply.error(f.errno().errno().number());
+        }
+        if (spec instanceof fusesim.traces.lang.Reply.Open o) {
+            Map<String, Long> p = new HashMap<>();
+            p.put("open_flags", o.flags().value());
+            Item.longValue(o.items(), "backing").ifPresent(v -> p.put("backing", v));
+            Item.longValue(o.items(), "fh").ifPresent(v -> p.put("fh", v));
+            return Reply.patch(p);
+        }
+        fusesim.traces.lang.Reply.Fields f = (fusesim.traces.lang.Reply.Fields) spec;
+        List<Item> items = f.items();
+        return switch (f.kind()) {
+            case ENTRY -> Reply.patch(entryPatch(items));
+            case NEGATIVE -> {
+                Map<String, Long> p = new HashMap<>();
+                p.put("nodeid", 0L);
+                time(p, "entry_valid", Item.get(items, "entry_valid").orElse(null));
+                yield Reply.patch(p);
+            }
+            case ATTR -> Reply.patch(attrPatch(items));
+            case OK -> Reply.OK;
+            case DATA -> data(r, Item.longValue(items, "size").orElse(0L));
+            case WRITTEN -> Reply.patch(Map.of("size", Item.longValue(items, "size").orElse(0L)));
+            case DIRENTS -> dirents(r, Item.get(items, "names").map(v -> ((Value.Names) v).names()).orElse(List.of()));
+            case OPEN -> throw new IllegalStateException("open replies are Reply.Open");
+        };
+    }
+
+    private static Map<String, Long> entryPatch(List<Item> items) {
+        Map<String, Long> p = new HashMap<>();
+        for (Item i : items) {
+            switch (i.key()) {
+                case "entry_valid", "attr_valid" -> time(p, i.key(), i.value());
+                case "open" -> p.put("open_flags", ((Value.Flags) i.value()).value());
+                default -> p.put(i.key(), number(i.value()));
+            }
+        }
+        return p;
+    }
+
+    private static Map<String, Long> attrPatch(List<Item> items) {
+        Map<String, Long> p = new HashMap<>();
+        for (Item i : items) {
+            switch (i.key()) {
+                case "attr_valid" -> time(p, i.key(), i.value());
+                case "ino" -> p.put("attr_ino", number(i.value()));
+                default -> p.put(i.key(), number(i.value()));
+            }
+        }
+        return p;
+    }
+
+    private static long number(Value v) {
+        if (v instanceof Value.Int i) {
+            return i.value();
+        }
+        if (v instanceof Value.Flags fl) {
+            return fl.value();
+        }
+        throw new IllegalArgumentException("not a number: " + v);
+    }
+
+    /** A TIME as seconds + nanoseconds fields; {@code inf} is {@link ServerConfig#INF} seconds. */
+    private static void time(Map<String, Long> p, String key, Value v) {
+        if (v == null) {
+            return;
+        }
+        Value.Time t = (Value.Time) v;
+        if (t.infinite()) {
+            p.put(key, ServerConfig.INF);
+            p.put(key + "_nsec", 0L);
+        } else {
+            p.put(key, t.nanos() / 1_000_000_000L);
+            p.put(key + "_nsec", t.nanos() % 1_000_000_000L);
+        }
+    }
+
+    /** {@code data size=N}: N bytes of the lower file pattern from the request's offset. */
+    private static Reply data(Request r, long size) {
+        long off = r.body() instanceof ReadIn in ? in.offset() : 0;
+        return new Reply.Data(LowerTree.pattern(off, (int) size));
+    }
+
+    /** {@code dirents names=a,b}: exactly these entries (offsets 1..n), from the request's offset. */
+    private Reply dirents(Request r, List<String> names) {
+        ReadIn in = (ReadIn) r.body();
+        List<Dirent> all = new ArrayList<>();
+        for (String n : names) {
+            long ino = 1000 + all.size();
+            if (r.path() != null && !n.equals(".") && !n.equals("..")) {
+                try {
+                    String child = LowerTree.child(r.path(), n);
+                    ino = tree.nodeidOf(tree.stat(child), child);
+                } catch (IllegalStateException missing) {
+                    // a name the lower tree does not have: any ino
+                }
+            } else if (n.equals(".") || n.equals("..")) {
+                ino = 1;
+            }
+            all.add(new Dirent(ino, all.size() + 1, 8, n));
+        }
+        int from = (int) Math.min(in.offset(), all.size());
+        return new Reply.Data(Dirent.pack(all.subList(from, all.size()), in.size()));
+    }
+}
