@@ -27,6 +27,7 @@ public final class FuseConn {
   public boolean noFsyncdir;
   public boolean noFallocate;
   public boolean noAccess;
+  public boolean noGetxattr;
   public boolean defaultPermissions;
   /** An INIT error or a major mismatch: every request fails with ECONNREFUSED. */
   public boolean connError;

@@ -168,8 +168,15 @@ public final class Server {
       case UNLINK:
       case RMDIR:
         return unlink(node, r.name);
-      default:
+      case FLUSH:
+      case RELEASE:
+      case RELEASEDIR:
+      case FSYNC:
+      case FSYNCDIR:
+      case ACCESS:
         return new Reply.Ok();
+      default:
+        return Reply.error(Errno.ENOSYS); // not implemented (GETXATTR, locks, ioctl, ...)
     }
   }
 

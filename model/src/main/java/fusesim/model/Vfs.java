@@ -126,7 +126,8 @@ public final class Vfs {
    */
   static final class Open extends Syscall {
     private static final int WALK = 0, CREATE_LOCK = 1, CREATE_SENT = 2, OPEN_SENT = 3,
-        IO_OPEN = 4, SYNC_RELEASE = 5, TRUNC_LOCK = 6, TRUNC = 7;
+        IO_OPEN = 4, SYNC_RELEASE = 5, TRUNC_LOCK = 6, TRUNC = 7, TRUNC_KILLPRIV = 8;
+    private final KillprivCheck killpriv = new KillprivCheck();
     private final int flags;
     private final int mode;
     private final Walk walk;
@@ -222,6 +223,17 @@ public final class Vfs {
               return false;
             }
             return fail(k, -Errno.EIO.value);
+          case TRUNC_KILLPRIV:
+            if (!killpriv.run(k, this, fi)) {
+              return false; // handle_truncate() → do_truncate() → dentry_needs_remove_privs()
+            }
+            if (k.fc.atomicOTrunc) {
+              fi.attr = fi.attr.withSize(0); // the OPEN truncated: only local state is left
+              fi.pages.clear();
+              return done(k.installFd(file));
+            }
+            pc = TRUNC_LOCK;
+            break;
           case TRUNC_LOCK:
             if (!Locks.downWrite(k, fi, this)) {
               return false;
@@ -317,13 +329,8 @@ public final class Vfs {
       }
       file = new KFile(k.nextSerial++, d, ff, flags);
       boolean truncate = (flags & O_TRUNC) != 0 && !created && fi.isReg();
-      if (truncate && k.fc.atomicOTrunc) {
-        fi.attr = fi.attr.withSize(0); // fuse_truncate_update_attr()
-        fi.pages.clear();
-        truncate = false;
-      }
       if (truncate) {
-        pc = TRUNC_LOCK;
+        pc = TRUNC_KILLPRIV;
         return false;
       }
       return done(k.installFd(file));
@@ -565,7 +572,8 @@ public final class Vfs {
    * (file_remove_privs).
    */
   static final class Write extends Syscall {
-    private static final int START = 0, LOCK = 1, PRIVS = 2, WRITE_SENT = 3;
+    private static final int START = 0, LOCK = 1, KILLPRIV = 4, PRIVS = 2, WRITE_SENT = 3;
+    private final KillprivCheck killpriv = new KillprivCheck();
     private final int fd;
     private final long count;
     private final long offArg;
@@ -613,7 +621,13 @@ public final class Vfs {
               return false;
             }
             off = (f.fFlags & O_APPEND) != 0 ? fi.attr.size() : offArg >= 0 ? offArg : f.pos;
-            int kill = direct ? 0 : SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
+            pc = direct ? PRIVS : KILLPRIV;
+            break;
+          case KILLPRIV:
+            if (!killpriv.run(k, this, fi)) {
+              return false; // file_remove_privs() → dentry_needs_remove_privs()
+            }
+            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
             privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
             pc = PRIVS;
             break;
@@ -1002,6 +1016,7 @@ public final class Vfs {
     private KFile f;
     private Dentry d;
     private SetattrOp op;
+    private final KillprivCheck killpriv = new KillprivCheck();
 
     private Setattr(UserThread t, String call, String path, int fd, int iaValid, int mode, int uid,
         int gid, long size) {
@@ -1046,6 +1061,12 @@ public final class Vfs {
             }
             if (result != null) {
               return true;
+            }
+            pc = (iaValid & (Dir.ATTR_SIZE | Dir.ATTR_UID | Dir.ATTR_GID)) != 0 ? 3 : 1;
+            break;
+          case 3:
+            if (!killpriv.run(k, this, fi)) {
+              return false; // do_truncate(): dentry_needs_remove_privs(); chown: ATTR_KILL_PRIV
             }
             pc = 1;
             break;
@@ -1128,6 +1149,7 @@ public final class Vfs {
 
   /** fallocate(2) → fuse_file_fallocate(): FALLOCATE to the server, even under passthrough. */
   static final class Fallocate extends Syscall {
+    private final KillprivCheck killpriv = new KillprivCheck();
     private final int fd;
     private final int mode;
     private final long off;
@@ -1173,7 +1195,13 @@ public final class Vfs {
             if (!Locks.downWrite(k, fi, this)) {
               return false;
             }
-            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread); // file_modified()
+            pc = 4;
+            break;
+          case 4:
+            if (!killpriv.run(k, this, fi)) {
+              return false; // file_modified() → file_remove_privs()
+            }
+            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
             privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
             pc = 2;
             break;

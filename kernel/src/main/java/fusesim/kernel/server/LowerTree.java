@@ -85,7 +85,9 @@ public final class LowerTree {
     public void special(String path, int type, int mode, int uid, int gid, Long ino) {
         com.sun.jna.Memory p = new com.sun.jna.Memory(real(path).getBytes().length + 1L);
         p.setString(0, real(path));
-        long rc = Libc.syscall(133 /* mknod */, com.sun.jna.Pointer.nativeValue(p), type | (mode & 07777), 0);
+        // character devices get /dev/null's number (1, 3) so they can be opened: dev 0 gives ENXIO
+        long dev = (type & 0170000) == 0020000 ? (1 << 8) | 3 : 0;
+        long rc = Libc.syscall(133 /* mknod */, com.sun.jna.Pointer.nativeValue(p), type | (mode & 07777), dev);
         check((int) rc, "mknod", path);
         finish(path, mode, uid, gid, ino);
     }
@@ -130,8 +132,9 @@ public final class LowerTree {
     }
 
     private void finish(String path, int mode, int uid, int gid, Long ino) {
-        check(Libc.chmod(real(path), mode & 07777), "chmod", path);
+        // chown first: a chown clears S_ISUID/S_ISGID, so the mode must come after it.
         check(Libc.lchown(real(path), uid, gid), "chown", path);
+        check(Libc.chmod(real(path), mode & 07777), "chmod", path);
         if (ino != null) {
             assignIno(path, ino);
         } else {
@@ -181,9 +184,17 @@ public final class LowerTree {
         }
     }
 
-    /** fuse_attr from a lower stat with the trace's overrides (nlink, times). */
+    /**
+     * fuse_attr from a lower stat with the trace's overrides (nlink, times). Directories report
+     * size 0, as the model's lower tree does (a real ext4 directory is 4096 bytes).
+     */
     public FuseAttr attrOf(StatBuf st, long nodeid) {
         FuseAttr a = attr(st, nodeid);
+        if ((a.mode() & 0170000) == 0040000) {
+            a = new FuseAttr(a.ino(), 0, a.blocks(), a.atime(), a.mtime(), a.ctime(), a.atimensec(),
+                    a.mtimensec(), a.ctimensec(), a.mode(), a.nlink(), a.uid(), a.gid(), a.rdev(), a.blksize(),
+                    a.flags());
+        }
         Map<String, Long> o = overrides.get(st.ino());
         if (o == null) {
             return a;
@@ -217,8 +228,8 @@ public final class LowerTree {
     /** Bookkeeping for a successful entry reply: nlookup++ (and remember the path). */
     public synchronized void looked(long nodeid, String path) {
         Node n = nodes.computeIfAbsent(nodeid, id -> new Node(path));
-        if (path != null) {
-            n.path = path;
+        if (path != null && nodeid != ROOT) {
+            n.path = path; // nodeid 1 stays the root's, whatever a reply claims
         }
         n.nlookup++;
     }
