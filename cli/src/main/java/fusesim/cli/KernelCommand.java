@@ -52,18 +52,9 @@ final class KernelCommand implements Runnable {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      List<Trace> traces = new ArrayList<>();
-      for (Path p : Traces.expand(files)) {
-        if (!Files.isRegularFile(p)) {
-          err.println("fusesim: " + p + ": no such trace file");
-          return 2;
-        }
-        try {
-          traces.add(Traces.parse(p));
-        } catch (TraceError e) {
-          err.println(e.getMessage());
-          return 2;
-        }
+      List<Trace> traces = Traces.parseAll(files, err);
+      if (traces == null) {
+        return 2;
       }
       Optional<String> why = KernelReplay.unavailableReason();
       if (why.isPresent()) {

@@ -39,19 +39,9 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<Path> paths = Traces.expand(files);
-    List<Trace> traces = new ArrayList<>();
-    for (Path p : paths) {
-      if (!Files.isRegularFile(p)) {
-        err.println("fusesim: " + p + ": no such trace file");
-        return 2;
-      }
-      try {
-        traces.add(Traces.parse(p));
-      } catch (TraceError e) {
-        err.println(e.getMessage());
-        return 2;
-      }
+    List<Trace> traces = Traces.parseAll(files, err);
+    if (traces == null) {
+      return 2;
     }
     List<ModelReplay.Result> results = new ArrayList<>();
     for (Trace t : traces) {

@@ -37,6 +37,27 @@ final class Traces {
     return TraceParser.parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Parses every trace named (directories expanded); on the first missing file or malformed
+   * trace prints one error line to {@code err} and returns null (the caller exits 2).
+   */
+  static List<Trace> parseAll(List<Path> args, java.io.PrintWriter err) throws IOException {
+    List<Trace> traces = new ArrayList<>();
+    for (Path p : expand(args)) {
+      if (!Files.isRegularFile(p)) {
+        err.println("fusesim: " + p + ": no such trace file");
+        return null;
+      }
+      try {
+        traces.add(parse(p));
+      } catch (fusesim.traces.lang.TraceError e) {
+        err.println(e.getMessage());
+        return null;
+      }
+    }
+    return traces;
+  }
+
   /** The corpus shipped with the repository: traces/corpus next to this jar's repo. */
   static Path corpus() {
     String home = System.getProperty("fusesim.home", ".");
