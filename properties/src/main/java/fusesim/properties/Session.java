@@ -88,10 +88,19 @@ public final class Session {
   public static Result run(Setup setup, List<Stmt> stmts, boolean keepObservations) {
     Session s = new Session(setup);
     List<Observation> obs = keepObservations ? new java.util.ArrayList<>() : null;
+    java.util.Set<String> open = new java.util.TreeSet<>();
+    java.util.Set<String> finished = new java.util.TreeSet<>();
     for (int i = 0; i < stmts.size(); i++) {
+      Stmt st = stmts.get(i);
+      String t = st instanceof Stmt.ThreadStep ? ((Stmt.ThreadStep) st).thread().text() : null;
+      if (!finished.isEmpty() && !(st instanceof Stmt.Resumed && finished.contains(t))) {
+        // a call that returned is resumed on the next line, as strace shows it
+        return new Result(Status.INVALID, stmts.subList(0, i), obs, null,
+            "a returned call is not resumed at once", s.steps);
+      }
       Observation o;
       try {
-        o = s.exec(stmts.get(i));
+        o = s.exec(st);
       } catch (fusesim.traces.lang.TraceError e) {
         return new Result(Status.INVALID, stmts.subList(0, i), obs, null, e.getMessage(), s.steps);
       } catch (RuntimeException e) {
@@ -107,6 +116,17 @@ public final class Session {
       Violation v = s.check(i);
       if (v != null) {
         return new Result(Status.VIOLATED, stmts.subList(0, i + 1), obs, v, null, s.steps);
+      }
+      if (st instanceof Stmt.Unfinished) {
+        open.add(t);
+      } else if (st instanceof Stmt.Resumed) {
+        open.remove(t);
+      }
+      finished.clear();
+      for (String u : open) {
+        if (s.k.threads.get(u).task == null) {
+          finished.add(u);
+        }
       }
     }
     return new Result(Status.PASSED, stmts, obs, null, null, s.steps);
