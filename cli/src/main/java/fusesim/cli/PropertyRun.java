@@ -183,10 +183,11 @@ final class PropertyRun {
         continue;
       }
       code = 1;
-      Engine.Row row = v.get(0);
+      for (Engine.Row row : v) {
       out.printf("%-32s %-6s %-18s %17d %10d %6s %s%n", r.label, "yes", row.invariant, row.firstMillis,
           r.sequences, row.counterexample == null ? "-" : Integer.toString(row.counterexample.length()),
           row.path != null ? row.path : row.error != null ? "ERROR " + row.error : "-");
+      }
     }
     for (Engine.Report r : reports) {
       for (Engine.Row row : r.violated()) {

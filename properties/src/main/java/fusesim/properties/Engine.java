@@ -44,6 +44,9 @@ public final class Engine {
     public Shrinker.Stats shrink;
     public Path path;
     public String error;
+    /** How many violations were shrunk; the shortest result is kept. */
+    public int candidates;
+    long improveUntil;
 
     Row(String invariant) {
       this.invariant = invariant;
@@ -59,6 +62,8 @@ public final class Engine {
     public long millis;
     public long modelExceptions;
     public String firstModelException;
+    /** The first model exception's sequence, shrunk (statements as text, the last one throws). */
+    public String modelExceptionTrace;
     public boolean interrupted;
     /** Fault campaigns: violations that happen with the faults off too (not the fault's). */
     public long unfaultedFindings;
@@ -81,6 +86,10 @@ public final class Engine {
       return r;
     }
   }
+
+  /** After the first violation of an invariant, up to this many more are shrunk (shortest kept). */
+  static final int IMPROVE_CANDIDATES = 6;
+  static final long IMPROVE_NANOS = 1_000_000_000L;
 
   private final Options o;
   private volatile boolean stop;
@@ -128,6 +137,7 @@ public final class Engine {
       if (run.modelError() != null) {
         if (rep.modelExceptions++ == 0) {
           rep.firstModelException = "sequence " + i + " (" + o.modes().get(mi).word + "): " + run.modelError();
+          rep.modelExceptionTrace = shrinkModelException(setups.get(mi), run);
         }
       }
       if (run.violation() != null && !faults.isEmpty()
@@ -143,9 +153,14 @@ public final class Engine {
         if (row.counterexample == null && row.error == null) {
           row.firstMillis = (System.nanoTime() - t0) / 1_000_000;
           row.firstSequence = i;
+          row.improveUntil = System.nanoTime() + IMPROVE_NANOS;
+          counterexample(row, setups.get(mi), run, label, i, faults);
+        } else if (row.candidates < IMPROVE_CANDIDATES && (o.maxSequences() > 0 || System.nanoTime() < row.improveUntil)) {
+          // a few more violations of the same invariant, shrunk too: keep the shortest story
           counterexample(row, setups.get(mi), run, label, i, faults);
         }
-        if (stopAtFirst) {
+        if (stopAtFirst && (row.candidates >= IMPROVE_CANDIDATES
+            || (o.maxSequences() == 0 && System.nanoTime() >= row.improveUntil))) {
           break;
         }
       }
@@ -160,9 +175,27 @@ public final class Engine {
     return rep;
   }
 
+  private static String shrinkModelException(Setup setup, Generator.Run run) {
+    String want = "model exception: " + run.modelError();
+    Shrinker.Result<fusesim.traces.lang.Stmt> s = new Shrinker<fusesim.traces.lang.Stmt>(cand -> {
+      Session.Result r = Session.run(setup, cand, false);
+      return want.equals(r.invalid()) ? List.copyOf(r.stmts()) : null;
+    }, TraceShrinker::simpler, TraceShrinker::threadRenames, TraceShrinker.MAX_ATTEMPTS,
+        TraceShrinker.MAX_MILLIS).shrink(run.stmts());
+    StringBuilder sb = new StringBuilder();
+    for (fusesim.traces.lang.Stmt st : s.items()) {
+      sb.append("    ").append(fusesim.traces.lang.TracePrinter.print(st)).append('\n');
+    }
+    return sb.toString();
+  }
+
   private void counterexample(Row row, Setup setup, Generator.Run run, String label, long seq, Set<Fault> faults) {
     try {
+      row.candidates++;
       Shrinker.Result<fusesim.traces.lang.Stmt> s = TraceShrinker.shrink(setup, run.stmts(), row.invariant);
+      if (row.counterexample != null && s.items().size() >= row.counterexample.length()) {
+        return;
+      }
       row.shrink = s.stats();
       String name = (label.isEmpty() ? row.invariant : label) + "-" + Long.toUnsignedString(o.seed());
       List<String> how = new ArrayList<>();
@@ -179,6 +212,7 @@ public final class Engine {
             + faultArgs + " FILE)");
       }
       row.counterexample = Counterexample.of(setup, name, s.items(), how);
+      row.error = null;
       if (o.outDir() != null) {
         Files.createDirectories(o.outDir());
         row.path = o.outDir().resolve(name + ".trace");

@@ -105,7 +105,7 @@ public final class Session {
         return new Result(Status.INVALID, stmts.subList(0, i), obs, null, e.getMessage(), s.steps);
       } catch (RuntimeException e) {
         // the model itself failed (a scheduler that does not settle, a model bug): not a trace
-        return new Result(Status.INVALID, stmts.subList(0, i), obs, null, "model exception: " + e, s.steps);
+        return new Result(Status.INVALID, stmts.subList(0, i + 1), obs, null, "model exception: " + e, s.steps);
       }
       if (obs != null) {
         obs.add(o);

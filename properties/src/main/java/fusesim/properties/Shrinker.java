@@ -67,7 +67,10 @@ public final class Shrinker<T> {
       cur = ddmin(cur);
       cur = removeSingles(cur);
       changed = false;
-      List<T> s = simplify(cur);
+      List<T> s = removePair(cur);
+      if (s == null) {
+        s = simplify(cur);
+      }
       if (s != null) {
         cur = s;
         changed = true;
@@ -138,6 +141,25 @@ public final class Shrinker<T> {
       }
     }
     return cur;
+  }
+
+  /**
+   * One successful removal of two elements at once (an open and its close, a blocked call and its
+   * resumption): 1-minimal sequences can still shrink this way.
+   */
+  private List<T> removePair(List<T> cur) {
+    for (int i = cur.size() - 1; i >= 1; i--) {
+      for (int j = i - 1; j >= 0; j--) {
+        List<T> cand = new ArrayList<>(cur);
+        cand.remove(i);
+        cand.remove(j);
+        List<T> r = attempt(cand);
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    return null;
   }
 
   /** One successful simplification (a rewrite or a simpler element), or null. */

@@ -148,6 +148,8 @@ public final class TraceShrinker {
             alts.add(Ast.num(y));
           }
         }
+      } else if (k == ArgKind.PATH && v instanceof Value.Str && !((Value.Str) v).value().equals("/a")) {
+        alts.add(Ast.str("/a"));
       } else if (v instanceof Value.Flags && k.flags().isPresent()) {
         alts.addAll(simplerFlags(k.flags().get(), (Value.Flags) v, k == ArgKind.OFLAGS));
       }
