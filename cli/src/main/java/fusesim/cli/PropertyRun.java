@@ -125,9 +125,11 @@ final class PropertyRun {
         reports.add(engine.run("", Set.of(), false, budgetMillis, progress));
       } else {
         long t0 = System.nanoTime();
-        for (Fault f : faults) {
+        for (int i = 0; i < faults.size(); i++) {
+          Fault f = faults.get(i);
+          // each fault gets an equal share of what is left: quick finds leave time to the others
           long left = budgetMillis - (System.nanoTime() - t0) / 1_000_000;
-          Engine.Report r = engine.run(f.id(), Set.of(f), true, Math.max(left, 0), progress);
+          Engine.Report r = engine.run(f.id(), Set.of(f), true, Math.max(left / (faults.size() - i), 0), progress);
           reports.add(r);
           if (r.interrupted) {
             break;

@@ -197,7 +197,7 @@ public final class Engine {
         return;
       }
       row.shrink = s.stats();
-      String name = (label.isEmpty() ? row.invariant : label) + "-" + Long.toUnsignedString(o.seed());
+      String name = (label.isEmpty() ? "" : label + "-") + row.invariant + "-" + Long.toUnsignedString(o.seed());
       List<String> how = new ArrayList<>();
       String faultArgs = "";
       for (Fault f : faults) {
