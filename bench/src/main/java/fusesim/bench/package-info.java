@@ -1,2 +1,2 @@
-/** fusesim bench module (see README.md in the module folder). */
+/** JMH benchmarks: model steps/s with and without invariant checks, shrinking time per fault. */
 package fusesim.bench;

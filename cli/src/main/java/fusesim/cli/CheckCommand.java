@@ -18,13 +18,40 @@ import picocli.CommandLine.Spec;
  * {@code fusesim check}: the main job. Replays the corpus (traces/corpus) on the model and reports;
  * exit 1 if any trace does not meet its result.
  */
-@Command(name = "check", description = "Run the checks: replay the trace corpus on the model.")
+@Command(name = "check", description = {"Run the checks: replay the trace corpus on the model, then the "
+    + "property suite (random sequences, every invariant after every step, shrunk counterexamples "
+    + "written under out/).", "Exit 0: nothing broke; 1: an invariant broke or a corpus trace failed; "
+    + "2: bad input."})
 final class CheckCommand implements Callable<Integer> {
   @Option(names = "--corpus", paramLabel = "DIR", description = "trace corpus (default: traces/corpus)")
   Path corpus;
 
-  @Option(names = "--seed", paramLabel = "N", description = "seed for random runs (printed)")
-  Long seed;
+  @Option(names = "--seed", paramLabel = "N", description = "seed for random runs (default: random; always printed)")
+  String seedText;
+
+  @Option(names = "--semantics", paramLabel = "S", description = "mainline (default), v1, v2 or v2@K")
+  String semanticsText = "mainline";
+
+  @Option(names = "--budget", paramLabel = "TIME", description = "time for the property suite: 60s (default), 500ms, 2m")
+  String budgetText = "60s";
+
+  @Option(names = "--runs", paramLabel = "N", description = "run exactly N sequences per campaign instead of a time "
+      + "budget (deterministic counts)")
+  Long runs;
+
+  @Option(names = "--server", paramLabel = "MODE", description = "well-behaved, arbitrary or both (default: both, "
+      + "alternating)")
+  String serverText = "both";
+
+  @Option(names = "--fault", paramLabel = "F", description = "switch on a fault (repeatable); each fault is "
+      + "checked in its own campaign (see: fusesim faults)")
+  List<String> faultNames = new java.util.ArrayList<>();
+
+  @Option(names = "--all-faults", description = "check every fault of the catalog, one campaign each")
+  boolean allFaults;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where counterexamples go (default: out)")
+  Path outDir = Path.of("out");
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -33,6 +60,24 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    PropertyRun props;
+    try {
+      props = PropertyRun.parse(seedText, semanticsText, budgetText, runs, serverText, faultNames, allFaults, outDir);
+    } catch (IllegalArgumentException e) {
+      err.println("fusesim: " + e.getMessage());
+      return 2;
+    }
+    out.println("seed: " + Long.toUnsignedString(props.seed));
+    out.flush();
+    int corpusCode = corpus(out, err);
+    if (corpusCode == 2) {
+      return 2;
+    }
+    int propsCode = props.run(out, err);
+    return Math.max(corpusCode, propsCode);
+  }
+
+  private int corpus(PrintWriter out, PrintWriter err) throws IOException {
     Path dir = corpus != null ? corpus : Traces.corpus();
     if (!Files.isDirectory(dir)) {
       err.println("fusesim: no trace corpus at " + dir);

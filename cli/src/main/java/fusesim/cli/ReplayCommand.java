@@ -32,6 +32,10 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--no-state", description = "do not print the internal state changes")
   boolean noState;
 
+  @Option(names = "--fault", paramLabel = "F", description = "replay with a model fault on (repeatable; "
+      + "fusesim faults lists them); counterexamples of fault campaigns say which")
+  List<String> faultNames = new ArrayList<>();
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +43,15 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    java.util.Set<fusesim.model.Fault> faults = java.util.EnumSet.noneOf(fusesim.model.Fault.class);
+    for (String f : faultNames) {
+      fusesim.model.Fault fault = fusesim.model.Fault.byId(f);
+      if (fault == null) {
+        err.println("fusesim: unknown fault '" + f + "' (fusesim faults lists them)");
+        return 2;
+      }
+      faults.add(fault);
+    }
     List<Trace> traces = Traces.parseAll(files, err);
     if (traces == null) {
       return 2;
@@ -46,7 +59,7 @@ final class ReplayCommand implements Callable<Integer> {
     List<ModelReplay.Result> results = new ArrayList<>();
     for (Trace t : traces) {
       try {
-        results.add(ModelReplay.run(t));
+        results.add(new ModelReplay(t, new fusesim.model.Faults(faults), fusesim.spec.Checker.all()).run());
       } catch (TraceError e) {
         err.println(e.getMessage());
         return 2;

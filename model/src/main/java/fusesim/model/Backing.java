@@ -72,6 +72,9 @@ public final class Backing {
       return -Errno.ENOENT.value;
     }
     fuseBackingPut(fb);
+    if (k.faults.on(Fault.BACKING_CLOSE_DOUBLE_PUT)) {
+      fuseBackingPut(fb); // the planted fault: the id's reference is dropped twice
+    }
     return 0;
   }
 

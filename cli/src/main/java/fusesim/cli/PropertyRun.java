@@ -1,0 +1,221 @@
+package fusesim.cli;
+
+import fusesim.model.Fault;
+import fusesim.model.Semantics;
+import fusesim.properties.Engine;
+import fusesim.properties.ServerMode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The property-suite part of {@code fusesim check}: argument checking (one-line errors), the
+ * campaigns, a progress line on a terminal, the tables, and Ctrl-C (a shutdown hook that stops
+ * the engine and waits for the partial table).
+ */
+final class PropertyRun {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
+
+  final long seed;
+  final Semantics semantics;
+  final long budgetMillis;
+  final Long runs;
+  final List<ServerMode> modes;
+  final List<Fault> faults;
+  final Path outDir;
+
+  private PropertyRun(long seed, Semantics semantics, long budgetMillis, Long runs, List<ServerMode> modes,
+      List<Fault> faults, Path outDir) {
+    this.seed = seed;
+    this.semantics = semantics;
+    this.budgetMillis = budgetMillis;
+    this.runs = runs;
+    this.modes = modes;
+    this.faults = faults;
+    this.outDir = outDir;
+  }
+
+  /** Checks the arguments; throws IllegalArgumentException with a one-line message. */
+  static PropertyRun parse(String seedText, String semText, String budgetText, Long runs, String server,
+      List<String> faultNames, boolean allFaults, Path outDir) {
+    long seed;
+    if (seedText == null) {
+      seed = new SecureRandom().nextLong() & Long.MAX_VALUE;
+    } else {
+      try {
+        seed = Long.parseUnsignedLong(seedText);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--seed takes a non-negative integer, got '" + seedText + "'");
+      }
+    }
+    Semantics sem = Semantics.parse(semText);
+    if (sem == null) {
+      throw new IllegalArgumentException("unknown semantics '" + semText + "' (mainline, v1, v2 or v2@K with K 0.."
+          + Semantics.V2_PATCHES + ")");
+    }
+    Matcher m = DURATION.matcher(budgetText);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--budget takes a positive duration like 60s, 500ms or 2m, got '"
+          + budgetText + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    long ms = unit.equals("ms") ? n : unit.equals("s") ? n * 1000 : n * 60_000;
+    if (ms <= 0) {
+      throw new IllegalArgumentException("--budget must be positive, got '" + budgetText + "'");
+    }
+    if (runs != null && runs <= 0) {
+      throw new IllegalArgumentException("--runs must be positive, got " + runs);
+    }
+    List<ServerMode> modes;
+    if (server.equals("both")) {
+      modes = List.of(ServerMode.WELL_BEHAVED, ServerMode.ARBITRARY);
+    } else if (ServerMode.parse(server) != null) {
+      modes = List.of(ServerMode.parse(server));
+    } else {
+      throw new IllegalArgumentException("--server takes well-behaved, arbitrary or both, got '" + server + "'");
+    }
+    Set<Fault> faults = EnumSet.noneOf(Fault.class);
+    for (String f : faultNames) {
+      Fault fault = Fault.byId(f);
+      if (fault == null) {
+        throw new IllegalArgumentException("unknown fault '" + f + "' (fusesim faults lists them)");
+      }
+      faults.add(fault);
+    }
+    if (allFaults) {
+      faults.addAll(EnumSet.allOf(Fault.class));
+    }
+    return new PropertyRun(seed, sem, ms, runs, modes, new ArrayList<>(faults), outDir);
+  }
+
+  int run(PrintWriter out, PrintWriter err) {
+    Engine engine = new Engine(new Engine.Options(semantics, modes, Set.copyOf(faults), budgetMillis, seed,
+        runs == null ? 0 : runs, outDir));
+    List<Engine.Report> reports = new ArrayList<>();
+    CountDownLatch printed = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      engine.stop();
+      try {
+        printed.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    boolean tty = System.console() != null;
+    java.util.function.Consumer<Engine.Report> progress = !tty ? null : r -> {
+      err.printf("\r  %s%d sequences, %d steps, %d violations, %.1f s   ", r.label.isEmpty() ? "" : r.label + ": ",
+          r.sequences, r.steps, r.violated().size(), r.millis / 1000.0);
+      err.flush();
+    };
+    out.printf("properties: semantics %s, server %s, %s%n", semantics, modes.size() == 2 ? "both"
+        : modes.get(0).word, runs != null ? runs + " sequences per campaign" : "budget " + budgetMillis + " ms");
+    out.flush();
+    try {
+      if (faults.isEmpty()) {
+        reports.add(engine.run("", Set.of(), false, budgetMillis, progress));
+      } else {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < faults.size(); i++) {
+          Fault f = faults.get(i);
+          // each fault gets an equal share of what is left: quick finds leave time to the others
+          long left = budgetMillis - (System.nanoTime() - t0) / 1_000_000;
+          Engine.Report r = engine.run(f.id(), Set.of(f), true, Math.max(left / (faults.size() - i), 0), progress);
+          reports.add(r);
+          if (r.interrupted) {
+            break;
+          }
+        }
+      }
+      if (tty) {
+        err.print("\r" + " ".repeat(78) + "\r");
+        err.flush();
+      }
+      return faults.isEmpty() ? invariantTable(out, reports.get(0)) : faultTable(out, reports);
+    } finally {
+      out.flush();
+      printed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and waits for the table just printed
+      }
+    }
+  }
+
+  private int invariantTable(PrintWriter out, Engine.Report r) {
+    out.printf("%-18s %14s %10s %11s %17s%n", "invariant", "steps checked", "sequences", "violations", "first found (ms)");
+    for (Engine.Row row : r.rows.values()) {
+      out.printf("%-18s %14d %10d %11d %17s%n", row.invariant, row.steps, row.sequences, row.violations,
+          row.firstMillis < 0 ? "-" : Long.toString(row.firstMillis));
+    }
+    out.printf("%d sequences, %d steps in %d ms%s%n", r.sequences, r.steps, r.millis,
+        r.interrupted ? " (interrupted: partial table)" : "");
+    int code = 0;
+    for (Engine.Row row : r.violated()) {
+      code = 1;
+      counterexampleLine(out, row);
+    }
+    if (r.modelExceptions > 0) {
+      code = 1;
+      out.println("MODEL EXCEPTION in " + r.modelExceptions + " sequence(s); first: " + r.firstModelException);
+      out.print("  shrunk (the last statement throws; outcomes are the generator's ?):\n" + r.modelExceptionTrace);
+    }
+    return code;
+  }
+
+  private int faultTable(PrintWriter out, List<Engine.Report> reports) {
+    out.printf("%-32s %-6s %-18s %17s %10s %6s %s%n", "fault", "found", "invariant", "first found (ms)",
+        "sequences", "steps", "counterexample");
+    int code = 0;
+    for (Engine.Report r : reports) {
+      List<Engine.Row> v = r.violated();
+      if (v.isEmpty()) {
+        out.printf("%-32s %-6s %-18s %17s %10d %6s %s%n", r.label, "NO", "-", "-", r.sequences, "-",
+            r.interrupted ? "(interrupted)" : "(not found within the budget)");
+        continue;
+      }
+      code = 1;
+      for (Engine.Row row : v) {
+      out.printf("%-32s %-6s %-18s %17d %10d %6s %s%n", r.label, "yes", row.invariant, row.firstMillis,
+          r.sequences, row.counterexample == null ? "-" : Integer.toString(row.counterexample.length()),
+          row.path != null ? row.path : row.error != null ? "ERROR " + row.error : "-");
+      }
+    }
+    for (Engine.Report r : reports) {
+      for (Engine.Row row : r.violated()) {
+        if (row.shrink != null) {
+          out.println("  " + r.label + ": shrunk " + row.shrink);
+        }
+      }
+      if (r.unfaultedFindings > 0) {
+        out.println("  " + r.label + ": " + r.unfaultedFindings + " violation(s) also happen with the fault off "
+            + "(not counted); first: " + r.firstUnfaultedFinding);
+      }
+      if (r.modelExceptions > 0) {
+        out.println("  " + r.label + ": MODEL EXCEPTION in " + r.modelExceptions + " sequence(s); first: "
+            + r.firstModelException);
+      }
+    }
+    return code;
+  }
+
+  private static void counterexampleLine(PrintWriter out, Engine.Row row) {
+    if (row.error != null) {
+      out.println("ERROR " + row.invariant + ": no replayable counterexample: " + row.error);
+      return;
+    }
+    out.println("counterexample: " + (row.path != null ? row.path : "(not written)") + "  (" + row.invariant
+        + " at line " + row.counterexample.line() + ", " + row.counterexample.length() + " steps; shrunk "
+        + row.shrink + ")");
+  }
+}

@@ -1,0 +1,661 @@
+package fusesim.properties;
+
+import fusesim.model.Kernel;
+import fusesim.model.KFile;
+import fusesim.model.Request;
+import fusesim.model.UserThread;
+import fusesim.properties.Profile.Action;
+import fusesim.traces.lang.Catalog;
+import fusesim.traces.lang.Item;
+import fusesim.traces.lang.MountOption;
+import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyKind;
+import fusesim.traces.lang.ServerOp;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.Syscall;
+import fusesim.traces.lang.TraceError;
+import fusesim.traces.replay.Observation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Generates one action sequence from a seed and runs it as it goes. Every action is a trace
+ * statement, executed at once through the trace step runner, with every invariant checked after
+ * it; generation stops at the first violation. The generator reads the model's state (open fds,
+ * mappings, blocked threads, held requests) to choose statements that mean something, so it never
+ * emits a statement the step runner rejects: such a rejection is a generator bug and is thrown.
+ *
+ * <p>A call that blocks is rewritten as {@code <unfinished ...>} (and the prefix re-run, because
+ * the step runner must know it started unfinished); when a blocked call returns, its
+ * {@code <... resumed>} line follows at once.
+ */
+public final class Generator {
+  /** A generated run: its statements (up to the violation, if any) and the steps executed. */
+  public record Run(List<Stmt> stmts, Session.Violation violation, int steps, String modelError) {}
+
+  /** Thrown inside when the model itself fails (an exception that is not a trace error). */
+  private static final class ModelFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ModelFailure(RuntimeException cause) {
+      super(cause.toString(), cause);
+    }
+  }
+
+  /** The lower files the syscalls use; /b is a hard link to /a. */
+  static final List<String> FILES = List.of("/a", "/b", "/c", "/d/e");
+  /** Canonical paths of the inodes (the server names a hard-linked inode by its first name). */
+  static final List<String> INODES = List.of("/a", "/c", "/d/e");
+  static final List<String> LOOKUP_PATHS = List.of("/a", "/b", "/c", "/d", "/d/e");
+  static final List<Long> INOS = List.of(10L, 11L, 20L, 21L, 99L);
+  private static final List<ServerOp> HOLDABLE = List.of(ServerOp.LOOKUP, ServerOp.OPEN,
+      ServerOp.WRITE, ServerOp.WRITE, ServerOp.READ, ServerOp.GETATTR, ServerOp.FLUSH, ServerOp.SETATTR);
+
+  private static final boolean DEBUG = System.getenv("FUSESIM_GEN_DEBUG") != null;
+  private final Setup setup;
+  private final Profile profile;
+  private final SplittableRandom rnd;
+  private final boolean wellBehaved;
+  private final int totalWeight;
+
+  private final List<Stmt> out = new ArrayList<>();
+  private Session s;
+  private Session.Violation violation;
+  private int stepsBefore;
+  /** Backing ids the well-behaved server registered, by lower path. */
+  private final Map<String, Long> ids = new TreeMap<>();
+  private final List<Stmt> holds = new ArrayList<>();
+  /** Threads whose call is unfinished, with the call. */
+  private final Map<String, Syscall> unfinished = new TreeMap<>();
+  /** The fd argument of each unfinished call (a call in flight pins its file). */
+  private final Map<String, Long> busyFd = new TreeMap<>();
+  private boolean crashed;
+  private long nextIno = 30;
+
+  public Generator(Setup setup, Profile profile, long seed) {
+    this.setup = setup;
+    this.profile = profile;
+    this.rnd = new SplittableRandom(seed);
+    this.wellBehaved = setup.mode() == ServerMode.WELL_BEHAVED;
+    int t = 0;
+    for (int w : profile.weights.values()) {
+      t += w;
+    }
+    this.totalWeight = t;
+  }
+
+  /** Generates and runs one sequence. */
+  public Run generate() {
+    s = new Session(setup);
+    try {
+      body();
+    } catch (ModelFailure e) {
+      return new Run(List.copyOf(out), null, stepsBefore + s.steps(), e.getMessage());
+    }
+    return new Run(List.copyOf(out), violation, stepsBefore + s.steps(), null);
+  }
+
+  private void body() {
+    world();
+    int n = profile.minActions + rnd.nextInt(profile.maxActions - profile.minActions + 1);
+    for (int i = 0; i < n && violation == null; i++) {
+      for (int tries = 0; tries < 8 && violation == null; tries++) {
+        if (act(draw())) {
+          break;
+        }
+      }
+    }
+    if (violation == null) {
+      finish();
+    }
+  }
+
+  // ---- emission ------------------------------------------------------------------------------
+
+  private void emit(Stmt st) {
+    if (violation != null) {
+      return;
+    }
+    Observation o;
+    try {
+      o = s.exec(st);
+    } catch (TraceError e) {
+      throw new IllegalStateException("generator bug: " + e.getMessage() + " after\n" + listing(), e);
+    } catch (RuntimeException e) {
+      out.add(st);
+      throw new ModelFailure(e);
+    }
+    if (!o.met() && st instanceof Stmt.Call) {
+      Stmt.Call c = (Stmt.Call) st;
+      String t = c.thread().text();
+      if (s.kernel().threads.get(t).task == null) {
+        throw new IllegalStateException("generator bug: " + o.verdict() + " in " + text(st));
+      }
+      out.add(Ast.unfinished(c));
+      unfinished.put(t, c.syscall());
+      if (!c.args().isEmpty() && c.syscall().args().get(0) == fusesim.traces.lang.ArgKind.FD) {
+        busyFd.put(t, ((fusesim.traces.lang.Value.Int) c.args().get(0)).value());
+      }
+      rebuild();
+    } else if (!o.met()) {
+      throw new IllegalStateException("generator bug: " + o.verdict() + " in " + text(st) + " after\n" + listing());
+    } else {
+      out.add(st);
+    }
+    violation = s.check(out.size() - 1);
+    if (DEBUG) {
+      StringBuilder sb = new StringBuilder();
+      for (UserThread u : s.kernel().threads.values()) {
+        sb.append(u.name).append(u.task == null ? "- " : "+" + u.task.name() + " ");
+      }
+      System.err.println(text(out.get(out.size() - 1)) + "   => " + o.result() + " [" + sb + "] " + unfinished);
+    }
+    if (violation == null) {
+      resumeFinished();
+    }
+  }
+
+  /** The step runner must see a blocked call as unfinished: re-run the prefix on a fresh model. */
+  private void rebuild() {
+    stepsBefore += s.steps();
+    s = new Session(setup);
+    for (Stmt st : out) {
+      Observation o = s.exec(st);
+      if (!o.met()) {
+        throw new IllegalStateException("generator bug: the re-run differs at " + text(st) + ": " + o.verdict());
+      }
+    }
+  }
+
+  private void resumeFinished() {
+    // copy the names: TreeMap entries are reused on removal
+    for (String t : new ArrayList<>(unfinished.keySet())) {
+      Syscall call = unfinished.get(t);
+      if (violation == null && call != null && s.kernel().threads.get(t).task == null) {
+        unfinished.remove(t);
+        busyFd.remove(t);
+        emit(Ast.resumed(t, call));
+      }
+    }
+  }
+
+  private String listing() {
+    StringBuilder sb = new StringBuilder();
+    for (Stmt st : out) {
+      sb.append(text(st)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String text(Stmt st) {
+    return fusesim.traces.lang.TracePrinter.print(st);
+  }
+
+  // ---- the world -----------------------------------------------------------------------------
+
+  private void world() {
+    List<Stmt.MountArg> opts = new ArrayList<>();
+    boolean pt = wellBehaved || rnd.nextInt(10) < 9;
+    if (pt) {
+      opts.add(Ast.opt(MountOption.PASSTHROUGH));
+    }
+    if (rnd.nextBoolean()) {
+      opts.add(Ast.opt(MountOption.DIRECT_IO_ALLOW_MMAP));
+    }
+    emit(Ast.mount(opts));
+    emit(Ast.lowerFile("/a", 10, 4096, 2));
+    emit(Ast.lowerLink("/b", "/a"));
+    emit(Ast.lowerFile("/c", 11, 4096, 1));
+    emit(Ast.lowerDir("/d", 20));
+    emit(Ast.lowerFile("/d/e", 21, 0, 1));
+    if (pt) {
+      backingOpen("/a");
+      backingOpen("/c");
+    }
+    for (String p : INODES) {
+      if (rnd.nextInt(3) > 0) {
+        emit(Ast.policy(ServerOp.OPEN, p, openPolicy(p)));
+      }
+    }
+  }
+
+  private void backingOpen(String path) {
+    int before = out.size();
+    emit(Ast.backingOpen(path));
+    if (violation == null && out.size() > before) {
+      Kernel k = s.kernel();
+      long id = -1;
+      for (Integer key : k.fc.backingFilesMap.keySet()) {
+        id = Math.max(id, key);
+      }
+      if (id > 0 && !ids.containsValue(id)) {
+        ids.put(path, id);
+      }
+    }
+  }
+
+  // ---- drawing -------------------------------------------------------------------------------
+
+  private Action draw() {
+    int r = rnd.nextInt(totalWeight);
+    for (Map.Entry<Action, Integer> e : profile.weights.entrySet()) {
+      r -= e.getValue();
+      if (r < 0) {
+        return e.getKey();
+      }
+    }
+    throw new IllegalStateException("weights");
+  }
+
+  private <T> T pick(List<T> xs) {
+    return xs.get(rnd.nextInt(xs.size()));
+  }
+
+  private boolean chance(int percent) {
+    return rnd.nextInt(100) < percent;
+  }
+
+  private String idleThread() {
+    List<String> idle = new ArrayList<>();
+    Kernel k = s.kernel();
+    for (int i = 1; i <= profile.threads; i++) {
+      String t = "T" + i;
+      UserThread ut = k.threads.get(t);
+      if ((ut == null || ut.task == null) && !unfinished.containsKey(t)) {
+        idle.add(t);
+      }
+    }
+    if (idle.isEmpty()) {
+      return null;
+    }
+    // T1 most often: fewer threads make shorter stories
+    return chance(50) ? idle.get(0) : pick(idle);
+  }
+
+  private List<Integer> fds(boolean dirs) {
+    List<Integer> r = new ArrayList<>();
+    for (Map.Entry<Integer, KFile> e : s.kernel().fds.entrySet()) {
+      if (e.getValue().ff.isDir == dirs) {
+        r.add(e.getKey());
+      }
+    }
+    return r;
+  }
+
+  private boolean act(Action a) {
+    String t;
+    switch (a) {
+      case OPEN:
+        return (t = idleThread()) != null && open(t);
+      case OPEN_DIR:
+        return (t = idleThread()) != null
+            && call(t, Syscall.OPEN, Ast.str("/d"), Ast.flags(Catalog.OPEN_FLAGS, "O_RDONLY", "O_DIRECTORY"));
+      case CLOSE:
+        return (t = idleThread()) != null && withFd(t, false, true, fd -> Ast.call(t2(), Syscall.CLOSE, Ast.num(fd)));
+      case READ:
+        return (t = idleThread()) != null && withFd(t, false, false, fd -> chance(50)
+            ? Ast.call(t2(), Syscall.READ, Ast.num(fd), Ast.num(4096))
+            : Ast.call(t2(), Syscall.PREAD, Ast.num(fd), Ast.num(4096), Ast.num(chance(50) ? 0 : 4096)));
+      case WRITE:
+        return (t = idleThread()) != null && withFd(t, false, false, fd -> chance(50)
+            ? Ast.call(t2(), Syscall.WRITE, Ast.num(fd), Ast.num(chance(50) ? 1 : 4096))
+            : Ast.call(t2(), Syscall.PWRITE, Ast.num(fd), Ast.num(4096), Ast.num(chance(70) ? 0 : 4096)));
+      case MMAP:
+        return (t = idleThread()) != null && withFd(t, false, false, fd -> Ast.call(t2(), Syscall.MMAP,
+            Ast.num(fd), chance(60) ? Ast.flags(Catalog.PROT, "PROT_READ")
+                : Ast.flags(Catalog.PROT, "PROT_READ", "PROT_WRITE"),
+            Ast.flags(Catalog.MAP_FLAGS, chance(75) ? "MAP_SHARED" : "MAP_PRIVATE")));
+      case MUNMAP:
+        return (t = idleThread()) != null && withMap(t, m -> Ast.call(t2(), Syscall.MUNMAP, fusesim.traces.lang.Value.Sym.of(m)));
+      case MACCESS:
+        return (t = idleThread()) != null && withMap(t, m -> chance(60)
+            ? Ast.call(t2(), Syscall.MREAD, fusesim.traces.lang.Value.Sym.of(m), Ast.num(0), Ast.num(4096))
+            : Ast.call(t2(), Syscall.MWRITE, fusesim.traces.lang.Value.Sym.of(m), Ast.num(0), Ast.num(1)));
+      case STAT:
+        if ((t = idleThread()) == null) {
+          return false;
+        }
+        if (chance(30) && !fds(false).isEmpty()) {
+          return withFd(t, false, false, fd -> Ast.call(t2(), Syscall.FSTAT, Ast.num(fd)));
+        }
+        return call(t, Syscall.STAT, Ast.str(pick(LOOKUP_PATHS)));
+      case SETATTR:
+        if ((t = idleThread()) == null) {
+          return false;
+        }
+        switch (rnd.nextInt(3)) {
+          case 0:
+            return call(t, Syscall.TRUNCATE, Ast.str(pick(FILES)), Ast.num(chance(50) ? 0 : 4096));
+          case 1:
+            return withFd(t, false, false, fd -> Ast.call(t2(), Syscall.FTRUNCATE, Ast.num(fd), Ast.num(0)));
+          default:
+            return call(t, Syscall.CHOWN, Ast.str(pick(FILES)), Ast.num(0), Ast.num(0));
+        }
+      case FALLOCATE:
+        return (t = idleThread()) != null && withFd(t, false, false, fd -> Ast.call(t2(), Syscall.FALLOCATE,
+            Ast.num(fd), chance(50) ? Ast.flags(Catalog.FALLOC_MODE, "FALLOC_FL_KEEP_SIZE") : Ast.num(0),
+            Ast.num(0), Ast.num(4096)));
+      case GETDENTS:
+        return (t = idleThread()) != null && withFd(t, true, false, fd -> Ast.call(t2(), Syscall.GETDENTS, Ast.num(fd)));
+      case POLICY_OPEN: {
+        String p = pick(INODES);
+        return emitted(Ast.policy(ServerOp.OPEN, p, openPolicy(p)));
+      }
+      case POLICY_LOOKUP:
+        return emitted(lookupPolicy());
+      case POLICY_OTHER:
+        return emitted(otherPolicy());
+      case HOLD:
+        return hold();
+      case UNHOLD:
+        if (holds.isEmpty()) {
+          return false;
+        }
+        Stmt.ServerHold h = (Stmt.ServerHold) holds.remove(rnd.nextInt(holds.size()));
+        return emitted(Ast.unhold(h.op(), h.path().map(w -> w.text()).orElse(null)));
+      case REPLY:
+        return reply();
+      case BACKING_OPEN:
+        if (crashed) {
+          return false;
+        }
+        if (!wellBehaved && chance(30)) {
+          return emitted(Ast.backingOpenFd(-1));
+        }
+        backingOpen(chance(50) ? "/a" : "/c");
+        return true;
+      case BACKING_CLOSE:
+        return backingClose();
+      case TICK:
+        return emitted(Ast.tick(chance(70) ? 2 : 1));
+      case EVICT:
+        return emitted(Ast.evict(pick(LOOKUP_PATHS)));
+      case DROP_CACHES:
+        return emitted(Ast.dropCaches());
+      case REPLACE_LOWER:
+        return emitted(Ast.lowerSet(pick(List.of("/a", "/c", "/d/e")), List.of(Ast.item("ino", Ast.num(nextIno++)))));
+      case NOTIFY:
+        if (!unfinished.isEmpty()) {
+          // Not modelled: d_invalidate while a walk is in flight takes the dentry off its parent's
+          // children (the kernel keeps it in d_subdirs), so umount misses what is created below
+          // it (NO-LEAK on mainline). Notifications are sent only while no call is in flight.
+          return false;
+        }
+        return emitted(new Stmt.ServerNotify(Ast.P, chance(50) ? Stmt.NotifyKind.INVAL_ENTRY
+            : Stmt.NotifyKind.INVAL_INODE, fusesim.traces.lang.Word.of(pick(LOOKUP_PATHS))));
+      case CRASH:
+        if (crashed || chance(70)) {
+          return false;
+        }
+        crashed = true;
+        return emitted(Ast.crash());
+      default:
+        throw new IllegalStateException(a.toString());
+    }
+  }
+
+  /** The thread chosen last by idleThread (for the lambdas above). */
+  private String lastThread;
+
+  private String t2() {
+    return lastThread;
+  }
+
+  private boolean emitted(Stmt st) {
+    emit(st);
+    return true;
+  }
+
+  private boolean call(String t, Syscall sc, fusesim.traces.lang.Value... args) {
+    emit(Ast.call(t, sc, args));
+    return true;
+  }
+
+  private boolean withFd(String t, boolean dirs, boolean any, java.util.function.LongFunction<Stmt> f) {
+    List<Integer> fds = any ? new ArrayList<>(s.kernel().fds.keySet()) : fds(dirs);
+    if (any) {
+      // Not modelled: close() while another thread's call on the fd is in flight releases the
+      // file at once (the kernel's fdget keeps it until the call returns); leave such closes out.
+      fds.removeIf(fd -> busyFd.containsValue((long) fd));
+    }
+    if (fds.isEmpty()) {
+      return false;
+    }
+    lastThread = t;
+    emit(f.apply(pick(fds)));
+    return true;
+  }
+
+  private boolean withMap(String t, java.util.function.Function<String, Stmt> f) {
+    List<String> maps = new ArrayList<>(s.kernel().vmas.keySet());
+    if (maps.isEmpty()) {
+      return false;
+    }
+    lastThread = t;
+    emit(f.apply(pick(maps)));
+    return true;
+  }
+
+  private boolean open(String t) {
+    List<String> flags = new ArrayList<>();
+    int acc = rnd.nextInt(6);
+    flags.add(acc < 2 ? "O_RDONLY" : acc < 3 ? "O_WRONLY" : "O_RDWR");
+    if (chance(10)) {
+      flags.add("O_DIRECT");
+    }
+    if (chance(5)) {
+      flags.add("O_TRUNC");
+    }
+    if (!wellBehaved && chance(4)) {
+      flags.add("O_CREAT");
+      emit(Ast.call(t, Syscall.OPEN, Ast.str("/n" + rnd.nextInt(2)), Ast.flags(Catalog.OPEN_FLAGS, flags),
+          fusesim.traces.lang.Value.Int.octal(0644)));
+      return true;
+    }
+    return call(t, Syscall.OPEN, Ast.str(pick(FILES)), Ast.flags(Catalog.OPEN_FLAGS, flags));
+  }
+
+  // ---- server --------------------------------------------------------------------------------
+
+  private Reply openPolicy(String path) {
+    Long id = ids.get(path.equals("/b") ? "/a" : path);
+    if (wellBehaved) {
+      int c = rnd.nextInt(10);
+      if (c < 5 && id != null && s.kernel().fc.backingFilesMap.containsKey(id.intValue())) {
+        return Ast.openReply(List.of("passthrough"), List.of(Ast.item("backing", Ast.num(id))));
+      }
+      if (c < 7) {
+        return Ast.openReply(List.of("keep_cache"), List.of());
+      }
+      if (c < 8) {
+        return Ast.openReply(List.of("direct_io"), List.of());
+      }
+      return Ast.openReply(List.of("direct_io", "parallel_direct_writes"), List.of());
+    }
+    if (chance(10)) {
+      return Ast.fails(pick(List.of("EIO", "ENOENT", "EACCES")));
+    }
+    List<String> f = new ArrayList<>();
+    List<Item> items = new ArrayList<>();
+    boolean pt = chance(50);
+    if (pt) {
+      f.add("passthrough");
+      List<Long> known = knownIds();
+      long b = !known.isEmpty() && chance(80) ? pick(known) : pick(List.of(0L, 7L));
+      items.add(Ast.item("backing", Ast.num(b)));
+    }
+    if (chance(pt ? 10 : 40)) {
+      f.add("keep_cache");
+    }
+    if (chance(40)) {
+      f.add("direct_io");
+      if (chance(60)) {
+        f.add("parallel_direct_writes");
+      }
+    }
+    if (chance(15)) {
+      f.add("noflush");
+    }
+    return Ast.openReply(f, items);
+  }
+
+  private Stmt lookupPolicy() {
+    String p = pick(LOOKUP_PATHS);
+    List<Item> items = new ArrayList<>();
+    if (wellBehaved) {
+      items.add(Ast.item("entry_valid", Ast.seconds(chance(70) ? 1 : -1)));
+      if (chance(40)) {
+        items.add(Ast.item("attr_valid", Ast.seconds(1)));
+      }
+      return Ast.policy(ServerOp.LOOKUP, p, Ast.fields(ReplyKind.ENTRY, items));
+    }
+    int c = rnd.nextInt(10);
+    if (c == 0) {
+      return Ast.policy(ServerOp.LOOKUP, p, Ast.fails(chance(50) ? "ENOENT" : "EIO"));
+    }
+    if (c == 1) {
+      return Ast.policy(ServerOp.LOOKUP, p, Ast.fields(ReplyKind.NEGATIVE,
+          List.of(Ast.item("entry_valid", Ast.seconds(1)))));
+    }
+    items.add(Ast.item("entry_valid", Ast.seconds(pick(List.of(0L, 1L, -1L)))));
+    if (chance(40)) {
+      items.add(Ast.item("nodeid", Ast.num(pick(INOS))));
+    }
+    if (chance(20)) {
+      items.add(Ast.item("size", Ast.num(pick(List.of(0L, 8192L)))));
+    }
+    if (chance(10)) {
+      items.add(Ast.item("generation", Ast.num(5)));
+    }
+    if (profile.invalidAttrs && chance(10)) {
+      items.add(Ast.item("mode", fusesim.traces.lang.Value.Int.octal(0)));
+    }
+    return Ast.policy(ServerOp.LOOKUP, p, Ast.fields(ReplyKind.ENTRY, items));
+  }
+
+  private Stmt otherPolicy() {
+    String p = pick(INODES);
+    switch (rnd.nextInt(6)) {
+      case 0:
+        return Ast.policy(ServerOp.GETATTR, p, Ast.fields(ReplyKind.ATTR, List.of(
+            Ast.item("size", Ast.num(pick(List.of(0L, 8192L)))), Ast.item("attr_valid", Ast.seconds(0)))));
+      case 1:
+        return Ast.policy(ServerOp.READ, p, Ast.fields(ReplyKind.DATA, List.of(Ast.item("size", Ast.num(pick(List.of(0L, 1L)))))));
+      case 2:
+        return Ast.policy(ServerOp.WRITE, p, Ast.fields(ReplyKind.WRITTEN, List.of(Ast.item("size", Ast.num(pick(List.of(0L, 1L)))))));
+      case 3:
+        return Ast.policy(ServerOp.FLUSH, p, Ast.fails("EIO"));
+      case 4:
+        return Ast.policy(ServerOp.SETATTR, p, Ast.fails("EIO"));
+      default:
+        return Ast.policy(ServerOp.RELEASE, p, Ast.fails("EIO"));
+    }
+  }
+
+  private boolean hold() {
+    ServerOp op = pick(HOLDABLE);
+    String path = chance(50) ? null : op == ServerOp.LOOKUP ? pick(LOOKUP_PATHS) : pick(INODES);
+    Stmt h = Ast.hold(op, path);
+    holds.add(h);
+    return emitted(h);
+  }
+
+  /** Held requests that a thread waits for, oldest first. */
+  private List<Request> held() {
+    List<Request> r = new ArrayList<>();
+    Kernel k = s.kernel();
+    for (UserThread t : k.threads.values()) {
+      if (t.task != null && t.task.waitReq != null && !t.task.waitReq.answered()
+          && t.task.waitReq.state == Request.State.HELD) {
+        r.add(t.task.waitReq);
+      }
+    }
+    return r;
+  }
+
+  private boolean reply() {
+    List<Request> held = held();
+    if (held.isEmpty()) {
+      return false;
+    }
+    Request r = pick(held);
+    ServerOp op = ServerOp.valueOf(r.opcode.name());
+    Reply explicit = null;
+    if (!wellBehaved && chance(20)) {
+      explicit = r.opcode == fusesim.model.Opcode.OPEN ? openPolicy(r.path == null ? "/a" : r.path)
+          : Ast.fails("EIO");
+    }
+    return emitted(Ast.reply(r.thread, op, explicit));
+  }
+
+  private boolean backingClose() {
+    if (crashed) {
+      return false;
+    }
+    List<Long> known = knownIds();
+    if (!wellBehaved && (known.isEmpty() || chance(20))) {
+      return emitted(Ast.backingClose(pick(List.of(0L, 42L))));
+    }
+    if (known.isEmpty()) {
+      return false;
+    }
+    long id = pick(known);
+    ids.values().remove(id);
+    return emitted(Ast.backingClose(id));
+  }
+
+  private List<Long> knownIds() {
+    List<Long> r = new ArrayList<>();
+    for (Integer i : s.kernel().fc.backingFilesMap.keySet()) {
+      r.add(i.longValue());
+    }
+    return r;
+  }
+
+  // ---- the end: answer everything, close everything, umount ----------------------------------
+
+  private void finish() {
+    for (Stmt h : new ArrayList<>(holds)) {
+      Stmt.ServerHold sh = (Stmt.ServerHold) h;
+      emit(Ast.unhold(sh.op(), sh.path().map(w -> w.text()).orElse(null)));
+    }
+    holds.clear();
+    for (int round = 0; round < 50 && violation == null; round++) {
+      List<Request> held = held();
+      if (!held.isEmpty()) {
+        Request r = held.get(0);
+        emit(Ast.reply(r.thread, ServerOp.valueOf(r.opcode.name()), null));
+        continue;
+      }
+      Kernel k = s.kernel();
+      String t = idleThread();
+      if (t == null) {
+        return; // a thread sleeps for good: no umount
+      }
+      if (!k.vmas.isEmpty()) {
+        emit(Ast.call(t, Syscall.MUNMAP, fusesim.traces.lang.Value.Sym.of(k.vmas.firstKey())));
+      } else if (!k.fds.isEmpty()) {
+        Integer fd = null;
+        for (Integer f : k.fds.keySet()) {
+          if (fd == null && !busyFd.containsValue((long) f)) {
+            fd = f;
+          }
+        }
+        if (fd == null) {
+          return;
+        }
+        emit(Ast.call(t, Syscall.CLOSE, Ast.num(fd)));
+      } else {
+        break;
+      }
+    }
+    Kernel k = s.kernel();
+    if (violation == null && k.mounted && !k.unmounted && k.fds.isEmpty() && k.vmas.isEmpty()) {
+      emit(Ast.umount());
+    }
+  }
+
+}

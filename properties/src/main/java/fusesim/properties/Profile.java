@@ -1,0 +1,99 @@
+package fusesim.properties;
+
+import fusesim.model.Fault;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The generator's weights: how often each kind of action is drawn, how long a sequence is, and
+ * how many threads run. The base profiles reach the deep states of the issue (a backing attached
+ * with files open, parallel direct writes in flight through a held WRITE, expired dentries); a
+ * fault profile leans the same alphabet towards the states where that fault matters, so every
+ * fault is found quickly whatever the seed.
+ */
+public final class Profile {
+  /** The kinds of action the generator draws from. */
+  public enum Action {
+    OPEN, OPEN_DIR, CLOSE, READ, WRITE, MMAP, MUNMAP, MACCESS, STAT, SETATTR, FALLOCATE, GETDENTS,
+    POLICY_OPEN, POLICY_LOOKUP, POLICY_OTHER, HOLD, UNHOLD, REPLY, BACKING_OPEN, BACKING_CLOSE,
+    TICK, EVICT, DROP_CACHES, REPLACE_LOWER, NOTIFY, CRASH
+  }
+
+  public final String name;
+  final EnumMap<Action, Integer> weights = new EnumMap<>(Action.class);
+  int minActions = 6;
+  int maxActions = 40;
+  int threads = 2;
+  /** Entry replies with invalid attributes (a known mainline finding), arbitrary mode only. */
+  boolean invalidAttrs;
+
+  private Profile(String name) {
+    this.name = name;
+    for (Action a : Action.values()) {
+      weights.put(a, 0);
+    }
+  }
+
+  Profile set(Action a, int w) {
+    weights.put(a, w);
+    return this;
+  }
+
+  public Map<Action, Integer> weights() {
+    return java.util.Collections.unmodifiableMap(weights);
+  }
+
+  /** The profile for a campaign: by fault if exactly one is on, else the mode's base profile. */
+  public static Profile forRun(ServerMode mode, java.util.Set<Fault> faults) {
+    if (faults.size() == 1) {
+      return forFault(mode, faults.iterator().next());
+    }
+    return base(mode);
+  }
+
+  public static Profile base(ServerMode mode) {
+    Profile p = new Profile(mode.word);
+    p.set(Action.OPEN, 14).set(Action.OPEN_DIR, 2).set(Action.CLOSE, 10).set(Action.READ, 6)
+        .set(Action.WRITE, 7).set(Action.MMAP, 4).set(Action.MUNMAP, 2).set(Action.MACCESS, 2)
+        .set(Action.STAT, 5).set(Action.SETATTR, 3).set(Action.FALLOCATE, 1).set(Action.GETDENTS, 2)
+        .set(Action.POLICY_OPEN, 7).set(Action.POLICY_LOOKUP, 3).set(Action.POLICY_OTHER, 2)
+        .set(Action.HOLD, 5).set(Action.UNHOLD, 2).set(Action.REPLY, 14)
+        .set(Action.BACKING_OPEN, 2).set(Action.BACKING_CLOSE, 2).set(Action.TICK, 3)
+        .set(Action.EVICT, 3).set(Action.DROP_CACHES, 1).set(Action.REPLACE_LOWER, 1)
+        .set(Action.NOTIFY, 1).set(Action.CRASH, 1);
+    if (mode == ServerMode.WELL_BEHAVED) {
+      p.set(Action.POLICY_OTHER, 0);
+    }
+    p.threads = 3;
+    return p;
+  }
+
+  /** A base profile leaning towards the actions {@code f} needs. */
+  public static Profile forFault(ServerMode mode, Fault f) {
+    Profile p = base(mode);
+    switch (f) {
+      case CACHED_OPEN_IGNORES_BACKING:
+      case CACHE_WAIT_IGNORES_DIO:
+        // a parallel direct write held in flight, then a cached open or a shared mmap
+        p.set(Action.HOLD, 10).set(Action.WRITE, 12).set(Action.POLICY_OPEN, 10).set(Action.MMAP, 8)
+            .set(Action.CRASH, 0).set(Action.SETATTR, 0).set(Action.STAT, 1).set(Action.GETDENTS, 0)
+            .set(Action.OPEN_DIR, 0);
+        break;
+      case REVALIDATE_KEEPS_CHANGED_NODEID:
+        p.set(Action.REPLACE_LOWER, 8).set(Action.TICK, 8).set(Action.POLICY_LOOKUP, 8)
+            .set(Action.STAT, 12).set(Action.CRASH, 0).set(Action.HOLD, 1);
+        break;
+      case FORGET_WRONG_NLOOKUP:
+        p.set(Action.STAT, 12).set(Action.EVICT, 8).set(Action.DROP_CACHES, 4).set(Action.TICK, 4)
+            .set(Action.CRASH, 0).set(Action.HOLD, 1);
+        break;
+      case BACKING_CLOSE_DOUBLE_PUT:
+        p.set(Action.BACKING_CLOSE, 8).set(Action.BACKING_OPEN, 6).set(Action.CRASH, 0);
+        break;
+      default:
+        p.set(Action.CRASH, 0);
+        break;
+    }
+    return p;
+  }
+}

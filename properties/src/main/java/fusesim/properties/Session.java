@@ -1,0 +1,134 @@
+package fusesim.properties;
+
+import fusesim.model.Kernel;
+import fusesim.spec.Checker;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.StepRunner;
+import java.util.List;
+
+/**
+ * One run in progress: a fresh model, the trace step runner over it, and the invariants checked
+ * after every statement. The generator drives it statement by statement; the shrinker and the
+ * counterexample check run whole sequences through {@link #run}.
+ */
+public final class Session {
+  /** The first violation of a run: the invariant broken first, at statement {@code index}. */
+  public record Violation(String invariant, String detail, int index) {}
+
+  /** How a whole sequence ran. */
+  public enum Status { PASSED, VIOLATED, INVALID }
+
+  /**
+   * A run: its status, the statements that ran (up to and including the violating one), their
+   * observations, the first violation, the reason a sequence is invalid, and the steps executed.
+   */
+  public record Result(Status status, List<Stmt> stmts, List<Observation> observations,
+      Violation violation, String invalid, int steps) {}
+
+  private final Setup setup;
+  private final Kernel k;
+  private final StepRunner runner;
+  private final Checker checker;
+  private final boolean check;
+  private int steps;
+
+  public Session(Setup setup) {
+    this(setup, true);
+  }
+
+  /** {@code check=false} runs without invariant checks (benchmarks only). */
+  public Session(Setup setup, boolean check) {
+    this.setup = setup;
+    this.k = new Kernel(setup.semantics(), setup.faultSet());
+    this.runner = new StepRunner("generated", k);
+    this.checker = setup.checker();
+    this.check = check;
+  }
+
+  public Kernel kernel() {
+    return k;
+  }
+
+  public Setup setup() {
+    return setup;
+  }
+
+  public int steps() {
+    return steps;
+  }
+
+  /**
+   * Executes one statement; returns its observation. A meaningless statement throws
+   * {@link fusesim.traces.lang.TraceSemanticError}.
+   */
+  public Observation exec(Stmt s) {
+    steps++;
+    return runner.execute(s);
+  }
+
+  /** The first violated invariant now (in report order), or null. */
+  public Violation check(int index) {
+    if (!check) {
+      return null;
+    }
+    List<Checker.Violation> vs = checker.check(k);
+    if (vs.isEmpty()) {
+      return null;
+    }
+    Checker.Violation v = vs.get(0);
+    return new Violation(v.invariant().id(), v.detail(), index);
+  }
+
+  /**
+   * Runs {@code stmts} on a fresh model and stops at the first violation. INVALID when a statement
+   * is meaningless (a TraceSemanticError) or a call blocked where the sequence says it completes
+   * (or the reverse): such candidates are rejected by the shrinker.
+   */
+  public static Result run(Setup setup, List<Stmt> stmts, boolean keepObservations) {
+    Session s = new Session(setup);
+    List<Observation> obs = keepObservations ? new java.util.ArrayList<>() : null;
+    java.util.Set<String> open = new java.util.TreeSet<>();
+    java.util.Set<String> finished = new java.util.TreeSet<>();
+    for (int i = 0; i < stmts.size(); i++) {
+      Stmt st = stmts.get(i);
+      String t = st instanceof Stmt.ThreadStep ? ((Stmt.ThreadStep) st).thread().text() : null;
+      if (!finished.isEmpty() && !(st instanceof Stmt.Resumed && finished.contains(t))) {
+        // a call that returned is resumed on the next line, as strace shows it
+        return new Result(Status.INVALID, stmts.subList(0, i), obs, null,
+            "a returned call is not resumed at once", s.steps);
+      }
+      Observation o;
+      try {
+        o = s.exec(st);
+      } catch (fusesim.traces.lang.TraceError e) {
+        return new Result(Status.INVALID, stmts.subList(0, i), obs, null, e.getMessage(), s.steps);
+      } catch (RuntimeException e) {
+        // the model itself failed (a scheduler that does not settle, a model bug): not a trace
+        return new Result(Status.INVALID, stmts.subList(0, i + 1), obs, null, "model exception: " + e, s.steps);
+      }
+      if (obs != null) {
+        obs.add(o);
+      }
+      if (!o.met()) {
+        return new Result(Status.INVALID, stmts.subList(0, i), obs, null, o.verdict(), s.steps);
+      }
+      Violation v = s.check(i);
+      if (v != null) {
+        return new Result(Status.VIOLATED, stmts.subList(0, i + 1), obs, v, null, s.steps);
+      }
+      if (st instanceof Stmt.Unfinished) {
+        open.add(t);
+      } else if (st instanceof Stmt.Resumed) {
+        open.remove(t);
+      }
+      finished.clear();
+      for (String u : open) {
+        if (s.k.threads.get(u).task == null) {
+          finished.add(u);
+        }
+      }
+    }
+    return new Result(Status.PASSED, stmts, obs, null, null, s.steps);
+  }
+}

@@ -1,0 +1,219 @@
+package fusesim.properties;
+
+import fusesim.traces.lang.ArgKind;
+import fusesim.traces.lang.Catalog;
+import fusesim.traces.lang.FlagTable;
+import fusesim.traces.lang.Item;
+import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.Value;
+import fusesim.traces.lang.Word;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Shrinks a failing statement sequence to a 1-minimal one that fails the same invariant first.
+ * Each candidate is re-checked by execution on a fresh model ({@link Session#run}); a candidate
+ * that is meaningless (a later {@code close(3)} whose open was removed, a reply to a request never
+ * sent, a call that now blocks or no longer blocks) is simply rejected.
+ */
+public final class TraceShrinker {
+  /** Attempts allowed per shrink (deterministic bound). */
+  public static final int MAX_ATTEMPTS = 20_000;
+  /** Wall-time safety net per shrink; hitting it is reported (not 1-minimal for sure). */
+  public static final long MAX_MILLIS = 20_000;
+
+  private TraceShrinker() {}
+
+  public static Shrinker.Result<Stmt> shrink(Setup setup, List<Stmt> failing, String invariant) {
+    return new Shrinker<Stmt>(cand -> {
+      Session.Result r = Session.run(setup, cand, false);
+      if (r.status() != Session.Status.VIOLATED || !r.violation().invariant().equals(invariant)) {
+        return null;
+      }
+      List<Stmt> found = List.copyOf(r.stmts());
+      return setup.faults().isEmpty() || !violatesWithoutFaults(setup, found, invariant) ? found : null;
+    }, TraceShrinker::simpler, TraceShrinker::threadRenames, MAX_ATTEMPTS, MAX_MILLIS).shrink(failing);
+  }
+
+  /**
+   * Whether {@code seq} breaks {@code invariant} with the faults off too: then it shows a
+   * behaviour of the unfaulted model, not the fault, and a fault campaign must not report it.
+   */
+  public static boolean violatesWithoutFaults(Setup setup, List<Stmt> seq, String invariant) {
+    Setup clean = new Setup(setup.semantics(), java.util.Set.of(), setup.mode(), setup.checker());
+    Session.Result r = Session.run(clean, seq, false);
+    return r.status() == Session.Status.VIOLATED && r.violation().invariant().equals(invariant);
+  }
+
+  // ---- whole-sequence rewrites: fewer threads ------------------------------------------------
+
+  static List<List<Stmt>> threadRenames(List<Stmt> seq) {
+    TreeSet<Integer> used = new TreeSet<>();
+    for (Stmt s : seq) {
+      String t = Ast.thread(s);
+      if (t != null) {
+        used.add(Integer.parseInt(t.substring(1)));
+      }
+    }
+    List<List<Stmt>> out = new ArrayList<>();
+    for (int from : used.descendingSet()) {
+      for (int to = 1; to < from; to++) {
+        out.add(rename(seq, "T" + from, "T" + to));
+      }
+    }
+    return out;
+  }
+
+  private static List<Stmt> rename(List<Stmt> seq, String from, String to) {
+    List<Stmt> out = new ArrayList<>(seq.size());
+    Word w = Word.of(to);
+    for (Stmt s : seq) {
+      if (!from.equals(Ast.thread(s))) {
+        out.add(s);
+      } else if (s instanceof Stmt.Call) {
+        Stmt.Call c = (Stmt.Call) s;
+        out.add(new Stmt.Call(c.pos(), w, c.syscall(), c.args(), c.outcome(), c.checks()));
+      } else if (s instanceof Stmt.Unfinished) {
+        Stmt.Unfinished c = (Stmt.Unfinished) s;
+        out.add(new Stmt.Unfinished(c.pos(), w, c.syscall(), c.args()));
+      } else if (s instanceof Stmt.Resumed) {
+        Stmt.Resumed c = (Stmt.Resumed) s;
+        out.add(new Stmt.Resumed(c.pos(), w, c.syscall(), c.outcome(), c.checks()));
+      } else {
+        Stmt.ServerReply r = (Stmt.ServerReply) s;
+        out.add(new Stmt.ServerReply(r.pos(), w, r.op(), r.reply()));
+      }
+    }
+    return out;
+  }
+
+  // ---- simpler forms of one statement --------------------------------------------------------
+
+  static List<Stmt> simpler(Stmt s) {
+    List<Stmt> out = new ArrayList<>();
+    if (s instanceof Stmt.Call) {
+      Stmt.Call c = (Stmt.Call) s;
+      for (List<Value> args : simplerArgs(c.syscall(), c.args())) {
+        out.add(new Stmt.Call(c.pos(), c.thread(), c.syscall(), args, c.outcome(), c.checks()));
+      }
+    } else if (s instanceof Stmt.Unfinished) {
+      Stmt.Unfinished c = (Stmt.Unfinished) s;
+      for (List<Value> args : simplerArgs(c.syscall(), c.args())) {
+        out.add(new Stmt.Unfinished(c.pos(), c.thread(), c.syscall(), args));
+      }
+    } else if (s instanceof Stmt.ServerPolicy) {
+      Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
+      for (Reply r : simplerReplies(p.reply())) {
+        out.add(new Stmt.ServerPolicy(p.pos(), p.op(), p.path(), r));
+      }
+    } else if (s instanceof Stmt.ServerReply) {
+      Stmt.ServerReply p = (Stmt.ServerReply) s;
+      if (p.reply().isPresent()) {
+        out.add(new Stmt.ServerReply(p.pos(), p.thread(), p.op(), java.util.Optional.empty()));
+      }
+    } else if (s instanceof Stmt.Mount) {
+      Stmt.Mount m = (Stmt.Mount) s;
+      for (int i = 0; i < m.options().size(); i++) {
+        List<Stmt.MountArg> o = new ArrayList<>(m.options());
+        o.remove(i);
+        out.add(new Stmt.Mount(m.pos(), o));
+      }
+    } else if (s instanceof Stmt.LowerNode) {
+      Stmt.LowerNode n = (Stmt.LowerNode) s;
+      for (List<Item> items : dropOne(n.attrs(), "ino")) {
+        out.add(new Stmt.LowerNode(n.pos(), n.type(), n.path(), items));
+      }
+    } else if (s instanceof Stmt.Tick) {
+      Stmt.Tick t = (Stmt.Tick) s;
+      if (t.duration().nanos() > 1_000_000_000L) {
+        out.add(Ast.tick(1));
+      }
+    }
+    return out;
+  }
+
+  private static List<List<Value>> simplerArgs(fusesim.traces.lang.Syscall sc, List<Value> args) {
+    List<List<Value>> out = new ArrayList<>();
+    List<ArgKind> kinds = sc.args();
+    for (int i = 0; i < args.size(); i++) {
+      Value v = args.get(i);
+      ArgKind k = kinds.get(i);
+      List<Value> alts = new ArrayList<>();
+      if ((k == ArgKind.COUNT || k == ArgKind.OFF || k == ArgKind.LEN) && v instanceof Value.Int) {
+        long x = ((Value.Int) v).value();
+        for (long y : new long[] {0, 1}) {
+          if (y < x && !(k == ArgKind.COUNT && y == 0)) {
+            alts.add(Ast.num(y));
+          }
+        }
+      } else if (k == ArgKind.PATH && v instanceof Value.Str && !((Value.Str) v).value().equals("/a")) {
+        alts.add(Ast.str("/a"));
+      } else if (v instanceof Value.Flags && k.flags().isPresent()) {
+        alts.addAll(simplerFlags(k.flags().get(), (Value.Flags) v, k == ArgKind.OFLAGS));
+      }
+      for (Value a : alts) {
+        List<Value> c = new ArrayList<>(args);
+        c.set(i, a);
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Drop one term (keeping at least one; for open flags keep the access mode, read-only first). */
+  private static List<Value> simplerFlags(FlagTable table, Value.Flags f, boolean oflags) {
+    List<Value> out = new ArrayList<>();
+    List<String> terms = f.terms();
+    for (int j = 0; j < terms.size(); j++) {
+      String t = terms.get(j);
+      if (oflags && (t.equals("O_RDWR") || t.equals("O_WRONLY"))) {
+        List<String> c = new ArrayList<>(terms);
+        c.set(j, "O_RDONLY");
+        out.add(Ast.flags(table, c));
+        continue;
+      }
+      if (terms.size() > 1 && !(oflags && t.equals("O_RDONLY")) && !t.equals("O_DIRECTORY")) {
+        List<String> c = new ArrayList<>(terms);
+        c.remove(j);
+        out.add(Ast.flags(table, c));
+      }
+    }
+    return out;
+  }
+
+  private static List<Reply> simplerReplies(Reply r) {
+    List<Reply> out = new ArrayList<>();
+    if (r instanceof Reply.Open) {
+      Reply.Open o = (Reply.Open) r;
+      List<String> terms = o.flags().terms();
+      for (int j = 0; j < terms.size(); j++) {
+        List<String> c = new ArrayList<>(terms);
+        c.remove(j);
+        out.add(new Reply.Open(o.pos(), Ast.flags(Catalog.FOPEN, c.isEmpty() ? List.of("cached") : c), o.items()));
+      }
+      for (List<Item> items : dropOne(o.items(), null)) {
+        out.add(new Reply.Open(o.pos(), o.flags(), items));
+      }
+    } else if (r instanceof Reply.Fields) {
+      Reply.Fields f = (Reply.Fields) r;
+      for (List<Item> items : dropOne(f.items(), null)) {
+        out.add(new Reply.Fields(f.pos(), f.kind(), items));
+      }
+    }
+    return out;
+  }
+
+  private static List<List<Item>> dropOne(List<Item> items, String keep) {
+    List<List<Item>> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (!items.get(i).key().equals(keep)) {
+        List<Item> c = new ArrayList<>(items);
+        c.remove(i);
+        out.add(c);
+      }
+    }
+    return out;
+  }
+}
