@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code fusesim check}: the main job. Replays the corpus (traces/corpus) on the model and reports;
  * exit 1 if any trace does not meet its result.
  */
-@Command(name = "check", description = {"Run the checks: replay the trace corpus on the model, then the "
+@Command(name = "check", mixinStandardHelpOptions = true, description = {"Run the checks: replay the trace corpus on the model, then the "
     + "property suite (random sequences, every invariant after every step, shrunk counterexamples "
     + "written under out/).", "Exit 0: nothing broke; 1: an invariant broke or a corpus trace failed; "
     + "2: bad input."})

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
 /** {@code fusesim faults}: the catalog of planted faults (id, kernel site, description). */
-@Command(name = "faults", description = "List the faults that can be switched on in the model.")
+@Command(name = "faults", mixinStandardHelpOptions = true, description = "List the faults that can be switched on in the model.")
 final class FaultsCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fusesim kernel ...}: the real-kernel oracle. */
-@Command(name = "kernel", description = "Run traces on this machine's real kernel.",
+@Command(name = "kernel", mixinStandardHelpOptions = true, description = "Run traces on this machine's real kernel.",
     subcommands = {KernelCommand.Replay.class})
 final class KernelCommand implements Runnable {
   @Spec
@@ -37,7 +37,7 @@ final class KernelCommand implements Runnable {
    * observable expectation and agrees with the model, 1 on any disagreement, 2 on bad input, 3
    * when the kernel cannot be used here.
    */
-  @Command(name = "replay", description = "Replay traces on the real kernel, side by side with the model.")
+  @Command(name = "replay", mixinStandardHelpOptions = true, description = "Replay traces on the real kernel, side by side with the model.")
   static final class Replay implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files or directories")
     List<Path> files;

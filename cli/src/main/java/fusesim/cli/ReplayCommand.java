@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * trace meets its {@code result:}, 1 when one does not, 2 on a malformed trace or bad usage (then
  * nothing else is printed).
  */
-@Command(name = "replay", description = "Replay traces on the model and check their result: lines.")
+@Command(name = "replay", mixinStandardHelpOptions = true, description = "Replay traces on the model and check their result: lines.")
 final class ReplayCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files or directories")
   List<Path> files;

@@ -16,6 +16,10 @@ public final class Dentry {
   public long dTime;
   /** d_count: open files, walks in progress. Children are counted separately. */
   public int dCount;
+  /** Live children, hashed or not: each pins this dentry (a child holds a d_parent reference). */
+  public int liveChildren;
+  /** Killed (dentry_kill): gone for good. */
+  public boolean killed;
   /** Still hashed (d_unhashed() false). */
   public boolean hashed = true;
   /** A lookup is in progress on it (d_in_lookup): other walkers wait (d_alloc_parallel). */

@@ -172,7 +172,8 @@ public final class IoModes {
       return 0;
     }
     int err;
-    if (fi.fb != null && (ff.openFlags & FOPEN_PASSTHROUGH) == 0) {
+    if (fi.fb != null && (ff.openFlags & FOPEN_PASSTHROUGH) == 0
+        && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
       err = -Errno.EINVAL.value; // FOPEN_PASSTHROUGH expected for an inode open for passthrough
     } else {
       if ((ff.openFlags & FOPEN_DIRECT_IO) == 0) {

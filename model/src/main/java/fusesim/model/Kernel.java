@@ -51,6 +51,12 @@ public final class Kernel {
   /** The process's mappings by name (m1, m2, ...). */
   public final TreeMap<String, Vma> vmas = new TreeMap<>();
   public final TreeMap<String, UserThread> threads = new TreeMap<>();
+  /**
+   * Every dentry not yet killed, hashed or not (the d_subdirs lists, which keep unhashed dentries
+   * until they die); umount and drop_caches walk these, lookups walk the hash
+   * ({@link Dentry#children}).
+   */
+  public final java.util.LinkedHashSet<Dentry> liveDentries = new java.util.LinkedHashSet<>();
   /** Every request the kernel sent, in order (INIT excluded). */
   public final List<Request> log = new ArrayList<>();
   /** Background requests' end callbacks (fuse_release_end). */
@@ -126,6 +132,7 @@ public final class Kernel {
     root = new Dentry(null, "/");
     root.time = Reply.INF;
     root.dCount = 1;
+    liveDentries.add(root);
     FuseInode ri = new FuseInode(nextSerial++, 1, 0, Attr.of(lower.root).withIno(1));
     ri.nlookup = 1;
     ri.iCount = 1;
@@ -166,6 +173,9 @@ public final class Kernel {
           t.task = null;
           t.lastResult = s.result;
           t.lastCall = s.name();
+          if (s.pinned != null) {
+            files.fput(s.pinned); // fdput() as the syscall returns
+          }
         }
       }
     }
@@ -225,6 +235,8 @@ public final class Kernel {
     d.inLookupBy = thread;
     d.dCount = 1;
     parent.children.put(name, d);
+    parent.liveChildren++;
+    liveDentries.add(d);
     return d;
   }
 
@@ -234,17 +246,29 @@ public final class Kernel {
     wakeUp(new WaitQueue(d, WaitQueue.Kind.IN_LOOKUP));
   }
 
-  /** d_invalidate(): unhash; the dentry dies now if unused, else at its last dput. */
+  /**
+   * d_invalidate(): unhash the dentry and shrink_dcache_parent() its subtree: unused children
+   * die, children in use stay (hashed under the now unhashed parent, which they pin). The
+   * dentry itself dies now if unused, else at its last dput.
+   */
   public void dInvalidate(Dentry d) {
     if (d.parent != null && d.parent.children.get(d.name) == d) {
       d.parent.children.remove(d.name);
     }
     d.hashed = false;
-    for (Dentry c : new ArrayList<>(d.children.values())) {
-      dInvalidate(c);
-    }
-    if (d.dCount == 0 && d.children.isEmpty()) {
+    shrinkParent(d);
+    if (d.dCount == 0 && d.liveChildren == 0) {
       dKill(d);
+    }
+  }
+
+  /** shrink_dcache_parent(): kills the unused dentries below {@code d}, leaves first. */
+  private void shrinkParent(Dentry d) {
+    for (Dentry c : new ArrayList<>(d.children.values())) {
+      shrinkParent(c);
+      if (c.dCount == 0 && c.liveChildren == 0 && c.inLookupBy == null) {
+        dKill(c);
+      }
     }
   }
 
@@ -254,21 +278,33 @@ public final class Kernel {
       finding("fs/dcache.c:dput", "dput on a dentry with d_count 0");
       return;
     }
-    if (--d.dCount == 0 && !d.hashed) {
+    if (--d.dCount == 0 && !d.hashed && d.liveChildren == 0) {
       dKill(d);
     }
   }
 
   /** dentry_kill(): drops the inode reference of a dead dentry. */
   void dKill(Dentry d) {
-    d.hashed = false;
-    if (d.parent != null && d.parent.children.get(d.name) == d) {
-      d.parent.children.remove(d.name);
+    if (d.killed) {
+      return;
     }
+    d.killed = true;
+    d.hashed = false;
+    liveDentries.remove(d);
     FuseInode fi = d.inode;
     d.inode = null;
     if (fi != null) {
       inodes.iput(fi);
+    }
+    Dentry p = d.parent;
+    if (p != null) {
+      if (p.children.get(d.name) == d) {
+        p.children.remove(d.name);
+      }
+      p.liveChildren--; // the d_parent reference goes: an unhashed, unused parent dies too
+      if (!p.hashed && p.dCount == 0 && p.liveChildren == 0) {
+        dKill(p);
+      }
     }
   }
 
@@ -282,41 +318,28 @@ public final class Kernel {
       return;
     }
     FuseInode fi = d.inode;
-    for (Dentry alias : aliasesOf(fi, root, new ArrayList<>())) {
-      if (alias != root && alias.dCount == 0 && alias.children.isEmpty() && alias.inLookupBy == null) {
+    for (Dentry alias : new ArrayList<>(liveDentries)) {
+      if (alias.inode != fi) {
+        continue;
+      }
+      if (alias != root && alias.dCount == 0 && alias.liveChildren == 0 && alias.inLookupBy == null) {
         dKill(alias);
       }
     }
-  }
-
-  private List<Dentry> aliasesOf(FuseInode fi, Dentry d, List<Dentry> out) {
-    if (d.inode == fi) {
-      out.add(d);
-    }
-    for (Dentry c : d.children.values()) {
-      aliasesOf(fi, c, out);
-    }
-    return out;
   }
 
   /** {@code drop_caches} (echo 2): prunes every unused dentry, leaves first, until none is left. */
   public void dropCaches() {
     boolean pruned = true;
     while (pruned) {
-      pruned = pruneUnused(root);
+      pruned = false;
+      for (Dentry d : new ArrayList<>(liveDentries)) {
+        if (!d.killed && d != root && d.dCount == 0 && d.liveChildren == 0 && d.inLookupBy == null) {
+          dKill(d);
+          pruned = true;
+        }
+      }
     }
-  }
-
-  private boolean pruneUnused(Dentry d) {
-    boolean pruned = false;
-    for (Dentry c : new ArrayList<>(d.children.values())) {
-      pruned |= pruneUnused(c);
-    }
-    if (d != root && d.dCount == 0 && d.children.isEmpty() && d.inLookupBy == null) {
-      dKill(d);
-      pruned = true;
-    }
-    return pruned;
   }
 
   /**
@@ -332,11 +355,15 @@ public final class Kernel {
     dev.abortConn();
     runUntilQuiet();
     sbActive = false;
-    for (Dentry c : new ArrayList<>(root.children.values())) {
-      killTree(c);
+    // shrink_dcache_for_umount(): every dentry dies, hashed or not, children before parents
+    while (!liveDentries.isEmpty()) {
+      for (Dentry d : new ArrayList<>(liveDentries)) {
+        if (d.liveChildren == 0) {
+          d.dCount = 0;
+          dKill(d);
+        }
+      }
     }
-    root.dCount = 0;
-    dKill(root);
     for (FuseInode fi : new ArrayList<>(allInodes)) {
       if (!fi.evicted && fi.iCount == 0) {
         inodes.fuseEvictInode(fi);
@@ -345,14 +372,6 @@ public final class Kernel {
     backing.fuseBackingFilesFree();
     unmounted = true;
     return true;
-  }
-
-  private void killTree(Dentry d) {
-    for (Dentry c : new ArrayList<>(d.children.values())) {
-      killTree(c);
-    }
-    d.dCount = 0;
-    dKill(d);
   }
 
   // ---- fd table ------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ public abstract class Syscall {
   /** Set by wake_up() on {@link #sleepOn}. */
   boolean woken;
   public SysResult result;
+  /** The file fdget() pinned for this call; fput() when the call returns. */
+  KFile pinned;
 
   protected Syscall(UserThread thread) {
     this.thread = thread;
@@ -42,6 +44,19 @@ public abstract class Syscall {
 
   public boolean blockedOnRequest() {
     return waitReq != null && !waitReq.answered();
+  }
+
+  /**
+   * fdget(): the file behind {@code fd}, pinned until this syscall returns, so a concurrent
+   * close() of the fd cannot release it under a blocked call. Null for a bad fd.
+   */
+  protected final KFile fdget(Kernel k, int fd) {
+    KFile f = k.fds.get(fd);
+    if (f != null && pinned == null) {
+      f.fCount++;
+      pinned = f;
+    }
+    return f;
   }
 
   /** Finishes with a plain value or -errno. */

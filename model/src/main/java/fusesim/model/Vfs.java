@@ -417,7 +417,7 @@ public final class Vfs {
 
     @Override
     protected boolean run(Kernel k) {
-      KFile f = fget(k, fd);
+      KFile f = fdget(k, fd);
       if (f == null) {
         return done(-Errno.EBADF.value);
       }
@@ -479,7 +479,7 @@ public final class Vfs {
     }
 
     private boolean start(Kernel k) {
-      f = fget(k, fd);
+      f = fdget(k, fd);
       if (f == null || !readable(f)) {
         return done(-Errno.EBADF.value);
       }
@@ -602,7 +602,7 @@ public final class Vfs {
       while (true) {
         switch (pc) {
           case START:
-            f = fget(k, fd);
+            f = fdget(k, fd);
             if (f == null || !f.writable()) {
               return done(-Errno.EBADF.value);
             }
@@ -744,7 +744,7 @@ public final class Vfs {
     @Override
     protected boolean run(Kernel k) {
       if (pc == 0) {
-        f = fget(k, fd);
+        f = fdget(k, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -802,7 +802,7 @@ public final class Vfs {
       boolean shared = (mflags & MAP_SHARED) != 0;
       boolean write = (prot & PROT_WRITE) != 0;
       if (pc == 0) {
-        f = fget(k, fd);
+        f = fdget(k, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -975,7 +975,7 @@ public final class Vfs {
           d = walk.result;
           fi = d.inode;
         } else {
-          f = fget(k, fd);
+          f = fdget(k, fd);
           if (f == null) {
             return done(-Errno.EBADF.value);
           }
@@ -1104,7 +1104,7 @@ public final class Vfs {
         d = walk.result;
         fi = d.inode;
       } else {
-        f = fget(k, fd);
+        f = fdget(k, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -1177,7 +1177,7 @@ public final class Vfs {
       while (true) {
         switch (pc) {
           case 0:
-            f = fget(k, fd);
+            f = fdget(k, fd);
             if (f == null || !f.writable()) {
               return done(-Errno.EBADF.value);
             }
@@ -1269,7 +1269,7 @@ public final class Vfs {
     @Override
     protected boolean run(Kernel k) {
       if (pc == 0) {
-        KFile f = fget(k, fd);
+        KFile f = fdget(k, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -1370,7 +1370,7 @@ public final class Vfs {
     @Override
     protected boolean run(Kernel k) {
       if (pc == 0) {
-        f = fget(k, fd);
+        f = fdget(k, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }

@@ -87,6 +87,7 @@ final class Walk {
   private int next(Kernel k, Syscall s) {
     if (cur == null) {
       cur = k.root;
+      cur.dCount++; // nd->path: the walk holds the directory it is in
     }
     int end = parentOnly ? comps.size() - 1 : comps.size();
     if (i >= end) {
@@ -94,17 +95,17 @@ final class Walk {
       return DONE;
     }
     if (cur.inode == null) {
-      return fail(Errno.ENOENT);
+      return fail(k, Errno.ENOENT);
     }
     if (!cur.inode.isDir()) {
-      return fail(Errno.ENOTDIR);
+      return fail(k, Errno.ENOTDIR);
     }
     if (cur.inode.isBad()) {
-      return fail(Errno.EIO); // fuse_lookup(): a bad directory
+      return fail(k, Errno.EIO); // fuse_lookup(): a bad directory
     }
     String name = comps.get(i);
     if (name.length() > NAME_MAX) {
-      return fail(Errno.ENAMETOOLONG);
+      return fail(k, Errno.ENAMETOOLONG);
     }
     d = k.dLookup(cur, name);
     if (d != null && d.inLookupBy != null) {
@@ -118,13 +119,15 @@ final class Walk {
     boolean last = i == comps.size() - 1;
     switch (k.dir.fuseDentryRevalidate(d, last && lookupExcl)) {
       case VALID:
-        advance();
+        d.dCount++;
+        advance(k);
         break;
       case INVALID:
         k.dInvalidate(d);
         pc = SLOW;
         break;
       default:
+        d.dCount++; // the walk holds the dentry it revalidates
         attrVersion = k.fc.attrVersion;
         req = k.dev.send(s, Opcode.LOOKUP, cur.inode.nodeid, name);
         pc = REVAL_SENT;
@@ -134,10 +137,12 @@ final class Walk {
   }
 
   private void revalidated(Kernel k) {
-    if (k.dir.fuseDentryRevalidateReply(d, req, attrVersion) == Dir.Reval.VALID) {
-      advance();
+    if (!d.killed && d.inode != null
+        && k.dir.fuseDentryRevalidateReply(d, req, attrVersion) == Dir.Reval.VALID) {
+      advance(k);
     } else {
       k.dInvalidate(d);
+      k.dput(d);
       pc = SLOW;
     }
   }
@@ -167,29 +172,35 @@ final class Walk {
     d.dCount--;
     if (e != 0) {
       k.dInvalidate(d);
+      k.dput(cur);
       err = e;
       return true;
     }
-    advance();
+    d.dCount++;
+    advance(k);
     return false;
   }
 
-  private void advance() {
+  /** Steps into {@code d}, which the caller has taken a reference on; drops the old one. */
+  private void advance(Kernel k) {
+    Dentry old = cur;
     cur = d;
+    k.dput(old);
     i++;
     pc = NEXT;
   }
 
   private void finish(Kernel k) {
     if (cur.inode == null && !(allowNegative && !parentOnly)) {
+      k.dput(cur);
       err = -Errno.ENOENT.value;
       return;
     }
-    cur.dCount++; // path_get() for the caller
-    result = cur;
+    result = cur; // the walk's reference passes to the caller
   }
 
-  private int fail(Errno e) {
+  private int fail(Kernel k, Errno e) {
+    k.dput(cur);
     err = -e.value;
     return DONE;
   }

@@ -28,8 +28,7 @@ class FaultsTest {
    * passthrough-accepts-keep-cache: the only effect is that the page cache is kept; no invariant
    * of spec/ speaks about cached pages of a passthrough inode.
    */
-  static final Set<Fault> UNDETECTABLE = EnumSet.of(Fault.CACHED_OPEN_IGNORES_BACKING,
-      Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE);
+  static final Set<Fault> UNDETECTABLE = EnumSet.of(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE);
 
   private static Engine.Report campaign(Fault f, long seed, long sequences) {
     Engine e = new Engine(new Engine.Options(Semantics.MAINLINE,

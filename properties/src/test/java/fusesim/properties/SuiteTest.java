@@ -85,21 +85,6 @@ class SuiteTest {
     }
   }
 
-  /**
-   * A known model bug (reported): an entry reply giving a directory the nodeid of a file makes a
-   * later walk through it throw. When the model is fixed, this test fails: turn it into a corpus
-   * trace and drop it.
-   */
-  @Test
-  void knownModelExceptionStillThrows() {
-    List<Stmt> seq = TraceParser.parse("x", "trace: x\nresult: pass\n\n"
-        + "lower file /c ino=11\nlower dir /d ino=20\nserver lookup /d entry nodeid=11\n"
-        + "server hold lookup /d/e\nT1 chown(\"/d/e\", 0, 0 <unfinished ...>\nT2 stat(\"/c\") = ?\n"
-        + "T2 open(\"/d\", O_RDONLY|O_DIRECTORY) = ?\nserver reply T1 lookup\n").body();
-    Session.Result r = Session.run(Setup.of(Semantics.MAINLINE, Set.of(), ServerMode.ARBITRARY), seq, false);
-    assertThat(r.invalid()).startsWith("model exception: java.lang.NullPointerException");
-  }
-
   static String text(List<Stmt> stmts) {
     StringBuilder sb = new StringBuilder();
     for (Stmt s : stmts) {
