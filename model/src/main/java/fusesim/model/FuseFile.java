@@ -32,6 +32,11 @@ public final class FuseFile {
   public final boolean isDir;
   /** File released (fuse_file_put reached zero). */
   public boolean released;
+  /**
+   * Ghost state for the spec (no kernel field): how many page-cache pages the inode had when
+   * this open completed.
+   */
+  public int pagesAtOpen;
   /** READDIR position. */
   public long dirPos;
 

@@ -327,6 +327,7 @@ public final class Vfs {
       if (!ff.isDir && (ff.openFlags & IoModes.FOPEN_KEEP_CACHE) == 0) {
         fi.pages.clear(); // invalidate_inode_pages2() unless FOPEN_KEEP_CACHE
       }
+      ff.pagesAtOpen = fi.pages.cardinality();
       file = new KFile(k.nextSerial++, d, ff, flags);
       boolean truncate = (flags & O_TRUNC) != 0 && !created && fi.isReg();
       if (truncate) {

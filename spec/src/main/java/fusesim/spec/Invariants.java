@@ -72,6 +72,13 @@ public final class Invariants {
       "fs/fuse/dir.c: fuse_dentry_revalidate (a different nodeid invalidates)",
       Invariants::dentryRevalidation);
 
+  public static final Invariant PT_NO_PAGE_CACHE = new Invariant("PT-NO-PAGE-CACHE",
+      "a passthrough open starts with an empty page cache (it may not keep the inode's cached "
+          + "pages, as FOPEN_KEEP_CACHE would)",
+      "fs/fuse/iomode.c: FOPEN_PASSTHROUGH_MASK (KEEP_CACHE refused: passthrough must not share "
+          + "the inode page cache); research/mainline.md §5.1 rows 6, 12-13",
+      Invariants::passthroughNoPageCache);
+
   public static final Invariant NO_KERNEL_WARN = new Invariant("NO-KERNEL-WARN",
       "no WARN_ON/BUG_ON fired and no refcount misuse was reported",
       "research/mainline.md §4",
@@ -80,7 +87,7 @@ public final class Invariants {
   /** Every mainline invariant, in report order. */
   public static final List<Invariant> ALL = List.of(IOMODE_EXCL, IOCACHECTR, CACHE_IO_MODE_BIT,
       BACKING_REFCOUNT, BACKING_NO_UAF, NO_LEAK, NLOOKUP_BALANCE, PT_BYPASS, DENTRY_REVAL,
-      NO_KERNEL_WARN);
+      PT_NO_PAGE_CACHE, NO_KERNEL_WARN);
 
   public static Invariant byId(String id) {
     for (Invariant inv : ALL) {
@@ -241,6 +248,16 @@ public final class Invariants {
             && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0) {
           return r.opcode + " sent for passthrough " + ff + " of " + ff.inode;
         }
+      }
+    }
+    return null;
+  }
+
+  private static String passthroughNoPageCache(Kernel k) {
+    for (FuseFile ff : k.openFiles) {
+      if (ff.passthrough != null && ff.pagesAtOpen > 0) {
+        return ff + " was opened for passthrough on " + ff.inode + " with " + ff.pagesAtOpen
+            + " cached page(s) kept";
       }
     }
     return null;
