@@ -1349,12 +1349,13 @@ public final class Vfs {
   // ---- directories ---------------------------------------------------------------------------
 
   /**
-   * getdents64(2) → fuse_readdir() → fuse_readdir_uncached(): one READDIR at the file position;
-   * the result is the number of entries returned (an empty reply is the end). READDIRPLUS is not
-   * modelled.
+   * getdents(FD): the directory read to its end, as a program's readdir loop does: getdents64(2)
+   * → fuse_readdir() → fuse_readdir_uncached() sends one READDIR per call at the file position,
+   * until a reply is empty. The result is the number of entries. READDIRPLUS is not modelled.
    */
   static final class Getdents extends Syscall {
     private final int fd;
+    private final List<String> names = new java.util.ArrayList<>();
     private KFile f;
     private Request req;
 
@@ -1370,35 +1371,42 @@ public final class Vfs {
 
     @Override
     protected boolean run(Kernel k) {
-      if (pc == 0) {
-        f = fdget(k, fd);
-        if (f == null) {
-          return done(-Errno.EBADF.value);
+      while (true) {
+        if (pc == 0) {
+          f = fdget(k, fd);
+          if (f == null) {
+            return done(-Errno.EBADF.value);
+          }
+          if (!f.ff.isDir) {
+            return done(-Errno.ENOTDIR.value);
+          }
+          if (k.fc.doReaddirplus) {
+            throw new NotModelled("READDIRPLUS");
+          }
+          pc = 1;
         }
-        if (!f.ff.isDir) {
-          return done(-Errno.ENOTDIR.value);
+        if (pc == 1) {
+          if (f.ff.inode.isBad()) {
+            return done(-Errno.EIO.value);
+          }
+          req = k.dev.send(this, Opcode.READDIR, f.ff.nodeid, null, f.ff.dirPos, 4096, f.ff.fh);
+          pc = 2;
         }
-        if (f.ff.inode.isBad()) {
-          return done(-Errno.EIO.value);
+        if (!await(req)) {
+          return false;
         }
-        if (k.fc.doReaddirplus) {
-          throw new NotModelled("READDIRPLUS");
+        if (req.error() != 0) {
+          return done(req.error());
         }
-        req = k.dev.send(this, Opcode.READDIR, f.ff.nodeid, null, f.ff.dirPos, 4096, f.ff.fh);
+        Reply.Dirents r = (Reply.Dirents) req.reply;
+        f.ff.inode.invalMask |= Dir.STATX_ATIME;
+        if (r.names().isEmpty()) {
+          return done(new SysResult(names.size(), java.util.Map.of(), List.copyOf(names), null));
+        }
+        names.addAll(r.names());
+        f.ff.dirPos = r.nextOffset();
         pc = 1;
       }
-      if (!await(req)) {
-        return false;
-      }
-      if (req.error() != 0) {
-        return done(req.error());
-      }
-      Reply.Dirents r = (Reply.Dirents) req.reply;
-      if (!r.names().isEmpty()) {
-        f.ff.dirPos = r.nextOffset();
-      }
-      f.ff.inode.invalMask |= Dir.STATX_ATIME;
-      return done(new SysResult(r.names().size(), java.util.Map.of(), List.copyOf(r.names()), null));
     }
   }
 

@@ -166,7 +166,11 @@ final class Syscalls {
                 int reclen = Short.toUnsignedInt(b.getShort(p + 16));
                 byte[] name = new byte[reclen - 19];
                 b.get(p + 19, name);
-                names.add(new String(name, StandardCharsets.UTF_8).replaceAll("\0.*$", ""));
+                int len = 0;
+                while (len < name.length && name[len] != 0) {
+                    len++; // d_name ends at its NUL; the padding after it is garbage
+                }
+                names.add(new String(name, 0, len, StandardCharsets.UTF_8));
             }
         }
     }
