@@ -50,8 +50,8 @@ public final class Dir {
   /**
    * fuse_dentry_revalidate() after its LOOKUP: a different nodeid is forgotten at once and the
    * dentry is invalid; the same nodeid counts a lookup; errors, invalid attributes and a stale
-   * inode (generation or type change) make it invalid. Returns VALID, INVALID, or a negative
-   * errno as an int through {@code err[0]} for ENOMEM/EINTR.
+   * inode (generation or type change) make it invalid. Returns VALID or INVALID (ENOMEM and
+   * EINTR, which the kernel returns as errors without invalidating, cannot happen in the model).
    */
   public Reval fuseDentryRevalidateReply(Dentry d, Request r, long attrVersion) {
     FuseInode fi = d.inode;

@@ -34,6 +34,11 @@ public final class Files {
     fc.handleKillprivV2 = m.handleKillprivV2;
     fc.autoInvalData = m.autoInvalData;
     fc.doReaddirplus = m.readdirplus;
+    if (m.defaultPermissions) {
+      // fuse_permission() then checks every walk and access against (refreshed) cached
+      // attributes: GETATTRs the model does not send (seen on 6.18.44: GETATTR(1) on a walk).
+      throw new NotModelled("the default_permissions mount option (fuse_permission)");
+    }
     if (flags2 && m.passthrough && m.maxStackDepth >= 1 && m.maxStackDepth <= 2
         && !m.writebackCache) {
       fc.passthrough = true;

@@ -28,7 +28,6 @@ public final class FuseConn {
   public boolean noFallocate;
   public boolean noAccess;
   public boolean noGetxattr;
-  public boolean defaultPermissions;
   /** An INIT error or a major mismatch: every request fails with ECONNREFUSED. */
   public boolean connError;
   /** Cleared by fuse_abort_conn (server crash, umount). */

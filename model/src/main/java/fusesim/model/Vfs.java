@@ -107,11 +107,6 @@ public final class Vfs {
     return (Long) a[i];
   }
 
-  /** The file behind an fd, or null (EBADF). */
-  static KFile fget(Kernel k, int fd) {
-    return k.fds.get(fd);
-  }
-
   static boolean readable(KFile f) {
     return (f.fFlags & O_ACCMODE) != O_WRONLY;
   }
@@ -1327,7 +1322,7 @@ public final class Vfs {
           return done(walk.err);
         }
         d = walk.result;
-        if (k.fc.noAccess || k.fc.defaultPermissions) {
+        if (k.fc.noAccess) {
           k.dput(d);
           return done(0);
         }

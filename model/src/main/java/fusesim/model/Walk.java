@@ -37,10 +37,6 @@ final class Walk {
     this.lookupExcl = lookupExcl;
   }
 
-  String lastName() {
-    return comps.isEmpty() ? "" : comps.get(comps.size() - 1);
-  }
-
   /** Returns true when finished ({@link #err} or {@link #result} set), false when blocked. */
   boolean run(Kernel k, Syscall s) {
     while (true) {

@@ -1,6 +1,5 @@
 package fusesim.traces.replay;
 
-import java.util.List;
 
 /** Prints a model replay step by step: outcome, requests, what changed, findings, violations. */
 public final class ReplayReport {
@@ -46,9 +45,5 @@ public final class ReplayReport {
       return "OK    " + r.trace().file() + ": result " + want;
     }
     return "FAIL  " + r.trace().file() + ":" + r.whyLine() + ": expected result " + want + "; " + r.why();
-  }
-
-  static String join(List<String> xs) {
-    return String.join(" ", xs);
   }
 }

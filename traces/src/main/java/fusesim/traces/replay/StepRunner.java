@@ -1,6 +1,5 @@
 package fusesim.traces.replay;
 
-import fusesim.model.BackingMap;
 import fusesim.model.Dentry;
 import fusesim.model.Faults;
 import fusesim.model.FuseBacking;
@@ -297,9 +296,5 @@ public final class StepRunner {
 
   static KFile file(Kernel k, long fd) {
     return k.fds.get((int) fd);
-  }
-
-  static BackingMap.Target unused() {
-    return BackingMap.Target.LOWER;
   }
 }

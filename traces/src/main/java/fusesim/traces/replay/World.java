@@ -12,7 +12,6 @@ import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.TraceSemanticError;
-import fusesim.traces.lang.Value;
 
 /**
  * The statements that set up or change the world: mount, the lower tree, threads, server
@@ -130,7 +129,7 @@ final class World {
     Opcode op = ToModel.opcode(r.op());
     ReplySpec spec = r.reply().map(x -> ToModel.reply(r.op(), x)).orElse(null);
     if (!k.mounted || k.serverReply(r.thread().text(), op, spec) == null) {
-      throw TraceSemanticError.at(file, r.op().toString().isEmpty() ? r.pos() : r.thread().pos(),
+      throw TraceSemanticError.at(file, r.thread().pos(),
           r.thread().text() + " has no pending " + op + " request to reply to");
     }
   }
@@ -209,10 +208,6 @@ final class World {
     } else {
       throw new IllegalStateException("unhandled statement " + s);
     }
-    return null;
-  }
-
-  static Value unusedValue() {
     return null;
   }
 }
