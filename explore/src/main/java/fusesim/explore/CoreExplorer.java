@@ -53,6 +53,8 @@ public final class CoreExplorer {
   private final Progress progress;
   private final AtomicBoolean stop = new AtomicBoolean();
   public final Stats stats = new Stats();
+  /** Stop once this many distinct states are stored (pilot runs of the estimate). */
+  public volatile long stateCap = Long.MAX_VALUE;
   private final Violation[] violations = new Violation[IoCore.INVARIANTS.size()];
 
   public CoreExplorer(IoCore core, int maxDepth, int workers, Progress progress) {
@@ -179,7 +181,7 @@ public final class CoreExplorer {
     });
     try (ParentLog log = new ParentLog()) {
       int depth = 0;
-      while (frontierSize > 0 && depth < maxDepth && !stop.get()) {
+      while (frontierSize > 0 && depth < maxDepth && !stop.get() && stats.distinct < stateCap) {
         final long[] fr = frontier;
         final int fsize = frontierSize;
         // expansion

@@ -14,13 +14,22 @@ record Estimate(double states, long bytes, String how) {
   static Estimate core(Bounds b) {
     int max = Math.min(b.inodes(), 3);
     double[] s = new double[max + 1];
+    s[0] = 1;
     for (int i = 1; i <= max; i++) {
       IoCore c = new IoCore(i, b.backings(), b.opens(), b.threads(), b.dio(), b.symmetry(), b.faults());
-      s[i] = new CoreExplorer(c, b.depth(), 1, null).run().distinct;
+      CoreExplorer pilot = new CoreExplorer(c, b.depth(), 1, null);
+      pilot.stateCap = 300_000;
+      CoreExplorer.Stats st = pilot.run();
+      s[i] = st.distinct;
+      if (!st.exhausted && st.depth < b.depth()) { // capped: extrapolate from here
+        max = i;
+        s[i] *= 10;
+        break;
+      }
     }
     double est = s[max];
     if (b.inodes() > max) {
-      double ratio = s[max] / Math.max(1, s[max - 1]);
+      double ratio = Math.max(2, s[max] / Math.max(1, s[max - 1]));
       est = s[max] * Math.pow(ratio, b.inodes() - max);
     }
     IoCore c = new IoCore(b.inodes(), b.backings(), b.opens(), b.threads(), b.dio(), b.symmetry(), b.faults());

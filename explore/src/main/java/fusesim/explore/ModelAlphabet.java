@@ -117,7 +117,7 @@ final class ModelAlphabet {
 
   private static void open(List<List<String>> out, ModelPath p, String f, String policy, String t, String flags) {
     List<String> m = new ArrayList<>(2);
-    if (!policy.equals(p.policy.get(f))) {
+    if (!policy.equals(p.policy.getOrDefault(f, "cached"))) { // the server's default open reply is flags 0
       m.add("server open " + f + " " + policy);
     }
     m.add(t + " open(\"" + f + "\", " + flags + ") = ?");

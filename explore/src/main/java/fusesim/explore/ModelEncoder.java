@@ -55,6 +55,8 @@ public final class ModelEncoder {
       Map.entry("fusesim.model.KFile.serial", "identity label (toString only)"),
       Map.entry("fusesim.model.Request.unique", "identity label (the trace names requests by thread and opcode)"),
       Map.entry("fusesim.model.Dev.nextUnique", "allocator of request uniques"),
+      Map.entry("fusesim.model.Server.nextFh", "allocator of fresh fhs: the explorer's alphabet never names an fh, so "
+          + "only equality among existing fhs matters, and every new one is fresh in both states"),
       Map.entry("fusesim.model.UserThread.lastResult", "read by the trace runner right after the call returns"),
       Map.entry("fusesim.model.UserThread.lastCall", "read by the trace runner right after the call returns"));
 

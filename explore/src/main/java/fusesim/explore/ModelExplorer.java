@@ -65,6 +65,8 @@ public final class ModelExplorer {
   public volatile long encodedBytes;
   /** Stop after the first level with a violation (the shrink table needs only the shortest). */
   public volatile boolean stopAtFirstViolation;
+  /** Stop after the level at which this many distinct states are stored. */
+  public volatile long stateCap = Long.MAX_VALUE;
 
   public ModelExplorer(Bounds bounds, CoreExplorer.Progress progress) {
     this.bounds = bounds;
@@ -176,7 +178,7 @@ public final class ModelExplorer {
     });
     try {
       int depth = 0;
-      while (!frontier.isEmpty() && depth < bounds.depth() && !stop.get()) {
+      while (!frontier.isEmpty() && depth < bounds.depth() && !stop.get() && stats.distinct < stateCap) {
         List<Future<List<Succ>>> fs = new ArrayList<>();
         final List<List<String>> fr = frontier;
         int chunks = Math.min(fr.size(), workers * 8);

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * trace text, the session they ran in, and the bookkeeping the alphabet needs (the current open
  * policy of each file, whether WRITE is held, the calls left unfinished).
  */
-final class ModelPath {
+public final class ModelPath {
   /** Statement texts parsed once for all workers. */
   private static final Map<String, Stmt> PARSED = new ConcurrentHashMap<>();
 
@@ -56,7 +56,7 @@ final class ModelPath {
   }
 
   /** How a run of statements ended. */
-  enum Status { OK, VIOLATED, INVALID, BLOCKED }
+  public enum Status { OK, VIOLATED, INVALID, BLOCKED }
 
   final List<String> lines = new ArrayList<>();
   final Session session;
@@ -69,16 +69,16 @@ final class ModelPath {
   Session.Violation violation;
   String invalid;
 
-  ModelPath(Setup setup) {
+  public ModelPath(Setup setup) {
     this.session = new Session(setup, false);
   }
 
-  Kernel kernel() {
+  public Kernel kernel() {
     return session.kernel();
   }
 
   /** Runs one statement; checks the invariants after it when {@code check}. */
-  Status run(String text, boolean check, Setup setup) {
+  public Status run(String text, boolean check, Setup setup) {
     Stmt s = stmt(text);
     Observation o;
     try {
