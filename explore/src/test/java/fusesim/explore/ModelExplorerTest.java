@@ -71,7 +71,7 @@ class ModelExplorerTest {
     assertThat(code).isEqualTo(1);
     assertThat(sw.toString()).contains("IOCACHECTR         violated at depth 2");
     String text = Files.readString(out.resolve("explore-full-release-skips-io-release-IOCACHECTR.trace"));
-    assertThat(text).contains("result: violates IOCACHECTR at line 15").endsWith("T1 close(3) = 0\n");
+    assertThat(text).contains("result: violates IOCACHECTR at line 14").endsWith("T1 close(3) = 0\n");
   }
 
   @Test
