@@ -24,8 +24,8 @@ public final class Backing {
     if (!fc.passthrough || callerUid != 0) {
       return -Errno.EPERM.value; // !fc->passthrough || !capable(CAP_SYS_ADMIN)
     }
-    if (map.flags() != 0 || map.padding() != 0) {
-      return -Errno.EINVAL.value; // map->flags || map->padding
+    if (map.flags() != 0 || invalidOps(map.padding())) {
+      return -Errno.EINVAL.value; // map->flags || map->padding (v2 02/21: ops_mask & ~VALID_OPS)
     }
     if (map.target() == BackingMap.Target.BAD_FD) {
       return -Errno.EBADF.value; // fget_raw(map->fd) failed
@@ -33,18 +33,50 @@ public final class Backing {
     // A file on this FUSE mount: its sb has s_stack_depth = fc->max_stack_depth.
     int depth = map.target() == BackingMap.Target.ON_FUSE_MOUNT ? fc.maxStackDepth
         : map.node().stackDepth;
-    if (map.target() == BackingMap.Target.LOWER && !map.node().isReg()) {
-      return -(map.node().isDir() ? Errno.EISDIR : Errno.EINVAL).value; // !d_is_reg()
+    if (map.target() == BackingMap.Target.LOWER) {
+      int err = fileTypeCheck(map.node(), map.padding());
+      if (err != 0) {
+        return err;
+      }
     }
     if (depth >= fc.maxStackDepth) {
       return -Errno.ELOOP.value; // backing_sb->s_stack_depth >= fc->max_stack_depth
     }
     FuseBacking fb = new FuseBacking(0, map.node(), callerUid);
-    return fuseBackingIdAlloc(fb, map.node());
+    return fuseBackingIdAlloc(fb, map.node(), k.sem.has(2) ? map.padding() : 0);
+  }
+
+  /** The padding word, or from v2 02/21 the ops_mask checked against FUSE_BACKING_MAP_VALID_OPS. */
+  private boolean invalidOps(long opsMask) {
+    if (!k.sem.has(2)) {
+      return opsMask != 0;
+    }
+    return (opsMask & ~k.inodePt.validOps()) != 0;
+  }
+
+  /**
+   * Mainline: only regular files (EISDIR for a directory, EINVAL otherwise). v2 03/21 lets a
+   * directory in for directory ops (READDIR); a directory with other ops, or a regular file with
+   * READDIR, is refused or accepted per A13. A directory with mask 0 stays EISDIR.
+   */
+  @Mirrors(fn = "fuse_backing_open (file type)", file = "fs/fuse/backing.c", patches = {3},
+      doc = "Regular files, and from 03 directories for READDIR only (A13 for mixed masks).")
+  private int fileTypeCheck(Lower.Node node, long ops) {
+    boolean mixedOk = k.sem.is(Assumption.DIR_BACKING_MASK, "accept");
+    if (node.isDir() && k.sem.has(3) && ops != 0) {
+      return (ops & ~InodePassthrough.DIR_OPS) == 0 || mixedOk ? 0 : -Errno.EINVAL.value;
+    }
+    if (!node.isReg()) {
+      return -(node.isDir() ? Errno.EISDIR : Errno.EINVAL).value; // !d_is_reg()
+    }
+    if (k.sem.has(3) && (ops & InodePassthrough.DIR_OPS) != 0 && !mixedOk) {
+      return -Errno.EINVAL.value;
+    }
+    return 0;
   }
 
   /** fuse_backing_id_alloc(): idr_alloc_cyclic(&fc->backing_files_map, fb, 1, 0). */
-  private int fuseBackingIdAlloc(FuseBacking unlabelled, Lower.Node file) {
+  private int fuseBackingIdAlloc(FuseBacking unlabelled, Lower.Node file, long opsMask) {
     FuseConn fc = k.fc;
     int id = fc.backingNextId;
     while (fc.backingFilesMap.containsKey(id)) {
@@ -53,6 +85,7 @@ public final class Backing {
     fc.backingNextId = id + 1;
     k.warnOnOnce(id == 0, C + "fuse_backing_id_alloc", "WARN_ON_ONCE(id == 0)");
     FuseBacking fb = new FuseBacking(id, file, unlabelled.credUid);
+    fb.opsMask = opsMask; // v2 02/21: fb->ops_mask, fixed for the fb's life
     fc.backingFilesMap.put(id, fb);
     k.allBackings.add(fb);
     return id;

@@ -73,10 +73,37 @@ public final class Dir {
         || (e.nodeid() == fi.nodeid && Inodes.fuseStaleInode(fi, e.generation(), e.attr()))) {
       return Reval.INVALID;
     }
-    k.inodes.fuseChangeAttributes(fi, e.attr(), e.attrValidNs(), attrVersion);
+    if (revalidateBacking(fi, e) != 0) {
+      return Reval.INVALID;
+    }
+    if (!k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+        || k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "reply")) {
+      k.inodes.fuseChangeAttributes(fi, e.attr(), entryAttrValid(e), attrVersion);
+    }
     fuseChangeEntryTimeout(d, e);
     d.revalNodeid = e.nodeid();
     return Reval.VALID;
+  }
+
+  /**
+   * v2 11/21 with A8: what a revalidating LOOKUP does with the entry2 backing_id of the same
+   * inode. Returns 0 (keep the dentry) or nonzero (invalidate it).
+   */
+  @Mirrors(fn = "fuse_dentry_revalidate (entry2 backing_id)", file = "fs/fuse/dir.c",
+      patches = {11}, doc = "A revalidating LOOKUP's backing_id is attached, ignored or makes the "
+          + "dentry invalid (A8).")
+  int revalidateBacking(FuseInode fi, Reply.Entry e) {
+    if (!k.sem.has(11) || !k.fc.passthroughIno || e.backingId() == 0
+        || k.sem.is(Assumption.REVALIDATE_BACKING, "ignore")) {
+      return 0;
+    }
+    if (k.sem.is(Assumption.REVALIDATE_BACKING, "invalidate")) {
+      return k.inodePt.fuseInodePassthrough(fi) == null ? 1 : 0;
+    }
+    int err = k.inodePt.attachLifetimeBacking(fi, e.backingId());
+    // The lookup counted by this reply stays on the inode (FORGET at eviction), as for a stale
+    // inode in mainline; a failure only makes the dentry invalid.
+    return k.sem.is(Assumption.ATTACH_FAILURE, "fail-lookup") ? err : 0;
   }
 
   /**
@@ -105,15 +132,66 @@ public final class Dir {
       return -Errno.EIO.value;
     }
     long generation = e.nodeid() == 1 ? 0 : e.generation(); // root generation should be zero
-    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), e.attrValidNs(), attrVersion);
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), entryAttrValid(e), attrVersion);
     if (inode.nodeid == 1) {
       k.inodes.iput(inode); // out_iput: a child may not be the root
       return -Errno.EIO.value;
+    }
+    int pt = entryAttach(inode, e);
+    if (pt != 0) {
+      return pt;
     }
     d.inode = inode; // d_splice_alias()
     d.dTime = epoch;
     fuseChangeEntryTimeout(d, e);
     return 0;
+  }
+
+  /**
+   * v2 13/21 (lookup), 14/21 (entry creation), 11/21 (revalidation, A8): attach the entry2 reply's
+   * backing_id for the inode's lifetime. A failure fails the lookup with FORGET(nodeid, 1) and iput
+   * (A5 fail-lookup, Amir's R3) or leaves the inode without passthrough (A5 degrade). Returns 0 or
+   * the errno for the user (A4).
+   */
+  @Mirrors(fn = "fuse_lookup_name (entry2 backing_id)", file = "fs/fuse/dir.c", patches = {13, 14},
+      doc = "An entry2 reply's backing_id is attached to the inode for its lifetime; a failed "
+          + "attach fails the lookup and gives back its lookup count (A5, A4).")
+  int entryAttach(FuseInode inode, Reply.Entry e) {
+    if (!k.sem.has(13) || !k.fc.passthroughIno || e.backingId() == 0) {
+      return 0;
+    }
+    int err = k.inodePt.attachLifetimeBacking(inode, e.backingId());
+    if (err == 0) {
+      if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(inode, InodePassthrough.OP_GETATTR)
+          && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
+        k.inodePt.copyattr(inode); // "ignore the passed in attributes" (Amir, S10)
+      }
+      return 0;
+    }
+    k.note("failed to attach backing " + e.backingId() + " to " + inode + " (err=" + err + ")");
+    if (k.sem.is(Assumption.ATTACH_FAILURE, "degrade")) {
+      return 0;
+    }
+    inode.nlookup--; // fuse_queue_forget(fc, forget, nodeid, 1) + iput (R3)
+    k.dev.queueForget(inode.nodeid, 1);
+    k.inodes.iput(inode);
+    return k.inodePt.attachErrno(err);
+  }
+
+  /**
+   * The attribute timeout an entry reply gives: fuse_entry2_out's statx without
+   * STATX_BASIC_STATS is not cached under A9 require-basic-stats (v2 10/21).
+   */
+  @Mirrors(fn = "fuse_statx_to_attr (entry2)", file = "fs/fuse/dir.c", patches = {10},
+      doc = "Attributes of an entry2 reply come from its fuse_statx; with statx.mask short of "
+          + "STATX_BASIC_STATS they are cached or not per A9.")
+  public long entryAttrValid(Reply.Entry e) {
+    if (k.sem.has(10) && k.fc.passthroughIno
+        && (e.statxMask() & STATX_BASIC_STATS) != STATX_BASIC_STATS
+        && k.sem.is(Assumption.ENTRY2_STATX_MASK, "require-basic-stats")) {
+      return 0;
+    }
+    return e.attrValidNs();
   }
 
   /** fuse_change_entry_timeout(). */
@@ -221,7 +299,7 @@ public final class Dir {
         || Inodes.fuseInvalidAttr(e.attr())) {
       return null;
     }
-    FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), e.attrValidNs(), attrVersion);
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), entryAttrValid(e), attrVersion);
     d.inode = inode; // d_instantiate()
     fuseChangeEntryTimeout(d, e);
     return inode;

@@ -45,6 +45,9 @@ public final class Files {
       fc.maxStackDepth = m.maxStackDepth;
       // v2 01/21: FUSE_PASSTHROUGH_INO, offered on 64-bit only; accepted with passthrough.
       fc.passthroughIno = k.sem.has(1) && m.passthroughIno;
+    } else if (k.sem.has(1) && m.passthroughIno
+        && k.sem.is(Assumption.INO_WITHOUT_PASSTHROUGH, "conn-error")) {
+      fc.connError = true; // A14: PASSTHROUGH_INO accepted without PASSTHROUGH
     }
   }
 
@@ -130,6 +133,8 @@ public final class Files {
       releaseEnd.run(); // server does not implement opendir
     } else if (k.fc.noOpen && !ff.isDir) {
       releaseEnd.run();
+    } else if (ff.kernelOpened && k.sem.is(Assumption.V1_KERNEL_OPEN, "no-release")) {
+      releaseEnd.run(); // v1: the server never saw the open (A16)
     } else {
       k.dev.sendBackground(ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, releaseEnd,
           ff.fh, fFlags);

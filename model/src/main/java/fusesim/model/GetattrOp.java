@@ -31,6 +31,11 @@ final class GetattrOp {
         err = -Errno.EIO.value;
         return true;
       }
+      if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
+        attr = k.inodePt.passthroughGetattr(fi); // v2 06/21: no FUSE_GETATTR
+        k.inodePt.copyattr(fi);
+        return true;
+      }
       if (!k.dir.fuseUpdateGetAttrNeedsSync(fi, requestMask)) {
         attr = fi.attr;
         return true;

@@ -134,6 +134,7 @@ public final class Inodes {
       }
     }
     fi.nlookup = 0;
+    k.inodePt.releaseLifetimeBacking(fi); // v2 05/21: the lifetime backing goes with the inode
     if (fi.isReg() && !fi.isBad()) {
       k.warnOn(fi.iocachectr != 0, C + "fuse_evict_inode", "WARN_ON(fi->iocachectr != 0)");
     }

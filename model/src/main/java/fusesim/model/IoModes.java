@@ -50,7 +50,7 @@ public final class IoModes {
       fi.set(FuseInode.FUSE_I_CACHE_IO_MODE); // advises new dio writes to take the exclusive lock
       return WAIT;
     }
-    if (fi.fb != null && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
+    if (hasUncachedBacking(fi) && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
       fi.clear(FuseInode.FUSE_I_CACHE_IO_MODE);
       return -Errno.ETXTBSY.value;
     }
@@ -64,6 +64,17 @@ public final class IoModes {
       fi.iocachectr++;
     }
     return 0;
+  }
+
+  /**
+   * fuse_inode_backing(fi) != NULL as the cached-open checks use it. In v1 with A17 = mixed a
+   * lifetime backing alone does not count (only passthrough opens make the inode uncached).
+   */
+  private boolean hasUncachedBacking(FuseInode fi) {
+    if (fi.fb == null) {
+      return false;
+    }
+    return !(k.inodePt.mixed() && fi.test(FuseInode.FUSE_I_PASSTHROUGH) && fi.iocachectr >= 0);
   }
 
   /** fuse_file_cached_io_release(). */
@@ -82,7 +93,14 @@ public final class IoModes {
    * fuse_inode_uncached_io_start(fi, fb): a passthrough open passes its fb (whose reference moves
    * to the inode or is dropped); a parallel direct write passes null.
    */
+  @Mirrors(fn = "fuse_inode_uncached_io_start", file = "fs/fuse/iomode.c", patches = {1},
+      doc = "Enter uncached io mode: EBUSY for a different fb, ETXTBSY in cached mode, then "
+          + "iocachectr--; the first fb is kept by the inode. v2 01: takes the inode, checks the ino rule.")
   public int fuseInodeUncachedIoStart(FuseInode fi, FuseBacking fb) {
+    int ino = k.inodePt.inoCheck(fi, fb, false);
+    if (ino != 0) {
+      return ino; // v2 01/21: backing inode number != fuse inode number
+    }
     FuseBacking oldfb = fi.fb;
     if (fb != null && oldfb != null && oldfb != fb) {
       return -Errno.EBUSY.value; // a different backing file is attached
@@ -123,8 +141,10 @@ public final class IoModes {
     FuseBacking oldfb = null;
     if (fi.iocachectr == 0) {
       k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.DIRECT_IO_WAITQ));
-      oldfb = fi.fb;
-      fi.fb = null;
+      if (!fi.test(FuseInode.FUSE_I_PASSTHROUGH)) { // v1 (A17 mixed): the lifetime fb stays
+        oldfb = fi.fb;
+        fi.fb = null;
+      }
     }
     if (!k.faults.on(Fault.UNCACHED_IO_END_LEAKS_FB)) {
       k.backing.fuseBackingPut(oldfb);
@@ -172,7 +192,7 @@ public final class IoModes {
       return 0;
     }
     int err;
-    if (fi.fb != null && (ff.openFlags & FOPEN_PASSTHROUGH) == 0
+    if (hasUncachedBacking(fi) && (ff.openFlags & FOPEN_PASSTHROUGH) == 0
         && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
       err = -Errno.EINVAL.value; // FOPEN_PASSTHROUGH expected for an inode open for passthrough
     } else {

@@ -26,6 +26,7 @@ public final class Kernel {
   public final Backing backing = new Backing(this);
   public final IoModes iomode = new IoModes(this);
   public final Passthrough passthrough = new Passthrough(this);
+  public final InodePassthrough inodePt = new InodePassthrough(this);
   public final Inodes inodes = new Inodes(this);
   public final Dir dir = new Dir(this);
   public final Files files = new Files(this);

@@ -18,15 +18,20 @@ public final class Passthrough {
    * backing_file_open() of fb->file's path with fb->cred, kept in ff->passthrough.
    */
   public Opened fusePassthroughOpen(FuseFile ff, int backingId) {
-    if (backingId <= 0) {
+    FuseBacking fb;
+    if (backingId == 0 && (k.sem.has(16) || ff.kernelOpened)) {
+      fb = k.inodePt.inherit(ff.inode); // v2 16/21: inherit the inode's lifetime backing
+    } else if (backingId <= 0) {
       return new Opened(null, -Errno.EINVAL.value);
+    } else {
+      fb = k.backing.fuseBackingLookup(backingId);
     }
-    FuseBacking fb = k.backing.fuseBackingLookup(backingId);
     if (fb == null) {
       return new Opened(null, -Errno.ENOENT.value);
     }
     ff.passthrough = fb.file; // backing_file_open(): a new struct file on the backing path
     ff.passthroughLabel = fb.label;
+    ff.passthroughOps = k.inodePt.effectiveOps(fb);
     return new Opened(fb, 0);
   }
 

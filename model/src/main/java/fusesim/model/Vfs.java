@@ -199,6 +199,11 @@ public final class Vfs {
             pc = IO_OPEN;
             break;
           case IO_OPEN:
+            if (ff.isDir && k.sem.has(3) && (ff.openFlags & IoModes.FOPEN_PASSTHROUGH) != 0
+                && k.inodePt.dirPassthroughOpen(ff) != 0) {
+              syncRelease(k); // v2 03/21: a directory passthrough open that fails is EIO
+              break;
+            }
             if (!ff.isDir) {
               int e = k.iomode.fuseFileIoOpen(fi, ff);
               if (e == IoModes.WAIT) {
@@ -268,6 +273,10 @@ public final class Vfs {
         return fail(k, -Errno.EIO.value);
       }
       ff = k.files.fuseFileAlloc(fi, isDir);
+      if (!isDir && k.inodePt.kernelOpen(ff)) {
+        pc = IO_OPEN; // v1: kernel-initiated open of the lifetime backing, no FUSE_OPEN
+        return false;
+      }
       boolean open = isDir ? !k.fc.noOpendir : !k.fc.noOpen;
       if (!open) {
         ff.hasArgs = !isDir;
@@ -302,6 +311,13 @@ public final class Vfs {
       ff.fh = c.open().fh();
       ff.openFlags = c.open().openFlags();
       ff.openBackingId = c.open().backingId();
+      if (k.sem.has(15) && k.dir.entryAttach(fi, c.entry()) != 0) {
+        // v2 15/21: the entry's backing could not be attached (FORGET queued, inode put): the
+        // server's open is released as after a failed io-mode setup.
+        d.inode = null;
+        syncRelease(k);
+        return false;
+      }
       pc = IO_OPEN;
       return false;
     }
@@ -311,7 +327,8 @@ public final class Vfs {
       k.files.fuseSyncReleasePrepare(ff);
       req = null;
       if (ff.hasArgs && !k.fc.noOpen) {
-        req = k.dev.send(this, Opcode.RELEASE, ff.nodeid, null, ff.fh, flags);
+        req = k.dev.send(this, ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, null, ff.fh,
+            flags);
       }
       pc = SYNC_RELEASE;
     }
@@ -441,6 +458,8 @@ public final class Vfs {
     private long want;
     private Request req;
     private GetattrOp size;
+    /** v2 09/21: a passthrough open without READ reads from the server, uncached. */
+    private boolean uncached;
 
     Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -489,6 +508,10 @@ public final class Vfs {
       off = offArg >= 0 ? offArg : f.pos;
       if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0
           && ff.passthrough == null) {
+        return send(k, off, count);
+      }
+      if (ff.passthrough != null && !k.inodePt.passesThrough(ff, InodePassthrough.OP_READ)) {
+        uncached = true; // v2 09/21: READ not granted: to the server, as direct io
         return send(k, off, count);
       }
       if (ff.passthrough != null) {
@@ -543,7 +566,7 @@ public final class Vfs {
         return done(-Errno.EIO.value);
       }
       boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
-      if (direct) {
+      if (direct || uncached) {
         return finish(got);
       }
       int from = (int) (reqOff / PAGE);
@@ -609,7 +632,9 @@ public final class Vfs {
             if (k.fc.writebackCache) {
               throw new NotModelled("writes with writeback_cache");
             }
-            direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0;
+            direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0
+                || f.ff.passthrough != null
+                    && !k.inodePt.passesThrough(f.ff, InodePassthrough.OP_WRITE); // v2 09/21
             pc = LOCK;
             break;
           case LOCK:
@@ -809,6 +834,9 @@ public final class Vfs {
           return done(-Errno.ENODEV.value);
         }
         FuseFile ff = f.ff;
+        if (ff.passthrough != null && partialMapRefused(k, ff, shared && write)) {
+          return done(-Errno.ENODEV.value); // v2 09/21, A12
+        }
         if (ff.passthrough != null) {
           return mapped(k, shared, write, ff.passthrough); // fuse_passthrough_mmap()
         }
@@ -869,6 +897,18 @@ public final class Vfs {
       }
       return done(0);
     }
+  }
+
+  /**
+   * v2 09/21 with A12: mapping the backing's pages needs READ, and WRITE for a shared writable map;
+   * otherwise the map would bypass the server for an op it did not grant.
+   */
+  static boolean partialMapRefused(Kernel k, FuseFile ff, boolean sharedWrite) {
+    if (!k.sem.has(9) || k.sem.is(Assumption.PARTIAL_MMAP, "allow")) {
+      return false;
+    }
+    return !k.inodePt.passesThrough(ff, InodePassthrough.OP_READ)
+        || sharedWrite && !k.inodePt.passesThrough(ff, InodePassthrough.OP_WRITE);
   }
 
   /**
@@ -1384,6 +1424,10 @@ public final class Vfs {
           if (f.ff.inode.isBad()) {
             return done(-Errno.EIO.value);
           }
+          if (k.sem.has(4) && f.ff.passthrough != null
+              && (f.ff.passthroughOps & InodePassthrough.OP_READDIR) != 0) {
+            return done(k.inodePt.passthroughReaddir(f.ff)); // v2 04/21: no FUSE_READDIR
+          }
           req = k.dev.send(this, Opcode.READDIR, f.ff.nodeid, null, f.ff.dirPos, 4096, f.ff.fh);
           pc = 2;
         }
@@ -1471,8 +1515,13 @@ public final class Vfs {
             || (e.attr().mode() & Lower.S_IFMT) != Lower.S_IFDIR) {
           err = -Errno.EIO.value;
         } else {
-          d.inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), e.attrValidNs(), attrVersion);
-          k.dir.fuseChangeEntryTimeout(d, e);
+          FuseInode fi = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(),
+              k.dir.entryAttrValid(e), attrVersion);
+          err = k.sem.has(14) ? k.dir.entryAttach(fi, e) : 0; // v2 14/21: entry creation
+          if (err == 0) {
+            d.inode = fi;
+            k.dir.fuseChangeEntryTimeout(d, e);
+          }
         }
       }
       k.dput(d);

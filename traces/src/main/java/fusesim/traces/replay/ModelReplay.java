@@ -28,6 +28,14 @@ public final class ModelReplay {
   private final Trace trace;
   private final Faults faults;
   private final Checker checker;
+  /** Replaces the trace's own semantics (diff, bisect, --semantics); null = the header's. */
+  private fusesim.model.Semantics semantics;
+
+  /** Runs under {@code s} instead of the header's semantics (its assume: lines still apply). */
+  public ModelReplay withSemantics(fusesim.model.Semantics s) {
+    this.semantics = s;
+    return this;
+  }
 
   public ModelReplay(Trace trace, Faults faults, Checker checker) {
     this.trace = trace;
@@ -39,8 +47,19 @@ public final class ModelReplay {
     return new ModelReplay(trace, Faults.none(), Checker.all()).run();
   }
 
+  private fusesim.model.Semantics withAssumes(fusesim.model.Semantics s) {
+    fusesim.model.Semantics own = StepRunner.semantics(trace.file(), trace.header());
+    for (fusesim.model.Assumption a : fusesim.model.Assumption.ALL) {
+      if (own.choices().containsKey(a.id()) && !s.choices().containsKey(a.id())) {
+        s = s.assume(a, own.choice(a));
+      }
+    }
+    return s;
+  }
+
   public Result run() {
-    Kernel k = StepRunner.newKernel(trace.header(), faults);
+    Kernel k = semantics != null ? new Kernel(withAssumes(semantics), faults)
+        : StepRunner.newKernel(trace.file(), trace.header(), faults);
     StepRunner runner = new StepRunner(trace.file(), k);
     List<Step> steps = new ArrayList<>();
     for (Stmt s : trace.body()) {
