@@ -27,8 +27,22 @@ public final class Dev {
       return r;
     }
     k.log.add(r);
+    noteBypassMiss(r);
     k.server.receive(r);
     return r;
+  }
+
+  /**
+   * Ghost for the PT-BYPASS-INODE invariant: a GETATTR (v2 06/21) or SETATTR (19/21) sent for an
+   * inode whose lifetime backing grants that op.
+   */
+  private void noteBypassMiss(Request r) {
+    long op = r.opcode == Opcode.GETATTR && k.sem.has(6) ? InodePassthrough.OP_GETATTR
+        : r.opcode == Opcode.SETATTR && k.sem.has(19) ? InodePassthrough.OP_SETATTR : 0;
+    FuseInode fi = op == 0 ? null : k.inodeHash.get(r.nodeid);
+    if (fi != null && k.inodePt.fuseInodePassthroughOp(fi, op)) {
+      k.bypassMisses.add(r);
+    }
   }
 
   /**

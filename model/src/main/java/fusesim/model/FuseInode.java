@@ -53,6 +53,12 @@ public final class FuseInode {
    * stays set after eviction.
    */
   public FuseBacking lifetimeFb;
+  /**
+   * Ghost: the attributes the last stat of this inode returned while its lifetime backing granted
+   * GETATTR, and the backing inode's attributes at that moment (ATTR-COHERENCE).
+   */
+  public Attr ghostStatReturned;
+  public Attr ghostStatBacking;
   /** Open fuse files that map the inode writable shared (fi->write_files is not modelled). */
   public int openCount;
 

@@ -25,6 +25,10 @@ final class GetattrOp {
     this.requestMask = requestMask;
   }
 
+  FuseInode inode() {
+    return fi;
+  }
+
   boolean run(Kernel k, Syscall s) {
     if (!sent) {
       if (fi.isBad()) {

@@ -62,6 +62,8 @@ public final class Kernel {
   public final List<Request> log = new ArrayList<>();
   /** Background requests' end callbacks (fuse_release_end). */
   final Map<Request, Runnable> backgroundEnds = new IdentityHashMap<>();
+  /** Ghost: requests sent although the inode's lifetime backing grants the op (PT-BYPASS-INODE). */
+  public final List<Request> bypassMisses = new ArrayList<>();
   /** Kernel assertions that fired, in order. */
   public final List<Finding> findings = new ArrayList<>();
   private final Map<String, Boolean> warnedOnce = new LinkedHashMap<>();

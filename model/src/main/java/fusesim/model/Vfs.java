@@ -1029,6 +1029,11 @@ public final class Vfs {
       if (op.err != 0) {
         return done(op.err);
       }
+      FuseInode fi = op.inode();
+      if (k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
+        fi.ghostStatReturned = op.attr; // ghost for ATTR-COHERENCE
+        fi.ghostStatBacking = Attr.of(fi.fb.file);
+      }
       return done(new SysResult(0, GetattrOp.statFields(op.attr), List.of(), null));
     }
   }

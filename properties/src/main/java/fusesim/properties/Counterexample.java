@@ -47,9 +47,10 @@ public record Counterexample(String name, String invariant, int line, String tex
     for (String h : how) {
       docs.add(doc(h));
     }
-    int headerLines = 3 + docs.size(); // trace, semantics, result, docs
+    List<Header.Assumption> assumes = setup.headerAssumptions();
+    int headerLines = 3 + assumes.size() + docs.size(); // trace, semantics, assume, result, docs
     int line = headerLines + 2 + v.index();
-    Header h = new Header(Pos.NONE, Word.of(name), Optional.of(setup.headerSemantics()), List.of(),
+    Header h = new Header(Pos.NONE, Word.of(name), Optional.of(setup.headerSemantics()), assumes,
         new Header.Verdict(Pos.NONE, Optional.of(Word.of(v.invariant())), Optional.of(Value.Int.of(line))),
         docs);
     String text = TracePrinter.print(new Trace(name + ".trace", h, body));
