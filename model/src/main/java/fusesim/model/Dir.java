@@ -280,6 +280,11 @@ public final class Dir {
       k.inodes.fuseMakeBad(fi);
       return -Errno.EIO.value;
     }
+    if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+        && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
+      k.inodePt.copyattr(fi); // v2 06/21, A10: attributes come from the backing inode
+      return 0;
+    }
     k.inodes.fuseChangeAttributesCommon(fi, out.attr(), out.attrValidNs());
     long oldSize = fi.attr.size();
     fi.attr = fi.attr.withSize(out.attr().size());

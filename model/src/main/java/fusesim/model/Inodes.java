@@ -71,6 +71,11 @@ public final class Inodes {
    * since the request sampled attr_version (or a truncate is in flight).
    */
   public void fuseChangeAttributes(FuseInode fi, Attr attr, long attrValidNs, long attrVersion) {
+    if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+        && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
+      k.inodePt.copyattr(fi); // v2 06/21, A10: the server's attributes are ignored
+      return;
+    }
     if ((attrVersion != 0 && fi.attrVersion > attrVersion)
         || fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {
       return;

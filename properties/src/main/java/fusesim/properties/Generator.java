@@ -465,6 +465,11 @@ public final class Generator {
       case DROP_CACHES:
         return emitted(Ast.dropCaches());
       case REPLACE_LOWER:
+        if (ino) {
+          // In place, the model's backing files would change inode number under their fb; a real
+          // backing file keeps its ino. The series' ino-reuse story needs a new file (not modelled).
+          return false;
+        }
         return emitted(Ast.lowerSet(pick(List.of("/a", "/c", "/d/e")), List.of(Ast.item("ino", Ast.num(nextIno++)))));
       case NOTIFY:
         if (!unfinished.isEmpty()) {

@@ -63,7 +63,8 @@ public final class Invariants {
       Invariants::nlookupBalance);
 
   public static final Invariant PT_BYPASS = new Invariant("PT-BYPASS",
-      "no READ or WRITE request is sent for a passthrough file (unless it is also FOPEN_DIRECT_IO)",
+      "no READ or WRITE request is sent for a passthrough file (unless it is also FOPEN_DIRECT_IO, "
+          + "or, from v2 09/21, its backing does not grant that op)",
       "fs/fuse/file.c: fuse_file_read_iter/write_iter; research/mainline.md §5.1 row 1",
       Invariants::passthroughBypass);
 
@@ -257,7 +258,9 @@ public final class Invariants {
       long fh = r.args[2];
       for (FuseFile ff : k.openFiles) {
         if (ff.nodeid == r.nodeid && ff.fh == fh && ff.passthrough != null
-            && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0) {
+            && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0
+            && k.inodePt.passesThrough(ff, r.opcode == Opcode.READ
+                ? fusesim.model.InodePassthrough.OP_READ : fusesim.model.InodePassthrough.OP_WRITE)) {
           return r.opcode + " sent for passthrough " + ff + " of " + ff.inode;
         }
       }

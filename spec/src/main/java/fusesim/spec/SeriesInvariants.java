@@ -84,9 +84,6 @@ public final class SeriesInvariants {
       if (fi.iocachectr > -1 && !k.inodePt.mixed()) {
         return fi + ": lifetime " + fi.fb + " but iocachectr=" + fi.iocachectr;
       }
-      if (!fi.pages.isEmpty()) {
-        return fi + ": lifetime " + fi.fb + " but " + fi.pages.cardinality() + " cached page(s)";
-      }
     }
     return null;
   }
