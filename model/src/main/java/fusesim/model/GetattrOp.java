@@ -35,7 +35,9 @@ final class GetattrOp {
         err = -Errno.EIO.value;
         return true;
       }
-      if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
+      if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+          && !(k.faults.on(Fault.GETATTR_SERVES_CACHE_FIRST)
+              && !k.dir.fuseUpdateGetAttrNeedsSync(fi, requestMask))) {
         attr = k.inodePt.passthroughGetattr(fi); // v2 06/21: no FUSE_GETATTR
         k.inodePt.copyattr(fi);
         return true;

@@ -94,7 +94,7 @@ public final class InodePassthrough {
       patches = {1}, doc = "Under FUSE_PASSTHROUGH_INO the backing's i_ino must equal the fuse "
           + "inode's number (A1: attr.ino, nodeid or both; A2: every backing or lifetime only).")
   int inoCheck(FuseInode fi, FuseBacking fb, boolean lifetime) {
-    if (!k.sem.has(1) || !k.fc.passthroughIno || fb == null) {
+    if (!k.sem.has(1) || !k.fc.passthroughIno || fb == null || k.faults.on(Fault.INO_CHECK_SKIPPED)) {
       return 0;
     }
     if (!lifetime && k.sem.is(INO_RULE_SCOPE, "lookup-only")) {
@@ -136,8 +136,14 @@ public final class InodePassthrough {
       return -Errno.ENOENT.value;
     }
     FuseBacking cur = fuseInodePassthrough(fi);
+    if (cur != null && cur != fb && k.faults.on(Fault.CONFLICTING_BACKING_REPLACES)) {
+      fi.fb = fb; // the planted fault: set twice
+      return 0;
+    }
     if (cur != null) {
-      k.backing.fuseBackingPut(fb);
+      if (!(cur == fb && k.faults.on(Fault.ATTACH_SAME_BACKING_LEAKS_REF))) {
+        k.backing.fuseBackingPut(fb);
+      }
       if (cur == fb || k.sem.is(CONFLICTING_BACKING, "keep-first")) {
         return 0; // "backing inode is set once for the lifetime of the inode"
       }
@@ -154,7 +160,7 @@ public final class InodePassthrough {
         fb = null; // the inode owns the reference (or it was put)
       }
     } else if (err == 0) {
-      err = k.iomode.fuseInodeUncachedIoStart(fi, fb);
+      err = uncachedIoStartForLifetime(fi, fb);
       if (err == 0) {
         fi.set(FuseInode.FUSE_I_PASSTHROUGH);
       }
@@ -167,6 +173,29 @@ public final class InodePassthrough {
       fi.lifetimeFb = fi.fb;
     }
     return 0;
+  }
+
+  /** fuse_inode_uncached_io_start() for the attach, with the planted faults of the series. */
+  private int uncachedIoStartForLifetime(FuseInode fi, FuseBacking fb) {
+    if (k.faults.on(Fault.ATTACH_BORROWS_IDR_REF)) {
+      k.backing.fuseBackingPut(fb); // the planted fault: the lookup's reference is dropped early
+    }
+    if (k.faults.on(Fault.ATTACH_TAKES_NO_IO_REF) || k.faults.on(Fault.ATTACH_IGNORES_CACHED_OPENS)
+        && fi.iocachectr > 0) {
+      if (fi.fb != null && fi.fb != fb) {
+        return -Errno.EBUSY.value;
+      }
+      if (fi.fb == null) {
+        fi.fb = fb; // stored without the io-mode reference (or over cached opens)
+      } else {
+        k.backing.fuseBackingPut(fb);
+      }
+      if (k.faults.on(Fault.ATTACH_IGNORES_CACHED_OPENS) && !k.faults.on(Fault.ATTACH_TAKES_NO_IO_REF)) {
+        fi.iocachectr--;
+      }
+      return 0;
+    }
+    return k.iomode.fuseInodeUncachedIoStart(fi, fb);
   }
 
   /**
@@ -220,7 +249,7 @@ public final class InodePassthrough {
   @Mirrors(fn = "fuse_evict_inode (lifetime backing)", file = "fs/fuse/inode.c", patches = {5},
       doc = "The inode's uncached-io reference is dropped at eviction; the lifetime fb is put once.")
   void releaseLifetimeBacking(FuseInode fi) {
-    if (!fi.test(FuseInode.FUSE_I_PASSTHROUGH)) {
+    if (!fi.test(FuseInode.FUSE_I_PASSTHROUGH) || k.faults.on(Fault.EVICT_KEEPS_LIFETIME_BACKING)) {
       return;
     }
     fi.clear(FuseInode.FUSE_I_PASSTHROUGH);

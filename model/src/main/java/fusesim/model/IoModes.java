@@ -74,6 +74,9 @@ public final class IoModes {
     if (fi.fb == null) {
       return false;
     }
+    if (k.faults.on(Fault.LIFETIME_ALLOWS_CACHED_OPEN) && fi.test(FuseInode.FUSE_I_PASSTHROUGH)) {
+      return false; // the planted fault: a lifetime backing does not count
+    }
     return !(k.inodePt.mixed() && fi.test(FuseInode.FUSE_I_PASSTHROUGH) && fi.iocachectr >= 0);
   }
 
