@@ -191,9 +191,21 @@ public record Assumption(String id, String key, String question, List<Choice> ch
       c("mixed", "v1: the lifetime backing takes no io-mode reference; cached opens are allowed"),
       c("as-v2", "v1 behaves as v2 here"));
 
+  public static final Assumption DIR_PASSTHROUGH_GATE = of("A18", "dir-passthrough-gate",
+      "Is directory passthrough (an OPENDIR reply with FOPEN_PASSTHROUGH, 03/04) active only under "
+          + "FUSE_PASSTHROUGH_INO, or on every passthrough mount?",
+      "The v2 docs: \"With the extended FUSE_PASSTHROUGH_INO mode, passthrough is also supported for "
+          + "... directory operations (readdir)\". On mainline an OPENDIR's FOPEN_PASSTHROUGH is ignored, "
+          + "so ungated, a server that sets it by mistake would start failing opendir with EIO.",
+      "SEEN S4 (v2 docs intro); SEEN mainline (fuse_dir_open ignores it); INF", List.of(3, 4),
+      "§5.3 item 21, item 22",
+      c("passthrough-ino", "only with FUSE_PASSTHROUGH_INO negotiated"),
+      c("passthrough", "on every passthrough mount"));
+
   /** The registry, in id order. */
   public static final List<Assumption> ALL = List.of(INO_RULE, INO_RULE_SCOPE, ZERO_OPS_MASK,
       ATTACH_ERRNO, ATTACH_FAILURE, LIFETIME_NEEDS_GETATTR, CONFLICTING_BACKING, REVALIDATE_BACKING,
       ENTRY2_STATX_MASK, LOOKUP_ATTRS_SOURCE, INHERIT_WITHOUT_LIFETIME, PARTIAL_MMAP,
-      DIR_BACKING_MASK, INO_WITHOUT_PASSTHROUGH, SETATTR_PERMISSION, V1_KERNEL_OPEN, V1_CACHED_MIXING);
+      DIR_BACKING_MASK, INO_WITHOUT_PASSTHROUGH, SETATTR_PERMISSION, V1_KERNEL_OPEN, V1_CACHED_MIXING,
+      DIR_PASSTHROUGH_GATE);
 }

@@ -313,6 +313,12 @@ public final class InodePassthrough {
     return new SysResult(names.size(), java.util.Map.of(), names, null);
   }
 
+  /** Whether directory opens honour FOPEN_PASSTHROUGH (v2 03/21, gated per A18). */
+  public boolean dirPassthrough() {
+    return k.sem.has(3) && (k.fc.passthroughIno
+        || k.sem.is(Assumption.DIR_PASSTHROUGH_GATE, "passthrough"));
+  }
+
   /**
    * fuse_dir_open() with FOPEN_PASSTHROUGH (v2 03/21): a backing_file_open() of the backing
    * directory for this open (backing_id 0 inherits the lifetime backing, 16/21); FOPEN_CACHE_DIR is

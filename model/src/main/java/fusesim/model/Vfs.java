@@ -199,7 +199,7 @@ public final class Vfs {
             pc = IO_OPEN;
             break;
           case IO_OPEN:
-            if (ff.isDir && k.sem.has(3) && (ff.openFlags & IoModes.FOPEN_PASSTHROUGH) != 0
+            if (ff.isDir && k.inodePt.dirPassthrough() && (ff.openFlags & IoModes.FOPEN_PASSTHROUGH) != 0
                 && k.inodePt.dirPassthroughOpen(ff) != 0) {
               syncRelease(k); // v2 03/21: a directory passthrough open that fails is EIO
               break;

@@ -214,7 +214,7 @@ public final class Generator {
     if (rnd.nextBoolean()) {
       opts.add(Ast.opt(MountOption.DIRECT_IO_ALLOW_MMAP));
     }
-    ino = pt && setup.semantics().has(1) && chance(80);
+    ino = pt && setup.semantics().has(1) && chance(60);
     if (ino) {
       opts.add(Ast.opt(MountOption.PASSTHROUGH_INO));
     }
