@@ -157,6 +157,9 @@ public final class Files {
 
   /** Whether fuse_flush() sends FLUSH: not with FOPEN_NOFLUSH (without writeback cache). */
   public boolean fuseFlushSends(FuseFile ff) {
+    if (ff.kernelOpened && k.sem.is(Assumption.V1_KERNEL_OPEN, "no-release")) {
+      return false; // v1 (A16): no fh to flush, the server never saw the open
+    }
     if ((ff.openFlags & IoModes.FOPEN_NOFLUSH) != 0 && !k.fc.writebackCache) {
       return false;
     }
