@@ -20,7 +20,7 @@ public final class Backing {
    * the kernel's order of checks (research/mainline.md §3.3).
    */
   @Mirrors(fn = "fuse_dev_ioctl_backing_open", file = "fs/fuse/dev.c, fs/fuse/backing.c", patches = {2},
-      doc = "BACKING_OPEN: EPERM, EINVAL (flags, padding; from 02 ops_mask), EBADF, file type, "
+      doc = "fuse_backing_open: EPERM, EINVAL (flags, padding; from 02 ops_mask), EBADF, file type, "
           + "ELOOP, then a new id.")
   public int devIocBackingOpen(BackingMap map, int callerUid) {
     FuseConn fc = k.fc;
@@ -98,7 +98,7 @@ public final class Backing {
 
   /** fuse_dev_ioctl_backing_close() → fuse_backing_close(fc, backing_id). */
   @Mirrors(fn = "fuse_dev_ioctl_backing_close", file = "fs/fuse/dev.c, fs/fuse/backing.c",
-      doc = "BACKING_CLOSE: EPERM, EINVAL for id <= 0, ENOENT for an unknown id, else drop the "
+      doc = "fuse_backing_close: EPERM, EINVAL for id <= 0, ENOENT for an unknown id, else drop the "
           + "id's reference.")
   public int devIocBackingClose(int backingId) {
     FuseConn fc = k.fc;
