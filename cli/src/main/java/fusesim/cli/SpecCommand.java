@@ -72,7 +72,9 @@ final class SpecCommand implements Callable<Integer> {
     List<Effects.Named> traces = new ArrayList<>();
     for (Path p : Traces.expand(List.of(dir))) {
       try {
-        traces.add(new Effects.Named(dir.relativize(p).toString().replace('\\', '/'), Traces.parse(p)));
+        String name = dir.relativize(p).toString().replace('\\', '/');
+        traces.add(new Effects.Named(name, fusesim.traces.lang.TraceParser.parse(name,
+            Files.readString(p, StandardCharsets.UTF_8))));
       } catch (TraceError e) {
         err.println(e.getMessage());
         return 2;

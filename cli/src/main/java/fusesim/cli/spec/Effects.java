@@ -169,6 +169,12 @@ public final class Effects {
       if (!a.get(i).equals(b.get(i))) {
         String x = a.get(i);
         String y = b.get(i);
+        if (y.startsWith("replay error")) {
+          return "the replay now stops with a " + y;
+        }
+        if (x.startsWith("replay error")) {
+          return "no longer a " + x + "; now " + y;
+        }
         String prefix = commonLinePrefix(x, y);
         return prefix.isEmpty() ? x + " → " + y
             : prefix + x.substring(prefix.length()) + " → " + y.substring(prefix.length());
