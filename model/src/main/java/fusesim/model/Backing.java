@@ -19,6 +19,9 @@ public final class Backing {
    * fuse_dev_ioctl_backing_open() → fuse_backing_open(fc, map). Returns the new id or -errno, in
    * the kernel's order of checks (research/mainline.md §3.3).
    */
+  @Mirrors(fn = "fuse_dev_ioctl_backing_open", file = "fs/fuse/dev.c, fs/fuse/backing.c", patches = {2},
+      doc = "fuse_backing_open: EPERM, EINVAL (flags, padding; from 02 ops_mask), EBADF, file type, "
+          + "ELOOP, then a new id.")
   public int devIocBackingOpen(BackingMap map, int callerUid) {
     FuseConn fc = k.fc;
     if (!fc.passthrough || callerUid != 0) {
@@ -76,6 +79,8 @@ public final class Backing {
   }
 
   /** fuse_backing_id_alloc(): idr_alloc_cyclic(&fc->backing_files_map, fb, 1, 0). */
+  @Mirrors(fn = "fuse_backing_id_alloc", file = "fs/fuse/backing.c", patches = {2},
+      doc = "idr_alloc_cyclic from 1; from 02 the fb keeps its ops_mask.")
   private int fuseBackingIdAlloc(FuseBacking unlabelled, Lower.Node file, long opsMask) {
     FuseConn fc = k.fc;
     int id = fc.backingNextId;
@@ -92,6 +97,9 @@ public final class Backing {
   }
 
   /** fuse_dev_ioctl_backing_close() → fuse_backing_close(fc, backing_id). */
+  @Mirrors(fn = "fuse_dev_ioctl_backing_close", file = "fs/fuse/dev.c, fs/fuse/backing.c",
+      doc = "fuse_backing_close: EPERM, EINVAL for id <= 0, ENOENT for an unknown id, else drop the "
+          + "id's reference.")
   public int devIocBackingClose(int backingId) {
     FuseConn fc = k.fc;
     if (!fc.passthrough) {
@@ -112,6 +120,8 @@ public final class Backing {
   }
 
   /** fuse_backing_get(): refcount_inc_not_zero; NULL for a NULL fb or a zero count. */
+  @Mirrors(fn = "fuse_backing_get", file = "fs/fuse/backing.c",
+      doc = "refcount_inc_not_zero: NULL for a NULL fb or a zero count.")
   public FuseBacking fuseBackingGet(FuseBacking fb) {
     if (fb == null) {
       return null;
@@ -128,6 +138,8 @@ public final class Backing {
   }
 
   /** fuse_backing_put(): refcount_dec_and_test, then fuse_backing_free(). */
+  @Mirrors(fn = "fuse_backing_put", file = "fs/fuse/backing.c",
+      doc = "refcount_dec_and_test, then fuse_backing_free().")
   public void fuseBackingPut(FuseBacking fb) {
     if (fb == null) {
       return;
@@ -142,11 +154,15 @@ public final class Backing {
   }
 
   /** fuse_backing_free(): fput(fb->file), put_cred(fb->cred), kfree_rcu(fb). */
+  @Mirrors(fn = "fuse_backing_free", file = "fs/fuse/backing.c",
+      doc = "fput(fb->file), put_cred(fb->cred), kfree_rcu(fb).")
   private void fuseBackingFree(FuseBacking fb) {
     fb.freed = true;
   }
 
   /** fuse_backing_lookup(): idr_find under RCU, then fuse_backing_get(). */
+  @Mirrors(fn = "fuse_backing_lookup", file = "fs/fuse/backing.c",
+      doc = "idr_find under RCU, then fuse_backing_get().")
   public FuseBacking fuseBackingLookup(int backingId) {
     return fuseBackingGet(k.fc.backingFilesMap.get(backingId));
   }
@@ -155,6 +171,8 @@ public final class Backing {
    * fuse_backing_files_free() at fuse_conn_put(): every id still registered is freed, with
    * WARN_ON_ONCE(refcount != 1) (fuse_backing_id_free).
    */
+  @Mirrors(fn = "fuse_backing_files_free", file = "fs/fuse/backing.c",
+      doc = "At fuse_conn_put: every registered id is freed, WARN_ON_ONCE(refcount != 1).")
   public void fuseBackingFilesFree() {
     for (Map.Entry<Integer, FuseBacking> e : new ArrayList<>(k.fc.backingFilesMap.entrySet())) {
       FuseBacking fb = e.getValue();

@@ -34,6 +34,9 @@ public final class Dir {
    * fuse_dentry_revalidate(), the part before the request: stale epoch or bad inode is invalid;
    * an expired entry (or LOOKUP_EXCL) needs a LOOKUP, except a negative one, which is invalid.
    */
+  @Mirrors(fn = "fuse_dentry_revalidate", file = "fs/fuse/dir.c",
+      doc = "Before the request: stale epoch or bad inode is invalid; an expired entry sends "
+          + "LOOKUP.")
   public Reval fuseDentryRevalidate(Dentry d, boolean lookupExcl) {
     if (d.dTime < k.fc.epoch) {
       return Reval.INVALID;
@@ -53,6 +56,9 @@ public final class Dir {
    * inode (generation or type change) make it invalid. Returns VALID or INVALID (ENOMEM and
    * EINTR, which the kernel returns as errors without invalidating, cannot happen in the model).
    */
+  @Mirrors(fn = "fuse_dentry_revalidate (after LOOKUP)", file = "fs/fuse/dir.c", patches = {11},
+      doc = "A different nodeid is forgotten at once and invalidates; else nlookup++ and the "
+          + "timeouts are renewed.")
   public Reval fuseDentryRevalidateReply(Dentry d, Request r, long attrVersion) {
     FuseInode fi = d.inode;
     int ret = r.error();
@@ -112,6 +118,9 @@ public final class Dir {
    * invalid attributes are EIO (no FORGET: the kernel drops the entry); a child with nodeid 1 is
    * EIO. Returns 0 or -errno; on success {@code d} is instantiated.
    */
+  @Mirrors(fn = "fuse_lookup_name", file = "fs/fuse/dir.c", patches = {13},
+      doc = "After LOOKUP: ENOENT gives a negative dentry; invalid attributes or nodeid 1 give "
+          + "EIO; else fuse_iget.")
   public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch) {
     int err = r.error();
     Reply.Entry e = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply : null;
@@ -197,6 +206,8 @@ public final class Dir {
   }
 
   /** fuse_change_entry_timeout(). */
+  @Mirrors(fn = "fuse_change_entry_timeout", file = "fs/fuse/dir.c",
+      doc = "Set the dentry's expiry from the entry reply's entry_valid.")
   public void fuseChangeEntryTimeout(Dentry d, Reply.Entry e) {
     d.time = k.inodes.timeToExpiry(e.entryValidNs());
   }
@@ -205,6 +216,8 @@ public final class Dir {
    * fuse_update_get_attr(), the decision: fetch from the server if any requested attribute is
    * invalid, or the attributes expired.
    */
+  @Mirrors(fn = "fuse_update_get_attr", file = "fs/fuse/dir.c",
+      doc = "GETATTR needed if a requested attribute is invalid or the attributes expired.")
   public boolean fuseUpdateGetAttrNeedsSync(FuseInode fi, int requestMask) {
     if ((requestMask & fi.invalMask) != 0) {
       return true;
@@ -216,6 +229,9 @@ public final class Dir {
    * fuse_do_getattr() after its GETATTR: invalid attributes or a type change make the inode bad
    * (EIO); otherwise the attributes are applied (unless a newer local change won).
    */
+  @Mirrors(fn = "fuse_do_getattr", file = "fs/fuse/dir.c", patches = {6},
+      doc = "After GETATTR: invalid attributes or a type change make the inode bad (EIO); else "
+          + "apply them.")
   public int fuseDoGetattrReply(FuseInode fi, Request r, long attrVersion) {
     int err = r.error();
     if (err != 0) {
@@ -234,6 +250,9 @@ public final class Dir {
   /**
    * iattr_to_fattr() plus the FATTR_FH / LOCKOWNER / KILL_SUIDGID additions of fuse_do_setattr().
    */
+  @Mirrors(fn = "iattr_to_fattr", file = "fs/fuse/dir.c",
+      doc = "The SETATTR valid mask, plus FATTR_FH, LOCKOWNER and KILL_SUIDGID from "
+          + "fuse_do_setattr().")
   public long fuseSetattrValid(FuseInode fi, int iaValid, boolean withFile, boolean capable) {
     long valid = 0;
     if ((iaValid & ATTR_MODE) != 0) {
@@ -267,6 +286,9 @@ public final class Dir {
    * fuse_do_setattr() after its SETATTR: invalid attributes or a type change make the inode bad;
    * otherwise the attributes and the size are applied and a size change truncates the page cache.
    */
+  @Mirrors(fn = "fuse_do_setattr (after SETATTR)", file = "fs/fuse/dir.c", patches = {6},
+      doc = "Invalid attributes or a type change make the inode bad (EIO); else apply them, "
+          + "truncating the page cache.")
   public int fuseDoSetattrReply(FuseInode fi, Request r, boolean isTruncate) {
     fi.clear(FuseInode.FUSE_I_SIZE_UNSTABLE);
     int err = r.error();
@@ -301,6 +323,9 @@ public final class Dir {
    * and attributes (else EIO, and the kernel frees the fuse_file without RELEASE or FORGET).
    * Returns the inode, or null with the error in {@code d.time} untouched.
    */
+  @Mirrors(fn = "fuse_create_open (after CREATE)", file = "fs/fuse/dir.c",
+      doc = "The entry must be a regular file with a valid nodeid and attributes, else EIO; then "
+          + "fuse_iget.")
   public FuseInode fuseCreateReply(Dentry d, Reply.Entry e, long attrVersion) {
     if ((e.attr().mode() & Lower.S_IFMT) != Lower.S_IFREG || e.nodeid() == 0 || e.nodeid() == 1
         || Inodes.fuseInvalidAttr(e.attr())) {

@@ -90,6 +90,8 @@ public final class FuseInode {
   }
 
   /** fuse_is_bad(). */
+  @Mirrors(fn = "fuse_is_bad", file = "fs/fuse/fuse_i.h",
+      doc = "FUSE_I_BAD is set.")
   public boolean isBad() {
     return test(FUSE_I_BAD);
   }

@@ -29,6 +29,9 @@ final class GetattrOp {
     return fi;
   }
 
+  @Mirrors(fn = "fuse_getattr", file = "fs/fuse/dir.c", patches = {6},
+      doc = "fuse_update_get_attr: GETATTR if needed, else the cached attributes; from 06 a "
+          + "GETATTR backing answers.")
   boolean run(Kernel k, Syscall s) {
     if (!sent) {
       if (fi.isBad()) {

@@ -36,6 +36,8 @@ final class SetattrOp {
    * should_remove_suid() (fs/inode.c): the kill bits a write or truncate by a thread without
    * CAP_FSETID must apply to this mode.
    */
+  @Mirrors(fn = "should_remove_suid", file = "fs/inode.c",
+      doc = "The kill bits a write or truncate by a thread without CAP_FSETID must apply.")
   static int shouldRemoveSuid(int mode, UserThread t) {
     int kill = 0;
     if ((mode & Lower.S_ISUID) != 0) {
@@ -48,6 +50,9 @@ final class SetattrOp {
     return kill != 0 && !t.capable() && reg ? kill : 0;
   }
 
+  @Mirrors(fn = "fuse_setattr", file = "fs/fuse/dir.c", patches = {20},
+      doc = "notify_change -> fuse_setattr: refresh i_mode with GETATTR before a suid/sgid kill "
+          + "(20: from the backing), then SETATTR.")
   boolean run(Kernel k, Syscall s) {
     while (true) {
       switch (pc) {
@@ -112,6 +117,8 @@ final class SetattrOp {
   }
 
   /** fuse_do_setattr() up to its request. Returns true if it finished without one. */
+  @Mirrors(fn = "fuse_do_setattr", file = "fs/fuse/dir.c", patches = {19},
+      doc = "Up to SETATTR; from 19 a SETATTR backing applies the change without a request.")
   private boolean sendSetattr(Kernel k, Syscall s) {
     if (iaValid == 0) {
       return fail(0);
@@ -193,6 +200,8 @@ final class SetattrOp {
    * setattr_prepare() (fs/attr.c) without ATTR_FORCE: changing the owner needs CAP_CHOWN, the
    * mode the owner or CAP_FOWNER; a size change was permitted by the open or truncate path.
    */
+  @Mirrors(fn = "setattr_prepare", file = "fs/attr.c",
+      doc = "Without ATTR_FORCE: chown needs CAP_CHOWN, chmod the owner or CAP_FOWNER.")
   private int setattrPrepare(Lower.Node n, UserThread t) {
     if ((iaValid & Dir.ATTR_FORCE) != 0 || t.capable()) {
       return 0;

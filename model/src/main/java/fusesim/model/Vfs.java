@@ -149,6 +149,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "do_sys_open", file = "fs/open.c", patches = {3, 15},
+        doc = "open(2): walk, CREATE or OPEN/OPENDIR, fuse_finish_open, fuse_file_io_open; io-mode "
+            + "failure: sync RELEASE, EIO.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -323,6 +326,8 @@ public final class Vfs {
     }
 
     /** fuse_sync_release(): RELEASE, waited for, after a failed io-mode setup. */
+    @Mirrors(fn = "fuse_sync_release", file = "fs/fuse/file.c",
+        doc = "RELEASE, waited for, after a failed io-mode setup.")
     private void syncRelease(Kernel k) {
       k.files.fuseSyncReleasePrepare(ff);
       req = null;
@@ -378,6 +383,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "filp_close", file = "fs/open.c",
+        doc = "close(2): fuse_flush (FLUSH unless FOPEN_NOFLUSH), then fput; the fd is gone even "
+            + "if FLUSH fails.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         f = k.fds.remove(fd);
@@ -429,6 +437,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "dup", file = "fs/file.c",
+        doc = "dup(2): the same struct file under the lowest free fd.")
     protected boolean run(Kernel k) {
       KFile f = fdget(k, fd);
       if (f == null) {
@@ -474,6 +484,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_read_iter", file = "fs/fuse/file.c", patches = {9},
+        doc = "read(2): direct io READ, passthrough (the backing, no request; 09: per op), else "
+            + "the page cache.")
     protected boolean run(Kernel k) {
       switch (pc) {
         case START:
@@ -617,6 +630,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_write_iter", file = "fs/fuse/file.c", patches = {9},
+        doc = "write(2): direct io under fuse_dio_lock, passthrough under inode_lock, or "
+            + "write-through WRITE.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -685,6 +701,9 @@ public final class Vfs {
      * fuse_dio_lock() for direct io, inode_lock() otherwise. A parallel direct write takes the
      * shared lock and counts as an uncached user (fuse_inode_uncached_io_start(fi, NULL)).
      */
+    @Mirrors(fn = "fuse_dio_lock", file = "fs/fuse/file.c",
+        doc = "Parallel direct writes take the shared lock and count as uncached io; others the "
+            + "exclusive lock.")
     private boolean lock(Kernel k) {
       if (!direct) {
         exclusive = true;
@@ -763,6 +782,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_llseek", file = "fs/fuse/file.c",
+        doc = "lseek(2): SEEK_END refreshes i_size first (fuse_update_attributes).")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         f = fdget(k, fd);
@@ -819,6 +840,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_mmap", file = "fs/fuse/file.c", patches = {9},
+        doc = "mmap(2): passthrough maps the backing; a backing inode refuses (ENODEV); direct io "
+            + "MAP_SHARED enters cached mode.")
     protected boolean run(Kernel k) {
       boolean shared = (mflags & MAP_SHARED) != 0;
       boolean write = (prot & PROT_WRITE) != 0;
@@ -887,6 +911,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "munmap", file = "mm/mmap.c",
+        doc = "munmap(2): the vma's file reference goes.")
     protected boolean run(Kernel k) {
       Vma v = k.vmas.remove(map);
       if (v == null) {
@@ -903,6 +929,9 @@ public final class Vfs {
    * v2 09/21 with A12: mapping the backing's pages needs READ, and WRITE for a shared writable map;
    * otherwise the map would bypass the server for an op it did not grant.
    */
+  @Mirrors(fn = "fuse_file_mmap (partial io)", file = "fs/fuse/file.c", patches = {9},
+      doc = "From 09 (A12): mapping the backing needs READ, and WRITE for a shared writable map, "
+          + "else ENODEV.")
   static boolean partialMapRefused(Kernel k, FuseFile ff, boolean sharedWrite) {
     if (!k.sem.has(9) || k.sem.is(Assumption.PARTIAL_MMAP, "allow")) {
       return false;
@@ -938,6 +967,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_read_folio", file = "fs/fuse/file.c",
+        doc = "A load or store through a mapping; page-cache mappings fault missing pages in with "
+            + "READ.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         v = k.vmas.get(map);
@@ -997,6 +1029,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "vfs_statx", file = "fs/stat.c", patches = {6},
+        doc = "stat/fstat: fuse_getattr -> fuse_update_get_attr; from 06 a GETATTR backing "
+            + "answers.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         FuseInode fi;
@@ -1093,6 +1128,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "notify_change", file = "fs/attr.c",
+        doc = "truncate/chmod/chown: struct iattr under inode_lock, then fuse_setattr.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -1214,6 +1251,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_fallocate", file = "fs/fuse/file.c",
+        doc = "fallocate(2): FALLOCATE to the server, even under passthrough.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -1308,6 +1347,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_fsync", file = "fs/fuse/file.c",
+        doc = "fsync(2): FSYNC (FSYNCDIR for directories); ENOSYS means nothing to do.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         KFile f = fdget(k, fd);
@@ -1358,6 +1399,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_access", file = "fs/fuse/dir.c",
+        doc = "access(2): ACCESS via fuse_permission, unless the server lacks it.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         if (!walk.run(k, this)) {
@@ -1410,6 +1453,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_readdir", file = "fs/fuse/readdir.c", patches = {4},
+        doc = "getdents64: READDIR per call until an empty reply; from 04 a READDIR backing is "
+            + "read instead.")
     protected boolean run(Kernel k) {
       while (true) {
         if (pc == 0) {
@@ -1474,6 +1520,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_mkdir", file = "fs/fuse/dir.c", patches = {14},
+        doc = "mkdir(2): MKDIR, then create_new_entry instantiates the inode (14: with its "
+            + "backing).")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -1556,6 +1605,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_unlink", file = "fs/fuse/dir.c",
+        doc = "unlink/rmdir: UNLINK/RMDIR; success drops nlink and deletes the dentry; ENOENT "
+            + "invalidates it.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
