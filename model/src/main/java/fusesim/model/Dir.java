@@ -181,8 +181,8 @@ public final class Dir {
     if (k.sem.is(Assumption.ATTACH_FAILURE, "degrade")) {
       return 0;
     }
+    inode.nlookup--; // fuse_queue_forget(fc, forget, nodeid, 1) + iput (R3)
     if (!k.faults.on(Fault.ATTACH_FAILURE_NO_FORGET)) {
-      inode.nlookup--; // fuse_queue_forget(fc, forget, nodeid, 1) + iput (R3)
       k.dev.queueForget(inode.nodeid, 1);
     }
     k.inodes.iput(inode);

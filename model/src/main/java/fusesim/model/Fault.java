@@ -27,7 +27,7 @@ public enum Fault {
       "§5.3 #1 (non-atomic attach): attaching the inode's own lifetime backing again keeps the "
           + "lookup's extra fb reference"),
   ATTACH_FAILURE_NO_FORGET(13, "fs/fuse/dir.c:fuse_lookup_name",
-      "§5.3 #2: a failed attach fails the lookup without FORGET(nodeid, 1) and iput"),
+      "§5.3 #2: a failed attach gives back the lookup count without sending FORGET(nodeid, 1)"),
   CONFLICTING_BACKING_REPLACES(7, "fs/fuse/passthrough.c:fuse_inode_set_passthrough",
       "§5.3 #3: a second, different backing replaces the inode's lifetime backing"),
   LIFETIME_ALLOWS_CACHED_OPEN(5, "fs/fuse/iomode.c:fuse_file_io_open",
