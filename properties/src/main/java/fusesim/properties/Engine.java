@@ -4,6 +4,7 @@ import fusesim.model.Fault;
 import fusesim.model.Semantics;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
+import fusesim.traces.replay.Liveness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,7 @@ public final class Engine {
       for (Invariant inv : Invariants.ALL) {
         rows.put(inv.id(), new Row(inv.id()));
       }
+      rows.put(Liveness.ID, new Row(Liveness.ID));
     }
 
     public List<Row> violated() {
