@@ -94,7 +94,7 @@ public final class Liveness {
 
   private static final Set<String> OPEN_FLAGS = Set.of("cached", "passthrough", "keep_cache",
       "direct_io", "parallel_direct_writes", "noflush");
-  private static final Set<String> ENTRY_FIELDS = Set.of("entry_valid", "attr_valid", "backing");
+  private static final Set<String> ENTRY_FIELDS = Set.of("entry_valid", "attr_valid", "backing", "statx_mask");
   private static final Set<String> LOWER_FIELDS = Set.of("ino", "size", "atime", "mtime", "ctime");
 
   /** A call that started unfinished: what it was, and where the log stood. */
@@ -158,6 +158,9 @@ public final class Liveness {
       return null;
     }
     replies();
+    if (off != null) {
+      return null;
+    }
     String v = null;
     int mark = k.log.size() - o.requests().size();
     if (s instanceof Stmt.Unfinished) {
@@ -267,6 +270,22 @@ public final class Liveness {
         continue;
       }
       it.remove();
+      Reply.Entry entry = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply
+          : r.reply instanceof Reply.Create ? ((Reply.Create) r.reply).entry() : null;
+      if (entry != null && entry.backingId() != 0 && !registered(entry.backingId(), entry.nodeid())) {
+        off = "the server named backing id " + entry.backingId() + " in an entry reply for nodeid "
+            + entry.nodeid() + ", not registered for that file";
+        return;
+      }
+      if (entry != null && entry.backingId() != 0 && entry.nodeid() != 0 && k.sem.has(7) && k.fc.passthroughIno) {
+        fusesim.model.FuseInode fi = k.inodeHash.get(entry.nodeid());
+        if (fi == null || fi.lifetimeFb == null || fi.lifetimeFb.label != entry.backingId()) {
+          off = "the kernel did not attach backing id " + entry.backingId() + " that the server named at "
+              + "lookup of nodeid " + entry.nodeid() + " (a lifetime backing needs GETATTR in its ops, "
+              + "the file's ino and an inode not in cached io mode: v2 07/13, A6)";
+          return;
+        }
+      }
       Reply.Open open = r.reply instanceof Reply.Open ? (Reply.Open) r.reply
           : r.reply instanceof Reply.Create ? ((Reply.Create) r.reply).open() : null;
       if (open == null) {
@@ -285,22 +304,39 @@ public final class Liveness {
     }
   }
 
-  /** "passthrough backing=N", "not passthrough", or "!why" for a reply that cannot be stable. */
+  /**
+   * "passthrough backing=N", "not passthrough", or "!why" for a reply that cannot be stable. An
+   * inode with a lifetime backing L (v2 13/21, attached at lookup) is in passthrough mode for its
+   * whole life: a well-behaved server opens it {@code passthrough backing=L}, or backing=0 to
+   * inherit it (v2 16/21).
+   */
   private String mode(long nodeid, Reply.Open open) {
-    if ((open.openFlags() & IoModes.FOPEN_PASSTHROUGH) == 0) {
+    fusesim.model.FuseInode fi = k.inodeHash.get(nodeid);
+    FuseBacking life = fi == null ? null : fi.lifetimeFb;
+    boolean pt = (open.openFlags() & IoModes.FOPEN_PASSTHROUGH) != 0;
+    int id = open.backingId();
+    if (life != null && !(pt && (id == life.label || (id == 0 && k.sem.has(16))))) {
+      return "!the server answered OPEN(" + nodeid + ") " + (pt ? "passthrough backing=" + id : "not passthrough")
+          + " while the inode has lifetime backing " + life.label;
+    }
+    if (!pt) {
       return "not passthrough";
     }
-    int id = open.backingId();
-    if (id == 0 && k.sem.has(16)) {
-      return "passthrough backing=0"; // v2 16/21: inherit the inode's backing
+    if (id == 0 && k.sem.has(16) && fi != null && (life != null || fi.fb != null)) {
+      return "passthrough backing=" + (life != null ? life.label : fi.fb.label); // inherits it
     }
-    FuseBacking fb = k.fc.backingFilesMap.get(id);
-    Lower.Node node = k.server.nodes.get(nodeid);
-    if (fb == null || fb.file != node) {
+    if (!registered(id, nodeid)) {
       return "!the server answered OPEN(" + nodeid + ") passthrough with backing id " + id
           + ", not registered for that file";
     }
     return "passthrough backing=" + id;
+  }
+
+  /** Whether backing id {@code id} is registered for the lower file behind {@code nodeid}. */
+  private boolean registered(int id, long nodeid) {
+    FuseBacking fb = k.fc.backingFilesMap.get(id);
+    Lower.Node node = k.server.nodes.get(nodeid);
+    return fb != null && node != null && fb.file == node;
   }
 
   /** A period ends when the inode has no fuse_file and no OPEN in flight. */
@@ -344,6 +380,14 @@ public final class Liveness {
       excuse("ENODEV: mmap of a direct_io file without direct_io_allow_mmap");
       return null;
     }
+    if (errno.equals("ENODEV") && sc == Syscall.MMAP && partialPassthrough(args)) {
+      excuse("ENODEV: mmap of a partial passthrough file");
+      return null;
+    }
+    if (errno.equals("ENODEV") && sc == Syscall.MMAP && fdArg(sc, args) != null && fdArg(sc, args).ff.isDir) {
+      excuse("ENODEV: mmap of a directory");
+      return null;
+    }
     Set<Long> touched = touched(thread, sc, args, mark);
     for (long n : touched) {
       Period p = periods.get(n);
@@ -376,6 +420,16 @@ public final class Liveness {
   private boolean directIo(List<Value> args) {
     KFile f = fdArg(Syscall.MMAP, args);
     return f != null && (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0;
+  }
+
+  /**
+   * A passthrough open whose backing does not grant both READ and WRITE (v2 09/21): a shared
+   * mapping is refused (A12), as the server chose partial io passthrough.
+   */
+  private boolean partialPassthrough(List<Value> args) {
+    KFile f = fdArg(Syscall.MMAP, args);
+    long rw = fusesim.model.InodePassthrough.RW_OPS;
+    return f != null && f.ff.passthrough != null && k.sem.has(9) && (f.ff.passthroughOps & rw) != rw;
   }
 
   private KFile fdArg(Syscall sc, List<Value> args) {
