@@ -219,6 +219,10 @@ public final class Liveness {
         if (!LOWER_FIELDS.contains(i.key())) {
           return "a lower file's " + i.key() + " changed";
         }
+        if (i.key().equals("ino") && k.fc.passthroughIno) {
+          // a backing file keeps its inode number; in place, the ino rule (v2 01/21) would see it change
+          return "a lower file's ino changed under FUSE_PASSTHROUGH_INO";
+        }
       }
     }
     return null;
