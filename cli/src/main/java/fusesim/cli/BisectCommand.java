@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
         + "patch changes which corpus trace.",
     "Exit 0: no prefix breaks an invariant; 1: one does (or v2@0 differs from mainline); 2: bad input."})
 final class BisectCommand implements Callable<Integer> {
-  /** Default sequences per prefix: the whole bisect takes about a minute on one core. */
-  static final long DEFAULT_RUNS = 500;
+  /** Default sequences per prefix: the whole bisect takes one to two minutes on one core. */
+  static final long DEFAULT_RUNS = 3000;
 
   @Option(names = "--seed", paramLabel = "N", description = "seed for random runs (default: random; always printed)")
   String seedText;
@@ -139,7 +139,7 @@ final class BisectCommand implements Callable<Integer> {
     for (Line l : lines) {
       tw = Math.max(tw, l.title().length());
     }
-    out.printf("%4s  %-" + tw + "s  %-34s  %s%n", "K", "patch", "invariants broken", "corpus changed");
+    out.printf("%-5s  %-" + tw + "s  %-34s  %s%n", "K", "patch", "invariants broken", "corpus changed");
     int code = 0;
     for (Line l : lines) {
       List<String> ids = new ArrayList<>();
@@ -155,7 +155,7 @@ final class BisectCommand implements Callable<Integer> {
       if (l.k() == 0 && !l.changed().isEmpty()) {
         code = 1;
       }
-      out.printf("%4s  %-" + tw + "s  %-34s  %s%n", "v2@" + l.k(), l.title(), ids.isEmpty() ? "-" : String.join(",", ids),
+      out.printf("%-5s  %-" + tw + "s  %-34s  %s%n", "v2@" + l.k(), l.title(), ids.isEmpty() ? "-" : String.join(",", ids),
           corpus);
     }
     Line first = null;
