@@ -60,19 +60,21 @@ class PtBypassIncrementalTest {
   void sameVerdictsAfterEveryStepOfGeneratedRuns() {
     long checked = 0;
     for (ServerMode m : ServerMode.values()) {
-      Setup setup = Setup.of(Semantics.MAINLINE, Set.of(), m);
-      for (long seed = 0; seed < 150; seed++) {
+      for (Semantics sem : List.of(Semantics.MAINLINE, Semantics.v2(8), Semantics.v2(9), Semantics.v2(Semantics.V2_PATCHES), Semantics.v1())) {
+      Setup setup = Setup.of(sem, Set.of(), m);
+      for (long seed = 0; seed < 100; seed++) {
         Generator.Run r = new Generator(setup, Profile.base(m), seed).generate();
         Session s = new Session(setup, false);
         for (Stmt st : r.stmts()) {
           s.exec(st);
-          assertThat(incremental(s.kernel())).as("%s seed %d", m, seed)
+          assertThat(incremental(s.kernel())).as("%s %s seed %d", m, sem, seed)
               .isEqualTo(Invariants.passthroughBypassFullScan(s.kernel()));
           checked++;
         }
       }
+      }
     }
-    assertThat(checked).isGreaterThan(5000);
+    assertThat(checked).isGreaterThan(20000);
   }
 
   /** A READ logged for an open passthrough file (as a bug in the read path would send). */

@@ -251,7 +251,7 @@ public final class Invariants {
 
   /**
    * PT-BYPASS, incrementally: the newest READ/WRITE in the log whose (nodeid, fh) names an open
-   * passthrough file without FOPEN_DIRECT_IO. The log only grows, so each kernel's requests are
+   * passthrough file without FOPEN_DIRECT_IO whose backing grants that direction. The log only grows, so each kernel's requests are
    * read once ({@link BypassIndex}); the open files are looked at every step. Same verdicts and
    * details as {@link #passthroughBypassFullScan}, which it replaced (a test compares them).
    */
@@ -261,7 +261,10 @@ public final class Invariants {
     int foundAt = -1;
     for (FuseFile ff : k.openFiles) {
       if (ff.passthrough != null && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0) {
-        int at = idx.newest(ff.nodeid, ff.fh);
+        // v2 09/21: only the directions the backing grants pass through
+        int at = Math.max(
+            k.inodePt.passesThrough(ff, fusesim.model.InodePassthrough.OP_READ) ? idx.newest(ff.nodeid, ff.fh, Opcode.READ) : -1,
+            k.inodePt.passesThrough(ff, fusesim.model.InodePassthrough.OP_WRITE) ? idx.newest(ff.nodeid, ff.fh, Opcode.WRITE) : -1);
         if (at > foundAt) {
           foundAt = at;
           found = ff;
@@ -301,7 +304,8 @@ public final class Invariants {
     private static final ThreadLocal<BypassIndex> LAST = new ThreadLocal<>();
 
     private final java.lang.ref.WeakReference<Kernel> kernel;
-    private final Map<Long, Map<Long, Integer>> newest = new HashMap<>();
+    private final Map<Long, Map<Long, Integer>> newestRead = new HashMap<>();
+    private final Map<Long, Map<Long, Integer>> newestWrite = new HashMap<>();
     private int scanned;
     private Request last;
 
@@ -324,16 +328,17 @@ public final class Invariants {
       for (int i = scanned; i < log.size(); i++) {
         Request r = log.get(i);
         if (r.opcode == Opcode.READ || r.opcode == Opcode.WRITE) {
-          newest.computeIfAbsent(r.nodeid, n -> new HashMap<>()).put(r.args[2], i);
+          (r.opcode == Opcode.READ ? newestRead : newestWrite).computeIfAbsent(r.nodeid, n -> new HashMap<>())
+              .put(r.args[2], i);
         }
       }
       scanned = log.size();
       last = scanned == 0 ? null : log.get(scanned - 1);
     }
 
-    /** The newest log index of a READ/WRITE for (nodeid, fh), or -1. */
-    int newest(long nodeid, long fh) {
-      Map<Long, Integer> byFh = newest.get(nodeid);
+    /** The newest log index of a READ (or WRITE) for (nodeid, fh), or -1. */
+    int newest(long nodeid, long fh, Opcode op) {
+      Map<Long, Integer> byFh = (op == Opcode.READ ? newestRead : newestWrite).get(nodeid);
       Integer i = byFh == null ? null : byFh.get(fh);
       return i == null ? -1 : i;
     }
