@@ -154,6 +154,9 @@ public final class Liveness {
       return null;
     }
     off = gate(s);
+    if (off == null && k.fc.connError) {
+      off = "INIT failed: the connection is refused"; // e.g. passthrough_ino without passthrough (A14)
+    }
     if (off != null) {
       return null;
     }
@@ -326,8 +329,12 @@ public final class Liveness {
     if (!pt) {
       return "not passthrough";
     }
-    if (id == 0 && k.sem.has(16) && fi != null && (life != null || fi.fb != null)) {
-      return "passthrough backing=" + (life != null ? life.label : fi.fb.label); // inherits it
+    if (id == 0 && k.sem.has(16) && life != null) {
+      return "passthrough backing=" + life.label; // inherits the lifetime backing
+    }
+    if (id == 0 && k.sem.has(16) && fi != null && fi.fb != null
+        && k.sem.is(fusesim.model.Assumption.INHERIT_WITHOUT_LIFETIME, "open-time-fb")) {
+      return "passthrough backing=" + fi.fb.label; // A11=open-time-fb: the open-time fi->fb too
     }
     if (!registered(id, nodeid)) {
       return "!the server answered OPEN(" + nodeid + ") passthrough with backing id " + id
