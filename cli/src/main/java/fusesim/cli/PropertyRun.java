@@ -222,7 +222,7 @@ final class PropertyRun {
     for (Engine.Report r : reports) {
       for (Engine.Row row : r.violated()) {
         if (row.shrink != null) {
-          out.println("  " + r.label + ": shrunk " + row.shrink);
+          out.println("  " + r.label + ": shrunk " + row.shrink + "; " + row.shapeBefore + " -> " + row.shapeAfter);
         }
       }
       if (r.unfaultedFindings > 0) {
@@ -244,6 +244,6 @@ final class PropertyRun {
     }
     out.println("counterexample: " + (row.path != null ? row.path : "(not written)") + "  (" + row.invariant
         + " at line " + row.counterexample.line() + ", " + row.counterexample.length() + " steps; shrunk "
-        + row.shrink + ")");
+        + row.shrink + "; " + row.shapeBefore + " -> " + row.shapeAfter + ")");
   }
 }

@@ -249,7 +249,34 @@ public final class Invariants {
     return null;
   }
 
+  /**
+   * PT-BYPASS, incrementally: the newest READ/WRITE in the log whose (nodeid, fh) names an open
+   * passthrough file without FOPEN_DIRECT_IO whose backing grants that direction. The log only grows, so each kernel's requests are
+   * read once ({@link BypassIndex}); the open files are looked at every step. Same verdicts and
+   * details as {@link #passthroughBypassFullScan}, which it replaced (a test compares them).
+   */
   private static String passthroughBypass(Kernel k) {
+    BypassIndex idx = BypassIndex.of(k);
+    FuseFile found = null;
+    int foundAt = -1;
+    for (FuseFile ff : k.openFiles) {
+      if (ff.passthrough != null && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0) {
+        // v2 09/21: only the directions the backing grants pass through
+        int at = Math.max(
+            k.inodePt.passesThrough(ff, fusesim.model.InodePassthrough.OP_READ) ? idx.newest(ff.nodeid, ff.fh, Opcode.READ) : -1,
+            k.inodePt.passesThrough(ff, fusesim.model.InodePassthrough.OP_WRITE) ? idx.newest(ff.nodeid, ff.fh, Opcode.WRITE) : -1);
+        if (at > foundAt) {
+          foundAt = at;
+          found = ff;
+        }
+      }
+    }
+    return found == null ? null
+        : k.log.get(foundAt).opcode + " sent for passthrough " + found + " of " + found.inode;
+  }
+
+  /** The first form of PT-BYPASS: scans the whole request log every step. Kept for the tests. */
+  public static String passthroughBypassFullScan(Kernel k) {
     for (int i = k.log.size() - 1; i >= 0; i--) {
       Request r = k.log.get(i);
       if (r.opcode != Opcode.READ && r.opcode != Opcode.WRITE) {
@@ -266,6 +293,55 @@ public final class Invariants {
       }
     }
     return null;
+  }
+
+  /**
+   * The READ and WRITE requests of one kernel's log, indexed by (nodeid, fh) → the newest log
+   * index. Kept per thread for the last kernel checked (a run checks one kernel step after step);
+   * another kernel, or a log that shrank or was rewritten, is indexed again from the start.
+   */
+  static final class BypassIndex {
+    private static final ThreadLocal<BypassIndex> LAST = new ThreadLocal<>();
+
+    private final java.lang.ref.WeakReference<Kernel> kernel;
+    private final Map<Long, Map<Long, Integer>> newestRead = new HashMap<>();
+    private final Map<Long, Map<Long, Integer>> newestWrite = new HashMap<>();
+    private int scanned;
+    private Request last;
+
+    private BypassIndex(Kernel k) {
+      this.kernel = new java.lang.ref.WeakReference<>(k);
+    }
+
+    static BypassIndex of(Kernel k) {
+      BypassIndex idx = LAST.get();
+      if (idx == null || idx.kernel.get() != k || idx.scanned > k.log.size()
+          || (idx.scanned > 0 && k.log.get(idx.scanned - 1) != idx.last)) {
+        idx = new BypassIndex(k);
+        LAST.set(idx);
+      }
+      idx.catchUp(k.log);
+      return idx;
+    }
+
+    private void catchUp(List<Request> log) {
+      for (int i = scanned; i < log.size(); i++) {
+        Request r = log.get(i);
+        if (r.opcode == Opcode.READ || r.opcode == Opcode.WRITE) {
+          (r.opcode == Opcode.READ ? newestRead : newestWrite).computeIfAbsent(r.nodeid, n -> new HashMap<>())
+              .put(r.args[2], i);
+        }
+      }
+      scanned = log.size();
+      last = scanned == 0 ? null : log.get(scanned - 1);
+    }
+
+    /** The newest log index of a READ (or WRITE) for (nodeid, fh), or -1. */
+    int newest(long nodeid, long fh, Opcode op) {
+      Map<Long, Integer> byFh = (op == Opcode.READ ? newestRead : newestWrite).get(nodeid);
+      Integer i = byFh == null ? null : byFh.get(fh);
+      return i == null ? -1 : i;
+    }
   }
 
   private static String passthroughNoPageCache(Kernel k) {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Replays a trace on the model: every statement in order, the invariants after each, and the
- * trace's {@code result:} judged at the end. Stops at the first invariant violation, which decides
+ * Replays a trace on the model: every statement in order, the invariants after each (then
+ * {@link Liveness}, judged over the run), and the trace's {@code result:} judged at the end. Stops at the first invariant violation, which decides
  * the verdict (later lines are not run).
  */
 public final class ModelReplay {
@@ -61,6 +61,7 @@ public final class ModelReplay {
     Kernel k = semantics != null ? new Kernel(withAssumes(semantics), faults)
         : StepRunner.newKernel(trace.file(), trace.header(), faults);
     StepRunner runner = new StepRunner(trace.file(), k);
+    Liveness liveness = new Liveness(k);
     List<Step> steps = new ArrayList<>();
     for (Stmt s : trace.body()) {
       Map<String, String> before = StateView.of(k);
@@ -71,6 +72,10 @@ public final class ModelReplay {
         findings.add(f.toString());
       }
       List<Checker.Violation> vs = checker.check(k);
+      Checker.Violation live = liveness.check(s, o);
+      if (vs.isEmpty() && live != null) {
+        vs = List.of(live);
+      }
       steps.add(new Step(o, StateView.diff(before, StateView.of(k)), findings, vs));
       if (!vs.isEmpty()) {
         return judge(steps, vs.get(0), s.line());
