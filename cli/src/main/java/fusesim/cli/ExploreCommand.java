@@ -1,0 +1,165 @@
+package fusesim.cli;
+
+import fusesim.explore.Bounds;
+import fusesim.explore.Explore;
+import fusesim.explore.ShrinkTable;
+import fusesim.model.Fault;
+import fusesim.model.Semantics;
+import fusesim.properties.ServerMode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fusesim explore}: exhaustive bounded breadth-first exploration, exact dedup, shortest
+ * counterexamples written under out/. See explore/README.md.
+ */
+@Command(name = "explore", mixinStandardHelpOptions = true, description = {
+    "Explore every state within the bounds (breadth-first, exact dedup); every invariant after every "
+        + "step; each violated invariant's shortest trace written under --out.",
+    "Engines: full (default: the whole model, every invariant, every fault, any semantics) and core "
+        + "(the packed mainline io-mode core, fast; cross-checked against the full model).",
+    "Exit 0: every invariant holds within the bounds; 1: a violation; 2: bad input."})
+final class ExploreCommand implements Callable<Integer> {
+  @Option(names = "--engine", paramLabel = "E", description = "full (default) or core")
+  String engineText = "full";
+
+  @Option(names = "--semantics", paramLabel = "S", description = "mainline (default), v1, v2 or v2@K")
+  String semanticsText = "mainline";
+
+  @Option(names = "--depth", paramLabel = "D", description = "moves from the initial state (default: 5 full; "
+      + "unbounded core)")
+  Integer depth;
+
+  @Option(names = "--inodes", paramLabel = "N", description = "files (default: 2 full, 3 core)")
+  Integer inodes;
+
+  @Option(names = "--backings", paramLabel = "N", description = "backing ids at once (default: 1 full, 2 core)")
+  Integer backings;
+
+  @Option(names = "--threads", paramLabel = "N", description = "user threads (default 2)")
+  int threads = 2;
+
+  @Option(names = "--opens", paramLabel = "N", description = "open fds (full, default 2) or open files per inode "
+      + "(core, default 3)")
+  Integer opens;
+
+  @Option(names = "--ticks", paramLabel = "N", description = "clock ticks of 2s (full; default 0)")
+  int ticks;
+
+  @Option(names = "--server", paramLabel = "MODE", description = "well-behaved (default) or arbitrary")
+  String serverText = "well-behaved";
+
+  @Option(names = "--fault", paramLabel = "F", description = "switch on a planted fault (repeatable; see: fusesim faults)")
+  List<String> faultNames = new ArrayList<>();
+
+  @Option(names = "--assume", paramLabel = "Ax=CHOICE", description = "an assumption (repeatable), passed through")
+  List<String> assumptions = new ArrayList<>();
+
+  @Option(names = "--no-symmetry", description = "core: no symmetry reduction (to measure what it saves)")
+  boolean noSymmetry;
+
+  @Option(names = "--no-dio", description = "core: no direct-io opens and writes (the alphabet of the TLA+ spec "
+      + "of research/anchors.md Appendix A)")
+  boolean noDio;
+
+  @Option(names = "--workers", paramLabel = "N", description = "worker threads (default: the cores)")
+  int workers = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where counterexamples go (default: out)")
+  Path outDir = Path.of("out");
+
+  @Option(names = "--shrink-table", description = "for every fault: the property engine's shrunk length against "
+      + "the shortest BFS length (uses --depth, default 7, and --runs)")
+  boolean shrinkTable;
+
+  @Option(names = "--runs", paramLabel = "N", description = "--shrink-table: property sequences per fault (default 400)")
+  int runs = 400;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Explore run;
+    Bounds bounds;
+    Explore.Engine engine;
+    try {
+      engine = switch (engineText) {
+        case "full" -> Explore.Engine.FULL;
+        case "core" -> Explore.Engine.CORE;
+        default -> throw new IllegalArgumentException("--engine takes full or core, got '" + engineText + "'");
+      };
+      Semantics sem = Semantics.parse(semanticsText);
+      if (sem == null) {
+        throw new IllegalArgumentException("unknown semantics '" + semanticsText + "' (mainline, v1, v2 or v2@K with K 0.."
+            + Semantics.V2_PATCHES + ")");
+      }
+      ServerMode mode = ServerMode.parse(serverText);
+      if (mode == null) {
+        throw new IllegalArgumentException("--server takes well-behaved or arbitrary, got '" + serverText + "'");
+      }
+      Set<Fault> faults = EnumSet.noneOf(Fault.class);
+      for (String f : faultNames) {
+        Fault fault = Fault.byId(f);
+        if (fault == null) {
+          throw new IllegalArgumentException("unknown fault '" + f + "' (see: fusesim faults)");
+        }
+        faults.add(fault);
+      }
+      for (String a : assumptions) {
+        if (!a.matches("[A-Z]+[0-9]+=[a-z0-9._-]+")) {
+          throw new IllegalArgumentException("--assume takes ID=CHOICE like A5=fail-lookup, got '" + a + "'");
+        }
+      }
+      boolean core = engine == Explore.Engine.CORE;
+      int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : 5;
+      bounds = new Bounds(sem, d, inodes != null ? inodes : core ? 3 : 2, backings != null ? backings : core ? 2 : 1,
+          threads, opens != null ? opens : core ? 3 : 2, ticks, mode, faults, assumptions, !noDio, !noSymmetry, workers);
+      if (shrinkTable) {
+        bounds.validate(false);
+        if (runs < 1) {
+          throw new IllegalArgumentException("--runs must be positive, got " + runs);
+        }
+        return new ShrinkTable(bounds, runs).print(out, err);
+      }
+      run = new Explore(bounds, engine, outDir);
+      run.check();
+    } catch (IllegalArgumentException e) {
+      err.println("fusesim: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch printed = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      run.stop();
+      try {
+        printed.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run.run(out, err);
+    } finally {
+      printed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Ctrl-C: the hook is running and waits for the report just printed
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package fusesim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code fusesim explore}: bad bounds are one line and exit 2; a violation is exit 1 with its trace. */
+class ExploreCommandTest {
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "no inodes | explore --inodes 0 | --inodes must be at least 1, got 0",
+      "negative depth | explore --depth -1 | --depth must be 0 or more, got -1",
+      "unknown fault | explore --fault nope | unknown fault 'nope'",
+      "unknown engine | explore --engine tlc | --engine takes full or core",
+      "core on v2 | explore --engine core --semantics v2 | mainline only",
+      "bad assumption | explore --assume x | --assume takes ID=CHOICE",
+  })
+  void badBoundsAreOneLineAndExit2(String what, String args, String expected) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args.split(" "));
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(err.toString()).startsWith("fusesim: ").contains(expected).doesNotContain("Exception");
+  }
+
+  @Test
+  void aFaultIsFoundWithItsShortestTraceAndExit1() throws Exception {
+    StringWriter out = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "explore", "--engine", "core",
+        "--inodes", "2", "--fault", "backing-close-double-put", "--out", dir.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).contains("bound:           exhausted").contains("NO-KERNEL-WARN     violated at depth");
+    try (var files = Files.list(dir)) {
+      Path trace = files.findFirst().orElseThrow();
+      StringWriter rout = new StringWriter();
+      int rc = Main.run(new PrintWriter(rout), new PrintWriter(new StringWriter()), "replay", "--fault",
+          "backing-close-double-put", trace.toString());
+      assertThat(rc).isZero();
+      assertThat(rout.toString()).contains("OK ");
+    }
+  }
+}

@@ -1,0 +1,379 @@
+package fusesim.explore;
+
+import fusesim.model.Kernel;
+import fusesim.model.Opcode;
+import fusesim.model.Request;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The exact canonical encoding of a full model state: a reflective walk of every object reachable
+ * from the {@link Kernel}, written as bytes. Nothing is hashed away; two states encode equal
+ * exactly when they are equal up to the renaming of object identities.
+ *
+ * <p>Why reflective: the model grows (the v2 series, new fields); a hand-written encoder would miss
+ * a new field silently and merge states that differ. Here every instance field of every model
+ * class is encoded unless {@link #SKIPPED} names it with a reason, so a new field is encoded by
+ * default; {@code ModelEncoderTest} fails if a skipped field no longer exists.
+ *
+ * <p>Canonical form:
+ * <ul>
+ *   <li>Object identity is renamed in first-appearance order: the second time an object is met it
+ *       is written as a back reference to its number, so sharing (two dentries of one inode) is
+ *       kept and allocation serials are not needed (they are skipped).
+ *   <li>Fields are written in name order, per class; class names once per state, then by number.
+ *   <li>Ordered collections (lists, tree and linked maps and sets) in their order; hash maps and
+ *       sets of values (Long, String, ...) sorted by key; maps keyed by model objects (the
+ *       identity map of background requests) after the walk, ordered by the keys' numbers.
+ *   <li>The request log is history: only the requests still pending are written (in log order:
+ *       the server answers the oldest), plus the set of (nodeid, fh) of every READ and WRITE ever
+ *       sent, which is all that PT-BYPASS reads of the past.
+ * </ul>
+ * Nothing else is renamed: inode numbers, fds, thread names, backing ids and counters are written
+ * as they are (they are not symmetric in the full model's alphabet; the io-mode core does the
+ * symmetry reduction).
+ */
+public final class ModelEncoder {
+  /** Fields not encoded, with why: identity labels (renamed by the walk) and history. */
+  public static final Map<String, String> SKIPPED = Map.ofEntries(
+      Map.entry("fusesim.model.Kernel.log", "history; its pending requests and the PT-BYPASS digest are written instead"),
+      Map.entry("fusesim.model.Kernel.notes", "pr_debug lines for reports, never read by the model"),
+      Map.entry("fusesim.model.Kernel.nextSerial", "allocator of identity serials (identity is renamed)"),
+      Map.entry("fusesim.model.FuseInode.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.FuseFile.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.KFile.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.Request.unique", "identity label (the trace names requests by thread and opcode)"),
+      Map.entry("fusesim.model.Dev.nextUnique", "allocator of request uniques"),
+      Map.entry("fusesim.model.Server.nextFh", "allocator of fresh fhs: the explorer's alphabet never names an fh, so "
+          + "only equality among existing fhs matters, and every new one is fresh in both states"),
+      Map.entry("fusesim.model.UserThread.lastResult", "read by the trace runner right after the call returns"),
+      Map.entry("fusesim.model.UserThread.lastCall", "read by the trace runner right after the call returns"));
+
+  private static final Map<Class<?>, Field[]> FIELDS = new ConcurrentHashMap<>();
+
+  private byte[] buf = new byte[4096];
+  private int len;
+  private final IdentityHashMap<Object, Integer> ids = new IdentityHashMap<>();
+  private final IdentityHashMap<Class<?>, Integer> classIds = new IdentityHashMap<>();
+  private final List<Object[]> deferred = new ArrayList<>();
+  private Kernel kernel;
+
+  /** Encodes {@code k}; the result is a fresh array. Not thread-safe: one encoder per worker. */
+  public byte[] encode(Kernel k) {
+    len = 0;
+    ids.clear();
+    classIds.clear();
+    deferred.clear();
+    kernel = k;
+    value(k);
+    // maps keyed by model objects, ordered by their keys' first-appearance numbers
+    for (int i = 0; i < deferred.size(); i++) {
+      Map<?, ?> m = (Map<?, ?>) deferred.get(i)[0];
+      List<Map.Entry<?, ?>> es = new ArrayList<>(m.entrySet());
+      for (Map.Entry<?, ?> e : es) {
+        if (!ids.containsKey(e.getKey())) {
+          throw new IllegalStateException("cannot order a map entry: its key " + e.getKey() + " is not reachable");
+        }
+      }
+      es.sort(Comparator.comparingInt(e -> ids.get(e.getKey())));
+      tag(20);
+      num(es.size());
+      for (Map.Entry<?, ?> e : es) {
+        num(ids.get(e.getKey()));
+        value(e.getValue());
+      }
+    }
+    return Arrays.copyOf(buf, len);
+  }
+
+  // ---- output --------------------------------------------------------------------------------
+
+  private void ensure(int n) {
+    if (len + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+    }
+  }
+
+  private void tag(int t) {
+    ensure(1);
+    buf[len++] = (byte) t;
+  }
+
+  private void num(long v) {
+    ensure(10);
+    long z = (v << 1) ^ (v >> 63); // zigzag, then varint
+    while ((z & ~0x7FL) != 0) {
+      buf[len++] = (byte) ((z & 0x7F) | 0x80);
+      z >>>= 7;
+    }
+    buf[len++] = (byte) z;
+  }
+
+  private void str(String s) {
+    num(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      num(s.charAt(i));
+    }
+  }
+
+  // ---- the walk ------------------------------------------------------------------------------
+
+  private void value(Object o) {
+    if (o == null) {
+      tag(0);
+      return;
+    }
+    if (o instanceof Boolean) {
+      tag((Boolean) o ? 2 : 1);
+      return;
+    }
+    if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
+      tag(3);
+      num(((Number) o).longValue());
+      return;
+    }
+    if (o instanceof Character) {
+      tag(3);
+      num((Character) o);
+      return;
+    }
+    if (o instanceof String) {
+      tag(4);
+      str((String) o);
+      return;
+    }
+    if (o instanceof Enum) {
+      tag(5);
+      classRef(((Enum<?>) o).getDeclaringClass());
+      num(((Enum<?>) o).ordinal());
+      return;
+    }
+    if (o instanceof Double || o instanceof Float) {
+      tag(3);
+      num(Double.doubleToLongBits(((Number) o).doubleValue()));
+      return;
+    }
+    Integer seen = ids.get(o);
+    if (seen != null) {
+      tag(6);
+      num(seen);
+      return;
+    }
+    ids.put(o, ids.size());
+    Class<?> c = o.getClass();
+    if (c.isArray()) {
+      tag(7);
+      array(o);
+    } else if (o instanceof BitSet) {
+      tag(8);
+      long[] ws = ((BitSet) o).toLongArray();
+      num(ws.length);
+      for (long w : ws) {
+        num(w);
+      }
+    } else if (o instanceof Map) {
+      map((Map<?, ?>) o);
+    } else if (o instanceof Collection) {
+      collection((Collection<?>) o);
+    } else if (c.getName().startsWith("java.") || c.getName().startsWith("jdk.")) {
+      throw new IllegalStateException("the state encoder does not know the JDK type " + c.getName());
+    } else {
+      tag(9);
+      classRef(c);
+      for (Field f : fields(c)) {
+        if (o == kernel && f.getName().equals("log")) {
+          log();
+          continue;
+        }
+        try {
+          value(f.get(o));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot read " + f, e);
+        }
+      }
+    }
+  }
+
+  private void classRef(Class<?> c) {
+    Integer id = classIds.get(c);
+    if (id != null) {
+      num(id);
+      return;
+    }
+    classIds.put(c, classIds.size());
+    num(-1);
+    String name = c.getName();
+    int lambda = name.indexOf("$$Lambda");
+    str(lambda >= 0 ? name.substring(0, lambda) + "$$Lambda" : name); // hidden class names vary per run
+  }
+
+  private void array(Object a) {
+    if (a instanceof long[]) {
+      long[] x = (long[]) a;
+      num(x.length);
+      for (long v : x) {
+        num(v);
+      }
+    } else if (a instanceof int[]) {
+      int[] x = (int[]) a;
+      num(x.length);
+      for (int v : x) {
+        num(v);
+      }
+    } else if (a instanceof boolean[]) {
+      boolean[] x = (boolean[]) a;
+      num(x.length);
+      for (boolean v : x) {
+        num(v ? 1 : 0);
+      }
+    } else if (a instanceof byte[]) {
+      byte[] x = (byte[]) a;
+      num(x.length);
+      for (byte v : x) {
+        num(v);
+      }
+    } else if (a instanceof Object[]) {
+      Object[] x = (Object[]) a;
+      num(x.length);
+      for (Object v : x) {
+        value(v);
+      }
+    } else {
+      throw new IllegalStateException("the state encoder does not know the array type " + a.getClass());
+    }
+  }
+
+  private static boolean ordered(Object o) {
+    return o instanceof List || o instanceof java.util.SortedMap || o instanceof java.util.SortedSet
+        || o instanceof java.util.LinkedHashMap || o instanceof java.util.LinkedHashSet
+        || o instanceof java.util.EnumSet || o instanceof java.util.EnumMap;
+  }
+
+  private void map(Map<?, ?> m) {
+    if (ordered(m)) {
+      tag(10);
+      num(m.size());
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        value(e.getKey());
+        value(e.getValue());
+      }
+      return;
+    }
+    if (allValues(m.keySet())) {
+      List<Map.Entry<?, ?>> es = new ArrayList<>(m.entrySet());
+      es.sort((a, b) -> compareValues(a.getKey(), b.getKey()));
+      tag(11);
+      num(es.size());
+      for (Map.Entry<?, ?> e : es) {
+        value(e.getKey());
+        value(e.getValue());
+      }
+      return;
+    }
+    tag(12); // keyed by model objects: written after the walk
+    deferred.add(new Object[] {m});
+  }
+
+  private void collection(Collection<?> c) {
+    if (ordered(c) || !(c instanceof Set)) {
+      tag(13);
+      num(c.size());
+      for (Object v : c) {
+        value(v);
+      }
+      return;
+    }
+    if (!allValues(c)) {
+      throw new IllegalStateException("the state encoder cannot order a hash set of model objects");
+    }
+    List<Object> vs = new ArrayList<>(c);
+    vs.sort(ModelEncoder::compareValues);
+    tag(14);
+    num(vs.size());
+    for (Object v : vs) {
+      value(v);
+    }
+  }
+
+  private static boolean allValues(Collection<?> c) {
+    for (Object o : c) {
+      if (!(o instanceof Number || o instanceof String || o instanceof Enum || o instanceof Boolean
+          || o instanceof Record && o.toString().indexOf('@') < 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareValues(Object a, Object b) {
+    if (a.getClass() != b.getClass()) {
+      return a.getClass().getName().compareTo(b.getClass().getName());
+    }
+    if (a instanceof Comparable && !(a instanceof Record)) {
+      return ((Comparable) a).compareTo(b);
+    }
+    return a.toString().compareTo(b.toString());
+  }
+
+  /** The request log: pending requests in order, and the PT-BYPASS digest of READ/WRITE. */
+  private void log() {
+    tag(15);
+    List<Request> pending = new ArrayList<>();
+    TreeSet<String> rw = new TreeSet<>();
+    for (Request r : kernel.log) {
+      if (!r.answered()) {
+        pending.add(r);
+      }
+      if ((r.opcode == Opcode.READ || r.opcode == Opcode.WRITE) && r.args.length > 2) {
+        rw.add(r.nodeid + ":" + r.args[2]);
+      }
+    }
+    num(pending.size());
+    for (Request r : pending) {
+      value(r);
+    }
+    num(rw.size());
+    for (String s : rw) {
+      str(s);
+    }
+  }
+
+  /** The encoded fields of a class, in name order (superclass fields first). */
+  static Field[] fields(Class<?> c) {
+    return FIELDS.computeIfAbsent(c, ModelEncoder::collectFields);
+  }
+
+  private static Field[] collectFields(Class<?> c) {
+    List<Field> out = new ArrayList<>();
+    for (Class<?> k = c; k != null && k != Object.class && k != Record.class; k = k.getSuperclass()) {
+      List<Field> own = new ArrayList<>();
+      for (Field f : k.getDeclaredFields()) {
+        if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic() && !k.isHidden()) {
+          continue;
+        }
+        if (SKIPPED.containsKey(k.getName() + "." + f.getName())) {
+          continue;
+        }
+        if (!f.trySetAccessible()) {
+          throw new IllegalStateException("the state encoder cannot read " + f);
+        }
+        own.add(f);
+      }
+      own.sort(Comparator.comparing(Field::getName));
+      out.addAll(0, own);
+    }
+    return out.toArray(new Field[0]);
+  }
+}

@@ -1,0 +1,260 @@
+package fusesim.explore;
+
+import fusesim.properties.Session;
+import fusesim.properties.Setup;
+import fusesim.spec.Invariant;
+import fusesim.spec.Invariants;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Breadth-first search over the full model: every invariant of spec/, every planted fault, any
+ * semantics. Stateless: a state is its path of trace statements, re-executed from the root on a
+ * fresh model whenever it is needed, and deduplicated exactly by {@link ModelEncoder}'s bytes.
+ *
+ * <p>Levels are synchronous: the workers expand contiguous ranges of the frontier (each successor
+ * re-executes its parent's path and one move), then the main thread inserts the successors in
+ * (parent index, move index) order, so the first path kept for a state and the violation reported
+ * for an invariant (the least key at the least depth) do not depend on thread timing.
+ */
+public final class ModelExplorer {
+  /** A violation: the invariant, the depth in moves, the statements up to the violating one, and what broke. */
+  public record Violation(String invariant, int depth, List<String> lines, String detail) {}
+
+  private record Succ(long key, List<String> lines, byte[] enc, Session.Violation violation, String invalid) {}
+
+  private static final class Key {
+    final byte[] b;
+    final int h;
+
+    Key(byte[] b) {
+      this.b = b;
+      this.h = Arrays.hashCode(b);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && ((Key) o).h == h && Arrays.equals(((Key) o).b, b);
+    }
+
+    @Override
+    public int hashCode() {
+      return h;
+    }
+  }
+
+  private final Bounds bounds;
+  private final Setup setup;
+  private final ModelAlphabet alphabet;
+  private final CoreExplorer.Progress progress;
+  private final AtomicBoolean stop = new AtomicBoolean();
+  public final CoreExplorer.Stats stats = new CoreExplorer.Stats();
+  private final Map<String, Violation> violations = new LinkedHashMap<>();
+  /** Moves the model rejected or threw on: the first one, and how many. */
+  public volatile String firstInvalid;
+  public volatile long invalid;
+  public volatile long encodedBytes;
+  /** Stop after the first level with a violation (the shrink table needs only the shortest). */
+  public volatile boolean stopAtFirstViolation;
+  /** Stop after the level at which this many distinct states are stored. */
+  public volatile long stateCap = Long.MAX_VALUE;
+
+  public ModelExplorer(Bounds bounds, CoreExplorer.Progress progress) {
+    this.bounds = bounds;
+    this.setup = Setup.of(bounds.semantics(), bounds.faults(), bounds.server());
+    this.alphabet = new ModelAlphabet(bounds);
+    this.progress = progress;
+  }
+
+  public Setup setup() {
+    return setup;
+  }
+
+  public void stop() {
+    stop.set(true);
+  }
+
+  /** The first violation of each invariant, in the report order of spec/ (null: none found). */
+  public Map<String, Violation> violations() {
+    Map<String, Violation> out = new LinkedHashMap<>();
+    for (Invariant inv : setup.checker().invariants()) {
+      out.put(inv.id(), violations.get(inv.id()));
+    }
+    return out;
+  }
+
+  private ModelPath replay(List<String> lines) {
+    ModelPath p = new ModelPath(setup);
+    for (String l : lines) {
+      ModelPath.Status s = p.run(l, false, setup);
+      if (s != ModelPath.Status.OK) {
+        throw new IllegalStateException("a stored path does not re-execute (" + s + ", " + p.invalid + "): " + l);
+      }
+    }
+    return p;
+  }
+
+  private static String unfinishedForm(String call) {
+    if (!call.endsWith(") = ?")) {
+      throw new IllegalStateException("not a call: " + call);
+    }
+    return call.substring(0, call.length() - ") = ?".length()) + " <unfinished ...>";
+  }
+
+  private Succ move(List<String> parent, List<String> move, long key, ModelEncoder enc) {
+    ModelPath q = replay(parent);
+    for (int s = 0; s < move.size(); s++) {
+      ModelPath.Status st = q.run(move.get(s), true, setup);
+      if (st == ModelPath.Status.BLOCKED) {
+        q = replay(parent);
+        for (int u = 0; u < s; u++) {
+          q.run(move.get(u), false, setup);
+        }
+        st = q.run(unfinishedForm(move.get(s)), true, setup);
+      }
+      if (st == ModelPath.Status.INVALID) {
+        return new Succ(key, q.lines, null, null, q.invalid + " at: " + move.get(s));
+      }
+      if (st == ModelPath.Status.VIOLATED) {
+        return new Succ(key, q.lines, null, q.violation, null);
+      }
+    }
+    for (String r : q.resumedLines()) {
+      ModelPath.Status st = q.run(r, true, setup);
+      if (st == ModelPath.Status.INVALID) {
+        return new Succ(key, q.lines, null, null, q.invalid + " at: " + r);
+      }
+      if (st == ModelPath.Status.VIOLATED) {
+        return new Succ(key, q.lines, null, q.violation, null);
+      }
+    }
+    return new Succ(key, q.lines, enc.encode(q.kernel()), null, null);
+  }
+
+  private List<Succ> expand(List<List<String>> frontier, int lo, int hi) {
+    ModelEncoder enc = new ModelEncoder();
+    List<Succ> out = new ArrayList<>();
+    for (int j = lo; j < hi && !stop.get(); j++) {
+      List<String> parent = frontier.get(j);
+      List<List<String>> moves = alphabet.moves(replay(parent));
+      for (int m = 0; m < moves.size() && !stop.get(); m++) {
+        out.add(move(parent, moves.get(m), (long) j * 4096 + m, enc));
+      }
+    }
+    return out;
+  }
+
+  /** Runs the search to the depth bound, to exhaustion, or until stopped. */
+  public CoreExplorer.Stats run() {
+    long t0 = System.nanoTime();
+    ModelPath root = new ModelPath(setup);
+    for (String l : alphabet.world()) {
+      ModelPath.Status s = root.run(l, true, setup);
+      if (s != ModelPath.Status.OK) {
+        throw new IllegalStateException("the world does not set up: " + l + ": " + root.invalid);
+      }
+    }
+    Set<Key> visited = new HashSet<>();
+    byte[] e0 = new ModelEncoder().encode(root.kernel());
+    visited.add(new Key(e0));
+    encodedBytes = e0.length;
+    List<List<String>> frontier = new ArrayList<>();
+    frontier.add(List.copyOf(root.lines));
+    stats.distinct = 1;
+    int workers = bounds.workers();
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "explore-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      int depth = 0;
+      while (!frontier.isEmpty() && depth < bounds.depth() && !stop.get() && stats.distinct < stateCap) {
+        List<Future<List<Succ>>> fs = new ArrayList<>();
+        final List<List<String>> fr = frontier;
+        int chunks = Math.min(fr.size(), workers * 8);
+        for (int i = 0; i < chunks; i++) {
+          int lo = (int) ((long) fr.size() * i / chunks);
+          int hi = (int) ((long) fr.size() * (i + 1) / chunks);
+          fs.add(pool.submit(() -> expand(fr, lo, hi)));
+        }
+        List<List<String>> next = new ArrayList<>();
+        for (Future<List<Succ>> f : fs) {
+          List<Succ> part;
+          try {
+            part = f.get();
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+          } catch (java.util.concurrent.ExecutionException ex) {
+            throw ex.getCause() instanceof RuntimeException ? (RuntimeException) ex.getCause()
+                : new IllegalStateException(ex.getCause());
+          }
+          for (Succ s : part) { // chunks in order, each in key order: the whole level in key order
+            if (s.invalid != null) {
+              invalid++;
+              if (firstInvalid == null) {
+                firstInvalid = s.invalid;
+              }
+              continue;
+            }
+            stats.transitions++;
+            if (s.violation != null) {
+              violations.putIfAbsent(s.violation.invariant(),
+                  new Violation(s.violation.invariant(), depth + 1, s.lines, s.violation.detail()));
+              continue;
+            }
+            if (visited.add(new Key(s.enc))) {
+              encodedBytes += s.enc.length;
+              next.add(List.copyOf(s.lines));
+            }
+          }
+        }
+        if (stop.get()) {
+          stats.interrupted = true;
+          break;
+        }
+        frontier = next;
+        if (stopAtFirstViolation && !violations.isEmpty()) {
+          depth++;
+          stats.depth = depth;
+          stats.distinct = visited.size();
+          stats.frontier = next.size();
+          break;
+        }
+        depth++;
+        stats.depth = depth;
+        stats.distinct = visited.size();
+        stats.frontier = next.size();
+        stats.visitedBytes = encodedBytes;
+        stats.nanos = System.nanoTime() - t0;
+        if (progress != null) {
+          progress.level(depth, next.size(), stats);
+        }
+      }
+      stats.exhausted = frontier.isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+    stats.nanos = System.nanoTime() - t0;
+    return stats;
+  }
+
+  /** The invariants in report order. */
+  public static List<String> invariantIds() {
+    List<String> out = new ArrayList<>();
+    for (Invariant inv : Invariants.ALL) {
+      out.add(inv.id());
+    }
+    return out;
+  }
+}
