@@ -29,8 +29,18 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "seed for random runs (default: random; always printed)")
   String seedText;
 
-  @Option(names = "--semantics", paramLabel = "S", description = "mainline (default), v1, v2 or v2@K")
-  String semanticsText = "mainline";
+  @Option(names = "--semantics", paramLabel = "S", description = "v2 (default: the newest modelled), v2@K, v1 or "
+      + "mainline")
+  String semanticsText = "v2";
+
+  @Option(names = "--assume", paramLabel = "ID=CHOICE", description = "answer an open question of the assumption "
+      + "registry (repeatable), e.g. --assume A5=degrade; see fusesim spec or model/Assumption.java")
+  List<String> assumes = new java.util.ArrayList<>();
+
+  @Option(names = "--all-assumptions", description = "run the suite once per choice of every assumption (a "
+      + "covering set: each non-default choice alone, the others at their default) and report which "
+      + "invariants hold under which choices")
+  boolean allAssumptions;
 
   @Option(names = "--budget", paramLabel = "TIME", description = "time for the property suite: 60s (default), 500ms, 2m")
   String budgetText = "60s";
@@ -62,7 +72,8 @@ final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PropertyRun props;
     try {
-      props = PropertyRun.parse(seedText, semanticsText, budgetText, runs, serverText, faultNames, allFaults, outDir);
+      props = PropertyRun.parse(seedText, semanticsText, assumes, budgetText, runs, serverText, faultNames,
+          allFaults, outDir);
     } catch (IllegalArgumentException e) {
       err.println("fusesim: " + e.getMessage());
       return 2;
@@ -73,7 +84,7 @@ final class CheckCommand implements Callable<Integer> {
     if (corpusCode == 2) {
       return 2;
     }
-    int propsCode = props.run(out, err);
+    int propsCode = allAssumptions ? AssumptionSweep.run(props, out, err) : props.run(out, err);
     return Math.max(corpusCode, propsCode);
   }
 

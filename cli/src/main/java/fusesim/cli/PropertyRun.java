@@ -46,6 +46,12 @@ final class PropertyRun {
   /** Checks the arguments; throws IllegalArgumentException with a one-line message. */
   static PropertyRun parse(String seedText, String semText, String budgetText, Long runs, String server,
       List<String> faultNames, boolean allFaults, Path outDir) {
+    return parse(seedText, semText, List.of(), budgetText, runs, server, faultNames, allFaults, outDir);
+  }
+
+  /** As above, with {@code --assume ID=CHOICE} texts applied to the semantics. */
+  static PropertyRun parse(String seedText, String semText, List<String> assumes, String budgetText,
+      Long runs, String server, List<String> faultNames, boolean allFaults, Path outDir) {
     long seed;
     if (seedText == null) {
       seed = new SecureRandom().nextLong() & Long.MAX_VALUE;
@@ -60,6 +66,11 @@ final class PropertyRun {
     if (sem == null) {
       throw new IllegalArgumentException("unknown semantics '" + semText + "' (mainline, v1, v2 or v2@K with K 0.."
           + Semantics.V2_PATCHES + ")");
+    }
+    try {
+      sem = sem.assume(assumes);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--assume: " + e.getMessage());
     }
     Matcher m = DURATION.matcher(budgetText);
     if (!m.matches()) {
@@ -89,13 +100,29 @@ final class PropertyRun {
       if (fault == null) {
         throw new IllegalArgumentException("unknown fault '" + f + "' (fusesim faults lists them)");
       }
+      if (!fault.appliesTo(sem)) {
+        throw new IllegalArgumentException("fault '" + f + "' breaks v2 patch " + fault.patch
+            + ", which " + sem + " does not have (use --semantics v2, or v2@K with K >= " + fault.patch + ")");
+      }
       faults.add(fault);
     }
     if (allFaults) {
-      faults.addAll(EnumSet.allOf(Fault.class));
+      for (Fault f : Fault.values()) {
+        if (f.appliesTo(sem)) {
+          faults.add(f);
+        }
+      }
     }
     return new PropertyRun(seed, sem, ms, runs, modes, new ArrayList<>(faults), outDir);
   }
+
+  /** The same run under other semantics, writing counterexamples to {@code dir}. */
+  PropertyRun with(Semantics sem, long budget, Path dir) {
+    return new PropertyRun(seed, sem, budget, runs, modes, faults, dir);
+  }
+
+  /** The reports of the last {@link #run}. */
+  List<Engine.Report> reports = List.of();
 
   int run(PrintWriter out, PrintWriter err) {
     Engine engine = new Engine(new Engine.Options(semantics, modes, Set.copyOf(faults), budgetMillis, seed,
@@ -117,7 +144,8 @@ final class PropertyRun {
           r.sequences, r.steps, r.violated().size(), r.millis / 1000.0);
       err.flush();
     };
-    out.printf("properties: semantics %s, server %s, %s%n", semantics, modes.size() == 2 ? "both"
+    this.reports = reports;
+    out.printf("properties: semantics %s, server %s, %s%n", semantics.describe(), modes.size() == 2 ? "both"
         : modes.get(0).word, runs != null ? runs + " sequences per campaign" : "budget " + budgetMillis + " ms");
     out.flush();
     try {
@@ -194,7 +222,7 @@ final class PropertyRun {
     for (Engine.Report r : reports) {
       for (Engine.Row row : r.violated()) {
         if (row.shrink != null) {
-          out.println("  " + r.label + ": shrunk " + row.shrink);
+          out.println("  " + r.label + ": shrunk " + row.shrink + "; " + row.shapeBefore + " -> " + row.shapeAfter);
         }
       }
       if (r.unfaultedFindings > 0) {
@@ -216,6 +244,6 @@ final class PropertyRun {
     }
     out.println("counterexample: " + (row.path != null ? row.path : "(not written)") + "  (" + row.invariant
         + " at line " + row.counterexample.line() + ", " + row.counterexample.length() + " steps; shrunk "
-        + row.shrink + ")");
+        + row.shrink + "; " + row.shapeBefore + " -> " + row.shapeAfter + ")");
   }
 }

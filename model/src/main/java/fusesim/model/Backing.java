@@ -19,13 +19,16 @@ public final class Backing {
    * fuse_dev_ioctl_backing_open() → fuse_backing_open(fc, map). Returns the new id or -errno, in
    * the kernel's order of checks (research/mainline.md §3.3).
    */
+  @Mirrors(fn = "fuse_dev_ioctl_backing_open", file = "fs/fuse/dev.c, fs/fuse/backing.c", patches = {2},
+      doc = "fuse_backing_open: EPERM, EINVAL (flags, padding; from 02 ops_mask), EBADF, file type, "
+          + "ELOOP, then a new id.")
   public int devIocBackingOpen(BackingMap map, int callerUid) {
     FuseConn fc = k.fc;
     if (!fc.passthrough || callerUid != 0) {
       return -Errno.EPERM.value; // !fc->passthrough || !capable(CAP_SYS_ADMIN)
     }
-    if (map.flags() != 0 || map.padding() != 0) {
-      return -Errno.EINVAL.value; // map->flags || map->padding
+    if (map.flags() != 0 || invalidOps(map.padding())) {
+      return -Errno.EINVAL.value; // map->flags || map->padding (v2 02/21: ops_mask & ~VALID_OPS)
     }
     if (map.target() == BackingMap.Target.BAD_FD) {
       return -Errno.EBADF.value; // fget_raw(map->fd) failed
@@ -33,18 +36,52 @@ public final class Backing {
     // A file on this FUSE mount: its sb has s_stack_depth = fc->max_stack_depth.
     int depth = map.target() == BackingMap.Target.ON_FUSE_MOUNT ? fc.maxStackDepth
         : map.node().stackDepth;
-    if (map.target() == BackingMap.Target.LOWER && !map.node().isReg()) {
-      return -(map.node().isDir() ? Errno.EISDIR : Errno.EINVAL).value; // !d_is_reg()
+    if (map.target() == BackingMap.Target.LOWER) {
+      int err = fileTypeCheck(map.node(), map.padding());
+      if (err != 0) {
+        return err;
+      }
     }
     if (depth >= fc.maxStackDepth) {
       return -Errno.ELOOP.value; // backing_sb->s_stack_depth >= fc->max_stack_depth
     }
     FuseBacking fb = new FuseBacking(0, map.node(), callerUid);
-    return fuseBackingIdAlloc(fb, map.node());
+    return fuseBackingIdAlloc(fb, map.node(), k.sem.has(2) ? map.padding() : 0);
+  }
+
+  /** The padding word, or from v2 02/21 the ops_mask checked against FUSE_BACKING_MAP_VALID_OPS. */
+  private boolean invalidOps(long opsMask) {
+    if (!k.sem.has(2)) {
+      return opsMask != 0;
+    }
+    return (opsMask & ~k.inodePt.validOps()) != 0;
+  }
+
+  /**
+   * Mainline: only regular files (EISDIR for a directory, EINVAL otherwise). v2 03/21 lets a
+   * directory in for directory ops (READDIR); a directory with other ops, or a regular file with
+   * READDIR, is refused or accepted per A13. A directory with mask 0 stays EISDIR.
+   */
+  @Mirrors(fn = "fuse_backing_open (file type)", file = "fs/fuse/backing.c", patches = {3},
+      doc = "Regular files, and from 03 directories for READDIR only (A13 for mixed masks).")
+  private int fileTypeCheck(Lower.Node node, long ops) {
+    boolean mixedOk = k.sem.is(Assumption.DIR_BACKING_MASK, "accept");
+    if (node.isDir() && k.sem.has(3) && ops != 0) {
+      return (ops & ~InodePassthrough.DIR_OPS) == 0 || mixedOk ? 0 : -Errno.EINVAL.value;
+    }
+    if (!node.isReg()) {
+      return -(node.isDir() ? Errno.EISDIR : Errno.EINVAL).value; // !d_is_reg()
+    }
+    if (k.sem.has(3) && (ops & InodePassthrough.DIR_OPS) != 0 && !mixedOk) {
+      return -Errno.EINVAL.value;
+    }
+    return 0;
   }
 
   /** fuse_backing_id_alloc(): idr_alloc_cyclic(&fc->backing_files_map, fb, 1, 0). */
-  private int fuseBackingIdAlloc(FuseBacking unlabelled, Lower.Node file) {
+  @Mirrors(fn = "fuse_backing_id_alloc", file = "fs/fuse/backing.c", patches = {2},
+      doc = "idr_alloc_cyclic from 1; from 02 the fb keeps its ops_mask.")
+  private int fuseBackingIdAlloc(FuseBacking unlabelled, Lower.Node file, long opsMask) {
     FuseConn fc = k.fc;
     int id = fc.backingNextId;
     while (fc.backingFilesMap.containsKey(id)) {
@@ -53,12 +90,16 @@ public final class Backing {
     fc.backingNextId = id + 1;
     k.warnOnOnce(id == 0, C + "fuse_backing_id_alloc", "WARN_ON_ONCE(id == 0)");
     FuseBacking fb = new FuseBacking(id, file, unlabelled.credUid);
+    fb.opsMask = opsMask; // v2 02/21: fb->ops_mask, fixed for the fb's life
     fc.backingFilesMap.put(id, fb);
     k.allBackings.add(fb);
     return id;
   }
 
   /** fuse_dev_ioctl_backing_close() → fuse_backing_close(fc, backing_id). */
+  @Mirrors(fn = "fuse_dev_ioctl_backing_close", file = "fs/fuse/dev.c, fs/fuse/backing.c",
+      doc = "fuse_backing_close: EPERM, EINVAL for id <= 0, ENOENT for an unknown id, else drop the "
+          + "id's reference.")
   public int devIocBackingClose(int backingId) {
     FuseConn fc = k.fc;
     if (!fc.passthrough) {
@@ -79,6 +120,8 @@ public final class Backing {
   }
 
   /** fuse_backing_get(): refcount_inc_not_zero; NULL for a NULL fb or a zero count. */
+  @Mirrors(fn = "fuse_backing_get", file = "fs/fuse/backing.c",
+      doc = "refcount_inc_not_zero: NULL for a NULL fb or a zero count.")
   public FuseBacking fuseBackingGet(FuseBacking fb) {
     if (fb == null) {
       return null;
@@ -95,6 +138,8 @@ public final class Backing {
   }
 
   /** fuse_backing_put(): refcount_dec_and_test, then fuse_backing_free(). */
+  @Mirrors(fn = "fuse_backing_put", file = "fs/fuse/backing.c",
+      doc = "refcount_dec_and_test, then fuse_backing_free().")
   public void fuseBackingPut(FuseBacking fb) {
     if (fb == null) {
       return;
@@ -109,11 +154,15 @@ public final class Backing {
   }
 
   /** fuse_backing_free(): fput(fb->file), put_cred(fb->cred), kfree_rcu(fb). */
+  @Mirrors(fn = "fuse_backing_free", file = "fs/fuse/backing.c",
+      doc = "fput(fb->file), put_cred(fb->cred), kfree_rcu(fb).")
   private void fuseBackingFree(FuseBacking fb) {
     fb.freed = true;
   }
 
   /** fuse_backing_lookup(): idr_find under RCU, then fuse_backing_get(). */
+  @Mirrors(fn = "fuse_backing_lookup", file = "fs/fuse/backing.c",
+      doc = "idr_find under RCU, then fuse_backing_get().")
   public FuseBacking fuseBackingLookup(int backingId) {
     return fuseBackingGet(k.fc.backingFilesMap.get(backingId));
   }
@@ -122,6 +171,8 @@ public final class Backing {
    * fuse_backing_files_free() at fuse_conn_put(): every id still registered is freed, with
    * WARN_ON_ONCE(refcount != 1) (fuse_backing_id_free).
    */
+  @Mirrors(fn = "fuse_backing_files_free", file = "fs/fuse/backing.c",
+      doc = "At fuse_conn_put: every registered id is freed, WARN_ON_ONCE(refcount != 1).")
   public void fuseBackingFilesFree() {
     for (Map.Entry<Integer, FuseBacking> e : new ArrayList<>(k.fc.backingFilesMap.entrySet())) {
       FuseBacking fb = e.getValue();

@@ -34,6 +34,9 @@ public final class Dir {
    * fuse_dentry_revalidate(), the part before the request: stale epoch or bad inode is invalid;
    * an expired entry (or LOOKUP_EXCL) needs a LOOKUP, except a negative one, which is invalid.
    */
+  @Mirrors(fn = "fuse_dentry_revalidate", file = "fs/fuse/dir.c",
+      doc = "Before the request: stale epoch or bad inode is invalid; an expired entry sends "
+          + "LOOKUP.")
   public Reval fuseDentryRevalidate(Dentry d, boolean lookupExcl) {
     if (d.dTime < k.fc.epoch) {
       return Reval.INVALID;
@@ -53,6 +56,9 @@ public final class Dir {
    * inode (generation or type change) make it invalid. Returns VALID or INVALID (ENOMEM and
    * EINTR, which the kernel returns as errors without invalidating, cannot happen in the model).
    */
+  @Mirrors(fn = "fuse_dentry_revalidate (after LOOKUP)", file = "fs/fuse/dir.c", patches = {11},
+      doc = "A different nodeid is forgotten at once and invalidates; else nlookup++ and the "
+          + "timeouts are renewed.")
   public Reval fuseDentryRevalidateReply(Dentry d, Request r, long attrVersion) {
     FuseInode fi = d.inode;
     int ret = r.error();
@@ -73,10 +79,37 @@ public final class Dir {
         || (e.nodeid() == fi.nodeid && Inodes.fuseStaleInode(fi, e.generation(), e.attr()))) {
       return Reval.INVALID;
     }
-    k.inodes.fuseChangeAttributes(fi, e.attr(), e.attrValidNs(), attrVersion);
+    if (revalidateBacking(fi, e) != 0) {
+      return Reval.INVALID;
+    }
+    if (!k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+        || k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "reply")) {
+      k.inodes.fuseChangeAttributes(fi, e.attr(), entryAttrValid(e), attrVersion);
+    }
     fuseChangeEntryTimeout(d, e);
     d.revalNodeid = e.nodeid();
     return Reval.VALID;
+  }
+
+  /**
+   * v2 11/21 with A8: what a revalidating LOOKUP does with the entry2 backing_id of the same
+   * inode. Returns 0 (keep the dentry) or nonzero (invalidate it).
+   */
+  @Mirrors(fn = "fuse_dentry_revalidate (entry2 backing_id)", file = "fs/fuse/dir.c",
+      patches = {11}, doc = "A revalidating LOOKUP's backing_id is attached, ignored or makes the "
+          + "dentry invalid (A8).")
+  int revalidateBacking(FuseInode fi, Reply.Entry e) {
+    if (!k.sem.has(11) || !k.fc.passthroughIno || e.backingId() == 0
+        || k.sem.is(Assumption.REVALIDATE_BACKING, "ignore")) {
+      return 0;
+    }
+    if (k.sem.is(Assumption.REVALIDATE_BACKING, "invalidate")) {
+      return k.inodePt.fuseInodePassthrough(fi) == null ? 1 : 0;
+    }
+    int err = k.inodePt.attachLifetimeBacking(fi, e.backingId());
+    // The lookup counted by this reply stays on the inode (FORGET at eviction), as for a stale
+    // inode in mainline; a failure only makes the dentry invalid.
+    return k.sem.is(Assumption.ATTACH_FAILURE, "fail-lookup") ? err : 0;
   }
 
   /**
@@ -85,6 +118,9 @@ public final class Dir {
    * invalid attributes are EIO (no FORGET: the kernel drops the entry); a child with nodeid 1 is
    * EIO. Returns 0 or -errno; on success {@code d} is instantiated.
    */
+  @Mirrors(fn = "fuse_lookup_name", file = "fs/fuse/dir.c", patches = {13},
+      doc = "After LOOKUP: ENOENT gives a negative dentry; invalid attributes or nodeid 1 give "
+          + "EIO; else fuse_iget.")
   public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch) {
     int err = r.error();
     Reply.Entry e = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply : null;
@@ -105,10 +141,14 @@ public final class Dir {
       return -Errno.EIO.value;
     }
     long generation = e.nodeid() == 1 ? 0 : e.generation(); // root generation should be zero
-    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), e.attrValidNs(), attrVersion);
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), entryAttrValid(e), attrVersion);
     if (inode.nodeid == 1) {
       k.inodes.iput(inode); // out_iput: a child may not be the root
       return -Errno.EIO.value;
+    }
+    int pt = entryAttach(inode, e);
+    if (pt != 0) {
+      return pt;
     }
     d.inode = inode; // d_splice_alias()
     d.dTime = epoch;
@@ -116,7 +156,58 @@ public final class Dir {
     return 0;
   }
 
+  /**
+   * v2 13/21 (lookup), 14/21 (entry creation), 11/21 (revalidation, A8): attach the entry2 reply's
+   * backing_id for the inode's lifetime. A failure fails the lookup with FORGET(nodeid, 1) and iput
+   * (A5 fail-lookup, Amir's R3) or leaves the inode without passthrough (A5 degrade). Returns 0 or
+   * the errno for the user (A4).
+   */
+  @Mirrors(fn = "fuse_lookup_name (entry2 backing_id)", file = "fs/fuse/dir.c", patches = {13, 14},
+      doc = "An entry2 reply's backing_id is attached to the inode for its lifetime; a failed "
+          + "attach fails the lookup and gives back its lookup count (A5, A4).")
+  int entryAttach(FuseInode inode, Reply.Entry e) {
+    if (!k.sem.has(13) || !k.fc.passthroughIno || e.backingId() == 0) {
+      return 0;
+    }
+    int err = k.inodePt.attachLifetimeBacking(inode, e.backingId());
+    if (err == 0) {
+      if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(inode, InodePassthrough.OP_GETATTR)
+          && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
+        k.inodePt.copyattr(inode); // "ignore the passed in attributes" (Amir, S10)
+      }
+      return 0;
+    }
+    k.note("failed to attach backing " + e.backingId() + " to " + inode + " (err=" + err + ")");
+    if (k.sem.is(Assumption.ATTACH_FAILURE, "degrade")) {
+      return 0;
+    }
+    inode.nlookup--; // fuse_queue_forget(fc, forget, nodeid, 1) + iput (R3)
+    if (!k.faults.on(Fault.ATTACH_FAILURE_NO_FORGET)) {
+      k.dev.queueForget(inode.nodeid, 1);
+    }
+    k.inodes.iput(inode);
+    return k.inodePt.attachErrno(err);
+  }
+
+  /**
+   * The attribute timeout an entry reply gives: fuse_entry2_out's statx without
+   * STATX_BASIC_STATS is not cached under A9 require-basic-stats (v2 10/21).
+   */
+  @Mirrors(fn = "fuse_statx_to_attr (entry2)", file = "fs/fuse/dir.c", patches = {10},
+      doc = "Attributes of an entry2 reply come from its fuse_statx; with statx.mask short of "
+          + "STATX_BASIC_STATS they are cached or not per A9.")
+  public long entryAttrValid(Reply.Entry e) {
+    if (k.sem.has(10) && k.fc.passthroughIno
+        && (e.statxMask() & STATX_BASIC_STATS) != STATX_BASIC_STATS
+        && k.sem.is(Assumption.ENTRY2_STATX_MASK, "require-basic-stats")) {
+      return 0;
+    }
+    return e.attrValidNs();
+  }
+
   /** fuse_change_entry_timeout(). */
+  @Mirrors(fn = "fuse_change_entry_timeout", file = "fs/fuse/dir.c",
+      doc = "Set the dentry's expiry from the entry reply's entry_valid.")
   public void fuseChangeEntryTimeout(Dentry d, Reply.Entry e) {
     d.time = k.inodes.timeToExpiry(e.entryValidNs());
   }
@@ -125,6 +216,8 @@ public final class Dir {
    * fuse_update_get_attr(), the decision: fetch from the server if any requested attribute is
    * invalid, or the attributes expired.
    */
+  @Mirrors(fn = "fuse_update_get_attr", file = "fs/fuse/dir.c",
+      doc = "GETATTR needed if a requested attribute is invalid or the attributes expired.")
   public boolean fuseUpdateGetAttrNeedsSync(FuseInode fi, int requestMask) {
     if ((requestMask & fi.invalMask) != 0) {
       return true;
@@ -136,6 +229,9 @@ public final class Dir {
    * fuse_do_getattr() after its GETATTR: invalid attributes or a type change make the inode bad
    * (EIO); otherwise the attributes are applied (unless a newer local change won).
    */
+  @Mirrors(fn = "fuse_do_getattr", file = "fs/fuse/dir.c", patches = {6},
+      doc = "After GETATTR: invalid attributes or a type change make the inode bad (EIO); else "
+          + "apply them.")
   public int fuseDoGetattrReply(FuseInode fi, Request r, long attrVersion) {
     int err = r.error();
     if (err != 0) {
@@ -154,6 +250,9 @@ public final class Dir {
   /**
    * iattr_to_fattr() plus the FATTR_FH / LOCKOWNER / KILL_SUIDGID additions of fuse_do_setattr().
    */
+  @Mirrors(fn = "iattr_to_fattr", file = "fs/fuse/dir.c",
+      doc = "The SETATTR valid mask, plus FATTR_FH, LOCKOWNER and KILL_SUIDGID from "
+          + "fuse_do_setattr().")
   public long fuseSetattrValid(FuseInode fi, int iaValid, boolean withFile, boolean capable) {
     long valid = 0;
     if ((iaValid & ATTR_MODE) != 0) {
@@ -187,6 +286,9 @@ public final class Dir {
    * fuse_do_setattr() after its SETATTR: invalid attributes or a type change make the inode bad;
    * otherwise the attributes and the size are applied and a size change truncates the page cache.
    */
+  @Mirrors(fn = "fuse_do_setattr (after SETATTR)", file = "fs/fuse/dir.c", patches = {6},
+      doc = "Invalid attributes or a type change make the inode bad (EIO); else apply them, "
+          + "truncating the page cache.")
   public int fuseDoSetattrReply(FuseInode fi, Request r, boolean isTruncate) {
     fi.clear(FuseInode.FUSE_I_SIZE_UNSTABLE);
     int err = r.error();
@@ -202,6 +304,11 @@ public final class Dir {
       k.inodes.fuseMakeBad(fi);
       return -Errno.EIO.value;
     }
+    if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+        && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
+      k.inodePt.copyattr(fi); // v2 06/21, A10: attributes come from the backing inode
+      return 0;
+    }
     k.inodes.fuseChangeAttributesCommon(fi, out.attr(), out.attrValidNs());
     long oldSize = fi.attr.size();
     fi.attr = fi.attr.withSize(out.attr().size());
@@ -216,12 +323,15 @@ public final class Dir {
    * and attributes (else EIO, and the kernel frees the fuse_file without RELEASE or FORGET).
    * Returns the inode, or null with the error in {@code d.time} untouched.
    */
+  @Mirrors(fn = "fuse_create_open (after CREATE)", file = "fs/fuse/dir.c",
+      doc = "The entry must be a regular file with a valid nodeid and attributes, else EIO; then "
+          + "fuse_iget.")
   public FuseInode fuseCreateReply(Dentry d, Reply.Entry e, long attrVersion) {
     if ((e.attr().mode() & Lower.S_IFMT) != Lower.S_IFREG || e.nodeid() == 0 || e.nodeid() == 1
         || Inodes.fuseInvalidAttr(e.attr())) {
       return null;
     }
-    FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), e.attrValidNs(), attrVersion);
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), entryAttrValid(e), attrVersion);
     d.inode = inode; // d_instantiate()
     fuseChangeEntryTimeout(d, e);
     return inode;

@@ -20,14 +20,49 @@ public enum Fault {
   REVALIDATE_KEEPS_CHANGED_NODEID("fs/fuse/dir.c:fuse_dentry_revalidate",
       "a revalidation keeps a dentry whose nodeid changed"),
   FORGET_WRONG_NLOOKUP("fs/fuse/inode.c:fuse_evict_inode",
-      "FORGET is sent with nlookup - 1");
+      "FORGET is sent with nlookup - 1"),
+
+  // The series (shared/research/series.md §5.3: the scenario number, then the patch).
+  ATTACH_SAME_BACKING_LEAKS_REF(7, "fs/fuse/passthrough.c:fuse_inode_set_passthrough",
+      "§5.3 #1 (non-atomic attach): attaching the inode's own lifetime backing again keeps the "
+          + "lookup's extra fb reference"),
+  ATTACH_FAILURE_NO_FORGET(13, "fs/fuse/dir.c:fuse_lookup_name",
+      "§5.3 #2: a failed attach gives back the lookup count without sending FORGET(nodeid, 1)"),
+  CONFLICTING_BACKING_REPLACES(7, "fs/fuse/passthrough.c:fuse_inode_set_passthrough",
+      "§5.3 #3: a second, different backing replaces the inode's lifetime backing"),
+  LIFETIME_ALLOWS_CACHED_OPEN(5, "fs/fuse/iomode.c:fuse_file_io_open",
+      "§5.3 #4: a cached open is accepted on an inode with a lifetime backing"),
+  ATTACH_IGNORES_CACHED_OPENS(7, "fs/fuse/iomode.c:fuse_inode_uncached_io_start",
+      "§5.3 #5: a lifetime attach ignores cached opens (no ETXTBSY)"),
+  ATTACH_TAKES_NO_IO_REF(5, "fs/fuse/passthrough.c:fuse_inode_set_passthrough",
+      "§5.3 #7: the lifetime attach takes no uncached-io reference (iocachectr not decremented)"),
+  INO_CHECK_SKIPPED(1, "fs/fuse/iomode.c:fuse_inode_uncached_io_start",
+      "§5.3 #8: the ino rule is not checked"),
+  ATTACH_BORROWS_IDR_REF(7, "fs/fuse/passthrough.c:fuse_inode_set_passthrough",
+      "§5.3 #10: the attach stores the idr's fb without taking a reference of its own"),
+  GETATTR_SERVES_CACHE_FIRST(6, "fs/fuse/dir.c:fuse_update_get_attr",
+      "§5.3 #20: getattr passthrough is tried only when the cached attributes expired"),
+  EVICT_KEEPS_LIFETIME_BACKING(5, "fs/fuse/inode.c:fuse_evict_inode",
+      "§6 q13: eviction does not release the lifetime backing");
 
   public final String site;
   public final String description;
+  /** The v2 patch whose code the fault breaks (0 = mainline): it needs v2@K with K >= patch. */
+  public final int patch;
 
   Fault(String site, String description) {
+    this(0, site, description);
+  }
+
+  Fault(int patch, String site, String description) {
+    this.patch = patch;
     this.site = site;
     this.description = description;
+  }
+
+  /** Whether the fault's code exists in {@code sem} (mainline faults exist everywhere). */
+  public boolean appliesTo(Semantics sem) {
+    return patch == 0 || sem.has(patch);
   }
 
   /** "cached-open-ignores-backing". */

@@ -18,6 +18,9 @@ public final class Files {
    * in flags2, 1 <= max_stack_depth <= FILESYSTEM_MAX_STACK_DEPTH (2) and no WRITEBACK_CACHE;
    * otherwise it is silently off. An INIT error sets conn_error.
    */
+  @Mirrors(fn = "process_init_reply", file = "fs/fuse/inode.c", patches = {1},
+      doc = "Passthrough needs INIT_EXT, FUSE_PASSTHROUGH, 1 <= max_stack_depth <= 2, no writeback "
+          + "cache; 01 adds PASSTHROUGH_INO.")
   void processInitReply(MountConfig m) {
     FuseConn fc = k.fc;
     fc.initialized = true;
@@ -45,10 +48,15 @@ public final class Files {
       fc.maxStackDepth = m.maxStackDepth;
       // v2 01/21: FUSE_PASSTHROUGH_INO, offered on 64-bit only; accepted with passthrough.
       fc.passthroughIno = k.sem.has(1) && m.passthroughIno;
+    } else if (k.sem.has(1) && m.passthroughIno
+        && k.sem.is(Assumption.INO_WITHOUT_PASSTHROUGH, "conn-error")) {
+      fc.connError = true; // A14: PASSTHROUGH_INO accepted without PASSTHROUGH
     }
   }
 
   /** fuse_file_alloc() + the no-open defaults of fuse_file_open(). */
+  @Mirrors(fn = "fuse_file_alloc", file = "fs/fuse/file.c",
+      doc = "A new fuse_file with the no-open defaults of fuse_file_open().")
   public FuseFile fuseFileAlloc(FuseInode fi, boolean isDir) {
     FuseFile ff = new FuseFile(k.nextSerial++, fi, isDir);
     ff.openFlags = IoModes.FOPEN_KEEP_CACHE | (isDir ? IoModes.FOPEN_CACHE_DIR : 0);
@@ -56,6 +64,8 @@ public final class Files {
   }
 
   /** fuse_file_open() after OPEN/OPENDIR: takes the reply, or the no_open defaults on ENOSYS. */
+  @Mirrors(fn = "fuse_file_open", file = "fs/fuse/file.c",
+      doc = "After OPEN/OPENDIR: take the reply, or the no_open defaults on ENOSYS.")
   public int fuseFileOpenReply(FuseFile ff, Request r) {
     int err = r.error();
     if (err == 0) {
@@ -81,6 +91,8 @@ public final class Files {
    * fput() of a struct file: the last reference releases it (__fput → fuse_release or
    * fuse_dir_release → fuse_file_release) and drops its dentry.
    */
+  @Mirrors(fn = "fput", file = "fs/file_table.c",
+      doc = "The last reference releases the file: __fput, fuse_release or fuse_dir_release.")
   public void fput(KFile f) {
     if (f.fCount <= 0) {
       k.finding("fs/file_table.c:fput", "fput on a file with f_count 0");
@@ -98,6 +110,8 @@ public final class Files {
    * backing file now, takes an inode reference for the asynchronous RELEASE (ra->inode = igrab),
    * and puts the fuse_file.
    */
+  @Mirrors(fn = "fuse_file_release", file = "fs/fuse/file.c",
+      doc = "fuse_prepare_release: drop the per-open backing file now, RELEASE in the background.")
   void fuseFileRelease(FuseFile ff, int fFlags) {
     FuseInode fi = ff.inode;
     if (ff.passthrough != null) {
@@ -111,6 +125,9 @@ public final class Files {
    * fuse_file_put(ff, sync=false): on the last reference, releases the io mode (only with
    * ra->inode set), then sends RELEASE/RELEASEDIR in the background; fuse_release_end() iputs.
    */
+  @Mirrors(fn = "fuse_file_put", file = "fs/fuse/file.c",
+      doc = "Last reference: release the io mode (with ra->inode), then send RELEASE (v1: A16 for "
+          + "kernel opens).")
   void fuseFilePut(FuseFile ff, int fFlags, boolean withInode) {
     if (--ff.count > 0) {
       return;
@@ -130,6 +147,8 @@ public final class Files {
       releaseEnd.run(); // server does not implement opendir
     } else if (k.fc.noOpen && !ff.isDir) {
       releaseEnd.run();
+    } else if (ff.kernelOpened && k.sem.is(Assumption.V1_KERNEL_OPEN, "no-release")) {
+      releaseEnd.run(); // v1: the server never saw the open (A16)
     } else {
       k.dev.sendBackground(ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, releaseEnd,
           ff.fh, fFlags);
@@ -140,6 +159,9 @@ public final class Files {
    * fuse_sync_release(), the part before its synchronous RELEASE: no io-mode release
    * (ra->inode = NULL). The caller sends the RELEASE and waits.
    */
+  @Mirrors(fn = "fuse_sync_release (before RELEASE)", file = "fs/fuse/file.c",
+      doc = "Before the synchronous RELEASE of a failed open: no io-mode release (ra->inode = "
+          + "NULL).")
   public void fuseSyncReleasePrepare(FuseFile ff) {
     k.warnOn(ff.count > 1, C + "fuse_sync_release", "WARN_ON(refcount_read(&ff->count) > 1)");
     if (ff.passthrough != null) {
@@ -152,6 +174,9 @@ public final class Files {
 
   /** Whether fuse_flush() sends FLUSH: not with FOPEN_NOFLUSH (without writeback cache). */
   public boolean fuseFlushSends(FuseFile ff) {
+    if (ff.kernelOpened && k.sem.is(Assumption.V1_KERNEL_OPEN, "no-release")) {
+      return false; // v1 (A16): no fh to flush, the server never saw the open
+    }
     if ((ff.openFlags & IoModes.FOPEN_NOFLUSH) != 0 && !k.fc.writebackCache) {
       return false;
     }

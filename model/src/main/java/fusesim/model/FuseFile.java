@@ -29,6 +29,10 @@ public final class FuseFile {
   public Lower.Node passthrough;
   /** The backing id it was opened from, for reports. */
   public int passthroughLabel;
+  /** v2 02/21, 09/21: the ops the backing grants (effective ops_mask), for partial io. */
+  public long passthroughOps;
+  /** v1: opened by the kernel on the lifetime backing, without FUSE_OPEN (OP_OPEN in the mask). */
+  public boolean kernelOpened;
   public final boolean isDir;
   /** File released (fuse_file_put reached zero). */
   public boolean released;

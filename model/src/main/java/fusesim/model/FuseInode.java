@@ -11,6 +11,11 @@ public final class FuseInode {
   public static final int FUSE_I_SIZE_UNSTABLE = 2;
   public static final int FUSE_I_BAD = 3;
   public static final int FUSE_I_CACHE_IO_MODE = 5;
+  /**
+   * v2 05/21, 07/21 (SEEN-pre S11: the bit of Amir's branch): fi->fb is the inode's lifetime
+   * backing, attached at lookup and kept until eviction.
+   */
+  public static final int FUSE_I_PASSTHROUGH = 8;
 
   /** Model identity for reports; the kernel's inode pointer. */
   public final int serial;
@@ -43,6 +48,17 @@ public final class FuseInode {
   public int rwsem;
   /** fi->mutex for fuse_lock_inode (directories, without parallel_dirops). */
   public String mutexOwner;
+  /**
+   * Ghost (no kernel field): the lifetime backing first attached, for the set-once invariant. It
+   * stays set after eviction.
+   */
+  public FuseBacking lifetimeFb;
+  /**
+   * Ghost: the attributes the last stat of this inode returned while its lifetime backing granted
+   * GETATTR, and the backing inode's attributes at that moment (ATTR-COHERENCE).
+   */
+  public Attr ghostStatReturned;
+  public Attr ghostStatBacking;
   /** Open fuse files that map the inode writable shared (fi->write_files is not modelled). */
   public int openCount;
 
@@ -74,6 +90,8 @@ public final class FuseInode {
   }
 
   /** fuse_is_bad(). */
+  @Mirrors(fn = "fuse_is_bad", file = "fs/fuse/fuse_i.h",
+      doc = "FUSE_I_BAD is set.")
   public boolean isBad() {
     return test(FUSE_I_BAD);
   }

@@ -25,10 +25,24 @@ final class GetattrOp {
     this.requestMask = requestMask;
   }
 
+  FuseInode inode() {
+    return fi;
+  }
+
+  @Mirrors(fn = "fuse_getattr", file = "fs/fuse/dir.c", patches = {6},
+      doc = "fuse_update_get_attr: GETATTR if needed, else the cached attributes; from 06 a "
+          + "GETATTR backing answers.")
   boolean run(Kernel k, Syscall s) {
     if (!sent) {
       if (fi.isBad()) {
         err = -Errno.EIO.value;
+        return true;
+      }
+      if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+          && !(k.faults.on(Fault.GETATTR_SERVES_CACHE_FIRST)
+              && !k.dir.fuseUpdateGetAttrNeedsSync(fi, requestMask))) {
+        attr = k.inodePt.passthroughGetattr(fi); // v2 06/21: no FUSE_GETATTR
+        k.inodePt.copyattr(fi);
         return true;
       }
       if (!k.dir.fuseUpdateGetAttrNeedsSync(fi, requestMask)) {

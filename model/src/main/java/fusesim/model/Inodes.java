@@ -12,6 +12,8 @@ public final class Inodes {
   }
 
   /** fuse_valid_type() && fuse_valid_size(), negated: fuse_invalid_attr(). */
+  @Mirrors(fn = "fuse_invalid_attr", file = "fs/fuse/fuse_i.h",
+      doc = "Not fuse_valid_type() && fuse_valid_size(): mode 0 or a size above LLONG_MAX.")
   public static boolean fuseInvalidAttr(Attr a) {
     int t = a.mode() & Lower.S_IFMT;
     boolean validType = t == Lower.S_IFREG || t == Lower.S_IFDIR || t == Lower.S_IFLNK
@@ -20,12 +22,16 @@ public final class Inodes {
   }
 
   /** fuse_stale_inode(): the generation or the file type changed. */
+  @Mirrors(fn = "fuse_stale_inode", file = "fs/fuse/inode.c",
+      doc = "The generation or the file type changed.")
   static boolean fuseStaleInode(FuseInode fi, long generation, Attr a) {
     return fi.generation != generation
         || (fi.attr.mode() & Lower.S_IFMT) != (a.mode() & Lower.S_IFMT);
   }
 
   /** fuse_time_to_jiffies(): 0 stays 0 (expired), otherwise now + timeout. */
+  @Mirrors(fn = "fuse_time_to_jiffies", file = "fs/fuse/dir.c",
+      doc = "A timeout of 0 stays 0 (expired), otherwise now + timeout.")
   public long timeToExpiry(long timeoutNs) {
     if (timeoutNs == 0) {
       return 0;
@@ -38,6 +44,9 @@ public final class Inodes {
    * stale one (generation or type change) is made bad and unhashed, and a fresh one is created,
    * except for the root. Counts one lookup and returns one inode reference.
    */
+  @Mirrors(fn = "fuse_iget", file = "fs/fuse/inode.c",
+      doc = "The inode for nodeid, created if needed; a stale one is made bad and replaced; "
+          + "nlookup++.")
   public FuseInode fuseIget(long nodeid, long generation, Attr attr, long attrValidNs,
       long attrVersion) {
     while (true) {
@@ -62,6 +71,8 @@ public final class Inodes {
   }
 
   /** fuse_make_bad(). */
+  @Mirrors(fn = "fuse_make_bad", file = "fs/fuse/fuse_i.h",
+      doc = "Set FUSE_I_BAD: later operations on the inode fail with EIO.")
   public void fuseMakeBad(FuseInode fi) {
     fi.set(FuseInode.FUSE_I_BAD);
   }
@@ -70,7 +81,15 @@ public final class Inodes {
    * fuse_change_attributes(): apply a reply's attributes unless a newer local change happened
    * since the request sampled attr_version (or a truncate is in flight).
    */
+  @Mirrors(fn = "fuse_change_attributes", file = "fs/fuse/inode.c", patches = {6},
+      doc = "Apply a reply's attributes unless a newer local change happened; with a GETATTR "
+          + "backing they come from it (A10).")
   public void fuseChangeAttributes(FuseInode fi, Attr attr, long attrValidNs, long attrVersion) {
+    if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+        && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
+      k.inodePt.copyattr(fi); // v2 06/21, A10: the server's attributes are ignored
+      return;
+    }
     if ((attrVersion != 0 && fi.attrVersion > attrVersion)
         || fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {
       return;
@@ -84,6 +103,8 @@ public final class Inodes {
   }
 
   /** fuse_change_attributes_common(): everything but the size; the file type is kept. */
+  @Mirrors(fn = "fuse_change_attributes_common", file = "fs/fuse/inode.c",
+      doc = "Everything but the size; the file type is kept.")
   void fuseChangeAttributesCommon(FuseInode fi, Attr attr, long attrValidNs) {
     fi.invalMask = 0;
     fi.attrVersion = ++k.fc.attrVersion;
@@ -97,6 +118,8 @@ public final class Inodes {
    * fuse_write_update_attr(): a write (to the server or the backing file) ended at pos: bump
    * attr_version, grow i_size, and invalidate STATX_MODSIZE so the next stat asks the server.
    */
+  @Mirrors(fn = "fuse_write_update_attr", file = "fs/fuse/file.c",
+      doc = "A write ended at pos: bump attr_version, grow i_size, invalidate the attributes.")
   public void fuseWriteUpdateAttr(FuseInode fi, long pos, long written) {
     fi.attrVersion = ++k.fc.attrVersion;
     if (written > 0 && pos > fi.attr.size()) {
@@ -106,6 +129,8 @@ public final class Inodes {
   }
 
   /** iput(): FUSE deletes an inode on its last reference (generic_delete_inode). */
+  @Mirrors(fn = "iput", file = "fs/inode.c",
+      doc = "On the last reference FUSE deletes the inode (generic_delete_inode) and evicts it.")
   public void iput(FuseInode fi) {
     if (fi.iCount <= 0) {
       k.finding("fs/inode.c:iput", "iput on an inode with i_count 0");
@@ -120,6 +145,9 @@ public final class Inodes {
    * fuse_evict_inode(): one FORGET with the whole lookup count (only while the sb is active, not
    * at umount), then fuse_free_inode() puts fi->fb.
    */
+  @Mirrors(fn = "fuse_evict_inode", file = "fs/fuse/inode.c", patches = {5},
+      doc = "One FORGET with the whole nlookup while the sb is active; 05 drops the lifetime "
+          + "backing.")
   void fuseEvictInode(FuseInode fi) {
     fi.evicted = true;
     if (fi.hashed) {
@@ -134,6 +162,7 @@ public final class Inodes {
       }
     }
     fi.nlookup = 0;
+    k.inodePt.releaseLifetimeBacking(fi); // v2 05/21: the lifetime backing goes with the inode
     if (fi.isReg() && !fi.isBad()) {
       k.warnOn(fi.iocachectr != 0, C + "fuse_evict_inode", "WARN_ON(fi->iocachectr != 0)");
     }

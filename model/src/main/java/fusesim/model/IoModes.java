@@ -31,6 +31,8 @@ public final class IoModes {
   }
 
   /** fuse_is_io_cache_wait(): parallel dio writers, not passthrough users, hold the inode. */
+  @Mirrors(fn = "fuse_is_io_cache_wait", file = "fs/fuse/iomode.c",
+      doc = "Parallel direct writers (iocachectr < 0 without fb) make a cached opener wait.")
   public boolean fuseIsIoCacheWait(FuseInode fi) {
     if (k.faults.on(Fault.CACHE_WAIT_IGNORES_DIO)) {
       return false;
@@ -42,6 +44,9 @@ public final class IoModes {
    * fuse_file_cached_io_open(): enter cached io mode. Returns 0, -ETXTBSY, or {@link #WAIT}: the
    * caller sleeps on direct_io_waitq and calls again (the kernel's wait_event loop).
    */
+  @Mirrors(fn = "fuse_file_cached_io_open", file = "fs/fuse/iomode.c",
+      doc = "Enter cached io mode: wait for parallel direct writes, ETXTBSY with a backing, else "
+          + "iocachectr++.")
   public int fuseFileCachedIoOpen(FuseInode fi, FuseFile ff) {
     if (!ff.hasArgs) {
       return 0;
@@ -50,7 +55,7 @@ public final class IoModes {
       fi.set(FuseInode.FUSE_I_CACHE_IO_MODE); // advises new dio writes to take the exclusive lock
       return WAIT;
     }
-    if (fi.fb != null && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
+    if (hasUncachedBacking(fi) && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
       fi.clear(FuseInode.FUSE_I_CACHE_IO_MODE);
       return -Errno.ETXTBSY.value;
     }
@@ -66,7 +71,26 @@ public final class IoModes {
     return 0;
   }
 
+  /**
+   * fuse_inode_backing(fi) != NULL as the cached-open checks use it. In v1 with A17 = mixed a
+   * lifetime backing alone does not count (only passthrough opens make the inode uncached).
+   */
+  @Mirrors(fn = "fuse_inode_backing (cached-open check)", file = "fs/fuse/iomode.c",
+      doc = "An attached backing refuses cached opens; v1 with A17 = mixed ignores a lifetime "
+          + "backing alone.")
+  private boolean hasUncachedBacking(FuseInode fi) {
+    if (fi.fb == null) {
+      return false;
+    }
+    if (k.faults.on(Fault.LIFETIME_ALLOWS_CACHED_OPEN) && fi.test(FuseInode.FUSE_I_PASSTHROUGH)) {
+      return false; // the planted fault: a lifetime backing does not count
+    }
+    return !(k.inodePt.mixed() && fi.test(FuseInode.FUSE_I_PASSTHROUGH) && fi.iocachectr >= 0);
+  }
+
   /** fuse_file_cached_io_release(). */
+  @Mirrors(fn = "fuse_file_cached_io_release", file = "fs/fuse/iomode.c",
+      doc = "iocachectr--; clear FUSE_I_CACHE_IO_MODE at zero.")
   void fuseFileCachedIoRelease(FuseFile ff, FuseInode fi) {
     String site = C + "fuse_file_cached_io_release";
     k.warnOn(fi.iocachectr <= 0, site, "WARN_ON(fi->iocachectr <= 0)");
@@ -82,7 +106,14 @@ public final class IoModes {
    * fuse_inode_uncached_io_start(fi, fb): a passthrough open passes its fb (whose reference moves
    * to the inode or is dropped); a parallel direct write passes null.
    */
+  @Mirrors(fn = "fuse_inode_uncached_io_start", file = "fs/fuse/iomode.c", patches = {1},
+      doc = "Enter uncached io mode: EBUSY for a different fb, ETXTBSY in cached mode, then "
+          + "iocachectr--; the first fb is kept by the inode. v2 01: takes the inode, checks the ino rule.")
   public int fuseInodeUncachedIoStart(FuseInode fi, FuseBacking fb) {
+    int ino = k.inodePt.inoCheck(fi, fb, false);
+    if (ino != 0) {
+      return ino; // v2 01/21: backing inode number != fuse inode number
+    }
     FuseBacking oldfb = fi.fb;
     if (fb != null && oldfb != null && oldfb != fb) {
       return -Errno.EBUSY.value; // a different backing file is attached
@@ -102,6 +133,8 @@ public final class IoModes {
   }
 
   /** fuse_file_uncached_io_open(). */
+  @Mirrors(fn = "fuse_file_uncached_io_open", file = "fs/fuse/iomode.c",
+      doc = "fuse_inode_uncached_io_start, then ff->iomode = IOM_UNCACHED.")
   int fuseFileUncachedIoOpen(FuseInode fi, FuseFile ff, FuseBacking fb) {
     int err = fuseInodeUncachedIoStart(fi, fb);
     if (err != 0) {
@@ -117,14 +150,19 @@ public final class IoModes {
    * fuse_inode_uncached_io_end(): the last uncached user leaves; wake cached openers waiting on
    * direct_io_waitq and drop the inode's backing reference.
    */
+  @Mirrors(fn = "fuse_inode_uncached_io_end", file = "fs/fuse/iomode.c",
+      doc = "iocachectr++; at zero wake direct_io_waitq and drop the inode's fb (not a lifetime "
+          + "one).")
   public void fuseInodeUncachedIoEnd(FuseInode fi) {
     k.warnOn(fi.iocachectr >= 0, C + "fuse_inode_uncached_io_end", "WARN_ON(fi->iocachectr >= 0)");
     fi.iocachectr++;
     FuseBacking oldfb = null;
     if (fi.iocachectr == 0) {
       k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.DIRECT_IO_WAITQ));
-      oldfb = fi.fb;
-      fi.fb = null;
+      if (!fi.test(FuseInode.FUSE_I_PASSTHROUGH)) { // v1 (A17 mixed): the lifetime fb stays
+        oldfb = fi.fb;
+        fi.fb = null;
+      }
     }
     if (!k.faults.on(Fault.UNCACHED_IO_END_LEAKS_FB)) {
       k.backing.fuseBackingPut(oldfb);
@@ -132,6 +170,8 @@ public final class IoModes {
   }
 
   /** fuse_file_uncached_io_release(). */
+  @Mirrors(fn = "fuse_file_uncached_io_release", file = "fs/fuse/iomode.c",
+      doc = "ff->iomode = IOM_NONE, then fuse_inode_uncached_io_end.")
   void fuseFileUncachedIoRelease(FuseFile ff, FuseInode fi) {
     k.warnOn(ff.iomode != IoMode.IOM_UNCACHED, C + "fuse_file_uncached_io_release",
         "WARN_ON(ff->iomode != IOM_UNCACHED)");
@@ -143,6 +183,9 @@ public final class IoModes {
    * fuse_file_passthrough_open(): look up the backing id of the OPEN reply, open the per-file
    * backing file, and enter uncached io mode.
    */
+  @Mirrors(fn = "fuse_file_passthrough_open", file = "fs/fuse/iomode.c",
+      doc = "EINVAL without passthrough or with flags outside FOPEN_PASSTHROUGH_MASK; backing "
+          + "lookup; uncached io open.")
   private int fuseFilePassthroughOpen(FuseInode fi, FuseFile ff) {
     if (!k.fc.passthrough || (ff.openFlags & ~FOPEN_PASSTHROUGH_MASK) != 0) {
       if (!(k.faults.on(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE) && k.fc.passthrough
@@ -167,12 +210,15 @@ public final class IoModes {
    * fuse_file_io_open(): the io mode an open asks for. Every failure is EIO to the user ("Using
    * incorrect open mode is a server mistake"). May return {@link #WAIT}.
    */
+  @Mirrors(fn = "fuse_file_io_open", file = "fs/fuse/iomode.c",
+      doc = "The io mode an OPEN reply asks for; every failure is EIO to the user (\"a server "
+          + "mistake\").")
   public int fuseFileIoOpen(FuseInode fi, FuseFile ff) {
     if (!ff.hasArgs) {
       return 0;
     }
     int err;
-    if (fi.fb != null && (ff.openFlags & FOPEN_PASSTHROUGH) == 0
+    if (hasUncachedBacking(fi) && (ff.openFlags & FOPEN_PASSTHROUGH) == 0
         && !k.faults.on(Fault.CACHED_OPEN_IGNORES_BACKING)) {
       err = -Errno.EINVAL.value; // FOPEN_PASSTHROUGH expected for an inode open for passthrough
     } else {
@@ -195,6 +241,8 @@ public final class IoModes {
   }
 
   /** fuse_file_io_release(): called from fuse_file_put when the last reference goes. */
+  @Mirrors(fn = "fuse_file_io_release", file = "fs/fuse/iomode.c",
+      doc = "Release the file's cached or uncached io mode at its last reference.")
   public void fuseFileIoRelease(FuseFile ff, FuseInode fi) {
     if (k.faults.on(Fault.RELEASE_SKIPS_IO_RELEASE)) {
       return;

@@ -26,6 +26,7 @@ public final class Kernel {
   public final Backing backing = new Backing(this);
   public final IoModes iomode = new IoModes(this);
   public final Passthrough passthrough = new Passthrough(this);
+  public final InodePassthrough inodePt = new InodePassthrough(this);
   public final Inodes inodes = new Inodes(this);
   public final Dir dir = new Dir(this);
   public final Files files = new Files(this);
@@ -61,6 +62,8 @@ public final class Kernel {
   public final List<Request> log = new ArrayList<>();
   /** Background requests' end callbacks (fuse_release_end). */
   final Map<Request, Runnable> backgroundEnds = new IdentityHashMap<>();
+  /** Ghost: requests sent although the inode's lifetime backing grants the op (PT-BYPASS-INODE). */
+  public final List<Request> bypassMisses = new ArrayList<>();
   /** Kernel assertions that fired, in order. */
   public final List<Finding> findings = new ArrayList<>();
   private final Map<String, Boolean> warnedOnce = new LinkedHashMap<>();
@@ -116,6 +119,8 @@ public final class Kernel {
    * mount(2) and INIT: process_init_reply() decides the features; then fuse_get_root_inode()
    * makes the root inode with nlookup 1.
    */
+  @Mirrors(fn = "fuse_fill_super", file = "fs/fuse/inode.c",
+      doc = "mount(2) and INIT (process_init_reply), then fuse_get_root_inode with nlookup 1.")
   public void mount(MountConfig m) {
     files.processInitReply(m);
     mounted = true;
@@ -182,6 +187,8 @@ public final class Kernel {
   }
 
   /** wake_up(q): every syscall sleeping on q re-checks its condition. */
+  @Mirrors(fn = "wake_up", file = "kernel/sched/wait.c",
+      doc = "Every syscall sleeping on the queue re-checks its condition.")
   public void wakeUp(WaitQueue q) {
     for (UserThread t : threads.values()) {
       if (t.task != null && q.equals(t.task.sleepOn)) {
@@ -208,6 +215,9 @@ public final class Kernel {
   }
 
   /** The daemon dies: the connection is aborted and blocked syscalls fail. */
+  @Mirrors(fn = "fuse_dev_release", file = "fs/fuse/dev.c",
+      doc = "The daemon's /dev/fuse fd closes: the connection is aborted and blocked syscalls "
+          + "fail.")
   public void crash() {
     server.crash();
     runUntilQuiet();
@@ -216,6 +226,8 @@ public final class Kernel {
   // ---- dcache --------------------------------------------------------------------------------
 
   /** d_lookup(): the hashed child dentry, or null. */
+  @Mirrors(fn = "d_lookup", file = "fs/dcache.c",
+      doc = "The hashed child dentry, or null.")
   public Dentry dLookup(Dentry parent, String name) {
     return parent.children.get(name);
   }
@@ -230,6 +242,8 @@ public final class Kernel {
   }
 
   /** d_alloc_parallel(): a new in-lookup dentry, hashed in its parent. */
+  @Mirrors(fn = "d_alloc_parallel", file = "fs/dcache.c",
+      doc = "A new in-lookup dentry, hashed in its parent.")
   public Dentry dAllocParallel(Dentry parent, String name, String thread) {
     Dentry d = new Dentry(parent, name);
     d.inLookupBy = thread;
@@ -241,6 +255,8 @@ public final class Kernel {
   }
 
   /** d_lookup_done(): wakes the walkers waiting for this lookup. */
+  @Mirrors(fn = "d_lookup_done", file = "fs/dcache.c",
+      doc = "Wake the walkers waiting for this lookup.")
   public void dLookupDone(Dentry d) {
     d.inLookupBy = null;
     wakeUp(new WaitQueue(d, WaitQueue.Kind.IN_LOOKUP));
@@ -251,6 +267,8 @@ public final class Kernel {
    * die, children in use stay (hashed under the now unhashed parent, which they pin). The
    * dentry itself dies now if unused, else at its last dput.
    */
+  @Mirrors(fn = "d_invalidate", file = "fs/dcache.c",
+      doc = "Unhash and shrink the subtree: unused children die, children in use stay.")
   public void dInvalidate(Dentry d) {
     if (d.parent != null && d.parent.children.get(d.name) == d) {
       d.parent.children.remove(d.name);
@@ -263,6 +281,8 @@ public final class Kernel {
   }
 
   /** shrink_dcache_parent(): kills the unused dentries below {@code d}, leaves first. */
+  @Mirrors(fn = "shrink_dcache_parent", file = "fs/dcache.c",
+      doc = "Kill the unused dentries below d, leaves first.")
   private void shrinkParent(Dentry d) {
     for (Dentry c : new ArrayList<>(d.children.values())) {
       shrinkParent(c);
@@ -273,6 +293,8 @@ public final class Kernel {
   }
 
   /** dput(). */
+  @Mirrors(fn = "dput", file = "fs/dcache.c",
+      doc = "Drop a dentry reference; an unhashed unused dentry dies.")
   public void dput(Dentry d) {
     if (d.dCount <= 0) {
       finding("fs/dcache.c:dput", "dput on a dentry with d_count 0");
@@ -284,6 +306,8 @@ public final class Kernel {
   }
 
   /** dentry_kill(): drops the inode reference of a dead dentry. */
+  @Mirrors(fn = "dentry_kill", file = "fs/dcache.c",
+      doc = "A dead dentry drops its inode reference (iput) and its parent's.")
   void dKill(Dentry d) {
     if (d.killed) {
       return;
@@ -312,6 +336,9 @@ public final class Kernel {
    * {@code evict PATH}: d_prune_aliases() on the path's inode (FUSE_NOTIFY_PRUNE): its unused
    * dentries are dropped, and the inode is evicted (FORGET) once nothing else holds it.
    */
+  @Mirrors(fn = "d_prune_aliases", file = "fs/dcache.c",
+      doc = "FUSE_NOTIFY_PRUNE: unused aliases are dropped, the inode evicted once nothing holds "
+          + "it.")
   public void evict(String path) {
     Dentry d = dcacheWalk(path);
     if (d == null || d.inode == null) {
@@ -329,6 +356,8 @@ public final class Kernel {
   }
 
   /** {@code drop_caches} (echo 2): prunes every unused dentry, leaves first, until none is left. */
+  @Mirrors(fn = "shrink_dcache_sb", file = "fs/drop_caches.c",
+      doc = "echo 2 > drop_caches: every unused dentry is pruned, leaves first.")
   public void dropCaches() {
     boolean pruned = true;
     while (pruned) {
@@ -348,6 +377,9 @@ public final class Kernel {
    * FORGET, and fuse_conn_put() frees the backing ids. Returns false (EBUSY) if files or
    * page-cache mappings are still open.
    */
+  @Mirrors(fn = "fuse_kill_sb_anon", file = "fs/fuse/inode.c",
+      doc = "umount: abort the connection, kill every dentry, evict inodes without FORGET, free "
+          + "backing ids; EBUSY if files are open.")
   public boolean umount() {
     if (!fds.isEmpty() || vmas.values().stream().anyMatch(v -> v.backing == null)) {
       return false; // passthrough mappings map the backing file and do not pin the mount

@@ -12,6 +12,8 @@ final class KillprivCheck {
   private boolean sent;
 
   /** True when done (the model treats a present capability xattr as absent: not modelled). */
+  @Mirrors(fn = "security_inode_need_killpriv", file = "security/commoncap.c",
+      doc = "cap_inode_need_killpriv: GETXATTR security.capability before a suid/sgid kill.")
   boolean run(Kernel k, Syscall s, FuseInode fi) {
     if (!sent) {
       sent = true;

@@ -36,6 +36,8 @@ final class Locks {
   }
 
   /** fuse_lock_inode(): fi->mutex, only without FUSE_PARALLEL_DIROPS. */
+  @Mirrors(fn = "fuse_lock_inode", file = "fs/fuse/inode.c",
+      doc = "Take fi->mutex, only without FUSE_PARALLEL_DIROPS.")
   static boolean fuseLockInode(Kernel k, FuseInode fi, Syscall s) {
     if (k.fc.parallelDirops) {
       return true;

@@ -17,11 +17,20 @@ public sealed interface Reply {
   record Ok() implements Reply {}
 
   /**
-   * fuse_entry_out (or, under FUSE_PASSTHROUGH_INO, fuse_entry2_out with {@code backingId}).
-   * nodeid 0 is a negative entry cached for entryValid.
+   * fuse_entry_out (or, under FUSE_PASSTHROUGH_INO, fuse_entry2_out with {@code backingId} and a
+   * fuse_statx whose {@code statxMask} says which fields are set: v2 12/21). nodeid 0 is a negative
+   * entry cached for entryValid.
    */
   record Entry(long nodeid, long generation, long entryValidNs, long attrValidNs, Attr attr,
-      int backingId) implements Reply {}
+      int backingId, int statxMask) implements Reply {
+    /** STATX_BASIC_STATS: what fuse_entry_out's fuse_attr always carries. */
+    public static final int FULL = 0x7ff;
+
+    public Entry(long nodeid, long generation, long entryValidNs, long attrValidNs, Attr attr,
+        int backingId) {
+      this(nodeid, generation, entryValidNs, attrValidNs, attr, backingId, FULL);
+    }
+  }
 
   /** fuse_open_out. */
   record Open(long fh, int openFlags, int backingId) implements Reply {}

@@ -199,9 +199,12 @@ public final class Server {
     if (node != null && nodeid != 0 && nodeid != 1) {
       nodes.put(nodeid, node); // nodeid 1 stays the root's, whatever a reply claims
     }
+    // The v2 test server's fill_entry2() never sets statx.mask (SEEN-libfuse): 0 under
+    // FUSE_PASSTHROUGH_INO; fuse_entry_out's fuse_attr is always complete.
+    int statxMask = (int) spec.get("statx_mask", k.fc.passthroughIno ? 0 : Reply.Entry.FULL);
     return new Reply.Entry(nodeid, spec.get("generation", node == null ? 0 : node.generation),
         spec.get("entry_valid", DEFAULT_TIMEOUT_NS), spec.get("attr_valid", DEFAULT_TIMEOUT_NS),
-        a, (int) spec.get("backing", 0));
+        a, (int) spec.get("backing", 0), statxMask);
   }
 
   private static Attr overrideAttr(Attr a, ReplySpec spec) {

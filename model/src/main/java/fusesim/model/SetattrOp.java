@@ -36,6 +36,8 @@ final class SetattrOp {
    * should_remove_suid() (fs/inode.c): the kill bits a write or truncate by a thread without
    * CAP_FSETID must apply to this mode.
    */
+  @Mirrors(fn = "should_remove_suid", file = "fs/inode.c",
+      doc = "The kill bits a write or truncate by a thread without CAP_FSETID must apply.")
   static int shouldRemoveSuid(int mode, UserThread t) {
     int kill = 0;
     if ((mode & Lower.S_ISUID) != 0) {
@@ -48,6 +50,9 @@ final class SetattrOp {
     return kill != 0 && !t.capable() && reg ? kill : 0;
   }
 
+  @Mirrors(fn = "fuse_setattr", file = "fs/fuse/dir.c", patches = {20},
+      doc = "notify_change -> fuse_setattr: refresh i_mode with GETATTR before a suid/sgid kill "
+          + "(20: from the backing), then SETATTR.")
   boolean run(Kernel k, Syscall s) {
     while (true) {
       switch (pc) {
@@ -57,7 +62,11 @@ final class SetattrOp {
           }
           if ((iaValid & (Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID)) != 0) {
             iaValid &= ~(Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID | Dir.ATTR_MODE);
-            if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2) {
+            if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2 && k.sem.has(20)
+                && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
+              k.inodePt.copyattr(fi); // v2 20/21: the fresh i_mode comes from the backing inode
+              recomputeKillMode();
+            } else if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2) {
               attrVersion = k.fc.attrVersion;
               long fh = file != null && fi.isReg() ? file.ff.fh : 0;
               req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, fh); // fuse_do_getattr()
@@ -108,6 +117,8 @@ final class SetattrOp {
   }
 
   /** fuse_do_setattr() up to its request. Returns true if it finished without one. */
+  @Mirrors(fn = "fuse_do_setattr", file = "fs/fuse/dir.c", patches = {19},
+      doc = "Up to SETATTR; from 19 a SETATTR backing applies the change without a request.")
   private boolean sendSetattr(Kernel k, Syscall s) {
     if (iaValid == 0) {
       return fail(0);
@@ -127,6 +138,9 @@ final class SetattrOp {
       file = null;
       iaValid &= ~Dir.ATTR_FILE;
     }
+    if (k.sem.has(19) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_SETATTR)) {
+      return fail(backingInodeSetattr(k, s)); // v2 19/21: no FUSE_SETATTR
+    }
     if (isTruncate) {
       fi.set(FuseInode.FUSE_I_SIZE_UNSTABLE);
     }
@@ -135,6 +149,74 @@ final class SetattrOp {
     req = k.dev.send(s, Opcode.SETATTR, fi.nodeid, null, valid, mode, uid, gid, size);
     pc = SETATTR_SENT;
     return false;
+  }
+
+  /**
+   * backing_inode_setattr() (v2 18/21, after ovl_setattr) as fuse_setattr() calls it (19/21):
+   * setattr_prepare() with the caller's credentials unless forced (A15), then notify_change() on
+   * the backing inode under fb->cred, then backing_inode_copyattr() (17/21; v1 only invalidates the
+   * cached attributes). ATTR_FILE and ATTR_OPEN are dropped, which the model cannot observe.
+   */
+  @Mirrors(fn = "backing_inode_setattr", file = "fs/backing-inode.c (INF)", patches = {18, 19},
+      doc = "Setattr of an inode whose lifetime backing grants SETATTR is applied to the backing "
+          + "inode with the server's credentials after the caller's permission check (A15).")
+  private int backingInodeSetattr(Kernel k, Syscall s) {
+    Lower.Node n = fi.fb.file;
+    if (k.sem.is(Assumption.SETATTR_PERMISSION, "caller-checked")) {
+      int e = setattrPrepare(n, s.thread);
+      if (e != 0) {
+        return e;
+      }
+    }
+    if ((iaValid & Dir.ATTR_MODE) != 0) {
+      n.mode = (n.mode & Lower.S_IFMT) | (mode & 07777);
+    }
+    if ((iaValid & Dir.ATTR_UID) != 0) {
+      n.uid = uid;
+    }
+    if ((iaValid & Dir.ATTR_GID) != 0) {
+      n.gid = gid;
+    }
+    if ((iaValid & Dir.ATTR_SIZE) != 0) {
+      if (n.size != size) {
+        n.mtime = k.now;
+      }
+      n.size = size;
+      fi.pages.clear();
+    }
+    if ((iaValid & Dir.ATTR_MTIME) != 0) {
+      n.mtime = k.now;
+    }
+    n.ctime = k.now;
+    if (k.sem.has(17)) {
+      k.inodePt.copyattr(fi);
+    } else {
+      fi.invalMask = Dir.STATX_BASIC_STATS;
+    }
+    return 0;
+  }
+
+  /**
+   * setattr_prepare() (fs/attr.c) without ATTR_FORCE: changing the owner needs CAP_CHOWN, the
+   * mode the owner or CAP_FOWNER; a size change was permitted by the open or truncate path.
+   */
+  @Mirrors(fn = "setattr_prepare", file = "fs/attr.c",
+      doc = "Without ATTR_FORCE: chown needs CAP_CHOWN, chmod the owner or CAP_FOWNER.")
+  private int setattrPrepare(Lower.Node n, UserThread t) {
+    if ((iaValid & Dir.ATTR_FORCE) != 0 || t.capable()) {
+      return 0;
+    }
+    boolean owner = t.uid == n.uid;
+    if ((iaValid & Dir.ATTR_UID) != 0 && uid != n.uid) {
+      return -Errno.EPERM.value;
+    }
+    if ((iaValid & Dir.ATTR_GID) != 0 && (!owner || gid != t.gid) && gid != n.gid) {
+      return -Errno.EPERM.value;
+    }
+    if ((iaValid & Dir.ATTR_MODE) != 0 && !owner) { // ATTR_MTIME without _SET needs no owner
+      return -Errno.EPERM.value;
+    }
+    return 0;
   }
 
   private boolean fail(int e) {

@@ -50,6 +50,8 @@ public abstract class Syscall {
    * fdget(): the file behind {@code fd}, pinned until this syscall returns, so a concurrent
    * close() of the fd cannot release it under a blocked call. Null for a bad fd.
    */
+  @Mirrors(fn = "fdget", file = "include/linux/file.h",
+      doc = "The file behind fd, pinned until the syscall returns.")
   protected final KFile fdget(Kernel k, int fd) {
     KFile f = k.fds.get(fd);
     if (f != null && pinned == null) {

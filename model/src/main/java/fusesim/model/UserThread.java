@@ -18,6 +18,8 @@ public final class UserThread {
   }
 
   /** capable(CAP_FSETID), capable(CAP_SYS_ADMIN): root threads only. */
+  @Mirrors(fn = "capable", file = "kernel/capability.c",
+      doc = "CAP_FSETID, CAP_SYS_ADMIN: root threads only.")
   public boolean capable() {
     return uid == 0;
   }

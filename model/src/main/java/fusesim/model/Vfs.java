@@ -149,6 +149,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "do_sys_open", file = "fs/open.c", patches = {3, 15},
+        doc = "open(2): walk, CREATE or OPEN/OPENDIR, fuse_finish_open, fuse_file_io_open; io-mode "
+            + "failure: sync RELEASE, EIO.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -199,6 +202,11 @@ public final class Vfs {
             pc = IO_OPEN;
             break;
           case IO_OPEN:
+            if (ff.isDir && k.inodePt.dirPassthrough() && (ff.openFlags & IoModes.FOPEN_PASSTHROUGH) != 0
+                && k.inodePt.dirPassthroughOpen(ff) != 0) {
+              syncRelease(k); // v2 03/21: a directory passthrough open that fails is EIO
+              break;
+            }
             if (!ff.isDir) {
               int e = k.iomode.fuseFileIoOpen(fi, ff);
               if (e == IoModes.WAIT) {
@@ -268,6 +276,10 @@ public final class Vfs {
         return fail(k, -Errno.EIO.value);
       }
       ff = k.files.fuseFileAlloc(fi, isDir);
+      if (!isDir && k.inodePt.kernelOpen(ff)) {
+        pc = IO_OPEN; // v1: kernel-initiated open of the lifetime backing, no FUSE_OPEN
+        return false;
+      }
       boolean open = isDir ? !k.fc.noOpendir : !k.fc.noOpen;
       if (!open) {
         ff.hasArgs = !isDir;
@@ -302,16 +314,26 @@ public final class Vfs {
       ff.fh = c.open().fh();
       ff.openFlags = c.open().openFlags();
       ff.openBackingId = c.open().backingId();
+      if (k.sem.has(15) && k.dir.entryAttach(fi, c.entry()) != 0) {
+        // v2 15/21: the entry's backing could not be attached (FORGET queued, inode put): the
+        // server's open is released as after a failed io-mode setup.
+        d.inode = null;
+        syncRelease(k);
+        return false;
+      }
       pc = IO_OPEN;
       return false;
     }
 
     /** fuse_sync_release(): RELEASE, waited for, after a failed io-mode setup. */
+    @Mirrors(fn = "fuse_sync_release", file = "fs/fuse/file.c",
+        doc = "RELEASE, waited for, after a failed io-mode setup.")
     private void syncRelease(Kernel k) {
       k.files.fuseSyncReleasePrepare(ff);
       req = null;
       if (ff.hasArgs && !k.fc.noOpen) {
-        req = k.dev.send(this, Opcode.RELEASE, ff.nodeid, null, ff.fh, flags);
+        req = k.dev.send(this, ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, null, ff.fh,
+            flags);
       }
       pc = SYNC_RELEASE;
     }
@@ -361,6 +383,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "filp_close", file = "fs/open.c",
+        doc = "close(2): fuse_flush (FLUSH unless FOPEN_NOFLUSH), then fput; the fd is gone even "
+            + "if FLUSH fails.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         f = k.fds.remove(fd);
@@ -412,6 +437,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "dup", file = "fs/file.c",
+        doc = "dup(2): the same struct file under the lowest free fd.")
     protected boolean run(Kernel k) {
       KFile f = fdget(k, fd);
       if (f == null) {
@@ -441,6 +468,8 @@ public final class Vfs {
     private long want;
     private Request req;
     private GetattrOp size;
+    /** v2 09/21: a passthrough open without READ reads from the server, uncached. */
+    private boolean uncached;
 
     Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -455,6 +484,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_read_iter", file = "fs/fuse/file.c", patches = {9},
+        doc = "read(2): direct io READ, passthrough (the backing, no request; 09: per op), else "
+            + "the page cache.")
     protected boolean run(Kernel k) {
       switch (pc) {
         case START:
@@ -489,6 +521,10 @@ public final class Vfs {
       off = offArg >= 0 ? offArg : f.pos;
       if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0
           && ff.passthrough == null) {
+        return send(k, off, count);
+      }
+      if (ff.passthrough != null && !k.inodePt.passesThrough(ff, InodePassthrough.OP_READ)) {
+        uncached = true; // v2 09/21: READ not granted: to the server, as direct io
         return send(k, off, count);
       }
       if (ff.passthrough != null) {
@@ -543,7 +579,7 @@ public final class Vfs {
         return done(-Errno.EIO.value);
       }
       boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
-      if (direct) {
+      if (direct || uncached) {
         return finish(got);
       }
       int from = (int) (reqOff / PAGE);
@@ -594,6 +630,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_write_iter", file = "fs/fuse/file.c", patches = {9},
+        doc = "write(2): direct io under fuse_dio_lock, passthrough under inode_lock, or "
+            + "write-through WRITE.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -609,7 +648,9 @@ public final class Vfs {
             if (k.fc.writebackCache) {
               throw new NotModelled("writes with writeback_cache");
             }
-            direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0;
+            direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0
+                || f.ff.passthrough != null
+                    && !k.inodePt.passesThrough(f.ff, InodePassthrough.OP_WRITE); // v2 09/21
             pc = LOCK;
             break;
           case LOCK:
@@ -660,6 +701,9 @@ public final class Vfs {
      * fuse_dio_lock() for direct io, inode_lock() otherwise. A parallel direct write takes the
      * shared lock and counts as an uncached user (fuse_inode_uncached_io_start(fi, NULL)).
      */
+    @Mirrors(fn = "fuse_dio_lock", file = "fs/fuse/file.c",
+        doc = "Parallel direct writes take the shared lock and count as uncached io; others the "
+            + "exclusive lock.")
     private boolean lock(Kernel k) {
       if (!direct) {
         exclusive = true;
@@ -738,6 +782,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_llseek", file = "fs/fuse/file.c",
+        doc = "lseek(2): SEEK_END refreshes i_size first (fuse_update_attributes).")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         f = fdget(k, fd);
@@ -794,6 +840,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_mmap", file = "fs/fuse/file.c", patches = {9},
+        doc = "mmap(2): passthrough maps the backing; a backing inode refuses (ENODEV); direct io "
+            + "MAP_SHARED enters cached mode.")
     protected boolean run(Kernel k) {
       boolean shared = (mflags & MAP_SHARED) != 0;
       boolean write = (prot & PROT_WRITE) != 0;
@@ -809,6 +858,9 @@ public final class Vfs {
           return done(-Errno.ENODEV.value);
         }
         FuseFile ff = f.ff;
+        if (ff.passthrough != null && partialMapRefused(k, ff, shared && write)) {
+          return done(-Errno.ENODEV.value); // v2 09/21, A12
+        }
         if (ff.passthrough != null) {
           return mapped(k, shared, write, ff.passthrough); // fuse_passthrough_mmap()
         }
@@ -859,6 +911,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "munmap", file = "mm/mmap.c",
+        doc = "munmap(2): the vma's file reference goes.")
     protected boolean run(Kernel k) {
       Vma v = k.vmas.remove(map);
       if (v == null) {
@@ -869,6 +923,21 @@ public final class Vfs {
       }
       return done(0);
     }
+  }
+
+  /**
+   * v2 09/21 with A12: mapping the backing's pages needs READ, and WRITE for a shared writable map;
+   * otherwise the map would bypass the server for an op it did not grant.
+   */
+  @Mirrors(fn = "fuse_file_mmap (partial io)", file = "fs/fuse/file.c", patches = {9},
+      doc = "From 09 (A12): mapping the backing needs READ, and WRITE for a shared writable map, "
+          + "else ENODEV.")
+  static boolean partialMapRefused(Kernel k, FuseFile ff, boolean sharedWrite) {
+    if (!k.sem.has(9) || k.sem.is(Assumption.PARTIAL_MMAP, "allow")) {
+      return false;
+    }
+    return !k.inodePt.passesThrough(ff, InodePassthrough.OP_READ)
+        || sharedWrite && !k.inodePt.passesThrough(ff, InodePassthrough.OP_WRITE);
   }
 
   /**
@@ -898,6 +967,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_read_folio", file = "fs/fuse/file.c",
+        doc = "A load or store through a mapping; page-cache mappings fault missing pages in with "
+            + "READ.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         v = k.vmas.get(map);
@@ -957,6 +1029,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "vfs_statx", file = "fs/stat.c", patches = {6},
+        doc = "stat/fstat: fuse_getattr -> fuse_update_get_attr; from 06 a GETATTR backing "
+            + "answers.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         FuseInode fi;
@@ -988,6 +1063,11 @@ public final class Vfs {
       }
       if (op.err != 0) {
         return done(op.err);
+      }
+      FuseInode fi = op.inode();
+      if (k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
+        fi.ghostStatReturned = op.attr; // ghost for ATTR-COHERENCE
+        fi.ghostStatBacking = Attr.of(fi.fb.file);
       }
       return done(new SysResult(0, GetattrOp.statFields(op.attr), List.of(), null));
     }
@@ -1048,6 +1128,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "notify_change", file = "fs/attr.c",
+        doc = "truncate/chmod/chown: struct iattr under inode_lock, then fuse_setattr.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -1169,6 +1251,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_file_fallocate", file = "fs/fuse/file.c",
+        doc = "fallocate(2): FALLOCATE to the server, even under passthrough.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -1263,6 +1347,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_fsync", file = "fs/fuse/file.c",
+        doc = "fsync(2): FSYNC (FSYNCDIR for directories); ENOSYS means nothing to do.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         KFile f = fdget(k, fd);
@@ -1313,6 +1399,8 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_access", file = "fs/fuse/dir.c",
+        doc = "access(2): ACCESS via fuse_permission, unless the server lacks it.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         if (!walk.run(k, this)) {
@@ -1365,6 +1453,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_readdir", file = "fs/fuse/readdir.c", patches = {4},
+        doc = "getdents64: READDIR per call until an empty reply; from 04 a READDIR backing is "
+            + "read instead.")
     protected boolean run(Kernel k) {
       while (true) {
         if (pc == 0) {
@@ -1383,6 +1474,10 @@ public final class Vfs {
         if (pc == 1) {
           if (f.ff.inode.isBad()) {
             return done(-Errno.EIO.value);
+          }
+          if (k.sem.has(4) && f.ff.passthrough != null
+              && (f.ff.passthroughOps & InodePassthrough.OP_READDIR) != 0) {
+            return done(k.inodePt.passthroughReaddir(f.ff)); // v2 04/21: no FUSE_READDIR
           }
           req = k.dev.send(this, Opcode.READDIR, f.ff.nodeid, null, f.ff.dirPos, 4096, f.ff.fh);
           pc = 2;
@@ -1425,6 +1520,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_mkdir", file = "fs/fuse/dir.c", patches = {14},
+        doc = "mkdir(2): MKDIR, then create_new_entry instantiates the inode (14: with its "
+            + "backing).")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {
@@ -1471,8 +1569,13 @@ public final class Vfs {
             || (e.attr().mode() & Lower.S_IFMT) != Lower.S_IFDIR) {
           err = -Errno.EIO.value;
         } else {
-          d.inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), e.attrValidNs(), attrVersion);
-          k.dir.fuseChangeEntryTimeout(d, e);
+          FuseInode fi = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(),
+              k.dir.entryAttrValid(e), attrVersion);
+          err = k.sem.has(14) ? k.dir.entryAttach(fi, e) : 0; // v2 14/21: entry creation
+          if (err == 0) {
+            d.inode = fi;
+            k.dir.fuseChangeEntryTimeout(d, e);
+          }
         }
       }
       k.dput(d);
@@ -1502,6 +1605,9 @@ public final class Vfs {
     }
 
     @Override
+    @Mirrors(fn = "fuse_unlink", file = "fs/fuse/dir.c",
+        doc = "unlink/rmdir: UNLINK/RMDIR; success drops nlink and deletes the dentry; ENOENT "
+            + "invalidates it.")
     protected boolean run(Kernel k) {
       while (true) {
         switch (pc) {

@@ -38,6 +38,9 @@ final class Walk {
   }
 
   /** Returns true when finished ({@link #err} or {@link #result} set), false when blocked. */
+  @Mirrors(fn = "link_path_walk", file = "fs/namei.c",
+      doc = "Path resolution: lookup_fast with fuse_dentry_revalidate, lookup_slow with "
+          + "fuse_lookup.")
   boolean run(Kernel k, Syscall s) {
     while (true) {
       switch (pc) {
@@ -144,6 +147,8 @@ final class Walk {
   }
 
   /** lookup_slow() → d_alloc_parallel() → fuse_lookup() → fuse_lookup_name(): send LOOKUP. */
+  @Mirrors(fn = "fuse_lookup", file = "fs/fuse/dir.c",
+      doc = "lookup_slow, d_alloc_parallel, fuse_lookup_name: send LOOKUP.")
   private void sendLookup(Kernel k, Syscall s) {
     String name = comps.get(i);
     Dentry again = k.dLookup(cur, name);

@@ -142,6 +142,10 @@ public final class Ast {
     return new Stmt.BackingOpen(P, new Stmt.LowerTarget(Word.of(path)), List.of(), ANY);
   }
 
+  static Stmt backingOpenOps(String path, Value.Flags ops) {
+    return new Stmt.BackingOpen(P, new Stmt.LowerTarget(Word.of(path)), List.of(item("ops", ops)), ANY);
+  }
+
   static Stmt backingOpenFd(long fd) {
     return new Stmt.BackingOpen(P, new Stmt.FdTarget(P, num(fd)), List.of(), ANY);
   }

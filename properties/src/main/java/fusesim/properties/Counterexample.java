@@ -13,6 +13,7 @@ import fusesim.traces.lang.TraceParser;
 import fusesim.traces.lang.TracePrinter;
 import fusesim.traces.lang.Value;
 import fusesim.traces.lang.Word;
+import fusesim.traces.replay.Liveness;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.Observation;
 import java.util.ArrayList;
@@ -40,16 +41,17 @@ public record Counterexample(String name, String invariant, int line, String tex
       body.add(concrete(r.stmts().get(i), r.observations().get(i)));
     }
     Session.Violation v = r.violation();
-    Invariant inv = Invariants.byId(v.invariant());
+    Invariant inv = v.invariant().equals(Liveness.ID) ? Liveness.INVARIANT : Invariants.byId(v.invariant());
     List<Header.Doc> docs = new ArrayList<>();
     docs.add(doc(v.invariant() + ": " + (inv == null ? "" : inv.title())));
     docs.add(doc("found: " + v.detail()));
     for (String h : how) {
       docs.add(doc(h));
     }
-    int headerLines = 3 + docs.size(); // trace, semantics, result, docs
+    List<Header.Assumption> assumes = setup.headerAssumptions();
+    int headerLines = 3 + assumes.size() + docs.size(); // trace, semantics, assume, result, docs
     int line = headerLines + 2 + v.index();
-    Header h = new Header(Pos.NONE, Word.of(name), Optional.of(setup.headerSemantics()), List.of(),
+    Header h = new Header(Pos.NONE, Word.of(name), Optional.of(setup.headerSemantics()), assumes,
         new Header.Verdict(Pos.NONE, Optional.of(Word.of(v.invariant())), Optional.of(Value.Int.of(line))),
         docs);
     String text = TracePrinter.print(new Trace(name + ".trace", h, body));
@@ -60,7 +62,7 @@ public record Counterexample(String name, String invariant, int line, String tex
   /** Parses the printed text and replays it: the same invariant must break at the same line. */
   static void confirm(Setup setup, String name, String text, String invariant, int line) {
     Trace t = TraceParser.parse(name + ".trace", text);
-    ModelReplay.Result rr = new ModelReplay(t, setup.faultSet(), Checker.all()).run();
+    ModelReplay.Result rr = new ModelReplay(t, setup.faultSet(), setup.checker()).run();
     if (!rr.met() || rr.violation() == null || !rr.violation().invariant().id().equals(invariant)
         || rr.violationLine() != line) {
       throw new IllegalStateException("the counterexample does not replay to " + invariant + " at line "

@@ -4,6 +4,7 @@ import fusesim.model.Fault;
 import fusesim.model.Semantics;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
+import fusesim.traces.replay.Liveness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,9 @@ public final class Engine {
     public long firstSequence = -1;
     public Counterexample counterexample;
     public Shrinker.Stats shrink;
+    /** Held calls and threads of the failing sequence and of its shrunk form. */
+    public TraceShrinker.Shape shapeBefore;
+    public TraceShrinker.Shape shapeAfter;
     public Path path;
     public String error;
     /** How many violations were shrunk; the shortest result is kept. */
@@ -74,6 +78,7 @@ public final class Engine {
       for (Invariant inv : Invariants.ALL) {
         rows.put(inv.id(), new Row(inv.id()));
       }
+      rows.put(Liveness.ID, new Row(Liveness.ID));
     }
 
     public List<Row> violated() {
@@ -180,7 +185,7 @@ public final class Engine {
     Shrinker.Result<fusesim.traces.lang.Stmt> s = new Shrinker<fusesim.traces.lang.Stmt>(cand -> {
       Session.Result r = Session.run(setup, cand, false);
       return want.equals(r.invalid()) ? List.copyOf(r.stmts()) : null;
-    }, TraceShrinker::simpler, TraceShrinker::threadRenames, TraceShrinker.MAX_ATTEMPTS,
+    }, TraceShrinker::simpler, TraceShrinker::rewrites, TraceShrinker.MAX_ATTEMPTS,
         TraceShrinker.MAX_MILLIS).shrink(run.stmts());
     StringBuilder sb = new StringBuilder();
     for (fusesim.traces.lang.Stmt st : s.items()) {
@@ -205,8 +210,11 @@ public final class Engine {
       }
       how.add("found by: fusesim check --seed " + Long.toUnsignedString(o.seed()) + " --semantics "
           + setup.semantics() + faultArgs + " (sequence " + seq + ", " + setup.mode().word + " server)");
+      row.shapeBefore = TraceShrinker.Shape.of(run.stmts());
+      row.shapeAfter = TraceShrinker.Shape.of(s.items());
       how.add("shrunk from " + s.stats().before() + " to " + s.stats().after() + " steps in "
-          + s.stats().attempts() + " attempts" + (s.stats().complete() ? ", 1-minimal" : ", cut short"));
+          + s.stats().attempts() + " attempts" + (s.stats().complete() ? ", 1-minimal" : ", cut short")
+          + "; " + row.shapeBefore + " -> " + row.shapeAfter);
       if (!faults.isEmpty()) {
         how.add("model faults on:" + faultArgs.replace(" --fault", "") + " (replay with: fusesim replay"
             + faultArgs + " FILE)");

@@ -74,6 +74,15 @@ public final class Generator {
   private final Map<String, Long> busyFd = new TreeMap<>();
   private boolean crashed;
   private long nextIno = 30;
+  /**
+   * The series (v2 01/21): the mount negotiates FUSE_PASSTHROUGH_INO; the well-behaved server then
+   * acts like the v2 passthrough_hp (SEEN-libfuse): a lifetime backing per regular file (ops
+   * read,write,getattr,setattr) named in every entry reply, passthrough opens with that id or 0,
+   * a READDIR backing for the directory.
+   */
+  private boolean ino;
+  /** Lifetime backing ids by canonical path (/b is /a). */
+  private final Map<String, Long> lifetime = new TreeMap<>();
 
   public Generator(Setup setup, Profile profile, long seed) {
     this.setup = setup;
@@ -205,6 +214,10 @@ public final class Generator {
     if (rnd.nextBoolean()) {
       opts.add(Ast.opt(MountOption.DIRECT_IO_ALLOW_MMAP));
     }
+    ino = pt && setup.semantics().has(1) && chance(60);
+    if (ino) {
+      opts.add(Ast.opt(MountOption.PASSTHROUGH_INO));
+    }
     emit(Ast.mount(opts));
     emit(Ast.lowerFile("/a", 10, 4096, 2));
     emit(Ast.lowerLink("/b", "/a"));
@@ -215,6 +228,9 @@ public final class Generator {
       backingOpen("/a");
       backingOpen("/c");
     }
+    if (ino) {
+      seriesWorld();
+    }
     for (String p : INODES) {
       if (rnd.nextInt(3) > 0) {
         emit(Ast.policy(ServerOp.OPEN, p, openPolicy(p)));
@@ -223,8 +239,19 @@ public final class Generator {
   }
 
   private void backingOpen(String path) {
+    backingOpen(path, List.of());
+  }
+
+  /** {@code server backing_open PATH [ops=...]}; returns the new id or -1. */
+  private long backingOpen(String path, List<String> ops) {
     int before = out.size();
-    emit(Ast.backingOpen(path));
+    int idsBefore = s.kernel().fc.backingFilesMap.size();
+    emit(ops.isEmpty() ? Ast.backingOpen(path) : Ast.backingOpenOps(path,
+        Ast.flags(Catalog.BACKING_OPS, ops)));
+    if (violation == null && out.size() > before && s.kernel().fc.backingFilesMap.size() > idsBefore
+        && !ops.isEmpty()) {
+      return s.kernel().fc.backingFilesMap.lastKey();
+    }
     if (violation == null && out.size() > before) {
       Kernel k = s.kernel();
       long id = -1;
@@ -235,6 +262,68 @@ public final class Generator {
         ids.put(path, id);
       }
     }
+    return -1;
+  }
+
+  // ---- the series ----------------------------------------------------------------------------
+
+  private static final List<String> LIFETIME_OPS = List.of("read", "write", "getattr", "setattr");
+  private static final List<String> ANY_OPS =
+      List.of("read", "write", "getattr", "setattr", "readdir", "open", "statx");
+
+  /**
+   * The v2 test server's setup: a lifetime backing per regular file, named in its entry replies;
+   * a READDIR backing for the directory, named in its OPENDIR reply. The arbitrary server picks
+   * masks and ids at random (other files' ids, closed or unknown ids, 0, -1).
+   */
+  private void seriesWorld() {
+    for (String p : INODES) {
+      List<String> ops = wellBehaved ? (chance(80) ? LIFETIME_OPS : List.of("read", "write", "getattr"))
+          : randomOps();
+      long id = backingOpen(p, ops);
+      if (id > 0) {
+        lifetime.put(p, id);
+      }
+      emit(lookupPolicyFor(p));
+      if (p.equals("/a")) {
+        emit(lookupPolicyFor("/b"));
+      }
+    }
+    if (setup.semantics().has(3)) {
+      long d = backingOpen("/d", wellBehaved ? List.of("readdir") : randomOps());
+      if (d > 0 && chance(wellBehaved ? 80 : 50)) {
+        emit(Ast.policy(ServerOp.OPENDIR, "/d",
+            Ast.openReply(List.of("passthrough"), List.of(Ast.item("backing", Ast.num(d))))));
+      }
+    }
+  }
+
+  private List<String> randomOps() {
+    List<String> ops = new ArrayList<>();
+    for (String o : ANY_OPS) {
+      if (chance(o.equals("open") || o.equals("statx") ? 5 : 50)) {
+        ops.add(o);
+      }
+    }
+    return ops.isEmpty() ? List.of("getattr") : ops;
+  }
+
+  /** The entry policy of the series' server for a path: its lifetime backing id. */
+  private Stmt lookupPolicyFor(String path) {
+    List<Item> items = new ArrayList<>();
+    Long id = lifetime.get(path.equals("/b") ? "/a" : path);
+    long b = id == null ? 0 : id;
+    if (!wellBehaved && chance(30)) {
+      List<Long> known = knownIds();
+      b = !known.isEmpty() && chance(60) ? pick(known) : pick(List.of(0L, 7L, -1L));
+    }
+    if (b != 0) {
+      items.add(Ast.item("backing", Ast.num(b)));
+    }
+    if (wellBehaved || chance(50)) {
+      items.add(Ast.item("entry_valid", Ast.seconds(chance(70) ? 1 : -1)));
+    }
+    return Ast.policy(ServerOp.LOOKUP, path, Ast.fields(ReplyKind.ENTRY, items));
   }
 
   // ---- drawing -------------------------------------------------------------------------------
@@ -376,6 +465,11 @@ public final class Generator {
       case DROP_CACHES:
         return emitted(Ast.dropCaches());
       case REPLACE_LOWER:
+        if (ino) {
+          // In place, the model's backing files would change inode number under their fb; a real
+          // backing file keeps its ino. The series' ino-reuse story needs a new file (not modelled).
+          return false;
+        }
         return emitted(Ast.lowerSet(pick(List.of("/a", "/c", "/d/e")), List.of(Ast.item("ino", Ast.num(nextIno++)))));
       case NOTIFY:
         if (!unfinished.isEmpty()) {
@@ -462,6 +556,14 @@ public final class Generator {
 
   private Reply openPolicy(String path) {
     Long id = ids.get(path.equals("/b") ? "/a" : path);
+    Long life = lifetime.get(path.equals("/b") ? "/a" : path);
+    if (wellBehaved && life != null) {
+      // v2 server: an inode with a lifetime backing is always opened passthrough (16/21: id 0
+      // inherits it)
+      long b = setup.semantics().has(16) && chance(40) ? 0 : life;
+      return Ast.openReply(chance(80) ? List.of("passthrough") : List.of("passthrough", "direct_io"),
+          List.of(Ast.item("backing", Ast.num(b))));
+    }
     if (wellBehaved) {
       int c = rnd.nextInt(10);
       if (c < 5 && id != null && s.kernel().fc.backingFilesMap.containsKey(id.intValue())) {
@@ -503,6 +605,9 @@ public final class Generator {
   }
 
   private Stmt lookupPolicy() {
+    if (ino && chance(60)) {
+      return lookupPolicyFor(pick(List.of("/a", "/b", "/c", "/d/e")));
+    }
     String p = pick(LOOKUP_PATHS);
     List<Item> items = new ArrayList<>();
     if (wellBehaved) {

@@ -3,6 +3,7 @@ package fusesim.properties;
 import fusesim.model.Kernel;
 import fusesim.spec.Checker;
 import fusesim.traces.lang.Stmt;
+import fusesim.traces.replay.Liveness;
 import fusesim.traces.replay.Observation;
 import fusesim.traces.replay.StepRunner;
 import java.util.List;
@@ -31,6 +32,8 @@ public final class Session {
   private final StepRunner runner;
   private final Checker checker;
   private final boolean check;
+  private final Liveness liveness;
+  private Checker.Violation live;
   private int steps;
 
   public Session(Setup setup) {
@@ -44,6 +47,7 @@ public final class Session {
     this.runner = new StepRunner("generated", k);
     this.checker = setup.checker();
     this.check = check;
+    this.liveness = check ? new Liveness(k) : null;
   }
 
   public Kernel kernel() {
@@ -64,19 +68,29 @@ public final class Session {
    */
   public Observation exec(Stmt s) {
     steps++;
-    return runner.execute(s);
+    Observation o = runner.execute(s);
+    live = liveness == null ? null : liveness.check(s, o);
+    return o;
   }
 
-  /** The first violated invariant now (in report order), or null. */
+  /** The liveness judge of this run (null without checks). */
+  public Liveness liveness() {
+    return liveness;
+  }
+
+  /**
+   * The first violated invariant now (in report order, then LIVENESS-WB for the statement just
+   * executed), or null.
+   */
   public Violation check(int index) {
     if (!check) {
       return null;
     }
     List<Checker.Violation> vs = checker.check(k);
-    if (vs.isEmpty()) {
+    if (vs.isEmpty() && live == null) {
       return null;
     }
-    Checker.Violation v = vs.get(0);
+    Checker.Violation v = vs.isEmpty() ? live : vs.get(0);
     return new Violation(v.invariant().id(), v.detail(), index);
   }
 

@@ -26,6 +26,14 @@ public record Setup(Semantics semantics, Set<Fault> faults, ServerMode mode, Che
     return new Faults(faults);
   }
 
+  /** The trace header's {@code assume:} lines for the semantics' non-default choices. */
+  public java.util.List<Header.Assumption> headerAssumptions() {
+    java.util.List<Header.Assumption> r = new java.util.ArrayList<>();
+    semantics.choices().forEach((id, c) -> r.add(new Header.Assumption(Pos.NONE,
+        fusesim.traces.lang.Word.of(id), fusesim.traces.lang.Word.of(c))));
+    return r;
+  }
+
   /** The trace header's {@code semantics:} for this semantics. */
   public Header.Semantics headerSemantics() {
     switch (semantics.series) {

@@ -34,7 +34,36 @@ public final class TraceShrinker {
       }
       List<Stmt> found = List.copyOf(r.stmts());
       return setup.faults().isEmpty() || !violatesWithoutFaults(setup, found, invariant) ? found : null;
-    }, TraceShrinker::simpler, TraceShrinker::threadRenames, MAX_ATTEMPTS, MAX_MILLIS).shrink(failing);
+    }, TraceShrinker::simpler, TraceShrinker::rewrites, MAX_ATTEMPTS, MAX_MILLIS).shrink(failing);
+  }
+
+  /** Whole-sequence simplifications, most sweeping first: sequential calls, then fewer threads. */
+  static List<List<Stmt>> rewrites(List<Stmt> seq) {
+    List<List<Stmt>> out = new ArrayList<>(sequentialisations(seq));
+    out.addAll(threadRenames(seq));
+    return out;
+  }
+
+  /** What makes a trace concurrent: calls held in flight, and threads. */
+  public record Shape(int heldCalls, int threads) {
+    public static Shape of(List<Stmt> seq) {
+      int held = 0;
+      TreeSet<String> threads = new TreeSet<>();
+      for (Stmt s : seq) {
+        held += s instanceof Stmt.Unfinished ? 1 : 0;
+        String t = Ast.thread(s);
+        if (t != null && !(s instanceof Stmt.ServerReply)) {
+          threads.add(t);
+        }
+      }
+      return new Shape(held, threads.size());
+    }
+
+    @Override
+    public String toString() {
+      return heldCalls + " held call" + (heldCalls == 1 ? "" : "s") + ", " + threads + " thread"
+          + (threads == 1 ? "" : "s");
+    }
   }
 
   /**
@@ -45,6 +74,107 @@ public final class TraceShrinker {
     Setup clean = new Setup(setup.semantics(), java.util.Set.of(), setup.mode(), setup.checker());
     Session.Result r = Session.run(clean, seq, false);
     return r.status() == Session.Status.VIOLATED && r.violation().invariant().equals(invariant);
+  }
+
+  // ---- whole-sequence rewrites: sequential calls ---------------------------------------------
+
+  /**
+   * Candidates that turn held calls into sequential ones: {@code T open(...) <unfinished ...>},
+   * the server's {@code server reply T OP} lines and {@code <... open resumed>} become one
+   * {@code T open(...) = ?} that returns at once, placed where the call started or where it
+   * returned. First every held call at once with every hold gone; then each held call alone,
+   * keeping the holds, or without the holds of the opcodes it was answered for. A candidate is
+   * kept only if the same invariant still breaks first (the shrinker's test), and a call that
+   * still blocks makes the candidate invalid.
+   */
+  static List<List<Stmt>> sequentialisations(List<Stmt> seq) {
+    List<int[]> held = new ArrayList<>(); // {unfinished index, resumed index or -1}
+    for (int i = 0; i < seq.size(); i++) {
+      if (seq.get(i) instanceof Stmt.Unfinished) {
+        String t = Ast.thread(seq.get(i));
+        int r = -1;
+        for (int j = i + 1; j < seq.size() && r < 0; j++) {
+          if (seq.get(j) instanceof Stmt.Resumed && t.equals(Ast.thread(seq.get(j)))) {
+            r = j;
+          }
+        }
+        held.add(new int[] {i, r});
+      }
+    }
+    List<List<Stmt>> out = new ArrayList<>();
+    if (held.isEmpty()) {
+      return out;
+    }
+    for (boolean atReturn : new boolean[] {false, true}) {
+      List<Stmt> all = new ArrayList<>(seq);
+      for (int k = held.size() - 1; k >= 0; k--) {
+        all = sequential(all, held.get(k)[0], atReturn, null);
+      }
+      all.removeIf(s -> s instanceof Stmt.ServerHold || s instanceof Stmt.ServerUnhold);
+      out.add(all);
+    }
+    for (int[] h : held) {
+      java.util.Set<fusesim.traces.lang.ServerOp> ops = new java.util.TreeSet<>();
+      int end = h[1] < 0 ? seq.size() : h[1];
+      String t = Ast.thread(seq.get(h[0]));
+      for (int j = h[0] + 1; j < end; j++) {
+        if (seq.get(j) instanceof Stmt.ServerReply && t.equals(((Stmt.ServerReply) seq.get(j)).thread().text())) {
+          ops.add(((Stmt.ServerReply) seq.get(j)).op());
+        }
+      }
+      for (boolean atReturn : new boolean[] {false, true}) {
+        out.add(sequential(seq, h[0], atReturn, null));
+        if (!ops.isEmpty()) {
+          out.add(sequential(seq, h[0], atReturn, ops));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The held call at {@code u} made sequential (see {@link #sequentialisations}); with
+   * {@code dropHolds}, the hold and unhold lines of those opcodes go too.
+   */
+  private static List<Stmt> sequential(List<Stmt> seq, int u, boolean atReturn,
+      java.util.Set<fusesim.traces.lang.ServerOp> dropHolds) {
+    Stmt.Unfinished call = (Stmt.Unfinished) seq.get(u);
+    String t = call.thread().text();
+    Stmt.Call now = new Stmt.Call(call.pos(), call.thread(), call.syscall(), call.args(), Ast.ANY, List.of());
+    List<Stmt> out = new ArrayList<>(seq.size());
+    boolean inFlight = false;
+    boolean placed = false;
+    for (int i = 0; i < seq.size(); i++) {
+      Stmt s = seq.get(i);
+      if (i == u) {
+        inFlight = true;
+        if (!atReturn) {
+          out.add(now);
+          placed = true;
+        }
+        continue;
+      }
+      if (inFlight && s instanceof Stmt.ServerReply && t.equals(((Stmt.ServerReply) s).thread().text())) {
+        continue;
+      }
+      if (inFlight && s instanceof Stmt.Resumed && t.equals(Ast.thread(s))) {
+        inFlight = false;
+        if (!placed) {
+          out.add(now);
+          placed = true;
+        }
+        continue;
+      }
+      if (dropHolds != null && (s instanceof Stmt.ServerHold && dropHolds.contains(((Stmt.ServerHold) s).op())
+          || s instanceof Stmt.ServerUnhold && dropHolds.contains(((Stmt.ServerUnhold) s).op()))) {
+        continue;
+      }
+      out.add(s);
+    }
+    if (!placed) {
+      out.add(now); // still in flight where the sequence ends: it returns at the end
+    }
+    return out;
   }
 
   // ---- whole-sequence rewrites: fewer threads ------------------------------------------------

@@ -13,7 +13,7 @@ public enum ReplyKind {
   ENTRY("entry", Catalog.keys("ino", ValueKind.INT, "nodeid", ValueKind.INT,
       "generation", ValueKind.INT, "entry_valid", ValueKind.TIME, "attr_valid", ValueKind.TIME,
       "mode", ValueKind.MODE, "size", ValueKind.INT, "uid", ValueKind.INT, "gid", ValueKind.INT,
-      "nlink", ValueKind.INT, "backing", ValueKind.INT)),
+      "nlink", ValueKind.INT, "backing", ValueKind.INT, "statx_mask", ValueKind.INT)),
   /** A negative entry: nodeid 0, cached for entry_valid. */
   NEGATIVE("negative", Catalog.keys("entry_valid", ValueKind.TIME)),
   /** fuse_open_out: a flag list first, then these keys. */
@@ -33,7 +33,7 @@ public enum ReplyKind {
 
   /** Extra keys of an {@link #ENTRY} reply to CREATE: the open part of the reply. */
   public static final Map<String, ValueKind> CREATE_EXTRA_KEYS =
-      Catalog.keys("open", ValueKind.OPEN_FLAGS, "fh", ValueKind.INT);
+      Catalog.keys("open", ValueKind.OPEN_FLAGS, "fh", ValueKind.INT, "open_backing", ValueKind.INT);
 
   private final String keyword;
   private final Map<String, ValueKind> keys;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Replays a trace on the model: every statement in order, the invariants after each, and the
- * trace's {@code result:} judged at the end. Stops at the first invariant violation, which decides
+ * Replays a trace on the model: every statement in order, the invariants after each (then
+ * {@link Liveness}, judged over the run), and the trace's {@code result:} judged at the end. Stops at the first invariant violation, which decides
  * the verdict (later lines are not run).
  */
 public final class ModelReplay {
@@ -28,6 +28,14 @@ public final class ModelReplay {
   private final Trace trace;
   private final Faults faults;
   private final Checker checker;
+  /** Replaces the trace's own semantics (diff, bisect, --semantics); null = the header's. */
+  private fusesim.model.Semantics semantics;
+
+  /** Runs under {@code s} instead of the header's semantics (its assume: lines still apply). */
+  public ModelReplay withSemantics(fusesim.model.Semantics s) {
+    this.semantics = s;
+    return this;
+  }
 
   public ModelReplay(Trace trace, Faults faults, Checker checker) {
     this.trace = trace;
@@ -39,9 +47,21 @@ public final class ModelReplay {
     return new ModelReplay(trace, Faults.none(), Checker.all()).run();
   }
 
+  private fusesim.model.Semantics withAssumes(fusesim.model.Semantics s) {
+    fusesim.model.Semantics own = StepRunner.semantics(trace.file(), trace.header());
+    for (fusesim.model.Assumption a : fusesim.model.Assumption.ALL) {
+      if (own.choices().containsKey(a.id()) && !s.choices().containsKey(a.id())) {
+        s = s.assume(a, own.choice(a));
+      }
+    }
+    return s;
+  }
+
   public Result run() {
-    Kernel k = StepRunner.newKernel(trace.header(), faults);
+    Kernel k = semantics != null ? new Kernel(withAssumes(semantics), faults)
+        : StepRunner.newKernel(trace.file(), trace.header(), faults);
     StepRunner runner = new StepRunner(trace.file(), k);
+    Liveness liveness = new Liveness(k);
     List<Step> steps = new ArrayList<>();
     for (Stmt s : trace.body()) {
       Map<String, String> before = StateView.of(k);
@@ -52,6 +72,10 @@ public final class ModelReplay {
         findings.add(f.toString());
       }
       List<Checker.Violation> vs = checker.check(k);
+      Checker.Violation live = liveness.check(s, o);
+      if (vs.isEmpty() && live != null) {
+        vs = List.of(live);
+      }
       steps.add(new Step(o, StateView.diff(before, StateView.of(k)), findings, vs));
       if (!vs.isEmpty()) {
         return judge(steps, vs.get(0), s.line());

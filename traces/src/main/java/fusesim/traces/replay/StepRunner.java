@@ -50,7 +50,17 @@ public final class StepRunner {
   }
 
   public static Kernel newKernel(fusesim.traces.lang.Header h, Faults faults) {
-    return new Kernel(ToModel.semantics(h.semantics()), faults);
+    return newKernel("<trace>", h, faults);
+  }
+
+  /** A model for the trace's semantics and {@code assume:} choices. */
+  public static Kernel newKernel(String file, fusesim.traces.lang.Header h, Faults faults) {
+    return new Kernel(semantics(file, h), faults);
+  }
+
+  /** The semantics a trace asks for: its header plus its {@code assume:} lines. */
+  public static fusesim.model.Semantics semantics(String file, fusesim.traces.lang.Header h) {
+    return ToModel.semantics(file, h);
   }
 
   public Kernel kernel() {

@@ -22,6 +22,22 @@ import java.util.Map;
 final class ToModel {
   private ToModel() {}
 
+  /**
+   * The header's semantics with its {@code assume:} choices; an unknown id or choice is an error
+   * at that line.
+   */
+  static Semantics semantics(String file, Header h) {
+    Semantics sem = semantics(h.semantics());
+    for (Header.Assumption a : h.assumptions()) {
+      try {
+        sem = sem.assume(List.of(a.id().text() + "=" + a.choice().text()));
+      } catch (IllegalArgumentException e) {
+        throw fusesim.traces.lang.TraceSemanticError.at(file, a.pos(), e.getMessage());
+      }
+    }
+    return sem;
+  }
+
   static Semantics semantics(Header.Semantics s) {
     switch (s.series()) {
       case MAINLINE:

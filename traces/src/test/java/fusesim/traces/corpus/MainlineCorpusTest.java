@@ -2,207 +2,51 @@ package fusesim.traces.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fusesim.traces.lang.Outcome;
-import fusesim.traces.lang.Stmt;
-import fusesim.traces.lang.Trace;
-import fusesim.traces.lang.TraceParser;
-import fusesim.traces.replay.ModelReplay;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The mainline corpus ({@code traces/corpus/mainline}): every trace replays on the model and
- * meets its {@code result:}; and every trace is sharp: changing what it states makes the replay
- * fail (exit-1 semantics: a verdict, not a malformed trace) at the line that states it.
- *
- * <ul>
- *   <li>flipping the verdict ({@code pass} to {@code violates X}, or {@code violates X at line N}
- *       to {@code pass}) fails at the last line, or at line N;</li>
- *   <li>changing one stated result ({@code = N} to {@code = N+1}, or {@code = -1 E} to another
- *       errno) of a syscall or an ioctl fails at that line.</li>
- * </ul>
- *
- * <p>{@code traces/corpus/mainline-disagreements} holds traces that say what the real kernel does
- * where the model does not agree yet: they must parse and must still fail on the model (once one
- * passes, move it to mainline/).
+ * The mainline corpus ({@code traces/corpus/mainline}): every trace meets its {@code result:} and
+ * is sharp (see {@link CorpusChecks}). {@code traces/corpus/mainline-disagreements} holds traces
+ * that say what the real kernel does where the model does not agree yet: they must parse and must
+ * still fail on the model (once one passes, move it to mainline/).
  */
 class MainlineCorpusTest {
-  private static final Path CORPUS = Path.of("corpus");
-  private static final Path MAINLINE = CORPUS.resolve("mainline");
-  private static final Path DISAGREEMENTS = CORPUS.resolve("mainline-disagreements");
-  private static final Pattern VERDICT = Pattern.compile("(?m)^result:.*$");
-  private static final Pattern INT = Pattern.compile("-?(0x[0-9a-fA-F]+|[0-9]+)");
-  private static final Pattern FAILS = Pattern.compile("-1(\\s+)([A-Za-z0-9]+)");
+  private static final Path MAINLINE = CorpusChecks.CORPUS.resolve("mainline");
+  private static final Path DISAGREEMENTS = CorpusChecks.CORPUS.resolve("mainline-disagreements");
 
   @TestFactory
   Stream<DynamicTest> everyTraceMeetsItsResult() throws IOException {
-    return traces(MAINLINE).stream().map(p -> DynamicTest.dynamicTest(name(p), () -> {
-      ModelReplay.Result r = ModelReplay.run(parse(p.toString(), read(p)));
-      assertThat(r.met()).as("%s: %s (line %d)", p, r.why(), r.whyLine()).isTrue();
-    }));
+    return CorpusChecks.everyTraceMeetsItsResult(MAINLINE);
   }
 
   @TestFactory
   Stream<DynamicTest> flippingTheVerdictFails() throws IOException {
-    return traces(MAINLINE).stream().map(p -> DynamicTest.dynamicTest(name(p), () -> {
-      String text = read(p);
-      Trace t = parse(p.toString(), text);
-      String flipped;
-      int wantLine;
-      if (t.header().verdict().pass()) {
-        flipped = VERDICT.matcher(text).replaceFirst("result: violates NO-KERNEL-WARN");
-        wantLine = t.body().get(t.body().size() - 1).line();
-      } else {
-        flipped = VERDICT.matcher(text).replaceFirst("result: pass");
-        wantLine = t.header().verdict().atLine().map(l -> (int) l.value()).orElseThrow(
-            () -> new AssertionError(p + ": a violates verdict in the corpus must say at which line"));
-      }
-      ModelReplay.Result r = ModelReplay.run(parse(p + " (verdict flipped)", flipped));
-      assertThat(r.met()).as("%s with its verdict flipped still met it", p).isFalse();
-      assertThat(r.whyLine()).as("%s with its verdict flipped: %s", p, r.why()).isEqualTo(wantLine);
-    }));
+    return CorpusChecks.flippingTheVerdictFails(MAINLINE);
   }
 
   @TestFactory
   Stream<DynamicTest> changingAStatedResultFailsAtItsLine() throws IOException {
-    List<DynamicTest> tests = new ArrayList<>();
-    for (Path p : traces(MAINLINE)) {
-      String text = read(p);
-      Trace t = parse(p.toString(), text);
-      int last = lastRunLine(t);
-      for (Stmt s : t.body()) {
-        Outcome o = outcomeOf(s);
-        if (s.line() > last || !(o instanceof Outcome.Returns || o instanceof Outcome.Fails)) {
-          continue;
-        }
-        tests.add(DynamicTest.dynamicTest(name(p) + ":" + s.line(), () -> {
-          String mutated = mutate(text, o);
-          ModelReplay.Result r = ModelReplay.run(parse(p + ":" + s.line() + " (mutated)", mutated));
-          assertThat(r.met()).as("%s:%d mutated to %s still met its result", p, s.line(),
-              lineOf(mutated, s.line())).isFalse();
-          assertThat(r.whyLine()).as("%s:%d mutated: %s", p, s.line(), r.why()).isEqualTo(s.line());
-        }));
-      }
-    }
-    assertThat(tests).hasSizeGreaterThan(100);
-    return tests.stream();
+    return CorpusChecks.changingAStatedResultFailsAtItsLine(MAINLINE, 101);
   }
 
   @TestFactory
   Stream<DynamicTest> disagreementsStillFailOnTheModel() throws IOException {
-    return traces(DISAGREEMENTS).stream().map(p -> DynamicTest.dynamicTest(name(p), () -> {
-      ModelReplay.Result r = ModelReplay.run(parse(p.toString(), read(p)));
-      assertThat(r.met()).as("%s now replays on the model: move it to mainline/", p).isFalse();
-    }));
+    return CorpusChecks.disagreementsStillFailOnTheModel(DISAGREEMENTS, MAINLINE);
   }
 
   @Test
   void theCorpusHasFortyTracesAllListedInTheReadme() throws IOException {
-    List<Path> all = traces(MAINLINE);
-    assertThat(all).hasSizeGreaterThanOrEqualTo(40);
-    String readme = read(CORPUS.resolve("README.md"));
-    for (Path p : all) {
-      assertThat(readme).as("README.md lists %s", name(p)).contains("`" + stem(p) + "`");
-    }
-    for (Path p : traces(DISAGREEMENTS)) {
-      assertThat(readme).as("README.md lists %s", name(p)).contains("`" + stem(p) + "`");
-    }
+    assertThat(CorpusChecks.traces(MAINLINE)).hasSizeGreaterThanOrEqualTo(40);
+    CorpusChecks.allListedIn(CorpusChecks.CORPUS.resolve("README.md"), MAINLINE, DISAGREEMENTS);
   }
 
   @Test
   void everyTraceIsNamedAfterItsFile() throws IOException {
-    for (Path p : traces(MAINLINE)) {
-      assertThat(parse(p.toString(), read(p)).name() + ".trace").isEqualTo(name(p));
-    }
-  }
-
-  // ---- helpers -------------------------------------------------------------------------------
-
-  /** The last line the replay runs: a violation stops it at its line. */
-  private static int lastRunLine(Trace t) {
-    return t.header().verdict().pass() ? Integer.MAX_VALUE
-        : t.header().verdict().atLine().map(l -> (int) l.value()).orElse(Integer.MAX_VALUE);
-  }
-
-  private static Outcome outcomeOf(Stmt s) {
-    if (s instanceof Stmt.Call) {
-      return ((Stmt.Call) s).outcome();
-    }
-    if (s instanceof Stmt.Resumed) {
-      return ((Stmt.Resumed) s).outcome();
-    }
-    if (s instanceof Stmt.BackingOpen) {
-      return ((Stmt.BackingOpen) s).outcome();
-    }
-    if (s instanceof Stmt.BackingClose) {
-      return ((Stmt.BackingClose) s).outcome();
-    }
-    return null;
-  }
-
-  /** {@code = N} becomes {@code = N+1}; {@code = -1 E} becomes {@code = -1 EIO} (ENOENT for EIO). */
-  static String mutate(String text, Outcome o) {
-    String[] lines = text.split("\n", -1);
-    int i = o.pos().line() - 1;
-    int col = o.pos().col() - 1;
-    String line = lines[i];
-    String head = line.substring(0, col);
-    String tail = line.substring(col);
-    if (o instanceof Outcome.Returns) {
-      Matcher m = INT.matcher(tail);
-      if (!m.lookingAt()) {
-        throw new AssertionError("no integer at " + o.pos() + ": " + line);
-      }
-      long v = ((Outcome.Returns) o).value().value();
-      tail = (v + 1) + tail.substring(m.end());
-    } else {
-      Matcher m = FAILS.matcher(tail);
-      if (!m.lookingAt()) {
-        throw new AssertionError("no -1 ERRNO at " + o.pos() + ": " + line);
-      }
-      String other = m.group(2).equalsIgnoreCase("EIO") ? "ENOENT" : "EIO";
-      tail = "-1" + m.group(1) + other + tail.substring(m.end());
-    }
-    lines[i] = head + tail;
-    return String.join("\n", lines);
-  }
-
-  private static String lineOf(String text, int line) {
-    return text.split("\n", -1)[line - 1];
-  }
-
-  private static List<Path> traces(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(f -> f.toString().endsWith(".trace")).sorted().toList();
-    }
-  }
-
-  private static Trace parse(String file, String text) {
-    return TraceParser.parse(file, text);
-  }
-
-  private static String read(Path p) throws IOException {
-    return Files.readString(p, StandardCharsets.UTF_8);
-  }
-
-  private static String stem(Path p) {
-    return name(p).replaceFirst("\\.trace$", "");
-  }
-
-  private static String name(Path p) {
-    return p.getFileName().toString();
+    CorpusChecks.everyTraceIsNamedAfterItsFile(MAINLINE);
   }
 }
