@@ -63,7 +63,8 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--fault", paramLabel = "F", description = "switch on a planted fault (repeatable; see: fusesim faults)")
   List<String> faultNames = new ArrayList<>();
 
-  @Option(names = "--assume", paramLabel = "Ax=CHOICE", description = "an assumption (repeatable), passed through")
+  @Option(names = "--assume", paramLabel = "ID=CHOICE", description = "answer an open question of the assumption "
+      + "registry (repeatable), e.g. --assume A5=degrade; see fusesim spec or model/Assumption.java")
   List<String> assumptions = new ArrayList<>();
 
   @Option(names = "--no-symmetry", description = "core: no symmetry reduction (to measure what it saves)")
@@ -119,10 +120,10 @@ final class ExploreCommand implements Callable<Integer> {
         }
         faults.add(fault);
       }
-      for (String a : assumptions) {
-        if (!a.matches("[A-Z]+[0-9]+=[a-z0-9._-]+")) {
-          throw new IllegalArgumentException("--assume takes ID=CHOICE like A5=fail-lookup, got '" + a + "'");
-        }
+      try {
+        sem = sem.assume(assumptions); // the assumption registry (model/Assumption.java)
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--assume: " + e.getMessage());
       }
       boolean core = engine == Explore.Engine.CORE;
       int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : 5;

@@ -23,7 +23,7 @@ class ExploreCommandTest {
       "unknown fault | explore --fault nope | unknown fault 'nope'",
       "unknown engine | explore --engine tlc | --engine takes full or core",
       "core on v2 | explore --engine core --semantics v2 | mainline only",
-      "bad assumption | explore --assume x | --assume takes ID=CHOICE",
+      "bad assumption | explore --assume x | --assume: ",
   })
   void badBoundsAreOneLineAndExit2(String what, String args, String expected) {
     StringWriter out = new StringWriter();

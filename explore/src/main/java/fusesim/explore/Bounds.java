@@ -11,7 +11,8 @@ import java.util.Set;
  * {@code opens} is open fds in the whole process (full model) or open files per inode (core, as
  * MaxOpen of the TLA+ spec of research/anchors.md Appendix A).
  *
- * @param assumptions the {@code --assume Ax=choice} texts, passed through unparsed (see README)
+ * @param assumptions the {@code --assume ID=choice} texts as given; the choices themselves are applied to
+ *     {@code semantics} (the assumption registry, {@code Semantics.assume})
  */
 public record Bounds(Semantics semantics, int depth, int inodes, int backings, int threads, int opens,
     int ticks, ServerMode server, Set<Fault> faults, List<String> assumptions, boolean dio,
@@ -57,6 +58,9 @@ public record Bounds(Semantics semantics, int depth, int inodes, int backings, i
       if (inodes > 12 || backings > 4 || opens > 7 || threads > 9) {
         throw new IllegalArgumentException("the io-mode core takes --inodes 1..12, --backings 1..4, --opens 1..7, "
             + "--threads 1..9");
+      }
+      if (!semantics.choices().isEmpty()) {
+        throw new IllegalArgumentException("the io-mode core takes no --assume (it mirrors mainline); use --engine full");
       }
       if (server != ServerMode.WELL_BEHAVED) {
         throw new IllegalArgumentException("the io-mode core has a well-behaved server only; use --engine full for "

@@ -72,9 +72,10 @@ public final class Explore {
         + bounds.opens() + (engine == Engine.FULL ? ", ticks " + bounds.ticks() + ", server " + bounds.server().word
             : ", dio " + (bounds.dio() ? "on" : "off") + ", symmetry " + (bounds.symmetry() ? "on" : "off"))
         + (bounds.faults().isEmpty() ? "" : ", faults " + faultList()));
-    if (!bounds.assumptions().isEmpty()) {
-      // TODO(assumption registry): pass to the lead's registry once it lands; parsed by nobody yet
-      out.println("assumptions (passed through, not interpreted yet): " + String.join(" ", bounds.assumptions()));
+    if (!bounds.semantics().choices().isEmpty()) {
+      List<String> as = new ArrayList<>();
+      bounds.semantics().choices().forEach((id, c) -> as.add(id + "=" + c));
+      out.println("assumptions: " + String.join(" ", as));
     }
     out.flush();
     CoreExplorer.Progress progress = (d, n, s) -> {
@@ -192,6 +193,7 @@ public final class Explore {
         sb.append(" --fault ").append(f.id());
       }
     }
+    bounds.semantics().choices().forEach((id, c) -> sb.append(" --assume ").append(id).append('=').append(c));
     return sb.toString();
   }
 
