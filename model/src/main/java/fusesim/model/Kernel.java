@@ -310,7 +310,11 @@ public final class Kernel {
 
   /**
    * {@code evict PATH}: d_prune_aliases() on the path's inode (FUSE_NOTIFY_PRUNE): its unused
-   * dentries are dropped, and the inode is evicted (FORGET) once nothing else holds it.
+   * dentries are dropped, and the inode is evicted (FORGET) once nothing else holds it. They go
+   * through shrink_dentry_list() → shrink_kill() (fs/dcache.c): when __dentry_kill() drops the
+   * last reference of the parent, shrink_kill() kills the parent too, with no retain_dentry()
+   * check (unlike dput()), and so on up to the root: pruning /d/e also evicts an unused /d (seen
+   * on 6.18.44: FORGET(20,1) FORGET(21,1)).
    */
   public void evict(String path) {
     Dentry d = dcacheWalk(path);
@@ -323,7 +327,15 @@ public final class Kernel {
         continue;
       }
       if (alias != root && alias.dCount == 0 && alias.liveChildren == 0 && alias.inLookupBy == null) {
+        Dentry parent = alias.parent;
         dKill(alias);
+        // shrink_kill(): the parent whose count dropped to 0 is killed in turn
+        while (parent != null && parent != root && !parent.killed && parent.dCount == 0
+            && parent.liveChildren == 0 && parent.inLookupBy == null) {
+          Dentry up = parent.parent;
+          dKill(parent);
+          parent = up;
+        }
       }
     }
   }
