@@ -59,6 +59,16 @@ public final class KernelReplay {
      * (RELEASE after close, FORGET after evict, readahead READs) before its requests are taken.
      */
     static final long SETTLE_MS = 4;
+    /**
+     * With a hint of the requests a line should cause ({@link #run(Trace, Duration, Map)}): once they
+     * have all arrived, the stream need only stay quiet this long; until then up to
+     * {@link #HINT_WAIT_MS} is waited for them, then {@link #SETTLE_MS} of quiet as without a hint.
+     * The hint only shortens or lengthens the wait: what arrives is what is reported.
+     */
+    static final long HINT_QUIET_MS = 2;
+    static final long HINT_WAIT_MS = 50;
+    /** A call that has slept this long in the kernel without a held request of its own is blocked. */
+    static final long ASLEEP_MS = 20;
     private static final boolean PROFILE = Boolean.getBoolean("fusesim.replay.profile");
     /** The model's nodeid allocation for lower nodes without {@code ino=}. */
     static final long FIRST_INO = 1000;
@@ -93,6 +103,8 @@ public final class KernelReplay {
 
     private final Trace trace;
     private final Duration stepTimeout;
+    private final Map<Integer, List<String>> hints;
+    private int currentLine;
     private final List<Observation> observations = new ArrayList<>();
     private final TreeMap<Integer, String> skipped = new TreeMap<>();
     private final java.util.Set<String> stacked = new java.util.HashSet<>();
@@ -115,9 +127,10 @@ public final class KernelReplay {
     private long mountNanos;
     private long tickNanos;
 
-    private KernelReplay(Trace trace, Duration stepTimeout) {
+    private KernelReplay(Trace trace, Duration stepTimeout, Map<Integer, List<String>> hints) {
         this.trace = trace;
         this.stepTimeout = stepTimeout;
+        this.hints = hints;
     }
 
     /** Why the kernel cannot be used here, or empty if it can. */
@@ -137,6 +150,18 @@ public final class KernelReplay {
     }
 
     public static KernelReplayResult run(Trace trace, Duration stepTimeout) {
+        return run(trace, stepTimeout, Map.of());
+    }
+
+    /**
+     * Replays {@code trace}, waiting for asynchronous requests with a hint: {@code expected} maps a
+     * line to the requests it is expected to cause (the model's prediction). A line's requests are
+     * taken once those have arrived and the stream has been quiet for {@value #HINT_QUIET_MS} ms
+     * (instead of {@value #SETTLE_MS} ms), or, if they do not come, after up to {@value #HINT_WAIT_MS}
+     * ms and the usual quiet. Only the waiting changes: what the kernel sent is what is reported, and
+     * a request later than the wait shows on the next line.
+     */
+    public static KernelReplayResult run(Trace trace, Duration stepTimeout, Map<Integer, List<String>> expected) {
         TraceChecks.check(trace);
         KernelProbe probe = KernelProbe.get();
         if (!probe.usable()) {
@@ -147,7 +172,7 @@ public final class KernelReplay {
             throw new Unavailable("trace " + trace.name() + " is about semantics " + sem.text()
                     + " (the passthrough series); this kernel does not offer FUSE_PASSTHROUGH_INO, it runs mainline");
         }
-        return new KernelReplay(trace, stepTimeout).execute();
+        return new KernelReplay(trace, stepTimeout, Map.copyOf(expected)).execute();
     }
 
     private KernelReplayResult execute() {
@@ -190,6 +215,7 @@ public final class KernelReplay {
                     continue;
                 }
                 long t = System.nanoTime();
+                currentLine = s.line();
                 try {
                     step(s);
                 } catch (Fatal | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
@@ -241,9 +267,13 @@ public final class KernelReplay {
             observe(s, "", take(0), null);
         } else if (s instanceof Stmt.LowerLink l) {
             session.lowerLink(l.path().text(), l.target().text());
+            session.tree().adjustOverride(l.target().text(), "nlink", 1); // as the model's Lower.link
             observe(s, "", take(0), null);
         } else if (s instanceof Stmt.LowerUnlink u) {
             String real = session.tree().real(u.path().text());
+            if (Files.exists(Path.of(real), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                session.tree().adjustOverride(u.path().text(), "nlink", -1); // as the model's Lower.unlink
+            }
             if (Libc.unlink(real) != 0 && Libc.rmdir(real) != 0) {
                 throw new IllegalStateException("lower unlink " + u.path() + " failed");
             }
@@ -541,11 +571,17 @@ public final class KernelReplay {
         unfinishedArgs.put(thread, u.args());
         int tid = session.tid(thread);
         Optional<FuseServer.Held> h = Optional.empty();
-        long deadline = System.nanoTime() + Math.min(2000, stepTimeout.toMillis()) * 1_000_000L;
+        long start = System.nanoTime();
+        long deadline = start + Math.min(2000, stepTimeout.toMillis()) * 1_000_000L;
+        boolean asleep = false;
         while (h.isEmpty() && session.running(thread) && System.nanoTime() < deadline) {
             h = session.server().awaitHeld(q -> q.pid() == tid, Duration.ofMillis(5));
+            if (h.isEmpty() && System.nanoTime() - start >= ASLEEP_MS * 1_000_000L && session.asleep(thread)) {
+                asleep = true; // on a wait queue or a lock, not on a request of its own
+                break;
+            }
         }
-        boolean running = h.isPresent() ? session.running(thread) : session.stillRunning(thread);
+        boolean running = h.isPresent() || asleep ? session.running(thread) : session.stillRunning(thread);
         if (h.isPresent() && running) {
             observe(u, "unfinished", take(SETTLE_MS), null);
         } else if (running) {
@@ -653,7 +689,8 @@ public final class KernelReplay {
             b.setLength(b.length() - 1);
             return b.append('}').toString();
         }
-        if (sc == Syscall.GETDENTS && !checks.isEmpty()) {
+        if (sc == Syscall.GETDENTS && (!checks.isEmpty() || !r.names().isEmpty())) {
+            // the names, as the model prints them
             return r.value() + " {names=" + String.join(",", r.names()) + "}";
         }
         return Long.toString(r.value());
@@ -758,6 +795,16 @@ public final class KernelReplay {
         }
         lastQuietMs = quietMs;
         FuseServer s = session.server();
+        List<String> want = quietMs > 0 ? hints.get(currentLine) : null;
+        if (want != null) {
+            long until = System.nanoTime() + HINT_WAIT_MS * 1_000_000L;
+            while (!arrived(s, want) && System.nanoTime() < until) {
+                s.awaitLogSize(s.logSize() + 1, Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+            }
+            if (arrived(s, want)) {
+                quietMs = HINT_QUIET_MS;
+            }
+        }
         int n = s.logSize();
         long deadline = System.nanoTime() + 1_000_000_000L;
         while (quietMs > 0 && System.nanoTime() < deadline && s.awaitLogSize(n + 1, Duration.ofMillis(quietMs))) {
@@ -771,6 +818,21 @@ public final class KernelReplay {
         logMark = log.size();
         seen.addAll(out);
         return out;
+    }
+
+    /** Whether the requests since the last take include {@code want} (as a multiset). */
+    private boolean arrived(FuseServer s, List<String> want) {
+        var log = s.log();
+        List<String> got = new ArrayList<>();
+        for (var r : log.subList(Math.min(logMark, log.size()), log.size())) {
+            got.add(r.toString());
+        }
+        for (String w : want) {
+            if (!got.remove(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void observe(Stmt s, String result, List<String> requests, String verdict) {
