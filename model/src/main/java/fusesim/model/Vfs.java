@@ -427,7 +427,8 @@ public final class Vfs {
   /**
    * read(2)/pread(2) → fuse_file_read_iter(): FOPEN_DIRECT_IO first (READ to the server), then
    * passthrough (the backing file, no request), then the page cache (READ for missing pages;
-   * fuse_update_attributes() first with auto_inval_data or when reading past i_size).
+   * fuse_update_attributes() first with auto_inval_data or when reading past i_size; with O_DIRECT
+   * then fuse_direct_IO() instead of the page cache).
    */
   static final class Read extends Syscall {
     private static final int START = 0, SIZE_GETATTR = 1, READ_SENT = 2;
@@ -487,9 +488,8 @@ public final class Vfs {
         return done(-Errno.EIO.value);
       }
       off = offArg >= 0 ? offArg : f.pos;
-      if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0
-          && ff.passthrough == null) {
-        return send(k, off, count);
+      if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0) {
+        return send(k, off, count); // fuse_direct_read_iter(): FOPEN_DIRECT_IO overrides passthrough
       }
       if (ff.passthrough != null) {
         long n = k.passthrough.readIter(ff, off, count);
@@ -508,6 +508,11 @@ public final class Vfs {
     /** generic_file_read_iter(): the page cache, reading missing pages with READ. */
     private boolean cached(Kernel k) {
       FuseInode fi = f.ff.inode;
+      if ((f.fFlags & O_DIRECT) != 0) {
+        // IOCB_DIRECT: a_ops->direct_IO = fuse_direct_IO() (fs/fuse/file.c), which returns 0
+        // without a request for a read at or past i_size (seen on 6.18.44)
+        return off >= fi.attr.size() ? finish(0) : send(k, off, count);
+      }
       long n = Math.max(0, Math.min(count, fi.attr.size() - off));
       if (n == 0) {
         return finish(0);
@@ -1178,9 +1183,8 @@ public final class Vfs {
               return done(-Errno.EBADF.value);
             }
             fi = f.ff.inode;
-            if (fi.isBad()) {
-              return done(-Errno.EIO.value);
-            }
+            // no fuse_is_bad() check: fuse_file_fallocate() has none, and vfs_fallocate() neither,
+            // so a bad inode still sends FALLOCATE (seen on 6.18.44)
             if ((mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) != 0
                 || k.fc.noFallocate) {
               return done(-Errno.EOPNOTSUPP.value);
