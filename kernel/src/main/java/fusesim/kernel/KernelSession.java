@@ -278,6 +278,11 @@ public final class KernelSession implements AutoCloseable {
             throw new IllegalStateException(thread + " is still in " + runningCall.get(thread));
         }
         List<Object> real = translate(name, args);
+        if (name.equals("close")) {
+            // close(2) frees the fd number at once (file_close_fd), before FLUSH: while a close
+            // is in flight another thread's open gets that number
+            fds.remove(Integer.parseInt(args[0].toString()));
+        }
         runningCall.put(thread, name);
         runningArgs.put(thread, args);
         running.put(thread, send(threadName(thread), name, real.toArray()));

@@ -76,6 +76,8 @@ public final class KernelReplay {
     private static final long HANDLE_KILLPRIV = 1L << 19;
     private static final long EXPLICIT_INVAL_DATA = 1L << 25;
     private static final long HANDLE_KILLPRIV_V2 = 1L << 28;
+    /** A nodeid no inode has (notifications about a path that has no dentry). */
+    private static final long NO_INODE = 0x7fff_ffff_ffff_fff0L;
     private static final int NOTIFY_INVAL_INODE = 2, NOTIFY_INVAL_ENTRY = 3, NOTIFY_PRUNE = 9;
     private static final List<String> STAT_DEFAULT = List.of("ino", "size", "mode", "nlink", "uid", "gid");
 
@@ -527,7 +529,12 @@ public final class KernelReplay {
         observe(b, res, sent, outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
     }
 
-    /** FUSE_NOTIFY_INVAL_ENTRY / INVAL_INODE / PRUNE about a trace path; "" or "-1 ERRNO" of the write. */
+    /**
+     * FUSE_NOTIFY_INVAL_ENTRY / INVAL_INODE / PRUNE about a trace path; "" or "-1 ERRNO" of the write.
+     * The nodeids are those of the kernel's dentries (the latest positive entry reply for the path),
+     * as the model resolves the path in its dcache; a path never looked up gets a nodeid no inode has
+     * (the kernel then answers as for any unknown inode).
+     */
     private String notify(Stmt.NotifyKind kind, String path) {
         LowerTree tree = session.tree();
         ByteBuffer b;
@@ -538,17 +545,18 @@ public final class KernelReplay {
                 String parent = slash == 0 ? "/" : path.substring(0, slash);
                 byte[] name = path.substring(slash + 1).getBytes(StandardCharsets.UTF_8);
                 b = ByteBuffer.allocate(16 + name.length + 1).order(ByteOrder.LITTLE_ENDIAN);
-                b.putLong(tree.nodeidOfPath(parent)).putInt(name.length).putInt(0).put(name).put((byte) 0);
+                b.putLong(tree.dentryNodeid(parent).orElse(NO_INODE)).putInt(name.length).putInt(0).put(name)
+                        .put((byte) 0);
                 code = NOTIFY_INVAL_ENTRY;
             }
             case INVAL_INODE -> {
                 b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-                b.putLong(tree.nodeidOfPath(path)).putLong(0).putLong(0);
+                b.putLong(tree.dentryNodeid(path).orElse(NO_INODE)).putLong(0).putLong(0);
                 code = NOTIFY_INVAL_INODE;
             }
             default -> {
                 b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-                b.putInt(1).putInt(0).putLong(0).putLong(tree.nodeidOfPath(path));
+                b.putInt(1).putInt(0).putLong(0).putLong(tree.dentryNodeid(path).orElse(NO_INODE));
                 code = NOTIFY_PRUNE;
             }
         }

@@ -149,6 +149,22 @@ public final class LowerTree {
         finish(path, mode, uid, gid, ino);
     }
 
+    /** A LOOKUP of {@code path} got a negative entry or an error: the kernel's dentry there has no inode. */
+    public void lookupFailed(String path) {
+        if (path != null) {
+            lastEntry.remove(path);
+        }
+    }
+
+    /**
+     * The nodeid the kernel's dentry at {@code path} holds, as far as the server can tell: the one of
+     * the latest positive entry reply for that path (even after the lower file was replaced); empty
+     * if the path was never looked up with success (no positive dentry can be there).
+     */
+    public java.util.Optional<Long> dentryNodeid(String path) {
+        return path.equals("/") ? java.util.Optional.of(ROOT) : java.util.Optional.ofNullable(lastEntry.get(path));
+    }
+
     /**
      * The nodeid of a trace path: the one the latest entry reply for that path gave (the kernel's
      * dentry holds it, even after the lower file was replaced), else from the node table, else from
