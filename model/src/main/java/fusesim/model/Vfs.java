@@ -442,6 +442,7 @@ public final class Vfs {
     private long want;
     private Request req;
     private GetattrOp size;
+    private long attrVer;
 
     Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -531,6 +532,7 @@ public final class Vfs {
     private boolean send(Kernel k, long at, long len) {
       reqOff = at;
       want = len;
+      attrVer = k.fc.attrVersion; // fuse_get_attr_version()
       req = k.dev.send(this, Opcode.READ, f.ff.nodeid, null, at, len, f.ff.fh);
       pc = READ_SENT;
       return false;
@@ -554,6 +556,16 @@ public final class Vfs {
       int from = (int) (reqOff / PAGE);
       int to = (int) ((reqOff + got + PAGE - 1) / PAGE);
       fi.pages.set(from, Math.max(from, to));
+      if (got < want && !k.fc.writebackCache) {
+        // fuse_readpages_end() → fuse_short_read() → fuse_read_update_size(): a short read is
+        // EOF, so i_size shrinks to it unless the attributes changed since the request was sent
+        // (seen on 6.18.44: the next read past it sends no READ)
+        long eof = reqOff + got;
+        if (attrVer >= fi.attrVersion && eof < fi.attr.size() && !fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {
+          fi.attrVersion = ++k.fc.attrVersion;
+          fi.attr = fi.attr.withSize(eof);
+        }
+      }
       return finish(Math.max(0, Math.min(count, reqOff + got - off)));
     }
 
