@@ -854,6 +854,14 @@ public final class Vfs {
     private boolean mapped(Kernel k, boolean shared, boolean write, Lower.Node backing) {
       if (backing == null) {
         f.fCount++; // the vma pins the fuse file
+      } else {
+        // fuse_passthrough_mmap() → backing_file_mmap(): the vma's file is the backing file that
+        // fuse_passthrough_open() made with backing_file_open(&file->f_path, ...), whose user path
+        // holds the FUSE dentry (path_get): evicting it does nothing until munmap (seen on 6.18.44)
+        f.dentry.dCount++;
+        // backing_file_mmap() calls ctx->accessed = fuse_file_accessed() → fuse_invalidate_atime():
+        // the next stat asks the server (seen on 6.18.44: GETATTR after the mmap)
+        f.ff.inode.invalMask |= Dir.STATX_ATIME;
       }
       Vma v = new Vma(k.newVmaName(), f, shared, write, backing);
       k.vmas.put(v.name, v);
@@ -883,6 +891,8 @@ public final class Vfs {
       }
       if (v.backing == null) {
         k.files.fput(v.file);
+      } else {
+        k.dput(v.file.dentry); // the backing file's user path goes
       }
       return done(0);
     }
