@@ -910,6 +910,7 @@ public final class Vfs {
     private final boolean store;
     private Request req;
     private Vma v;
+    private long n;
 
     MemAccess(UserThread t, String map, long off, long len, boolean store) {
       super(t);
@@ -934,18 +935,26 @@ public final class Vfs {
         if (store && !v.writable) {
           return done(-Errno.EFAULT.value);
         }
+        // filemap_fault(): a page at or past the end of the file is VM_FAULT_SIGBUS (the harness's
+        // copy through the mapping then fails with EFAULT; seen on 6.18.44)
+        long eof = v.backing != null ? v.backing.size : v.file.ff.inode.attr.size();
+        long pagesInFile = (eof + 4095) / 4096;
+        if (off / 4096 >= pagesInFile) {
+          return done(-Errno.EFAULT.value);
+        }
+        n = Math.min(len, pagesInFile * 4096 - off); // a copy stops at the first bad page
         if (v.backing != null) {
           if (store) {
             v.backing.mtime = v.backing.ctime = k.now;
           }
-          return done(len);
+          return done(n);
         }
         FuseInode fi = v.file.ff.inode;
         int first = (int) (off / 4096);
         int last = (int) ((off + Math.max(len, 1) - 1) / 4096);
         int missing = fi.pages.nextClearBit(first);
         if (missing > last || missing * 4096L >= fi.attr.size()) {
-          return done(len);
+          return done(n);
         }
         req = k.dev.send(this, Opcode.READ, fi.nodeid, null, missing * 4096L, 4096, v.file.ff.fh);
         pc = 1;
@@ -957,7 +966,8 @@ public final class Vfs {
         return done(-Errno.EFAULT.value); // SIGBUS in a real process
       }
       v.file.ff.inode.pages.set((int) (req.args[0] / 4096));
-      return done(len);
+      v.file.ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime()
+      return done(n);
     }
   }
 
