@@ -491,9 +491,7 @@ public final class KernelSession implements AutoCloseable {
 
     /** Maps real fds to trace fds (lowest free from 3, as the kernel allocates) and mmap addresses to m1... */
     private Result afterCall(String call, Object[] args, Result r) {
-        if (call.equals("close")) {
-            fds.remove(Integer.parseInt(args[0].toString())); // close(2) frees the fd even on error
-        }
+        // close: the trace fd was freed when the call started (start()); by now it may name a new file
         if (!r.ok()) {
             return r;
         }

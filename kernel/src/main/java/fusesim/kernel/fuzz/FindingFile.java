@@ -34,7 +34,7 @@ public record FindingFile(String text, boolean confirmed, String note) {
     public static FindingFile of(String name, List<Stmt> body, String signature, List<String> how, Duration timeout) {
         Differential.Outcome run = Differential.run(Differential.trace(name, body, List.of()), timeout);
         if (run.mismatch().isEmpty()) {
-            String text = print(name, body, List.of(), -1, how, "model and kernel agreed on this run (not reproduced)");
+            String text = print(name, body, List.of(), -1, how, "model and kernel agreed on this run (not reproduced)", signature);
             return new FindingFile(text, false, "not reproduced when saving");
         }
         Differential.Mismatch m = run.mismatch().get();
@@ -62,13 +62,13 @@ public record FindingFile(String text, boolean confirmed, String note) {
         if (m.requestsOnly()) {
             lines.add(expectRequests(m.kernelRequests()));
         }
-        String text = print(name, List.of(), lines, mismatchAt, how, m.explain());
+        String text = print(name, List.of(), lines, mismatchAt, how, m.explain(), signature);
         Trace parsed;
         try {
             parsed = TraceParser.parse(name + ".trace", text);
         } catch (TraceError e) {
             // a result the trace language cannot state: keep the generated outcomes
-            text = print(name, body, List.of(), -1, how, m.explain());
+            text = print(name, body, List.of(), -1, how, m.explain(), signature);
             return new FindingFile(text, false, "kernel outcomes not expressible: " + e.getMessage());
         }
         int line = parsed.body().get(mismatchAt).line();
@@ -88,8 +88,11 @@ public record FindingFile(String text, boolean confirmed, String note) {
         return new FindingFile(text, true, "");
     }
 
+    /** The doc line prefix that names a finding's kind ({@link Differential.Mismatch#signature}). */
+    public static final String SIGNATURE = "kernel fuzz signature: ";
+
     private static String print(String name, List<Stmt> body, List<String> lines, int mismatchAt, List<String> how,
-                                String explanation) {
+                                String explanation, String signature) {
         StringBuilder b = new StringBuilder();
         b.append("trace: ").append(name).append('\n');
         b.append("semantics: mainline\n");
@@ -100,6 +103,7 @@ public record FindingFile(String text, boolean confirmed, String note) {
         for (String h : how) {
             b.append("doc: ").append(h.replace('\n', ' ')).append('\n');
         }
+        b.append("doc: ").append(SIGNATURE).append(signature).append('\n');
         b.append("doc: outcomes are the kernel's: `fusesim kernel replay` meets every line and marks the "
                 + "disagreement !=; `fusesim replay` (the model) fails there\n");
         b.append('\n');

@@ -126,12 +126,10 @@ public final class Fuzzer {
         long t0 = System.nanoTime();
         long lastProgress = t0;
         SplittableRandom seeds = new SplittableRandom(o.seed());
-        ServerMode[] modes = {ServerMode.WELL_BEHAVED, ServerMode.ARBITRARY};
         for (int i = 0; i < o.count() && !stop; i++) {
-            long seqSeed = seeds.nextLong();
-            ServerMode mode = modes[i % 2];
+            ServerMode mode = mode(i);
             Setup setup = Setup.of(Semantics.MAINLINE, Set.of(), mode);
-            Generator.Run run = new Generator(setup, Profile.forKernel(mode), seqSeed).generate();
+            Generator.Run run = generate(seeds.nextLong(), i);
             rep.traces++;
             if (run.modelError() != null || run.violation() != null) {
                 if (rep.modelFindings++ == 0) {
@@ -146,7 +144,23 @@ public final class Fuzzer {
             }
             String name = "fuzz-" + Long.toUnsignedString(o.seed()) + "-" + i;
             Trace trace = Differential.trace(name, stmts, List.of());
-            Differential.Outcome out = Differential.run(trace, o.stepTimeout());
+            Differential.Outcome out;
+            try {
+                out = Differential.run(trace, o.stepTimeout());
+            } catch (KernelReplay.Unavailable e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a harness or model bug outside a step: counted, the campaign goes on
+                rep.disagreeing++;
+                String sig = "error | " + e.getClass().getSimpleName();
+                Finding f = rep.findings.computeIfAbsent(sig, k -> new Finding(k, -1, mode, e.toString()));
+                if (f.traces == 0) {
+                    progress.accept(String.format("ERROR trace %d (%s server): %s", i, mode.word, e));
+                }
+                f.traces++;
+                f.error = "trace " + i + ": " + e;
+                continue;
+            }
             account(rep, out);
             if (out.mismatch().isPresent()) {
                 rep.disagreeing++;
@@ -171,6 +185,29 @@ public final class Fuzzer {
         }
         rep.millis = (System.nanoTime() - t0) / 1_000_000;
         return rep;
+    }
+
+    /** The server of trace i: well-behaved for even i, arbitrary for odd. */
+    public static ServerMode mode(int i) {
+        return i % 2 == 0 ? ServerMode.WELL_BEHAVED : ServerMode.ARBITRARY;
+    }
+
+    /** Trace i of a campaign, whose seed is the i-th {@code nextLong()} of {@code SplittableRandom(seed)}. */
+    public static Generator.Run generate(long traceSeed, int i) {
+        ServerMode mode = mode(i);
+        return new Generator(Setup.of(Semantics.MAINLINE, Set.of(), mode), Profile.forKernel(mode), traceSeed).generate();
+    }
+
+    /** The first {@code count} traces of campaign {@code seed} as they are run (for determinism checks). */
+    public static List<String> traceTexts(long seed, int count) {
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Generator.Run run = generate(seeds.nextLong(), i);
+            out.add(fusesim.traces.lang.TracePrinter.print(Differential.trace("t" + i, Expressible.cut(run.stmts()),
+                    List.of())));
+        }
+        return out;
     }
 
     private static void account(Report rep, Differential.Outcome out) {

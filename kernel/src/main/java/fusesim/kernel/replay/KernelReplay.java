@@ -223,6 +223,10 @@ public final class KernelReplay {
                 } catch (Fatal | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
                     fatal = "line " + s.line() + " failed: " + e.getMessage();
                     observe(s, "failed", take(SETTLE_MS), "step failed: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    // a harness bug: reported on the line, and the session is still torn down
+                    fatal = "line " + s.line() + " failed: harness error " + e;
+                    observe(s, "failed", take(SETTLE_MS), "step failed: harness error " + e);
                 }
                 stepNanos += System.nanoTime() - t;
                 if (PROFILE) {
