@@ -1274,6 +1274,12 @@ public final class Vfs {
       if (err == 0 && (mode & FALLOC_FL_PUNCH_HOLE) != 0) {
         fi.pages.clear((int) (off / 4096), (int) ((off + len + 4095) / 4096));
       }
+      if (err == 0) {
+        // fuse_file_fallocate(): fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE) after any
+        // successful FALLOCATE, FALLOC_FL_KEEP_SIZE too (seen on 6.18.44: the next read past
+        // i_size sends GETATTR)
+        fi.invalMask |= Dir.FUSE_STATX_MODSIZE;
+      }
       return unlock(k, err);
     }
 
