@@ -53,6 +53,9 @@ public final class LowerTree {
 
     /** The real path of a trace path ("/a" -> "<root>/a"). */
     public String real(String tracePath) {
+        if (tracePath == null) {
+            throw new IllegalStateException("the server knows no path for this request's nodeid");
+        }
         return tracePath.equals("/") ? root.toString() : root + tracePath;
     }
 
@@ -328,6 +331,7 @@ public final class LowerTree {
         node.nlookup -= n;
         if (node.nlookup <= 0 && nodeid != ROOT) {
             nodes.remove(nodeid);
+            lastEntry.values().removeIf(id -> id == nodeid); // the kernel's inode is gone, and its dentries
         }
     }
 
