@@ -118,14 +118,22 @@ public final class Differential {
             return "failed: " + verdict.replaceAll("\\d+", "N");
         }
 
-        /** The multiset difference a - b, sorted. */
+        /**
+         * The multiset difference a - b, sorted, with nodeids and counts as {@code n}: which
+         * kind of request one side sent and the other did not ({@code WRITE(n)}), not on which
+         * inode (the kind stays the same while shrinking renames files).
+         */
         static List<String> minus(List<String> a, List<String> b) {
             List<String> rest = new ArrayList<>(a);
             for (String x : b) {
                 rest.remove(x);
             }
-            Collections.sort(rest);
-            return rest;
+            List<String> out = new ArrayList<>();
+            for (String r : rest) {
+                out.add(r.replaceAll("\\d+", "n"));
+            }
+            Collections.sort(out);
+            return out;
         }
     }
 
