@@ -716,6 +716,12 @@ public final class Vfs {
           }
         }
       }
+      if (err == 0 && !direct && n < count && n == 0) {
+        // fuse_perform_write(): a short write ends the loop with -EIO, and the call returns
+        // what was written if anything, else that error (seen on 6.18.44: WRITE answered
+        // size=0 gives EIO; direct io returns 0)
+        err = -Errno.EIO.value;
+      }
       return unlockAndDone(k, err != 0 ? err : n);
     }
 
