@@ -61,6 +61,11 @@ public final class Differential {
          * names, fd numbers in the statement and requests both sides sent do not count.
          */
         public String signature() {
+            if (kernel.equals("failed")) {
+                // the harness step failed (a call that never returned, ...): what the model
+                // returned there (an fd number, a count) does not name the kind
+                return kind(stmt) + " | kernel " + normalised(kernel, kernelVerdict);
+            }
             if (!requestsOnly()) {
                 String[] fields = differingFields(model, kernel);
                 if (fields != null) {
