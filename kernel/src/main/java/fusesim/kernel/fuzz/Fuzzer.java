@@ -48,10 +48,37 @@ public final class Fuzzer {
      * @param shrinkMillis wall-time bound per shrink
      */
     public record Options(int count, long seed, Path outDir, Duration stepTimeout, int shrinkAttempts,
-                          long shrinkMillis) {
-        public static Options of(int count, long seed, Path outDir) {
-            return new Options(count, seed, outDir, Duration.ofSeconds(5), 600, 120_000);
+                          long shrinkMillis, Set<String> known) {
+        public Options {
+            known = Set.copyOf(known);
         }
+
+        public static Options of(int count, long seed, Path outDir) {
+            return new Options(count, seed, outDir, Duration.ofSeconds(5), 600, 120_000, Set.of());
+        }
+    }
+
+    /**
+     * The kinds of disagreement already written up: every {@code doc: kernel fuzz signature:} line of
+     * the traces in {@code dir} (traces/corpus/mainline-disagreements). Empty if there is no such
+     * directory.
+     */
+    public static Set<String> knownSignatures(Path dir) throws java.io.IOException {
+        Set<String> out = new java.util.TreeSet<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        String prefix = "doc: " + FindingFile.SIGNATURE;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".trace")).sorted().toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    if (line.startsWith(prefix)) {
+                        out.add(line.substring(prefix.length()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** One kind of disagreement: the first trace that showed it, and how many traces did. */
@@ -66,6 +93,8 @@ public final class Fuzzer {
         public Shrinker.Stats shrink;
         public Path path;
         public String error;
+        /** Written up already (a signature in {@code Options.known}): counted, not re-run or shrunk. */
+        public boolean known;
 
         Finding(String signature, int firstTrace, ServerMode mode, String explanation) {
             this.signature = signature;
@@ -169,9 +198,12 @@ public final class Fuzzer {
                 if (f == null) {
                     f = new Finding(m.signature(), i, mode, m.explain());
                     rep.findings.put(m.signature(), f);
-                    progress.accept(String.format("DIFF  trace %d (%s server), line %d %s", i, mode.word, m.line(),
-                            m.explain()));
-                    investigate(rep, f, setup, stmts, m, i, progress);
+                    f.known = o.known().contains(m.signature());
+                    progress.accept(String.format("%s trace %d (%s server), line %d %s", f.known ? "KNOWN" : "DIFF ",
+                            i, mode.word, m.line(), m.explain()));
+                    if (!f.known) {
+                        investigate(rep, f, setup, stmts, m, i, progress);
+                    }
                 }
                 f.traces++;
             }

@@ -24,6 +24,11 @@ public final class Summary {
         b.append(r.disagreeing).append(" of ").append(r.traces).append(" traces disagree, ")
                 .append(r.findings.size()).append(" kind(s):\n");
         for (Fuzzer.Finding f : r.findings.values()) {
+            if (f.known) {
+                b.append(String.format(Locale.ROOT, "  %d trace(s), first trace %d (%s server), known (written up in "
+                        + "the corpus): %s%n", f.traces, f.firstTrace, f.mode.word, f.signature));
+                continue;
+            }
             b.append(String.format(Locale.ROOT, "  %d trace(s), first trace %d (%s server), reproduced %d/%d: %s%n",
                     f.traces, f.firstTrace, f.mode.word, f.reproduced, f.reruns, f.explanation));
             b.append("    ").append(f.path != null ? "saved " + f.path : "not saved: " + f.error)
