@@ -716,6 +716,12 @@ public final class Vfs {
           }
         }
       }
+      if (err != 0 && !direct) {
+        // fuse_perform_write() calls fuse_write_update_attr(inode, pos, res) whatever happened:
+        // a failed write-through write invalidates size and times too (seen on 6.18.44: the next
+        // read past i_size sends GETATTR)
+        k.inodes.fuseWriteUpdateAttr(fi, off, 0);
+      }
       if (err == 0 && !direct && n < count && n == 0) {
         // fuse_perform_write(): a short write ends the loop with -EIO, and the call returns
         // what was written if anything, else that error (seen on 6.18.44: WRITE answered
