@@ -66,6 +66,11 @@ public final class Differential {
                 // returned there (an fd number, a count) does not name the kind
                 return kind(stmt) + " | kernel " + normalised(kernel, kernelVerdict);
             }
+            if (model.equals(kernel) && kernelVerdict != null) {
+                // the kernel replay's own check failed on the line (no held request to reply to, a
+                // call that did not block): that message names the kind
+                return kind(stmt) + " | kernel: " + kernelVerdict.replaceAll("\\d+", "N");
+            }
             if (!requestsOnly()) {
                 String[] fields = differingFields(model, kernel);
                 if (fields != null) {
@@ -95,6 +100,9 @@ public final class Differential {
 
         /** One paragraph for the saved trace's header and the progress output (without the line). */
         public String explain() {
+            if (model.equals(kernel) && kernelVerdict != null) {
+                return "`" + stmt + "`: on the kernel " + kernelVerdict + requestsNote();
+            }
             if (!requestsOnly()) {
                 return "`" + stmt + "`: the model returns " + model + ", the kernel "
                         + (kernel.equals("failed") ? "step failed (" + kernelVerdict + ")" : "returns " + kernel)

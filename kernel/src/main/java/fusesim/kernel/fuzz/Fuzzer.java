@@ -95,6 +95,8 @@ public final class Fuzzer {
         public String error;
         /** Written up already (a signature in {@code Options.known}): counted, not re-run or shrunk. */
         public boolean known;
+        /** The saved trace, run once more, showed the same disagreement and the kernel met it. */
+        public boolean confirmed;
 
         Finding(String signature, int firstTrace, ServerMode mode, String explanation) {
             this.signature = signature;
@@ -294,6 +296,7 @@ public final class Fuzzer {
             Files.createDirectories(o.outDir());
             f.path = o.outDir().resolve(name + ".trace");
             Files.writeString(f.path, file.text(), StandardCharsets.UTF_8);
+            f.confirmed = file.confirmed();
             progress.accept("      saved " + f.path + (file.confirmed() ? "" : " (" + file.note() + ")"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

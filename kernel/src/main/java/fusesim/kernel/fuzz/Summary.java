@@ -29,8 +29,10 @@ public final class Summary {
                         + "the corpus): %s%n", f.traces, f.firstTrace, f.mode.word, f.signature));
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "  %d trace(s), first trace %d (%s server), reproduced %d/%d: %s%n",
-                    f.traces, f.firstTrace, f.mode.word, f.reproduced, f.reruns, f.explanation));
+            b.append(String.format(Locale.ROOT, "  %d trace(s), first trace %d (%s server), reproduced %d/%d%s: %s%n",
+                    f.traces, f.firstTrace, f.mode.word, f.reproduced, f.reruns,
+                    f.confirmed ? ", shrunk trace confirmed" : f.path == null ? "" : ", shrunk trace not confirmed",
+                    f.explanation));
             b.append("    ").append(f.path != null ? "saved " + f.path : "not saved: " + f.error)
                     .append(f.shrink == null ? "" : " (" + f.shrink + ")").append('\n');
         }
