@@ -156,6 +156,10 @@ final class KernelCommand implements Runnable {
         err.println("fusesim: --out " + outDir + " is not a directory");
         return 2;
       }
+      if (knownDir != null && !Files.isDirectory(knownDir)) {
+        err.println("fusesim: --known " + knownDir + " is not a directory");
+        return 2;
+      }
       Optional<String> why = KernelReplay.unavailableReason();
       if (why.isPresent()) {
         err.println("fusesim: the kernel cannot be used here: " + why.get());
@@ -166,10 +170,6 @@ final class KernelCommand implements Runnable {
       java.util.Set<String> known;
       try {
         Path dir = knownDir != null ? knownDir : Traces.corpus().resolve("mainline-disagreements");
-        if (knownDir != null && !Files.isDirectory(knownDir)) {
-          err.println("fusesim: --known " + knownDir + " is not a directory");
-          return 2;
-        }
         known = fusesim.kernel.fuzz.Fuzzer.knownSignatures(dir);
       } catch (IOException e) {
         err.println("fusesim: cannot read the known disagreements: " + e.getMessage());
