@@ -176,7 +176,7 @@ final class KernelCommand implements Runnable {
         return 2;
       }
       fusesim.kernel.fuzz.Fuzzer fuzzer = new fusesim.kernel.fuzz.Fuzzer(new fusesim.kernel.fuzz.Fuzzer.Options(
-          count, seed, outDir, java.time.Duration.ofSeconds(5), shrinkAttempts, 120_000, known));
+          count, seed, outDir, fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT, shrinkAttempts, 120_000, known));
       fusesim.kernel.fuzz.Fuzzer.Report r;
       try {
         r = fuzzer.run(line -> {

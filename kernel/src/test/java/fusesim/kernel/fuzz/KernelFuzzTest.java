@@ -40,7 +40,7 @@ class KernelFuzzTest {
         Path out = Path.of("target", "kernel-fuzz");
         List<String> log = new ArrayList<>();
         Set<String> known = Fuzzer.knownSignatures(KNOWN);
-        Fuzzer.Report r = new Fuzzer(new Fuzzer.Options(COUNT, SEED, out, java.time.Duration.ofSeconds(5), 30, 15_000,
+        Fuzzer.Report r = new Fuzzer(new Fuzzer.Options(COUNT, SEED, out, Fuzzer.STEP_TIMEOUT, 30, 15_000,
                 known)).run(log::add);
         String summary = Summary.text(r, SEED);
         System.out.print(summary);
