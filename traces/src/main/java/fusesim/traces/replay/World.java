@@ -185,6 +185,11 @@ final class World {
         if (d == null) {
           return "-1 ENOENT";
         }
+        if (d.parent != null && d.parent.inode != null) {
+          // fuse_dir_changed(parent) → fuse_invalidate_attr(): the directory's attributes are
+          // stale, the next stat of it asks the server (seen on 6.18.44)
+          d.parent.inode.invalMask = Dir.STATX_BASIC_STATS;
+        }
         k.dInvalidate(d);
         return "";
       default:
