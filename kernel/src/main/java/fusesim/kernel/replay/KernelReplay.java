@@ -565,6 +565,9 @@ public final class KernelReplay {
             }
         }
         int err = session.server().notify(code, b.array());
+        if (err == 0 && kind == Stmt.NotifyKind.INVAL_ENTRY) {
+            tree.lookupFailed(path); // d_invalidate(): the kernel's dentry there is gone
+        }
         return err == 0 ? "" : "-1 " + errName(err);
     }
 
@@ -757,8 +760,15 @@ public final class KernelReplay {
         observe(t, "", take(1), null);
     }
 
+    /**
+     * {@code drop_caches}: "2" written twice. The dentry LRU gives a recently used dentry a second
+     * chance (dentry_lru_isolate: DCACHE_REFERENCED rotates it), and drop_slab() stops after a pass
+     * that freed almost nothing, so one write leaves such a dentry when the machine's caches are
+     * already small; the second pass frees it, as the model's drop_caches frees every unused one.
+     */
     private static void dropCaches() {
         try {
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
             Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write /proc/sys/vm/drop_caches: " + e.getMessage());
