@@ -654,6 +654,19 @@ public final class Vfs {
             if (f.ff.passthrough != null && !direct) {
               return unlockAndDone(k, k.passthrough.writeIter(f.ff, off, count));
             }
+            if (!direct && (f.fFlags & O_DIRECT) != 0) {
+              // generic_file_direct_write(): the written range leaves the page cache
+              // (kiocb_invalidate_pages), so a later read of it sends READ (seen on 6.18.44)
+              fi.pages.clear((int) (off / 4096), (int) ((off + count + 4095) / 4096));
+            } else if (!direct) {
+              // fuse_fill_write_pages(): a page the write covers whole is marked uptodate when it
+              // is copied, before WRITE is sent: a read meanwhile finds it (seen on 6.18.44)
+              int from = (int) ((off + 4095) / 4096);
+              int to = (int) ((off + count) / 4096);
+              if (to > from) {
+                fi.pages.set(from, to);
+              }
+            }
             req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, off, count, f.ff.fh);
             pc = WRITE_SENT;
             break;
@@ -708,13 +721,12 @@ public final class Vfs {
       }
       if (err == 0) {
         k.inodes.fuseWriteUpdateAttr(fi, off + n, n);
-        if (!direct) {
-          int from = (int) ((off + 4095) / 4096);
-          int to = (int) ((off + n) / 4096);
-          if (to > from) {
-            fi.pages.set(from, to); // fully written pages are uptodate
-          }
-        }
+      }
+      if (!direct && (f.fFlags & O_DIRECT) == 0 && (err != 0 || n < count)) {
+        // fuse_send_write_pages(): on an error every page of the request, on a short write the
+        // pages past what was written, lose their uptodate mark
+        int from = (int) ((err != 0 ? off : off + n) / 4096);
+        fi.pages.clear(from, (int) ((off + count + 4095) / 4096));
       }
       if (err != 0 && !direct) {
         // fuse_perform_write() calls fuse_write_update_attr(inode, pos, res) whatever happened:
