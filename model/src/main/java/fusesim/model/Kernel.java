@@ -48,6 +48,8 @@ public final class Kernel {
   public final List<FuseFile> openFiles = new ArrayList<>();
   /** The process's fd table. */
   public final TreeMap<Integer, KFile> fds = new TreeMap<>();
+  /** fd numbers reserved by opens in flight (get_unused_fd_flags before fd_install). */
+  public final java.util.Set<Integer> reservedFds = new java.util.TreeSet<>();
   /** The process's mappings by name (m1, m2, ...). */
   public final TreeMap<String, Vma> vmas = new TreeMap<>();
   public final TreeMap<String, UserThread> threads = new TreeMap<>();
@@ -390,12 +392,34 @@ public final class Kernel {
 
   /** The lowest free fd, from 3 (0-2 are the standard streams). */
   public int installFd(KFile f) {
+    int fd = reserveFd();
+    return installFd(fd, f);
+  }
+
+  /**
+   * get_unused_fd_flags(): the lowest number neither open nor reserved by a call in flight. An
+   * open reserves its fd when it starts (do_sys_openat2), so of two opens in flight the first
+   * started gets the lower number, whichever returns first (do_sys_openat2: get_unused_fd_flags, then do_filp_open, then fd_install).
+   */
+  public int reserveFd() {
     int fd = 3;
-    while (fds.containsKey(fd)) {
+    while (fds.containsKey(fd) || reservedFds.contains(fd)) {
       fd++;
     }
+    reservedFds.add(fd);
+    return fd;
+  }
+
+  /** fd_install() of a reserved number. */
+  public int installFd(int fd, KFile f) {
+    reservedFds.remove(fd);
     fds.put(fd, f);
     return fd;
+  }
+
+  /** put_unused_fd(): a failed open gives its reserved number back. */
+  public void unreserveFd(int fd) {
+    reservedFds.remove(fd);
   }
 
   public String newVmaName() {

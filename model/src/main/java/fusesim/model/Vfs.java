@@ -148,8 +148,22 @@ public final class Vfs {
       return "open";
     }
 
+    /** The fd get_unused_fd_flags() reserved when the call started, or -1. */
+    private int reservedFd = -1;
+
     @Override
     protected boolean run(Kernel k) {
+      if (reservedFd < 0) {
+        reservedFd = k.reserveFd(); // do_sys_openat2(): get_unused_fd_flags() before the walk
+      }
+      boolean finished = step(k);
+      if (finished && result.value() < 0) {
+        k.unreserveFd(reservedFd); // put_unused_fd()
+      }
+      return finished;
+    }
+
+    private boolean step(Kernel k) {
       while (true) {
         switch (pc) {
           case WALK:
@@ -225,7 +239,7 @@ public final class Vfs {
             if (k.fc.atomicOTrunc) {
               fi.attr = fi.attr.withSize(0); // the OPEN truncated: only local state is left
               fi.pages.clear();
-              return done(k.installFd(file));
+              return done(k.installFd(reservedFd, file));
             }
             pc = TRUNC_LOCK;
             break;
@@ -247,7 +261,7 @@ public final class Vfs {
               k.files.fput(file); // the open file goes away again (no FLUSH: never installed)
               return done(trunc.err);
             }
-            return done(k.installFd(file));
+            return done(k.installFd(reservedFd, file));
           default:
             throw new IllegalStateException("open pc " + pc);
         }
@@ -329,7 +343,7 @@ public final class Vfs {
         pc = TRUNC_KILLPRIV;
         return false;
       }
-      return done(k.installFd(file));
+      return done(k.installFd(reservedFd, file));
     }
 
     private boolean fail(Kernel k, int err) {
