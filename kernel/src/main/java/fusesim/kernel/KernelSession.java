@@ -43,6 +43,10 @@ public final class KernelSession implements AutoCloseable {
     private final Map<String, String> runningCall = new LinkedHashMap<>();
     private final Map<String, Object[]> runningArgs = new LinkedHashMap<>();
     private final TreeMap<Integer, Integer> fds = new TreeMap<>();
+    /** The trace fd an open or dup in flight reserved when it started (get_unused_fd_flags), by thread. */
+    private final Map<String, Integer> reservedFd = new LinkedHashMap<>();
+    /** A reserved trace fd: no real fd yet (a call on it fails with EBADF, as on the kernel). */
+    private static final int RESERVED = -1;
     private final Map<String, Long> maps = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::close, "fusesim-session-cleanup");
     private static final java.util.concurrent.atomic.AtomicInteger SESSIONS = new java.util.concurrent.atomic.AtomicInteger();
@@ -282,6 +286,16 @@ public final class KernelSession implements AutoCloseable {
             // close(2) frees the fd number at once (file_close_fd), before FLUSH: while a close
             // is in flight another thread's open gets that number
             fds.remove(Integer.parseInt(args[0].toString()));
+        } else if (name.equals("open") || name.equals("dup")) {
+            // do_sys_openat2() / dup(): get_unused_fd_flags() takes the lowest free number when
+            // the call starts, so of two opens in flight the first started gets the lower fd,
+            // whichever returns first
+            int t = 3;
+            while (fds.containsKey(t)) {
+                t++;
+            }
+            fds.put(t, RESERVED);
+            reservedFd.put(thread, t);
         }
         runningCall.put(thread, name);
         runningArgs.put(thread, args);
@@ -300,7 +314,7 @@ public final class KernelSession implements AutoCloseable {
         String call = runningCall.get(thread);
         try {
             Result r = DriverClient.await(f, stepTimeout, thread + " " + call);
-            return afterCall(call, runningArgs.get(thread), r);
+            return afterCall(thread, call, runningArgs.get(thread), r);
         } catch (DriverClient.StepTimeoutException e) {
             emergencyAbort();
             throw e;
@@ -490,19 +504,19 @@ public final class KernelSession implements AutoCloseable {
     }
 
     /** Maps real fds to trace fds (lowest free from 3, as the kernel allocates) and mmap addresses to m1... */
-    private Result afterCall(String call, Object[] args, Result r) {
+    private Result afterCall(String thread, String call, Object[] args, Result r) {
         // close: the trace fd was freed when the call started (start()); by now it may name a new file
+        Integer reserved = reservedFd.remove(thread);
         if (!r.ok()) {
+            if (reserved != null) {
+                fds.remove(reserved); // put_unused_fd()
+            }
             return r;
         }
         switch (call) {
             case "open", "dup" -> {
-                int t = 3;
-                while (fds.containsKey(t)) {
-                    t++;
-                }
-                fds.put(t, (int) r.value());
-                return new Result(t, null, r.fields());
+                fds.put(reserved, (int) r.value());
+                return new Result(reserved, null, r.fields());
             }
             case "mmap" -> {
                 String m = "m" + (maps.size() + 1);
