@@ -122,9 +122,9 @@ final class KernelCommand implements Runnable {
     int shrinkAttempts = 600;
 
     @Option(names = "--known", paramLabel = "DIR", description = "traces of kinds of disagreement already written up "
-        + "(their 'doc: kernel fuzz signature:' lines): counted, not shrunk again (default: "
-        + "traces/corpus/mainline-disagreements)")
-    Path knownDir;
+        + "(their 'doc: kernel fuzz signature:' lines): counted, not shrunk again; repeatable (default: "
+        + "traces/corpus/mainline-disagreements and kernel/fuzz-findings)")
+    List<Path> knownDirs = new ArrayList<>();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -156,9 +156,11 @@ final class KernelCommand implements Runnable {
         err.println("fusesim: --out " + outDir + " is not a directory");
         return 2;
       }
-      if (knownDir != null && !Files.isDirectory(knownDir)) {
-        err.println("fusesim: --known " + knownDir + " is not a directory");
-        return 2;
+      for (Path d : knownDirs) {
+        if (!Files.isDirectory(d)) {
+          err.println("fusesim: --known " + d + " is not a directory");
+          return 2;
+        }
       }
       Optional<String> why = KernelReplay.unavailableReason();
       if (why.isPresent()) {
@@ -167,10 +169,13 @@ final class KernelCommand implements Runnable {
       }
       out.println("seed: " + Long.toUnsignedString(seed));
       out.flush();
-      java.util.Set<String> known;
+      java.util.Set<String> known = new java.util.TreeSet<>();
       try {
-        Path dir = knownDir != null ? knownDir : Traces.corpus().resolve("mainline-disagreements");
-        known = fusesim.kernel.fuzz.Fuzzer.knownSignatures(dir);
+        List<Path> dirs = !knownDirs.isEmpty() ? knownDirs : List.of(Traces.corpus().resolve("mainline-disagreements"),
+            Traces.corpus().getParent().getParent().resolve("kernel").resolve("fuzz-findings"));
+        for (Path d : dirs) {
+          known.addAll(fusesim.kernel.fuzz.Fuzzer.knownSignatures(d));
+        }
       } catch (IOException e) {
         err.println("fusesim: cannot read the known disagreements: " + e.getMessage());
         return 2;

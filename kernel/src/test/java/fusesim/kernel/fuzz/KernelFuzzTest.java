@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code fusesim kernel fuzz} on a fixed seed in {@code mvn verify}: 240 generated traces (well-behaved
  * and arbitrary servers) on the model and on this machine's kernel. Every disagreement whose shrunk
- * trace is confirmed must be of a kind already written up in traces/corpus/mainline-disagreements/ (its
- * {@code doc: kernel fuzz signature:} line); a new kind fails the test, with the shrunk trace under
+ * trace is confirmed must be of a kind already recorded: written up in
+ * traces/corpus/mainline-disagreements/, or kept untriaged in kernel/fuzz-findings/ (their {@code doc:
+ * kernel fuzz signature:} lines); a new kind fails the test, with the shrunk trace under
  * target/kernel-fuzz/.
  * Skipped, with the probe's reason, where the kernel cannot be used.
  */
@@ -26,6 +27,8 @@ class KernelFuzzTest {
     static final long SEED = 20261122L;
     static final int COUNT = 240;
     private static final Path KNOWN = Path.of("..", "traces", "corpus", "mainline-disagreements");
+    /** Confirmed kinds recorded by fuzzing whose cause is not analysed yet (see its README). */
+    private static final Path UNTRIAGED = Path.of("fuzz-findings");
 
     @AfterEach
     void noMountLeft() {
@@ -39,7 +42,8 @@ class KernelFuzzTest {
         int startsBefore = DriverClient.starts();
         Path out = Path.of("target", "kernel-fuzz");
         List<String> log = new ArrayList<>();
-        Set<String> known = Fuzzer.knownSignatures(KNOWN);
+        Set<String> known = new java.util.TreeSet<>(Fuzzer.knownSignatures(KNOWN));
+        known.addAll(Fuzzer.knownSignatures(UNTRIAGED));
         Fuzzer.Report r = new Fuzzer(new Fuzzer.Options(COUNT, SEED, out, Fuzzer.STEP_TIMEOUT, 30, 15_000,
                 known)).run(log::add);
         String summary = Summary.text(r, SEED);
