@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code fusesim kernel ...}: the real-kernel oracle. */
 @Command(name = "kernel", mixinStandardHelpOptions = true, description = "Run traces on this machine's real kernel.",
-    subcommands = {KernelCommand.Replay.class})
+    subcommands = {KernelCommand.Replay.class, KernelCommand.Fuzz.class})
 final class KernelCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -96,6 +96,105 @@ final class KernelCommand implements Runnable {
       out.printf("%d of %d traces agree with the kernel (%d kernel steps, %.1f s)%n",
           traces.size() - disagree, traces.size(), steps, secs);
       return disagree == 0 ? 0 : 1;
+    }
+  }
+
+  /**
+   * {@code fusesim kernel fuzz --count N --seed S}: differential testing. Random sequential and
+   * concurrent traces from the property engine's generator (well-behaved and arbitrary servers,
+   * alternating) run on the model and on the kernel; every disagreement kind is shrunk and saved
+   * under {@code --out}. Exit 0 no disagreement, 1 disagreements, 2 bad input, 3 kernel unusable.
+   */
+  @Command(name = "fuzz", mixinStandardHelpOptions = true, description = {"Differential testing: random traces "
+      + "on the model and on the real kernel, every disagreement shrunk and saved under --out.",
+      "Exit 0: no disagreement; 1: disagreements; 2: bad input; 3: the kernel cannot be used here."})
+  static final class Fuzz implements Callable<Integer> {
+    @Option(names = "--count", paramLabel = "N", description = "traces to run (default: 200)")
+    int count = 200;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed (default: random; always printed)")
+    String seedText;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where shrunk disagreements go (default: out)")
+    Path outDir = Path.of("out");
+
+    @Option(names = "--shrink-attempts", paramLabel = "N", description = "kernel runs allowed per shrink (default: 600)")
+    int shrinkAttempts = 600;
+
+    @Option(names = "--known", paramLabel = "DIR", description = "traces of kinds of disagreement already written up "
+        + "(their 'doc: kernel fuzz signature:' lines): counted, not shrunk again; repeatable (default: "
+        + "traces/corpus/mainline-disagreements and kernel/fuzz-findings)")
+    List<Path> knownDirs = new ArrayList<>();
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (count < 1) {
+        err.println("fusesim: --count takes a positive number of traces, got " + count);
+        return 2;
+      }
+      if (shrinkAttempts < 0) {
+        err.println("fusesim: --shrink-attempts takes a non-negative number, got " + shrinkAttempts);
+        return 2;
+      }
+      long seed;
+      if (seedText == null) {
+        seed = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
+      } else {
+        try {
+          seed = Long.parseUnsignedLong(seedText);
+        } catch (NumberFormatException e) {
+          err.println("fusesim: --seed takes a non-negative integer, got '" + seedText + "'");
+          return 2;
+        }
+      }
+      if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+        err.println("fusesim: --out " + outDir + " is not a directory");
+        return 2;
+      }
+      for (Path d : knownDirs) {
+        if (!Files.isDirectory(d)) {
+          err.println("fusesim: --known " + d + " is not a directory");
+          return 2;
+        }
+      }
+      Optional<String> why = KernelReplay.unavailableReason();
+      if (why.isPresent()) {
+        err.println("fusesim: the kernel cannot be used here: " + why.get());
+        return 3;
+      }
+      out.println("seed: " + Long.toUnsignedString(seed));
+      out.flush();
+      java.util.Set<String> known = new java.util.TreeSet<>();
+      try {
+        List<Path> dirs = !knownDirs.isEmpty() ? knownDirs : List.of(Traces.corpus().resolve("mainline-disagreements"),
+            Traces.corpus().getParent().getParent().resolve("kernel").resolve("fuzz-findings"));
+        for (Path d : dirs) {
+          known.addAll(fusesim.kernel.fuzz.Fuzzer.knownSignatures(d));
+        }
+      } catch (IOException e) {
+        err.println("fusesim: cannot read the known disagreements: " + e.getMessage());
+        return 2;
+      }
+      fusesim.kernel.fuzz.Fuzzer fuzzer = new fusesim.kernel.fuzz.Fuzzer(new fusesim.kernel.fuzz.Fuzzer.Options(
+          count, seed, outDir, fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT, shrinkAttempts, 120_000, known));
+      fusesim.kernel.fuzz.Fuzzer.Report r;
+      try {
+        r = fuzzer.run(line -> {
+          out.println(line);
+          out.flush();
+        });
+      } catch (KernelReplay.Unavailable e) {
+        err.println("fusesim: the kernel cannot be used here: " + e.getMessage());
+        return 3;
+      }
+      out.print(fusesim.kernel.fuzz.Summary.text(r, seed));
+      out.flush();
+      return r.disagreeing == 0 ? 0 : 1; // known kinds count too: the model still disagrees there
     }
   }
 }

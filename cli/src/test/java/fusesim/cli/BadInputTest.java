@@ -60,6 +60,11 @@ class BadInputTest {
       "unknown option | replay --bogus x.trace",
       "no file | replay /nonexistent/x.trace",
       "no subcommand | ''",
+      "fuzz count 0 | kernel fuzz --count 0",
+      "fuzz count not a number | kernel fuzz --count many",
+      "fuzz bad seed | kernel fuzz --count 5 --seed -3",
+      "fuzz bad shrink attempts | kernel fuzz --shrink-attempts -1",
+      "fuzz known not a directory | kernel fuzz --count 1 --known /nonexistent/dir",
   })
   void badUsageIsExit2(String what, String args) {
     StringWriter err = new StringWriter();
@@ -67,5 +72,6 @@ class BadInputTest {
     int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), argv);
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).startsWith("fusesim: ").doesNotContain("Exception");
+    assertThat(err.toString().lines()).hasSize(1);
   }
 }

@@ -43,8 +43,17 @@ public final class KernelSession implements AutoCloseable {
     private final Map<String, String> runningCall = new LinkedHashMap<>();
     private final Map<String, Object[]> runningArgs = new LinkedHashMap<>();
     private final TreeMap<Integer, Integer> fds = new TreeMap<>();
+    /** The trace fd an open or dup in flight reserved when it started (get_unused_fd_flags), by thread. */
+    private final Map<String, Integer> reservedFd = new LinkedHashMap<>();
+    /** A reserved trace fd: no real fd yet (a call on it fails with EBADF, as on the kernel). */
+    private static final int RESERVED = -1;
     private final Map<String, Long> maps = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::close, "fusesim-session-cleanup");
+    private static final java.util.concurrent.atomic.AtomicInteger SESSIONS = new java.util.concurrent.atomic.AtomicInteger();
+    /** This session's driver thread names start with it: threads are never shared between sessions. */
+    private final String prefix = "s" + SESSIONS.incrementAndGet() + ".";
+    /** Every call sent to the driver, so close() knows whether all returned (then the driver is reused). */
+    private final List<CompletableFuture<Result>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     private FuseServer server;
     private fusesim.kernel.server.Policy customPolicy;
     private Path mountpoint;
@@ -52,12 +61,22 @@ public final class KernelSession implements AutoCloseable {
     private int logMark;
     private boolean closed;
 
+    private static final boolean PROFILE = Boolean.getBoolean("fusesim.replay.profile");
+
     private KernelSession(Duration stepTimeout) {
         this.stepTimeout = stepTimeout;
+        long t0 = System.nanoTime();
         Libc.ensureLoaded();
         Mounts.cleanupStale();
         tree = new LowerTree(Mounts.freshDir(Mounts.LOWER_PREFIX));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        profile("session open", t0);
+    }
+
+    private static void profile(String what, long t0) {
+        if (PROFILE) {
+            System.err.printf("session %s %.2f ms%n", what, (System.nanoTime() - t0) / 1e6);
+        }
     }
 
     /** A new session with a 5 s per-step timeout; cleans up what crashed earlier runs left behind. */
@@ -105,6 +124,7 @@ public final class KernelSession implements AutoCloseable {
             throw new IllegalStateException("already mounted");
         }
         try (Watchdog.Armed w = Watchdog.arm(stepTimeout.multipliedBy(2), this::emergencyAbort)) {
+            long t0 = System.nanoTime();
             FuseDevice dev = FuseDevice.open();
             server = new FuseServer(tree, config);
             server.policy(customPolicy != null ? customPolicy : rules);
@@ -115,9 +135,12 @@ public final class KernelSession implements AutoCloseable {
                 dev.close();
                 throw e;
             }
+            profile("mount syscall", t0);
             server.start(dev);
             server.awaitInit(stepTimeout);
-            driver = DriverClient.start();
+            profile("mount+init", t0);
+            driver = DriverClient.lease();
+            profile("mount+init+driver", t0);
         }
     }
 
@@ -146,9 +169,8 @@ public final class KernelSession implements AutoCloseable {
      * (this JVM never touches the mount) and the fd is copied here with pidfd_getfd(2). The id or -errno.
      */
     public int backingOpenMount(String tracePath, int flags, long padding) {
-        String helper = "srv-helper";
-        threadName(helper);
-        Result r = DriverClient.await(requireDriver().call(helper, "open", path(tracePath), 0, 0),
+        String helper = threadName("srv-helper");
+        Result r = DriverClient.await(send(helper, "open", path(tracePath), 0, 0),
                 stepTimeout, "open mount:" + tracePath);
         if (!r.ok()) {
             throw new IllegalStateException("cannot open mount:" + tracePath + ": " + r.errno());
@@ -171,7 +193,7 @@ public final class KernelSession implements AutoCloseable {
                 Libc.close(fd);
             }
         } finally {
-            DriverClient.await(requireDriver().call(helper, "close", remote), stepTimeout, "close mount:" + tracePath);
+            DriverClient.await(send(helper, "close", remote), stepTimeout, "close mount:" + tracePath);
         }
     }
 
@@ -260,9 +282,24 @@ public final class KernelSession implements AutoCloseable {
             throw new IllegalStateException(thread + " is still in " + runningCall.get(thread));
         }
         List<Object> real = translate(name, args);
+        if (name.equals("close")) {
+            // close(2) frees the fd number at once (file_close_fd), before FLUSH: while a close
+            // is in flight another thread's open gets that number
+            fds.remove(Integer.parseInt(args[0].toString()));
+        } else if (name.equals("open") || name.equals("dup")) {
+            // do_sys_openat2() / dup(): get_unused_fd_flags() takes the lowest free number when
+            // the call starts, so of two opens in flight the first started gets the lower fd,
+            // whichever returns first
+            int t = 3;
+            while (fds.containsKey(t)) {
+                t++;
+            }
+            fds.put(t, RESERVED);
+            reservedFd.put(thread, t);
+        }
         runningCall.put(thread, name);
         runningArgs.put(thread, args);
-        running.put(thread, requireDriver().call(threadName(thread), name, real.toArray()));
+        running.put(thread, send(threadName(thread), name, real.toArray()));
     }
 
     /**
@@ -277,7 +314,7 @@ public final class KernelSession implements AutoCloseable {
         String call = runningCall.get(thread);
         try {
             Result r = DriverClient.await(f, stepTimeout, thread + " " + call);
-            return afterCall(call, runningArgs.get(thread), r);
+            return afterCall(thread, call, runningArgs.get(thread), r);
         } catch (DriverClient.StepTimeoutException e) {
             emergencyAbort();
             throw e;
@@ -309,31 +346,69 @@ public final class KernelSession implements AutoCloseable {
         return f != null && !f.isDone();
     }
 
+    /** Sends a call to the driver thread {@code wireName}, remembering it for close(). */
+    private CompletableFuture<Result> send(String wireName, String op, Object... args) {
+        CompletableFuture<Result> f = requireDriver().call(wireName, op, args);
+        calls.add(f);
+        return f;
+    }
+
     /**
      * Starts the driver's JNA and syscall path on a helper thread (a harmless {@code access("/")}
-     * outside the mount), so the first trace step does not pay the driver JVM's warm-up.
+     * outside the mount), so the first trace step does not pay the driver JVM's warm-up. Done once
+     * per driver: a driver reused from an earlier session is warm.
      */
     public void warmUp() {
-        String helper = "srv-helper";
-        threadName(helper);
+        if (requireDriver().warmed()) {
+            return;
+        }
+        String helper = threadName("srv-helper");
         Path scratch = Mounts.freshDir(Mounts.LOWER_PREFIX);
         String f = scratch.resolve("f").toString();
         String data = Base64.getEncoder().encodeToString(new byte[64]);
         try {
             for (int i = 0; i < 30; i++) {
-                Result fd = DriverClient.await(requireDriver().call(helper, "open", f, Libc.O_RDWR | Libc.O_CREAT, 0644),
+                Result fd = DriverClient.await(send(helper, "open", f, Libc.O_RDWR | Libc.O_CREAT, 0644),
                         stepTimeout, "warm-up");
                 long n = fd.value();
                 for (Object[] c : new Object[][] {{"write", n, data}, {"pread", n, 64, 0}, {"read", n, 64},
                         {"fstat", n}, {"stat", f}, {"access", f, 0}, {"close", n}}) {
                     Object[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-                    DriverClient.await(requireDriver().call(helper, (String) c[0], args), stepTimeout, "warm-up");
+                    DriverClient.await(send(helper, (String) c[0], args), stepTimeout, "warm-up");
                 }
             }
         } finally {
             Mounts.removeTree(scratch);
         }
         threadName("srv-helper-2"); // warms the driver's thread creation too
+        driver.markWarmed();
+    }
+
+    /**
+     * True if the call on {@code thread} is asleep in the kernel: its driver thread is in state S or
+     * D (/proc/PID/task/TID/stat) on two looks 5 ms apart and the call has not returned. A thread
+     * that finished its syscall answers within microseconds, so it does not stay unreturned.
+     */
+    public boolean asleep(String thread) {
+        if (!running(thread)) {
+            return false;
+        }
+        Path stat = Path.of("/proc", Long.toString(requireDriver().pid()), "task", Integer.toString(tid(thread)), "stat");
+        for (int look = 0; look < 2; look++) {
+            if (look > 0) {
+                sleep(Duration.ofMillis(5));
+            }
+            try {
+                String st = java.nio.file.Files.readString(stat);
+                char state = st.charAt(st.lastIndexOf(')') + 2);
+                if (state != 'S' && state != 'D') {
+                    return false;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return running(thread);
     }
 
     /** True if the call has not returned within the grace period (blocked somewhere, maybe not on us). */
@@ -343,12 +418,25 @@ public final class KernelSession implements AutoCloseable {
         return f != null && !f.isDone();
     }
 
+    /** The driver's name for trace thread {@code thread} (created, with its credentials, on first use). */
     private String threadName(String thread) {
+        String wire = prefix + thread;
         if (!tids.containsKey(thread)) {
             int[] cred = declaredThreads.getOrDefault(thread, new int[] {0, 0});
-            tids.put(thread, requireDriver().thread(thread, cred[0], cred[1], stepTimeout));
+            tids.put(thread, requireDriver().thread(wire, cred[0], cred[1], stepTimeout));
         }
-        return thread;
+        return wire;
+    }
+
+    /** The effective uid and gid of trace thread {@code thread}'s driver thread, as the kernel sees them. */
+    public int[] credentials(String thread) {
+        Result r = DriverClient.await(send(threadName(thread), "creds"), stepTimeout, "creds of " + thread);
+        return new int[] {Integer.parseInt(r.fields().get("uid")), Integer.parseInt(r.fields().get("gid"))};
+    }
+
+    /** The driver process (for tests: the driver is reused across sessions). */
+    public long driverPid() {
+        return requireDriver().pid();
     }
 
     /** The kernel tid of a trace thread's driver thread (creating the thread if needed). */
@@ -416,21 +504,19 @@ public final class KernelSession implements AutoCloseable {
     }
 
     /** Maps real fds to trace fds (lowest free from 3, as the kernel allocates) and mmap addresses to m1... */
-    private Result afterCall(String call, Object[] args, Result r) {
-        if (call.equals("close")) {
-            fds.remove(Integer.parseInt(args[0].toString())); // close(2) frees the fd even on error
-        }
+    private Result afterCall(String thread, String call, Object[] args, Result r) {
+        // close: the trace fd was freed when the call started (start()); by now it may name a new file
+        Integer reserved = reservedFd.remove(thread);
         if (!r.ok()) {
+            if (reserved != null) {
+                fds.remove(reserved); // put_unused_fd()
+            }
             return r;
         }
         switch (call) {
             case "open", "dup" -> {
-                int t = 3;
-                while (fds.containsKey(t)) {
-                    t++;
-                }
-                fds.put(t, (int) r.value());
-                return new Result(t, null, r.fields());
+                fds.put(reserved, (int) r.value());
+                return new Result(reserved, null, r.fields());
             }
             case "mmap" -> {
                 String m = "m" + (maps.size() + 1);
@@ -471,14 +557,20 @@ public final class KernelSession implements AutoCloseable {
             return;
         }
         closed = true;
+        long t0 = System.nanoTime();
         boolean busy = server != null && (!server.held().isEmpty() || running.values().stream().anyMatch(f -> !f.isDone()));
         if (busy) {
             emergencyAbort();
         }
-        if (driver != null) {
-            driver.stop(Duration.ofSeconds(2));
-        }
         emergencyAbort();
+        if (driver != null) {
+            // After the abort every call returns (ECONNABORTED / ENOTCONN). The driver serves the
+            // next session only if all did and its reset (end our threads, close our fds) answers.
+            boolean clean = allReturned(Duration.ofSeconds(2)) && driver.alive()
+                    && driver.reset(prefix, Duration.ofSeconds(2));
+            DriverClient.giveBack(driver, clean);
+            profile("close driver", t0);
+        }
         if (server != null) {
             server.close();
         }
@@ -486,11 +578,33 @@ public final class KernelSession implements AutoCloseable {
             Mounts.teardown(mountpoint);
         }
         Mounts.removeTree(tree.root());
+        profile("close", t0);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException ignored) {
             // JVM already shutting down: we are the hook
         }
+    }
+
+    private boolean allReturned(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<CompletableFuture<Result>> all;
+        synchronized (calls) {
+            all = new ArrayList<>(calls);
+        }
+        for (CompletableFuture<Result> f : all) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return false; // the driver died
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private FuseServer requireServer() {

@@ -49,6 +49,8 @@ public final class Kernel {
   public final List<FuseFile> openFiles = new ArrayList<>();
   /** The process's fd table. */
   public final TreeMap<Integer, KFile> fds = new TreeMap<>();
+  /** fd numbers reserved by opens in flight (get_unused_fd_flags before fd_install). */
+  public final java.util.Set<Integer> reservedFds = new java.util.TreeSet<>();
   /** The process's mappings by name (m1, m2, ...). */
   public final TreeMap<String, Vma> vmas = new TreeMap<>();
   public final TreeMap<String, UserThread> threads = new TreeMap<>();
@@ -334,7 +336,11 @@ public final class Kernel {
 
   /**
    * {@code evict PATH}: d_prune_aliases() on the path's inode (FUSE_NOTIFY_PRUNE): its unused
-   * dentries are dropped, and the inode is evicted (FORGET) once nothing else holds it.
+   * dentries are dropped, and the inode is evicted (FORGET) once nothing else holds it. They go
+   * through shrink_dentry_list() → shrink_kill() (fs/dcache.c): when __dentry_kill() drops the
+   * last reference of the parent, shrink_kill() kills the parent too, with no retain_dentry()
+   * check (unlike dput()), and so on up to the root: pruning /d/e also evicts an unused /d (seen
+   * on 6.18.44: FORGET(20,1) FORGET(21,1)).
    */
   @Mirrors(fn = "d_prune_aliases", file = "fs/dcache.c",
       doc = "FUSE_NOTIFY_PRUNE: unused aliases are dropped, the inode evicted once nothing holds "
@@ -350,7 +356,15 @@ public final class Kernel {
         continue;
       }
       if (alias != root && alias.dCount == 0 && alias.liveChildren == 0 && alias.inLookupBy == null) {
+        Dentry parent = alias.parent;
         dKill(alias);
+        // shrink_kill(): the parent whose count dropped to 0 is killed in turn
+        while (parent != null && parent != root && !parent.killed && parent.dCount == 0
+            && parent.liveChildren == 0 && parent.inLookupBy == null) {
+          Dentry up = parent.parent;
+          dKill(parent);
+          parent = up;
+        }
       }
     }
   }
@@ -410,12 +424,34 @@ public final class Kernel {
 
   /** The lowest free fd, from 3 (0-2 are the standard streams). */
   public int installFd(KFile f) {
+    int fd = reserveFd();
+    return installFd(fd, f);
+  }
+
+  /**
+   * get_unused_fd_flags(): the lowest number neither open nor reserved by a call in flight. An
+   * open reserves its fd when it starts (do_sys_openat2), so of two opens in flight the first
+   * started gets the lower number, whichever returns first (do_sys_openat2: get_unused_fd_flags, then do_filp_open, then fd_install).
+   */
+  public int reserveFd() {
     int fd = 3;
-    while (fds.containsKey(fd)) {
+    while (fds.containsKey(fd) || reservedFds.contains(fd)) {
       fd++;
     }
+    reservedFds.add(fd);
+    return fd;
+  }
+
+  /** fd_install() of a reserved number. */
+  public int installFd(int fd, KFile f) {
+    reservedFds.remove(fd);
     fds.put(fd, f);
     return fd;
+  }
+
+  /** put_unused_fd(): a failed open gives its reserved number back. */
+  public void unreserveFd(int fd) {
+    reservedFds.remove(fd);
   }
 
   public String newVmaName() {

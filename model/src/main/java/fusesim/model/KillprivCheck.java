@@ -17,8 +17,8 @@ final class KillprivCheck {
   boolean run(Kernel k, Syscall s, FuseInode fi) {
     if (!sent) {
       sent = true;
-      if (k.fc.noGetxattr || !fi.isReg()) {
-        return true;
+      if (k.fc.noGetxattr || !fi.isReg() || fi.isBad()) {
+        return true; // fuse_getxattr(): a bad inode fails with -EIO before any request
       }
       req = k.dev.send(s, Opcode.GETXATTR, fi.nodeid, null, 0);
     }

@@ -148,11 +148,25 @@ public final class Vfs {
       return "open";
     }
 
+    /** The fd get_unused_fd_flags() reserved when the call started, or -1. */
+    private int reservedFd = -1;
+
     @Override
     @Mirrors(fn = "do_sys_open", file = "fs/open.c", patches = {3, 15},
         doc = "open(2): walk, CREATE or OPEN/OPENDIR, fuse_finish_open, fuse_file_io_open; io-mode "
             + "failure: sync RELEASE, EIO.")
     protected boolean run(Kernel k) {
+      if (reservedFd < 0) {
+        reservedFd = k.reserveFd(); // do_sys_openat2(): get_unused_fd_flags() before the walk
+      }
+      boolean finished = step(k);
+      if (finished && result.value() < 0) {
+        k.unreserveFd(reservedFd); // put_unused_fd()
+      }
+      return finished;
+    }
+
+    private boolean step(Kernel k) {
       while (true) {
         switch (pc) {
           case WALK:
@@ -233,7 +247,7 @@ public final class Vfs {
             if (k.fc.atomicOTrunc) {
               fi.attr = fi.attr.withSize(0); // the OPEN truncated: only local state is left
               fi.pages.clear();
-              return done(k.installFd(file));
+              return done(k.installFd(reservedFd, file));
             }
             pc = TRUNC_LOCK;
             break;
@@ -255,7 +269,7 @@ public final class Vfs {
               k.files.fput(file); // the open file goes away again (no FLUSH: never installed)
               return done(trunc.err);
             }
-            return done(k.installFd(file));
+            return done(k.installFd(reservedFd, file));
           default:
             throw new IllegalStateException("open pc " + pc);
         }
@@ -351,7 +365,7 @@ public final class Vfs {
         pc = TRUNC_KILLPRIV;
         return false;
       }
-      return done(k.installFd(file));
+      return done(k.installFd(reservedFd, file));
     }
 
     private boolean fail(Kernel k, int err) {
@@ -454,7 +468,8 @@ public final class Vfs {
   /**
    * read(2)/pread(2) → fuse_file_read_iter(): FOPEN_DIRECT_IO first (READ to the server), then
    * passthrough (the backing file, no request), then the page cache (READ for missing pages;
-   * fuse_update_attributes() first with auto_inval_data or when reading past i_size).
+   * fuse_update_attributes() first with auto_inval_data or when reading past i_size; with O_DIRECT
+   * then fuse_direct_IO() instead of the page cache).
    */
   static final class Read extends Syscall {
     private static final int START = 0, SIZE_GETATTR = 1, READ_SENT = 2;
@@ -470,6 +485,7 @@ public final class Vfs {
     private GetattrOp size;
     /** v2 09/21: a passthrough open without READ reads from the server, uncached. */
     private boolean uncached;
+    private long attrVer;
 
     Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -519,9 +535,8 @@ public final class Vfs {
         return done(-Errno.EIO.value);
       }
       off = offArg >= 0 ? offArg : f.pos;
-      if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0
-          && ff.passthrough == null) {
-        return send(k, off, count);
+      if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0) {
+        return send(k, off, count); // fuse_direct_read_iter(): FOPEN_DIRECT_IO overrides passthrough
       }
       if (ff.passthrough != null && !k.inodePt.passesThrough(ff, InodePassthrough.OP_READ)) {
         uncached = true; // v2 09/21: READ not granted: to the server, as direct io
@@ -544,6 +559,11 @@ public final class Vfs {
     /** generic_file_read_iter(): the page cache, reading missing pages with READ. */
     private boolean cached(Kernel k) {
       FuseInode fi = f.ff.inode;
+      if ((f.fFlags & O_DIRECT) != 0) {
+        // IOCB_DIRECT: a_ops->direct_IO = fuse_direct_IO() (fs/fuse/file.c), which returns 0
+        // without a request for a read at or past i_size (seen on 6.18.44)
+        return off >= fi.attr.size() ? finish(0) : send(k, off, count);
+      }
       long n = Math.max(0, Math.min(count, fi.attr.size() - off));
       if (n == 0) {
         return finish(0);
@@ -562,6 +582,7 @@ public final class Vfs {
     private boolean send(Kernel k, long at, long len) {
       reqOff = at;
       want = len;
+      attrVer = k.fc.attrVersion; // fuse_get_attr_version()
       req = k.dev.send(this, Opcode.READ, f.ff.nodeid, null, at, len, f.ff.fh);
       pc = READ_SENT;
       return false;
@@ -585,6 +606,16 @@ public final class Vfs {
       int from = (int) (reqOff / PAGE);
       int to = (int) ((reqOff + got + PAGE - 1) / PAGE);
       fi.pages.set(from, Math.max(from, to));
+      if (got < want && !k.fc.writebackCache) {
+        // fuse_readpages_end() → fuse_short_read() → fuse_read_update_size(): a short read is
+        // EOF, so i_size shrinks to it unless the attributes changed since the request was sent
+        // (seen on 6.18.44: the next read past it sends no READ)
+        long eof = reqOff + got;
+        if (attrVer >= fi.attrVersion && eof < fi.attr.size() && !fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {
+          fi.attrVersion = ++k.fc.attrVersion;
+          fi.attr = fi.attr.withSize(eof);
+        }
+      }
       return finish(Math.max(0, Math.min(count, reqOff + got - off)));
     }
 
@@ -678,6 +709,19 @@ public final class Vfs {
             if (f.ff.passthrough != null && !direct) {
               return unlockAndDone(k, k.passthrough.writeIter(f.ff, off, count));
             }
+            if (!direct && (f.fFlags & O_DIRECT) != 0) {
+              // generic_file_direct_write(): the written range leaves the page cache
+              // (kiocb_invalidate_pages), so a later read of it sends READ (seen on 6.18.44)
+              fi.pages.clear((int) (off / 4096), (int) ((off + count + 4095) / 4096));
+            } else if (!direct) {
+              // fuse_fill_write_pages(): a page the write covers whole is marked uptodate when it
+              // is copied, before WRITE is sent: a read meanwhile finds it (seen on 6.18.44)
+              int from = (int) ((off + 4095) / 4096);
+              int to = (int) ((off + count) / 4096);
+              if (to > from) {
+                fi.pages.set(from, to);
+              }
+            }
             req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, off, count, f.ff.fh);
             pc = WRITE_SENT;
             break;
@@ -735,13 +779,24 @@ public final class Vfs {
       }
       if (err == 0) {
         k.inodes.fuseWriteUpdateAttr(fi, off + n, n);
-        if (!direct) {
-          int from = (int) ((off + 4095) / 4096);
-          int to = (int) ((off + n) / 4096);
-          if (to > from) {
-            fi.pages.set(from, to); // fully written pages are uptodate
-          }
-        }
+      }
+      if (!direct && (f.fFlags & O_DIRECT) == 0 && (err != 0 || n < count)) {
+        // fuse_send_write_pages(): on an error every page of the request, on a short write the
+        // pages past what was written, lose their uptodate mark
+        int from = (int) ((err != 0 ? off : off + n) / 4096);
+        fi.pages.clear(from, (int) ((off + count + 4095) / 4096));
+      }
+      if (err != 0 && !direct) {
+        // fuse_perform_write() calls fuse_write_update_attr(inode, pos, res) whatever happened:
+        // a failed write-through write invalidates size and times too (seen on 6.18.44: the next
+        // read past i_size sends GETATTR)
+        k.inodes.fuseWriteUpdateAttr(fi, off, 0);
+      }
+      if (err == 0 && !direct && n < count && n == 0) {
+        // fuse_perform_write(): a short write ends the loop with -EIO, and the call returns
+        // what was written if anything, else that error (seen on 6.18.44: WRITE answered
+        // size=0 gives EIO; direct io returns 0)
+        err = -Errno.EIO.value;
       }
       return unlockAndDone(k, err != 0 ? err : n);
     }
@@ -889,6 +944,14 @@ public final class Vfs {
     private boolean mapped(Kernel k, boolean shared, boolean write, Lower.Node backing) {
       if (backing == null) {
         f.fCount++; // the vma pins the fuse file
+      } else {
+        // fuse_passthrough_mmap() → backing_file_mmap(): the vma's file is the backing file that
+        // fuse_passthrough_open() made with backing_file_open(&file->f_path, ...), whose user path
+        // holds the FUSE dentry (path_get): evicting it does nothing until munmap (seen on 6.18.44)
+        f.dentry.dCount++;
+        // backing_file_mmap() calls ctx->accessed = fuse_file_accessed() → fuse_invalidate_atime():
+        // the next stat asks the server (seen on 6.18.44: GETATTR after the mmap)
+        f.ff.inode.invalMask |= Dir.STATX_ATIME;
       }
       Vma v = new Vma(k.newVmaName(), f, shared, write, backing);
       k.vmas.put(v.name, v);
@@ -920,6 +983,8 @@ public final class Vfs {
       }
       if (v.backing == null) {
         k.files.fput(v.file);
+      } else {
+        k.dput(v.file.dentry); // the backing file's user path goes
       }
       return done(0);
     }
@@ -952,6 +1017,7 @@ public final class Vfs {
     private final boolean store;
     private Request req;
     private Vma v;
+    private long n;
 
     MemAccess(UserThread t, String map, long off, long len, boolean store) {
       super(t);
@@ -979,18 +1045,26 @@ public final class Vfs {
         if (store && !v.writable) {
           return done(-Errno.EFAULT.value);
         }
+        // filemap_fault(): a page at or past the end of the file is VM_FAULT_SIGBUS (the harness's
+        // copy through the mapping then fails with EFAULT; seen on 6.18.44)
+        long eof = v.backing != null ? v.backing.size : v.file.ff.inode.attr.size();
+        long pagesInFile = (eof + 4095) / 4096;
+        if (off / 4096 >= pagesInFile) {
+          return done(-Errno.EFAULT.value);
+        }
+        n = Math.min(len, pagesInFile * 4096 - off); // a copy stops at the first bad page
         if (v.backing != null) {
           if (store) {
             v.backing.mtime = v.backing.ctime = k.now;
           }
-          return done(len);
+          return done(n);
         }
         FuseInode fi = v.file.ff.inode;
         int first = (int) (off / 4096);
         int last = (int) ((off + Math.max(len, 1) - 1) / 4096);
         int missing = fi.pages.nextClearBit(first);
         if (missing > last || missing * 4096L >= fi.attr.size()) {
-          return done(len);
+          return done(n);
         }
         req = k.dev.send(this, Opcode.READ, fi.nodeid, null, missing * 4096L, 4096, v.file.ff.fh);
         pc = 1;
@@ -1002,7 +1076,8 @@ public final class Vfs {
         return done(-Errno.EFAULT.value); // SIGBUS in a real process
       }
       v.file.ff.inode.pages.set((int) (req.args[0] / 4096));
-      return done(len);
+      v.file.ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime()
+      return done(n);
     }
   }
 
@@ -1262,9 +1337,8 @@ public final class Vfs {
               return done(-Errno.EBADF.value);
             }
             fi = f.ff.inode;
-            if (fi.isBad()) {
-              return done(-Errno.EIO.value);
-            }
+            // no fuse_is_bad() check: fuse_file_fallocate() has none, and vfs_fallocate() neither,
+            // so a bad inode still sends FALLOCATE (seen on 6.18.44)
             if ((mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) != 0
                 || k.fc.noFallocate) {
               return done(-Errno.EOPNOTSUPP.value);
@@ -1321,6 +1395,12 @@ public final class Vfs {
       }
       if (err == 0 && (mode & FALLOC_FL_PUNCH_HOLE) != 0) {
         fi.pages.clear((int) (off / 4096), (int) ((off + len + 4095) / 4096));
+      }
+      if (err == 0) {
+        // fuse_file_fallocate(): fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE) after any
+        // successful FALLOCATE, FALLOC_FL_KEEP_SIZE too (seen on 6.18.44: the next read past
+        // i_size sends GETATTR)
+        fi.invalMask |= Dir.FUSE_STATX_MODSIZE;
       }
       return unlock(k, err);
     }

@@ -27,6 +27,8 @@ final class Walk {
   private Request req;
   private long attrVersion;
   private long epoch;
+  /** The directory lock of this lookup is exclusive (see {@link #SLOW}). */
+  private boolean exclusive;
   int err;
   Dentry result;
 
@@ -57,8 +59,13 @@ final class Walk {
           revalidated(k);
           break;
         case SLOW:
-          if (!Locks.downRead(k, cur.inode, s)) {
-            return false; // lookup_slow(): inode_lock_shared(dir)
+          // lookup_slow(): inode_lock_shared(dir); but the last component of a walk that may
+          // create it (open O_CREAT: open_last_lookups(); mkdir: filename_create()) is looked up
+          // under inode_lock(dir), exclusive, so it waits for every lookup in flight in that
+          // directory (seen on 6.18.44: no LOOKUP while another one is held)
+          exclusive = allowNegative && i == comps.size() - 1;
+          if (!(exclusive ? Locks.downWrite(k, cur.inode, s) : Locks.downRead(k, cur.inode, s))) {
+            return false;
           }
           pc = SLOW_MUTEX;
           break;
@@ -146,6 +153,14 @@ final class Walk {
     }
   }
 
+  private void unlockDir(Kernel k) {
+    if (exclusive) {
+      Locks.upWrite(k, cur.inode);
+    } else {
+      Locks.upRead(k, cur.inode);
+    }
+  }
+
   /** lookup_slow() → d_alloc_parallel() → fuse_lookup() → fuse_lookup_name(): send LOOKUP. */
   @Mirrors(fn = "fuse_lookup", file = "fs/fuse/dir.c",
       doc = "lookup_slow, d_alloc_parallel, fuse_lookup_name: send LOOKUP.")
@@ -154,7 +169,7 @@ final class Walk {
     Dentry again = k.dLookup(cur, name);
     if (again != null) { // raced with another lookup: start this component over
       Locks.fuseUnlockInode(k, cur.inode);
-      Locks.upRead(k, cur.inode);
+      unlockDir(k);
       pc = NEXT;
       return;
     }
@@ -168,7 +183,7 @@ final class Walk {
   private boolean lookedUp(Kernel k) {
     int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch);
     Locks.fuseUnlockInode(k, cur.inode);
-    Locks.upRead(k, cur.inode);
+    unlockDir(k);
     k.dLookupDone(d);
     d.dCount--;
     if (e != 0) {

@@ -68,6 +68,14 @@ public final class Profile {
     return p;
   }
 
+  /**
+   * The base profile for runs on a real kernel ({@code fusesim kernel fuzz}): the same alphabet
+   * without {@code tick}, which a real kernel can only replay by sleeping (seconds per step).
+   */
+  public static Profile forKernel(ServerMode mode) {
+    return base(mode).set(Action.TICK, 0);
+  }
+
   /** A base profile leaning towards the actions {@code f} needs. */
   public static Profile forFault(ServerMode mode, Fault f) {
     Profile p = base(mode);

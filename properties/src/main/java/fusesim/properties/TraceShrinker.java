@@ -67,6 +67,18 @@ public final class TraceShrinker {
   }
 
   /**
+   * Shrinks with the caller's predicate (for example "model and real kernel still disagree at the
+   * same step"), with the same statement simplifications and thread renames as
+   * {@link #shrink(Setup, List, String)}. {@code test} returns null when a candidate does not fail
+   * the same way, else the failing sequence (the candidate, or its prefix up to the failure).
+   */
+  public static Shrinker.Result<Stmt> shrink(List<Stmt> failing,
+      java.util.function.Function<List<Stmt>, List<Stmt>> test, int maxAttempts, long maxMillis) {
+    return new Shrinker<Stmt>(test, TraceShrinker::simpler, TraceShrinker::threadRenames, maxAttempts,
+        maxMillis).shrink(failing);
+  }
+
+  /**
    * Whether {@code seq} breaks {@code invariant} with the faults off too: then it shows a
    * behaviour of the unfaulted model, not the fault, and a fault campaign must not report it.
    */

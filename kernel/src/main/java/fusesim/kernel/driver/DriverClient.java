@@ -28,6 +28,14 @@ public final class DriverClient implements AutoCloseable {
     private final AtomicLong seq = new AtomicLong();
     private final Thread reader;
     private final StringBuffer stderr = new StringBuffer();
+    /** Set once the driver's syscall path has been warmed up (JIT, JNA) by a session. */
+    private volatile boolean warmed;
+
+    /** The driver sessions share, and whether a session holds it now. */
+    private static DriverClient shared;
+    private static boolean sharedInUse;
+    private static final java.util.concurrent.atomic.AtomicInteger LEASES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
 
     private DriverClient(Process process) {
         this.process = process;
@@ -40,8 +48,78 @@ public final class DriverClient implements AutoCloseable {
         err.start();
     }
 
+    /**
+     * The shared driver for a session: the running one, or a new one if none runs (or it died).
+     * If another session holds it, a private driver is started. Give it back with
+     * {@link #giveBack}.
+     */
+    public static synchronized DriverClient lease() {
+        LEASES.incrementAndGet();
+        if (sharedInUse) {
+            return start();
+        }
+        if (shared == null || !shared.alive()) {
+            shared = start();
+        }
+        sharedInUse = true;
+        return shared;
+    }
+
+    /**
+     * Ends a session's use of {@code d}: {@code clean} when every call of the session returned and
+     * its {@code reset} succeeded, so the driver can serve the next session; otherwise it is stopped
+     * (killed if it does not exit) and the next session starts a fresh one.
+     */
+    public static void giveBack(DriverClient d, boolean clean) {
+        synchronized (DriverClient.class) {
+            if (d == shared) {
+                sharedInUse = false;
+                if (clean && d.alive()) {
+                    return;
+                }
+                shared = null;
+            } else if (clean && d.alive() && shared == null) {
+                shared = d; // a private driver in good shape becomes the shared one
+                return;
+            }
+        }
+        d.stop(Duration.ofSeconds(2));
+    }
+
+    /** Drivers started by this JVM, and sessions served (for the rates in tests and reports). */
+    public static int starts() {
+        return STARTS.get();
+    }
+
+    public static int leases() {
+        return LEASES.get();
+    }
+
+    /** True once a session warmed this driver up. */
+    public boolean warmed() {
+        return warmed;
+    }
+
+    public void markWarmed() {
+        warmed = true;
+    }
+
+    /**
+     * Ends the threads named {@code prefix...} and closes the fds and mappings trace calls left
+     * (see {@link DriverMain}). Returns false if the driver did not answer within {@code timeout}.
+     */
+    public boolean reset(String prefix, Duration timeout) {
+        try {
+            Result r = await(call(prefix, "reset"), timeout, "driver reset");
+            return r.ok();
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     /** Starts a driver JVM. */
     public static DriverClient start() {
+        STARTS.incrementAndGet();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Xmx64m", "-Djava.io.tmpdir=/tmp", "-cp", classpath(), DriverMain.class.getName());

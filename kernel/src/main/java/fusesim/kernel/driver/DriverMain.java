@@ -18,11 +18,24 @@ import java.util.concurrent.LinkedBlockingQueue;
  * each with its own credentials set with raw setresgid/setresuid syscalls (per-thread in the kernel,
  * unlike glibc's setuid which changes every thread). Speaks the {@link Wire} line protocol on stdin and
  * stdout. {@code seq TAB T1 TAB thread TAB uid TAB gid} creates a thread and answers its tid.
+ *
+ * <p>One driver serves many sessions in turn (starting a JVM per trace costs ~200 ms). A session's
+ * threads are named with its own prefix and are never reused, so each has exactly the credentials
+ * its session declared (set once, on a fresh thread created by the root main thread). {@code seq
+ * TAB PREFIX TAB reset} ends the threads whose name starts with PREFIX and closes every fd and
+ * unmaps every mapping the trace calls made and did not undo (the mount they refer to is gone),
+ * so the next session starts clean.
  */
 public final class DriverMain {
     private static final PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
             false, StandardCharsets.UTF_8);
     private final Map<String, BlockingQueue<List<String>>> threads = new ConcurrentHashMap<>();
+    /** Tells a trace thread to end (its queue's last element). */
+    private static final List<String> END = List.of("0", "-", "end");
+    /** The fds that open/dup returned and close did not free yet (any thread). */
+    static final java.util.Set<Integer> FDS = ConcurrentHashMap.newKeySet();
+    /** The mappings mmap made and munmap did not undo: address to length. */
+    static final Map<Long, Long> MAPS = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         Libc.ensureLoaded();
@@ -39,6 +52,8 @@ public final class DriverMain {
             }
             if (f.get(2).equals("thread")) {
                 startThread(f);
+            } else if (f.get(2).equals("reset")) {
+                respond(f.get(0), List.of("= " + reset(f.get(1))));
             } else {
                 BlockingQueue<List<String>> q = threads.get(f.get(1));
                 if (q == null) {
@@ -48,6 +63,27 @@ public final class DriverMain {
                 }
             }
         }
+    }
+
+    /** Ends the threads named {@code prefix...}; closes the fds and unmaps what is left. The count undone. */
+    private int reset(String prefix) {
+        for (String name : List.copyOf(threads.keySet())) {
+            if (name.startsWith(prefix)) {
+                threads.remove(name).add(END);
+            }
+        }
+        int n = 0;
+        for (Integer fd : List.copyOf(FDS)) {
+            FDS.remove(fd);
+            Libc.close(fd);
+            n++;
+        }
+        for (Map.Entry<Long, Long> m : List.copyOf(MAPS.entrySet())) {
+            MAPS.remove(m.getKey());
+            Libc.munmap(m.getKey(), m.getValue());
+            n++;
+        }
+        return n;
     }
 
     private void startThread(List<String> f) {
@@ -67,6 +103,11 @@ public final class DriverMain {
             try {
                 call = q.take();
             } catch (InterruptedException e) {
+                sys.close();
+                return;
+            }
+            if (call == END) {
+                sys.close();
                 return;
             }
             List<String> result;

@@ -19,18 +19,36 @@ import java.util.List;
 final class Syscalls {
     private int memfd = -1;
 
+    /** Closes this thread's memfd (the thread ends). */
+    void close() {
+        if (memfd >= 0) {
+            Libc.close(memfd);
+            memfd = -1;
+        }
+    }
+
     List<String> run(String op, List<String> a) {
         return switch (op) {
-            case "open" -> num(Libc.open(a.get(0), i(a, 1), i(a, 2)));
-            case "close" -> num(Libc.close(i(a, 0)));
-            case "dup" -> num(Libc.dup(i(a, 0)));
+            case "open" -> opened(Libc.open(a.get(0), i(a, 1), i(a, 2)));
+            case "close" -> {
+                DriverMain.FDS.remove(i(a, 0)); // close(2) frees the fd even when it fails
+                yield num(Libc.close(i(a, 0)));
+            }
+            case "dup" -> opened(Libc.dup(i(a, 0)));
+            case "creds" -> creds();
             case "read" -> read(i(a, 0), i(a, 1), -1);
             case "pread" -> read(i(a, 0), i(a, 1), l(a, 2));
             case "write" -> write(i(a, 0), a.get(1), -1);
             case "pwrite" -> write(i(a, 0), a.get(1), l(a, 2));
             case "lseek" -> num(Libc.lseek(i(a, 0), l(a, 1), i(a, 2)));
             case "mmap" -> mmap(a);
-            case "munmap" -> num(Libc.munmap(l(a, 0), l(a, 1)));
+            case "munmap" -> {
+                long rc = Libc.munmap(l(a, 0), l(a, 1));
+                if (rc == 0) {
+                    DriverMain.MAPS.remove(l(a, 0));
+                }
+                yield num(rc);
+            }
             case "mread" -> mread(l(a, 0) + l(a, 1), i(a, 2));
             case "mwrite" -> mwrite(l(a, 0) + l(a, 1), a.get(2));
             case "fstat" -> stat(op, a.get(0));
@@ -103,7 +121,36 @@ final class Syscalls {
 
     private static List<String> mmap(List<String> a) {
         long addr = Libc.mmap(0, l(a, 1), i(a, 2), i(a, 3), i(a, 0), l(a, 4));
-        return addr == -1 ? err() : List.of("= " + addr);
+        if (addr == -1) {
+            return err();
+        }
+        DriverMain.MAPS.put(addr, l(a, 1));
+        return List.of("= " + addr);
+    }
+
+    /** An fd from open/dup, remembered until closed (a session's reset closes what is left). */
+    private static List<String> opened(long fd) {
+        if (fd >= 0) {
+            DriverMain.FDS.add((int) fd);
+        }
+        return num(fd);
+    }
+
+    /** This thread's real and effective uid and gid (from /proc/thread-self/status). */
+    private static List<String> creds() {
+        try {
+            String uid = "", gid = "";
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    uid = line.substring(4).trim().split("\\s+")[1];
+                } else if (line.startsWith("Gid:")) {
+                    gid = line.substring(4).trim().split("\\s+")[1];
+                }
+            }
+            return List.of("= " + uid, "uid=" + uid, "gid=" + gid);
+        } catch (java.io.IOException e) {
+            return List.of("-1", "EIO");
+        }
     }
 
     private int memfd() {

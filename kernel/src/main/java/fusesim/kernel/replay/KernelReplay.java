@@ -59,6 +59,16 @@ public final class KernelReplay {
      * (RELEASE after close, FORGET after evict, readahead READs) before its requests are taken.
      */
     static final long SETTLE_MS = 4;
+    /**
+     * With a hint of the requests a line should cause ({@link #run(Trace, Duration, Map)}): once they
+     * have all arrived, the stream need only stay quiet this long; until then up to
+     * {@link #HINT_WAIT_MS} is waited for them, then {@link #SETTLE_MS} of quiet as without a hint.
+     * The hint only shortens or lengthens the wait: what arrives is what is reported.
+     */
+    static final long HINT_QUIET_MS = 2;
+    static final long HINT_WAIT_MS = 50;
+    /** A call that has slept this long in the kernel without a held request of its own is blocked. */
+    static final long ASLEEP_MS = 20;
     private static final boolean PROFILE = Boolean.getBoolean("fusesim.replay.profile");
     /** The model's nodeid allocation for lower nodes without {@code ino=}. */
     static final long FIRST_INO = 1000;
@@ -66,6 +76,8 @@ public final class KernelReplay {
     private static final long HANDLE_KILLPRIV = 1L << 19;
     private static final long EXPLICIT_INVAL_DATA = 1L << 25;
     private static final long HANDLE_KILLPRIV_V2 = 1L << 28;
+    /** A nodeid no inode has (notifications about a path that has no dentry). */
+    private static final long NO_INODE = 0x7fff_ffff_ffff_fff0L;
     private static final int NOTIFY_INVAL_INODE = 2, NOTIFY_INVAL_ENTRY = 3, NOTIFY_PRUNE = 9;
     private static final List<String> STAT_DEFAULT = List.of("ino", "size", "mode", "nlink", "uid", "gid");
 
@@ -93,6 +105,8 @@ public final class KernelReplay {
 
     private final Trace trace;
     private final Duration stepTimeout;
+    private final Map<Integer, List<String>> hints;
+    private int currentLine;
     private final List<Observation> observations = new ArrayList<>();
     private final TreeMap<Integer, String> skipped = new TreeMap<>();
     private final java.util.Set<String> stacked = new java.util.HashSet<>();
@@ -115,9 +129,10 @@ public final class KernelReplay {
     private long mountNanos;
     private long tickNanos;
 
-    private KernelReplay(Trace trace, Duration stepTimeout) {
+    private KernelReplay(Trace trace, Duration stepTimeout, Map<Integer, List<String>> hints) {
         this.trace = trace;
         this.stepTimeout = stepTimeout;
+        this.hints = hints;
     }
 
     /** Why the kernel cannot be used here, or empty if it can. */
@@ -137,6 +152,18 @@ public final class KernelReplay {
     }
 
     public static KernelReplayResult run(Trace trace, Duration stepTimeout) {
+        return run(trace, stepTimeout, Map.of());
+    }
+
+    /**
+     * Replays {@code trace}, waiting for asynchronous requests with a hint: {@code expected} maps a
+     * line to the requests it is expected to cause (the model's prediction). A line's requests are
+     * taken once those have arrived and the stream has been quiet for {@value #HINT_QUIET_MS} ms
+     * (instead of {@value #SETTLE_MS} ms), or, if they do not come, after up to {@value #HINT_WAIT_MS}
+     * ms and the usual quiet. Only the waiting changes: what the kernel sent is what is reported, and
+     * a request later than the wait shows on the next line.
+     */
+    public static KernelReplayResult run(Trace trace, Duration stepTimeout, Map<Integer, List<String>> expected) {
         TraceChecks.check(trace);
         KernelProbe probe = KernelProbe.get();
         if (!probe.usable()) {
@@ -147,7 +174,7 @@ public final class KernelReplay {
             throw new Unavailable("trace " + trace.name() + " is about semantics " + sem.text()
                     + " (the passthrough series); this kernel does not offer FUSE_PASSTHROUGH_INO, it runs mainline");
         }
-        return new KernelReplay(trace, stepTimeout).execute();
+        return new KernelReplay(trace, stepTimeout, Map.copyOf(expected)).execute();
     }
 
     private KernelReplayResult execute() {
@@ -190,11 +217,16 @@ public final class KernelReplay {
                     continue;
                 }
                 long t = System.nanoTime();
+                currentLine = s.line();
                 try {
                     step(s);
                 } catch (Fatal | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
                     fatal = "line " + s.line() + " failed: " + e.getMessage();
                     observe(s, "failed", take(SETTLE_MS), "step failed: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    // a harness bug: reported on the line, and the session is still torn down
+                    fatal = "line " + s.line() + " failed: harness error " + e;
+                    observe(s, "failed", take(SETTLE_MS), "step failed: harness error " + e);
                 }
                 stepNanos += System.nanoTime() - t;
                 if (PROFILE) {
@@ -241,9 +273,13 @@ public final class KernelReplay {
             observe(s, "", take(0), null);
         } else if (s instanceof Stmt.LowerLink l) {
             session.lowerLink(l.path().text(), l.target().text());
+            session.tree().adjustOverride(l.target().text(), "nlink", 1); // as the model's Lower.link
             observe(s, "", take(0), null);
         } else if (s instanceof Stmt.LowerUnlink u) {
             String real = session.tree().real(u.path().text());
+            if (Files.exists(Path.of(real), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                session.tree().adjustOverride(u.path().text(), "nlink", -1); // as the model's Lower.unlink
+            }
             if (Libc.unlink(real) != 0 && Libc.rmdir(real) != 0) {
                 throw new IllegalStateException("lower unlink " + u.path() + " failed");
             }
@@ -497,7 +533,12 @@ public final class KernelReplay {
         observe(b, res, sent, outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
     }
 
-    /** FUSE_NOTIFY_INVAL_ENTRY / INVAL_INODE / PRUNE about a trace path; "" or "-1 ERRNO" of the write. */
+    /**
+     * FUSE_NOTIFY_INVAL_ENTRY / INVAL_INODE / PRUNE about a trace path; "" or "-1 ERRNO" of the write.
+     * The nodeids are those of the kernel's dentries (the latest positive entry reply for the path),
+     * as the model resolves the path in its dcache; a path never looked up gets a nodeid no inode has
+     * (the kernel then answers as for any unknown inode).
+     */
     private String notify(Stmt.NotifyKind kind, String path) {
         LowerTree tree = session.tree();
         ByteBuffer b;
@@ -508,21 +549,25 @@ public final class KernelReplay {
                 String parent = slash == 0 ? "/" : path.substring(0, slash);
                 byte[] name = path.substring(slash + 1).getBytes(StandardCharsets.UTF_8);
                 b = ByteBuffer.allocate(16 + name.length + 1).order(ByteOrder.LITTLE_ENDIAN);
-                b.putLong(tree.nodeidOfPath(parent)).putInt(name.length).putInt(0).put(name).put((byte) 0);
+                b.putLong(tree.dentryNodeid(parent).orElse(NO_INODE)).putInt(name.length).putInt(0).put(name)
+                        .put((byte) 0);
                 code = NOTIFY_INVAL_ENTRY;
             }
             case INVAL_INODE -> {
                 b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-                b.putLong(tree.nodeidOfPath(path)).putLong(0).putLong(0);
+                b.putLong(tree.dentryNodeid(path).orElse(NO_INODE)).putLong(0).putLong(0);
                 code = NOTIFY_INVAL_INODE;
             }
             default -> {
                 b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-                b.putInt(1).putInt(0).putLong(0).putLong(tree.nodeidOfPath(path));
+                b.putInt(1).putInt(0).putLong(0).putLong(tree.dentryNodeid(path).orElse(NO_INODE));
                 code = NOTIFY_PRUNE;
             }
         }
         int err = session.server().notify(code, b.array());
+        if (err == 0 && kind == Stmt.NotifyKind.INVAL_ENTRY) {
+            tree.lookupFailed(path); // d_invalidate(): the kernel's dentry there is gone
+        }
         return err == 0 ? "" : "-1 " + errName(err);
     }
 
@@ -541,11 +586,17 @@ public final class KernelReplay {
         unfinishedArgs.put(thread, u.args());
         int tid = session.tid(thread);
         Optional<FuseServer.Held> h = Optional.empty();
-        long deadline = System.nanoTime() + Math.min(2000, stepTimeout.toMillis()) * 1_000_000L;
+        long start = System.nanoTime();
+        long deadline = start + Math.min(2000, stepTimeout.toMillis()) * 1_000_000L;
+        boolean asleep = false;
         while (h.isEmpty() && session.running(thread) && System.nanoTime() < deadline) {
             h = session.server().awaitHeld(q -> q.pid() == tid, Duration.ofMillis(5));
+            if (h.isEmpty() && System.nanoTime() - start >= ASLEEP_MS * 1_000_000L && session.asleep(thread)) {
+                asleep = true; // on a wait queue or a lock, not on a request of its own
+                break;
+            }
         }
-        boolean running = h.isPresent() ? session.running(thread) : session.stillRunning(thread);
+        boolean running = h.isPresent() || asleep ? session.running(thread) : session.stillRunning(thread);
         if (h.isPresent() && running) {
             observe(u, "unfinished", take(SETTLE_MS), null);
         } else if (running) {
@@ -653,7 +704,8 @@ public final class KernelReplay {
             b.setLength(b.length() - 1);
             return b.append('}').toString();
         }
-        if (sc == Syscall.GETDENTS && !checks.isEmpty()) {
+        if (sc == Syscall.GETDENTS && (!checks.isEmpty() || !r.names().isEmpty())) {
+            // the names, as the model prints them
             return r.value() + " {names=" + String.join(",", r.names()) + "}";
         }
         return Long.toString(r.value());
@@ -708,8 +760,15 @@ public final class KernelReplay {
         observe(t, "", take(1), null);
     }
 
+    /**
+     * {@code drop_caches}: "2" written twice. The dentry LRU gives a recently used dentry a second
+     * chance (dentry_lru_isolate: DCACHE_REFERENCED rotates it), and drop_slab() stops after a pass
+     * that freed almost nothing, so one write leaves such a dentry when the machine's caches are
+     * already small; the second pass frees it, as the model's drop_caches frees every unused one.
+     */
     private static void dropCaches() {
         try {
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
             Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write /proc/sys/vm/drop_caches: " + e.getMessage());
@@ -758,6 +817,16 @@ public final class KernelReplay {
         }
         lastQuietMs = quietMs;
         FuseServer s = session.server();
+        List<String> want = quietMs > 0 ? hints.get(currentLine) : null;
+        if (want != null) {
+            long until = System.nanoTime() + HINT_WAIT_MS * 1_000_000L;
+            while (!arrived(s, want) && System.nanoTime() < until) {
+                s.awaitLogSize(s.logSize() + 1, Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+            }
+            if (arrived(s, want)) {
+                quietMs = HINT_QUIET_MS;
+            }
+        }
         int n = s.logSize();
         long deadline = System.nanoTime() + 1_000_000_000L;
         while (quietMs > 0 && System.nanoTime() < deadline && s.awaitLogSize(n + 1, Duration.ofMillis(quietMs))) {
@@ -771,6 +840,21 @@ public final class KernelReplay {
         logMark = log.size();
         seen.addAll(out);
         return out;
+    }
+
+    /** Whether the requests since the last take include {@code want} (as a multiset). */
+    private boolean arrived(FuseServer s, List<String> want) {
+        var log = s.log();
+        List<String> got = new ArrayList<>();
+        for (var r : log.subList(Math.min(logMark, log.size()), log.size())) {
+            got.add(r.toString());
+        }
+        for (String w : want) {
+            if (!got.remove(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void observe(Stmt s, String result, List<String> requests, String verdict) {

@@ -59,6 +59,9 @@ final class TraceChecks {
                 args(u.syscall(), u.args());
                 inProgress.put(u.thread().text(), u.syscall());
                 inProgressArgs.put(u.thread().text(), u.args());
+                if (u.syscall() == Syscall.CLOSE) {
+                    closed(u.args(), u.pos().line()); // file_close_fd(): the number is free before FLUSH
+                }
                 threadsSeen.add(u.thread().text());
             } else if (s instanceof Stmt.Resumed r) {
                 String t = r.thread().text();
@@ -71,7 +74,10 @@ final class TraceChecks {
                             + pending.word());
                 }
                 inProgress.remove(t);
-                result(r.syscall(), inProgressArgs.remove(t), r.outcome());
+                List<Value> a = inProgressArgs.remove(t);
+                if (r.syscall() != Syscall.CLOSE) { // a close freed its fd when it started
+                    result(r.syscall(), a, r.outcome());
+                }
             } else if (s instanceof Stmt.ServerReply sr) {
                 String t = sr.thread().text();
                 if (!inProgress.containsKey(t)) {
@@ -105,6 +111,13 @@ final class TraceChecks {
         }
     }
 
+    private void closed(List<Value> args, int line) {
+        long fd = ((Value.Int) args.get(0)).value();
+        if (fds.remove(fd) != null) {
+            closedFds.put(fd, line);
+        }
+    }
+
     /** Bookkeeping of what a completed call created or released. */
     private void result(Syscall sc, List<Value> args, Outcome o) {
         int line = o.pos().line();
@@ -117,12 +130,7 @@ final class TraceChecks {
                     fdsUnknown = true;
                 }
             }
-            case CLOSE -> {
-                long fd = ((Value.Int) args.get(0)).value();
-                if (fds.remove(fd) != null) {
-                    closedFds.put(fd, line);
-                }
-            }
+            case CLOSE -> closed(args, line);
             case MMAP -> {
                 if (o instanceof Outcome.Maps m) {
                     maps.add(m.mapping());

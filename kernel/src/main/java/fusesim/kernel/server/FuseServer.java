@@ -169,6 +169,8 @@ public final class FuseServer implements AutoCloseable {
                 tree.looked(e.entry().nodeid(), r.path());
             } else if (concrete instanceof Reply.Create c) {
                 tree.looked(c.entry().nodeid(), r.path());
+            } else if (r.op() == fusesim.kernel.proto.Opcode.LOOKUP) {
+                tree.lookupFailed(r.path()); // a negative entry or an error: no dentry with an inode there
             }
         } else if (err != Errno.ENOENT) {
             problem("reply to " + r + " rejected by the kernel: " + Errno.name(err));

@@ -27,6 +27,8 @@ public final class LowerTree {
     private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
     /** Trace attributes a real file cannot carry (nlink, times, generation), per real st_ino. */
     private final Map<Long, Map<String, Long>> overrides = new ConcurrentHashMap<>();
+    /** The nodeid of the latest entry reply for each looked-up path: what the kernel's dentry there holds. */
+    private final Map<String, Long> lastEntry = new ConcurrentHashMap<>();
     /** Model-like nodeid allocation (0 = off: nodeid = the real st_ino). */
     private long nextIno;
 
@@ -51,6 +53,9 @@ public final class LowerTree {
 
     /** The real path of a trace path ("/a" -> "<root>/a"). */
     public String real(String tracePath) {
+        if (tracePath == null) {
+            throw new IllegalStateException("the server knows no path for this request's nodeid");
+        }
         return tracePath.equals("/") ? root.toString() : root + tracePath;
     }
 
@@ -65,6 +70,61 @@ public final class LowerTree {
     /** Sets attributes the real file cannot carry: nlink, atime, mtime, ctime, generation. */
     public void override(String path, String key, long value) {
         overrides.computeIfAbsent(stat(path).ino(), k -> new ConcurrentHashMap<>()).put(key, value);
+    }
+
+    /**
+     * Adds {@code delta} to an override set earlier (none: nothing to do). {@code lower link} and
+     * {@code lower unlink} change a trace-set {@code nlink} as the model's lower tree does.
+     */
+    public void adjustOverride(String path, String key, long delta) {
+        Map<String, Long> o = overrides.get(stat(path).ino());
+        if (o != null) {
+            o.computeIfPresent(key, (k, v) -> v + delta);
+        }
+    }
+
+    /**
+     * The name the server knows an inode by: for a hard-linked file the first of its paths in a
+     * depth-first walk of the lower tree in name order, as the model's server names it
+     * ({@code Lower.pathOf}), so {@code server open /a ...} also answers opens through {@code /b}.
+     */
+    public String canonical(String path) {
+        if (path == null || path.equals("/")) {
+            return path;
+        }
+        int[] err = new int[1];
+        StatBuf st = StatBuf.lstat(real(path), err);
+        if (st == null || st.nlink() <= 1 || (st.mode() & 0170000) == 0040000) {
+            return path;
+        }
+        String first = firstWithIno("/", st.ino());
+        return first == null ? path : first;
+    }
+
+    private String firstWithIno(String dir, long ino) {
+        String[] names = new java.io.File(real(dir)).list();
+        if (names == null) {
+            return null;
+        }
+        java.util.Arrays.sort(names);
+        for (String n : names) {
+            String p = child(dir, n);
+            int[] err = new int[1];
+            StatBuf st = StatBuf.lstat(real(p), err);
+            if (st == null) {
+                continue;
+            }
+            if (st.ino() == ino) {
+                return p;
+            }
+            if ((st.mode() & 0170000) == 0040000) {
+                String sub = firstWithIno(p, ino);
+                if (sub != null) {
+                    return sub;
+                }
+            }
+        }
+        return null;
     }
 
     /** The generation the server answers for a lower inode (0 unless set). */
@@ -92,10 +152,34 @@ public final class LowerTree {
         finish(path, mode, uid, gid, ino);
     }
 
-    /** The nodeid of a trace path: from the node table if the kernel knows it, else from the lower inode. */
+    /** A LOOKUP of {@code path} got a negative entry or an error: the kernel's dentry there has no inode. */
+    public void lookupFailed(String path) {
+        if (path != null) {
+            lastEntry.remove(path);
+        }
+    }
+
+    /**
+     * The nodeid the kernel's dentry at {@code path} holds, as far as the server can tell: the one of
+     * the latest positive entry reply for that path (even after the lower file was replaced); empty
+     * if the path was never looked up with success (no positive dentry can be there).
+     */
+    public java.util.Optional<Long> dentryNodeid(String path) {
+        return path.equals("/") ? java.util.Optional.of(ROOT) : java.util.Optional.ofNullable(lastEntry.get(path));
+    }
+
+    /**
+     * The nodeid of a trace path: the one the latest entry reply for that path gave (the kernel's
+     * dentry holds it, even after the lower file was replaced), else from the node table, else from
+     * the lower inode.
+     */
     public long nodeidOfPath(String path) {
         if (path.equals("/")) {
             return ROOT;
+        }
+        Long last = lastEntry.get(path);
+        if (last != null) {
+            return last;
         }
         for (Map.Entry<Long, Node> e : nodes.entrySet()) {
             if (path.equals(e.getValue().path)) {
@@ -227,9 +311,13 @@ public final class LowerTree {
 
     /** Bookkeeping for a successful entry reply: nlookup++ (and remember the path). */
     public synchronized void looked(long nodeid, String path) {
-        Node n = nodes.computeIfAbsent(nodeid, id -> new Node(path));
-        if (path != null && nodeid != ROOT) {
-            n.path = path; // nodeid 1 stays the root's, whatever a reply claims
+        if (path != null) {
+            lastEntry.put(path, nodeid);
+        }
+        String name = canonical(path);
+        Node n = nodes.computeIfAbsent(nodeid, id -> new Node(name));
+        if (name != null && nodeid != ROOT) {
+            n.path = name; // nodeid 1 stays the root's, whatever a reply claims
         }
         n.nlookup++;
     }
@@ -243,6 +331,7 @@ public final class LowerTree {
         node.nlookup -= n;
         if (node.nlookup <= 0 && nodeid != ROOT) {
             nodes.remove(nodeid);
+            lastEntry.values().removeIf(id -> id == nodeid); // the kernel's inode is gone, and its dentries
         }
     }
 
@@ -258,6 +347,11 @@ public final class LowerTree {
         for (Node n : nodes.values()) {
             if (n.path != null && (n.path.equals(from) || n.path.startsWith(from + "/"))) {
                 n.path = to + n.path.substring(from.length());
+            }
+        }
+        for (String p : java.util.List.copyOf(lastEntry.keySet())) {
+            if (p.equals(from) || p.startsWith(from + "/")) {
+                lastEntry.put(to + p.substring(from.length()), lastEntry.remove(p));
             }
         }
     }

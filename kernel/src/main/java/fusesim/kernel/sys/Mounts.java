@@ -21,6 +21,13 @@ public final class Mounts {
     public static final String SOURCE = "fusesim";
     public static final String FSTYPE = "fuse.fusesim";
     public static final Path BASE = Path.of("/tmp");
+    /**
+     * Where lower trees go: /dev/shm when it is a tmpfs, else {@link #BASE}. The model's lower file
+     * system has no O_DIRECT alignment rule; ext4 (/tmp here) has (an unaligned O_DIRECT read or
+     * write on a passthrough file fails with EINVAL in the backing file), tmpfs has none.
+     */
+    public static final Path LOWER_BASE = MountEntry.readAll().stream()
+            .anyMatch(e -> e.mountpoint().equals("/dev/shm") && e.fstype().equals("tmpfs")) ? Path.of("/dev/shm") : BASE;
     public static final String MOUNT_PREFIX = "fusesim-mnt-";
     public static final String LOWER_PREFIX = "fusesim-lower-";
     public static final Path FUSECTL = Path.of("/sys/fs/fuse/connections");
@@ -33,7 +40,8 @@ public final class Mounts {
     /** A fresh empty directory {@code /tmp/<prefix><pid>-<n>} owned by this process. */
     public static Path freshDir(String prefix) {
         for (int tries = 0; tries < 1000; tries++) {
-            Path p = BASE.resolve(prefix + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+            Path p = (prefix.equals(LOWER_PREFIX) ? LOWER_BASE : BASE)
+                    .resolve(prefix + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
             if (Libc.mkdir(p.toString(), 0755) == 0) {
                 return p;
             }
@@ -122,15 +130,17 @@ public final class Mounts {
                 actions.add("unmounted stale " + e.mountpoint());
             }
         }
-        try (var dirs = Files.list(BASE)) {
-            for (Path p : (Iterable<Path>) dirs::iterator) {
-                if (isStale(p) && !isMounted(p)) {
-                    removeTree(p);
-                    actions.add("removed stale " + p);
+        for (Path base : LOWER_BASE.equals(BASE) ? List.of(BASE) : List.of(BASE, LOWER_BASE)) {
+            try (var dirs = Files.list(base)) {
+                for (Path p : (Iterable<Path>) dirs::iterator) {
+                    if (isStale(p) && !isMounted(p)) {
+                        removeTree(p);
+                        actions.add("removed stale " + p);
+                    }
                 }
+            } catch (IOException e) {
+                actions.add("could not list " + base + ": " + e.getMessage());
             }
-        } catch (IOException e) {
-            actions.add("could not list " + BASE + ": " + e.getMessage());
         }
         return actions;
     }
@@ -138,7 +148,7 @@ public final class Mounts {
     /** A path of ours whose owning process no longer runs a JVM. */
     static boolean isStale(Path p) {
         Matcher m = OWNED.matcher(p.getFileName() == null ? "" : p.getFileName().toString());
-        if (!p.startsWith(BASE) || !m.matches()) {
+        if (!(p.startsWith(BASE) || p.startsWith(LOWER_BASE)) || !m.matches()) {
             return false;
         }
         long pid = Long.parseLong(m.group(1));

@@ -118,7 +118,7 @@ final class World {
     } else if (s instanceof Stmt.ServerCrash) {
       k.crash();
     } else if (s instanceof Stmt.ServerNotify) {
-      notify(k, (Stmt.ServerNotify) s);
+      result[0] = notify(k, (Stmt.ServerNotify) s);
     } else {
       return environment(file, k, s);
     }
@@ -167,26 +167,39 @@ final class World {
     return want == r ? null : "expected = " + fusesim.traces.lang.TracePrinter.outcome(o) + ", found = " + result[0];
   }
 
-  /** FUSE_NOTIFY_PRUNE / INVAL_ENTRY / INVAL_INODE (fuse_reverse_inval_*). */
-  private static void notify(Kernel k, Stmt.ServerNotify n) {
+  /**
+   * FUSE_NOTIFY_PRUNE / INVAL_ENTRY / INVAL_INODE (fuse_reverse_inval_*); the result of the
+   * server's write() on /dev/fuse: "" or "-1 ENOENT". fuse_reverse_inval_entry() (fs/fuse/dir.c)
+   * only looks the name up in the dcache (try_lookup_noperm()): no cached dentry, -ENOENT;
+   * fuse_reverse_inval_inode() (fs/fuse/inode.c): fuse_ilookup() finds no inode, -ENOENT.
+   * fuse_notify_prune() reports nothing. (Seen on 6.18.44.)
+   */
+  private static String notify(Kernel k, Stmt.ServerNotify n) {
     String path = n.path().text();
     switch (n.kind()) {
       case PRUNE:
         k.evict(path);
-        break;
+        return "";
       case INVAL_ENTRY:
         Dentry d = k.dcacheWalk(path);
-        if (d != null) {
-          k.dInvalidate(d);
+        if (d == null) {
+          return "-1 ENOENT";
         }
-        break;
+        if (d.parent != null && d.parent.inode != null) {
+          // fuse_dir_changed(parent) → fuse_invalidate_attr(): the directory's attributes are
+          // stale, the next stat of it asks the server (seen on 6.18.44)
+          d.parent.inode.invalMask = Dir.STATX_BASIC_STATS;
+        }
+        k.dInvalidate(d);
+        return "";
       default:
         FuseInode fi = StepRunner.cachedInode(k, path);
-        if (fi != null) {
-          fi.invalMask = Dir.STATX_BASIC_STATS;
-          fi.pages.clear();
+        if (fi == null) {
+          return "-1 ENOENT";
         }
-        break;
+        fi.invalMask = Dir.STATX_BASIC_STATS;
+        fi.pages.clear();
+        return "";
     }
   }
 

@@ -1,0 +1,34 @@
+package fusesim.kernel.fuzz;
+
+import fusesim.traces.lang.Stmt;
+import java.util.List;
+
+/**
+ * What the kernel harness cannot reproduce of a generated sequence, and where a fuzz trace is cut
+ * (the prefix before it is still a trace both sides run). The generator's profile for the kernel
+ * ({@code Profile.forKernel}) already leaves out {@code tick}; the rest is steered around here.
+ *
+ * <ul>
+ *   <li>{@code evict PATH} and {@code server notify} after {@code server crash}: the harness makes
+ *       {@code evict} a FUSE_NOTIFY_PRUNE written by the server and sends notifications on
+ *       /dev/fuse; after the crash the server has no /dev/fuse (the write fails with ENODEV or
+ *       EBADF), while the model's {@code evict} is the kernel's own pruning, which needs no server.
+ * </ul>
+ */
+public final class Expressible {
+    private Expressible() {}
+
+    /** The longest prefix of {@code stmts} the harness can express. */
+    public static List<Stmt> cut(List<Stmt> stmts) {
+        boolean crashed = false;
+        for (int i = 0; i < stmts.size(); i++) {
+            Stmt s = stmts.get(i);
+            if (s instanceof Stmt.ServerCrash) {
+                crashed = true;
+            } else if (crashed && (s instanceof Stmt.Evict || s instanceof Stmt.ServerNotify)) {
+                return List.copyOf(stmts.subList(0, i));
+            }
+        }
+        return stmts;
+    }
+}

@@ -1,0 +1,318 @@
+package fusesim.kernel.fuzz;
+
+import fusesim.kernel.replay.KernelReplay;
+import fusesim.model.Semantics;
+import fusesim.properties.Generator;
+import fusesim.properties.Profile;
+import fusesim.properties.ServerMode;
+import fusesim.properties.Session;
+import fusesim.properties.Setup;
+import fusesim.properties.Shrinker;
+import fusesim.properties.TraceShrinker;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.Trace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Differential testing of the model against this machine's kernel ({@code fusesim kernel fuzz}).
+ * Trace i uses the i-th {@code nextLong()} of {@code SplittableRandom(seed)} and the well-behaved
+ * server for even i, the arbitrary one for odd i (as {@code fusesim check}), with
+ * {@link Profile#forKernel} (no real-time ticks). Each generated sequence is printed as a trace and
+ * run on the model and on the kernel; the first line where they differ is a disagreement. The first
+ * trace of each kind of disagreement ({@link Differential.Mismatch#signature}) is re-run to see
+ * that it reproduces, shrunk with the predicate "model and kernel still disagree the same way at
+ * the same step", and saved with a header that explains it and outcomes that are the kernel's.
+ *
+ * <p>Generation is deterministic for a seed; what the kernel does is what it does (a disagreement
+ * that does not reproduce is reported as such).
+ */
+public final class Fuzzer {
+    /**
+     * The per-step timeout of fuzz runs: 2 s. A call the model says returns and the kernel keeps
+     * blocked (a page lock the model lacks) costs that long; 5 s, as for a replay, made such traces
+     * most of a campaign's time. No call of a generated trace that returns takes near that long here.
+     */
+    public static final Duration STEP_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * @param count traces to run
+     * @param seed the campaign seed
+     * @param outDir where shrunk disagreements go
+     * @param stepTimeout per kernel step
+     * @param shrinkAttempts candidate runs allowed per shrink (each is one kernel replay)
+     * @param shrinkMillis wall-time bound per shrink
+     */
+    public record Options(int count, long seed, Path outDir, Duration stepTimeout, int shrinkAttempts,
+                          long shrinkMillis, Set<String> known) {
+        public Options {
+            known = Set.copyOf(known);
+        }
+
+        public static Options of(int count, long seed, Path outDir) {
+            return new Options(count, seed, outDir, STEP_TIMEOUT, 600, 120_000, Set.of());
+        }
+    }
+
+    /**
+     * The kinds of disagreement already written up: every {@code doc: kernel fuzz signature:} line of
+     * the traces in {@code dir} (traces/corpus/mainline-disagreements). Empty if there is no such
+     * directory.
+     */
+    public static Set<String> knownSignatures(Path dir) throws java.io.IOException {
+        Set<String> out = new java.util.TreeSet<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        String prefix = "doc: " + FindingFile.SIGNATURE;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".trace")).sorted().toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    if (line.startsWith(prefix)) {
+                        out.add(line.substring(prefix.length()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One kind of disagreement: the first trace that showed it, and how many traces did. */
+    public static final class Finding {
+        public final String signature;
+        public final int firstTrace;
+        public final ServerMode mode;
+        public final String explanation;
+        public int traces;
+        public int reproduced;
+        public int reruns;
+        public Shrinker.Stats shrink;
+        public Path path;
+        public String error;
+        /** Written up already (a signature in {@code Options.known}): counted, not re-run or shrunk. */
+        public boolean known;
+        /** The saved trace, run once more, showed the same disagreement and the kernel met it. */
+        public boolean confirmed;
+
+        Finding(String signature, int firstTrace, ServerMode mode, String explanation) {
+            this.signature = signature;
+            this.firstTrace = firstTrace;
+            this.mode = mode;
+            this.explanation = explanation;
+        }
+    }
+
+    /** A campaign's counts so far (progress) or at the end. */
+    public static final class Report {
+        public int traces;
+        public int disagreeing;
+        public long kernelSteps;
+        /** Kernel replays run: the traces, their re-runs and every shrinking candidate. */
+        public int kernelRuns;
+        public long kernelNanos;
+        public long kernelStepNanos;
+        public long millis;
+        /** Sequences the model itself rejected (an invariant broke or the model threw): not run on the kernel. */
+        public int modelFindings;
+        /** Traces cut short before a statement the kernel harness cannot express ({@link Expressible}). */
+        public int cut;
+        public String firstModelFinding;
+        public final Map<String, Finding> findings = new LinkedHashMap<>();
+
+        /** Kernel steps per second end to end (mount, driver, teardown included; model and shrinking not). */
+        public double kernelStepsPerSecond() {
+            return kernelNanos == 0 ? 0 : kernelSteps * 1e9 / kernelNanos;
+        }
+
+        /** Kernel steps per second on a mounted session (mount, teardown excluded). */
+        public double mountedStepsPerSecond() {
+            return kernelStepNanos == 0 ? 0 : kernelSteps * 1e9 / kernelStepNanos;
+        }
+    }
+
+    private final Options o;
+    private volatile boolean stop;
+
+    public Fuzzer(Options o) {
+        this.o = o;
+    }
+
+    /** Asks the campaign to stop after the current trace. */
+    public void stop() {
+        stop = true;
+    }
+
+    /**
+     * Runs the campaign.
+     *
+     * @param progress gets one line per event (a new disagreement, its shrinking) and every ~2 s
+     * @throws KernelReplay.Unavailable when the kernel cannot be used
+     */
+    public Report run(Consumer<String> progress) {
+        Report rep = new Report();
+        long t0 = System.nanoTime();
+        long lastProgress = t0;
+        SplittableRandom seeds = new SplittableRandom(o.seed());
+        for (int i = 0; i < o.count() && !stop; i++) {
+            ServerMode mode = mode(i);
+            Setup setup = Setup.of(Semantics.MAINLINE, Set.of(), mode);
+            Generator.Run run = generate(seeds.nextLong(), i);
+            rep.traces++;
+            if (run.modelError() != null || run.violation() != null) {
+                if (rep.modelFindings++ == 0) {
+                    rep.firstModelFinding = "trace " + i + ": " + (run.modelError() != null ? run.modelError()
+                            : run.violation().invariant() + ": " + run.violation().detail());
+                }
+                continue;
+            }
+            List<Stmt> stmts = Expressible.cut(run.stmts());
+            if (stmts.size() < run.stmts().size()) {
+                rep.cut++;
+            }
+            String name = "fuzz-" + Long.toUnsignedString(o.seed()) + "-" + i;
+            Trace trace = Differential.trace(name, stmts, List.of());
+            Differential.Outcome out;
+            try {
+                out = Differential.run(trace, o.stepTimeout());
+            } catch (KernelReplay.Unavailable e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a harness or model bug outside a step: counted, the campaign goes on
+                rep.disagreeing++;
+                String sig = "error | " + e.getClass().getSimpleName();
+                Finding f = rep.findings.computeIfAbsent(sig, k -> new Finding(k, -1, mode, e.toString()));
+                if (f.traces == 0) {
+                    progress.accept(String.format("ERROR trace %d (%s server): %s", i, mode.word, e));
+                }
+                f.traces++;
+                f.error = "trace " + i + ": " + e;
+                continue;
+            }
+            account(rep, out);
+            if (out.mismatch().isPresent()) {
+                rep.disagreeing++;
+                Differential.Mismatch m = out.mismatch().get();
+                Finding f = rep.findings.get(m.signature());
+                if (f == null) {
+                    f = new Finding(m.signature(), i, mode, m.explain());
+                    rep.findings.put(m.signature(), f);
+                    f.known = o.known().contains(m.signature());
+                    progress.accept(String.format("%s trace %d (%s server), line %d %s", f.known ? "KNOWN" : "DIFF ",
+                            i, mode.word, m.line(), m.explain()));
+                    if (!f.known) {
+                        investigate(rep, f, setup, stmts, m, i, progress);
+                    }
+                }
+                f.traces++;
+            }
+            if (System.nanoTime() - lastProgress > 2_000_000_000L) {
+                lastProgress = System.nanoTime();
+                rep.millis = (lastProgress - t0) / 1_000_000;
+                progress.accept(String.format("fuzz  %d/%d traces, %d kernel steps, %.0f steps/s on the kernel, "
+                        + "%d disagreeing", rep.traces, o.count(), rep.kernelSteps, rep.kernelStepsPerSecond(),
+                        rep.disagreeing));
+            }
+        }
+        rep.millis = (System.nanoTime() - t0) / 1_000_000;
+        return rep;
+    }
+
+    /** The server of trace i: well-behaved for even i, arbitrary for odd. */
+    public static ServerMode mode(int i) {
+        return i % 2 == 0 ? ServerMode.WELL_BEHAVED : ServerMode.ARBITRARY;
+    }
+
+    /** Trace i of a campaign, whose seed is the i-th {@code nextLong()} of {@code SplittableRandom(seed)}. */
+    public static Generator.Run generate(long traceSeed, int i) {
+        ServerMode mode = mode(i);
+        return new Generator(Setup.of(Semantics.MAINLINE, Set.of(), mode), Profile.forKernel(mode), traceSeed).generate();
+    }
+
+    /** The first {@code count} traces of campaign {@code seed} as they are run (for determinism checks). */
+    public static List<String> traceTexts(long seed, int count) {
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Generator.Run run = generate(seeds.nextLong(), i);
+            out.add(fusesim.traces.lang.TracePrinter.print(Differential.trace("t" + i, Expressible.cut(run.stmts()),
+                    List.of())));
+        }
+        return out;
+    }
+
+    private static void account(Report rep, Differential.Outcome out) {
+        rep.kernelRuns++;
+        rep.kernelSteps += out.kernel().observations().size();
+        rep.kernelNanos += out.kernel().nanos();
+        rep.kernelStepNanos += out.kernel().stepNanos();
+    }
+
+    /** Re-runs (does it reproduce?), shrinks and saves the first trace of a new kind of disagreement. */
+    private void investigate(Report rep, Finding f, Setup setup, List<Stmt> stmts, Differential.Mismatch m, int i,
+                             Consumer<String> progress) {
+        String sig = m.signature();
+        List<Stmt> failing = List.copyOf(stmts.subList(0, m.index() + 1));
+        f.reruns = 2;
+        for (int k = 0; k < f.reruns; k++) {
+            Differential.Outcome again = Differential.run(Differential.trace("rerun", failing, List.of()),
+                    o.stepTimeout());
+            account(rep, again);
+            if (again.mismatch().map(x -> x.signature().equals(sig)).orElse(false)) {
+                f.reproduced++;
+            }
+        }
+        List<Stmt> best = failing;
+        if (f.reproduced > 0) {
+            Shrinker.Result<Stmt> s = TraceShrinker.shrink(failing, cand -> {
+                Session.Result r = Session.run(setup, cand, false);
+                if (r.status() != Session.Status.PASSED || Expressible.cut(cand).size() < cand.size()) {
+                    return null;
+                }
+                Differential.Outcome c = Differential.run(Differential.trace("candidate", cand, List.of()),
+                        o.stepTimeout());
+                account(rep, c);
+                return c.mismatch().filter(x -> x.signature().equals(sig))
+                        .map(x -> List.copyOf(cand.subList(0, x.index() + 1))).orElse(null);
+            }, o.shrinkAttempts(), o.shrinkMillis());
+            f.shrink = s.stats();
+            best = s.items();
+            progress.accept("      shrunk: " + s.stats());
+        } else {
+            progress.accept("      not reproduced in " + f.reruns + " re-runs: saved unshrunk");
+        }
+        String name = "kernel-fuzz-" + Long.toUnsignedString(o.seed()) + "-" + i;
+        List<String> how = new ArrayList<>();
+        how.add("found by: fusesim kernel fuzz --seed " + Long.toUnsignedString(o.seed()) + " (trace " + i + ", "
+                + f.mode.word + " server)");
+        how.add("reproduced in " + f.reproduced + " of " + f.reruns + " re-runs of the unshrunk trace"
+                + (f.shrink == null ? "" : "; shrunk from " + f.shrink.before() + " to " + f.shrink.after()
+                + " steps in " + f.shrink.attempts() + " attempts" + (f.shrink.complete() ? ", 1-minimal" : ", cut short")));
+        try {
+            FindingFile file = FindingFile.of(name, best, sig, how, o.stepTimeout());
+            Files.createDirectories(o.outDir());
+            f.path = o.outDir().resolve(name + ".trace");
+            Files.writeString(f.path, file.text(), StandardCharsets.UTF_8);
+            f.confirmed = file.confirmed();
+            progress.accept("      saved " + f.path + (file.confirmed() ? "" : " (" + file.note() + ")"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            if (e instanceof KernelReplay.Unavailable u) {
+                throw u;
+            }
+            f.error = e.toString();
+            progress.accept("      could not save: " + e);
+        }
+    }
+}
