@@ -431,8 +431,11 @@ public final class Kernel {
   /**
    * get_unused_fd_flags(): the lowest number neither open nor reserved by a call in flight. An
    * open reserves its fd when it starts (do_sys_openat2), so of two opens in flight the first
-   * started gets the lower number, whichever returns first (do_sys_openat2: get_unused_fd_flags, then do_filp_open, then fd_install).
+   * started gets the lower number, whichever returns first (get_unused_fd_flags, then do_filp_open,
+   * then fd_install).
    */
+  @Mirrors(fn = "get_unused_fd_flags", file = "fs/file.c",
+      doc = "An open reserves the lowest free fd when it starts, before the FUSE requests.")
   public int reserveFd() {
     int fd = 3;
     while (fds.containsKey(fd) || reservedFds.contains(fd)) {
@@ -443,6 +446,7 @@ public final class Kernel {
   }
 
   /** fd_install() of a reserved number. */
+  @Mirrors(fn = "fd_install", file = "fs/file.c", doc = "A successful open installs its file at the reserved fd.")
   public int installFd(int fd, KFile f) {
     reservedFds.remove(fd);
     fds.put(fd, f);
@@ -450,6 +454,7 @@ public final class Kernel {
   }
 
   /** put_unused_fd(): a failed open gives its reserved number back. */
+  @Mirrors(fn = "put_unused_fd", file = "fs/file.c", doc = "A failed open gives its reserved fd back.")
   public void unreserveFd(int fd) {
     reservedFds.remove(fd);
   }
