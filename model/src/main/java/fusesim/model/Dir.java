@@ -82,10 +82,7 @@ public final class Dir {
     if (revalidateBacking(fi, e) != 0) {
       return Reval.INVALID;
     }
-    if (!k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
-        || k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "reply")) {
-      k.inodes.fuseChangeAttributes(fi, e.attr(), entryAttrValid(e), attrVersion);
-    }
+    k.inodes.fuseChangeAttributes(fi, e.attr(), entryAttrValid(e), attrVersion);
     fuseChangeEntryTimeout(d, e);
     d.revalNodeid = e.nodeid();
     return Reval.VALID;
@@ -171,10 +168,7 @@ public final class Dir {
     }
     int err = k.inodePt.attachLifetimeBacking(inode, e.backingId());
     if (err == 0) {
-      if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(inode, InodePassthrough.OP_GETATTR)
-          && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
-        k.inodePt.copyattr(inode); // "ignore the passed in attributes" (Amir, S10)
-      }
+      k.inodePt.attrsFromBacking(inode); // the reply's attributes were applied before the attach
       return 0;
     }
     k.note("failed to attach backing " + e.backingId() + " to " + inode + " (err=" + err + ")");
@@ -304,10 +298,8 @@ public final class Dir {
       k.inodes.fuseMakeBad(fi);
       return -Errno.EIO.value;
     }
-    if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
-        && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
-      k.inodePt.copyattr(fi); // v2 06/21, A10: attributes come from the backing inode
-      return 0;
+    if (k.inodePt.attrsFromBacking(fi)) {
+      return 0; // v2 06/21, A10: attributes come from the backing inode
     }
     k.inodes.fuseChangeAttributesCommon(fi, out.attr(), out.attrValidNs());
     long oldSize = fi.attr.size();

@@ -347,6 +347,23 @@ public final class InodePassthrough {
   }
 
   /**
+   * Where the attributes of an inode come from (v2 06/21, A10): with a lifetime backing granting
+   * GETATTR the server's attributes are ignored and copied from the backing inode instead. Returns
+   * true if it did so (the caller then applies nothing from the reply).
+   */
+  @Mirrors(fn = "fuse_change_attributes (lifetime GETATTR backing)", file = "fs/fuse/inode.c",
+      patches = {6}, doc = "Attributes of an inode whose lifetime backing grants GETATTR come from "
+          + "the backing inode, never from a server reply (A10).")
+  public boolean attrsFromBacking(FuseInode fi) {
+    if (!k.sem.has(6) || !fuseInodePassthroughOp(fi, OP_GETATTR)
+        || !k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
+      return false;
+    }
+    copyattr(fi);
+    return true;
+  }
+
+  /**
    * backing_inode_copyattr() (v2 17/21, after ovl_copyattr): the fuse inode's owner, mode, times and
    * size are copied from the backing inode; the attributes count as fresh.
    */

@@ -85,10 +85,8 @@ public final class Inodes {
       doc = "Apply a reply's attributes unless a newer local change happened; with a GETATTR "
           + "backing they come from it (A10).")
   public void fuseChangeAttributes(FuseInode fi, Attr attr, long attrValidNs, long attrVersion) {
-    if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
-        && k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
-      k.inodePt.copyattr(fi); // v2 06/21, A10: the server's attributes are ignored
-      return;
+    if (k.inodePt.attrsFromBacking(fi)) {
+      return; // v2 06/21, A10: the server's attributes are ignored
     }
     if ((attrVersion != 0 && fi.attrVersion > attrVersion)
         || fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {

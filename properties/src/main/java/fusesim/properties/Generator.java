@@ -244,25 +244,22 @@ public final class Generator {
 
   /** {@code server backing_open PATH [ops=...]}; returns the new id or -1. */
   private long backingOpen(String path, List<String> ops) {
-    int before = out.size();
-    int idsBefore = s.kernel().fc.backingFilesMap.size();
+    java.util.Set<Integer> before = new java.util.HashSet<>(s.kernel().fc.backingFilesMap.keySet());
     emit(ops.isEmpty() ? Ast.backingOpen(path) : Ast.backingOpenOps(path,
         Ast.flags(Catalog.BACKING_OPS, ops)));
-    if (violation == null && out.size() > before && s.kernel().fc.backingFilesMap.size() > idsBefore
-        && !ops.isEmpty()) {
-      return s.kernel().fc.backingFilesMap.lastKey();
+    if (violation != null) {
+      return -1;
     }
-    if (violation == null && out.size() > before) {
-      Kernel k = s.kernel();
-      long id = -1;
-      for (Integer key : k.fc.backingFilesMap.keySet()) {
-        id = Math.max(id, key);
-      }
-      if (id > 0 && !ids.containsValue(id)) {
-        ids.put(path, id);
+    long id = -1;
+    for (Integer key : s.kernel().fc.backingFilesMap.keySet()) {
+      if (!before.contains(key)) {
+        id = key; // the id this BACKING_OPEN registered
       }
     }
-    return -1;
+    if (id > 0 && ops.isEmpty()) {
+      ids.put(path, id); // an open-time backing, named by the open policies
+    }
+    return id;
   }
 
   // ---- the series ----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import fusesim.model.Attr;
 import fusesim.model.FuseBacking;
 import fusesim.model.FuseInode;
 import fusesim.model.Kernel;
-import fusesim.model.Lower;
 import fusesim.model.Request;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -103,10 +102,5 @@ public final class SeriesInvariants {
       }
     }
     return null;
-  }
-
-  /** For reports: the S_IFMT-less mode. */
-  static int perm(int mode) {
-    return mode & ~Lower.S_IFMT;
   }
 }
