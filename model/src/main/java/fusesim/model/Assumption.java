@@ -202,10 +202,28 @@ public record Assumption(String id, String key, String question, List<Choice> ch
       c("passthrough-ino", "only with FUSE_PASSTHROUGH_INO negotiated"),
       c("passthrough", "on every passthrough mount"));
 
+  public static final Assumption PASSTHROUGH_KILL_MODE = of("A19", "passthrough-kill-mode",
+      "A write, fallocate, truncate or chown by a thread without CAP_FSETID asks fuse_setattr() to "
+          + "kill suid/sgid (ATTR_KILL_SUID/SGID). When the inode's setattr is passed through "
+          + "(19/21), who computes the new mode: the backing inode's notify_change(), given the "
+          + "kill bits, or fuse_setattr()'s own recalculation, as for a server?",
+      "The cover letter reports fstests generic/683, 684 and 685 passing with passthrough inode "
+          + "ops. Only the backing's notify_change() gives their golden output for a setgid file "
+          + "that is not group-executable, written by a user outside its group (tests 1 and 3: "
+          + "6666 -> 666): fuse_setattr() recomputes S_ISGID only when group-executable (-> 2666). "
+          + "FUSE-BPF's fuse_setattr() does the same (\"Let the lower inode derive its own exact "
+          + "mode\").",
+      "SEEN cover letter (generic/683-685 now pass); SEEN fstests 683.out; SEEN-elsewhere FUSE-BPF "
+          + "(Android common kernel fs/fuse/dir.c); INF", List.of(19, 20), "§5.3 item 19",
+      c("backing-derives", "the kill bits go to the backing's notify_change(): S_ISUID dropped, "
+          + "S_ISGID dropped whenever the VFS asked"),
+      c("fuse-recompute", "fuse_setattr() recomputes from the backing's i_mode (20/21): S_ISGID "
+          + "dropped only when group-executable"));
+
   /** The registry, in id order. */
   public static final List<Assumption> ALL = List.of(INO_RULE, INO_RULE_SCOPE, ZERO_OPS_MASK,
       ATTACH_ERRNO, ATTACH_FAILURE, LIFETIME_NEEDS_GETATTR, CONFLICTING_BACKING, REVALIDATE_BACKING,
       ENTRY2_STATX_MASK, LOOKUP_ATTRS_SOURCE, INHERIT_WITHOUT_LIFETIME, PARTIAL_MMAP,
       DIR_BACKING_MASK, INO_WITHOUT_PASSTHROUGH, SETATTR_PERMISSION, V1_KERNEL_OPEN, V1_CACHED_MIXING,
-      DIR_PASSTHROUGH_GATE);
+      DIR_PASSTHROUGH_GATE, PASSTHROUGH_KILL_MODE);
 }

@@ -59,6 +59,20 @@ public final class FuseInode {
    */
   public Attr ghostStatReturned;
   public Attr ghostStatBacking;
+  /**
+   * Ghost: the last successful write, fallocate or truncate that asked
+   * dentry_needs_remove_privs() about this inode, and the mode it left (SUID-SGID-DROP).
+   */
+  public PrivDrop ghostPrivDrop;
+
+  /**
+   * What a write-like syscall left: the caller's credentials, whether the inode's setattr was
+   * passed through to its backing (v2 19/21) when it returned, and the mode then (the backing
+   * inode's when passed through, else the fuse inode's).
+   */
+  public record PrivDrop(String call, int uid, int gid, boolean capable, boolean setattrPassthrough,
+      int mode, int fileGid) {
+  }
   /** Open fuse files that map the inode writable shared (fi->write_files is not modelled). */
   public int openCount;
 

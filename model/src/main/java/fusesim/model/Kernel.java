@@ -180,6 +180,9 @@ public final class Kernel {
           t.task = null;
           t.lastResult = s.result;
           t.lastCall = s.name();
+          if (s.ghostPrivs != null && !s.result.failed()) {
+            recordPrivDrop(s);
+          }
           if (s.pinned != null) {
             files.fput(s.pinned); // fdput() as the syscall returns
           }
@@ -461,5 +464,15 @@ public final class Kernel {
 
   public String newVmaName() {
     return "m" + nextVma++;
+  }
+
+  /** Ghost for SUID-SGID-DROP: the mode a successful write-like call left. */
+  private void recordPrivDrop(Syscall s) {
+    FuseInode fi = s.ghostPrivs;
+    boolean pt = sem.has(19) && inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_SETATTR);
+    int mode = pt ? fi.fb.file.mode : fi.attr.mode();
+    int gid = pt ? fi.fb.file.gid : fi.attr.gid();
+    fi.ghostPrivDrop = new FuseInode.PrivDrop(s.name(), s.thread.uid, s.thread.gid,
+        s.thread.capable(), pt, mode & 07777, gid);
   }
 }

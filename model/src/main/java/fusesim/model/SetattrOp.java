@@ -33,21 +33,41 @@ final class SetattrOp {
   }
 
   /**
-   * should_remove_suid() (fs/inode.c): the kill bits a write or truncate by a thread without
-   * CAP_FSETID must apply to this mode.
+   * setattr_should_drop_suidgid() (fs/attr.c; dentry_needs_remove_privs() calls it): the kill bits
+   * a write, fallocate or truncate must apply. S_ISUID always; S_ISGID when group-executable, or
+   * when the caller is neither in the file's group nor capable (setattr_should_drop_sgid); nothing
+   * for a thread with CAP_FSETID or a non-regular file.
    */
-  @Mirrors(fn = "should_remove_suid", file = "fs/inode.c",
-      doc = "The kill bits a write or truncate by a thread without CAP_FSETID must apply.")
-  static int shouldRemoveSuid(int mode, UserThread t) {
+  @Mirrors(fn = "setattr_should_drop_suidgid", file = "fs/attr.c",
+      doc = "The kill bits of a write, fallocate or truncate: S_ISUID, and S_ISGID when "
+          + "group-executable or the caller is not in the group; none with CAP_FSETID.")
+  static int shouldRemoveSuid(Attr a, UserThread t) {
     int kill = 0;
-    if ((mode & Lower.S_ISUID) != 0) {
+    if ((a.mode() & Lower.S_ISUID) != 0) {
       kill = Dir.ATTR_KILL_SUID;
     }
-    if ((mode & Lower.S_ISGID) != 0 && (mode & Lower.S_IXGRP) != 0) {
-      kill |= Dir.ATTR_KILL_SGID;
-    }
-    boolean reg = (mode & Lower.S_IFMT) == Lower.S_IFREG;
+    kill |= shouldDropSgid(a, t);
+    boolean reg = (a.mode() & Lower.S_IFMT) == Lower.S_IFREG;
     return kill != 0 && !t.capable() && reg ? kill : 0;
+  }
+
+  /**
+   * setattr_should_drop_sgid() (fs/attr.c, since 6.2's "attr: use consistent sgid stripping
+   * checks"): S_ISGID goes when group-executable, else unless in_group_or_capable(). Threads have
+   * no supplementary groups here (the kernel oracle's driver drops them), so in_group_p() is fsgid.
+   */
+  @Mirrors(fn = "setattr_should_drop_sgid", file = "fs/attr.c",
+      doc = "ATTR_KILL_SGID when S_ISGID and group-executable, or the caller is not in the file's "
+          + "group and lacks CAP_FSETID.")
+  static int shouldDropSgid(Attr a, UserThread t) {
+    if ((a.mode() & Lower.S_ISGID) == 0) {
+      return 0;
+    }
+    if ((a.mode() & Lower.S_IXGRP) != 0) {
+      return Dir.ATTR_KILL_SGID;
+    }
+    boolean inGroupOrCapable = t.gid == a.gid() || t.capable();
+    return inGroupOrCapable ? 0 : Dir.ATTR_KILL_SGID;
   }
 
   @Mirrors(fn = "fuse_setattr", file = "fs/fuse/dir.c", patches = {20},
@@ -61,8 +81,11 @@ final class SetattrOp {
             return fail(-Errno.EIO.value);
           }
           if ((iaValid & (Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID)) != 0) {
+            int kill = iaValid & (Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID);
             iaValid &= ~(Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID | Dir.ATTR_MODE);
-            if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2 && k.sem.has(20)
+            if (backingDerivesKill(k)) {
+              killOnBacking(kill); // v2 20/21 under A19=backing-derives
+            } else if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2 && k.sem.has(20)
                 && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
               k.inodePt.copyattr(fi); // v2 20/21: the fresh i_mode comes from the backing inode
               recomputeKillMode();
@@ -99,6 +122,34 @@ final class SetattrOp {
         default:
           throw new IllegalStateException("setattr pc " + pc);
       }
+    }
+  }
+
+  /**
+   * A19: with setattr passed through (19/21) and the suid/sgid handling of 20/21, the kill bits
+   * go to the backing inode, whose notify_change() derives the mode.
+   */
+  private boolean backingDerivesKill(Kernel k) {
+    return k.sem.has(20) && k.sem.is(Assumption.PASSTHROUGH_KILL_MODE, "backing-derives")
+        && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_SETATTR);
+  }
+
+  /**
+   * notify_change() (fs/attr.c) on the backing inode with ATTR_KILL_SUID/SGID: S_ISUID goes if
+   * set, S_ISGID goes whenever the VFS asked and it is set (since 6.2 no group-exec condition).
+   */
+  @Mirrors(fn = "notify_change", file = "fs/attr.c", patches = {20},
+      doc = "The backing inode derives the killed mode from its own i_mode (A19=backing-derives).")
+  private void killOnBacking(int kill) {
+    int m = fi.fb.file.mode & 07777;
+    mode = m;
+    if ((kill & Dir.ATTR_KILL_SUID) != 0 && (m & Lower.S_ISUID) != 0) {
+      mode &= ~Lower.S_ISUID;
+      iaValid |= Dir.ATTR_MODE;
+    }
+    if ((kill & Dir.ATTR_KILL_SGID) != 0 && (m & Lower.S_ISGID) != 0) {
+      mode &= ~Lower.S_ISGID;
+      iaValid |= Dir.ATTR_MODE;
     }
   }
 

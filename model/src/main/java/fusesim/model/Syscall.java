@@ -24,6 +24,11 @@ public abstract class Syscall {
   public SysResult result;
   /** The file fdget() pinned for this call; fput() when the call returns. */
   KFile pinned;
+  /**
+   * Ghost: the inode this write, fallocate or truncate asked dentry_needs_remove_privs() about
+   * (fs/inode.c), whatever the answer; recorded on the inode when the call succeeds.
+   */
+  FuseInode ghostPrivs;
 
   protected Syscall(UserThread thread) {
     this.thread = thread;

@@ -255,7 +255,8 @@ public final class Vfs {
             if (!Locks.downWrite(k, fi, this)) {
               return false;
             }
-            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
+            int kill = SetattrOp.shouldRemoveSuid(fi.attr, thread);
+            ghostPrivs = fi;
             trunc = new SetattrOp(fi, null,
                 Dir.ATTR_SIZE | Dir.ATTR_MTIME | Dir.ATTR_CTIME | Dir.ATTR_OPEN | kill, 0, 0, 0, 0);
             pc = TRUNC;
@@ -695,7 +696,8 @@ public final class Vfs {
             if (!killpriv.run(k, this, fi)) {
               return false; // file_remove_privs() → dentry_needs_remove_privs()
             }
-            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
+            int kill = SetattrOp.shouldRemoveSuid(fi.attr, thread);
+            ghostPrivs = fi;
             privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
             pc = PRIVS;
             break;
@@ -1283,16 +1285,13 @@ public final class Vfs {
 
     /** The ATTR_KILL_* bits the VFS adds: chown_common() always for non-directories. */
     private int killBits() {
-      int m = fi.attr.mode();
       if ((iaValid & (Dir.ATTR_UID | Dir.ATTR_GID)) != 0 && !fi.isDir()) {
-        int kill = Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_PRIV;
-        if ((m & Lower.S_ISGID) != 0 && (m & Lower.S_IXGRP) != 0) {
-          kill |= Dir.ATTR_KILL_SGID; // setattr_should_drop_sgid()
-        }
-        return kill;
+        // chown_common() (fs/open.c): always ATTR_KILL_SUID | ATTR_KILL_PRIV, and the sgid rule
+        return Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_PRIV | SetattrOp.shouldDropSgid(fi.attr, thread);
       }
       if ((iaValid & Dir.ATTR_SIZE) != 0) {
-        return SetattrOp.shouldRemoveSuid(m, thread); // dentry_needs_remove_privs()
+        ghostPrivs = fi;
+        return SetattrOp.shouldRemoveSuid(fi.attr, thread); // dentry_needs_remove_privs()
       }
       return 0;
     }
@@ -1355,7 +1354,8 @@ public final class Vfs {
             if (!killpriv.run(k, this, fi)) {
               return false; // file_modified() → file_remove_privs()
             }
-            int kill = SetattrOp.shouldRemoveSuid(fi.attr.mode(), thread);
+            int kill = SetattrOp.shouldRemoveSuid(fi.attr, thread);
+            ghostPrivs = fi;
             privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
             pc = 2;
             break;

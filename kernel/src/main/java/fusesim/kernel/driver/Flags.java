@@ -18,7 +18,8 @@ public final class Flags {
             Map.entry("MAP_SHARED", 1), Map.entry("MAP_PRIVATE", 2),
             Map.entry("F_OK", 0), Map.entry("X_OK", 1), Map.entry("W_OK", 2), Map.entry("R_OK", 4),
             Map.entry("SEEK_SET", 0), Map.entry("SEEK_CUR", 1), Map.entry("SEEK_END", 2),
-            Map.entry("FALLOC_FL_KEEP_SIZE", 1), Map.entry("FALLOC_FL_PUNCH_HOLE", 2));
+            Map.entry("FALLOC_FL_KEEP_SIZE", 1), Map.entry("FALLOC_FL_PUNCH_HOLE", 2),
+            Map.entry("FALLOC_FL_ZERO_RANGE", 0x10));
 
     /**
      * Parses {@code A|B|0x10|0644}: names from the table, or numbers (leading 0 = octal, 0x = hex).
