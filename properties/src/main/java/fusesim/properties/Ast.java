@@ -92,6 +92,17 @@ public final class Ast {
     return new Stmt.LowerNode(P, Stmt.NodeType.FILE, Word.of(path), attrs);
   }
 
+  /** A root-owned file of group {@code gid} with a set-id mode (SUID-SGID-DROP's worlds). */
+  static Stmt lowerSetidFile(String path, long ino, long size, int mode, long gid) {
+    return new Stmt.LowerNode(P, Stmt.NodeType.FILE, Word.of(path), List.of(item("ino", num(ino)),
+        item("size", num(size)), item("mode", Value.Int.octal(mode)), item("uid", num(0)),
+        item("gid", num(gid))));
+  }
+
+  static Stmt threadDecl(String thread, long uid, long gid) {
+    return new Stmt.ThreadDecl(P, Word.of(thread), List.of(item("uid", num(uid)), item("gid", num(gid))));
+  }
+
   static Stmt lowerDir(String path, long ino) {
     return new Stmt.LowerNode(P, Stmt.NodeType.DIR, Word.of(path), List.of(item("ino", num(ino))));
   }

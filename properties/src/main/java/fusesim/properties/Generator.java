@@ -221,7 +221,13 @@ public final class Generator {
     emit(Ast.mount(opts));
     emit(Ast.lowerFile("/a", 10, 4096, 2));
     emit(Ast.lowerLink("/b", "/a"));
-    emit(Ast.lowerFile("/c", 11, 4096, 1));
+    // SUID-SGID-DROP: sometimes /c is set-id and T2 an unprivileged user (fstests generic/683-685)
+    boolean setid = ino && profile.threads >= 2 && chance(30);
+    emit(setid ? Ast.lowerSetidFile("/c", 11, 4096, pick(SETID_MODES), chance(50) ? 0 : 1000)
+        : Ast.lowerFile("/c", 11, 4096, 1));
+    if (setid) {
+      emit(Ast.threadDecl("T2", 1000, 1000));
+    }
     emit(Ast.lowerDir("/d", 20));
     emit(Ast.lowerFile("/d/e", 21, 0, 1));
     if (pt) {
@@ -263,6 +269,10 @@ public final class Generator {
   }
 
   // ---- the series ----------------------------------------------------------------------------
+
+  /** The starting modes of fstests generic/683-685, and a set-gid file that is not executable. */
+  private static final List<Integer> SETID_MODES =
+      List.of(06666, 06676, 06766, 06777, 02676, 02777, 02666);
 
   private static final List<String> LIFETIME_OPS = List.of("read", "write", "getattr", "setattr");
   private static final List<String> ANY_OPS =
