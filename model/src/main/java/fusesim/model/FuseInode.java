@@ -60,6 +60,14 @@ public final class FuseInode {
   public Attr ghostStatReturned;
   public Attr ghostStatBacking;
   /**
+   * Ghost (MTIME-MAPPED-WRITE, fstests generic/080 and 215): the clock at the last store through a
+   * shared mapping of this inode (-1: none), and the attributes the first stat after it returned
+   * while the inode's lifetime backing granted GETATTR, with the store's time.
+   */
+  public long ghostMappedStoreAt = -1;
+  public Attr ghostStatAfterStore;
+  public long ghostStatAfterStoreAt;
+  /**
    * Ghost: the last successful write, fallocate or truncate that asked
    * dentry_needs_remove_privs() about this inode, and the mode it left (SUID-SGID-DROP).
    */

@@ -1055,8 +1055,12 @@ public final class Vfs {
           return done(-Errno.EFAULT.value);
         }
         n = Math.min(len, pagesInFile * 4096 - off); // a copy stops at the first bad page
+        if (store) {
+          v.file.ff.inode.ghostMappedStoreAt = k.now; // ghost for MTIME-MAPPED-WRITE
+        }
         if (v.backing != null) {
           if (store) {
+            // the backing fs's page_mkwrite: file_update_time() on the backing inode
             v.backing.mtime = v.backing.ctime = k.now;
           }
           return done(n);
@@ -1145,6 +1149,10 @@ public final class Vfs {
       if (k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
         fi.ghostStatReturned = op.attr; // ghost for ATTR-COHERENCE
         fi.ghostStatBacking = Attr.of(fi.fb.file);
+        if (fi.ghostMappedStoreAt >= 0) { // ghost for MTIME-MAPPED-WRITE
+          fi.ghostStatAfterStore = op.attr;
+          fi.ghostStatAfterStoreAt = fi.ghostMappedStoreAt;
+        }
       }
       return done(new SysResult(0, GetattrOp.statFields(op.attr), List.of(), null));
     }

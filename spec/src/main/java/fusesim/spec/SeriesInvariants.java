@@ -51,8 +51,16 @@ public final class SeriesInvariants {
           + "(anchors.md A7, FstestsSuidSgid); fs/attr.c setattr_should_drop_suidgid()",
       SeriesInvariants::suidSgidDrop);
 
+  public static final Invariant MTIME_MAPPED_WRITE = new Invariant("MTIME-MAPPED-WRITE",
+      "a stat after a store through a shared mapping of an inode whose lifetime backing grants "
+          + "GETATTR shows mtime and ctime no older than the store",
+      "v2 06/21; cover letter: fstests generic/080 (\"verify that mtime is updated when writing "
+          + "to mmap-ed pages\") and 215 (\"c/mtime updates after mapped writes\") now pass, "
+          + "compared with passthrough_hp without inode ops (anchors.md A7)",
+      SeriesInvariants::mtimeMappedWrite);
+
   public static final List<Invariant> ALL = List.of(INO_MAP, LIFETIME_BACKING, ATTR_COHERENCE,
-      PT_BYPASS_INODE, SUID_SGID_DROP);
+      PT_BYPASS_INODE, SUID_SGID_DROP, MTIME_MAPPED_WRITE);
 
   /**
    * The privilege bits a write-like call must have removed, as fstests generic/683-685 expect
@@ -107,6 +115,18 @@ public final class SeriesInvariants {
       }
       if (fi.iocachectr > -1 && !k.inodePt.mixed()) {
         return fi + ": lifetime " + fi.fb + " but iocachectr=" + fi.iocachectr;
+      }
+    }
+    return null;
+  }
+
+  private static String mtimeMappedWrite(Kernel k) {
+    for (FuseInode fi : k.allInodes) {
+      Attr got = fi.ghostStatAfterStore;
+      long at = fi.ghostStatAfterStoreAt;
+      if (got != null && (got.mtime() < at || got.ctime() < at)) {
+        return fi + ": stat after a mapped store at " + at + "ns returned mtime=" + got.mtime()
+            + " ctime=" + got.ctime();
       }
     }
     return null;
