@@ -59,6 +59,42 @@ public record Counterexample(String name, String invariant, int line, String tex
     return new Counterexample(name, v.invariant(), line, text, v.detail());
   }
 
+  /**
+   * A sequence whose observables under {@code setup} differ from mainline's (MAINLINE-EQUIV): the
+   * trace with {@code setup}'s outcomes and verdict, the first differing line in a doc line, to be
+   * replayed with {@code fusesim diff --from mainline --to SEMANTICS FILE}.
+   */
+  public static Counterexample equivalence(Setup setup, String name, List<Stmt> shrunk, List<String> how) {
+    MainlineEquivalence.Difference d = MainlineEquivalence.firstDifference(setup, shrunk);
+    Session.Result r = Session.run(setup, shrunk, true);
+    if (d == null || r.status() == Session.Status.INVALID) {
+      throw new IllegalStateException("the shrunk sequence is mainline-equivalent: " + r.status());
+    }
+    List<Stmt> body = new ArrayList<>();
+    for (int i = 0; i < r.stmts().size(); i++) {
+      body.add(concrete(r.stmts().get(i), r.observations().get(i)));
+    }
+    List<Header.Doc> docs = new ArrayList<>();
+    docs.add(doc(MainlineEquivalence.ID + ": " + MainlineEquivalence.TITLE));
+    List<Header.Assumption> assumes = setup.headerAssumptions();
+    int first = 3 + assumes.size() + 3 + how.size() + 2; // the body's first line
+    docs.add(doc("found: line " + (first + d.index()) + ": " + d.detail()));
+    docs.add(doc("see it: fusesim diff --from mainline --to " + setup.semantics() + " " + name + ".trace"));
+    for (String h : how) {
+      docs.add(doc(h));
+    }
+    Session.Violation v = r.violation();
+    Header.Verdict verdict = v == null ? new Header.Verdict(Pos.NONE, Optional.empty(), Optional.empty())
+        : new Header.Verdict(Pos.NONE, Optional.of(Word.of(v.invariant())), Optional.of(Value.Int.of(first + v.index())));
+    Header h = new Header(Pos.NONE, Word.of(name), Optional.of(setup.headerSemantics()), assumes, verdict, docs);
+    String text = TracePrinter.print(new Trace(name + ".trace", h, body));
+    Trace t = TraceParser.parse(name + ".trace", text);
+    if (!new ModelReplay(t, setup.faultSet(), setup.checker()).run().met()) {
+      throw new IllegalStateException("the equivalence counterexample does not replay:\n" + text);
+    }
+    return new Counterexample(name, MainlineEquivalence.ID, first + d.index(), text, d.detail());
+  }
+
   /** Parses the printed text and replays it: the same invariant must break at the same line. */
   static void confirm(Setup setup, String name, String text, String invariant, int line) {
     Trace t = TraceParser.parse(name + ".trace", text);

@@ -73,12 +73,15 @@ public final class Engine {
     public long unfaultedFindings;
     public String firstUnfaultedFinding;
 
-    Report(String label) {
+    Report(String label, boolean equivalence) {
       this.label = label;
       for (Invariant inv : Invariants.ALL) {
         rows.put(inv.id(), new Row(inv.id()));
       }
       rows.put(Liveness.ID, new Row(Liveness.ID));
+      if (equivalence) {
+        rows.put(MainlineEquivalence.ID, new Row(MainlineEquivalence.ID));
+      }
     }
 
     public List<Row> violated() {
@@ -114,7 +117,7 @@ public final class Engine {
    */
   public Report run(String label, Set<Fault> faults, boolean stopAtFirst, long budgetMillis,
       Consumer<Report> progress) {
-    Report rep = new Report(label);
+    Report rep = new Report(label, o.semantics().series != fusesim.model.Semantics.Series.MAINLINE);
     long t0 = System.nanoTime();
     long deadline = t0 + budgetMillis * 1_000_000L;
     long lastProgress = t0;
@@ -136,8 +139,15 @@ public final class Engine {
       rep.sequences++;
       rep.steps += run.steps();
       for (Row row : rep.rows.values()) {
-        row.sequences++;
-        row.steps += run.steps();
+        if (!row.invariant.equals(MainlineEquivalence.ID)) {
+          row.sequences++;
+          row.steps += run.steps();
+        }
+      }
+      Row equiv = rep.rows.get(MainlineEquivalence.ID);
+      if (equiv != null && run.modelError() == null
+          && MainlineEquivalence.applies(o.semantics(), run.stmts())) {
+        equivalence(equiv, setups.get(mi), run, label, i, t0);
       }
       if (run.modelError() != null) {
         if (rep.modelExceptions++ == 0) {
@@ -178,6 +188,54 @@ public final class Engine {
     rep.interrupted = stop;
     rep.millis = (System.nanoTime() - t0) / 1_000_000;
     return rep;
+  }
+
+  /** Runs the sequence under mainline too; a difference is counted, shrunk and written out. */
+  private void equivalence(Row row, Setup setup, Generator.Run run, String label, long seq, long t0) {
+    row.sequences++;
+    row.steps += run.steps();
+    MainlineEquivalence.Difference d = MainlineEquivalence.firstDifference(setup, run.stmts());
+    if (d == null) {
+      return;
+    }
+    row.violations++;
+    if (row.counterexample != null || row.error != null) {
+      return;
+    }
+    row.firstMillis = (System.nanoTime() - t0) / 1_000_000;
+    row.firstSequence = seq;
+    row.candidates++;
+    try {
+      Shrinker.Result<fusesim.traces.lang.Stmt> s = TraceShrinker.shrink(run.stmts(), cand -> {
+        if (!MainlineEquivalence.applies(setup.semantics(), cand)) {
+          return null;
+        }
+        Session.Result r = Session.run(setup, cand, false);
+        if (r.status() == Session.Status.INVALID) {
+          return null;
+        }
+        MainlineEquivalence.Difference e = MainlineEquivalence.firstDifference(setup, r.stmts());
+        return e == null ? null : List.copyOf(r.stmts().subList(0, Math.min(e.index() + 1, r.stmts().size())));
+      }, TraceShrinker.MAX_ATTEMPTS, TraceShrinker.MAX_MILLIS);
+      row.shrink = s.stats();
+      row.shapeBefore = TraceShrinker.Shape.of(run.stmts());
+      row.shapeAfter = TraceShrinker.Shape.of(s.items());
+      String name = (label.isEmpty() ? "" : label + "-") + row.invariant + "-" + Long.toUnsignedString(o.seed());
+      List<String> how = List.of("found by: fusesim check --seed " + Long.toUnsignedString(o.seed())
+          + " --semantics " + setup.semantics() + " (sequence " + seq + ", " + setup.mode().word + " server)",
+          "shrunk from " + s.stats().before() + " to " + s.stats().after() + " steps in "
+          + s.stats().attempts() + " attempts" + (s.stats().complete() ? ", 1-minimal" : ", cut short"));
+      row.counterexample = Counterexample.equivalence(setup, name, s.items(), how);
+      if (o.outDir() != null) {
+        Files.createDirectories(o.outDir());
+        row.path = o.outDir().resolve(name + ".trace");
+        Files.writeString(row.path, row.counterexample.text(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      row.error = e.getMessage();
+    }
   }
 
   private static String shrinkModelException(Setup setup, Generator.Run run) {
