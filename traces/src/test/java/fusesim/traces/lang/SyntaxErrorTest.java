@@ -91,7 +91,7 @@ class SyntaxErrorTest {
                 + " found \"keepcache\""),
         body("open= only in a create reply", "server lookup /a entry ino=1 open=passthrough",
             "3:30: expected a key of entry (ino, nodeid, generation, entry_valid, attr_valid,"
-                + " mode, size, uid, gid, nlink, backing, statx_mask), found \"open\""),
+                + " mode, size, uid, gid, nlink, backing, statx_mask, new_backing), found \"open\""),
         body("bad time", "server lookup /a entry entry_valid=2h",
             "3:36: expected a time (5, 2s, 500ms, 1500ns or inf), found \"2h\""),
         body("backing_open without result", "server backing_open /a",
