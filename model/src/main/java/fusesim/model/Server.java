@@ -368,8 +368,9 @@ public final class Server {
 
   /**
    * READDIRPLUS: the directory's names, each with a fuse_entry_out (never entry2, and never a
-   * backing: the v2 server's do_lookup(..., setup_backing = !plus), SEEN-libfuse). "." and ".."
-   * get nodeid 0, as passthrough_hp sends them.
+   * backing: the v2 server's do_lookup(..., setup_backing = !plus), SEEN-libfuse) made as the
+   * name's LOOKUP policy would make it (its timeouts and attributes; an error or negative policy
+   * gives the default entry). "." and ".." get nodeid 0, as passthrough_hp sends them.
    */
   private Reply readdirplus(Request r, Lower.Node dir) {
     if (dir == null || !dir.isDir()) {
@@ -386,7 +387,9 @@ public final class Server {
         entries.add(new Reply.Entry(0, 0, 0, 0, null, 0));
         continue;
       }
-      Reply.Entry e = entry(child, ReplySpec.DEFAULT);
+      ReplySpec lookup = policies.getOrDefault(new Key(Opcode.LOOKUP, childPath(r, name)),
+          ReplySpec.DEFAULT);
+      Reply.Entry e = entry(child, lookup.kind() == ReplySpec.Kind.ENTRY ? lookup : ReplySpec.DEFAULT);
       entries.add(new Reply.Entry(e.nodeid(), e.generation(), e.entryValidNs(), e.attrValidNs(),
           e.attr(), 0)); // fuse_entry_out: full attributes, no backing_id
     }
@@ -412,6 +415,10 @@ public final class Server {
     all.addAll(dir.children.keySet());
     int from = (int) Math.min(r.args[0], all.size());
     return new Reply.Dirents(all.subList(from, all.size()), all.size());
+  }
+
+  private static String childPath(Request r, String name) {
+    return r.path == null ? null : (r.path.equals("/") ? "" : r.path) + "/" + name;
   }
 
   private Reply fallocate(Request r, Lower.Node node) {
