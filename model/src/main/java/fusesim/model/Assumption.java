@@ -220,10 +220,21 @@ public record Assumption(String id, String key, String question, List<Choice> ch
       c("fuse-recompute", "fuse_setattr() recomputes from the backing's i_mode (20/21): S_ISGID "
           + "dropped only when group-executable"));
 
+  public static final Assumption ENTRY_BACKING_TYPE = of("A20", "entry-backing-type",
+      "Does an entry reply's backing_id (lookup 13, entry creation 14) attach to an inode that is "
+          + "neither a regular file nor a directory (a symlink, fifo, device or socket)?",
+      "The attach helper as inferred for 07 checks the ops mask and the ino rule, not the type; the "
+          + "model applies it to every entry reply. The v2 test server sends a backing only for "
+          + "regular files (S_ISREG), so only an arbitrary server reaches the question.",
+      "SEEN-libfuse (the v2 server: do_lookup(..., setup_backing) and S_ISREG); INF (kernel side "
+          + "of 14 not seen)", List.of(13, 14), "§3 patch 14",
+      c("attach", "the backing is attached as for a regular file (the ino rule and A6 still apply)"),
+      c("ignore", "the backing_id is ignored for such inodes (the lookup's reference is not taken)"));
+
   /** The registry, in id order. */
   public static final List<Assumption> ALL = List.of(INO_RULE, INO_RULE_SCOPE, ZERO_OPS_MASK,
       ATTACH_ERRNO, ATTACH_FAILURE, LIFETIME_NEEDS_GETATTR, CONFLICTING_BACKING, REVALIDATE_BACKING,
       ENTRY2_STATX_MASK, LOOKUP_ATTRS_SOURCE, INHERIT_WITHOUT_LIFETIME, PARTIAL_MMAP,
       DIR_BACKING_MASK, INO_WITHOUT_PASSTHROUGH, SETATTR_PERMISSION, V1_KERNEL_OPEN, V1_CACHED_MIXING,
-      DIR_PASSTHROUGH_GATE, PASSTHROUGH_KILL_MODE);
+      DIR_PASSTHROUGH_GATE, PASSTHROUGH_KILL_MODE, ENTRY_BACKING_TYPE);
 }

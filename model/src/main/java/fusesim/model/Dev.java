@@ -22,7 +22,15 @@ public final class Dev {
       doc = "Queue a request and wait; ENOTCONN with the connection down, ECONNREFUSED after an "
           + "INIT error.")
   public Request send(Syscall t, Opcode op, long nodeid, String name, long... args) {
+    return send(t, op, nodeid, name, null, args);
+  }
+
+  /** fuse_simple_request() with SYMLINK's link target as the last in-arg. */
+  @Mirrors(fn = "fuse_simple_request (SYMLINK target)", file = "fs/fuse/dev.c",
+      doc = "The same request with SYMLINK's target as its last in-arg.")
+  public Request send(Syscall t, Opcode op, long nodeid, String name, String target, long... args) {
     Request r = new Request(nextUnique, op, nodeid, name, t == null ? null : t.thread.name, args);
+    r.target = target;
     nextUnique += 2;
     if (!k.fc.connected || k.fc.connError) {
       r.reply = Reply.error(k.fc.connError ? Errno.ECONNREFUSED : Errno.ENOTCONN);

@@ -47,6 +47,10 @@ public final class Dir {
     if (d.time < k.now || lookupExcl) {
       return d.inode == null ? Reval.INVALID : Reval.NEED_LOOKUP;
     }
+    if (d.inode != null && d.inode.test(FuseInode.FUSE_I_INIT_RDPLUS)) {
+      d.inode.clear(FuseInode.FUSE_I_INIT_RDPLUS); // a readdirplus'd entry is used: advise the dir
+      fuseAdviseUseReaddirplus(d.parent.inode);
+    }
     return Reval.VALID;
   }
 
@@ -150,6 +154,7 @@ public final class Dir {
     d.inode = inode; // d_splice_alias()
     d.dTime = epoch;
     fuseChangeEntryTimeout(d, e);
+    fuseAdviseUseReaddirplus(d.parent.inode); // fuse_lookup(): a positive entry
     return 0;
   }
 
@@ -160,11 +165,14 @@ public final class Dir {
    * the errno for the user (A4).
    */
   @Mirrors(fn = "fuse_lookup_name (entry2 backing_id)", file = "fs/fuse/dir.c", patches = {13, 14},
-      doc = "An entry2 reply's backing_id is attached to the inode for its lifetime; a failed "
-          + "attach fails the lookup and gives back its lookup count (A5, A4).")
+      doc = "An entry2 reply's backing_id is attached to the inode for its lifetime (any type, "
+          + "A20); a failed attach fails the lookup and gives back its lookup count (A5, A4).")
   int entryAttach(FuseInode inode, Reply.Entry e) {
     if (!k.sem.has(13) || !k.fc.passthroughIno || e.backingId() == 0) {
       return 0;
+    }
+    if (!inode.isReg() && !inode.isDir() && k.sem.is(Assumption.ENTRY_BACKING_TYPE, "ignore")) {
+      return 0; // A20
     }
     int err = k.inodePt.attachLifetimeBacking(inode, e.backingId());
     if (err == 0) {
@@ -327,6 +335,145 @@ public final class Dir {
     d.inode = inode; // d_instantiate()
     fuseChangeEntryTimeout(d, e);
     return inode;
+  }
+
+  /**
+   * create_new_entry() after its request (MKNOD, MKDIR, SYMLINK, LINK): an invalid nodeid,
+   * invalid attributes or a file type other than {@code mode}'s is EIO with no FORGET (the
+   * pre-allocated forget is freed, so the server keeps that lookup); else fuse_iget (a LINK reply
+   * names an existing inode: nlookup grows and nlink comes from the reply), the entry is
+   * instantiated and the parent's attributes invalidated (fuse_dir_changed). EEXIST from the
+   * server invalidates the dentry (fuse_invalidate_entry). Under v2 14/21 the entry2 reply's
+   * backing_id is attached like a lookup's. Returns 0 or -errno.
+   */
+  @Mirrors(fn = "create_new_entry", file = "fs/fuse/dir.c", patches = {14},
+      doc = "After MKNOD/MKDIR/SYMLINK/LINK: EIO (no FORGET) for a bad nodeid, attributes or file "
+          + "type; else fuse_iget, instantiate, fuse_dir_changed; 14: attach the entry2 backing.")
+  public int createNewEntryReply(Dentry d, Request r, int mode, long epoch) {
+    int err = r.error();
+    if (err == -Errno.EEXIST.value) {
+      k.dInvalidate(d); // fuse_invalidate_entry(): d_invalidate, then time 0
+      d.time = 0;
+      return err;
+    }
+    if (err != 0) {
+      return err;
+    }
+    Reply.Entry e = (Reply.Entry) r.reply;
+    if (e.nodeid() == 0 || e.nodeid() == 1 || Inodes.fuseInvalidAttr(e.attr())
+        || ((e.attr().mode() ^ mode) & Lower.S_IFMT) != 0) {
+      return -Errno.EIO.value; // invalid_nodeid(), fuse_invalid_attr(), (attr.mode ^ mode) & S_IFMT
+    }
+    FuseInode fi = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), entryAttrValid(e), 0);
+    err = k.sem.has(14) ? entryAttach(fi, e) : 0; // v2 14/21: entry creation attaches like lookup
+    if (err != 0) {
+      return err;
+    }
+    d.inode = fi; // d_drop() + d_splice_alias()
+    d.dTime = epoch;
+    fuseChangeEntryTimeout(d, e);
+    fuseDirChanged(d.parent.inode);
+    return 0;
+  }
+
+  /** fuse_dir_changed(): a directory entry was added or removed. */
+  @Mirrors(fn = "fuse_dir_changed", file = "fs/fuse/dir.c",
+      doc = "fuse_invalidate_attr(dir): the next stat of the directory asks the server.")
+  public void fuseDirChanged(FuseInode dir) {
+    fuseInvalidateAttr(dir); // and inode_maybe_inc_iversion(), not modelled
+  }
+
+  /** fuse_invalidate_attr(): every basic attribute must be fetched again. */
+  @Mirrors(fn = "fuse_invalidate_attr", file = "fs/fuse/dir.c",
+      doc = "fi->inval_mask = STATX_BASIC_STATS.")
+  public void fuseInvalidateAttr(FuseInode fi) {
+    fi.invalMask = STATX_BASIC_STATS;
+  }
+
+  /**
+   * fuse_use_readdirplus(): READDIRPLUS needs FUSE_DO_READDIRPLUS; without READDIRPLUS_AUTO it is
+   * always used; with it, when a lookup in this directory advised it (FUSE_I_ADVISE_RDPLUS, cleared
+   * here) or at position 0.
+   */
+  @Mirrors(fn = "fuse_use_readdirplus", file = "fs/fuse/readdir.c",
+      doc = "READDIRPLUS if negotiated; with READDIRPLUS_AUTO only when advised or at pos 0.")
+  public boolean fuseUseReaddirplus(FuseInode dir, long pos) {
+    if (!k.fc.doReaddirplus) {
+      return false;
+    }
+    if (!k.fc.readdirplusAuto) {
+      return true;
+    }
+    if (dir.test(FuseInode.FUSE_I_ADVISE_RDPLUS)) {
+      dir.clear(FuseInode.FUSE_I_ADVISE_RDPLUS);
+      return true;
+    }
+    return pos == 0;
+  }
+
+  /** fuse_advise_use_readdirplus(): a lookup in {@code dir} found an inode. */
+  @Mirrors(fn = "fuse_advise_use_readdirplus", file = "fs/fuse/dir.c",
+      doc = "Set FUSE_I_ADVISE_RDPLUS on the directory.")
+  public void fuseAdviseUseReaddirplus(FuseInode dir) {
+    // The kernel sets the bit on every mount; only fuse_use_readdirplus() under READDIRPLUS_AUTO
+    // reads it, so the model sets it only there (the state of other mounts stays as it was).
+    if (k.fc.readdirplusAuto) {
+      dir.set(FuseInode.FUSE_I_ADVISE_RDPLUS);
+    }
+  }
+
+  /**
+   * fuse_direntplus_link(): one READDIRPLUS record instantiates its dentry and inode. nodeid 0,
+   * "." and ".." are not linked; an invalid nodeid or attributes is EIO; a cached dentry of the
+   * same, fresh inode counts a lookup and takes the attributes; a negative one, another nodeid or
+   * a stale inode (made bad) is invalidated and a new dentry allocated; a new dentry gets the
+   * inode from fuse_iget. The record carries fuse_entry_out, never entry2, so under the series no
+   * backing is attached (series.md: readdirplus-instantiated inodes get no backing, SEEN v1 cover;
+   * the v2 server's do_lookup(..., setup_backing = !plus), SEEN-libfuse). Returns 0 or -errno;
+   * the caller sends FORGET(nodeid, 1) for an error (fuse_force_forget).
+   */
+  @Mirrors(fn = "fuse_direntplus_link", file = "fs/fuse/readdir.c",
+      doc = "Link one READDIRPLUS entry: nlookup+1 on a cached inode, else fuse_iget; never a "
+          + "backing (fuse_entry_out).")
+  public int fuseDirentplusLink(Dentry parent, String name, Reply.Entry o, long attrVersion) {
+    if (o.nodeid() == 0 || name.equals(".") || name.equals("..")) {
+      return 0;
+    }
+    if (o.nodeid() == 1 || Inodes.fuseInvalidAttr(o.attr())) {
+      return -Errno.EIO.value;
+    }
+    long epoch = k.fc.epoch;
+    Dentry d = k.dLookup(parent, name);
+    if (d != null && d.inLookupBy != null) {
+      return -Errno.EAGAIN.value; // d_alloc_parallel() would wait: not modelled (see below)
+    }
+    FuseInode fi = d == null ? null : d.inode;
+    if (d != null && fi != null && fi.nodeid == o.nodeid()
+        && !Inodes.fuseStaleInode(fi, o.generation(), o.attr())) {
+      if (fi.isBad()) {
+        return -Errno.EIO.value;
+      }
+      fi.nlookup++;
+      k.inodes.fuseChangeAttributes(fi, o.attr(), o.attrValidNs(), attrVersion);
+    } else {
+      if (fi != null && fi.nodeid == o.nodeid()) {
+        k.inodes.fuseMakeBad(fi); // fuse_stale_inode(): generation or type changed
+      }
+      if (d != null) {
+        k.dInvalidate(d);
+      }
+      fi = k.inodes.fuseIget(o.nodeid(), o.generation(), o.attr(), o.attrValidNs(), attrVersion);
+      d = k.dAllocParallel(parent, name, null);
+      d.inode = fi; // d_splice_alias()
+      k.dLookupDone(d);
+      d.dCount--; // dput(dentry): the dentry stays cached, unused
+    }
+    if (k.fc.readdirplusAuto) {
+      fi.set(FuseInode.FUSE_I_INIT_RDPLUS);
+    }
+    d.dTime = epoch;
+    fuseChangeEntryTimeout(d, o);
+    return 0;
   }
 
   /** The site of the fuse_do_setattr WARN_ON for ATTR_SIZE on a non-regular inode. */

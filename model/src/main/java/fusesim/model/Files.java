@@ -36,7 +36,10 @@ public final class Files {
     fc.handleKillpriv = m.handleKillpriv;
     fc.handleKillprivV2 = m.handleKillprivV2;
     fc.autoInvalData = m.autoInvalData;
-    fc.doReaddirplus = m.readdirplus;
+    // process_init_reply(): FUSE_DO_READDIRPLUS, and READDIRPLUS_AUTO only with it; the mount
+    // option readdirplus_auto stands for an INIT reply with both bits (as the kernel harness sends)
+    fc.doReaddirplus = m.readdirplus || m.readdirplusAuto;
+    fc.readdirplusAuto = m.readdirplusAuto;
     if (m.defaultPermissions) {
       // fuse_permission() then checks every walk and access against (refreshed) cached
       // attributes: GETATTRs the model does not send (seen on 6.18.44: GETATTR(1) on a walk).

@@ -20,6 +20,8 @@ public final class FuseConn {
   public boolean handleKillprivV2;
   public boolean autoInvalData;
   public boolean doReaddirplus;
+  /** FUSE_READDIRPLUS_AUTO in the INIT reply (only read with do_readdirplus). */
+  public boolean readdirplusAuto;
   public boolean noOpen;
   public boolean noOpendir;
   public boolean noFlush;
@@ -27,6 +29,8 @@ public final class FuseConn {
   public boolean noFsyncdir;
   public boolean noFallocate;
   public boolean noAccess;
+  /** A LINK answered ENOSYS: every later link(2) fails with EPERM without a request. */
+  public boolean noLink;
   public boolean noGetxattr;
   /** An INIT error or a major mismatch: every request fails with ECONNREFUSED. */
   public boolean connError;

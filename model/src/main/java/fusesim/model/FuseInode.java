@@ -8,6 +8,8 @@ import java.util.BitSet;
 public final class FuseInode {
   /** enum iomode of fs/fuse/iomode.c lives on the file; the inode keeps the counter. */
   public static final int FUSE_I_ADVISE_RDPLUS = 0;
+  /** Set on an inode linked by READDIRPLUS under READDIRPLUS_AUTO (fuse_direntplus_link). */
+  public static final int FUSE_I_INIT_RDPLUS = 1;
   public static final int FUSE_I_SIZE_UNSTABLE = 2;
   public static final int FUSE_I_BAD = 3;
   public static final int FUSE_I_CACHE_IO_MODE = 5;
@@ -101,6 +103,10 @@ public final class FuseInode {
 
   public void clear(int bit) {
     state &= ~(1 << bit);
+  }
+
+  public boolean isLnk() {
+    return (attr.mode() & Lower.S_IFMT) == Lower.S_IFLNK;
   }
 
   public boolean isDir() {

@@ -18,6 +18,8 @@ public final class Lower {
   public static final int S_IFCHR = 0020000;
   public static final int S_IFIFO = 0010000;
   public static final int S_IFLNK = 0120000;
+  public static final int S_IFBLK = 0060000;
+  public static final int S_IFSOCK = 0140000;
   public static final int S_ISUID = 04000;
   public static final int S_ISGID = 02000;
   public static final int S_IXGRP = 00010;
@@ -34,6 +36,8 @@ public final class Lower {
     public long mtime;
     public long ctime;
     public long generation;
+    /** A symlink's target (what readlink returns); null for other types. */
+    public String target;
     /** s_stack_depth of the file system the node lives on (overlayfs 1, ext4/tmpfs 0). */
     public int stackDepth;
     /** Children by name, for directories; sorted so listings are deterministic. */
@@ -64,6 +68,7 @@ public final class Lower {
       n.ctime = ctime;
       n.generation = generation;
       n.stackDepth = stackDepth;
+      n.target = target;
       return n;
     }
   }
@@ -134,7 +139,11 @@ public final class Lower {
 
   /** A hard link: the same node under a second name. */
   public boolean link(String existing, String newPath) {
-    Node n = resolve(existing);
+    return link(resolve(existing), newPath);
+  }
+
+  /** A hard link of {@code n} at {@code newPath}; false for a directory or an existing name. */
+  public boolean link(Node n, String newPath) {
     Node parent = parentOf(newPath);
     String name = baseName(newPath);
     if (n == null || n.isDir() || parent == null || !parent.isDir()

@@ -16,7 +16,9 @@ public final class MountConfig {
   public int minor = 45;
   public boolean directIoAllowMmap;
   public boolean parallelDirops = true;
+  /** The INIT reply has FUSE_DO_READDIRPLUS. */
   public boolean readdirplus;
+  /** The INIT reply has FUSE_DO_READDIRPLUS and FUSE_READDIRPLUS_AUTO (as the kernel harness sends). */
   public boolean readdirplusAuto;
   public boolean handleKillpriv;
   public boolean handleKillprivV2;

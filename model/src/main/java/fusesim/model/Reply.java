@@ -50,6 +50,12 @@ public sealed interface Reply {
   /** READDIR: fuse_dirent records; an empty list means end of directory. */
   record Dirents(List<String> names, long nextOffset) implements Reply {}
 
+  /**
+   * READDIRPLUS: fuse_direntplus records, each a name with its fuse_entry_out (nodeid 0: not
+   * looked up); an empty list means end of directory.
+   */
+  record DirentsPlus(List<String> names, List<Entry> entries, long nextOffset) implements Reply {}
+
   static Reply error(Errno e) {
     return new Error(e.value);
   }

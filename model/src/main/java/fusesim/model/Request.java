@@ -19,6 +19,8 @@ public final class Request {
   public final long[] args;
   public State state = State.PENDING;
   public Reply reply;
+  /** SYMLINK's link target (its third in-arg); null otherwise. */
+  public String target;
   /** The lower path the request concerns, as the server resolved it (for policies). */
   public String path;
 
@@ -40,12 +42,26 @@ public final class Request {
     return reply instanceof Reply.Error ? -((Reply.Error) reply).errno() : 0;
   }
 
-  /** The observable form used by traces: {@code LOOKUP(1,"a")}, {@code OPEN(10)}, {@code FORGET(10,2)}. */
+  /**
+   * The observable form used by traces: {@code LOOKUP(1,"a")}, {@code OPEN(10)},
+   * {@code FORGET(10,2)}; MKNOD, SYMLINK and LINK add their in-arg: {@code MKNOD(1,"x",0100644)}
+   * (mode, octal), {@code SYMLINK(1,"l","target")}, {@code LINK(1,"b",10)} (the old nodeid).
+   */
   public String observable() {
     if (opcode == Opcode.FORGET) {
       return "FORGET(" + nodeid + "," + args[0] + ")";
     }
-    return name == null ? opcode + "(" + nodeid + ")" : opcode + "(" + nodeid + ",\"" + name + "\")";
+    String base = name == null ? opcode + "(" + nodeid : opcode + "(" + nodeid + ",\"" + name + "\"";
+    switch (opcode) {
+      case MKNOD:
+        return base + ",0" + Long.toOctalString(args[0]) + ")"; // fuse_mknod_in.mode
+      case SYMLINK:
+        return base + ",\"" + target + "\")";
+      case LINK:
+        return base + "," + args[0] + ")"; // fuse_link_in.oldnodeid
+      default:
+        return base + ")";
+    }
   }
 
   @Override

@@ -114,6 +114,13 @@ public final class Server {
     if (e != null && e.nodeid() != 0) {
       nlookup.merge(e.nodeid(), 1L, Long::sum);
     }
+    if (reply instanceof Reply.DirentsPlus) {
+      for (Reply.Entry p : ((Reply.DirentsPlus) reply).entries()) {
+        if (p.nodeid() != 0) {
+          nlookup.merge(p.nodeid(), 1L, Long::sum); // every direntplus with a nodeid is a lookup
+        }
+      }
+    }
     if (r.opcode == Opcode.RELEASE) {
       autoRelease(r.args.length > 0 ? r.args[0] : -1);
     }
@@ -155,7 +162,15 @@ public final class Server {
         return create(r, node, spec);
       case MKDIR:
       case MKNOD:
+      case SYMLINK:
         return mknod(r, node, spec);
+      case LINK:
+        return link(r, spec);
+      case READLINK:
+        return node == null || node.target == null ? Reply.error(Errno.EINVAL)
+            : new Reply.Data(spec.get("size", node.target.length()));
+      case READDIRPLUS:
+        return readdirplus(r, node);
       case READ:
         return node == null ? Reply.error(Errno.ESTALE)
             : new Reply.Data(spec.get("size", Math.max(0, Math.min(r.args[1], node.size - r.args[0]))));
@@ -304,10 +319,81 @@ public final class Server {
     return new Reply.Create(e, new Reply.Open(fh, (int) spec.get("open_flags", 0), backing));
   }
 
+  /**
+   * MKNOD (fuse_mknod_in.mode carries the type), MKDIR and SYMLINK: the node is made in the lower
+   * tree (EEXIST if the name exists). {@code new_backing=OPS}: the v2 test server's
+   * do_lookup(..., setup_backing = true) registers a backing for the new file at once and names it
+   * in the entry2 reply (its BACKING_OPEN error is the reply if it fails).
+   */
   private Reply mknod(Request r, Lower.Node dir, ReplySpec spec) {
-    int type = r.opcode == Opcode.MKDIR ? Lower.S_IFDIR : Lower.S_IFREG;
-    Lower.Node n = r.path == null ? null : k.lower.add(r.path, type | (int) (r.args[0] & 07777), 0);
-    return n == null ? Reply.error(Errno.EEXIST) : entry(n, spec);
+    int mode = r.opcode == Opcode.MKDIR ? Lower.S_IFDIR | (int) (r.args[0] & 07777)
+        : r.opcode == Opcode.SYMLINK ? Lower.S_IFLNK | 0777 : (int) r.args[0];
+    Lower.Node n = r.path == null ? null : k.lower.add(r.path, mode, 0);
+    if (n == null) {
+      return Reply.error(Errno.EEXIST);
+    }
+    n.target = r.target;
+    if (n.target != null) {
+      n.size = n.target.length();
+    }
+    return entryWithNewBacking(n, spec);
+  }
+
+  /** LINK(newdir, name, oldnodeid): a second name for the old node; the entry names it. */
+  private Reply link(Request r, ReplySpec spec) {
+    Lower.Node old = nodes.get(r.args[0]);
+    if (old == null) {
+      return Reply.error(Errno.ESTALE);
+    }
+    if (r.path == null || !k.lower.link(old, r.path)) {
+      return Reply.error(old.isDir() ? Errno.EPERM : Errno.EEXIST);
+    }
+    old.ctime = k.now;
+    return entryWithNewBacking(old, spec);
+  }
+
+  private Reply entryWithNewBacking(Lower.Node n, ReplySpec spec) {
+    Long ops = spec.fields().get("new_backing");
+    if (ops == null) {
+      return entry(n, spec);
+    }
+    int id = k.backing.devIocBackingOpen(new BackingMap(BackingMap.Target.LOWER, n, 0, 0, ops), 0);
+    if (id < 0) {
+      return new Reply.Error(-id);
+    }
+    Map<String, Long> fields = new HashMap<>(spec.fields());
+    fields.put("backing", (long) id);
+    return entry(n, ReplySpec.of(spec.kind(), fields));
+  }
+
+  /**
+   * READDIRPLUS: the directory's names, each with a fuse_entry_out (never entry2, and never a
+   * backing: the v2 server's do_lookup(..., setup_backing = !plus), SEEN-libfuse) made as the
+   * name's LOOKUP policy would make it (its timeouts and attributes; an error or negative policy
+   * gives the default entry). "." and ".." get nodeid 0, as passthrough_hp sends them.
+   */
+  private Reply readdirplus(Request r, Lower.Node dir) {
+    if (dir == null || !dir.isDir()) {
+      return Reply.error(Errno.ENOTDIR);
+    }
+    List<String> all = new ArrayList<>(List.of(".", ".."));
+    all.addAll(dir.children.keySet());
+    int from = (int) Math.min(r.args[0], all.size());
+    List<String> names = all.subList(from, all.size());
+    List<Reply.Entry> entries = new ArrayList<>();
+    for (String name : names) {
+      Lower.Node child = name.equals(".") || name.equals("..") ? null : dir.children.get(name);
+      if (child == null) {
+        entries.add(new Reply.Entry(0, 0, 0, 0, null, 0));
+        continue;
+      }
+      ReplySpec lookup = policies.getOrDefault(new Key(Opcode.LOOKUP, childPath(r, name)),
+          ReplySpec.DEFAULT);
+      Reply.Entry e = entry(child, lookup.kind() == ReplySpec.Kind.ENTRY ? lookup : ReplySpec.DEFAULT);
+      entries.add(new Reply.Entry(e.nodeid(), e.generation(), e.entryValidNs(), e.attrValidNs(),
+          e.attr(), 0)); // fuse_entry_out: full attributes, no backing_id
+    }
+    return new Reply.DirentsPlus(List.copyOf(names), entries, all.size());
   }
 
   private Reply write(Request r, Lower.Node node, ReplySpec spec) {
@@ -329,6 +415,10 @@ public final class Server {
     all.addAll(dir.children.keySet());
     int from = (int) Math.min(r.args[0], all.size());
     return new Reply.Dirents(all.subList(from, all.size()), all.size());
+  }
+
+  private static String childPath(Request r, String name) {
+    return r.path == null ? null : (r.path.equals("/") ? "" : r.path) + "/" + name;
   }
 
   private Reply fallocate(Request r, Lower.Node node) {

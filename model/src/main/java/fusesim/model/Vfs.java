@@ -25,7 +25,7 @@ public final class Vfs {
       "pwrite:nnn", "lseek:nnn", "mmap:nnn", "munmap:s", "mread:snn", "mwrite:snn", "fstat:n",
       "stat:s", "lstat:s", "truncate:sn", "ftruncate:nn", "chmod:sn", "fchmod:nn", "chown:snn",
       "fchown:nnn", "fallocate:nnnn", "fsync:n", "getdents:n", "mkdir:sn", "unlink:s", "rmdir:s",
-      "access:sn");
+      "access:sn", "mknod:sn", "symlink:ss", "link:ss", "readlink:s");
 
   /** Builds the state machine for {@code name(args)}; args are String or Long. */
   public static Syscall make(UserThread t, String name, List<Object> args) {
@@ -58,10 +58,11 @@ public final class Vfs {
       case "mwrite":
         return new MemAccess(t, str(a, 0), num(a, 1), num(a, 2), true);
       case "fstat":
-        return new Stat(t, null, (int) num(a, 0));
+        return new Stat(t, null, (int) num(a, 0), true);
       case "stat":
+        return new Stat(t, str(a, 0), -1, true);
       case "lstat":
-        return new Stat(t, str(a, 0), -1);
+        return new Stat(t, str(a, 0), -1, false);
       case "truncate":
         return Setattr.truncate(t, str(a, 0), -1, num(a, 1));
       case "ftruncate":
@@ -88,6 +89,14 @@ public final class Vfs {
         return new Unlink(t, str(a, 0), true);
       case "access":
         return new Access(t, str(a, 0), (int) num(a, 1));
+      case "mknod":
+        return new Mknod(t, str(a, 0), (int) num(a, 1));
+      case "symlink":
+        return new Symlink(t, str(a, 0), str(a, 1));
+      case "link":
+        return new Link(t, str(a, 0), str(a, 1));
+      case "readlink":
+        return new Readlink(t, str(a, 0));
       default:
         throw new NotModelled("the syscall " + name + "()");
     }
@@ -140,7 +149,8 @@ public final class Vfs {
       this.flags = flags;
       this.mode = mode;
       boolean creat = (flags & O_CREAT) != 0;
-      this.walk = new Walk(path, false, creat, creat && (flags & O_EXCL) != 0);
+      Walk w = new Walk(path, false, creat, creat && (flags & O_EXCL) != 0);
+      this.walk = creat && (flags & O_EXCL) != 0 ? w.noFollow() : w; // O_CREAT|O_EXCL: no follow
     }
 
     @Override
@@ -1097,11 +1107,12 @@ public final class Vfs {
     private GetattrOp op;
     private Dentry d;
 
-    Stat(UserThread t, String path, int fd) {
+    Stat(UserThread t, String path, int fd, boolean follow) {
       super(t);
       this.path = path;
       this.fd = fd;
-      this.walk = path == null ? null : new Walk(path, false, false, false);
+      Walk w = path == null ? null : new Walk(path, false, false, false);
+      this.walk = w == null || follow ? w : w.noFollow();
     }
 
     @Override
@@ -1522,13 +1533,16 @@ public final class Vfs {
   /**
    * getdents(FD): the directory read to its end, as a program's readdir loop does: getdents64(2)
    * → fuse_readdir() → fuse_readdir_uncached() sends one READDIR per call at the file position,
-   * until a reply is empty. The result is the number of entries. READDIRPLUS is not modelled.
+   * until a reply is empty (READDIRPLUS instead when fuse_use_readdirplus() says so: its records
+   * instantiate dentries and inodes). The result is the number of entries.
    */
   static final class Getdents extends Syscall {
     private final int fd;
     private final List<String> names = new java.util.ArrayList<>();
     private KFile f;
     private Request req;
+    private boolean plus;
+    private long attrVersion;
 
     Getdents(UserThread t, int fd) {
       super(t);
@@ -1540,10 +1554,27 @@ public final class Vfs {
       return "getdents";
     }
 
+    /**
+     * parse_dirplusfile(): every record is emitted and linked (entries past the user buffer too);
+     * a record whose link fails gets FORGET(nodeid, 1) (fuse_force_forget) and the listing goes on.
+     */
+    @Mirrors(fn = "parse_dirplusfile", file = "fs/fuse/readdir.c",
+        doc = "Each READDIRPLUS record is linked (fuse_direntplus_link); a failed link sends "
+            + "FORGET(nodeid, 1).")
+    private void parseDirplus(Kernel k, Reply.DirentsPlus r) {
+      for (int i = 0; i < r.names().size(); i++) {
+        Reply.Entry e = r.entries().get(i);
+        if (k.dir.fuseDirentplusLink(f.dentry, r.names().get(i), e, attrVersion) != 0) {
+          k.dev.queueForget(e.nodeid(), 1);
+        }
+      }
+      f.ff.dirPos = r.nextOffset();
+    }
+
     @Override
     @Mirrors(fn = "fuse_readdir", file = "fs/fuse/readdir.c", patches = {4},
-        doc = "getdents64: READDIR per call until an empty reply; from 04 a READDIR backing is "
-            + "read instead.")
+        doc = "getdents64: READDIR (READDIRPLUS if fuse_use_readdirplus) per call until an empty "
+            + "reply; from 04 a READDIR backing is read instead.")
     protected boolean run(Kernel k) {
       while (true) {
         if (pc == 0) {
@@ -1553,9 +1584,6 @@ public final class Vfs {
           }
           if (!f.ff.isDir) {
             return done(-Errno.ENOTDIR.value);
-          }
-          if (k.fc.doReaddirplus) {
-            throw new NotModelled("READDIRPLUS");
           }
           pc = 1;
         }
@@ -1567,7 +1595,10 @@ public final class Vfs {
               && (f.ff.passthroughOps & InodePassthrough.OP_READDIR) != 0) {
             return done(k.inodePt.passthroughReaddir(f.ff)); // v2 04/21: no FUSE_READDIR
           }
-          req = k.dev.send(this, Opcode.READDIR, f.ff.nodeid, null, f.ff.dirPos, 4096, f.ff.fh);
+          plus = k.dir.fuseUseReaddirplus(f.ff.inode, f.ff.dirPos);
+          attrVersion = k.fc.attrVersion; // fuse_get_attr_version(), before the request
+          req = k.dev.send(this, plus ? Opcode.READDIRPLUS : Opcode.READDIR, f.ff.nodeid, null,
+              f.ff.dirPos, 4096, f.ff.fh);
           pc = 2;
         }
         if (!await(req)) {
@@ -1576,29 +1607,148 @@ public final class Vfs {
         if (req.error() != 0) {
           return done(req.error());
         }
-        Reply.Dirents r = (Reply.Dirents) req.reply;
+        List<String> got = plus ? ((Reply.DirentsPlus) req.reply).names()
+            : ((Reply.Dirents) req.reply).names();
         f.ff.inode.invalMask |= Dir.STATX_ATIME;
-        if (r.names().isEmpty()) {
+        if (got.isEmpty()) {
           return done(new SysResult(names.size(), java.util.Map.of(), List.copyOf(names), null));
         }
-        names.addAll(r.names());
-        f.ff.dirPos = r.nextOffset();
+        names.addAll(got);
+        if (plus) {
+          parseDirplus(k, (Reply.DirentsPlus) req.reply);
+        } else {
+          f.ff.dirPos = ((Reply.Dirents) req.reply).nextOffset();
+        }
         pc = 1;
       }
     }
   }
 
-  /** mkdir(2) → fuse_mkdir() → create_new_entry(): MKDIR, then the new inode is instantiated. */
-  static final class Mkdir extends Syscall {
+  /**
+   * The syscalls that make a name: mknod(2), mkdir(2), symlink(2), link(2). fs/namei.c:
+   * filename_create() walks to the new name with LOOKUP_EXCL (the last component is not
+   * followed) and fails with EEXIST if it exists; vfs_mknod/mkdir/symlink/link check what the
+   * VFS checks (may_create() asks nothing of FUSE without default_permissions); then, under the
+   * parent's i_rwsem, fs/fuse/dir.c sends the request and create_new_entry() instantiates the
+   * reply's inode ({@link Dir#createNewEntryReply}).
+   */
+  abstract static class NewEntry extends Syscall {
     private final Walk walk;
-    private final int mode;
     private Dentry d;
     private Request req;
-    private long attrVersion;
+    private long epoch;
+
+    NewEntry(UserThread t, String path) {
+      super(t);
+      this.walk = new Walk(path, false, true, true).noFollow();
+    }
+
+    /** What runs before the new name is walked (link(2) resolves its old path): false = blocked. */
+    protected boolean before(Kernel k) {
+      return true;
+    }
+
+    /** The error found by {@link #before}, or 0. */
+    protected int beforeErr() {
+      return 0;
+    }
+
+    /** The VFS checks between filename_create() and the file system's method: 0 or -errno. */
+    protected int vfsChecks(Kernel k, Dentry d) {
+      return 0;
+    }
+
+    /** The FUSE method's own refusal before any request (fuse_link with no_link): 0 or -errno. */
+    protected int fuseChecks(Kernel k) {
+      return 0;
+    }
+
+    /** fuse_mknod/mkdir/symlink/link: sends the request. */
+    protected abstract Request send(Kernel k, Dentry d);
+
+    /** The mode create_new_entry() is given: its S_IFMT is the type the reply must have. */
+    protected abstract int mode();
+
+    /** After create_new_entry(): the method's bookkeeping; returns the syscall's result. */
+    protected int after(Kernel k, int err) {
+      return err;
+    }
+
+    /** Drops what {@link #before} holds. */
+    protected void release(Kernel k) {}
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            if (!before(k)) {
+              return false;
+            }
+            if (beforeErr() != 0) {
+              return done(beforeErr());
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!walk.run(k, this)) {
+              return false;
+            }
+            int err = walk.err;
+            d = walk.result;
+            if (err == 0 && d.inode != null) {
+              err = -Errno.EEXIST.value; // filename_create(): the name exists
+            }
+            if (err == 0) {
+              err = vfsChecks(k, d);
+            }
+            if (err != 0) {
+              if (d != null) {
+                k.dput(d);
+              }
+              release(k);
+              return done(err);
+            }
+            pc = 2;
+            break;
+          case 2:
+            if (!Locks.downWrite(k, d.parent.inode, this)) {
+              return false;
+            }
+            int refused = d.parent.inode.isBad() ? -Errno.EIO.value : fuseChecks(k);
+            if (refused != 0) { // create_new_entry(): a bad directory is EIO
+              Locks.upWrite(k, d.parent.inode);
+              k.dput(d);
+              release(k);
+              return done(refused);
+            }
+            epoch = k.fc.epoch;
+            req = send(k, d);
+            pc = 3;
+            break;
+          case 3:
+            if (!await(req)) {
+              return false;
+            }
+            Locks.upWrite(k, d.parent.inode);
+            int res = k.dir.createNewEntryReply(d, req, mode(), epoch);
+            k.dput(d);
+            res = after(k, res);
+            release(k);
+            return done(res);
+          default:
+            throw new IllegalStateException(name() + " pc " + pc);
+        }
+      }
+    }
+  }
+
+  /** mkdir(2) → vfs_mkdir() → fuse_mkdir(): MKDIR(parent, name){mode}. */
+  static final class Mkdir extends NewEntry {
+    private final int mode;
 
     Mkdir(UserThread t, String path, int mode) {
-      super(t);
-      this.walk = new Walk(path, false, true, true);
+      super(t, path);
       this.mode = mode;
     }
 
@@ -1611,63 +1761,271 @@ public final class Vfs {
     @Mirrors(fn = "fuse_mkdir", file = "fs/fuse/dir.c", patches = {14},
         doc = "mkdir(2): MKDIR, then create_new_entry instantiates the inode (14: with its "
             + "backing).")
-    protected boolean run(Kernel k) {
-      while (true) {
-        switch (pc) {
-          case 0:
-            if (!walk.run(k, this)) {
-              return false;
-            }
-            if (walk.err != 0) {
-              return done(walk.err);
-            }
-            d = walk.result;
-            if (d.inode != null) {
-              k.dput(d);
-              return done(-Errno.EEXIST.value);
-            }
-            pc = 1;
-            break;
-          case 1:
-            if (!Locks.downWrite(k, d.parent.inode, this)) {
-              return false;
-            }
-            attrVersion = k.fc.attrVersion;
-            req = k.dev.send(this, Opcode.MKDIR, d.parent.inode.nodeid, d.name, mode & 07777);
-            pc = 2;
-            break;
-          case 2:
-            if (!await(req)) {
-              return false;
-            }
-            Locks.upWrite(k, d.parent.inode);
-            return done(created(k));
-          default:
-            throw new IllegalStateException("mkdir pc " + pc);
-        }
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.MKDIR, d.parent.inode.nodeid, d.name, mode & 07777);
+    }
+
+    @Override
+    protected int mode() {
+      return Lower.S_IFDIR;
+    }
+  }
+
+  /**
+   * mknod(2) → do_mknodat() → may_mknod(): a type of 0 is S_IFREG, S_IFDIR is EPERM, an unknown
+   * type EINVAL; a character or block device needs CAP_MKNOD (EPERM otherwise, vfs_mknod). A
+   * regular file goes through vfs_create() → fuse_create() → fuse_mknod() (no CREATE: that is
+   * open(O_CREAT)'s atomic_open), the rest through vfs_mknod() → fuse_mknod(): MKNOD(parent,
+   * name){mode, rdev 0, umask 0}.
+   */
+  static final class Mknod extends NewEntry {
+    private final int mode;
+
+    Mknod(UserThread t, String path, int mode) {
+      super(t, path);
+      this.mode = (mode & Lower.S_IFMT) == 0 ? mode | Lower.S_IFREG : mode;
+    }
+
+    @Override
+    public String name() {
+      return "mknod";
+    }
+
+    /** may_mknod(), which do_mknodat() runs before it walks: no request at all. */
+    @Override
+    @Mirrors(fn = "may_mknod", file = "fs/namei.c",
+        doc = "mknod(2), before the walk: S_IFDIR is EPERM, an unknown type EINVAL.")
+    protected int beforeErr() {
+      switch (mode & Lower.S_IFMT) {
+        case Lower.S_IFREG:
+        case Lower.S_IFIFO:
+        case Lower.S_IFSOCK:
+        case Lower.S_IFCHR:
+        case Lower.S_IFBLK:
+          return 0;
+        case Lower.S_IFDIR:
+          return -Errno.EPERM.value;
+        default:
+          return -Errno.EINVAL.value;
       }
     }
 
-    /** create_new_entry() after its request. */
-    private int created(Kernel k) {
-      int err = req.error();
-      if (err == 0) {
-        Reply.Entry e = (Reply.Entry) req.reply;
-        if (e.nodeid() == 0 || e.nodeid() == 1 || Inodes.fuseInvalidAttr(e.attr())
-            || (e.attr().mode() & Lower.S_IFMT) != Lower.S_IFDIR) {
-          err = -Errno.EIO.value;
-        } else {
-          FuseInode fi = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(),
-              k.dir.entryAttrValid(e), attrVersion);
-          err = k.sem.has(14) ? k.dir.entryAttach(fi, e) : 0; // v2 14/21: entry creation
-          if (err == 0) {
-            d.inode = fi;
-            k.dir.fuseChangeEntryTimeout(d, e);
-          }
-        }
+    /** vfs_mknod(): a device needs CAP_MKNOD (threads other than root lack it). */
+    @Override
+    @Mirrors(fn = "vfs_mknod", file = "fs/namei.c",
+        doc = "A character or block device needs CAP_MKNOD (EPERM).")
+    protected int vfsChecks(Kernel k, Dentry d) {
+      int type = mode & Lower.S_IFMT;
+      boolean device = type == Lower.S_IFCHR || type == Lower.S_IFBLK;
+      return device && thread.uid != 0 ? -Errno.EPERM.value : 0;
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_mknod", file = "fs/fuse/dir.c", patches = {14},
+        doc = "MKNOD with the mode (type and permissions); 14: an entry2 reply's backing is "
+            + "attached like a lookup's.")
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.MKNOD, d.parent.inode.nodeid, d.name, mode & 0177777);
+    }
+
+    @Override
+    protected int mode() {
+      return mode;
+    }
+  }
+
+  /** symlink(2) → do_symlinkat() → vfs_symlink() → fuse_symlink(): SYMLINK(parent, name, target). */
+  static final class Symlink extends NewEntry {
+    private final String target;
+
+    Symlink(UserThread t, String target, String path) {
+      super(t, path);
+      this.target = target;
+    }
+
+    @Override
+    public String name() {
+      return "symlink";
+    }
+
+    @Override
+    protected int beforeErr() {
+      return target.isEmpty() ? -Errno.ENOENT.value : 0; // getname() of "" (no AT_EMPTY_PATH)
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_symlink", file = "fs/fuse/dir.c", patches = {14},
+        doc = "SYMLINK with the name and the target; the reply must be a symlink (S_IFLNK).")
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.SYMLINK, d.parent.inode.nodeid, d.name, target);
+    }
+
+    @Override
+    protected int mode() {
+      return Lower.S_IFLNK;
+    }
+  }
+
+  /**
+   * link(2) → do_linkat(): the old path is resolved first (not followed: no AT_SYMLINK_FOLLOW),
+   * then the new name is created; may_linkat() (fs.protected_hardlinks = 1, the systemd default:
+   * a caller other than the owner and root may link only a regular file without set-uid and
+   * without executable set-gid, else EPERM; fuse_permission() grants the read/write access it
+   * also asks for); vfs_link(): a directory is EPERM, an inode with no links ENOENT; then
+   * fuse_link(): EPERM at once once a LINK got ENOSYS (no_link); LINK(newdir, name){oldnodeid}.
+   * create_new_entry() is given the old inode's mode, so the reply must name an inode of the same
+   * type; fuse_iget() finds the existing inode (nlookup + 1) and applies the reply's attributes,
+   * nlink included. Then fuse_update_ctime_in_cache() (a no-op: FUSE inodes are S_NOCMTIME
+   * without writeback_cache); EINTR invalidates the old inode's attributes; ENOSYS sets no_link
+   * and is returned as EPERM.
+   */
+  static final class Link extends NewEntry {
+    private final Walk oldWalk;
+    private Dentry old;
+
+    Link(UserThread t, String oldPath, String newPath) {
+      super(t, newPath);
+      this.oldWalk = new Walk(oldPath, false, false, false).noFollow();
+    }
+
+    @Override
+    public String name() {
+      return "link";
+    }
+
+    @Override
+    protected boolean before(Kernel k) {
+      if (!oldWalk.run(k, this)) {
+        return false;
       }
-      k.dput(d);
+      old = oldWalk.result;
+      return true;
+    }
+
+    @Override
+    protected int beforeErr() {
+      return oldWalk.err;
+    }
+
+    @Override
+    @Mirrors(fn = "vfs_link", file = "fs/namei.c",
+        doc = "may_linkat (protected_hardlinks), then a directory is EPERM and an unlinked inode "
+            + "ENOENT.")
+    protected int vfsChecks(Kernel k, Dentry d) {
+      FuseInode fi = old.inode;
+      if (thread.uid != 0 && fi.attr.uid() != thread.uid && !safeHardlinkSource(fi)) {
+        return -Errno.EPERM.value; // may_linkat()
+      }
+      if (fi.isDir()) {
+        return -Errno.EPERM.value;
+      }
+      if (fi.attr.nlink() == 0) {
+        return -Errno.ENOENT.value; // "don't allow creating hardlink to an unlinked file"
+      }
+      return 0;
+    }
+
+    /** safe_hardlink_source(): a regular file, not set-uid, not set-gid and group-executable. */
+    private static boolean safeHardlinkSource(FuseInode fi) {
+      int mode = fi.attr.mode();
+      return fi.isReg() && (mode & Lower.S_ISUID) == 0
+          && (mode & (Lower.S_ISGID | Lower.S_IXGRP)) != (Lower.S_ISGID | Lower.S_IXGRP);
+    }
+
+    @Override
+    protected int fuseChecks(Kernel k) {
+      return k.fc.noLink ? -Errno.EPERM.value : 0;
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_link", file = "fs/fuse/dir.c", patches = {14},
+        doc = "LINK with the old nodeid; the reply names the existing inode (nlookup+1, nlink from "
+            + "the reply); ENOSYS sets no_link (EPERM); 14: its backing is attached set-once.")
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.LINK, d.parent.inode.nodeid, d.name, old.inode.nodeid);
+    }
+
+    @Override
+    protected int mode() {
+      return old.inode.attr.mode();
+    }
+
+    @Override
+    protected int after(Kernel k, int err) {
+      if (err == -Errno.EINTR.value) {
+        k.dir.fuseInvalidateAttr(old.inode);
+      }
+      if (err == -Errno.ENOSYS.value) {
+        k.fc.noLink = true;
+        return -Errno.EPERM.value;
+      }
       return err;
+    }
+
+    @Override
+    protected void release(Kernel k) {
+      if (old != null) {
+        k.dput(old);
+        old = null;
+      }
+    }
+  }
+
+  /**
+   * readlink(PATH): do_readlinkat() (the last component not followed; EINVAL for a file that is
+   * not a symlink) → vfs_readlink() → fuse_get_link() → fuse_readlink_page(): READLINK every
+   * time (no FUSE_CACHE_SYMLINKS), then fuse_invalidate_atime(). The result is the target's
+   * length (the buffer is taken as one page).
+   */
+  static final class Readlink extends Syscall {
+    private final Walk walk;
+    private Dentry d;
+    private Request req;
+
+    Readlink(UserThread t, String path) {
+      super(t);
+      this.walk = new Walk(path, false, false, false).noFollow();
+    }
+
+    @Override
+    public String name() {
+      return "readlink";
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_readlink_page", file = "fs/fuse/dir.c",
+        doc = "readlink(2): READLINK each time (no cache_symlinks); EINVAL if not a symlink; "
+            + "invalidates atime.")
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        if (!walk.run(k, this)) {
+          return false;
+        }
+        if (walk.err != 0) {
+          return done(walk.err);
+        }
+        d = walk.result;
+        if (!d.inode.isLnk()) {
+          k.dput(d);
+          return done(-Errno.EINVAL.value);
+        }
+        if (d.inode.isBad()) {
+          k.dput(d);
+          return done(-Errno.EIO.value); // fuse_get_link()
+        }
+        req = k.dev.send(this, Opcode.READLINK, d.inode.nodeid, null);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      d.inode.invalMask |= Dir.STATX_ATIME; // fuse_invalidate_atime()
+      k.dput(d);
+      if (req.error() != 0) {
+        return done(req.error());
+      }
+      long n = ((Reply.Data) req.reply).size();
+      return done(n >= 4096 ? -Errno.EIO.value : (int) n); // WARN_ON(res >= PAGE_SIZE) → EIO
     }
   }
 
@@ -1683,7 +2041,7 @@ public final class Vfs {
 
     Unlink(UserThread t, String path, boolean rmdir) {
       super(t);
-      this.walk = new Walk(path, false, false, false);
+      this.walk = new Walk(path, false, false, false).noFollow();
       this.rmdir = rmdir;
     }
 

@@ -20,6 +20,8 @@ final class Walk {
   private final boolean parentOnly;
   private final boolean allowNegative;
   private final boolean lookupExcl;
+  /** The last component is followed if it is a symlink (LOOKUP_FOLLOW). */
+  private boolean follow = true;
   private int pc = NEXT;
   private int i;
   private Dentry cur;
@@ -37,6 +39,12 @@ final class Walk {
     this.parentOnly = parentOnly;
     this.allowNegative = allowNegative;
     this.lookupExcl = lookupExcl;
+  }
+
+  /** Without LOOKUP_FOLLOW: a symlink as the last component is the result itself. */
+  Walk noFollow() {
+    follow = false;
+    return this;
   }
 
   /** Returns true when finished ({@link #err} or {@link #result} set), false when blocked. */
@@ -102,6 +110,9 @@ final class Walk {
     }
     if (cur.inode == null) {
       return fail(k, Errno.ENOENT);
+    }
+    if (cur.inode.isLnk()) {
+      throw new NotModelled("following a symlink in a path walk (READLINK, then the target)");
     }
     if (!cur.inode.isDir()) {
       return fail(k, Errno.ENOTDIR);
@@ -207,6 +218,9 @@ final class Walk {
   }
 
   private void finish(Kernel k) {
+    if (follow && cur.inode != null && cur.inode.isLnk()) {
+      throw new NotModelled("following a symlink at the end of a path walk (READLINK, then the target)");
+    }
     if (cur.inode == null && !(allowNegative && !parentOnly)) {
       k.dput(cur);
       err = -Errno.ENOENT.value;

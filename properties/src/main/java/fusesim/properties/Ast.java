@@ -39,13 +39,26 @@ public final class Ast {
     return Value.Str.of(s);
   }
 
-  /** A flag expression of named terms from {@code table}; the value is their or. */
+  /**
+   * A flag expression of terms from {@code table} or integer literals ({@code S_IFREG|0644});
+   * the value is their or.
+   */
   static Value.Flags flags(FlagTable table, String... terms) {
     long v = 0;
     for (String t : terms) {
-      v |= table.valueOf(t).orElseThrow(() -> new IllegalArgumentException("no flag " + t));
+      v |= table.valueOf(t).or(() -> integer(t))
+          .orElseThrow(() -> new IllegalArgumentException("no flag " + t));
     }
     return new Value.Flags(P, v, Arrays.asList(terms));
+  }
+
+  /** An integer literal term ({@code 0644}, {@code 0x10}, {@code 12}), as Long.decode reads it. */
+  private static Optional<Long> integer(String t) {
+    try {
+      return Optional.of(Long.decode(t));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   static Value.Flags flags(FlagTable table, List<String> terms) {

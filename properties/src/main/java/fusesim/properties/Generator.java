@@ -218,6 +218,12 @@ public final class Generator {
     if (ino) {
       opts.add(Ast.opt(MountOption.PASSTHROUGH_INO));
     }
+    if (profile.readdirplusMounts) {
+      int r = rnd.nextInt(8);
+      if (r < 2) {
+        opts.add(Ast.opt(r == 0 ? MountOption.READDIRPLUS : MountOption.READDIRPLUS_AUTO));
+      }
+    }
     emit(Ast.mount(opts));
     emit(Ast.lowerFile("/a", 10, 4096, 2));
     emit(Ast.lowerLink("/b", "/a"));
@@ -493,6 +499,15 @@ public final class Generator {
         }
         crashed = true;
         return emitted(Ast.crash());
+      case MKNOD:
+        return (t = idleThread()) != null && mknod(t);
+      case SYMLINK:
+        return (t = idleThread()) != null && symlink(t);
+      case LINK:
+        return (t = idleThread()) != null && link(t);
+      case READLINK:
+        return (t = idleThread()) != null
+            && call(t, Syscall.READLINK, Ast.str(pick(chance(70) ? SYMLINKS : FILES)));
       default:
         throw new IllegalStateException(a.toString());
     }
@@ -557,6 +572,106 @@ public final class Generator {
       return true;
     }
     return call(t, Syscall.OPEN, Ast.str(pick(FILES)), Ast.flags(Catalog.OPEN_FLAGS, flags));
+  }
+
+  // ---- entry creation: mknod, symlink, link ----------------------------------------------------
+
+  /**
+   * Names the new syscalls create. No other action walks them, and symlinks are never followed
+   * by a walk (the model does not follow symlinks): they are only made, read, linked and listed.
+   */
+  static final List<String> NODES = List.of("/m0", "/m1", "/d/m0");
+  static final List<String> SYMLINKS = List.of("/s0", "/d/s0");
+  static final List<String> LINKS = List.of("/l0", "/d/l0");
+
+  /**
+   * mknod of a regular file (mostly) or a fifo; the arbitrary server's callers also try a
+   * directory (EPERM before the walk) and a device. Under FUSE_PASSTHROUGH_INO the well-behaved
+   * server sets up a lifetime backing for a regular file as it replies (v2 14/21, the v2 test
+   * server's do_lookup(..., setup_backing = true) for S_ISREG).
+   */
+  private boolean mknod(String t) {
+    String p = pick(NODES);
+    String type = chance(75) ? "S_IFREG" : chance(70) || wellBehaved ? "S_IFIFO"
+        : pick(List.of("S_IFDIR", "S_IFCHR"));
+    creationPolicy(ServerOp.MKNOD, p, type.equals("S_IFREG") ? LIFETIME_OPS : null, type);
+    return call(t, Syscall.MKNOD, Ast.str(p), mode(type, 0644));
+  }
+
+  private boolean symlink(String t) {
+    String p = pick(SYMLINKS);
+    creationPolicy(ServerOp.SYMLINK, p, null, "S_IFLNK");
+    return call(t, Syscall.SYMLINK, Ast.str(pick(List.of("a", "/a", "e"))), Ast.str(p));
+  }
+
+  /**
+   * link of a file (its lifetime backing named in the reply under the series, 14/21), a node or
+   * symlink made before, or the directory (EPERM), to a new name.
+   */
+  private boolean link(String t) {
+    String old = chance(60) ? pick(FILES) : chance(50) ? pick(NODES) : chance(50) ? pick(SYMLINKS) : "/d";
+    String p = pick(LINKS);
+    Long life = lifetime.get(old.equals("/b") ? "/a" : old);
+    if (wellBehaved && ino && life != null) {
+      emit(Ast.policy(ServerOp.LINK, p, Ast.fields(ReplyKind.ENTRY,
+          List.of(Ast.item("backing", Ast.num(life))))));
+    } else {
+      creationPolicy(ServerOp.LINK, p, null, null);
+    }
+    return call(t, Syscall.LINK, Ast.str(old), Ast.str(p));
+  }
+
+  /** {@code S_IFREG|0644}. */
+  private static fusesim.traces.lang.Value.Flags mode(String type, int perm) {
+    return Ast.flags(Catalog.MKNOD_MODE, type, "0" + Integer.toOctalString(perm));
+  }
+
+  /**
+   * The reply policy for a creation at {@code path}. Well-behaved: the default entry, with a new
+   * lifetime backing ({@code newBackingOps}) under FUSE_PASSTHROUGH_INO. Arbitrary: sometimes an
+   * error, odd but valid fields (another nodeid, nlink, entry_valid 0), a backing id, or (with
+   * {@link Profile#invalidAttrs}) a reply of another file type.
+   */
+  private void creationPolicy(ServerOp op, String path, List<String> newBackingOps, String type) {
+    if (wellBehaved) {
+      emit(ino && newBackingOps != null
+          ? Ast.policy(op, path, Ast.fields(ReplyKind.ENTRY, List.of(Ast.item("new_backing",
+              Ast.flags(Catalog.BACKING_OPS, newBackingOps)))))
+          : Ast.policy(op, path, new fusesim.traces.lang.Reply.Default(Ast.P)));
+      return;
+    }
+    int c = rnd.nextInt(10);
+    if (c < 4) {
+      emit(Ast.policy(op, path, new fusesim.traces.lang.Reply.Default(Ast.P)));
+      return;
+    }
+    if (c < 6) {
+      emit(Ast.policy(op, path, Ast.fails(pick(op == ServerOp.LINK
+          ? List.of("EEXIST", "EACCES", "ENOSYS", "EINTR") : List.of("EEXIST", "EACCES", "EIO")))));
+      return;
+    }
+    List<Item> items = new ArrayList<>();
+    boolean otherNodeid = chance(30);
+    if (otherNodeid) {
+      items.add(Ast.item("nodeid", Ast.num(pick(INOS))));
+    }
+    if (chance(30)) {
+      items.add(Ast.item("nlink", Ast.num(pick(List.of(0L, 5L)))));
+    }
+    if (chance(30)) {
+      items.add(Ast.item("entry_valid", Ast.seconds(0)));
+    }
+    // Not with another nodeid: under A1=attr-ino that lets two nodeids share a lifetime backing,
+    // a known finding (corpus v2/ino-rule-attr-ino-two-nodeids-share-backing), as in lookupPolicy.
+    if (ino && !otherNodeid && chance(40)) {
+      List<Long> known = knownIds();
+      items.add(Ast.item("backing", Ast.num(!known.isEmpty() && chance(70) ? pick(known) : 7)));
+    }
+    if (profile.invalidAttrs && chance(20)) {
+      items.add(Ast.item("mode", fusesim.traces.lang.Value.Int.octal(
+          "S_IFREG".equals(type) ? 040755 : 0100644)));
+    }
+    emit(Ast.policy(op, path, Ast.fields(ReplyKind.ENTRY, items)));
   }
 
   // ---- server --------------------------------------------------------------------------------

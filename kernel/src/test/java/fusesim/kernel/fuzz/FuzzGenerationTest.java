@@ -33,6 +33,25 @@ class FuzzGenerationTest {
     }
 
     @Test
+    void entryOpsAndReaddirplusAreCutOffAndNeverGenerated() {
+        String head = "trace: t\nresult: pass\n\n";
+        String body = "lower file /a ino=10\nT1 stat(\"/a\") = 0\n";
+        for (String stmt : List.of("T1 mknod(\"/x\", S_IFREG|0644) = 0", "T1 symlink(\"a\", \"/l\") = 0",
+                "T1 link(\"/a\", \"/b\") = 0", "T1 readlink(\"/a\") = -1 EINVAL",
+                "server link /b entry backing=1", "server readdirplus /a ENOENT")) {
+            Trace t = TraceParser.parse("t.trace", head + body + stmt + "\nT1 stat(\"/a\") = 0\n");
+            assertThat(Expressible.cut(t.body())).as(stmt).hasSize(2);
+        }
+        Trace rdp = TraceParser.parse("t.trace", head + "mount readdirplus_auto\n" + body);
+        assertThat(Expressible.cut(rdp.body())).isEmpty();
+        Trace plain = TraceParser.parse("t.trace", head + "mount passthrough\n" + body);
+        assertThat(Expressible.cut(plain.body())).hasSize(3);
+        for (String text : Fuzzer.traceTexts(5, 40)) {
+            assertThat(text).doesNotContain("mknod(", "symlink(", "link(", "readdirplus");
+        }
+    }
+
+    @Test
     void aSignatureKeepsTheKindOfStepAndTheDifferenceOnly() {
         Differential.Mismatch a = new Differential.Mismatch(3, 12, "T2 stat(\"/b\") = ?",
                 "0 {ino=10 size=0 nlink=3}", "0 {ino=10 size=0 nlink=2}", List.of(), List.of(), null);

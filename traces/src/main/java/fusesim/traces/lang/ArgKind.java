@@ -22,7 +22,9 @@ public enum ArgKind {
   MFLAGS(Catalog.MAP_FLAGS),
   FMODE(Catalog.FALLOC_MODE),
   AMODE(Catalog.ACCESS_MODE),
-  MAP("a mapping name like m1");
+  MAP("a mapping name like m1"),
+  NMODE(Catalog.MKNOD_MODE),
+  TARGET("a symlink target string like \"a\"");
 
   private final String description;
   private final Optional<FlagTable> flags;

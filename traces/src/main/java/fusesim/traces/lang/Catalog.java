@@ -52,6 +52,11 @@ public final class Catalog {
       FlagTable.of("an access mode F_OK, R_OK, W_OK or X_OK", "F_OK", 0, "X_OK", 1, "W_OK", 2,
           "R_OK", 4);
 
+  /** mknod(2) mode: a file type S_IF* or-ed with the permission bits (S_IFREG|0644). */
+  public static final FlagTable MKNOD_MODE =
+      FlagTable.of("a file type S_IF* or permission bits", "S_IFREG", 0100000, "S_IFCHR", 0020000,
+          "S_IFBLK", 0060000, "S_IFIFO", 0010000, "S_IFSOCK", 0140000, "S_IFDIR", 0040000);
+
   /** {@code fuse_open_out.open_flags} (FOPEN_*), by lower-case short name; cached = none. */
   public static final FlagTable FOPEN =
       FlagTable.of(

@@ -13,7 +13,8 @@ public enum ReplyKind {
   ENTRY("entry", Catalog.keys("ino", ValueKind.INT, "nodeid", ValueKind.INT,
       "generation", ValueKind.INT, "entry_valid", ValueKind.TIME, "attr_valid", ValueKind.TIME,
       "mode", ValueKind.MODE, "size", ValueKind.INT, "uid", ValueKind.INT, "gid", ValueKind.INT,
-      "nlink", ValueKind.INT, "backing", ValueKind.INT, "statx_mask", ValueKind.INT)),
+      "nlink", ValueKind.INT, "backing", ValueKind.INT, "statx_mask", ValueKind.INT,
+      "new_backing", ValueKind.OPS)),
   /** A negative entry: nodeid 0, cached for entry_valid. */
   NEGATIVE("negative", Catalog.keys("entry_valid", ValueKind.TIME)),
   /** fuse_open_out: a flag list first, then these keys. */

@@ -94,7 +94,7 @@ final class StepParser {
       return Values.integer(c, kind.description());
     }
     Token t = c.peek();
-    if (kind == ArgKind.PATH && t.is(Token.Kind.STRING)) {
+    if ((kind == ArgKind.PATH || kind == ArgKind.TARGET) && t.is(Token.Kind.STRING)) {
       c.next();
       return new Value.Str(t.pos(), t.value());
     }

@@ -344,13 +344,22 @@ public sealed interface Stmt {
   /**
    * One expected request: {@code OPCODE(NODEID)}, {@code OPCODE(NODEID,"NAME")} or
    * {@code FORGET(NODEID,NLOOKUP)}; {@code arg} is then a {@link Value.Str} or a {@link Value.Int}.
+   * MKNOD, SYMLINK and LINK name one in-arg field after the name ({@code field}): the mode
+   * ({@code MKNOD(1,"x",0100644)}), the target ({@code SYMLINK(1,"l","a")}) or the old nodeid
+   * ({@code LINK(1,"b",10)}).
    */
-  record Request(Pos pos, Opcode opcode, Value.Int nodeid, Optional<Value> arg) {
+  record Request(Pos pos, Opcode opcode, Value.Int nodeid, Optional<Value> arg,
+      Optional<Value> field) {
     public Request {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(opcode);
       Objects.requireNonNull(nodeid);
       Objects.requireNonNull(arg);
+      Objects.requireNonNull(field);
+    }
+
+    public Request(Pos pos, Opcode opcode, Value.Int nodeid, Optional<Value> arg) {
+      this(pos, opcode, nodeid, arg, Optional.empty());
     }
 
     /** The name argument, if it is one. */

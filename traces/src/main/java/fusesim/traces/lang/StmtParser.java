@@ -181,8 +181,24 @@ final class StmtParser {
       Token name = c.expect(Token.Kind.STRING, "a name string like \"a\"");
       arg = Optional.of(new Value.Str(name.pos(), name.value()));
     }
+    Optional<Value> field = Optional.empty();
+    if (arg.isPresent() && (op == Opcode.MKNOD || op == Opcode.SYMLINK || op == Opcode.LINK)) {
+      field = Optional.of(field(c, op));
+    }
     c.expect(Token.Kind.RPAREN, "\")\"");
-    return new Stmt.Request(pos, op, nodeid, arg);
+    return new Stmt.Request(pos, op, nodeid, arg, field);
+  }
+
+  /** The in-arg field of MKNOD (mode), SYMLINK (target) or LINK (old nodeid). */
+  private static Value field(Cursor c, Opcode op) {
+    if (op == Opcode.SYMLINK) {
+      c.expect(Token.Kind.COMMA, "\",\" and the link target (SYMLINK(NODEID,\"NAME\",\"TARGET\"))");
+      Token t = c.expect(Token.Kind.STRING, "a link target string like \"a\"");
+      return new Value.Str(t.pos(), t.value());
+    }
+    c.expect(Token.Kind.COMMA, op == Opcode.MKNOD ? "\",\" and the mode (MKNOD(NODEID,\"NAME\",MODE))"
+        : "\",\" and the old nodeid (LINK(NODEID,\"NAME\",OLDNODEID))");
+    return Values.integer(c, op == Opcode.MKNOD ? "a mode like 0100644" : "a nodeid");
   }
 
   private static Opcode opcode(Cursor c) {

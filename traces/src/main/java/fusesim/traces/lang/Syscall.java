@@ -42,7 +42,9 @@ public enum Syscall {
   LINK(ArgKind.PATH, ArgKind.PATH),
   RENAME(ArgKind.PATH, ArgKind.PATH),
   ACCESS(ArgKind.PATH, ArgKind.AMODE),
-  READLINK(ArgKind.PATH);
+  READLINK(ArgKind.PATH),
+  MKNOD(ArgKind.PATH, ArgKind.NMODE),
+  SYMLINK(ArgKind.TARGET, ArgKind.PATH);
 
   private final int required;
   private final List<ArgKind> args;

@@ -241,10 +241,16 @@ public final class TracePrinter {
     return "expect conn" + items(((Stmt.ExpectConn) e).items());
   }
 
-  /** {@code OPCODE(NODEID)}, {@code OPCODE(NODEID,"NAME")} or {@code FORGET(NODEID,N)}. */
+  /**
+   * {@code OPCODE(NODEID)}, {@code OPCODE(NODEID,"NAME")}, {@code FORGET(NODEID,N)}, or with the
+   * in-arg field of MKNOD/SYMLINK/LINK; a MKNOD mode prints in octal, as the model writes it.
+   */
   public static String request(Stmt.Request q) {
     Optional<String> arg = q.arg().map(a -> value(a, ","));
-    return q.opcode().name() + "(" + q.nodeid().text() + arg.map(a -> "," + a).orElse("") + ")";
+    Optional<String> field = q.field().map(f -> q.opcode() == Opcode.MKNOD && f instanceof Value.Int i
+        ? "0" + Long.toOctalString(i.value()) : value(f, ","));
+    return q.opcode().name() + "(" + q.nodeid().text() + arg.map(a -> "," + a).orElse("")
+        + field.map(f -> "," + f).orElse("") + ")";
   }
 
   /** Items as {@code " k=v k=v"} (with a leading space), or the empty string. */

@@ -45,7 +45,8 @@ import java.util.TreeSet;
  *       options are among {@link #MOUNT_OPTIONS}; server policies are only OPEN/OPENDIR/CREATE
  *       replies with FOPEN flags among passthrough, keep_cache, direct_io, parallel_direct_writes,
  *       noflush (never passthrough with keep_cache) and no field but {@code backing}, and LOOKUP
- *       entry replies with no field but entry_valid, attr_valid and backing; no error is injected
+ *       entry replies with no field but entry_valid, attr_valid and backing (MKNOD, SYMLINK and
+ *       LINK entry replies also new_backing); no error is injected
  *       (no policy or explicit reply with an errno, no explicit reply at all); BACKING_OPEN names a
  *       lower path; the server does not crash; nothing is unmounted; a lower file is changed only
  *       in ino, size and times. The first statement outside this switches the check off for the
@@ -85,7 +86,8 @@ public final class Liveness {
   static final Set<MountOption> MOUNT_OPTIONS = EnumSet.of(MountOption.PASSTHROUGH,
       MountOption.PASSTHROUGH_INO, MountOption.DIRECT_IO_ALLOW_MMAP, MountOption.MAX_STACK_DEPTH,
       MountOption.PARALLEL_DIROPS, MountOption.NO_PARALLEL_DIROPS, MountOption.ATOMIC_O_TRUNC,
-      MountOption.AUTO_INVAL_DATA, MountOption.EXPLICIT_INVAL_DATA);
+      MountOption.AUTO_INVAL_DATA, MountOption.EXPLICIT_INVAL_DATA, MountOption.READDIRPLUS,
+      MountOption.READDIRPLUS_AUTO);
 
   /** Errnos that answer the caller's own arguments (bad fd, access mode, file type, ...). */
   static final Set<String> USER_ERRORS = Set.of("EBADF", "EACCES", "EPERM", "EINVAL", "EISDIR",
@@ -95,6 +97,11 @@ public final class Liveness {
   private static final Set<String> OPEN_FLAGS = Set.of("cached", "passthrough", "keep_cache",
       "direct_io", "parallel_direct_writes", "noflush");
   private static final Set<String> ENTRY_FIELDS = Set.of("entry_valid", "attr_valid", "backing", "statx_mask");
+  /** Creation replies (MKNOD, SYMLINK, LINK; v2 14/21) may also set up a new backing. */
+  private static final Set<String> CREATION_FIELDS = Set.of("entry_valid", "attr_valid", "backing",
+      "statx_mask", "new_backing");
+  private static final Set<ServerOp> CREATION_OPS = EnumSet.of(ServerOp.MKNOD, ServerOp.SYMLINK,
+      ServerOp.LINK);
   private static final Set<String> LOWER_FIELDS = Set.of("ino", "size", "atime", "mtime", "ctime");
 
   /** A call that started unfinished: what it was, and where the log stood. */
@@ -252,11 +259,12 @@ public final class Liveness {
       return null;
     }
     fusesim.traces.lang.Reply.Fields f = (fusesim.traces.lang.Reply.Fields) r;
-    if (op != ServerOp.LOOKUP || f.kind() != ReplyKind.ENTRY) {
+    boolean creation = CREATION_OPS.contains(op);
+    if (!(op == ServerOp.LOOKUP || creation) || f.kind() != ReplyKind.ENTRY) {
       return what + " replies " + f.kind().name().toLowerCase();
     }
     for (Item i : f.items()) {
-      if (!ENTRY_FIELDS.contains(i.key())) {
+      if (!(creation ? CREATION_FIELDS : ENTRY_FIELDS).contains(i.key())) {
         return what + " sets " + i.key();
       }
     }
