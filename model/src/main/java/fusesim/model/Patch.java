@@ -42,7 +42,8 @@ public record Patch(int number, String author, String title, String evidence) {
       new Patch(18, "Joanne", "backing-inode: add backing_inode_setattr()",
           "INF (overlayfs ovl_setattr, SEEN-pre)"),
       new Patch(19, "Joanne", "fuse: add passthrough setattr", "INF"),
-      new Patch(20, "Joanne", "fuse: use passthrough getattr in setattr suid/sgid handling", "INF"),
+      new Patch(20, "Joanne", "fuse: use passthrough getattr in setattr suid/sgid handling",
+          "INF (A19, constrained by the cover letter's fstests generic/683-685 claim)"),
       new Patch(21, "Joanne",
           "docs: fuse: document extended passthrough (FUSE_PASSTHROUGH_INO)", "SEEN first ~20%"));
 
