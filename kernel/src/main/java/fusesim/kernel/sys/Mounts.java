@@ -181,9 +181,19 @@ public final class Mounts {
         }
     }
 
-    /** Our FUSE mounts still present (for tests: must be empty after every test). */
+    /**
+     * This process's FUSE mounts still present (for tests: must be empty after every test). Another
+     * run's live mounts on the same machine are not ours (their directory names carry their pid).
+     */
     public static List<String> ourMounts() {
+        long self = ProcessHandle.current().pid();
         return MountEntry.readAll().stream().filter(e -> e.isFuse() && e.source().equals(SOURCE))
-                .map(MountEntry::mountpoint).toList();
+                .map(MountEntry::mountpoint).filter(m -> ownerPid(Path.of(m)) == self).toList();
+    }
+
+    /** The pid in one of our directory names, -1 if it is not one. */
+    static long ownerPid(Path p) {
+        Matcher m = OWNED.matcher(p.getFileName() == null ? "" : p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 }
