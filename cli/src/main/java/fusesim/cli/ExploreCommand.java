@@ -2,6 +2,7 @@ package fusesim.cli;
 
 import fusesim.explore.Bounds;
 import fusesim.explore.Explore;
+import fusesim.explore.FaultBounds;
 import fusesim.explore.ShrinkTable;
 import fusesim.model.Fault;
 import fusesim.model.Semantics;
@@ -48,19 +49,20 @@ final class ExploreCommand implements Callable<Integer> {
   Integer backings;
 
   @Option(names = "--threads", paramLabel = "N", description = "user threads (default 2)")
-  int threads = 2;
+  Integer threads;
 
   @Option(names = "--opens", paramLabel = "N", description = "open fds (full, default 2) or open files per inode "
       + "(core, default 3)")
   Integer opens;
 
   @Option(names = "--ticks", paramLabel = "N", description = "clock ticks of 2s (full; default 0)")
-  int ticks;
+  Integer ticks;
 
   @Option(names = "--server", paramLabel = "MODE", description = "well-behaved (default) or arbitrary")
-  String serverText = "well-behaved";
+  String serverText;
 
-  @Option(names = "--fault", paramLabel = "F", description = "switch on a planted fault (repeatable; see: fusesim faults)")
+  @Option(names = "--fault", paramLabel = "F", description = "switch on a planted fault (repeatable; see: fusesim "
+      + "faults); with no bound option, the full engine uses the fault's own bound (printed), which finds it")
   List<String> faultNames = new ArrayList<>();
 
   @Option(names = "--assume", paramLabel = "ID=CHOICE", description = "answer an open question of the assumption "
@@ -108,7 +110,7 @@ final class ExploreCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown semantics '" + semanticsText + "' (mainline, v1, v2 or v2@K with K 0.."
             + Semantics.V2_PATCHES + ")");
       }
-      ServerMode mode = ServerMode.parse(serverText);
+      ServerMode mode = ServerMode.parse(serverText == null ? "well-behaved" : serverText);
       if (mode == null) {
         throw new IllegalArgumentException("--server takes well-behaved or arbitrary, got '" + serverText + "'");
       }
@@ -126,9 +128,24 @@ final class ExploreCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--assume: " + e.getMessage());
       }
       boolean core = engine == Explore.Engine.CORE;
-      int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : 5;
-      bounds = new Bounds(sem, d, inodes != null ? inodes : core ? 3 : 2, backings != null ? backings : core ? 2 : 1,
-          threads, opens != null ? opens : core ? 3 : 2, ticks, mode, faults, assumptions, !noDio, !noSymmetry, workers);
+      if (!core && !shrinkTable) {
+        FaultBounds.check(sem, faults);
+      }
+      boolean noBound = depth == null && inodes == null && backings == null && threads == null && opens == null
+          && ticks == null && serverText == null;
+      String boundsFrom = null;
+      if (!core && !shrinkTable && !faults.isEmpty() && noBound) {
+        Bounds fb = FaultBounds.bounds(sem, faults, assumptions, workers);
+        bounds = new Bounds(sem, fb.depth(), fb.inodes(), fb.backings(), fb.threads(), fb.opens(), fb.ticks(),
+            fb.server(), faults, assumptions, !noDio, !noSymmetry, workers);
+        boundsFrom = "the bound that finds " + (faults.size() == 1 ? "this fault" : "these faults")
+            + " (explore/FaultBounds; any bound option replaces it)";
+      } else {
+        int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : 5;
+        bounds = new Bounds(sem, d, inodes != null ? inodes : core ? 3 : 2, backings != null ? backings : core ? 2 : 1,
+            threads != null ? threads : 2, opens != null ? opens : core ? 3 : 2, ticks != null ? ticks : 0, mode,
+            faults, assumptions, !noDio, !noSymmetry, workers);
+      }
       if (shrinkTable) {
         bounds.validate(false);
         if (runs < 1) {
@@ -137,6 +154,7 @@ final class ExploreCommand implements Callable<Integer> {
         return new ShrinkTable(bounds, runs).print(out, err);
       }
       run = new Explore(bounds, engine, outDir);
+      run.boundsFrom = boundsFrom;
       run.check();
     } catch (IllegalArgumentException e) {
       err.println("fusesim: " + e.getMessage());

@@ -34,6 +34,8 @@ public final class Explore {
   private final Path outDir;
   private volatile CoreExplorer core;
   private volatile ModelExplorer full;
+  /** Where the bounds came from when the user gave none (printed after the bounds); null: the options. */
+  public volatile String boundsFrom;
 
   public Explore(Bounds bounds, Engine engine, Path outDir) {
     this.bounds = bounds;
@@ -72,6 +74,9 @@ public final class Explore {
         + bounds.opens() + (engine == Engine.FULL ? ", ticks " + bounds.ticks() + ", server " + bounds.server().word
             : ", dio " + (bounds.dio() ? "on" : "off") + ", symmetry " + (bounds.symmetry() ? "on" : "off"))
         + (bounds.faults().isEmpty() ? "" : ", faults " + faultList()));
+    if (boundsFrom != null) {
+      out.println("bounds from: " + boundsFrom);
+    }
     if (!bounds.semantics().choices().isEmpty()) {
       List<String> as = new ArrayList<>();
       bounds.semantics().choices().forEach((id, c) -> as.add(id + "=" + c));
