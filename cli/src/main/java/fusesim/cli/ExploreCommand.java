@@ -83,11 +83,13 @@ final class ExploreCommand implements Callable<Integer> {
   Path outDir = Path.of("out");
 
   @Option(names = "--shrink-table", description = "for every fault: the property engine's shrunk length against "
-      + "the shortest BFS length (uses --depth, default 7, and --runs)")
+      + "the shortest BFS length (each fault's BFS uses its own bound, or --depth; series faults run under v2 "
+      + "when --semantics lacks their patch; --runs)")
   boolean shrinkTable;
 
-  @Option(names = "--runs", paramLabel = "N", description = "--shrink-table: property sequences per fault (default 400)")
-  int runs = 400;
+  @Option(names = "--runs", paramLabel = "N", description = "--shrink-table: property sequences per fault "
+      + "(default 3000)")
+  int runs = 3000;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -151,7 +153,7 @@ final class ExploreCommand implements Callable<Integer> {
         if (runs < 1) {
           throw new IllegalArgumentException("--runs must be positive, got " + runs);
         }
-        return new ShrinkTable(bounds, runs).print(out, err);
+        return new ShrinkTable(bounds, runs, depth != null).print(out, err);
       }
       run = new Explore(bounds, engine, outDir);
       run.boundsFrom = boundsFrom;

@@ -39,7 +39,7 @@ public final class FaultBounds {
     BOUNDS.put(Fault.FORGET_WRONG_NLOOKUP, new Bound(3, 2, 1, 0, WB));
     // the series, the passthrough_ino world
     BOUNDS.put(Fault.ATTACH_SAME_BACKING_LEAKS_REF, new Bound(4, 2, 1, 0, WB));
-    BOUNDS.put(Fault.ATTACH_FAILURE_NO_FORGET, new Bound(4, 2, 1, 0, WB));
+    BOUNDS.put(Fault.ATTACH_FAILURE_NO_FORGET, new Bound(2, 2, 1, 0, ARB));
     BOUNDS.put(Fault.CONFLICTING_BACKING_REPLACES, new Bound(6, 1, 2, 0, WB));
     BOUNDS.put(Fault.LIFETIME_ALLOWS_CACHED_OPEN, new Bound(3, 2, 1, 0, WB));
     BOUNDS.put(Fault.ATTACH_IGNORES_CACHED_OPENS, new Bound(4, 2, 1, 0, WB));

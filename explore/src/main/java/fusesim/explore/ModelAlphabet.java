@@ -88,7 +88,7 @@ final class ModelAlphabet {
         for (int id : ids) {
           open(out, p, f, "passthrough backing=" + id, t, "O_RDWR");
         }
-        if (ino() && b.semantics().has(16) && !arbitrary) { // v2 16/21: id 0 inherits the lifetime backing
+        if (ino() && b.semantics().has(16)) { // v2 16/21: id 0 inherits the lifetime backing
           open(out, p, f, "passthrough backing=0", t, "O_RDWR");
         }
         if (arbitrary) {
@@ -175,8 +175,8 @@ final class ModelAlphabet {
   /**
    * The server's entry replies naming a backing id (v2 13/21). Well-behaved: an inode's lifetime
    * backings (an ops mask, opened on that file), named in the reply for every name of the inode
-   * at once (one move), as the v2 passthrough_hp does. Arbitrary: each name alone, any
-   * registered id, or the unregistered 42.
+   * at once (one move), as the v2 passthrough_hp does. Arbitrary: those, and each name alone
+   * naming any registered id or the unregistered 42 (so its alphabet contains the well-behaved one).
    */
   private void lookupPolicies(List<List<String>> out, ModelPath p, List<Integer> ids, boolean arbitrary) {
     var k = p.kernel();
@@ -187,11 +187,12 @@ final class ModelAlphabet {
         if (!arbitrary && (fb.opsMask == 0 || !f.equals(k.lower.pathOf(fb.file)))) {
           continue;
         }
-        if (arbitrary) {
+        if (arbitrary) { // each name alone; every name at once too (the well-behaved move)
           for (String n : names(i)) {
             lookup(out, p, List.of(n), id);
           }
-        } else {
+        }
+        if (!arbitrary || names(i).size() > 1) {
           lookup(out, p, names(i), id);
         }
       }
