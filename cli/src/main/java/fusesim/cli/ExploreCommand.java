@@ -69,7 +69,8 @@ final class ExploreCommand implements Callable<Integer> {
       + "registry (repeatable), e.g. --assume A5=degrade; see fusesim spec or model/Assumption.java")
   List<String> assumptions = new ArrayList<>();
 
-  @Option(names = "--no-symmetry", description = "core: no symmetry reduction (to measure what it saves)")
+  @Option(names = "--no-symmetry", description = "no symmetry reduction (core: inodes and backing slots; full: fd "
+      + "numbers), to measure what it saves")
   boolean noSymmetry;
 
   @Option(names = "--no-dio", description = "core: no direct-io opens and writes (the alphabet of the TLA+ spec "
