@@ -38,8 +38,8 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--semantics", paramLabel = "S", description = "mainline (default), v1, v2 or v2@K")
   String semanticsText = "mainline";
 
-  @Option(names = "--depth", paramLabel = "D", description = "moves from the initial state (default: 5 full; "
-      + "unbounded core)")
+  @Option(names = "--depth", paramLabel = "D", description = "moves from the initial state (default: full 5, "
+      + "4 under a semantics with the series; core unbounded)")
   Integer depth;
 
   @Option(names = "--inodes", paramLabel = "N", description = "files (default: 2 full, 3 core)")
@@ -144,7 +144,7 @@ final class ExploreCommand implements Callable<Integer> {
         boundsFrom = "the bound that finds " + (faults.size() == 1 ? "this fault" : "these faults")
             + " (explore/FaultBounds; any bound option replaces it)";
       } else {
-        int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : 5;
+        int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : Bounds.fullDepth(sem);
         bounds = new Bounds(sem, d, inodes != null ? inodes : core ? 3 : 2, backings != null ? backings : core ? 2 : 1,
             threads != null ? threads : 2, opens != null ? opens : core ? 3 : 2, ticks != null ? ticks : 0, mode,
             faults, assumptions, !noDio, !noSymmetry, workers);
