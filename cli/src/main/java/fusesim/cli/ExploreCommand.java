@@ -77,6 +77,10 @@ final class ExploreCommand implements Callable<Integer> {
       + "of research/anchors.md Appendix A)")
   boolean noDio;
 
+  @Option(names = "--frontier-mb", paramLabel = "MB", description = "core: the heap one BFS level may take; a larger "
+      + "level is spilled to a temporary file (default 256)")
+  Integer frontierMb;
+
   @Option(names = "--workers", paramLabel = "N", description = "worker threads (default: the cores)")
   int workers = Runtime.getRuntime().availableProcessors();
 
@@ -158,6 +162,12 @@ final class ExploreCommand implements Callable<Integer> {
       }
       run = new Explore(bounds, engine, outDir);
       run.boundsFrom = boundsFrom;
+      if (frontierMb != null) {
+        if (frontierMb < 1) {
+          throw new IllegalArgumentException("--frontier-mb must be at least 1, got " + frontierMb);
+        }
+        run.frontierBytes = (long) frontierMb << 20;
+      }
       run.check();
     } catch (IllegalArgumentException e) {
       err.println("fusesim: " + e.getMessage());
