@@ -33,7 +33,7 @@ public final class FaultBounds {
     BOUNDS.put(Fault.UNCACHED_IO_END_LEAKS_FB, new Bound(3, 2, 1, 0, WB));
     BOUNDS.put(Fault.BACKING_CLOSE_DOUBLE_PUT, new Bound(2, 2, 1, 0, WB));
     BOUNDS.put(Fault.RELEASE_SKIPS_IO_RELEASE, new Bound(2, 2, 1, 0, WB));
-    BOUNDS.put(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE, new Bound(6, 2, 1, 0, ARB));
+    BOUNDS.put(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE, new Bound(5, 2, 1, 0, ARB));
     BOUNDS.put(Fault.CACHE_WAIT_IGNORES_DIO, new Bound(4, 2, 1, 0, WB));
     BOUNDS.put(Fault.REVALIDATE_KEEPS_CHANGED_NODEID, new Bound(4, 2, 1, 1, WB));
     BOUNDS.put(Fault.FORGET_WRONG_NLOOKUP, new Bound(3, 2, 1, 0, WB));

@@ -17,6 +17,12 @@ import java.util.Map;
  * <p>World: {@code mount passthrough}, lower files {@code /f1..fN} (ino 11.., 4096 bytes), the hard
  * link {@code /l1} of {@code /f1} (a second dentry of one inode: nlookup 2), and
  * with {@code --ticks} &gt; 0 lookups answered with {@code entry_valid=1s}.
+ *
+ * <p>Under a semantics with the series (v2 01/21) the world is FUSE_PASSTHROUGH_INO's, modelled on
+ * the v2 passthrough_hp: {@code mount passthrough passthrough_ino}, the last file suid and owned by
+ * the non-root thread {@link #USER}; the moves add lifetime backings with an ops mask, entry
+ * replies naming them, {@code backing=0} opens, truncate/chmod (setattr passthrough and the suid
+ * kill) and another writer of the lower file (explore/README.md, "The FUSE_PASSTHROUGH_INO world").
  */
 final class ModelAlphabet {
   private final Bounds b;

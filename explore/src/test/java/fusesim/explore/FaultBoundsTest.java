@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * counterexample written replays to the same violation at the same line with the fault on.
  *
  * <p>{@code mvn verify} runs the faults whose bound explores under about 10,000 states; the three
- * large ones (passthrough-accepts-keep-cache: arbitrary server, depth 6; conflicting-backing-replaces:
+ * large ones (passthrough-accepts-keep-cache: arbitrary server, depth 5; conflicting-backing-replaces:
  * 2 backings, depth 6; getattr-serves-cache-first: depth 5) run with
  * {@code -Dfusesim.explore.allFaults=true} (explore/README.md).
  */

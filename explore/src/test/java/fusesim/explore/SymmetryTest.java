@@ -2,7 +2,6 @@ package fusesim.explore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fusesim.model.Fault;
 import fusesim.model.Semantics;
 import fusesim.properties.ServerMode;
 import fusesim.properties.Setup;
@@ -97,11 +96,6 @@ class SymmetryTest {
     };
     bfs.run();
     assertThat(pairs).as("the symmetry merges states whose exact encodings differ").isNotEmpty();
-    if (System.getenv("SYM_DEBUG") != null) {
-      for (List<String>[] p : pairs) {
-        System.err.println("PAIR\n  " + String.join("\n  ", p[0]) + "\n ==\n  " + String.join("\n  ", p[1]));
-      }
-    }
     ModelEncoder sym = new ModelEncoder(true);
     for (List<String>[] p : pairs) {
       assertThat(futures(bfs, p[1], sym, 2)).as("futures of\n%s\nand\n%s", p[0], p[1])
