@@ -24,8 +24,8 @@ public record Bounds(Semantics semantics, int depth, int inodes, int backings, i
 
   /**
    * The full engine's default depth: 5 moves, 4 in the FUSE_PASSTHROUGH_INO world of a semantics
-   * with the series (its alphabet is about three times wider: depth 5 holds 222,534 states, about
-   * 45 s on this machine, depth 4 27,669 in under 10 s; explore/README.md).
+   * with the series (its alphabet is about three times wider: depth 5 holds 222,534 states, 15 to
+   * 70 s on this shared machine, depth 4 27,669 in 6 to 17 s; explore/README.md).
    */
   public static int fullDepth(Semantics sem) {
     return sem.has(1) ? 4 : 5;

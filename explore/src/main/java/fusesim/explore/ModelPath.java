@@ -56,6 +56,14 @@ public final class ModelPath {
     return null;
   }
 
+  /** One String per statement text: the stored paths share their lines (most of a frontier's heap). */
+  private static final Map<String, String> LINES = new ConcurrentHashMap<>();
+
+  static String intern(String text) {
+    String s = LINES.putIfAbsent(text, text);
+    return s == null ? text : s;
+  }
+
   /** How a run of statements ended. */
   public enum Status { OK, VIOLATED, INVALID, BLOCKED }
 
@@ -93,7 +101,7 @@ public final class ModelPath {
       invalid = "model exception: " + e;
       return Status.INVALID;
     }
-    lines.add(text);
+    lines.add(intern(text));
     book(text);
     if (!o.met()) {
       if (s instanceof Stmt.Call) {
