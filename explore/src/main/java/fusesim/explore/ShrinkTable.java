@@ -95,10 +95,9 @@ public final class ShrinkTable {
     String bfsInv = null;
     int bfs = -1;
     Bounds b = FaultBounds.bounds(sem, faults, bounds.assumptions(), bounds.workers());
-    if (depthGiven) { // --depth replaces the fault's own depth (the other bounds stay the fault's)
-      b = new Bounds(sem, bounds.depth(), b.inodes(), b.backings(), b.threads(), b.opens(), b.ticks(), b.server(),
-          faults, b.assumptions(), b.dio(), bounds.symmetry(), b.workers());
-    }
+    // --depth replaces the fault's own depth (the other bounds stay the fault's); --no-symmetry applies
+    b = new Bounds(sem, depthGiven ? bounds.depth() : b.depth(), b.inodes(), b.backings(), b.threads(), b.opens(),
+        b.ticks(), b.server(), faults, b.assumptions(), b.dio(), bounds.symmetry(), b.workers());
     ModelExplorer ex = new ModelExplorer(b, null);
     ex.stopAtFirstViolation = true;
     CoreExplorer.Stats st = ex.run();
