@@ -98,11 +98,15 @@ public class ExploreBench {
 
   @State(Scope.Thread)
   public static class Model {
+    /** The full engine's symmetry (fds in use, threads): two fds open here, so two orderings. */
+    @Param({"false", "true"})
+    public boolean symmetry;
     Kernel k;
-    ModelEncoder enc = new ModelEncoder();
+    ModelEncoder enc;
 
     @Setup
     public void setup() {
+      enc = new ModelEncoder(symmetry);
       fusesim.properties.Setup s = fusesim.properties.Setup.of(Semantics.MAINLINE, Set.of(), ServerMode.WELL_BEHAVED);
       ModelPath p = new ModelPath(s);
       for (String l : List.of("mount passthrough", "lower file /f1 ino=11 size=4096", "lower file /f2 ino=12 size=4096",

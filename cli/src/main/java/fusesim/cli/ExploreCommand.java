@@ -2,6 +2,7 @@ package fusesim.cli;
 
 import fusesim.explore.Bounds;
 import fusesim.explore.Explore;
+import fusesim.explore.FaultBounds;
 import fusesim.explore.ShrinkTable;
 import fusesim.model.Fault;
 import fusesim.model.Semantics;
@@ -37,8 +38,8 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--semantics", paramLabel = "S", description = "mainline (default), v1, v2 or v2@K")
   String semanticsText = "mainline";
 
-  @Option(names = "--depth", paramLabel = "D", description = "moves from the initial state (default: 5 full; "
-      + "unbounded core)")
+  @Option(names = "--depth", paramLabel = "D", description = "moves from the initial state (default: full 5, "
+      + "4 under a semantics with the series; core unbounded)")
   Integer depth;
 
   @Option(names = "--inodes", paramLabel = "N", description = "files (default: 2 full, 3 core)")
@@ -48,31 +49,37 @@ final class ExploreCommand implements Callable<Integer> {
   Integer backings;
 
   @Option(names = "--threads", paramLabel = "N", description = "user threads (default 2)")
-  int threads = 2;
+  Integer threads;
 
   @Option(names = "--opens", paramLabel = "N", description = "open fds (full, default 2) or open files per inode "
       + "(core, default 3)")
   Integer opens;
 
   @Option(names = "--ticks", paramLabel = "N", description = "clock ticks of 2s (full; default 0)")
-  int ticks;
+  Integer ticks;
 
   @Option(names = "--server", paramLabel = "MODE", description = "well-behaved (default) or arbitrary")
-  String serverText = "well-behaved";
+  String serverText;
 
-  @Option(names = "--fault", paramLabel = "F", description = "switch on a planted fault (repeatable; see: fusesim faults)")
+  @Option(names = "--fault", paramLabel = "F", description = "switch on a planted fault (repeatable; see: fusesim "
+      + "faults); with no bound option, the full engine uses the fault's own bound (printed), which finds it")
   List<String> faultNames = new ArrayList<>();
 
   @Option(names = "--assume", paramLabel = "ID=CHOICE", description = "answer an open question of the assumption "
       + "registry (repeatable), e.g. --assume A5=degrade; see fusesim spec or model/Assumption.java")
   List<String> assumptions = new ArrayList<>();
 
-  @Option(names = "--no-symmetry", description = "core: no symmetry reduction (to measure what it saves)")
+  @Option(names = "--no-symmetry", description = "no symmetry reduction (core: inodes and backing slots; full: fd "
+      + "numbers), to measure what it saves")
   boolean noSymmetry;
 
   @Option(names = "--no-dio", description = "core: no direct-io opens and writes (the alphabet of the TLA+ spec "
       + "of research/anchors.md Appendix A)")
   boolean noDio;
+
+  @Option(names = "--frontier-mb", paramLabel = "MB", description = "core: the heap one BFS level may take; a larger "
+      + "level is spilled to a temporary file (default 256)")
+  Integer frontierMb;
 
   @Option(names = "--workers", paramLabel = "N", description = "worker threads (default: the cores)")
   int workers = Runtime.getRuntime().availableProcessors();
@@ -81,11 +88,13 @@ final class ExploreCommand implements Callable<Integer> {
   Path outDir = Path.of("out");
 
   @Option(names = "--shrink-table", description = "for every fault: the property engine's shrunk length against "
-      + "the shortest BFS length (uses --depth, default 7, and --runs)")
+      + "the shortest BFS length (each fault's BFS uses its own bound, or --depth; series faults run under v2 "
+      + "when --semantics lacks their patch; --runs)")
   boolean shrinkTable;
 
-  @Option(names = "--runs", paramLabel = "N", description = "--shrink-table: property sequences per fault (default 400)")
-  int runs = 400;
+  @Option(names = "--runs", paramLabel = "N", description = "--shrink-table: property sequences per fault "
+      + "(default 3000)")
+  int runs = 3000;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -108,7 +117,7 @@ final class ExploreCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown semantics '" + semanticsText + "' (mainline, v1, v2 or v2@K with K 0.."
             + Semantics.V2_PATCHES + ")");
       }
-      ServerMode mode = ServerMode.parse(serverText);
+      ServerMode mode = ServerMode.parse(serverText == null ? "well-behaved" : serverText);
       if (mode == null) {
         throw new IllegalArgumentException("--server takes well-behaved or arbitrary, got '" + serverText + "'");
       }
@@ -126,17 +135,39 @@ final class ExploreCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--assume: " + e.getMessage());
       }
       boolean core = engine == Explore.Engine.CORE;
-      int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : 5;
-      bounds = new Bounds(sem, d, inodes != null ? inodes : core ? 3 : 2, backings != null ? backings : core ? 2 : 1,
-          threads, opens != null ? opens : core ? 3 : 2, ticks, mode, faults, assumptions, !noDio, !noSymmetry, workers);
+      if (!core && !shrinkTable) {
+        FaultBounds.check(sem, faults);
+      }
+      boolean noBound = depth == null && inodes == null && backings == null && threads == null && opens == null
+          && ticks == null && serverText == null;
+      String boundsFrom = null;
+      if (!core && !shrinkTable && !faults.isEmpty() && noBound) {
+        Bounds fb = FaultBounds.bounds(sem, faults, assumptions, workers);
+        bounds = new Bounds(sem, fb.depth(), fb.inodes(), fb.backings(), fb.threads(), fb.opens(), fb.ticks(),
+            fb.server(), faults, assumptions, !noDio, !noSymmetry, workers);
+        boundsFrom = "the bound that finds " + (faults.size() == 1 ? "this fault" : "these faults")
+            + " (explore/FaultBounds; any bound option replaces it)";
+      } else {
+        int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : Bounds.fullDepth(sem);
+        bounds = new Bounds(sem, d, inodes != null ? inodes : core ? 3 : 2, backings != null ? backings : core ? 2 : 1,
+            threads != null ? threads : 2, opens != null ? opens : core ? 3 : 2, ticks != null ? ticks : 0, mode,
+            faults, assumptions, !noDio, !noSymmetry, workers);
+      }
       if (shrinkTable) {
         bounds.validate(false);
         if (runs < 1) {
           throw new IllegalArgumentException("--runs must be positive, got " + runs);
         }
-        return new ShrinkTable(bounds, runs).print(out, err);
+        return new ShrinkTable(bounds, runs, depth != null).print(out, err);
       }
       run = new Explore(bounds, engine, outDir);
+      run.boundsFrom = boundsFrom;
+      if (frontierMb != null) {
+        if (frontierMb < 1) {
+          throw new IllegalArgumentException("--frontier-mb must be at least 1, got " + frontierMb);
+        }
+        run.frontierBytes = (long) frontierMb << 20;
+      }
       run.check();
     } catch (IllegalArgumentException e) {
       err.println("fusesim: " + e.getMessage());

@@ -24,6 +24,7 @@ class ExploreCommandTest {
       "unknown engine | explore --engine tlc | --engine takes full or core",
       "core on v2 | explore --engine core --semantics v2 | mainline only",
       "bad assumption | explore --assume x | --assume: ",
+      "series fault on mainline | explore --fault ino-check-skipped | it needs --semantics v2 (or v2@K with K >= 1)",
   })
   void badBoundsAreOneLineAndExit2(String what, String args, String expected) {
     StringWriter out = new StringWriter();
@@ -33,6 +34,36 @@ class ExploreCommandTest {
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString().lines()).hasSize(1);
     assertThat(err.toString()).startsWith("fusesim: ").contains(expected).doesNotContain("Exception");
+  }
+
+  /** {@code --fault F} with no bound: the fault's own bound, printed, finds it; the trace replays. */
+  @Test
+  void aSeriesFaultWithNoBoundIsFoundByItsOwnBound() throws Exception {
+    StringWriter out = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "explore", "--semantics", "v2",
+        "--fault", "attach-borrows-idr-ref", "--out", dir.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("explore: engine full, semantics v2, depth 3, inodes 2, backings 1, threads 2, opens 2, ticks 0, "
+            + "server well-behaved, faults attach-borrows-idr-ref")
+        .contains("bounds from: the bound that finds this fault")
+        .contains("BACKING-REFCOUNT   violated at depth 3");
+    Path trace = dir.resolve("explore-full-attach-borrows-idr-ref-BACKING-REFCOUNT.trace");
+    assertThat(Files.readString(trace)).contains("mount passthrough passthrough_ino");
+    StringWriter rout = new StringWriter();
+    int rc = Main.run(new PrintWriter(rout), new PrintWriter(new StringWriter()), "replay", "--fault",
+        "attach-borrows-idr-ref", trace.toString());
+    assertThat(rc).as(rout.toString()).isZero();
+  }
+
+  /** Any bound option replaces the fault's bound: depth 2 is too shallow, nothing is found. */
+  @Test
+  void aBoundOptionReplacesTheFaultsBound() {
+    StringWriter out = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "explore", "--semantics", "v2",
+        "--fault", "attach-borrows-idr-ref", "--depth", "2", "--out", dir.toString());
+    assertThat(code).isZero();
+    assertThat(out.toString()).doesNotContain("bounds from:").doesNotContain("violated");
   }
 
   @Test

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * least key at the least depth) are the same on every run and for any number of workers.
  *
  * <p>The (parent, action) of every level goes to a temporary file ({@link ParentLog}), read back
- * only to rebuild a counterexample's path.
+ * only to rebuild a counterexample's path. A level larger than {@link #frontierBytes} goes to a
+ * temporary file too ({@link Frontier}) and is expanded segment by segment, each segment inserted
+ * before the next is read; the keys grow from segment to segment, so the results are the same.
  */
 public final class CoreExplorer {
   /** A violation: the invariant, its depth, the action path from the initial state, and what broke. */
@@ -45,6 +47,9 @@ public final class CoreExplorer {
     public volatile long frontier;
     public volatile long nanos;
     public volatile long visitedBytes;
+    /** Levels whose frontier went to disk (core), and the largest of them in states. */
+    public volatile int spilledLevels;
+    public volatile long largestSpilled;
   }
 
   private final IoCore core;
@@ -53,6 +58,12 @@ public final class CoreExplorer {
   private final Progress progress;
   private final AtomicBoolean stop = new AtomicBoolean();
   public final Stats stats = new Stats();
+  /**
+   * The memory a BFS level may take on the heap (the next frontier being built, and the segment of
+   * the current one being expanded); a larger level is spilled to a temporary file.
+   */
+  public volatile long frontierBytes = DEFAULT_FRONTIER_BYTES;
+  public static final long DEFAULT_FRONTIER_BYTES = 256L << 20;
   /** Stop once this many distinct states are stored (pilot runs of the estimate). */
   public volatile long stateCap = Long.MAX_VALUE;
   private final Violation[] violations = new Violation[IoCore.INVARIANTS.size()];
@@ -108,27 +119,35 @@ public final class CoreExplorer {
       }
     }
 
+    /** At the start of a level. */
     void reset() {
-      for (Buffer b : out) {
-        b.len = 0;
-      }
+      clearBuffers();
       Arrays.fill(violationKey, Long.MAX_VALUE);
       Arrays.fill(violationDetail, null);
       transitions = 0;
     }
 
-    void expand(long[] frontier, int lo, int hi, LongStateSet visited) {
+    /** At the start of a segment of a level. */
+    void clearBuffers() {
+      for (Buffer b : out) {
+        b.len = 0;
+      }
+    }
+
+    /** States {@code base+lo .. base+hi} of the level, at {@code frontier[lo*w ..]}. */
+    void expand(long[] frontier, long base, int lo, int hi, LongStateSet visited) {
       int w = core.words;
       int actions = core.actionCount;
-      for (int j = lo; j < hi && !stop.get(); j++) {
-        core.unpack(frontier, j * w, parent);
+      for (int i = lo; i < hi && !stop.get(); i++) {
+        long j = base + i;
+        core.unpack(frontier, i * w, parent);
         for (int a = 0; a < actions; a++) {
           int r = core.successor(parent, a, tmp, 0);
           if (r == IoCore.DISABLED) {
             continue;
           }
           transitions++;
-          long key = (long) j * actions + a;
+          long key = j * actions + a;
           if (r >= 0) {
             if (key < violationKey[r]) {
               violationKey[r] = key;
@@ -164,11 +183,13 @@ public final class CoreExplorer {
   public Stats run() {
     long t0 = System.nanoTime();
     int w = core.words;
+    long limitStates = Math.max(1, frontierBytes / (8L * w));
     LongStateSet visited = new LongStateSet(w, 1 << 10);
-    long[] frontier = core.initial();
-    int frontierSize = 1;
-    visited.insert(LongStateSet.partition(LongStateSet.hash(frontier, 0, w)), frontier, 0,
-        LongStateSet.hash(frontier, 0, w), 0);
+    long[] initial = core.initial();
+    Frontier frontier = new Frontier(w, limitStates);
+    frontier.add(initial, 0);
+    visited.insert(LongStateSet.partition(LongStateSet.hash(initial, 0, w)), initial, 0,
+        LongStateSet.hash(initial, 0, w), 0);
     stats.distinct = 1;
     List<Worker> ws = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
@@ -181,100 +202,135 @@ public final class CoreExplorer {
     });
     try (ParentLog log = new ParentLog()) {
       int depth = 0;
-      while (frontierSize > 0 && depth < maxDepth && !stop.get() && stats.distinct < stateCap) {
-        final long[] fr = frontier;
-        final int fsize = frontierSize;
-        // expansion
-        List<Future<?>> fs = new ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-          Worker wk = ws.get(i);
-          int lo = (int) ((long) fsize * i / workers);
-          int hi = (int) ((long) fsize * (i + 1) / workers);
+      while (frontier.size() > 0 && depth < maxDepth && !stop.get() && stats.distinct < stateCap) {
+        long fsize = frontier.size();
+        int seg = (int) Math.min(fsize, limitStates);
+        long[] segment = frontier.spilled() ? new long[seg * w] : null;
+        Frontier next = new Frontier(w, limitStates);
+        log.level();
+        for (Worker wk : ws) {
           wk.reset();
-          fs.add(pool.submit(() -> wk.expand(fr, lo, hi, visited)));
         }
-        await(fs);
+        // a spilled level is expanded segment by segment, each inserted before the next is read:
+        // keys grow from segment to segment, so the first insertion of a state is still its least key
+        for (long base = 0; base < fsize && !stop.get(); base += seg) {
+          int n = (int) Math.min(seg, fsize - base);
+          long[] fr = segment == null ? frontier.inMemory() : segment;
+          if (segment != null) {
+            frontier.read(base, n, segment);
+          }
+          expandAndInsert(fr, base, n, depth + 1, visited, ws, pool, next, log);
+        }
         if (stop.get()) {
           stats.interrupted = true;
+          next.close();
           break;
         }
         for (Worker wk : ws) {
           stats.transitions += wk.transitions;
         }
         recordViolations(ws, depth + 1, log);
-        // insertion, partition-parallel; per partition the new states in key order
-        final int level = depth + 1;
-        final long[][] newStates = new long[LongStateSet.PARTITIONS][];
-        final int[] newLen = new int[LongStateSet.PARTITIONS];
-        fs.clear();
-        for (int i = 0; i < workers; i++) {
-          final int me = i;
-          fs.add(pool.submit(() -> {
-            for (int p = me; p < LongStateSet.PARTITIONS; p += workers) {
-              Buffer acc = new Buffer();
-              for (Worker wk : ws) {
-                Buffer b = wk.out[p];
-                for (int k = 0; k < b.len; k += w + 1) {
-                  long h = LongStateSet.hash(b.data, k, w);
-                  if (visited.insert(p, b.data, k, h, level) < 0) {
-                    acc.add(b.data, k, w, b.data[k + w]);
-                  }
-                }
-              }
-              newStates[p] = acc.data;
-              newLen[p] = acc.len;
-            }
-          }));
+        if (frontier.spilled()) {
+          stats.spilledLevels++;
+          stats.largestSpilled = Math.max(stats.largestSpilled, fsize);
         }
-        await(fs);
-        // merge the partitions by key: the next frontier, and its (parent, action) log
-        int total = 0;
-        for (int p = 0; p < LongStateSet.PARTITIONS; p++) {
-          total += newLen[p] / (w + 1);
-        }
-        long[] next = new long[Math.max(1, total) * w];
-        int[] parents = new int[total];
-        int[] actions = new int[total];
-        int[] pos = new int[LongStateSet.PARTITIONS];
-        for (int n = 0; n < total; n++) {
-          int bestP = -1;
-          long bestKey = Long.MAX_VALUE;
-          for (int p = 0; p < LongStateSet.PARTITIONS; p++) {
-            if (pos[p] < newLen[p]) {
-              long key = newStates[p][pos[p] + w];
-              if (key < bestKey) {
-                bestKey = key;
-                bestP = p;
-              }
-            }
-          }
-          System.arraycopy(newStates[bestP], pos[bestP], next, n * w, w);
-          parents[n] = (int) (bestKey / core.actionCount);
-          actions[n] = (int) (bestKey % core.actionCount);
-          pos[bestP] += w + 1;
-        }
-        log.append(parents, actions);
+        frontier.close();
         frontier = next;
-        frontierSize = total;
         depth++;
         stats.depth = depth;
         stats.distinct = visited.size();
-        stats.frontier = total;
+        stats.frontier = frontier.size();
         stats.visitedBytes = visited.bytes();
         stats.nanos = System.nanoTime() - t0;
         if (progress != null) {
-          progress.level(depth, total, stats);
+          progress.level(depth, frontier.size(), stats);
         }
       }
-      stats.exhausted = frontierSize == 0;
-      stats.interrupted |= stop.get() && frontierSize > 0;
+      if (frontier.spilled()) { // the last level, not expanded
+        stats.spilledLevels++;
+        stats.largestSpilled = Math.max(stats.largestSpilled, frontier.size());
+      }
+      stats.exhausted = frontier.size() == 0;
+      stats.interrupted |= stop.get() && frontier.size() > 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      frontier.close();
       pool.shutdownNow();
     }
     stats.nanos = System.nanoTime() - t0;
     return stats;
+  }
+
+  /**
+   * Expands states {@code base .. base+n} of the level (in {@code fr} from index 0), inserts the
+   * new ones into the visited set, and appends them, in key order, to {@code next} and the log.
+   */
+  private void expandAndInsert(long[] fr, long base, int n, int level, LongStateSet visited, List<Worker> ws,
+      ExecutorService pool, Frontier next, ParentLog log) throws IOException {
+    int w = core.words;
+    List<Future<?>> fs = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      Worker wk = ws.get(i);
+      int lo = (int) ((long) n * i / workers);
+      int hi = (int) ((long) n * (i + 1) / workers);
+      wk.clearBuffers();
+      fs.add(pool.submit(() -> wk.expand(fr, base, lo, hi, visited)));
+    }
+    await(fs);
+    if (stop.get()) {
+      return;
+    }
+    // insertion, partition-parallel; per partition the new states in key order
+    final long[][] newStates = new long[LongStateSet.PARTITIONS][];
+    final int[] newLen = new int[LongStateSet.PARTITIONS];
+    fs.clear();
+    for (int i = 0; i < workers; i++) {
+      final int me = i;
+      fs.add(pool.submit(() -> {
+        for (int p = me; p < LongStateSet.PARTITIONS; p += workers) {
+          Buffer acc = new Buffer();
+          for (Worker wk : ws) {
+            Buffer b = wk.out[p];
+            for (int k = 0; k < b.len; k += w + 1) {
+              long h = LongStateSet.hash(b.data, k, w);
+              if (visited.insert(p, b.data, k, h, level) < 0) {
+                acc.add(b.data, k, w, b.data[k + w]);
+              }
+            }
+          }
+          newStates[p] = acc.data;
+          newLen[p] = acc.len;
+        }
+      }));
+    }
+    await(fs);
+    // merge the partitions by key: the next frontier, and its (parent, action) log
+    int total = 0;
+    for (int p = 0; p < LongStateSet.PARTITIONS; p++) {
+      total += newLen[p] / (w + 1);
+    }
+    int[] parents = new int[total];
+    int[] actions = new int[total];
+    int[] pos = new int[LongStateSet.PARTITIONS];
+    for (int m = 0; m < total; m++) {
+      int bestP = -1;
+      long bestKey = Long.MAX_VALUE;
+      for (int p = 0; p < LongStateSet.PARTITIONS; p++) {
+        if (pos[p] < newLen[p]) {
+          long key = newStates[p][pos[p] + w];
+          if (key < bestKey) {
+            bestKey = key;
+            bestP = p;
+          }
+        }
+      }
+      next.add(newStates[bestP], pos[bestP]);
+      parents[m] = (int) (bestKey / core.actionCount);
+      actions[m] = (int) (bestKey % core.actionCount);
+      pos[bestP] += w + 1;
+    }
+    log.add(parents, actions, total);
   }
 
   private void recordViolations(List<Worker> ws, int depth, ParentLog log) throws IOException {

@@ -34,6 +34,10 @@ public final class Explore {
   private final Path outDir;
   private volatile CoreExplorer core;
   private volatile ModelExplorer full;
+  /** Core: the heap a BFS level may take before it is spilled to disk. */
+  public volatile long frontierBytes = CoreExplorer.DEFAULT_FRONTIER_BYTES;
+  /** Where the bounds came from when the user gave none (printed after the bounds); null: the options. */
+  public volatile String boundsFrom;
 
   public Explore(Bounds bounds, Engine engine, Path outDir) {
     this.bounds = bounds;
@@ -72,6 +76,9 @@ public final class Explore {
         + bounds.opens() + (engine == Engine.FULL ? ", ticks " + bounds.ticks() + ", server " + bounds.server().word
             : ", dio " + (bounds.dio() ? "on" : "off") + ", symmetry " + (bounds.symmetry() ? "on" : "off"))
         + (bounds.faults().isEmpty() ? "" : ", faults " + faultList()));
+    if (boundsFrom != null) {
+      out.println("bounds from: " + boundsFrom);
+    }
     if (!bounds.semantics().choices().isEmpty()) {
       List<String> as = new ArrayList<>();
       bounds.semantics().choices().forEach((id, c) -> as.add(id + "=" + c));
@@ -91,6 +98,7 @@ public final class Explore {
       IoCore c = new IoCore(bounds.inodes(), bounds.backings(), bounds.opens(), bounds.threads(), bounds.dio(),
           bounds.symmetry(), bounds.faults());
       core = new CoreExplorer(c, bounds.depth(), bounds.workers(), progress);
+      core.frontierBytes = frontierBytes;
       st = core.run();
       List<CoreExplorer.Violation> vs = core.violations();
       for (String id : ModelExplorer.invariantIds()) {
@@ -135,6 +143,10 @@ public final class Explore {
         : st.interrupted ? "interrupted (Ctrl-C): the counts cover what was explored"
         : "every state within depth " + st.depth + " explored (the " + count(st.frontier)
             + " states at depth " + st.depth + " not expanded)"));
+    if (engine == Engine.CORE) {
+      out.println("frontier:        " + (st.spilledLevels == 0 ? "in memory" : "spilled to disk at " + st.spilledLevels
+          + " level(s), the largest " + count(st.largestSpilled) + " states") + " (threshold " + mb(frontierBytes) + ")");
+    }
     if (full != null && full.invalid > 0) {
       out.println("model errors:    " + full.invalid + " (first: " + full.firstInvalid + ")");
     }

@@ -3,6 +3,7 @@ package fusesim.explore;
 import fusesim.model.Kernel;
 import fusesim.model.Opcode;
 import fusesim.model.Request;
+import fusesim.model.UserThread;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,8 +71,135 @@ public final class ModelEncoder {
   private final List<Object[]> deferred = new ArrayList<>();
   private Kernel kernel;
 
+  /**
+   * fd symmetry: the fd numbers in use (open or reserved), renamed. {@code fdMap[fd]} is the name
+   * written for fd; null: written as they are.
+   */
+  private int[] fdMap;
+  private final boolean fdSymmetry;
+
+  /** The exact encoding, nothing renamed but object identity. */
+  public ModelEncoder() {
+    this(false);
+  }
+
+  /**
+   * @param fdSymmetry rename the fds in use: the encoding is the least, over the orderings of the
+   *     fds in use, of the state with those fds renamed 3, 4, ... in that order (explore/README.md,
+   *     "Symmetry", argues why that is sound for the explorer's alphabet)
+   */
+  public ModelEncoder(boolean fdSymmetry) {
+    this.fdSymmetry = fdSymmetry;
+  }
+
+  /**
+   * Thread symmetry: root threads with a call in flight renamed T1, T2, ... in their name order;
+   * idle root threads left out (an idle root thread is what the trace runner makes of a name used
+   * for the first time); other threads (a declared uid) as they are. Null: names as they are. A
+   * renamed thread's name is renamed in every string of the state that equals it (the model keeps
+   * thread names in UserThread.name, Request.thread, FuseInode.mutexOwner and the in-lookup
+   * dentry's owner; the explorer's world has no other string of the form Tn).
+   */
+  private Map<String, String> threadMap;
+
   /** Encodes {@code k}; the result is a fresh array. Not thread-safe: one encoder per worker. */
   public byte[] encode(Kernel k) {
+    threadMap = fdSymmetry ? threadRenaming(k) : null;
+    if (!fdSymmetry) {
+      fdMap = null;
+      return encodeOnce(k);
+    }
+    TreeSet<Integer> used = new TreeSet<>(k.fds.keySet());
+    used.addAll(k.reservedFds);
+    if (used.isEmpty()) {
+      fdMap = null;
+      return encodeOnce(k);
+    }
+    int[] fds = used.stream().mapToInt(Integer::intValue).toArray();
+    int[] map = new int[fds[fds.length - 1] + 1];
+    byte[][] best = {null};
+    permute(fds, 0, map, k, best);
+    fdMap = null;
+    return best[0];
+  }
+
+  /** Every assignment of the names 3, 4, ... to the fds in use; keeps the least encoding. */
+  private void permute(int[] fds, int i, int[] map, Kernel k, byte[][] best) {
+    if (i == fds.length) {
+      fdMap = map;
+      byte[] e = encodeOnce(k);
+      if (best[0] == null || Arrays.compare(e, best[0]) < 0) {
+        best[0] = e;
+      }
+      return;
+    }
+    for (int j = i; j < fds.length; j++) {
+      int t = fds[i];
+      fds[i] = fds[j];
+      fds[j] = t;
+      map[fds[i]] = 3 + i;
+      permute(fds, i + 1, map, k, best);
+      fds[j] = fds[i];
+      fds[i] = t;
+    }
+  }
+
+  private static boolean root(UserThread t) {
+    return t.uid == 0 && t.gid == 0;
+  }
+
+  /** The renaming of the root threads in flight; null if it would clash with a kept thread's name. */
+  private static Map<String, String> threadRenaming(Kernel k) {
+    Map<String, String> m = new java.util.HashMap<>();
+    int n = 0;
+    for (UserThread t : k.threads.values()) { // name order
+      if (root(t) && t.task != null) {
+        m.put(t.name, "T" + ++n);
+      } else if (root(t)) {
+        m.put(t.name, "T_idle"); // a stale mention of an idle thread never clashes with a renamed one
+      }
+    }
+    for (UserThread t : k.threads.values()) {
+      if (!root(t) && (m.containsValue(t.name) || m.containsKey(t.name))) {
+        return null;
+      }
+    }
+    return m;
+  }
+
+  private String thread(String name) {
+    return threadMap == null ? name : threadMap.getOrDefault(name, name);
+  }
+
+  /** The threads table: kept threads under their new names, in the order of those names. */
+  private void threadTable() {
+    ids.put(kernel.threads, ids.size());
+    TreeMap<String, Object> renamed = new TreeMap<>();
+    for (UserThread t : kernel.threads.values()) {
+      if (!root(t) || t.task != null) {
+        renamed.put(thread(t.name), t);
+      }
+    }
+    tag(10);
+    num(renamed.size());
+    for (Map.Entry<String, Object> e : renamed.entrySet()) {
+      tag(4);
+      str(e.getKey()); // already renamed
+      value(e.getValue());
+    }
+  }
+
+  private int fd(int fd) {
+    return fdMap == null || fd < 3 || fd >= fdMap.length ? fd : fdMap[fd];
+  }
+
+  /** An fd field of a syscall in flight (the fd it works on, the fd an open reserved). */
+  private static boolean fdField(Field f) {
+    return f.getType() == int.class && (f.getName().equals("fd") || f.getName().equals("reservedFd"))
+        && f.getDeclaringClass().getName().startsWith("fusesim.model.Vfs$");
+  }
+
+  private byte[] encodeOnce(Kernel k) {
     len = 0;
     ids.clear();
     classIds.clear();
@@ -150,7 +279,7 @@ public final class ModelEncoder {
     }
     if (o instanceof String) {
       tag(4);
-      str((String) o);
+      str(thread((String) o)); // a thread's name wherever it is kept (UserThread, Request, mutex owner, d_alloc_parallel)
       return;
     }
     if (o instanceof Enum) {
@@ -194,6 +323,36 @@ public final class ModelEncoder {
       for (Field f : fields(c)) {
         if (o == kernel && f.getName().equals("log")) {
           log();
+          continue;
+        }
+        if (fdMap != null && o == kernel && f.getName().equals("fds")) {
+          fdTable();
+          continue;
+        }
+        if (fdMap != null && o == kernel && f.getName().equals("reservedFds")) {
+          tag(14);
+          List<Integer> rs = new ArrayList<>();
+          for (int r : kernel.reservedFds) {
+            rs.add(fd(r));
+          }
+          rs.sort(null);
+          num(rs.size());
+          for (int r : rs) {
+            value(r);
+          }
+          continue;
+        }
+        if (threadMap != null && o == kernel && f.getName().equals("threads")) {
+          threadTable();
+          continue;
+        }
+        if (fdMap != null && fdField(f)) {
+          try {
+            tag(3);
+            num(fd(f.getInt(o)));
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read " + f, e);
+          }
           continue;
         }
         try {
@@ -325,6 +484,19 @@ public final class ModelEncoder {
       return ((Comparable) a).compareTo(b);
     }
     return a.toString().compareTo(b.toString());
+  }
+
+  /** The fd table with its fds renamed, in the order of the new names (as the TreeMap would be). */
+  private void fdTable() {
+    ids.put(kernel.fds, ids.size());
+    TreeMap<Integer, Object> renamed = new TreeMap<>();
+    kernel.fds.forEach((fd, f) -> renamed.put(fd(fd), f));
+    tag(10);
+    num(renamed.size());
+    for (Map.Entry<Integer, Object> e : renamed.entrySet()) {
+      value(e.getKey());
+      value(e.getValue());
+    }
   }
 
   /** The request log: pending requests in order, and the PT-BYPASS digest of READ/WRITE. */

@@ -140,8 +140,26 @@ public final class ModelExplorer {
     return new Succ(key, q.lines, enc.encode(q.kernel()), null, null);
   }
 
+  /**
+   * The successors of a stored path (for the symmetry test): each move's path, with its encoding by
+   * {@code enc}, or the violated invariant's id prefixed by {@code !}, or {@code ?} and what was invalid.
+   */
+  Map<List<String>, String> successors(List<String> path, ModelEncoder enc) {
+    Map<List<String>, String> out = new LinkedHashMap<>();
+    List<List<String>> moves = alphabet.moves(replay(path));
+    for (int m = 0; m < moves.size(); m++) {
+      Succ s = move(path, moves.get(m), m, enc);
+      out.put(List.copyOf(s.lines), s.invalid != null ? "?" + s.invalid : s.violation != null
+          ? "!" + s.violation.invariant() : java.util.HexFormat.of().formatHex(s.enc));
+    }
+    return out;
+  }
+
+  /** Called with (the path kept, the path merged into it) whenever a new path reaches a stored state. */
+  volatile java.util.function.BiConsumer<List<String>, List<String>> mergeListener;
+
   private List<Succ> expand(List<List<String>> frontier, int lo, int hi) {
-    ModelEncoder enc = new ModelEncoder();
+    ModelEncoder enc = new ModelEncoder(bounds.symmetry());
     List<Succ> out = new ArrayList<>();
     for (int j = lo; j < hi && !stop.get(); j++) {
       List<String> parent = frontier.get(j);
@@ -164,7 +182,8 @@ public final class ModelExplorer {
       }
     }
     Set<Key> visited = new HashSet<>();
-    byte[] e0 = new ModelEncoder().encode(root.kernel());
+    java.util.Map<Key, List<String>> firstPath = new java.util.HashMap<>();
+    byte[] e0 = new ModelEncoder(bounds.symmetry()).encode(root.kernel());
     visited.add(new Key(e0));
     encodedBytes = e0.length;
     List<List<String>> frontier = new ArrayList<>();
@@ -213,9 +232,15 @@ public final class ModelExplorer {
                   new Violation(s.violation.invariant(), depth + 1, s.lines, s.violation.detail()));
               continue;
             }
-            if (visited.add(new Key(s.enc))) {
+            Key key = new Key(s.enc);
+            if (visited.add(key)) {
               encodedBytes += s.enc.length;
               next.add(List.copyOf(s.lines));
+              if (mergeListener != null) {
+                firstPath.put(key, List.copyOf(s.lines));
+              }
+            } else if (mergeListener != null && firstPath.containsKey(key)) {
+              mergeListener.accept(firstPath.get(key), s.lines);
             }
           }
         }

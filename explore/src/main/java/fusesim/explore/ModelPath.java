@@ -29,9 +29,9 @@ public final class ModelPath {
     Stmt s = PARSED.get(text);
     if (s == null) {
       s = anyOutcomeIoctl(text);
-    }
-    if (s == null) {
-      s = CoreTrace.parse(List.of(text)).get(0);
+      if (s == null) {
+        s = CoreTrace.parse(List.of(text)).get(0);
+      }
       PARSED.put(text, s);
     }
     return s;
@@ -43,16 +43,25 @@ public final class ModelPath {
    */
   private static Stmt anyOutcomeIoctl(String text) {
     fusesim.traces.lang.Outcome any = new fusesim.traces.lang.Outcome.Any(fusesim.traces.lang.Pos.NONE);
-    if (text.startsWith("server backing_open /") && text.endsWith(" = ?")) {
-      String path = text.substring("server backing_open ".length(), text.length() - 4);
-      return new Stmt.BackingOpen(fusesim.traces.lang.Pos.NONE,
-          new Stmt.LowerTarget(fusesim.traces.lang.Word.of(path)), List.of(), any);
+    if (!text.startsWith("server backing_") || !text.endsWith(" = ?")) {
+      return null;
     }
-    if (text.startsWith("server backing_close ") && text.endsWith(" = ?")) {
-      long id = Long.parseLong(text.substring("server backing_close ".length(), text.length() - 4));
-      return new Stmt.BackingClose(fusesim.traces.lang.Pos.NONE, fusesim.traces.lang.Value.Int.of(id), any);
+    Stmt s = CoreTrace.parse(List.of(text.substring(0, text.length() - 1) + "0")).get(0);
+    if (s instanceof Stmt.BackingOpen o) {
+      return new Stmt.BackingOpen(fusesim.traces.lang.Pos.NONE, o.target(), o.params(), any);
+    }
+    if (s instanceof Stmt.BackingClose c) {
+      return new Stmt.BackingClose(fusesim.traces.lang.Pos.NONE, c.id(), any);
     }
     return null;
+  }
+
+  /** One String per statement text: the stored paths share their lines (most of a frontier's heap). */
+  private static final Map<String, String> LINES = new ConcurrentHashMap<>();
+
+  static String intern(String text) {
+    String s = LINES.putIfAbsent(text, text);
+    return s == null ? text : s;
   }
 
   /** How a run of statements ended. */
@@ -61,6 +70,8 @@ public final class ModelPath {
   final List<String> lines = new ArrayList<>();
   final Session session;
   final Map<String, String> policy = new TreeMap<>();
+  /** The server's LOOKUP policy of each path, as its reply text ({@code entry ...}). */
+  final Map<String, String> lookup = new TreeMap<>();
   boolean held;
   int ticks;
   /** Thread → its unfinished call's name; thread → the fd its call pins. */
@@ -90,7 +101,7 @@ public final class ModelPath {
       invalid = "model exception: " + e;
       return Status.INVALID;
     }
-    lines.add(text);
+    lines.add(intern(text));
     book(text);
     if (!o.met()) {
       if (s instanceof Stmt.Call) {
@@ -119,6 +130,10 @@ public final class ModelPath {
       String rest = text.substring("server open ".length());
       int sp = rest.indexOf(' ');
       policy.put(rest.substring(0, sp), rest.substring(sp + 1));
+    } else if (text.startsWith("server lookup ")) {
+      String rest = text.substring("server lookup ".length());
+      int sp = rest.indexOf(' ');
+      lookup.put(rest.substring(0, sp), rest.substring(sp + 1));
     } else if (text.equals("server hold write")) {
       held = true;
     } else if (text.equals("server unhold write")) {
@@ -152,6 +167,12 @@ public final class ModelPath {
       }
     }
     return out;
+  }
+
+  /** Whether thread t has no call in flight. */
+  boolean idle(String t) {
+    UserThread u = kernel().threads.get(t);
+    return (u == null || u.task == null) && !unfinished.containsKey(t);
   }
 
   /** The lowest idle thread of T1..Tn, or null. */

@@ -29,9 +29,19 @@ final class ParentLog implements AutoCloseable {
   }
 
   void append(int[] parents, int[] actions) throws IOException {
+    level();
+    add(parents, actions, parents.length);
+  }
+
+  /** Starts the next level; its entries follow with {@link #add}. */
+  void level() {
     offsets.add(end);
+  }
+
+  /** Appends the first {@code n} entries to the current level. */
+  void add(int[] parents, int[] actions, int n) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-    for (int i = 0; i < parents.length; i++) {
+    for (int i = 0; i < n; i++) {
       if (buf.remaining() < 8) {
         flush(buf);
       }

@@ -1,6 +1,7 @@
 package fusesim.explore;
 
 import fusesim.model.Fault;
+import fusesim.model.Semantics;
 import fusesim.properties.Counterexample;
 import fusesim.properties.Engine;
 import fusesim.properties.ServerMode;
@@ -29,13 +30,19 @@ import java.util.Set;
  */
 public final class ShrinkTable {
   /** Each BFS stops at the level where it holds this many states (the row then says how deep it got). */
-  static final long STATE_CAP = 60_000;
   private final Bounds bounds;
   private final int runs;
+  private final boolean depthGiven;
 
-  public ShrinkTable(Bounds bounds, int runs) {
+  /**
+   * @param bounds the semantics (series faults it lacks run under v2), assumptions and workers; the
+   *     BFS of each fault uses that fault's own bound ({@link FaultBounds})
+   * @param depthGiven whether {@code bounds.depth()} replaces each fault's own depth
+   */
+  public ShrinkTable(Bounds bounds, int runs, boolean depthGiven) {
     this.bounds = bounds;
     this.runs = runs;
+    this.depthGiven = depthGiven;
   }
 
   /** One fault's row. */
@@ -62,10 +69,16 @@ public final class ShrinkTable {
     return n;
   }
 
+  /** The semantics a fault runs under: the table's, or v2 (all patches) for a series fault it lacks. */
+  Semantics semanticsFor(Fault f) {
+    return f.appliesTo(bounds.semantics()) ? bounds.semantics() : Semantics.v2(Semantics.V2_PATCHES);
+  }
+
   public Row row(Fault f, PrintWriter err) throws IOException {
     Set<Fault> faults = EnumSet.of(f);
+    Semantics sem = semanticsFor(f);
     Path tmp = Files.createTempDirectory("fusesim-shrink-");
-    Engine engine = new Engine(new Engine.Options(bounds.semantics(),
+    Engine engine = new Engine(new Engine.Options(sem,
         List.of(ServerMode.WELL_BEHAVED, ServerMode.ARBITRARY), faults, 60_000, 1, runs, tmp));
     Engine.Report rep = engine.run(f.id(), faults, true, 60_000, null);
     String propInv = null;
@@ -81,37 +94,29 @@ public final class ShrinkTable {
     }
     String bfsInv = null;
     int bfs = -1;
-    long states = 0;
-    double secs = 0;
-    int reached = 0;
-    for (ServerMode mode : List.of(ServerMode.WELL_BEHAVED, ServerMode.ARBITRARY)) {
-      Bounds b = new Bounds(bounds.semantics(), bounds.depth(), bounds.inodes(), bounds.backings(), bounds.threads(),
-          bounds.opens(), Math.max(1, bounds.ticks()), mode, faults, bounds.assumptions(), true, true,
-          bounds.workers());
-      ModelExplorer ex = new ModelExplorer(b, null);
-      ex.stopAtFirstViolation = true;
-      ex.stateCap = STATE_CAP;
-      CoreExplorer.Stats st = ex.run();
-      states += st.distinct;
-      reached = Math.max(reached, st.depth);
-      secs += st.nanos / 1e9;
-      for (ModelExplorer.Violation v : ex.violations().values()) {
-        if (v == null) {
-          continue;
-        }
-        List<Stmt> stmts = new ArrayList<>();
-        for (String l : v.lines()) {
-          stmts.add(ModelPath.stmt(l));
-        }
-        Counterexample cx = Counterexample.of(ex.setup(), "bfs-" + f.id(), stmts, List.of());
-        int len = actions(cx.text());
-        if (bfs < 0 || len < bfs) {
-          bfs = len;
-          bfsInv = v.invariant();
-        }
+    Bounds b = FaultBounds.bounds(sem, faults, bounds.assumptions(), bounds.workers());
+    // --depth replaces the fault's own depth (the other bounds stay the fault's); --no-symmetry applies
+    b = new Bounds(sem, depthGiven ? bounds.depth() : b.depth(), b.inodes(), b.backings(), b.threads(), b.opens(),
+        b.ticks(), b.server(), faults, b.assumptions(), b.dio(), bounds.symmetry(), b.workers());
+    ModelExplorer ex = new ModelExplorer(b, null);
+    ex.stopAtFirstViolation = true;
+    CoreExplorer.Stats st = ex.run();
+    long states = st.distinct;
+    int reached = st.depth;
+    double secs = st.nanos / 1e9;
+    for (ModelExplorer.Violation v : ex.violations().values()) {
+      if (v == null) {
+        continue;
       }
-      if (bfs >= 0) {
-        break; // the well-behaved server's alphabet is a subset: arbitrary only when it finds nothing
+      List<Stmt> stmts = new ArrayList<>();
+      for (String l : v.lines()) {
+        stmts.add(ModelPath.stmt(l));
+      }
+      Counterexample cx = Counterexample.of(ex.setup(), "bfs-" + f.id(), stmts, List.of());
+      int len = actions(cx.text());
+      if (bfs < 0 || len < bfs) {
+        bfs = len;
+        bfsInv = v.invariant();
       }
     }
     err.printf(Locale.ROOT, "  %s: shrunk %d, shortest %d%n", f.id(), prop, bfs);
@@ -121,14 +126,18 @@ public final class ShrinkTable {
 
   /** Prints the table (markdown); returns 0. */
   public int print(PrintWriter out, PrintWriter err) throws IOException {
-    out.println("| fault | property engine: invariant, shrunk length | BFS: invariant, shortest length | ratio | BFS states, s |");
-    out.println("|---|---|---|---|---|");
+    out.println("| fault | semantics | property engine: invariant, shrunk length | BFS: invariant, shortest length "
+        + "| ratio | BFS bound | BFS states, s |");
+    out.println("|---|---|---|---|---|---|---|");
     for (Fault f : Fault.values()) {
       Row r = row(f, err);
-      out.printf(Locale.ROOT, "| %s | %s | %s | %s | %d, %.1f |%n", f.id(),
+      FaultBounds.Bound fb = FaultBounds.of(f);
+      out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d, %.1f |%n", f.id(), semanticsFor(f),
           r.propLength() < 0 ? "not found" : r.propInvariant() + ", " + r.propLength(),
           r.bfsLength() < 0 ? "not found within depth " + r.bfsDepth() : r.bfsInvariant() + ", " + r.bfsLength(),
-          r.ratio(), r.bfsStates(), r.bfsSeconds());
+          r.ratio(), "depth " + (depthGiven ? bounds.depth() : fb.depth()) + ", " + fb.inodes() + " files, "
+              + fb.backings() + " backing" + (fb.ticks() > 0 ? ", " + fb.ticks() + " tick" : "")
+              + (fb.server() == ServerMode.ARBITRARY ? ", arbitrary" : ""), r.bfsStates(), r.bfsSeconds());
       out.flush();
     }
     return 0;

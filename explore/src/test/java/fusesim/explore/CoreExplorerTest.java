@@ -9,6 +9,7 @@ import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.spec.Checker;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +138,43 @@ class CoreExplorerTest {
       } else {
         assertThat(y.path()).containsExactly(x.path());
       }
+    }
+  }
+
+  /**
+   * A frontier spilled to disk (a threshold of 1 KB: every level beyond 21 states goes to a file
+   * and is expanded in segments) gives the same counts, the same depth and the same shortest
+   * counterexamples as one in memory, with faults on, for 1 and 2 workers.
+   */
+  @Test
+  void aSpilledFrontierGivesIdenticalResults() {
+    for (Fault f : List.of(Fault.BACKING_CLOSE_DOUBLE_PUT, Fault.CACHE_WAIT_IGNORES_DIO, Fault.UNCACHED_IO_END_LEAKS_FB)) {
+      IoCore core = new IoCore(3, 2, 3, 2, true, false, EnumSet.of(f));
+      CoreExplorer mem = new CoreExplorer(core, Integer.MAX_VALUE, 2, null);
+      CoreExplorer.Stats a = mem.run();
+      assertThat(a.spilledLevels).isZero();
+      for (int workers : new int[] {1, 2}) {
+        CoreExplorer disk = new CoreExplorer(core, Integer.MAX_VALUE, workers, null);
+        disk.frontierBytes = 1024;
+        CoreExplorer.Stats b = disk.run();
+        assertThat(b.spilledLevels).as("levels spilled").isGreaterThan(3);
+        assertThat(b.largestSpilled).isGreaterThan(1000);
+        assertThat(b.distinct).isEqualTo(a.distinct);
+        assertThat(b.transitions).isEqualTo(a.transitions);
+        assertThat(b.depth).isEqualTo(a.depth);
+        assertThat(b.exhausted).isTrue();
+        for (int i = 0; i < IoCore.INVARIANTS.size(); i++) {
+          CoreExplorer.Violation x = mem.violations().get(i);
+          CoreExplorer.Violation y = disk.violations().get(i);
+          if (x == null) {
+            assertThat(y).as(f + " " + IoCore.INVARIANTS.get(i)).isNull();
+          } else {
+            assertThat(y.path()).as(f + " " + IoCore.INVARIANTS.get(i)).containsExactly(x.path());
+            assertThat(y.depth()).isEqualTo(x.depth());
+          }
+        }
+      }
+      assertThat(mem.violations()).as("%s is found", f).anyMatch(v -> v != null);
     }
   }
 }
