@@ -26,7 +26,8 @@ import java.util.Set;
  * the two worlds (the generator declares /a, /b, /c, /d, /d/e; the explorer /f1, /f2 and /l1).
  * Ratio = shrunk / shortest: 1.0 means the shrinker found a shortest trace. The BFS length is
  * the shortest over the explorer's alphabet within its bounds; a shrunk trace shorter than it
- * (ratio below 1) uses a move the alphabet does not have.
+ * (ratio below 1) uses a move the alphabet does not have, or one statement where a BFS move writes
+ * two (the well-behaved entry reply names both links of /f1).
  */
 public final class ShrinkTable {
   /** Each BFS stops at the level where it holds this many states (the row then says how deep it got). */

@@ -41,7 +41,107 @@ public final class TraceShrinker {
   static List<List<Stmt>> rewrites(List<Stmt> seq) {
     List<List<Stmt>> out = new ArrayList<>(sequentialisations(seq));
     out.addAll(threadRenames(seq));
+    out.addAll(backingRenumberings(seq));
     return out;
+  }
+
+  // ---- whole-sequence rewrites: backing ids ----------------------------------------------------
+
+  /**
+   * Candidates without one {@code server backing_open}, the ids after it renumbered down by one.
+   * Deleting the statement alone cannot work once a later reply names a later id: the kernel
+   * allocates ids in order (idr_alloc in fuse_backing_open(), fs/fuse/backing.c), so the next open
+   * would get the deleted one's id. The k-th backing_open is taken to have got id k; where that is
+   * not so (a failed open, a closed id reused), the candidate fails the shrinker's test and is
+   * dropped. A candidate whose later statements name the deleted id itself is not offered.
+   */
+  static List<List<Stmt>> backingRenumberings(List<Stmt> seq) {
+    List<List<Stmt>> out = new ArrayList<>();
+    long ordinal = 0;
+    for (int i = 0; i < seq.size(); i++) {
+      if (!(seq.get(i) instanceof Stmt.BackingOpen)) {
+        continue;
+      }
+      long dropped = ++ordinal;
+      List<Stmt> cand = new ArrayList<>(seq.subList(0, i));
+      boolean named = false;
+      boolean renumbered = false; // else plain deletion, which the shrinker tries anyway
+      for (Stmt st : seq.subList(i + 1, seq.size())) {
+        Stmt r = renumber(st, dropped);
+        named |= r == null;
+        renumbered |= r != st;
+        cand.add(r);
+      }
+      if (!named && renumbered) {
+        out.add(cand);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code s} with every backing id above {@code dropped} one less; null if it names
+   * {@code dropped}; {@code s} itself if it names no id above it.
+   */
+  private static Stmt renumber(Stmt s, long dropped) {
+    if (s instanceof Stmt.ServerPolicy) {
+      Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
+      Reply r = renumber(p.reply(), dropped);
+      return r == p.reply() || r == null ? (r == null ? null : s)
+          : new Stmt.ServerPolicy(p.pos(), p.op(), p.path(), r);
+    }
+    if (s instanceof Stmt.ServerReply && ((Stmt.ServerReply) s).reply().isPresent()) {
+      Stmt.ServerReply p = (Stmt.ServerReply) s;
+      Reply r = renumber(p.reply().get(), dropped);
+      return r == p.reply().get() || r == null ? (r == null ? null : s)
+          : new Stmt.ServerReply(p.pos(), p.thread(), p.op(), java.util.Optional.of(r));
+    }
+    if (s instanceof Stmt.BackingOpen) { // a later open's stated id moves down too
+      Stmt.BackingOpen b = (Stmt.BackingOpen) s;
+      if (b.outcome() instanceof fusesim.traces.lang.Outcome.Returns) {
+        long id = ((fusesim.traces.lang.Outcome.Returns) b.outcome()).value().value();
+        if (id > dropped) {
+          return new Stmt.BackingOpen(b.pos(), b.target(), b.params(),
+              new fusesim.traces.lang.Outcome.Returns(b.outcome().pos(), Value.Int.of(id - 1)));
+        }
+      }
+      return s;
+    }
+    if (s instanceof Stmt.BackingClose) {
+      Stmt.BackingClose c = (Stmt.BackingClose) s;
+      long id = c.id().value();
+      if (id == dropped) {
+        return null;
+      }
+      return id > dropped ? new Stmt.BackingClose(c.pos(), Value.Int.of(id - 1), c.outcome()) : s;
+    }
+    return s;
+  }
+
+  private static Reply renumber(Reply r, long dropped) {
+    List<Item> items = r instanceof Reply.Open ? ((Reply.Open) r).items()
+        : r instanceof Reply.Fields ? ((Reply.Fields) r).items() : List.of();
+    List<Item> out = new ArrayList<>(items.size());
+    boolean changed = false;
+    for (Item it : items) {
+      if (it.key().equals("backing") && it.value() instanceof Value.Int) {
+        long id = ((Value.Int) it.value()).value();
+        if (id == dropped) {
+          return null;
+        }
+        if (id > dropped) {
+          out.add(Item.of("backing", Value.Int.of(id - 1)));
+          changed = true;
+          continue;
+        }
+      }
+      out.add(it);
+    }
+    if (!changed) {
+      return r;
+    }
+    return r instanceof Reply.Open ? new Reply.Open(r.pos(), ((Reply.Open) r).flags(), out)
+        : new Reply.Fields(r.pos(), ((Reply.Fields) r).kind(), out);
   }
 
   /** What makes a trace concurrent: calls held in flight, and threads. */
