@@ -589,12 +589,15 @@ public final class Vfs {
     }
 
     private boolean replied(Kernel k) {
+      FuseInode fi = f.ff.inode;
+      // fuse_read_folio(), fuse_readpages_end() and __fuse_direct_read() (fs/fuse/file.c) call
+      // fuse_invalidate_atime() whatever the reply (seen on 6.18.44: a read that failed with
+      // ENOTCONN after a crash makes the next stat send GETATTR)
+      fi.invalMask |= Dir.STATX_ATIME;
       if (req.error() != 0) {
         return done(req.error());
       }
       long got = ((Reply.Data) req.reply).size();
-      FuseInode fi = f.ff.inode;
-      fi.invalMask |= Dir.STATX_ATIME; // fuse_readpages_end() / fuse_direct_io: atime
       if (got > want) {
         k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
         return done(-Errno.EIO.value);
@@ -786,10 +789,11 @@ public final class Vfs {
         int from = (int) ((err != 0 ? off : off + n) / 4096);
         fi.pages.clear(from, (int) ((off + count + 4095) / 4096));
       }
-      if (err != 0 && !direct) {
-        // fuse_perform_write() calls fuse_write_update_attr(inode, pos, res) whatever happened:
-        // a failed write-through write invalidates size and times too (seen on 6.18.44: the next
-        // read past i_size sends GETATTR)
+      if (err != 0) {
+        // fuse_perform_write() and fuse_direct_write_iter() (fs/fuse/file.c) both call
+        // fuse_write_update_attr(inode, pos, res) whatever happened: a failed write invalidates
+        // size and times too (seen on 6.18.44: the next read past i_size sends GETATTR; after a
+        // failed FOPEN_DIRECT_IO write the next stat sends GETATTR, ENOTCONN after a crash)
         k.inodes.fuseWriteUpdateAttr(fi, off, 0);
       }
       if (err == 0 && !direct && n < count && n == 0) {
@@ -1072,11 +1076,11 @@ public final class Vfs {
       if (!await(req)) {
         return false;
       }
+      v.file.ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime(), error or not
       if (req.error() != 0) {
         return done(-Errno.EFAULT.value); // SIGBUS in a real process
       }
       v.file.ff.inode.pages.set((int) (req.args[0] / 4096));
-      v.file.ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime()
       return done(n);
     }
   }
