@@ -1022,6 +1022,7 @@ public final class Vfs {
     private Request req;
     private Vma v;
     private long n;
+    private long attrVer;
 
     MemAccess(UserThread t, String map, long off, long len, boolean store) {
       super(t);
@@ -1070,18 +1071,36 @@ public final class Vfs {
         if (missing > last || missing * 4096L >= fi.attr.size()) {
           return done(n);
         }
+        attrVer = k.fc.attrVersion; // fuse_do_readfolio(): fuse_get_attr_version()
         req = k.dev.send(this, Opcode.READ, fi.nodeid, null, missing * 4096L, 4096, v.file.ff.fh);
         pc = 1;
       }
       if (!await(req)) {
         return false;
       }
-      v.file.ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime(), error or not
+      FuseInode fi = v.file.ff.inode;
+      fi.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime(), error or not
       if (req.error() != 0) {
         return done(-Errno.EFAULT.value); // SIGBUS in a real process
       }
-      v.file.ff.inode.pages.set((int) (req.args[0] / 4096));
-      return done(n);
+      fi.pages.set((int) (req.args[0] / 4096));
+      long got = ((Reply.Data) req.reply).size();
+      if (got < 4096 && !k.fc.writebackCache) {
+        // fuse_do_readfolio(): a short read is EOF: fuse_short_read() → fuse_read_update_size()
+        // shrinks i_size unless the attributes changed since the request was sent
+        long eof = req.args[0] + got;
+        if (attrVer >= fi.attrVersion && eof < fi.attr.size() && !fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {
+          fi.attrVersion = ++k.fc.attrVersion;
+          fi.attr = fi.attr.withSize(eof);
+        }
+      }
+      // filemap_fault() checks i_size again once the folio is uptodate: a page now past EOF is
+      // VM_FAULT_SIGBUS (seen on 6.18.44: a READ answered with 0 bytes makes the access EFAULT)
+      long pagesInFile = (fi.attr.size() + 4095) / 4096;
+      if (off / 4096 >= pagesInFile) {
+        return done(-Errno.EFAULT.value);
+      }
+      return done(Math.min(n, pagesInFile * 4096 - off));
     }
   }
 
