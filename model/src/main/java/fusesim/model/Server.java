@@ -28,6 +28,14 @@ public final class Server {
   private final List<Key> holds = new ArrayList<>();
   /** nodeid → lower node, as the daemon's inode table. */
   public final Map<Long, Lower.Node> nodes = new HashMap<>();
+  /**
+   * The nodeid of the latest positive entry reply for each path: what the kernel's dentry there
+   * holds, as far as the daemon can tell (it cannot see a dentry die, or the kernel reuse a name).
+   * The daemon names inodes by these nodeids in its notifications (FUSE_NOTIFY_PRUNE,
+   * FUSE_NOTIFY_INVAL_INODE), so {@code evict P} and {@code server notify inval_inode P} act on
+   * the inode with this nodeid.
+   */
+  public final Map<String, Long> dentryNodeid = new HashMap<>();
   /** The lookup count the daemon holds per nodeid: entry replies minus FORGETs. */
   public final Map<Long, Long> nlookup = new HashMap<>();
   /** passthrough_hp's per-inode backing id and open count, for backing=auto. */
@@ -113,10 +121,23 @@ public final class Server {
         : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
     if (e != null && e.nodeid() != 0) {
       nlookup.merge(e.nodeid(), 1L, Long::sum);
+      if (r.path != null) {
+        dentryNodeid.put(r.path, e.nodeid());
+      }
+    } else if (r.opcode == Opcode.LOOKUP && r.path != null) {
+      dentryNodeid.remove(r.path); // negative or failed: no positive dentry there now
     }
     if (r.opcode == Opcode.RELEASE) {
       autoRelease(r.args.length > 0 ? r.args[0] : -1);
     }
+  }
+
+  /**
+   * The nodeid the daemon would name for {@code path} in a notification: the root's, or that of
+   * its latest positive entry reply for the path; null if it never answered one.
+   */
+  public Long notifyNodeid(String path) {
+    return path.equals("/") ? Long.valueOf(1) : dentryNodeid.get(path);
   }
 
   /** FORGET(nodeid, n): the kernel dropped n lookups. */
