@@ -638,7 +638,7 @@ public final class Vfs {
    * (file_remove_privs).
    */
   static final class Write extends Syscall {
-    private static final int START = 0, LOCK = 1, KILLPRIV = 4, PRIVS = 2, WRITE_SENT = 3;
+    private static final int START = 0, LOCK = 1, KILLPRIV = 4, PRIVS = 2, WRITE_SENT = 3, FALLBACK_SENT = 5;
     private final KillprivCheck killpriv = new KillprivCheck();
     private final int fd;
     private final long count;
@@ -650,6 +650,13 @@ public final class Vfs {
     private boolean exclusive;
     private SetattrOp privs;
     private Request req;
+    /** What the O_DIRECT part of a write wrote before the buffered fallback (direct_write_fallback). */
+    private long directWritten;
+    /** The WRITE in flight: its offset and length. */
+    private long reqOff;
+    private long reqLen;
+    /** What the earlier WRITEs of this write-through write wrote (fuse_perform_write's res). */
+    private long prior;
 
     Write(UserThread t, int fd, long count, long off) {
       super(t);
@@ -725,14 +732,17 @@ public final class Vfs {
                 fi.pages.set(from, to);
               }
             }
-            req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, off, count, f.ff.fh);
-            pc = WRITE_SENT;
-            break;
+            return sendWrite(k, off, writeThrough() ? firstChunk() : count);
           case WRITE_SENT:
             if (!await(req)) {
               return false;
             }
             return replied(k);
+          case FALLBACK_SENT:
+            if (!await(req)) {
+              return false;
+            }
+            return fallbackReplied(k);
           default:
             throw new IllegalStateException("write pc " + pc);
         }
@@ -774,20 +784,51 @@ public final class Vfs {
       return true;
     }
 
+    /** A write through the page cache to the server: fuse_perform_write(). */
+    private boolean writeThrough() {
+      return !direct && (f.fFlags & O_DIRECT) == 0;
+    }
+
+    /**
+     * fuse_fill_write_pages() (fs/fuse/file.c): the pages of one WRITE are copied in order, and a
+     * page that is neither written whole nor uptodate stays locked and ends the request. So a
+     * write that starts inside a page not in the cache and goes past it is sent as two WRITEs: the
+     * rest of that page, then the rest of the write (its middle pages are whole; a partial last
+     * page ends the write anyway). Seen on 6.18.44: 4096 bytes at offset 1 are WRITEs of 4095 and 1.
+     */
+    private long firstChunk() {
+      long pageEnd = (off / 4096 + 1) * 4096;
+      boolean partialFirst = off % 4096 != 0 && !fi.pages.get((int) (off / 4096));
+      return partialFirst && off + count > pageEnd ? pageEnd - off : count;
+    }
+
+    private boolean sendWrite(Kernel k, long at, long len) {
+      reqOff = at;
+      reqLen = len;
+      req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, at, len, f.ff.fh);
+      pc = WRITE_SENT;
+      return false;
+    }
+
     private boolean replied(Kernel k) {
       int err = req.error();
       long n = err == 0 ? ((Reply.Written) req.reply).size() : 0;
-      if (err == 0 && n > count) {
+      if (err == 0 && n > reqLen) {
         err = -Errno.EIO.value; // the server claims more than was sent
       }
       if (err == 0) {
-        k.inodes.fuseWriteUpdateAttr(fi, off + n, n);
+        k.inodes.fuseWriteUpdateAttr(fi, reqOff + n, n);
       }
-      if (!direct && (f.fFlags & O_DIRECT) == 0 && (err != 0 || n < count)) {
+      if (writeThrough() && (err != 0 || n < reqLen)) {
         // fuse_send_write_pages(): on an error every page of the request, on a short write the
         // pages past what was written, lose their uptodate mark
-        int from = (int) ((err != 0 ? off : off + n) / 4096);
-        fi.pages.clear(from, (int) ((off + count + 4095) / 4096));
+        int from = (int) ((err != 0 ? reqOff : reqOff + n) / 4096);
+        fi.pages.clear(from, (int) ((reqOff + reqLen + 4095) / 4096));
+      }
+      if (err == 0 && writeThrough() && n == reqLen && reqOff + n < off + count) {
+        // fuse_perform_write(): the request was written whole; the loop sends the next one
+        prior += n;
+        return sendWrite(k, reqOff + n, off + count - (reqOff + n));
       }
       if (err != 0) {
         // fuse_perform_write() and fuse_direct_write_iter() (fs/fuse/file.c) both call
@@ -796,13 +837,68 @@ public final class Vfs {
         // failed FOPEN_DIRECT_IO write the next stat sends GETATTR, ENOTCONN after a crash)
         k.inodes.fuseWriteUpdateAttr(fi, off, 0);
       }
-      if (err == 0 && !direct && n < count && n == 0) {
+      if (err == 0 && !direct && (f.fFlags & O_DIRECT) != 0 && n < count) {
+        return fallback(k, n);
+      }
+      if (err == 0 && !direct && n < reqLen && n == 0) {
         // fuse_perform_write(): a short write ends the loop with -EIO, and the call returns
         // what was written if anything, else that error (seen on 6.18.44: WRITE answered
         // size=0 gives EIO; direct io returns 0)
         err = -Errno.EIO.value;
       }
-      return unlockAndDone(k, err != 0 ? err : n);
+      return unlockAndDone(k, err != 0 ? (prior > 0 ? prior : err) : prior + n);
+    }
+
+    /**
+     * fuse_cache_write_iter(): an O_DIRECT write that the server wrote short (generic_file_direct_write
+     * returned less than asked, nothing failed) writes the rest buffered: direct_write_fallback(iocb,
+     * from, written, fuse_perform_write(iocb, from)) (fs/fuse/file.c, mm/filemap.c), a second,
+     * write-through WRITE from where the direct one stopped. Seen on 6.18.44: a WRITE answered
+     * size=0 or size=1 is followed by a second WRITE.
+     */
+    @Mirrors(fn = "direct_write_fallback", file = "mm/filemap.c",
+        doc = "The rest of a short O_DIRECT write goes through the page cache: fuse_perform_write, "
+            + "a second WRITE.")
+    private boolean fallback(Kernel k, long directWritten) {
+      this.directWritten = directWritten;
+      long at = off + directWritten;
+      int from = (int) ((at + 4095) / 4096);
+      int to = (int) ((off + count) / 4096);
+      if (to > from) {
+        fi.pages.set(from, to); // fuse_fill_write_pages(): whole pages are uptodate once copied
+      }
+      req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, at, count - directWritten, f.ff.fh);
+      pc = FALLBACK_SENT;
+      return false;
+    }
+
+    /**
+     * The buffered rest of an O_DIRECT write answered: fuse_perform_write()'s result (a short
+     * WRITE of nothing is -EIO), then direct_write_fallback(): on an error the direct part's
+     * count if any, else the error; otherwise the written range is dropped from the page cache
+     * (invalidate_mapping_pages) and both counts are returned.
+     */
+    private boolean fallbackReplied(Kernel k) {
+      long at = off + directWritten;
+      long want = count - directWritten;
+      int err = req.error();
+      long m = err == 0 ? ((Reply.Written) req.reply).size() : 0;
+      if (err == 0 && m > want) {
+        err = -Errno.EIO.value; // fuse_send_write_pages(): the server claims more than was sent
+      }
+      if (err != 0 || m < want) {
+        // fuse_send_write_pages(): pages not (fully) written lose their uptodate mark
+        fi.pages.clear((int) ((err != 0 ? at : at + m) / 4096), (int) ((off + count + 4095) / 4096));
+      }
+      k.inodes.fuseWriteUpdateAttr(fi, err == 0 ? at + m : at, err == 0 ? m : 0);
+      if (err == 0 && m == 0) {
+        err = -Errno.EIO.value; // fuse_perform_write(): a short write of nothing
+      }
+      if (err != 0) {
+        return unlockAndDone(k, directWritten > 0 ? directWritten : err);
+      }
+      fi.pages.clear((int) (at / 4096), (int) ((at + m + 4095) / 4096)); // invalidate_mapping_pages()
+      return unlockAndDone(k, directWritten + m);
     }
 
     /** fuse_dio_unlock() / inode_unlock(). */
