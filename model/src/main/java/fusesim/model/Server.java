@@ -41,6 +41,13 @@ public final class Server {
   /** passthrough_hp's per-inode backing id and open count, for backing=auto. */
   private final Map<Lower.Node, int[]> autoBacking = new HashMap<>();
   private final Map<Long, Lower.Node> autoFh = new HashMap<>();
+  /**
+   * fh → the lower node an OPEN/CREATE opened: like passthrough_hp, which keeps an fd per open,
+   * READ, WRITE and FALLOCATE go to the file that was opened, even if the nodeid has since been
+   * given to another file by a later entry reply (seen on 6.18.44 with the kernel harness's
+   * server, which reads through the opened fd).
+   */
+  private final Map<Long, Lower.Node> opened = new HashMap<>();
   private long nextFh = 1;
 
   Server(Kernel k) {
@@ -129,6 +136,7 @@ public final class Server {
     }
     if (r.opcode == Opcode.RELEASE) {
       autoRelease(r.args.length > 0 ? r.args[0] : -1);
+      opened.remove(r.args.length > 0 ? r.args[0] : -1);
     }
   }
 
@@ -163,6 +171,11 @@ public final class Server {
       return new Reply.Error(spec.errno());
     }
     Lower.Node node = nodes.get(r.nodeid);
+    if (r.opcode == Opcode.READ || r.opcode == Opcode.WRITE) {
+      node = opened.getOrDefault(r.args[2], node);
+    } else if (r.opcode == Opcode.FALLOCATE) {
+      node = opened.getOrDefault(r.args[3], node);
+    }
     switch (r.opcode) {
       case LOOKUP:
         return lookup(node, r.name, spec);
@@ -276,6 +289,9 @@ public final class Server {
         return new Reply.Error(-backing);
       }
     }
+    if (!dir) {
+      opened.put(fh, node);
+    }
     return new Reply.Open(fh, flags, backing);
   }
 
@@ -322,6 +338,7 @@ public final class Server {
     if (spec.backingAuto()) {
       backing = autoBackingFor(n, fh);
     }
+    opened.put(fh, n);
     return new Reply.Create(e, new Reply.Open(fh, (int) spec.get("open_flags", 0), backing));
   }
 
