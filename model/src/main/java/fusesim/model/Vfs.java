@@ -486,6 +486,8 @@ public final class Vfs {
     /** v2 09/21: a passthrough open without READ reads from the server, uncached. */
     private boolean uncached;
     private long attrVer;
+    /** The READ in flight is filemap_update_page()'s second try of a page readahead failed to read. */
+    private boolean retrying;
 
     Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -594,6 +596,14 @@ public final class Vfs {
       // fuse_invalidate_atime() whatever the reply (seen on 6.18.44: a read that failed with
       // ENOTCONN after a crash makes the next stat send GETATTR)
       fi.invalMask |= Dir.STATX_ATIME;
+      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
+      if (req.error() != 0 && !direct && !uncached && !retrying) {
+        // filemap_read() → filemap_get_pages() (mm/filemap.c): the readahead READ failed, so the
+        // page is not uptodate and filemap_update_page() reads it once more, alone, through
+        // fuse_read_folio(): a second READ, whose result counts (seen on 6.18.44)
+        retrying = true;
+        return send(k, reqOff - reqOff % PAGE, PAGE);
+      }
       if (req.error() != 0) {
         return done(req.error());
       }
@@ -602,7 +612,6 @@ public final class Vfs {
         k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
         return done(-Errno.EIO.value);
       }
-      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
       if (direct || uncached) {
         return finish(got);
       }
@@ -618,6 +627,10 @@ public final class Vfs {
           fi.attrVersion = ++k.fc.attrVersion;
           fi.attr = fi.attr.withSize(eof);
         }
+      }
+      if (retrying) {
+        retrying = false;
+        return cached(k); // filemap_read() goes on with the pages after the one read again
       }
       return finish(Math.max(0, Math.min(count, reqOff + got - off)));
     }
@@ -638,7 +651,7 @@ public final class Vfs {
    * (file_remove_privs).
    */
   static final class Write extends Syscall {
-    private static final int START = 0, LOCK = 1, KILLPRIV = 4, PRIVS = 2, WRITE_SENT = 3, FALLBACK_SENT = 5;
+    private static final int START = 0, LOCK = 1, KILLPRIV = 4, PRIVS = 2, WRITE_SENT = 3, FALLBACK_SENT = 5, TRUNCATE = 6;
     private final KillprivCheck killpriv = new KillprivCheck();
     private final int fd;
     private final long count;
@@ -657,6 +670,13 @@ public final class Vfs {
     private long reqLen;
     /** What the earlier WRITEs of this write-through write wrote (fuse_perform_write's res). */
     private long prior;
+    /** i_size when the write began (fuse_direct_IO's i_size). */
+    private long sizeAtStart;
+    /** FUSE_I_SIZE_UNSTABLE set by this write-through write, cleared when it ends. */
+    private boolean sizeUnstable;
+    /** fuse_do_truncate() after a failed extending O_DIRECT write, and the write's error. */
+    private SetattrOp truncate;
+    private int truncateErr;
 
     Write(UserThread t, int fd, long count, long off) {
       super(t);
@@ -732,6 +752,11 @@ public final class Vfs {
                 fi.pages.set(from, to);
               }
             }
+            sizeAtStart = fi.attr.size();
+            if (writeThrough() && sizeAtStart < off + count) {
+              sizeUnstable = true; // fuse_perform_write(): i_size < pos + count
+              fi.set(FuseInode.FUSE_I_SIZE_UNSTABLE);
+            }
             return sendWrite(k, off, writeThrough() ? firstChunk() : count);
           case WRITE_SENT:
             if (!await(req)) {
@@ -743,6 +768,11 @@ public final class Vfs {
               return false;
             }
             return fallbackReplied(k);
+          case TRUNCATE:
+            if (!truncate.run(k, this)) {
+              return false;
+            }
+            return unlockAndDone(k, truncateErr); // the SETATTR's own result is ignored
           default:
             throw new IllegalStateException("write pc " + pc);
         }
@@ -840,6 +870,14 @@ public final class Vfs {
       if (err == 0 && !direct && (f.fFlags & O_DIRECT) != 0 && n < count) {
         return fallback(k, n);
       }
+      if (err != 0 && !direct && (f.fFlags & O_DIRECT) != 0 && off + count > sizeAtStart) {
+        // fuse_direct_IO() (fs/fuse/file.c): a failed extending write calls fuse_do_truncate(),
+        // a SETATTR of the size i_size had (seen on 6.18.44: SETATTR after the WRITE's EIO)
+        truncate = new SetattrOp(fi, f, Dir.ATTR_SIZE, 0, 0, 0, fi.attr.size());
+        truncateErr = err;
+        pc = TRUNCATE;
+        return run(k);
+      }
       if (err == 0 && !direct && n < reqLen && n == 0) {
         // fuse_perform_write(): a short write ends the loop with -EIO, and the call returns
         // what was written if anything, else that error (seen on 6.18.44: WRITE answered
@@ -862,6 +900,10 @@ public final class Vfs {
     private boolean fallback(Kernel k, long directWritten) {
       this.directWritten = directWritten;
       long at = off + directWritten;
+      if (fi.attr.size() < off + count) {
+        sizeUnstable = true; // fuse_perform_write(): i_size < pos + count
+        fi.set(FuseInode.FUSE_I_SIZE_UNSTABLE);
+      }
       int from = (int) ((at + 4095) / 4096);
       int to = (int) ((off + count) / 4096);
       if (to > from) {
@@ -903,6 +945,10 @@ public final class Vfs {
 
     /** fuse_dio_unlock() / inode_unlock(). */
     private boolean unlockAndDone(Kernel k, long res) {
+      if (sizeUnstable) {
+        sizeUnstable = false;
+        fi.clear(FuseInode.FUSE_I_SIZE_UNSTABLE); // fuse_perform_write() ends
+      }
       if (exclusive) {
         Locks.upWrite(k, fi);
       } else {
@@ -1119,6 +1165,8 @@ public final class Vfs {
     private Vma v;
     private long n;
     private long attrVer;
+    /** The READ in flight is filemap_fault()'s second try after a failed one. */
+    private boolean retried;
 
     MemAccess(UserThread t, String map, long off, long len, boolean store) {
       super(t);
@@ -1176,6 +1224,13 @@ public final class Vfs {
       }
       FuseInode fi = v.file.ff.inode;
       fi.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime(), error or not
+      if (req.error() != 0 && !retried) {
+        // filemap_fault() (mm/filemap.c) page_not_uptodate: the folio readahead failed to read
+        // is read once more with filemap_read_folio(): a second READ (seen on 6.18.44)
+        retried = true;
+        req = k.dev.send(this, Opcode.READ, fi.nodeid, null, req.args[0], 4096, v.file.ff.fh);
+        return false;
+      }
       if (req.error() != 0) {
         return done(-Errno.EFAULT.value); // SIGBUS in a real process
       }
