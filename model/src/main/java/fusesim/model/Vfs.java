@@ -1216,12 +1216,34 @@ public final class Vfs {
           return done(n);
         }
         attrVer = k.fc.attrVersion; // fuse_do_readfolio(): fuse_get_attr_version()
+        // filemap_fault() → maybe_unlock_mmap_for_io() (mm/filemap.c): while the page is read the
+        // fault pins the file (get_file) and drops mmap_lock, so a munmap meanwhile returns at
+        // once and the file's last reference (RELEASE) goes only when the fault ends (seen on
+        // 6.18.44)
+        v.file.fCount++;
         req = k.dev.send(this, Opcode.READ, fi.nodeid, null, missing * 4096L, 4096, v.file.ff.fh);
         pc = 1;
       }
       if (!await(req)) {
         return false;
       }
+      return faultEnd(k, readDone(k));
+    }
+
+    /**
+     * The fault's pin goes (fput); a fault that dropped mmap_lock returns VM_FAULT_RETRY and is
+     * retried, which finds no mapping if it was unmapped meanwhile: EFAULT.
+     */
+    private boolean faultEnd(Kernel k, long res) {
+      if (res == Long.MIN_VALUE) {
+        return false; // a second READ is in flight
+      }
+      k.files.fput(v.file);
+      return done(k.vmas.get(map) != v ? -Errno.EFAULT.value : res);
+    }
+
+    /** The READ answered: the result of the access, or Long.MIN_VALUE if it is sent again. */
+    private long readDone(Kernel k) {
       FuseInode fi = v.file.ff.inode;
       fi.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime(), error or not
       if (req.error() != 0 && !retried) {
@@ -1229,10 +1251,10 @@ public final class Vfs {
         // is read once more with filemap_read_folio(): a second READ (seen on 6.18.44)
         retried = true;
         req = k.dev.send(this, Opcode.READ, fi.nodeid, null, req.args[0], 4096, v.file.ff.fh);
-        return false;
+        return Long.MIN_VALUE;
       }
       if (req.error() != 0) {
-        return done(-Errno.EFAULT.value); // SIGBUS in a real process
+        return -Errno.EFAULT.value; // SIGBUS in a real process
       }
       fi.pages.set((int) (req.args[0] / 4096));
       long got = ((Reply.Data) req.reply).size();
@@ -1249,9 +1271,9 @@ public final class Vfs {
       // VM_FAULT_SIGBUS (seen on 6.18.44: a READ answered with 0 bytes makes the access EFAULT)
       long pagesInFile = (fi.attr.size() + 4095) / 4096;
       if (off / 4096 >= pagesInFile) {
-        return done(-Errno.EFAULT.value);
+        return -Errno.EFAULT.value;
       }
-      return done(Math.min(n, pagesInFile * 4096 - off));
+      return Math.min(n, pagesInFile * 4096 - off);
     }
   }
 
@@ -1389,11 +1411,11 @@ public final class Vfs {
             if (result != null) {
               return true;
             }
-            pc = (iaValid & (Dir.ATTR_SIZE | Dir.ATTR_UID | Dir.ATTR_GID)) != 0 ? 3 : 1;
+            pc = (iaValid & Dir.ATTR_SIZE) != 0 ? 3 : 1;
             break;
           case 3:
             if (!killpriv.run(k, this, fi)) {
-              return false; // do_truncate(): dentry_needs_remove_privs(); chown: ATTR_KILL_PRIV
+              return false; // do_truncate(): dentry_needs_remove_privs() before inode_lock
             }
             pc = 1;
             break;
@@ -1401,6 +1423,18 @@ public final class Vfs {
             if (!Locks.downWrite(k, fi, this)) {
               return false;
             }
+            // chown_common() (fs/open.c) sets ATTR_KILL_PRIV under inode_lock, and
+            // notify_change() asks security_inode_need_killpriv() there: the GETXATTR waits for
+            // the lock (seen on 6.18.44: none while a write holds it)
+            pc = (iaValid & Dir.ATTR_SIZE) == 0 && (iaValid & (Dir.ATTR_UID | Dir.ATTR_GID)) != 0 ? 4 : 5;
+            break;
+          case 4:
+            if (!killpriv.run(k, this, fi)) {
+              return false;
+            }
+            pc = 5;
+            break;
+          case 5:
             op = new SetattrOp(fi, f, iaValid | killBits(), mode, uid, gid, size);
             pc = 2;
             break;
