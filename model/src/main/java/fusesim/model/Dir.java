@@ -119,6 +119,11 @@ public final class Dir {
       doc = "After LOOKUP: ENOENT gives a negative dentry; invalid attributes or nodeid 1 give "
           + "EIO; else fuse_iget.")
   public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch) {
+    return fuseLookupReply(d, r, attrVersion, epoch, 0);
+  }
+
+  /** With the evict_ctr fuse_lookup_name() sampled before the LOOKUP (see {@link Inodes#fuseIget}). */
+  public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch, long evictCtr) {
     int err = r.error();
     Reply.Entry e = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply : null;
     if (err == -Errno.ENOENT.value) {
@@ -138,7 +143,8 @@ public final class Dir {
       return -Errno.EIO.value;
     }
     long generation = e.nodeid() == 1 ? 0 : e.generation(); // root generation should be zero
-    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), entryAttrValid(e), attrVersion);
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), entryAttrValid(e), attrVersion,
+        evictCtr);
     if (inode.nodeid == 1) {
       k.inodes.iput(inode); // out_iput: a child may not be the root
       return -Errno.EIO.value;

@@ -26,6 +26,8 @@ final class Walk {
   private Dentry d;
   private Request req;
   private long attrVersion;
+  /** fc->evict_ctr when the LOOKUP was sent (fuse_lookup_name). */
+  private long evictCtr;
   private long epoch;
   /** The directory lock of this lookup is exclusive (see {@link #SLOW}). */
   private boolean exclusive;
@@ -176,12 +178,13 @@ final class Walk {
     d = k.dAllocParallel(cur, name, s.thread.name);
     epoch = k.fc.epoch;
     attrVersion = k.fc.attrVersion;
+    evictCtr = k.fc.evictCtr; // fuse_lookup_name(): fuse_get_evict_ctr()
     req = k.dev.send(s, Opcode.LOOKUP, cur.inode.nodeid, name);
     pc = LOOKUP_SENT;
   }
 
   private boolean lookedUp(Kernel k) {
-    int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch);
+    int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch, evictCtr);
     Locks.fuseUnlockInode(k, cur.inode);
     unlockDir(k);
     k.dLookupDone(d);
