@@ -113,16 +113,12 @@ public final class Dir {
    * fuse_lookup_name() after its LOOKUP, then the rest of fuse_lookup(): ENOENT becomes a
    * negative dentry with no valid timeout; nodeid 0 a negative dentry cached for entry_valid;
    * invalid attributes are EIO (no FORGET: the kernel drops the entry); a child with nodeid 1 is
-   * EIO. Returns 0 or -errno; on success {@code d} is instantiated.
+   * EIO. Returns 0 or -errno; on success {@code d} is instantiated. {@code evictCtr} is the
+   * fc->evict_ctr sampled before the LOOKUP was sent (see {@link Inodes#fuseIget}).
    */
   @Mirrors(fn = "fuse_lookup_name", file = "fs/fuse/dir.c", patches = {13},
       doc = "After LOOKUP: ENOENT gives a negative dentry; invalid attributes or nodeid 1 give "
           + "EIO; else fuse_iget.")
-  public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch) {
-    return fuseLookupReply(d, r, attrVersion, epoch, 0);
-  }
-
-  /** With the evict_ctr fuse_lookup_name() sampled before the LOOKUP (see {@link Inodes#fuseIget}). */
   public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch, long evictCtr) {
     int err = r.error();
     Reply.Entry e = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply : null;

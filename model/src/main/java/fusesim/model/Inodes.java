@@ -59,6 +59,9 @@ public final class Inodes {
    * request was out: the reply may predate that eviction (v6.13 "fuse: check attributes
    * staleness on fuse_iget()"; seen on 6.18.44: the next stat sends GETATTR).
    */
+  @Mirrors(fn = "fuse_iget", file = "fs/fuse/inode.c",
+      doc = "fuse_iget with evict_ctr: a new inode whose LOOKUP raced an eviction keeps its "
+          + "attributes invalid.")
   public FuseInode fuseIget(long nodeid, long generation, Attr attr, long attrValidNs,
       long attrVersion, long evictCtr) {
     boolean fresh = false;
