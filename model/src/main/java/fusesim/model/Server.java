@@ -178,7 +178,10 @@ public final class Server {
     }
     switch (r.opcode) {
       case LOOKUP:
-        return lookup(node, r.name, spec);
+        // the parent as it was named when the request arrived (r.path): a reply that gives the
+        // parent's nodeid to another file meanwhile does not move a LOOKUP already received (the
+        // kernel harness's server resolves it so too)
+        return lookup(r.path != null ? k.lower.parentOf(r.path) : node, r.name, spec);
       case GETATTR:
       case SETATTR:
         return attr(r, node, spec);
