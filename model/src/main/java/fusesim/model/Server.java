@@ -153,6 +153,10 @@ public final class Server {
     long left = nlookup.getOrDefault(nodeid, 0L) - n;
     if (left == 0) {
       nlookup.remove(nodeid);
+      // the kernel's inode is gone, and so is every dentry that held it: the daemon no longer
+      // names that nodeid for any path (as the kernel harness's server; seen on 6.18.44: an
+      // evict of such a path reaches no inode, even when a later lookup reused the nodeid)
+      dentryNodeid.values().removeIf(id -> id == nodeid);
     } else {
       nlookup.put(nodeid, left);
     }
