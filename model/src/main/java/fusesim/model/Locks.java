@@ -22,7 +22,7 @@ final class Locks {
       queue(fi, me);
       return s.sleep(new WaitQueue(fi, WaitQueue.Kind.INODE_RWSEM));
     }
-    fi.rwsemWaiters.remove(me);
+    dequeue(fi, me);
     fi.rwsem = -1;
     return true;
   }
@@ -36,7 +36,7 @@ final class Locks {
       queue(fi, me);
       return s.sleep(new WaitQueue(fi, WaitQueue.Kind.INODE_RWSEM));
     }
-    fi.rwsemWaiters.remove(me);
+    dequeue(fi, me);
     fi.rwsem++;
     return true;
   }
@@ -47,7 +47,7 @@ final class Locks {
    */
   private static boolean firstInLine(FuseInode fi, String me, boolean reader) {
     for (String w : fi.rwsemWaiters) {
-      if (w.equals(me)) {
+      if (sameThread(w, me)) {
         return true;
       }
       if (!reader || w.endsWith(":w")) {
@@ -57,10 +57,27 @@ final class Locks {
     return true; // not waiting yet, and nobody ahead that it must let go first
   }
 
+  /**
+   * Queues {@code me} at the tail, or keeps its place if its thread already waits: a syscall that
+   * retries with the other mode (a direct write that is no longer past EOF takes the lock shared)
+   * is still the same waiter.
+   */
   private static void queue(FuseInode fi, String me) {
-    if (!fi.rwsemWaiters.contains(me)) {
-      fi.rwsemWaiters.add(me);
+    for (int i = 0; i < fi.rwsemWaiters.size(); i++) {
+      if (sameThread(fi.rwsemWaiters.get(i), me)) {
+        fi.rwsemWaiters.set(i, me);
+        return;
+      }
     }
+    fi.rwsemWaiters.add(me);
+  }
+
+  private static void dequeue(FuseInode fi, String me) {
+    fi.rwsemWaiters.removeIf(w -> sameThread(w, me));
+  }
+
+  private static boolean sameThread(String a, String b) {
+    return a.substring(0, a.indexOf(':')).equals(b.substring(0, b.indexOf(':')));
   }
 
   static void upWrite(Kernel k, FuseInode fi) {
