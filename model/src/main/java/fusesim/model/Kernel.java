@@ -180,6 +180,11 @@ public final class Kernel {
           t.task = null;
           t.lastResult = s.result;
           t.lastCall = s.name();
+          if (s.posLocked != null) {
+            s.posLocked.posLockOwner = null; // fdput_pos(): mutex_unlock(&file->f_pos_lock)
+            wakeUp(new WaitQueue(s.posLocked, WaitQueue.Kind.F_POS_LOCK));
+            s.posLocked = null;
+          }
           if (s.pinned != null) {
             files.fput(s.pinned); // fdput() as the syscall returns
           }

@@ -189,8 +189,8 @@ public final class Vfs {
             }
             break;
           case CREATE_LOCK:
-            if (!Locks.downWrite(k, d.parent.inode, this)) {
-              return false; // lookup_open(): inode_lock(dir) for O_CREAT
+            if (!walk.keptDirLock && !Locks.downWrite(k, d.parent.inode, this)) {
+              return false; // lookup_open(): inode_lock(dir) for O_CREAT (held since the lookup)
             }
             attrVersion = k.fc.attrVersion;
             req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, flags, mode);
@@ -525,8 +525,14 @@ public final class Vfs {
     }
 
     private boolean start(Kernel k) {
-      f = fdget(k, fd);
-      if (f == null || !readable(f)) {
+      f = pinned != null ? pinned : fdget(k, fd);
+      if (f == null) {
+        return done(-Errno.EBADF.value);
+      }
+      if (offArg < 0 && !fdgetPos(k, f)) {
+        return false; // read(2): ksys_read() → fdget_pos()
+      }
+      if (!readable(f)) {
         return done(-Errno.EBADF.value);
       }
       if (f.ff.isDir) {
@@ -698,8 +704,14 @@ public final class Vfs {
       while (true) {
         switch (pc) {
           case START:
-            f = fdget(k, fd);
-            if (f == null || !f.writable()) {
+            f = pinned != null ? pinned : fdget(k, fd);
+            if (f == null) {
+              return done(-Errno.EBADF.value);
+            }
+            if (offArg < 0 && !fdgetPos(k, f)) {
+              return false; // write(2): ksys_write() → fdget_pos()
+            }
+            if (!f.writable()) {
               return done(-Errno.EBADF.value);
             }
             fi = f.ff.inode;
@@ -1829,7 +1841,7 @@ public final class Vfs {
             pc = 1;
             break;
           case 1:
-            if (!Locks.downWrite(k, d.parent.inode, this)) {
+            if (!walk.keptDirLock && !Locks.downWrite(k, d.parent.inode, this)) { // held since the lookup
               return false;
             }
             attrVersion = k.fc.attrVersion;

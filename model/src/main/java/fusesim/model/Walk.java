@@ -31,6 +31,11 @@ final class Walk {
   private long epoch;
   /** The directory lock of this lookup is exclusive (see {@link #SLOW}). */
   private boolean exclusive;
+  /**
+   * The walk ended on a negative entry it looked up under the exclusive directory lock, and
+   * still holds that lock for the caller's create (which releases it).
+   */
+  public boolean keptDirLock;
   int err;
   Dentry result;
 
@@ -186,7 +191,14 @@ final class Walk {
   private boolean lookedUp(Kernel k) {
     int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch, evictCtr);
     Locks.fuseUnlockInode(k, cur.inode);
-    unlockDir(k);
+    if (exclusive && e == 0 && d.inode == null) {
+      // open_last_lookups() / filename_create() (fs/namei.c) keep inode_lock(dir) from the
+      // lookup through the create: the caller's CREATE/MKDIR runs under this same lock (seen on
+      // 6.18.44: a lookup waiting for the directory comes after the CREATE)
+      keptDirLock = true;
+    } else {
+      unlockDir(k);
+    }
     k.dLookupDone(d);
     d.dCount--;
     if (e != 0) {
