@@ -69,7 +69,7 @@ final class KernelCommand implements Runnable {
         KernelReplayResult kernel;
         try {
           model = ModelReplay.run(t);
-          kernel = KernelReplay.run(t);
+          kernel = KernelReplay.runBeside(t, model.steps().stream().map(ModelReplay.Step::obs).toList());
         } catch (TraceError e) {
           err.println(e.getMessage());
           return 2;

@@ -166,6 +166,20 @@ public final class KernelReplay {
     }
 
     /**
+     * Replays {@code trace} next to the model's replay of it, with the model's requests per line as
+     * the hint (see {@link #run(Trace, Duration, Map)}): a request a woken thread sends a little
+     * later is then still counted on the line that caused it. Used wherever model and kernel are
+     * compared line by line (kernel replay, the corpus test, kernel fuzz).
+     */
+    public static KernelReplayResult runBeside(Trace trace, List<fusesim.traces.replay.Observation> model) {
+        Map<Integer, List<String>> hints = new java.util.HashMap<>();
+        for (fusesim.traces.replay.Observation o : model) {
+            hints.put(o.line(), o.requests());
+        }
+        return run(trace, Duration.ofSeconds(5), hints);
+    }
+
+    /**
      * Replays {@code trace}, waiting for asynchronous requests with a hint: {@code expected} maps a
      * line to the requests it is expected to cause (the model's prediction). A line's requests are
      * taken once those have arrived and the stream has been quiet for {@value #HINT_QUIET_MS} ms
