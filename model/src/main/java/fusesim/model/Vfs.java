@@ -1227,6 +1227,11 @@ public final class Vfs {
         if (missing > last || missing * 4096L >= fi.attr.size()) {
           return done(n);
         }
+        if (fi.isBad()) {
+          // fuse_readahead() and fuse_read_folio() (fs/fuse/file.c) send nothing for a bad inode:
+          // the page stays not uptodate and the fault is SIGBUS (seen on 6.18.44: EFAULT, no READ)
+          return done(-Errno.EFAULT.value);
+        }
         attrVer = k.fc.attrVersion; // fuse_do_readfolio(): fuse_get_attr_version()
         // filemap_fault() → maybe_unlock_mmap_for_io() (mm/filemap.c): while the page is read the
         // fault pins the file (get_file) and drops mmap_lock, so a munmap meanwhile returns at
