@@ -1790,11 +1790,13 @@ public final class Vfs {
         if (!await(req)) {
           return false;
         }
+        // fuse_readdir_uncached() (fs/fuse/readdir.c) calls fuse_invalidate_atime() whatever the
+        // reply (seen on 6.18.44: after a crash, getdents fails and the next stat sends GETATTR)
+        f.ff.inode.invalMask |= Dir.STATX_ATIME;
         if (req.error() != 0) {
           return done(req.error());
         }
         Reply.Dirents r = (Reply.Dirents) req.reply;
-        f.ff.inode.invalMask |= Dir.STATX_ATIME;
         if (r.names().isEmpty()) {
           return done(new SysResult(names.size(), java.util.Map.of(), List.copyOf(names), null));
         }
