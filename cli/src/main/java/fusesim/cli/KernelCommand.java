@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code fusesim kernel ...}: the real-kernel oracle. */
 @Command(name = "kernel", mixinStandardHelpOptions = true, description = "Run traces on this machine's real kernel.",
-    subcommands = {KernelCommand.Replay.class, KernelCommand.Fuzz.class})
+    subcommands = {KernelCommand.Replay.class, KernelCommand.Fuzz.class, KernelCommand.Shrink.class})
 final class KernelCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -69,7 +69,7 @@ final class KernelCommand implements Runnable {
         KernelReplayResult kernel;
         try {
           model = ModelReplay.run(t);
-          kernel = KernelReplay.run(t);
+          kernel = KernelReplay.runBeside(t, model.steps().stream().map(ModelReplay.Step::obs).toList());
         } catch (TraceError e) {
           err.println(e.getMessage());
           return 2;
@@ -195,6 +195,104 @@ final class KernelCommand implements Runnable {
       out.print(fusesim.kernel.fuzz.Summary.text(r, seed));
       out.flush();
       return r.disagreeing == 0 ? 0 : 1; // known kinds count too: the model still disagrees there
+    }
+  }
+
+  /**
+   * {@code fusesim kernel shrink FILE...}: a saved disagreement (a fuzz finding) run again on the
+   * model and the kernel, shrunk to a 1-minimal trace that disagrees the same way, and saved under
+   * {@code --out} with the same name. Exit 0 every file shrunk and confirmed, 1 a file did not
+   * disagree (or not the same way) or its shrunk trace was not confirmed, 2 bad input, 3 kernel
+   * unusable.
+   */
+  @Command(name = "shrink", mixinStandardHelpOptions = true, description = {"Shrink saved disagreements "
+      + "(fuzz findings) to 1-minimal traces, each candidate run on the model and the real kernel.",
+      "Exit 0: all shrunk and confirmed; 1: one did not disagree or was not confirmed; 2: bad input; 3: no kernel."})
+  static final class Shrink implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "finding traces or directories")
+    List<Path> files;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where shrunk traces go (default: out)")
+    Path outDir = Path.of("out");
+
+    @Option(names = "--attempts", paramLabel = "N", description = "kernel replays allowed per file (default: 600; candidates the model rejects are free)")
+    int attempts = 600;
+
+    @Option(names = "--budget", paramLabel = "SECONDS", description = "wall time per file (default: 120)")
+    int budgetSeconds = 120;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (attempts < 1 || budgetSeconds < 1) {
+        err.println("fusesim: --attempts and --budget take positive numbers, got " + attempts + " and " + budgetSeconds);
+        return 2;
+      }
+      if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+        err.println("fusesim: --out " + outDir + " is not a directory");
+        return 2;
+      }
+      List<Trace> traces = Traces.parseAll(files, err);
+      if (traces == null) {
+        return 2;
+      }
+      Optional<String> why = KernelReplay.unavailableReason();
+      if (why.isPresent()) {
+        err.println("fusesim: the kernel cannot be used here: " + why.get());
+        return 3;
+      }
+      Files.createDirectories(outDir);
+      int failed = 0;
+      for (Trace t : traces) {
+        String name = t.header().name().text();
+        boolean arbitrary = t.header().docs().stream().anyMatch(d -> d.text().contains("arbitrary server"));
+        fusesim.properties.Setup setup = fusesim.properties.Setup.of(fusesim.model.Semantics.MAINLINE,
+            java.util.Set.of(), arbitrary ? fusesim.properties.ServerMode.ARBITRARY
+                : fusesim.properties.ServerMode.WELL_BEHAVED);
+        List<fusesim.traces.lang.Stmt> body = fusesim.kernel.fuzz.FindingFile.generated(t);
+        fusesim.kernel.fuzz.Differential.Outcome first;
+        try {
+          first = fusesim.kernel.fuzz.Differential.run(fusesim.kernel.fuzz.Differential.trace(name, body, List.of()),
+              fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT);
+        } catch (KernelReplay.Unavailable e) {
+          err.println("fusesim: the kernel cannot be used here: " + e.getMessage());
+          return 3;
+        }
+        if (first.mismatch().isEmpty()) {
+          out.println("AGREE " + name + ": model and kernel agree on this run; not shrunk");
+          failed++;
+          continue;
+        }
+        fusesim.kernel.fuzz.Differential.Mismatch m = first.mismatch().get();
+        String sig = m.signature();
+        String saved = t.header().docs().stream().map(d -> d.text())
+            .filter(d -> d.startsWith(fusesim.kernel.fuzz.FindingFile.SIGNATURE)).findFirst()
+            .map(d -> d.substring(fusesim.kernel.fuzz.FindingFile.SIGNATURE.length())).orElse(sig);
+        if (!saved.strip().equals(sig.strip())) {
+          out.println("OTHER " + name + ": disagrees another way this run: " + sig + " (saved: " + saved + ")");
+        }
+        List<fusesim.traces.lang.Stmt> failing = List.copyOf(body.subList(0, m.index() + 1));
+        fusesim.properties.Shrinker.Result<fusesim.traces.lang.Stmt> r = fusesim.kernel.fuzz.Fuzzer.shrink(setup,
+            failing, sig, attempts, budgetSeconds * 1000L, fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT, c -> { });
+        List<String> how = new ArrayList<>();
+        t.header().docs().stream().map(d -> d.text()).filter(d -> d.startsWith("found by:")).forEach(how::add);
+        how.add("shrunk by fusesim kernel shrink from " + r.stats().before() + " to " + r.stats().after()
+            + " steps in " + r.stats().attempts() + " attempts, " + r.stats().millis() + " ms"
+            + (r.stats().complete() ? ", 1-minimal" : ", cut short (not proven 1-minimal)"));
+        fusesim.kernel.fuzz.FindingFile file = fusesim.kernel.fuzz.FindingFile.of(name, r.items(), sig, how,
+            fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT);
+        Path dest = outDir.resolve(name + ".trace");
+        Files.writeString(dest, file.text());
+        out.println((file.confirmed() ? "SHRUNK " : "UNCONFIRMED ") + name + ": " + r.stats() + " -> " + dest
+            + (file.confirmed() ? "" : " (" + file.note() + ")"));
+        out.flush();
+        failed += file.confirmed() ? 0 : 1;
+      }
+      return failed == 0 ? 0 : 1;
     }
   }
 }

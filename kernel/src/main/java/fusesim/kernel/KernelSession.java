@@ -439,6 +439,16 @@ public final class KernelSession implements AutoCloseable {
         return requireDriver().pid();
     }
 
+    /** The trace thread whose driver thread has kernel tid {@code tid}, or null (a kworker, the server, ...). */
+    public String threadOfTid(int tid) {
+        for (Map.Entry<String, Integer> e : tids.entrySet()) {
+            if (e.getValue() == tid) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     /** The kernel tid of a trace thread's driver thread (creating the thread if needed). */
     public int tid(String thread) {
         threadName(thread);

@@ -117,12 +117,13 @@ public final class Dir {
    * fuse_lookup_name() after its LOOKUP, then the rest of fuse_lookup(): ENOENT becomes a
    * negative dentry with no valid timeout; nodeid 0 a negative dentry cached for entry_valid;
    * invalid attributes are EIO (no FORGET: the kernel drops the entry); a child with nodeid 1 is
-   * EIO. Returns 0 or -errno; on success {@code d} is instantiated.
+   * EIO. Returns 0 or -errno; on success {@code d} is instantiated. {@code evictCtr} is the
+   * fc->evict_ctr sampled before the LOOKUP was sent (see {@link Inodes#fuseIget}).
    */
   @Mirrors(fn = "fuse_lookup_name", file = "fs/fuse/dir.c", patches = {13},
       doc = "After LOOKUP: ENOENT gives a negative dentry; invalid attributes or nodeid 1 give "
           + "EIO; else fuse_iget.")
-  public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch) {
+  public int fuseLookupReply(Dentry d, Request r, long attrVersion, long epoch, long evictCtr) {
     int err = r.error();
     Reply.Entry e = r.reply instanceof Reply.Entry ? (Reply.Entry) r.reply : null;
     if (err == -Errno.ENOENT.value) {
@@ -142,7 +143,8 @@ public final class Dir {
       return -Errno.EIO.value;
     }
     long generation = e.nodeid() == 1 ? 0 : e.generation(); // root generation should be zero
-    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), entryAttrValid(e), attrVersion);
+    FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), entryAttrValid(e), attrVersion,
+        evictCtr);
     if (inode.nodeid == 1) {
       k.inodes.iput(inode); // out_iput: a child may not be the root
       return -Errno.EIO.value;

@@ -48,6 +48,11 @@ public final class FuseInode {
   public final BitSet pages = new BitSet();
   /** The inode rwsem: holders > 0 shared, -1 exclusive. */
   public int rwsem;
+  /**
+   * The rwsem's waiters in the order they began to wait ("T2:w", "T3:r"): the lock goes to them
+   * first come, first served (kernel/locking/rwsem.c queues waiters in order).
+   */
+  public final java.util.List<String> rwsemWaiters = new java.util.ArrayList<>();
   /** fi->mutex for fuse_lock_inode (directories, without parallel_dirops). */
   public String mutexOwner;
   /**

@@ -49,12 +49,29 @@ public final class Inodes {
           + "nlookup++.")
   public FuseInode fuseIget(long nodeid, long generation, Attr attr, long attrValidNs,
       long attrVersion) {
+    return fuseIget(nodeid, generation, attr, attrValidNs, attrVersion, 0);
+  }
+
+  /**
+   * fuse_iget() with the evict_ctr fuse_lookup_name() sampled before its LOOKUP (0 from a create:
+   * no check). A new inode keeps its attributes invalid (inval_mask starts at ~0 and
+   * fuse_change_attributes_common() does not clear it) when an inode was evicted while the
+   * request was out: the reply may predate that eviction (v6.13 "fuse: check attributes
+   * staleness on fuse_iget()"; seen on 6.18.44: the next stat sends GETATTR).
+   */
+  @Mirrors(fn = "fuse_iget", file = "fs/fuse/inode.c",
+      doc = "fuse_iget with evict_ctr: a new inode whose LOOKUP raced an eviction keeps its "
+          + "attributes invalid.")
+  public FuseInode fuseIget(long nodeid, long generation, Attr attr, long attrValidNs,
+      long attrVersion, long evictCtr) {
+    boolean fresh = false;
     while (true) {
       FuseInode fi = k.inodeHash.get(nodeid);
       if (fi == null) {
         fi = new FuseInode(k.nextSerial++, nodeid, generation, attr);
         k.inodeHash.put(nodeid, fi);
         k.allInodes.add(fi);
+        fresh = true;
       } else if (fuseStaleInode(fi, generation, attr)) {
         fuseMakeBad(fi); // nodeid was reused: any I/O on the old inode fails
         if (fi != k.root.inode) {
@@ -66,6 +83,9 @@ public final class Inodes {
       fi.iCount++;
       fi.nlookup++;
       fuseChangeAttributes(fi, attr, attrValidNs, attrVersion);
+      if (fresh && evictCtr != 0 && evictCtr != k.fc.evictCtr) {
+        fi.invalMask |= Dir.STATX_BASIC_STATS; // fuse_change_attributes_common(): not cleared
+      }
       return fi;
     }
   }

@@ -12,6 +12,10 @@ public final class KFile {
   public final int fFlags;
   public int fCount = 1;
   public long pos;
+  /** file->f_pos_lock: the thread holding it (read/write through the file position), or null. */
+  public String posLockOwner;
+  /** Threads waiting for f_pos_lock, in the order they came (the mutex hands it over in order). */
+  public final java.util.List<String> posLockWaiters = new java.util.ArrayList<>();
 
   public KFile(int serial, Dentry dentry, FuseFile ff, int fFlags) {
     this.serial = serial;

@@ -183,6 +183,11 @@ public final class Kernel {
           if (s.ghostPrivs != null && !s.result.failed()) {
             recordPrivDrop(s);
           }
+          if (s.posLocked != null) {
+            s.posLocked.posLockOwner = null; // fdput_pos(): mutex_unlock(&file->f_pos_lock)
+            wakeUp(new WaitQueue(s.posLocked, WaitQueue.Kind.F_POS_LOCK));
+            s.posLocked = null;
+          }
           if (s.pinned != null) {
             files.fput(s.pinned); // fdput() as the syscall returns
           }
@@ -338,7 +343,10 @@ public final class Kernel {
   }
 
   /**
-   * {@code evict PATH}: d_prune_aliases() on the path's inode (FUSE_NOTIFY_PRUNE): its unused
+   * {@code evict PATH}: FUSE_NOTIFY_PRUNE of the nodeid the daemon last gave for the path
+   * (fuse_notify_prune() → fuse_ilookup(), fs/fuse/dev.c; {@link Server#notifyNodeid}: the
+   * daemon names an inode, not a dentry, so a path whose dentry died still names its inode while
+   * another alias keeps it; seen on 6.18.44), then d_prune_aliases() on that inode: its unused
    * dentries are dropped, and the inode is evicted (FORGET) once nothing else holds it. They go
    * through shrink_dentry_list() → shrink_kill() (fs/dcache.c): when __dentry_kill() drops the
    * last reference of the parent, shrink_kill() kills the parent too, with no retain_dentry()
@@ -349,11 +357,10 @@ public final class Kernel {
       doc = "FUSE_NOTIFY_PRUNE: unused aliases are dropped, the inode evicted once nothing holds "
           + "it.")
   public void evict(String path) {
-    Dentry d = dcacheWalk(path);
-    if (d == null || d.inode == null) {
-      return;
+    FuseInode fi = fuseIlookup(server.notifyNodeid(path));
+    if (fi == null) {
+      return; // fuse_notify_prune(): an unknown nodeid is skipped
     }
-    FuseInode fi = d.inode;
     for (Dentry alias : new ArrayList<>(liveDentries)) {
       if (alias.inode != fi) {
         continue;
@@ -370,6 +377,17 @@ public final class Kernel {
         }
       }
     }
+  }
+
+  /**
+   * fuse_ilookup(): the hashed inode with this nodeid (ilookup5 on the inode hash), or null. The
+   * daemon names inodes by nodeid in notifications, so the inode found is the one the nodeid
+   * names now (after a nodeid was reused, the new one), whatever dentry the path had.
+   */
+  @Mirrors(fn = "fuse_ilookup", file = "fs/fuse/inode.c",
+      doc = "The hashed inode for a nodeid, as notifications find it; null if none.")
+  public FuseInode fuseIlookup(Long nodeid) {
+    return nodeid == null ? null : inodeHash.get(nodeid);
   }
 
   /** {@code drop_caches} (echo 2): prunes every unused dentry, leaves first, until none is left. */

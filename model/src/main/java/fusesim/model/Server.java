@@ -28,11 +28,26 @@ public final class Server {
   private final List<Key> holds = new ArrayList<>();
   /** nodeid → lower node, as the daemon's inode table. */
   public final Map<Long, Lower.Node> nodes = new HashMap<>();
+  /**
+   * The nodeid of the latest positive entry reply for each path: what the kernel's dentry there
+   * holds, as far as the daemon can tell (it cannot see a dentry die, or the kernel reuse a name).
+   * The daemon names inodes by these nodeids in its notifications (FUSE_NOTIFY_PRUNE,
+   * FUSE_NOTIFY_INVAL_INODE), so {@code evict P} and {@code server notify inval_inode P} act on
+   * the inode with this nodeid.
+   */
+  public final Map<String, Long> dentryNodeid = new HashMap<>();
   /** The lookup count the daemon holds per nodeid: entry replies minus FORGETs. */
   public final Map<Long, Long> nlookup = new HashMap<>();
   /** passthrough_hp's per-inode backing id and open count, for backing=auto. */
   private final Map<Lower.Node, int[]> autoBacking = new HashMap<>();
   private final Map<Long, Lower.Node> autoFh = new HashMap<>();
+  /**
+   * fh → the lower node an OPEN/CREATE opened: like passthrough_hp, which keeps an fd per open,
+   * READ, WRITE and FALLOCATE go to the file that was opened, even if the nodeid has since been
+   * given to another file by a later entry reply (seen on 6.18.44 with the kernel harness's
+   * server, which reads through the opened fd).
+   */
+  private final Map<Long, Lower.Node> opened = new HashMap<>();
   private long nextFh = 1;
 
   Server(Kernel k) {
@@ -113,6 +128,11 @@ public final class Server {
         : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
     if (e != null && e.nodeid() != 0) {
       nlookup.merge(e.nodeid(), 1L, Long::sum);
+      if (r.path != null) {
+        dentryNodeid.put(r.path, e.nodeid());
+      }
+    } else if (r.opcode == Opcode.LOOKUP && r.path != null) {
+      dentryNodeid.remove(r.path); // negative or failed: no positive dentry there now
     }
     if (reply instanceof Reply.DirentsPlus) {
       for (Reply.Entry p : ((Reply.DirentsPlus) reply).entries()) {
@@ -123,7 +143,16 @@ public final class Server {
     }
     if (r.opcode == Opcode.RELEASE) {
       autoRelease(r.args.length > 0 ? r.args[0] : -1);
+      opened.remove(r.args.length > 0 ? r.args[0] : -1);
     }
+  }
+
+  /**
+   * The nodeid the daemon would name for {@code path} in a notification: the root's, or that of
+   * its latest positive entry reply for the path; null if it never answered one.
+   */
+  public Long notifyNodeid(String path) {
+    return path.equals("/") ? Long.valueOf(1) : dentryNodeid.get(path);
   }
 
   /** FORGET(nodeid, n): the kernel dropped n lookups. */
@@ -131,6 +160,10 @@ public final class Server {
     long left = nlookup.getOrDefault(nodeid, 0L) - n;
     if (left == 0) {
       nlookup.remove(nodeid);
+      // the kernel's inode is gone, and so is every dentry that held it: the daemon no longer
+      // names that nodeid for any path (as the kernel harness's server; seen on 6.18.44: an
+      // evict of such a path reaches no inode, even when a later lookup reused the nodeid)
+      dentryNodeid.values().removeIf(id -> id == nodeid);
     } else {
       nlookup.put(nodeid, left);
     }
@@ -149,9 +182,17 @@ public final class Server {
       return new Reply.Error(spec.errno());
     }
     Lower.Node node = nodes.get(r.nodeid);
+    if (r.opcode == Opcode.READ || r.opcode == Opcode.WRITE) {
+      node = opened.getOrDefault(r.args[2], node);
+    } else if (r.opcode == Opcode.FALLOCATE) {
+      node = opened.getOrDefault(r.args[3], node);
+    }
     switch (r.opcode) {
       case LOOKUP:
-        return lookup(node, r.name, spec);
+        // the parent as it was named when the request arrived (r.path): a reply that gives the
+        // parent's nodeid to another file meanwhile does not move a LOOKUP already received (the
+        // kernel harness's server resolves it so too)
+        return lookup(r.path != null ? k.lower.parentOf(r.path) : node, r.name, spec);
       case GETATTR:
       case SETATTR:
         return attr(r, node, spec);
@@ -270,6 +311,9 @@ public final class Server {
         return new Reply.Error(-backing);
       }
     }
+    if (!dir) {
+      opened.put(fh, node);
+    }
     return new Reply.Open(fh, flags, backing);
   }
 
@@ -316,6 +360,7 @@ public final class Server {
     if (spec.backingAuto()) {
       backing = autoBackingFor(n, fh);
     }
+    opened.put(fh, n);
     return new Reply.Create(e, new Reply.Open(fh, (int) spec.get("open_flags", 0), backing));
   }
 

@@ -199,8 +199,8 @@ public final class Vfs {
             }
             break;
           case CREATE_LOCK:
-            if (!Locks.downWrite(k, d.parent.inode, this)) {
-              return false; // lookup_open(): inode_lock(dir) for O_CREAT
+            if (!walk.keptDirLock && !Locks.downWrite(k, d.parent.inode, this)) {
+              return false; // lookup_open(): inode_lock(dir) for O_CREAT (held since the lookup)
             }
             attrVersion = k.fc.attrVersion;
             req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, flags, mode);
@@ -497,6 +497,8 @@ public final class Vfs {
     /** v2 09/21: a passthrough open without READ reads from the server, uncached. */
     private boolean uncached;
     private long attrVer;
+    /** The READ in flight is filemap_update_page()'s second try of a page readahead failed to read. */
+    private boolean retrying;
 
     Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -534,8 +536,14 @@ public final class Vfs {
     }
 
     private boolean start(Kernel k) {
-      f = fdget(k, fd);
-      if (f == null || !readable(f)) {
+      f = pinned != null ? pinned : fdget(k, fd);
+      if (f == null) {
+        return done(-Errno.EBADF.value);
+      }
+      if (offArg < 0 && !fdgetPos(k, f)) {
+        return false; // read(2): ksys_read() → fdget_pos()
+      }
+      if (!readable(f)) {
         return done(-Errno.EBADF.value);
       }
       if (f.ff.isDir) {
@@ -600,17 +608,27 @@ public final class Vfs {
     }
 
     private boolean replied(Kernel k) {
+      FuseInode fi = f.ff.inode;
+      // fuse_read_folio(), fuse_readpages_end() and __fuse_direct_read() (fs/fuse/file.c) call
+      // fuse_invalidate_atime() whatever the reply (seen on 6.18.44: a read that failed with
+      // ENOTCONN after a crash makes the next stat send GETATTR)
+      fi.invalMask |= Dir.STATX_ATIME;
+      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
+      if (req.error() != 0 && !direct && !uncached && !retrying) {
+        // filemap_read() → filemap_get_pages() (mm/filemap.c): the readahead READ failed, so the
+        // page is not uptodate and filemap_update_page() reads it once more, alone, through
+        // fuse_read_folio(): a second READ, whose result counts (seen on 6.18.44)
+        retrying = true;
+        return send(k, reqOff - reqOff % PAGE, PAGE);
+      }
       if (req.error() != 0) {
         return done(req.error());
       }
       long got = ((Reply.Data) req.reply).size();
-      FuseInode fi = f.ff.inode;
-      fi.invalMask |= Dir.STATX_ATIME; // fuse_readpages_end() / fuse_direct_io: atime
       if (got > want) {
         k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
         return done(-Errno.EIO.value);
       }
-      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
       if (direct || uncached) {
         return finish(got);
       }
@@ -626,6 +644,10 @@ public final class Vfs {
           fi.attrVersion = ++k.fc.attrVersion;
           fi.attr = fi.attr.withSize(eof);
         }
+      }
+      if (retrying) {
+        retrying = false;
+        return cached(k); // filemap_read() goes on with the pages after the one read again
       }
       return finish(Math.max(0, Math.min(count, reqOff + got - off)));
     }
@@ -646,7 +668,7 @@ public final class Vfs {
    * (file_remove_privs).
    */
   static final class Write extends Syscall {
-    private static final int START = 0, LOCK = 1, KILLPRIV = 4, PRIVS = 2, WRITE_SENT = 3;
+    private static final int START = 0, LOCK = 1, KILLPRIV = 4, PRIVS = 2, WRITE_SENT = 3, FALLBACK_SENT = 5, TRUNCATE = 6;
     private final KillprivCheck killpriv = new KillprivCheck();
     private final int fd;
     private final long count;
@@ -658,6 +680,20 @@ public final class Vfs {
     private boolean exclusive;
     private SetattrOp privs;
     private Request req;
+    /** What the O_DIRECT part of a write wrote before the buffered fallback (direct_write_fallback). */
+    private long directWritten;
+    /** The WRITE in flight: its offset and length. */
+    private long reqOff;
+    private long reqLen;
+    /** What the earlier WRITEs of this write-through write wrote (fuse_perform_write's res). */
+    private long prior;
+    /** i_size when the write began (fuse_direct_IO's i_size). */
+    private long sizeAtStart;
+    /** FUSE_I_SIZE_UNSTABLE set by this write-through write, cleared when it ends. */
+    private boolean sizeUnstable;
+    /** fuse_do_truncate() after a failed extending O_DIRECT write, and the write's error. */
+    private SetattrOp truncate;
+    private int truncateErr;
 
     Write(UserThread t, int fd, long count, long off) {
       super(t);
@@ -679,8 +715,14 @@ public final class Vfs {
       while (true) {
         switch (pc) {
           case START:
-            f = fdget(k, fd);
-            if (f == null || !f.writable()) {
+            f = pinned != null ? pinned : fdget(k, fd);
+            if (f == null) {
+              return done(-Errno.EBADF.value);
+            }
+            if (offArg < 0 && !fdgetPos(k, f)) {
+              return false; // write(2): ksys_write() → fdget_pos()
+            }
+            if (!f.writable()) {
               return done(-Errno.EBADF.value);
             }
             fi = f.ff.inode;
@@ -734,14 +776,27 @@ public final class Vfs {
                 fi.pages.set(from, to);
               }
             }
-            req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, off, count, f.ff.fh);
-            pc = WRITE_SENT;
-            break;
+            sizeAtStart = fi.attr.size();
+            if (writeThrough() && sizeAtStart < off + count) {
+              sizeUnstable = true; // fuse_perform_write(): i_size < pos + count
+              fi.set(FuseInode.FUSE_I_SIZE_UNSTABLE);
+            }
+            return sendWrite(k, off, writeThrough() ? firstChunk() : count);
           case WRITE_SENT:
             if (!await(req)) {
               return false;
             }
             return replied(k);
+          case FALLBACK_SENT:
+            if (!await(req)) {
+              return false;
+            }
+            return fallbackReplied(k);
+          case TRUNCATE:
+            if (!truncate.run(k, this)) {
+              return false;
+            }
+            return unlockAndDone(k, truncateErr); // the SETATTR's own result is ignored
           default:
             throw new IllegalStateException("write pc " + pc);
         }
@@ -783,38 +838,141 @@ public final class Vfs {
       return true;
     }
 
+    /** A write through the page cache to the server: fuse_perform_write(). */
+    private boolean writeThrough() {
+      return !direct && (f.fFlags & O_DIRECT) == 0;
+    }
+
+    /**
+     * fuse_fill_write_pages() (fs/fuse/file.c): the pages of one WRITE are copied in order, and a
+     * page that is neither written whole nor uptodate stays locked and ends the request. So a
+     * write that starts inside a page not in the cache and goes past it is sent as two WRITEs: the
+     * rest of that page, then the rest of the write (its middle pages are whole; a partial last
+     * page ends the write anyway). Seen on 6.18.44: 4096 bytes at offset 1 are WRITEs of 4095 and 1.
+     */
+    private long firstChunk() {
+      long pageEnd = (off / 4096 + 1) * 4096;
+      boolean partialFirst = off % 4096 != 0 && !fi.pages.get((int) (off / 4096));
+      return partialFirst && off + count > pageEnd ? pageEnd - off : count;
+    }
+
+    private boolean sendWrite(Kernel k, long at, long len) {
+      reqOff = at;
+      reqLen = len;
+      req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, at, len, f.ff.fh);
+      pc = WRITE_SENT;
+      return false;
+    }
+
     private boolean replied(Kernel k) {
       int err = req.error();
       long n = err == 0 ? ((Reply.Written) req.reply).size() : 0;
-      if (err == 0 && n > count) {
+      if (err == 0 && n > reqLen) {
         err = -Errno.EIO.value; // the server claims more than was sent
       }
       if (err == 0) {
-        k.inodes.fuseWriteUpdateAttr(fi, off + n, n);
+        k.inodes.fuseWriteUpdateAttr(fi, reqOff + n, n);
       }
-      if (!direct && (f.fFlags & O_DIRECT) == 0 && (err != 0 || n < count)) {
+      if (writeThrough() && (err != 0 || n < reqLen)) {
         // fuse_send_write_pages(): on an error every page of the request, on a short write the
         // pages past what was written, lose their uptodate mark
-        int from = (int) ((err != 0 ? off : off + n) / 4096);
-        fi.pages.clear(from, (int) ((off + count + 4095) / 4096));
+        int from = (int) ((err != 0 ? reqOff : reqOff + n) / 4096);
+        fi.pages.clear(from, (int) ((reqOff + reqLen + 4095) / 4096));
       }
-      if (err != 0 && !direct) {
-        // fuse_perform_write() calls fuse_write_update_attr(inode, pos, res) whatever happened:
-        // a failed write-through write invalidates size and times too (seen on 6.18.44: the next
-        // read past i_size sends GETATTR)
+      if (err == 0 && writeThrough() && n == reqLen && reqOff + n < off + count) {
+        // fuse_perform_write(): the request was written whole; the loop sends the next one
+        prior += n;
+        return sendWrite(k, reqOff + n, off + count - (reqOff + n));
+      }
+      if (err != 0) {
+        // fuse_perform_write() and fuse_direct_write_iter() (fs/fuse/file.c) both call
+        // fuse_write_update_attr(inode, pos, res) whatever happened: a failed write invalidates
+        // size and times too (seen on 6.18.44: the next read past i_size sends GETATTR; after a
+        // failed FOPEN_DIRECT_IO write the next stat sends GETATTR, ENOTCONN after a crash)
         k.inodes.fuseWriteUpdateAttr(fi, off, 0);
       }
-      if (err == 0 && !direct && n < count && n == 0) {
+      if (err == 0 && !direct && (f.fFlags & O_DIRECT) != 0 && n < count) {
+        return fallback(k, n);
+      }
+      if (err != 0 && !direct && (f.fFlags & O_DIRECT) != 0 && off + count > sizeAtStart) {
+        // fuse_direct_IO() (fs/fuse/file.c): a failed extending write calls fuse_do_truncate(),
+        // a SETATTR of the size i_size had (seen on 6.18.44: SETATTR after the WRITE's EIO)
+        truncate = new SetattrOp(fi, f, Dir.ATTR_SIZE, 0, 0, 0, fi.attr.size());
+        truncateErr = err;
+        pc = TRUNCATE;
+        return run(k);
+      }
+      if (err == 0 && !direct && n < reqLen && n == 0) {
         // fuse_perform_write(): a short write ends the loop with -EIO, and the call returns
         // what was written if anything, else that error (seen on 6.18.44: WRITE answered
         // size=0 gives EIO; direct io returns 0)
         err = -Errno.EIO.value;
       }
-      return unlockAndDone(k, err != 0 ? err : n);
+      return unlockAndDone(k, err != 0 ? (prior > 0 ? prior : err) : prior + n);
+    }
+
+    /**
+     * fuse_cache_write_iter(): an O_DIRECT write that the server wrote short (generic_file_direct_write
+     * returned less than asked, nothing failed) writes the rest buffered: direct_write_fallback(iocb,
+     * from, written, fuse_perform_write(iocb, from)) (fs/fuse/file.c, mm/filemap.c), a second,
+     * write-through WRITE from where the direct one stopped. Seen on 6.18.44: a WRITE answered
+     * size=0 or size=1 is followed by a second WRITE.
+     */
+    @Mirrors(fn = "direct_write_fallback", file = "mm/filemap.c",
+        doc = "The rest of a short O_DIRECT write goes through the page cache: fuse_perform_write, "
+            + "a second WRITE.")
+    private boolean fallback(Kernel k, long directWritten) {
+      this.directWritten = directWritten;
+      long at = off + directWritten;
+      if (fi.attr.size() < off + count) {
+        sizeUnstable = true; // fuse_perform_write(): i_size < pos + count
+        fi.set(FuseInode.FUSE_I_SIZE_UNSTABLE);
+      }
+      int from = (int) ((at + 4095) / 4096);
+      int to = (int) ((off + count) / 4096);
+      if (to > from) {
+        fi.pages.set(from, to); // fuse_fill_write_pages(): whole pages are uptodate once copied
+      }
+      req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, at, count - directWritten, f.ff.fh);
+      pc = FALLBACK_SENT;
+      return false;
+    }
+
+    /**
+     * The buffered rest of an O_DIRECT write answered: fuse_perform_write()'s result (a short
+     * WRITE of nothing is -EIO), then direct_write_fallback(): on an error the direct part's
+     * count if any, else the error; otherwise the written range is dropped from the page cache
+     * (invalidate_mapping_pages) and both counts are returned.
+     */
+    private boolean fallbackReplied(Kernel k) {
+      long at = off + directWritten;
+      long want = count - directWritten;
+      int err = req.error();
+      long m = err == 0 ? ((Reply.Written) req.reply).size() : 0;
+      if (err == 0 && m > want) {
+        err = -Errno.EIO.value; // fuse_send_write_pages(): the server claims more than was sent
+      }
+      if (err != 0 || m < want) {
+        // fuse_send_write_pages(): pages not (fully) written lose their uptodate mark
+        fi.pages.clear((int) ((err != 0 ? at : at + m) / 4096), (int) ((off + count + 4095) / 4096));
+      }
+      k.inodes.fuseWriteUpdateAttr(fi, err == 0 ? at + m : at, err == 0 ? m : 0);
+      if (err == 0 && m == 0) {
+        err = -Errno.EIO.value; // fuse_perform_write(): a short write of nothing
+      }
+      if (err != 0) {
+        return unlockAndDone(k, directWritten > 0 ? directWritten : err);
+      }
+      fi.pages.clear((int) (at / 4096), (int) ((at + m + 4095) / 4096)); // invalidate_mapping_pages()
+      return unlockAndDone(k, directWritten + m);
     }
 
     /** fuse_dio_unlock() / inode_unlock(). */
     private boolean unlockAndDone(Kernel k, long res) {
+      if (sizeUnstable) {
+        sizeUnstable = false;
+        fi.clear(FuseInode.FUSE_I_SIZE_UNSTABLE); // fuse_perform_write() ends
+      }
       if (exclusive) {
         Locks.upWrite(k, fi);
       } else {
@@ -1030,6 +1188,9 @@ public final class Vfs {
     private Request req;
     private Vma v;
     private long n;
+    private long attrVer;
+    /** The READ in flight is filemap_fault()'s second try after a failed one. */
+    private boolean retried;
 
     MemAccess(UserThread t, String map, long off, long len, boolean store) {
       super(t);
@@ -1082,18 +1243,70 @@ public final class Vfs {
         if (missing > last || missing * 4096L >= fi.attr.size()) {
           return done(n);
         }
+        if (fi.isBad()) {
+          // fuse_readahead() and fuse_read_folio() (fs/fuse/file.c) send nothing for a bad inode:
+          // the page stays not uptodate and the fault is SIGBUS (seen on 6.18.44: EFAULT, no READ)
+          return done(-Errno.EFAULT.value);
+        }
+        attrVer = k.fc.attrVersion; // fuse_do_readfolio(): fuse_get_attr_version()
+        // filemap_fault() → maybe_unlock_mmap_for_io() (mm/filemap.c): while the page is read the
+        // fault pins the file (get_file) and drops mmap_lock, so a munmap meanwhile returns at
+        // once and the file's last reference (RELEASE) goes only when the fault ends (seen on
+        // 6.18.44)
+        v.file.fCount++;
         req = k.dev.send(this, Opcode.READ, fi.nodeid, null, missing * 4096L, 4096, v.file.ff.fh);
         pc = 1;
       }
       if (!await(req)) {
         return false;
       }
-      if (req.error() != 0) {
-        return done(-Errno.EFAULT.value); // SIGBUS in a real process
+      return faultEnd(k, readDone(k));
+    }
+
+    /**
+     * The fault's pin goes (fput); a fault that dropped mmap_lock returns VM_FAULT_RETRY and is
+     * retried, which finds no mapping if it was unmapped meanwhile: EFAULT.
+     */
+    private boolean faultEnd(Kernel k, long res) {
+      if (res == Long.MIN_VALUE) {
+        return false; // a second READ is in flight
       }
-      v.file.ff.inode.pages.set((int) (req.args[0] / 4096));
-      v.file.ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime()
-      return done(n);
+      k.files.fput(v.file);
+      return done(k.vmas.get(map) != v ? -Errno.EFAULT.value : res);
+    }
+
+    /** The READ answered: the result of the access, or Long.MIN_VALUE if it is sent again. */
+    private long readDone(Kernel k) {
+      FuseInode fi = v.file.ff.inode;
+      fi.invalMask |= Dir.STATX_ATIME; // fuse_read_folio() → fuse_invalidate_atime(), error or not
+      if (req.error() != 0 && !retried) {
+        // filemap_fault() (mm/filemap.c) page_not_uptodate: the folio readahead failed to read
+        // is read once more with filemap_read_folio(): a second READ (seen on 6.18.44)
+        retried = true;
+        req = k.dev.send(this, Opcode.READ, fi.nodeid, null, req.args[0], 4096, v.file.ff.fh);
+        return Long.MIN_VALUE;
+      }
+      if (req.error() != 0) {
+        return -Errno.EFAULT.value; // SIGBUS in a real process
+      }
+      fi.pages.set((int) (req.args[0] / 4096));
+      long got = ((Reply.Data) req.reply).size();
+      if (got < 4096 && !k.fc.writebackCache) {
+        // fuse_do_readfolio(): a short read is EOF: fuse_short_read() → fuse_read_update_size()
+        // shrinks i_size unless the attributes changed since the request was sent
+        long eof = req.args[0] + got;
+        if (attrVer >= fi.attrVersion && eof < fi.attr.size() && !fi.test(FuseInode.FUSE_I_SIZE_UNSTABLE)) {
+          fi.attrVersion = ++k.fc.attrVersion;
+          fi.attr = fi.attr.withSize(eof);
+        }
+      }
+      // filemap_fault() checks i_size again once the folio is uptodate: a page now past EOF is
+      // VM_FAULT_SIGBUS (seen on 6.18.44: a READ answered with 0 bytes makes the access EFAULT)
+      long pagesInFile = (fi.attr.size() + 4095) / 4096;
+      if (off / 4096 >= pagesInFile) {
+        return -Errno.EFAULT.value;
+      }
+      return Math.min(n, pagesInFile * 4096 - off);
     }
   }
 
@@ -1236,11 +1449,11 @@ public final class Vfs {
             if (result != null) {
               return true;
             }
-            pc = (iaValid & (Dir.ATTR_SIZE | Dir.ATTR_UID | Dir.ATTR_GID)) != 0 ? 3 : 1;
+            pc = (iaValid & Dir.ATTR_SIZE) != 0 ? 3 : 1;
             break;
           case 3:
             if (!killpriv.run(k, this, fi)) {
-              return false; // do_truncate(): dentry_needs_remove_privs(); chown: ATTR_KILL_PRIV
+              return false; // do_truncate(): dentry_needs_remove_privs() before inode_lock
             }
             pc = 1;
             break;
@@ -1248,6 +1461,18 @@ public final class Vfs {
             if (!Locks.downWrite(k, fi, this)) {
               return false;
             }
+            // chown_common() (fs/open.c) sets ATTR_KILL_PRIV under inode_lock, and
+            // notify_change() asks security_inode_need_killpriv() there: the GETXATTR waits for
+            // the lock (seen on 6.18.44: none while a write holds it)
+            pc = (iaValid & Dir.ATTR_SIZE) == 0 && (iaValid & (Dir.ATTR_UID | Dir.ATTR_GID)) != 0 ? 4 : 5;
+            break;
+          case 4:
+            if (!killpriv.run(k, this, fi)) {
+              return false;
+            }
+            pc = 5;
+            break;
+          case 5:
             op = new SetattrOp(fi, f, iaValid | killBits(), mode, uid, gid, size);
             pc = 2;
             break;
@@ -1604,12 +1829,14 @@ public final class Vfs {
         if (!await(req)) {
           return false;
         }
+        // fuse_readdir_uncached() (fs/fuse/readdir.c) calls fuse_invalidate_atime() whatever the
+        // reply (seen on 6.18.44: after a crash, getdents fails and the next stat sends GETATTR)
+        f.ff.inode.invalMask |= Dir.STATX_ATIME;
         if (req.error() != 0) {
           return done(req.error());
         }
         List<String> got = plus ? ((Reply.DirentsPlus) req.reply).names()
             : ((Reply.Dirents) req.reply).names();
-        f.ff.inode.invalMask |= Dir.STATX_ATIME;
         if (got.isEmpty()) {
           return done(new SysResult(names.size(), java.util.Map.of(), List.copyOf(names), null));
         }
@@ -1703,6 +1930,9 @@ public final class Vfs {
               err = vfsChecks(k, d);
             }
             if (err != 0) {
+              if (walk.keptDirLock) {
+                Locks.upWrite(k, d.parent.inode); // done_path_create()
+              }
               if (d != null) {
                 k.dput(d);
               }
@@ -1712,7 +1942,8 @@ public final class Vfs {
             pc = 2;
             break;
           case 2:
-            if (!Locks.downWrite(k, d.parent.inode, this)) {
+            // filename_create() (fs/namei.c) holds the directory lock from the lookup on
+            if (!walk.keptDirLock && !Locks.downWrite(k, d.parent.inode, this)) {
               return false;
             }
             int refused = d.parent.inode.isBad() ? -Errno.EIO.value : fuseChecks(k);

@@ -28,9 +28,16 @@ final class Walk {
   private Dentry d;
   private Request req;
   private long attrVersion;
+  /** fc->evict_ctr when the LOOKUP was sent (fuse_lookup_name). */
+  private long evictCtr;
   private long epoch;
   /** The directory lock of this lookup is exclusive (see {@link #SLOW}). */
   private boolean exclusive;
+  /**
+   * The walk ended on a negative entry it looked up under the exclusive directory lock, and
+   * still holds that lock for the caller's create (which releases it).
+   */
+  public boolean keptDirLock;
   int err;
   Dentry result;
 
@@ -187,14 +194,22 @@ final class Walk {
     d = k.dAllocParallel(cur, name, s.thread.name);
     epoch = k.fc.epoch;
     attrVersion = k.fc.attrVersion;
+    evictCtr = k.fc.evictCtr; // fuse_lookup_name(): fuse_get_evict_ctr()
     req = k.dev.send(s, Opcode.LOOKUP, cur.inode.nodeid, name);
     pc = LOOKUP_SENT;
   }
 
   private boolean lookedUp(Kernel k) {
-    int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch);
+    int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch, evictCtr);
     Locks.fuseUnlockInode(k, cur.inode);
-    unlockDir(k);
+    if (exclusive && e == 0 && d.inode == null) {
+      // open_last_lookups() / filename_create() (fs/namei.c) keep inode_lock(dir) from the
+      // lookup through the create: the caller's CREATE/MKDIR runs under this same lock (seen on
+      // 6.18.44: a lookup waiting for the directory comes after the CREATE)
+      keptDirLock = true;
+    } else {
+      unlockDir(k);
+    }
     k.dLookupDone(d);
     d.dCount--;
     if (e != 0) {

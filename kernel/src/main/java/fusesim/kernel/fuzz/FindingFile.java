@@ -88,6 +88,35 @@ public record FindingFile(String text, boolean confirmed, String note) {
         return new FindingFile(text, true, "");
     }
 
+    /**
+     * A saved finding back as the fuzzer generated it, to run or shrink again: the {@code expect}
+     * lines go (they state the kernel's requests of one run), and every call's outcome and stat
+     * fields become {@code ?} (the comparison judges them; fd numbers move while shrinking). The
+     * outcomes the language requires ({@code mmap}'s mapping name, the ioctls') are given the
+     * model's again by {@link Differential#trace}.
+     */
+    public static List<Stmt> generated(Trace finding) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : finding.body()) {
+            if (s instanceof Stmt.Expect) {
+                continue;
+            }
+            Outcome any = new Outcome.Any(Pos.NONE);
+            if (s instanceof Stmt.Call c) {
+                out.add(new Stmt.Call(c.pos(), c.thread(), c.syscall(), c.args(), any, List.of()));
+            } else if (s instanceof Stmt.Resumed c) {
+                out.add(new Stmt.Resumed(c.pos(), c.thread(), c.syscall(), any, List.of()));
+            } else if (s instanceof Stmt.BackingOpen b) {
+                out.add(new Stmt.BackingOpen(b.pos(), b.target(), b.params(), any));
+            } else if (s instanceof Stmt.BackingClose b) {
+                out.add(new Stmt.BackingClose(b.pos(), b.id(), any));
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     /** The doc line prefix that names a finding's kind ({@link Differential.Mismatch#signature}). */
     public static final String SIGNATURE = "kernel fuzz signature: ";
 

@@ -258,6 +258,62 @@ public final class Fuzzer {
         rep.kernelStepNanos += out.kernel().stepNanos();
     }
 
+    /**
+     * Shrinks {@code failing} (which ends at a disagreement of kind {@code signature}) to a
+     * 1-minimal sequence that still disagrees the same way at its last step, within {@code
+     * kernelRuns} kernel replays and {@code millis} of wall time. Every candidate runs on the model
+     * first (it must be a valid sequence there: no invariant broken, nothing the harness cannot
+     * express; a rejected candidate costs about a millisecond and is not counted), then on the model
+     * and the kernel side by side: the disagreement is the signal, so each counted attempt is one
+     * kernel replay. The order is the {@link Shrinker}'s, biggest gain first: chunks (ddmin), single
+     * statements, pairs (an open and its close, a held call and its reply), then simplifications
+     * (held calls made sequential, threads merged), and a final 1-minimality check.
+     *
+     * @return the shortest sequence found; its stats count kernel replays as attempts, and say
+     *     "complete" only when the result was proven 1-minimal within the budget
+     * @param ran gets every kernel replay's outcome (for the campaign's statistics)
+     */
+    public static Shrinker.Result<Stmt> shrink(Setup setup, List<Stmt> failing, String signature, int kernelRuns,
+                                               long millis, Duration stepTimeout,
+                                               Consumer<Differential.Outcome> ran) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + millis * 1_000_000L;
+        int[] runs = {0};
+        List<List<Stmt>> best = new ArrayList<>(List.of(List.copyOf(failing)));
+        try {
+            Shrinker.Result<Stmt> r = TraceShrinker.shrink(failing, cand -> {
+                Session.Result m = Session.run(setup, cand, false);
+                if (m.status() != Session.Status.PASSED || Expressible.cut(cand).size() < cand.size()) {
+                    return null;
+                }
+                if (runs[0] >= kernelRuns || System.nanoTime() > deadline) {
+                    throw new OutOfBudget();
+                }
+                runs[0]++;
+                Differential.Outcome c = Differential.run(Differential.trace("candidate", cand, List.of()), stepTimeout);
+                ran.accept(c);
+                List<Stmt> still = c.mismatch().filter(x -> x.signature().equals(signature))
+                        .map(x -> List.copyOf(cand.subList(0, x.index() + 1))).orElse(null);
+                if (still != null && still.size() < best.get(0).size()) {
+                    best.set(0, still);
+                }
+                return still;
+            }, Integer.MAX_VALUE, millis);
+            return new Shrinker.Result<>(r.items(), new Shrinker.Stats(failing.size(), r.items().size(), runs[0],
+                    (System.nanoTime() - t0) / 1_000_000, r.stats().complete()));
+        } catch (OutOfBudget e) {
+            return new Shrinker.Result<>(best.get(0), new Shrinker.Stats(failing.size(), best.get(0).size(), runs[0],
+                    (System.nanoTime() - t0) / 1_000_000, false));
+        }
+    }
+
+    /** A shrink's kernel-run or time budget is spent: the shortest disagreeing sequence so far stands. */
+    private static final class OutOfBudget extends RuntimeException {
+        OutOfBudget() {
+            super(null, null, false, false);
+        }
+    }
+
     /** Re-runs (does it reproduce?), shrinks and saves the first trace of a new kind of disagreement. */
     private void investigate(Report rep, Finding f, Setup setup, List<Stmt> stmts, Differential.Mismatch m, int i,
                              Consumer<String> progress) {
@@ -274,17 +330,8 @@ public final class Fuzzer {
         }
         List<Stmt> best = failing;
         if (f.reproduced > 0) {
-            Shrinker.Result<Stmt> s = TraceShrinker.shrink(failing, cand -> {
-                Session.Result r = Session.run(setup, cand, false);
-                if (r.status() != Session.Status.PASSED || Expressible.cut(cand).size() < cand.size()) {
-                    return null;
-                }
-                Differential.Outcome c = Differential.run(Differential.trace("candidate", cand, List.of()),
-                        o.stepTimeout());
-                account(rep, c);
-                return c.mismatch().filter(x -> x.signature().equals(sig))
-                        .map(x -> List.copyOf(cand.subList(0, x.index() + 1))).orElse(null);
-            }, o.shrinkAttempts(), o.shrinkMillis());
+            Shrinker.Result<Stmt> s = shrink(setup, failing, sig, o.shrinkAttempts(), o.shrinkMillis(),
+                    o.stepTimeout(), c -> account(rep, c));
             f.shrink = s.stats();
             best = s.items();
             progress.accept("      shrunk: " + s.stats());

@@ -2,6 +2,7 @@ package fusesim.kernel.replay;
 
 import fusesim.traces.replay.Observation;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  */
 public record KernelReplayResult(String trace, List<Observation> observations, SortedMap<Integer, String> skipped,
                                  List<String> notes, Optional<Disagreement> firstDisagreement, long nanos,
-                                 long stepNanos) {
+                                 long stepNanos, Map<Integer, List<String>> senders) {
 
     /** A line whose expectation the kernel did not meet. */
     public record Disagreement(int line, String message) {
@@ -35,6 +36,22 @@ public record KernelReplayResult(String trace, List<Observation> observations, S
         observations = List.copyOf(observations);
         skipped = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
         notes = List.copyOf(notes);
+        senders = Map.copyOf(senders);
+    }
+
+    /** Without request senders (tests, and results built by hand). */
+    public KernelReplayResult(String trace, List<Observation> observations, SortedMap<Integer, String> skipped,
+                              List<String> notes, Optional<Disagreement> firstDisagreement, long nanos, long stepNanos) {
+        this(trace, observations, skipped, notes, firstDisagreement, nanos, stepNanos, Map.of());
+    }
+
+    /**
+     * Who sent the requests of a line, in the order of {@link Observation#requests()}: the trace
+     * thread whose driver thread's tid the request header carries, or "" for any other sender
+     * (a kworker's RELEASE, FORGETs); empty when not known for the line.
+     */
+    public List<String> sendersOf(int line) {
+        return senders.getOrDefault(line, List.of());
     }
 
     /** True when the kernel met every observable expectation that was checked. */

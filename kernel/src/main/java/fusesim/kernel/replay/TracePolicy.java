@@ -112,8 +112,11 @@ final class TracePolicy implements Policy {
             }
             case ATTR -> Reply.patch(attrPatch(items));
             case OK -> Reply.OK;
-            case DATA -> data(r, Item.longValue(items, "size").orElse(0L));
-            case WRITTEN -> Reply.patch(Map.of("size", Item.longValue(items, "size").orElse(0L)));
+            // without size=, data and written are the default answer, as the model's Server gives
+            // them (the lower file's bytes from the offset; the whole write): not zero bytes
+            case DATA -> Item.longValue(items, "size").map(n -> data(r, n)).orElse(Reply.DEFAULT);
+            case WRITTEN -> Item.longValue(items, "size").<Reply>map(n -> Reply.patch(Map.of("size", n)))
+                    .orElse(Reply.DEFAULT);
             case DIRENTS -> dirents(r, Item.get(items, "names").map(v -> ((Value.Names) v).names()).orElse(List.of()));
             case OPEN -> throw new IllegalStateException("open replies are Reply.Open");
         };

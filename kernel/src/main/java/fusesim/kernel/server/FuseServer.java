@@ -163,17 +163,30 @@ public final class FuseServer implements AutoCloseable {
     /** Resolves DEFAULT/Patch answers, writes the reply, and does nlookup bookkeeping. Returns write errno. */
     private int respond(Request r, Reply reply) {
         Reply concrete = resolve(r, reply);
+        // The bookkeeping comes before the write: once the kernel has the entry it can send a
+        // request about the new nodeid at once (a GETATTR from a thread the reply woke), and the
+        // reader thread must know the nodeid's path by then; the bookkeeping was once done after
+        // the write, and such a GETATTR got ESTALE (a harness artefact behind fuzz finding 1-591).
+        long looked = 0;
+        if (concrete instanceof Reply.Entry e && e.entry().nodeid() != 0) {
+            looked = e.entry().nodeid();
+        } else if (concrete instanceof Reply.Create c) {
+            looked = c.entry().nodeid();
+        }
+        Long formerEntry = r.path() == null ? null : tree.dentryNodeid(r.path()).orElse(null);
+        if (looked != 0) {
+            tree.looked(looked, r.path());
+        } else if (r.op() == fusesim.kernel.proto.Opcode.LOOKUP) {
+            tree.lookupFailed(r.path()); // a negative entry or an error: no dentry with an inode there
+        }
         int err = sink.write(ReplyEncoder.encode(r.unique(), concrete, entry2));
-        if (err == 0) {
-            if (concrete instanceof Reply.Entry e && e.entry().nodeid() != 0) {
-                tree.looked(e.entry().nodeid(), r.path());
-            } else if (concrete instanceof Reply.Create c) {
-                tree.looked(c.entry().nodeid(), r.path());
-            } else if (r.op() == fusesim.kernel.proto.Opcode.LOOKUP) {
-                tree.lookupFailed(r.path()); // a negative entry or an error: no dentry with an inode there
+        if (err != 0) {
+            if (looked != 0) {
+                tree.unlooked(looked, r.path(), formerEntry);
             }
-        } else if (err != Errno.ENOENT) {
-            problem("reply to " + r + " rejected by the kernel: " + Errno.name(err));
+            if (err != Errno.ENOENT) {
+                problem("reply to " + r + " rejected by the kernel: " + Errno.name(err));
+            }
         }
         return err;
     }

@@ -322,6 +322,21 @@ public final class LowerTree {
         n.nlookup++;
     }
 
+    /**
+     * Undoes {@link #looked} for an entry reply the kernel did not take (its request was gone):
+     * nlookup-- and the path's former latest entry back ({@code formerEntry}, null for none).
+     */
+    public synchronized void unlooked(long nodeid, String path, Long formerEntry) {
+        forget(nodeid, 1);
+        if (path != null) {
+            if (formerEntry == null) {
+                lastEntry.remove(path);
+            } else {
+                lastEntry.put(path, formerEntry);
+            }
+        }
+    }
+
     /** FORGET bookkeeping: nlookup -= n; the node is dropped at 0 (the root never is). */
     public synchronized void forget(long nodeid, long n) {
         Node node = nodes.get(nodeid);

@@ -37,7 +37,8 @@ class MainlineCorpusOnKernelTest {
     return traces.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
       Trace t = TraceParser.parse(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
       ModelReplay.Result model = ModelReplay.run(t);
-      KernelReplayResult kernel = KernelReplay.run(t);
+      KernelReplayResult kernel = KernelReplay.runBeside(t,
+          model.steps().stream().map(ModelReplay.Step::obs).collect(Collectors.toList()));
       List<Comparison.Row> rows = Comparison.rows(
           model.steps().stream().map(ModelReplay.Step::obs).collect(Collectors.toList()), kernel);
       assertThat(kernel.allMet()).as(kernel.report()).isTrue();

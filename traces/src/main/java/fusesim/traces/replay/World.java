@@ -191,9 +191,12 @@ final class World {
           d.parent.inode.invalMask = Dir.STATX_BASIC_STATS;
         }
         k.dInvalidate(d);
+        k.server.dentryNodeid.remove(path); // the daemon knows the dentry there is gone
         return "";
       default:
-        FuseInode fi = StepRunner.cachedInode(k, path);
+        // fuse_reverse_inval_inode() (fs/fuse/inode.c): fuse_ilookup() of the nodeid the daemon
+        // last gave for the path, -ENOENT if no inode has it
+        FuseInode fi = k.fuseIlookup(k.server.notifyNodeid(path));
         if (fi == null) {
           return "-1 ENOENT";
         }
