@@ -499,6 +499,10 @@ public final class Vfs {
     private long attrVer;
     /** The READ in flight is filemap_update_page()'s second try of a page readahead failed to read. */
     private boolean retrying;
+    /** What the O_DIRECT part read before the buffered rest (generic_file_read_iter), else 0. */
+    private long directPart;
+    /** The O_DIRECT part came back short: the rest goes through the page cache. */
+    private boolean buffered;
 
     Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -578,12 +582,12 @@ public final class Vfs {
     /** generic_file_read_iter(): the page cache, reading missing pages with READ. */
     private boolean cached(Kernel k) {
       FuseInode fi = f.ff.inode;
-      if ((f.fFlags & O_DIRECT) != 0) {
+      if ((f.fFlags & O_DIRECT) != 0 && !buffered) {
         // IOCB_DIRECT: a_ops->direct_IO = fuse_direct_IO() (fs/fuse/file.c), which returns 0
         // without a request for a read at or past i_size (seen on 6.18.44)
         return off >= fi.attr.size() ? finish(0) : send(k, off, count);
       }
-      long n = Math.max(0, Math.min(count, fi.attr.size() - off));
+      long n = Math.max(0, Math.min(count - directPart, fi.attr.size() - off));
       if (n == 0) {
         return finish(0);
       }
@@ -613,7 +617,8 @@ public final class Vfs {
       // fuse_invalidate_atime() whatever the reply (seen on 6.18.44: a read that failed with
       // ENOTCONN after a crash makes the next stat send GETATTR)
       fi.invalMask |= Dir.STATX_ATIME;
-      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0 || (f.fFlags & O_DIRECT) != 0;
+      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0
+          || (f.fFlags & O_DIRECT) != 0 && !buffered;
       if (req.error() != 0 && !direct && !uncached && !retrying) {
         // filemap_read() → filemap_get_pages() (mm/filemap.c): the readahead READ failed, so the
         // page is not uptodate and filemap_update_page() reads it once more, alone, through
@@ -628,6 +633,10 @@ public final class Vfs {
       if (got > want) {
         k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
         return done(-Errno.EIO.value);
+      }
+      if (direct && !uncached && (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) == 0 && got < want
+          && off + got < fi.attr.size()) {
+        return bufferedRest(k, got);
       }
       if (direct || uncached) {
         return finish(got);
@@ -649,14 +658,29 @@ public final class Vfs {
         retrying = false;
         return cached(k); // filemap_read() goes on with the pages after the one read again
       }
-      return finish(Math.max(0, Math.min(count, reqOff + got - off)));
+      return finish(Math.max(0, Math.min(count - directPart, reqOff + got - off)));
+    }
+
+    /**
+     * generic_file_read_iter() (mm/filemap.c): an IOCB_DIRECT read that fuse_direct_IO() returned
+     * short, with no error and before i_size, goes on with filemap_read() for the rest ("fallthrough
+     * to buffered io for the rest of the read"), which returns both parts (seen on 6.18.44: an
+     * O_DIRECT read answered with 1 byte sends a second READ, through the page cache).
+     */
+    @Mirrors(fn = "generic_file_read_iter", file = "mm/filemap.c",
+        doc = "A short O_DIRECT read before i_size reads the rest through the page cache.")
+    private boolean bufferedRest(Kernel k, long got) {
+      directPart = got;
+      off += got;
+      buffered = true;
+      return cached(k);
     }
 
     private boolean finish(long n) {
       if (offArg < 0) {
         f.pos = off + n;
       }
-      return done(n);
+      return done(directPart + n);
     }
   }
 
