@@ -7,6 +7,7 @@ import fusesim.kernel.proto.EntryOut;
 import fusesim.kernel.proto.FallocateIn;
 import fusesim.kernel.proto.FsyncIn;
 import fusesim.kernel.proto.MkdirIn;
+import fusesim.kernel.proto.MknodIn;
 import fusesim.kernel.proto.OpenOut;
 import fusesim.kernel.proto.ReadIn;
 import fusesim.kernel.proto.ReleaseIn;
@@ -36,6 +37,8 @@ final class DefaultHandler {
     private final ServerConfig config;
     private final Map<Long, List<Dirent>> dirs = new ConcurrentHashMap<>();
     private final AtomicLong nextDirFh = new AtomicLong(1L << 40);
+    /** The entry fields of the LOOKUP policy for a path (null: none), for READDIRPLUS records. */
+    volatile java.util.function.Function<String, Map<String, Long>> lookupPolicy = p -> null;
 
     DefaultHandler(LowerTree tree, ServerConfig config) {
         this.tree = tree;
@@ -61,6 +64,7 @@ final class DefaultHandler {
             case RELEASEDIR -> releasedir((ReleaseIn) r.body());
             case STATFS -> statfs();
             case MKDIR -> mkdir(r);
+            case MKNOD -> mknod(r);
             case UNLINK -> errnoOrOk(Libc.unlink(tree.real(r.path())));
             case RMDIR -> errnoOrOk(Libc.rmdir(tree.real(r.path())));
             case RENAME -> rename(r);
@@ -225,7 +229,7 @@ final class DefaultHandler {
                 break;
             }
             boolean dot = d.name().equals(".") || d.name().equals("..");
-            Reply e = dot ? null : entry(LowerTree.child(path, d.name()));
+            Reply e = dot ? null : plusEntry(LowerTree.child(path, d.name()));
             if (e instanceof Reply.Entry en) {
                 en.entry().encode(out);
                 tree.looked(en.entry().nodeid(), LowerTree.child(path, d.name()));
@@ -235,6 +239,16 @@ final class DefaultHandler {
             d.encode(out);
         }
         return new Reply.Data(java.util.Arrays.copyOf(out.array(), out.position()));
+    }
+
+    /**
+     * A READDIRPLUS record's entry: the default entry with the fields of the name's LOOKUP policy, as
+     * the model's server makes it (an error or negative policy gives the default entry).
+     */
+    private Reply plusEntry(String child) {
+        Reply e = entry(child);
+        Map<String, Long> patch = lookupPolicy.apply(child);
+        return patch == null || !(e instanceof Reply.Entry) ? e : ReplyEncoder.patch(e, e, patch);
     }
 
     private Reply releasedir(ReleaseIn in) {
@@ -259,6 +273,21 @@ final class DefaultHandler {
             return Reply.error(Libc.errno());
         }
         Libc.lchown(real, r.header().uid(), r.header().gid());
+        return entry(r.path());
+    }
+
+    /**
+     * MKNOD: the node in the lower tree with the request's whole mode (type and permissions, umask
+     * already applied by the kernel) and rdev, owned by the caller, as passthrough_hp's mknod does.
+     */
+    private Reply mknod(Request r) {
+        MknodIn m = (MknodIn) r.body();
+        String real = tree.real(r.path());
+        if (Libc.mknod(real, m.mode(), m.rdev()) != 0) {
+            return Reply.error(Libc.errno());
+        }
+        Libc.lchown(real, r.header().uid(), r.header().gid());
+        Libc.chmod(real, m.mode() & 07777); // this JVM's umask must not change the mode; chown cleared S_ISUID
         return entry(r.path());
     }
 
