@@ -186,4 +186,13 @@ public final class Mounts {
         return MountEntry.readAll().stream().filter(e -> e.isFuse() && e.source().equals(SOURCE))
                 .map(MountEntry::mountpoint).toList();
     }
+
+    /**
+     * The fusesim mounts this JVM made ({@code fusesim-mnt-<this pid>-<n>}): what a test may check it
+     * left none of, while another run (another pid) uses the kernel at the same time.
+     */
+    public static List<String> thisJvmMounts() {
+        String mine = MOUNT_PREFIX + ProcessHandle.current().pid() + "-";
+        return ourMounts().stream().filter(m -> Path.of(m).getFileName().toString().startsWith(mine)).toList();
+    }
 }
