@@ -121,6 +121,10 @@ final class KernelCommand implements Runnable {
     @Option(names = "--shrink-attempts", paramLabel = "N", description = "kernel runs allowed per shrink (default: 600)")
     int shrinkAttempts = 600;
 
+    @Option(names = "--entry-ops", description = "also generate mknod, symlink, link, readlink and readdirplus "
+        + "mounts (not by default: their kinds of disagreement are not all written up yet, kernel/README.md)")
+    boolean entryOps;
+
     @Option(names = "--known", paramLabel = "DIR", description = "traces of kinds of disagreement already written up "
         + "(their 'doc: kernel fuzz signature:' lines): counted, not shrunk again; repeatable (default: "
         + "traces/corpus/mainline-disagreements and kernel/fuzz-findings)")
@@ -181,7 +185,7 @@ final class KernelCommand implements Runnable {
         return 2;
       }
       fusesim.kernel.fuzz.Fuzzer fuzzer = new fusesim.kernel.fuzz.Fuzzer(new fusesim.kernel.fuzz.Fuzzer.Options(
-          count, seed, outDir, fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT, shrinkAttempts, 120_000, known));
+          count, seed, outDir, fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT, shrinkAttempts, 120_000, known, entryOps));
       fusesim.kernel.fuzz.Fuzzer.Report r;
       try {
         r = fuzzer.run(line -> {

@@ -476,7 +476,7 @@ public final class KernelSession implements AutoCloseable {
             case "mwrite" -> { out.add(map(a[0])); out.add(a[1]); out.add(data(a[2])); }
             case "stat", "lstat", "unlink", "rmdir", "readlink" -> out.add(path(a[0]));
             case "truncate" -> { out.add(path(a[0])); out.add(a[1]); }
-            case "chmod", "mkdir", "access" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); }
+            case "chmod", "mkdir", "access", "mknod" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); }
             case "chown" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); }
             case "link", "rename" -> { out.add(path(a[0])); out.add(path(a[1])); }
             case "symlink" -> { out.add(a[0]); out.add(path(a[1])); }

@@ -35,7 +35,7 @@ class DriverReuseTest {
         if (s != null) {
             s.close();
         }
-        assertThat(Mounts.ourMounts()).as("FUSE mounts left behind").isEmpty();
+        assertThat(Mounts.thisJvmMounts()).as("FUSE mounts left behind").isEmpty();
     }
 
     private KernelSession session(Duration timeout) {

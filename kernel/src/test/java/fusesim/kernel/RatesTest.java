@@ -33,6 +33,6 @@ class RatesTest {
             assertThat(stepsPerSec).isGreaterThan(500);
             assertThat(roundTrips).isGreaterThan(1000);
         }
-        assertThat(Mounts.ourMounts()).isEmpty();
+        assertThat(Mounts.thisJvmMounts()).isEmpty();
     }
 }

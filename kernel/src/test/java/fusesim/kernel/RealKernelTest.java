@@ -31,7 +31,7 @@ class RealKernelTest {
         if (s != null) {
             s.close();
         }
-        assertThat(Mounts.ourMounts()).as("FUSE mounts left behind").isEmpty();
+        assertThat(Mounts.thisJvmMounts()).as("FUSE mounts left behind").isEmpty();
     }
 
     private static ServerConfig passthrough() {

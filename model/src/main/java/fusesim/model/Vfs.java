@@ -2028,7 +2028,8 @@ public final class Vfs {
 
   /**
    * mknod(2) → do_mknodat() → may_mknod(): a type of 0 is S_IFREG, S_IFDIR is EPERM, an unknown
-   * type EINVAL; a character or block device needs CAP_MKNOD (EPERM otherwise, vfs_mknod). A
+   * type EINVAL; a block device needs CAP_MKNOD (EPERM otherwise, vfs_mknod; a character device
+   * with dev 0, the only number a trace can give, is a whiteout and needs none). A
    * regular file goes through vfs_create() → fuse_create() → fuse_mknod() (no CREATE: that is
    * open(O_CREAT)'s atomic_open), the rest through vfs_mknod() → fuse_mknod(): MKNOD(parent,
    * name){mode, rdev 0, umask 0}.
@@ -2065,14 +2066,21 @@ public final class Vfs {
       }
     }
 
-    /** vfs_mknod(): a device needs CAP_MKNOD (threads other than root lack it). */
+    /**
+     * vfs_mknod(): a device needs CAP_MKNOD (threads other than root lack it), except a whiteout:
+     * {@code is_whiteout = S_ISCHR(mode) && dev == WHITEOUT_DEV} (0). mknod(2) in a trace has no
+     * device number, so it is always 0 and every character device is a whiteout any user may make
+     * ("vfs: allow unprivileged whiteout creation"); seen on 6.18 (uid 1000, MKNOD sent, 0).
+     */
     @Override
     @Mirrors(fn = "vfs_mknod", file = "fs/namei.c",
-        doc = "A character or block device needs CAP_MKNOD (EPERM).")
+        doc = "A block device, or a character device other than a whiteout (dev 0), needs "
+            + "CAP_MKNOD (EPERM).")
     protected int vfsChecks(Kernel k, Dentry d) {
       int type = mode & Lower.S_IFMT;
+      boolean whiteout = type == Lower.S_IFCHR; // dev is always WHITEOUT_DEV (0) here
       boolean device = type == Lower.S_IFCHR || type == Lower.S_IFBLK;
-      return device && thread.uid != 0 ? -Errno.EPERM.value : 0;
+      return device && !whiteout && thread.uid != 0 ? -Errno.EPERM.value : 0;
     }
 
     @Override

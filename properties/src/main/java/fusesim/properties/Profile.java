@@ -81,15 +81,21 @@ public final class Profile {
   /**
    * The base profile for runs on a real kernel ({@code fusesim kernel fuzz}): the same alphabet
    * without {@code tick}, which a real kernel can only replay by sleeping (seconds per step), and
-   * without what the kernel harness cannot drive yet (mknod, symlink, link, readlink, readdirplus
-   * mounts). With those at weight 0 and no readdirplus draw, a seed generates exactly the
-   * sequence it generated before they were added.
+   * without mknod, symlink, link, readlink and readdirplus mounts, whose kinds of disagreement are
+   * not all written up yet (kernel/README.md); {@link #forKernelEntryOps} has them. With those at
+   * weight 0 and no readdirplus draw, a seed generates exactly the sequence it generated before
+   * they were added.
    */
   public static Profile forKernel(ServerMode mode) {
-    Profile p = base(mode).set(Action.TICK, 0).set(Action.MKNOD, 0).set(Action.SYMLINK, 0)
+    Profile p = forKernelEntryOps(mode).set(Action.MKNOD, 0).set(Action.SYMLINK, 0)
         .set(Action.LINK, 0).set(Action.READLINK, 0);
     p.readdirplusMounts = false;
     return p;
+  }
+
+  /** {@link #forKernel} with mknod, symlink, link, readlink and readdirplus mounts ({@code --entry-ops}). */
+  public static Profile forKernelEntryOps(ServerMode mode) {
+    return base(mode).set(Action.TICK, 0);
   }
 
   /**

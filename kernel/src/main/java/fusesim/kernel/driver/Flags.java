@@ -19,7 +19,10 @@ public final class Flags {
             Map.entry("F_OK", 0), Map.entry("X_OK", 1), Map.entry("W_OK", 2), Map.entry("R_OK", 4),
             Map.entry("SEEK_SET", 0), Map.entry("SEEK_CUR", 1), Map.entry("SEEK_END", 2),
             Map.entry("FALLOC_FL_KEEP_SIZE", 1), Map.entry("FALLOC_FL_PUNCH_HOLE", 2),
-            Map.entry("FALLOC_FL_ZERO_RANGE", 0x10));
+            Map.entry("FALLOC_FL_ZERO_RANGE", 0x10),
+            // mknod(2) file types (include/uapi/linux/stat.h), as traces spell them: S_IFREG|0644
+            Map.entry("S_IFREG", 0100000), Map.entry("S_IFCHR", 0020000), Map.entry("S_IFBLK", 0060000),
+            Map.entry("S_IFIFO", 0010000), Map.entry("S_IFSOCK", 0140000), Map.entry("S_IFDIR", 0040000));
 
     /**
      * Parses {@code A|B|0x10|0644}: names from the table, or numbers (leading 0 = octal, 0x = hex).

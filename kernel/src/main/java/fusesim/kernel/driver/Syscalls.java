@@ -67,6 +67,7 @@ final class Syscalls {
             case "rmdir" -> num(Libc.rmdir(a.get(0)));
             case "link" -> num(Libc.link(a.get(0), a.get(1)));
             case "symlink" -> num(Libc.symlink(a.get(0), a.get(1)));
+            case "mknod" -> num(Libc.mknod(a.get(0), i(a, 1), 0)); // dev 0: the trace language has no dev
             case "rename" -> num(Libc.rename(a.get(0), a.get(1)));
             case "access" -> num(Libc.access(a.get(0), i(a, 1)));
             case "readlink" -> readlink(a.get(0));

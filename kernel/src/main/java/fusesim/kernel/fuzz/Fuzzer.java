@@ -55,9 +55,14 @@ public final class Fuzzer {
      * @param shrinkMillis wall-time bound per shrink
      */
     public record Options(int count, long seed, Path outDir, Duration stepTimeout, int shrinkAttempts,
-                          long shrinkMillis, Set<String> known) {
+                          long shrinkMillis, Set<String> known, boolean entryOps) {
         public Options {
             known = Set.copyOf(known);
+        }
+
+        public Options(int count, long seed, Path outDir, Duration stepTimeout, int shrinkAttempts,
+                       long shrinkMillis, Set<String> known) {
+            this(count, seed, outDir, stepTimeout, shrinkAttempts, shrinkMillis, known, false);
         }
 
         public static Options of(int count, long seed, Path outDir) {
@@ -167,7 +172,7 @@ public final class Fuzzer {
         for (int i = 0; i < o.count() && !stop; i++) {
             ServerMode mode = mode(i);
             Setup setup = Setup.of(Semantics.MAINLINE, Set.of(), mode);
-            Generator.Run run = generate(seeds.nextLong(), i);
+            Generator.Run run = generate(seeds.nextLong(), i, o.entryOps());
             rep.traces++;
             if (run.modelError() != null || run.violation() != null) {
                 if (rep.modelFindings++ == 0) {
@@ -234,17 +239,23 @@ public final class Fuzzer {
     }
 
     /** Trace i of a campaign, whose seed is the i-th {@code nextLong()} of {@code SplittableRandom(seed)}. */
-    public static Generator.Run generate(long traceSeed, int i) {
+    public static Generator.Run generate(long traceSeed, int i, boolean entryOps) {
         ServerMode mode = mode(i);
-        return new Generator(Setup.of(Semantics.MAINLINE, Set.of(), mode), Profile.forKernel(mode), traceSeed).generate();
+        Profile p = entryOps ? Profile.forKernelEntryOps(mode) : Profile.forKernel(mode);
+        return new Generator(Setup.of(Semantics.MAINLINE, Set.of(), mode), p, traceSeed).generate();
     }
 
     /** The first {@code count} traces of campaign {@code seed} as they are run (for determinism checks). */
     public static List<String> traceTexts(long seed, int count) {
+        return traceTexts(seed, count, false);
+    }
+
+    /** The same with {@code --entry-ops} (mknod, symlink, link, readlink, readdirplus mounts). */
+    public static List<String> traceTexts(long seed, int count, boolean entryOps) {
         SplittableRandom seeds = new SplittableRandom(seed);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Generator.Run run = generate(seeds.nextLong(), i);
+            Generator.Run run = generate(seeds.nextLong(), i, entryOps);
             out.add(fusesim.traces.lang.TracePrinter.print(Differential.trace("t" + i, Expressible.cut(run.stmts()),
                     List.of())));
         }

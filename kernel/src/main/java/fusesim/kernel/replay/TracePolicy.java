@@ -86,12 +86,26 @@ final class TracePolicy implements Policy {
         return convert(r, spec);
     }
 
+    /**
+     * READDIRPLUS records take the fields of the name's {@code server lookup P entry ...} policy, as the
+     * model's server makes them; an error or negative policy gives the default entry.
+     */
+    @Override
+    public Map<String, Long> lookupEntryFields(String path) {
+        fusesim.traces.lang.Reply spec = rules.get(new Key(Opcode.LOOKUP, path));
+        return spec instanceof fusesim.traces.lang.Reply.Fields f
+                && f.kind() == fusesim.traces.lang.ReplyKind.ENTRY ? entryPatch(f.items()) : null;
+    }
+
     private Reply convert(Request r, fusesim.traces.lang.Reply spec) {
         if (spec instanceof fusesim.traces.lang.Reply.Default) {
             return Reply.DEFAULT;
         }
         if (spec instanceof fusesim.traces.lang.Reply.Fails f) {
             return Reply.error(f.errno().errno().number());
+        }
+        if (r.op() == Opcode.READDIRPLUS) {
+            return Reply.DEFAULT; // the model's server lists the directory whatever the reply fields (Server.readdirplus)
         }
         if (spec instanceof fusesim.traces.lang.Reply.Open o) {
             Map<String, Long> p = new HashMap<>();

@@ -7,6 +7,7 @@ import fusesim.kernel.proto.EntryOut;
 import fusesim.kernel.proto.FallocateIn;
 import fusesim.kernel.proto.FsyncIn;
 import fusesim.kernel.proto.MkdirIn;
+import fusesim.kernel.proto.MknodIn;
 import fusesim.kernel.proto.OpenOut;
 import fusesim.kernel.proto.ReadIn;
 import fusesim.kernel.proto.ReleaseIn;
@@ -34,8 +35,11 @@ final class DefaultHandler {
 
     private final LowerTree tree;
     private final ServerConfig config;
-    private final Map<Long, List<Dirent>> dirs = new ConcurrentHashMap<>();
+    /** Open directory handles: the path each lists (listed afresh at every READDIR, as the model's server does). */
+    private final Map<Long, String> dirs = new ConcurrentHashMap<>();
     private final AtomicLong nextDirFh = new AtomicLong(1L << 40);
+    /** The entry fields of the LOOKUP policy for a path (null: none), for READDIRPLUS records. */
+    volatile java.util.function.Function<String, Map<String, Long>> lookupPolicy = p -> null;
 
     DefaultHandler(LowerTree tree, ServerConfig config) {
         this.tree = tree;
@@ -61,7 +65,8 @@ final class DefaultHandler {
             case RELEASEDIR -> releasedir((ReleaseIn) r.body());
             case STATFS -> statfs();
             case MKDIR -> mkdir(r);
-            case UNLINK -> errnoOrOk(Libc.unlink(tree.real(r.path())));
+            case MKNOD -> mknod(r);
+            case UNLINK -> unlink(r.path());
             case RMDIR -> errnoOrOk(Libc.rmdir(tree.real(r.path())));
             case RENAME -> rename(r);
             case LINK -> link(r);
@@ -176,7 +181,7 @@ final class DefaultHandler {
             return Reply.error(Errno.ENOTDIR);
         }
         long fh = nextDirFh.incrementAndGet();
-        dirs.put(fh, listing(path, st));
+        dirs.put(fh, path);
         return new Reply.Open(new OpenOut(fh, 0, 0));
     }
 
@@ -209,15 +214,30 @@ final class DefaultHandler {
         return fmt == StatBuf.S_IFDIR ? DT_DIR : fmt == StatBuf.S_IFLNK ? DT_LNK : DT_REG;
     }
 
+    /**
+     * The listing of an open directory now: names made or removed since OPENDIR are in it, as the
+     * model's server lists its lower directory at every READDIR (passthrough_hp's telldir cookies
+     * would keep a snapshot-like stream; the model is the reference here).
+     */
+    private List<Dirent> listingOf(long fh) {
+        String path = dirs.get(fh);
+        if (path == null) {
+            return List.of();
+        }
+        int[] err = new int[1];
+        StatBuf st = StatBuf.lstat(tree.real(path), err);
+        return st == null ? List.of() : listing(path, st);
+    }
+
     private Reply readdir(ReadIn in) {
-        List<Dirent> all = dirs.getOrDefault(in.fh(), List.of());
+        List<Dirent> all = listingOf(in.fh());
         int from = (int) Math.min(in.offset(), all.size());
         return new Reply.Data(Dirent.pack(all.subList(from, all.size()), in.size()));
     }
 
     /** fuse_direntplus records: entry_out (nodeid 0 for "." and "..") then the dirent. */
     private Reply readdirplus(String path, ReadIn in) {
-        List<Dirent> all = dirs.getOrDefault(in.fh(), List.of());
+        List<Dirent> all = listingOf(in.fh());
         ByteBuffer out = Wire.allocate(in.size());
         for (int i = (int) Math.min(in.offset(), all.size()); i < all.size(); i++) {
             Dirent d = all.get(i);
@@ -225,7 +245,7 @@ final class DefaultHandler {
                 break;
             }
             boolean dot = d.name().equals(".") || d.name().equals("..");
-            Reply e = dot ? null : entry(LowerTree.child(path, d.name()));
+            Reply e = dot ? null : plusEntry(LowerTree.child(path, d.name()));
             if (e instanceof Reply.Entry en) {
                 en.entry().encode(out);
                 tree.looked(en.entry().nodeid(), LowerTree.child(path, d.name()));
@@ -235,6 +255,16 @@ final class DefaultHandler {
             d.encode(out);
         }
         return new Reply.Data(java.util.Arrays.copyOf(out.array(), out.position()));
+    }
+
+    /**
+     * A READDIRPLUS record's entry: the default entry with the fields of the name's LOOKUP policy, as
+     * the model's server makes it (an error or negative policy gives the default entry).
+     */
+    private Reply plusEntry(String child) {
+        Reply e = entry(child);
+        Map<String, Long> patch = lookupPolicy.apply(child);
+        return patch == null || !(e instanceof Reply.Entry) ? e : ReplyEncoder.patch(e, e, patch);
     }
 
     private Reply releasedir(ReleaseIn in) {
@@ -262,6 +292,21 @@ final class DefaultHandler {
         return entry(r.path());
     }
 
+    /**
+     * MKNOD: the node in the lower tree with the request's whole mode (type and permissions, umask
+     * already applied by the kernel) and rdev, owned by the caller, as passthrough_hp's mknod does.
+     */
+    private Reply mknod(Request r) {
+        MknodIn m = (MknodIn) r.body();
+        String real = tree.real(r.path());
+        if (Libc.mknod(real, m.mode(), m.rdev()) != 0) {
+            return Reply.error(Libc.errno());
+        }
+        Libc.lchown(real, r.header().uid(), r.header().gid());
+        Libc.chmod(real, m.mode() & 07777); // this JVM's umask must not change the mode; chown cleared S_ISUID
+        return entry(r.path());
+    }
+
     private Reply rename(Request r) {
         String to = r.name2();
         if (Libc.rename(tree.real(r.path()), tree.real(to)) != 0) {
@@ -275,7 +320,22 @@ final class DefaultHandler {
         if (Libc.link(tree.real(r.name2()), tree.real(r.path())) != 0) {
             return Reply.error(Libc.errno());
         }
+        tree.adjustOverride(r.path(), "nlink", 1); // a trace-set nlink counts the new name, as Lower.link does
         return entry(r.path());
+    }
+
+    /** UNLINK; a trace-set nlink loses the name, as the model's Lower.unlink counts it. */
+    private Reply unlink(String path) {
+        String real = tree.real(path);
+        int[] err = new int[1];
+        if (StatBuf.lstat(real, err) != null) {
+            tree.adjustOverride(path, "nlink", -1);
+        }
+        int rc = Libc.unlink(real);
+        if (rc != 0) {
+            tree.adjustOverride(path, "nlink", 1);
+        }
+        return errnoOrOk(rc);
     }
 
     private Reply symlink(Request r) {

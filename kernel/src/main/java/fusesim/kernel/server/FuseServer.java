@@ -62,6 +62,7 @@ public final class FuseServer implements AutoCloseable {
 
     public void policy(Policy p) {
         policy = p;
+        defaults.lookupPolicy = p::lookupEntryFields;
     }
 
     public LowerTree tree() {
@@ -196,9 +197,17 @@ public final class FuseServer implements AutoCloseable {
             return defaults.handle(r);
         }
         if (reply instanceof Reply.Patch p) {
-            return ReplyEncoder.patch(defaults.handle(r), fallback(r.op()), p.fields());
+            Reply base = defaults.handle(r);
+            if (base instanceof Reply.Error && makesNode(r.op())) {
+                return base; // the model's server: a node it cannot make (EEXIST, ...) is that error, whatever the fields
+            }
+            return ReplyEncoder.patch(base, fallback(r.op()), p.fields());
         }
         return reply;
+    }
+
+    private static boolean makesNode(Opcode op) {
+        return op == Opcode.MKNOD || op == Opcode.MKDIR || op == Opcode.SYMLINK || op == Opcode.LINK;
     }
 
     /** A base answer when the default one failed, so a patch can still produce a positive reply. */
@@ -222,7 +231,7 @@ public final class FuseServer implements AutoCloseable {
                 r.forgets().forEach(f -> log.add(new RecordedRequest(Opcode.FORGET, f.nodeid(), null,
                         f.nlookup(), r.pid(), r.unique())));
             } else {
-                log.add(new RecordedRequest(r.op(), r.nodeid(), r.name(), 0, r.pid(), r.unique()));
+                log.add(new RecordedRequest(r.op(), r.nodeid(), r.name(), 0, r.pid(), r.unique(), r.inArg()));
             }
             log.notifyAll();
         }

@@ -5,6 +5,14 @@ package fusesim.kernel.server;
 public interface Policy {
     Reply decide(Request request);
 
+    /**
+     * The entry fields ({@link Reply.Patch} keys) a LOOKUP of {@code path} would be answered with, for
+     * the READDIRPLUS records of that name; null: the default entry.
+     */
+    default java.util.Map<String, Long> lookupEntryFields(String path) {
+        return null;
+    }
+
     /** Answers everything the default way. */
     Policy DEFAULT = r -> Reply.DEFAULT;
 }

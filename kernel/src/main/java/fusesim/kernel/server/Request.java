@@ -28,8 +28,22 @@ public record Request(InHeader header, Opcode op, String name, String name2, Str
         return header.pid();
     }
 
+    /**
+     * The in-arg traces print after the name, as the model's {@code Request.observable()} does: MKNOD's
+     * mode in octal ({@code fuse_mknod_in.mode}), SYMLINK's target in quotes, LINK's old nodeid
+     * ({@code fuse_link_in.oldnodeid}); null for other opcodes.
+     */
+    public String inArg() {
+        return switch (op) {
+            case MKNOD -> "0" + Integer.toOctalString(((fusesim.kernel.proto.MknodIn) body).mode());
+            case SYMLINK -> "\"" + name2 + "\"";
+            case LINK -> Long.toString(((fusesim.kernel.proto.LinkIn) body).oldNodeid());
+            default -> null;
+        };
+    }
+
     @Override
     public String toString() {
-        return RecordedRequest.format(op, nodeid(), name) + " unique=" + unique() + " pid=" + pid();
+        return RecordedRequest.format(op, nodeid(), name, inArg()) + " unique=" + unique() + " pid=" + pid();
     }
 }

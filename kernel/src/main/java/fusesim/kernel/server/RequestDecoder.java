@@ -13,6 +13,7 @@ import fusesim.kernel.proto.InHeader;
 import fusesim.kernel.proto.InitIn;
 import fusesim.kernel.proto.LinkIn;
 import fusesim.kernel.proto.MkdirIn;
+import fusesim.kernel.proto.MknodIn;
 import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OpenIn;
 import fusesim.kernel.proto.ReadIn;
@@ -45,7 +46,7 @@ final class RequestDecoder {
             case LOOKUP, UNLINK, RMDIR -> named(h, op, self, Wire.cstring(b), null);
             case CREATE -> body(h, op, self, CreateIn.decode(b), b);
             case MKDIR -> body(h, op, self, MkdirIn.decode(b), b);
-            case MKNOD -> { b.position(b.position() + 16); yield named(h, op, self, Wire.cstring(b), null); }
+            case MKNOD -> body(h, op, self, MknodIn.decode(b), b);
             case SYMLINK -> { String n = Wire.cstring(b); yield named(h, op, self, n, Wire.cstring(b)); }
             case LINK -> link(h, LinkIn.decode(b), b, self);
             case RENAME -> rename(h, op, b.getLong(), b, self);

@@ -115,6 +115,8 @@ public final class Libc {
     public static native int rmdir(String path);
     public static native int link(String oldPath, String newPath);
     public static native int symlink(String target, String linkPath);
+    /** glibc 2.33+ exports mknod(3) itself (before, only __xmknod). */
+    public static native int mknod(String path, int mode, long dev);
     public static native int rename(String oldPath, String newPath);
     public static native int access(String path, int mode);
     public static native long readlink(String path, byte[] buf, long size);

@@ -181,19 +181,18 @@ public final class Mounts {
         }
     }
 
-    /**
-     * This process's FUSE mounts still present (for tests: must be empty after every test). Another
-     * run's live mounts on the same machine are not ours (their directory names carry their pid).
-     */
+    /** Our FUSE mounts still present (this run's and any other run's). */
     public static List<String> ourMounts() {
-        long self = ProcessHandle.current().pid();
         return MountEntry.readAll().stream().filter(e -> e.isFuse() && e.source().equals(SOURCE))
-                .map(MountEntry::mountpoint).filter(m -> ownerPid(Path.of(m)) == self).toList();
+                .map(MountEntry::mountpoint).toList();
     }
 
-    /** The pid in one of our directory names, -1 if it is not one. */
-    static long ownerPid(Path p) {
-        Matcher m = OWNED.matcher(p.getFileName() == null ? "" : p.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    /**
+     * The fusesim mounts this JVM made ({@code fusesim-mnt-<this pid>-<n>}): what a test may check it
+     * left none of, while another run (another pid) uses the kernel at the same time.
+     */
+    public static List<String> thisJvmMounts() {
+        String mine = MOUNT_PREFIX + ProcessHandle.current().pid() + "-";
+        return ourMounts().stream().filter(m -> Path.of(m).getFileName().toString().startsWith(mine)).toList();
     }
 }

@@ -32,7 +32,7 @@ class KernelFuzzTest {
 
     @AfterEach
     void noMountLeft() {
-        assertThat(Mounts.ourMounts()).as("FUSE mounts left behind").isEmpty();
+        assertThat(Mounts.thisJvmMounts()).as("FUSE mounts left behind").isEmpty();
     }
 
     @Test

@@ -127,6 +127,25 @@ class LayoutTest {
         assertThat(s.getInt(80)).isEqualTo(1001);
     }
 
+    /** fuse_mknod_in: mode @0, rdev @4, umask @8, padding @12 (16 bytes); fuse_link_in: oldnodeid @0. */
+    @Test
+    void mknodAndLinkBodies() {
+        ByteBuffer m = buf(MknodIn.SIZE);
+        new MknodIn(0010600, 0x0103, 022).encode(m);
+        assertThat(m.position()).isEqualTo(16);
+        assertThat(m.getInt(0)).isEqualTo(0010600);
+        assertThat(m.getInt(4)).isEqualTo(0x0103);
+        assertThat(m.getInt(8)).isEqualTo(022);
+        assertThat(m.getInt(12)).isZero();
+        m.rewind();
+        assertThat(MknodIn.decode(m)).isEqualTo(new MknodIn(0010600, 0x0103, 022));
+        assertThat(m.position()).isEqualTo(16); // the name follows the padding
+        ByteBuffer l = buf(LinkIn.SIZE);
+        new LinkIn(10).encode(l);
+        assertThat(l.position()).isEqualTo(8);
+        assertThat(l.getLong(0)).isEqualTo(10);
+    }
+
     @Test
     void dirents() {
         List<Dirent> d = List.of(new Dirent(1, 1, 4, "."), new Dirent(10, 2, 8, "abcdefgh"));

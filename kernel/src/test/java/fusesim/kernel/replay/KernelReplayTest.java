@@ -37,7 +37,7 @@ class KernelReplayTest {
 
     @AfterEach
     void noMountLeft() {
-        assertThat(Mounts.ourMounts()).as("FUSE mounts left behind").isEmpty();
+        assertThat(Mounts.thisJvmMounts()).as("FUSE mounts left behind").isEmpty();
     }
 
     static Trace parse(Path p) throws IOException {

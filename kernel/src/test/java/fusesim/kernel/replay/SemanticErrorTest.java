@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SemanticErrorTest {
     @AfterEach
     void noMountLeft() {
-        org.assertj.core.api.Assertions.assertThat(Mounts.ourMounts()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(Mounts.thisJvmMounts()).isEmpty();
     }
 
     private static void fails(String name, String text, String message) {

@@ -18,18 +18,17 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Mainline equivalence (issue 4): without FUSE_PASSTHROUGH_INO negotiated, every prefix of the
- * series gives the observables of mainline. Every mainline corpus trace (mainline/ and
- * mainline-model-only/; none negotiates passthrough_ino) is replayed under v2@K for every K and under v1, and each step's result, the
+ * series gives the observables of mainline. Every mainline corpus trace (mainline/; none
+ * negotiates passthrough_ino) is replayed under v2@K for every K and under v1, and each step's result, the
  * requests it sent and the invariant verdict must equal mainline's.
  */
 class MainlineEquivalenceTest {
   private static final Path MAINLINE = Path.of("corpus", "mainline");
-  private static final Path MODEL_ONLY = Path.of("corpus", "mainline-model-only");
 
   @TestFactory
   Stream<DynamicTest> everyPrefixOfTheSeriesIsMainlineWithoutPassthroughIno() throws IOException {
     List<Path> traces;
-    try (Stream<Path> s = Stream.concat(Files.list(MAINLINE), Files.list(MODEL_ONLY))) {
+    try (Stream<Path> s = Files.list(MAINLINE)) {
       traces = s.filter(p -> p.toString().endsWith(".trace")).sorted().toList();
     }
     assertThat(traces).hasSizeGreaterThan(50);
