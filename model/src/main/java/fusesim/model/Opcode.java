@@ -1,6 +1,12 @@
 package fusesim.model;
 
-/** FUSE opcodes (include/uapi/linux/fuse.h, enum fuse_opcode, protocol 7.45). */
+import java.util.Optional;
+
+/**
+ * FUSE opcodes (include/uapi/linux/fuse.h, enum fuse_opcode, protocol 7.45): the model's requests
+ * and the trace language's {@code expect requests} / {@code expect no} words (upper case, without
+ * the {@code FUSE_} prefix).
+ */
 public enum Opcode {
   LOOKUP(1), FORGET(2), GETATTR(3), SETATTR(4), READLINK(5), SYMLINK(6), MKNOD(8), MKDIR(9),
   UNLINK(10), RMDIR(11), RENAME(12), LINK(13), OPEN(14), READ(15), WRITE(16), STATFS(17),
@@ -15,6 +21,21 @@ public enum Opcode {
 
   Opcode(int code) {
     this.code = code;
+  }
+
+  /** The opcode number on the wire. */
+  public int number() {
+    return code;
+  }
+
+  /** The opcode spelled exactly {@code name} (upper case, as traces write it); empty if none. */
+  public static Optional<Opcode> parse(String name) {
+    for (Opcode o : values()) {
+      if (o.name().equals(name)) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The opcode named {@code name} in any case, or null. */

@@ -38,7 +38,7 @@ final class TracePolicy implements Policy {
         this.tree = tree;
     }
 
-    static Opcode opcode(fusesim.traces.lang.Opcode op) {
+    static Opcode opcode(fusesim.model.Opcode op) {
         return Opcode.valueOf(op.name());
     }
 

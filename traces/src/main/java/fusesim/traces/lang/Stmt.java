@@ -1,5 +1,6 @@
 package fusesim.traces.lang;
 
+import fusesim.model.Opcode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;

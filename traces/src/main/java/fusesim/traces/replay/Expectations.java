@@ -33,7 +33,7 @@ final class Expectations {
     if (e instanceof Stmt.ExpectNo) {
       Stmt.ExpectNo n = (Stmt.ExpectNo) e;
       for (Request r : since()) {
-        if (r.opcode.name().equals(n.opcode().name())) {
+        if (r.opcode == n.opcode()) {
           return "expected no " + n.opcode() + ", found " + r.observable();
         }
       }

@@ -53,10 +53,6 @@ final class ToModel {
     return Opcode.valueOf(op.name());
   }
 
-  static Opcode opcode(fusesim.traces.lang.Opcode op) {
-    return Opcode.valueOf(op.name());
-  }
-
   /** The model's errno value for a trace errno (the model knows a subset by name). */
   static int errno(Value.Err e) {
     return e.errno().number();

@@ -1,5 +1,6 @@
 package fusesim.traces.lang;
 
+import fusesim.model.Opcode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
