@@ -87,14 +87,18 @@ public final class TraceShrinker {
     if (s instanceof Stmt.ServerPolicy) {
       Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
       Reply r = renumber(p.reply(), dropped);
-      return r == p.reply() || r == null ? (r == null ? null : s)
-          : new Stmt.ServerPolicy(p.pos(), p.op(), p.path(), r);
+      if (r == null || r == p.reply()) {
+        return r == null ? null : s;
+      }
+      return new Stmt.ServerPolicy(p.pos(), p.op(), p.path(), r);
     }
     if (s instanceof Stmt.ServerReply && ((Stmt.ServerReply) s).reply().isPresent()) {
       Stmt.ServerReply p = (Stmt.ServerReply) s;
       Reply r = renumber(p.reply().get(), dropped);
-      return r == p.reply().get() || r == null ? (r == null ? null : s)
-          : new Stmt.ServerReply(p.pos(), p.thread(), p.op(), java.util.Optional.of(r));
+      if (r == null || r == p.reply().get()) {
+        return r == null ? null : s;
+      }
+      return new Stmt.ServerReply(p.pos(), p.thread(), p.op(), java.util.Optional.of(r));
     }
     if (s instanceof Stmt.BackingOpen) { // a later open's stated id moves down too
       Stmt.BackingOpen b = (Stmt.BackingOpen) s;

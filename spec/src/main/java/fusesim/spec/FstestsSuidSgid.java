@@ -12,8 +12,6 @@ import java.util.List;
 public final class FstestsSuidSgid {
   private FstestsSuidSgid() {}
 
-  public static final int S_ISUID = 04000, S_ISGID = 02000, S_IXGRP = 00010;
-
   /** One case: "Test N - who, what": the mode before and after the call. */
   public record Case(int test, boolean root, String what, int before, int after) {
   }

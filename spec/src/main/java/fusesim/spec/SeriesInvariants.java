@@ -5,6 +5,7 @@ import fusesim.model.Attr;
 import fusesim.model.FuseBacking;
 import fusesim.model.FuseInode;
 import fusesim.model.Kernel;
+import fusesim.model.Lower;
 import fusesim.model.Request;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -71,10 +72,10 @@ public final class SeriesInvariants {
     if (capable) {
       return 0;
     }
-    int drop = mode & FstestsSuidSgid.S_ISUID;
-    boolean sgid = (mode & FstestsSuidSgid.S_ISGID) != 0;
-    if (sgid && ((mode & FstestsSuidSgid.S_IXGRP) != 0 || callerGid != fileGid)) {
-      drop |= FstestsSuidSgid.S_ISGID;
+    int drop = mode & Lower.S_ISUID;
+    boolean sgid = (mode & Lower.S_ISGID) != 0;
+    if (sgid && ((mode & Lower.S_IXGRP) != 0 || callerGid != fileGid)) {
+      drop |= Lower.S_ISGID;
     }
     return drop;
   }

@@ -2,6 +2,7 @@ package fusesim.traces.fstests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.model.Lower;
 import fusesim.spec.FstestsSuidSgid;
 import fusesim.spec.FstestsSuidSgid.Case;
 import fusesim.spec.SeriesInvariants;
@@ -48,9 +49,9 @@ class FstestsSuidSgidTest {
       if (c.root()) {
         continue;
       }
-      int m = c.before() & ~FstestsSuidSgid.S_ISUID; // fuse_setattr(), fs/fuse/dir.c
-      if ((m & FstestsSuidSgid.S_IXGRP) != 0) {
-        m &= ~FstestsSuidSgid.S_ISGID;
+      int m = c.before() & ~Lower.S_ISUID; // fuse_setattr(), fs/fuse/dir.c
+      if ((m & Lower.S_IXGRP) != 0) {
+        m &= ~Lower.S_ISGID;
       }
       assertThat(m == c.after()).as("test %d", c.test()).isEqualTo(!MAINLINE_FUSE_MISSES.containsKey(c.test()));
       if (MAINLINE_FUSE_MISSES.containsKey(c.test())) {
