@@ -1,7 +1,7 @@
 package fusesim.cli;
 
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;
 import fusesim.properties.ServerMode;
 import fusesim.traces.lang.Trace;

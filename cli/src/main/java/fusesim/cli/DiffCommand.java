@@ -2,7 +2,7 @@ package fusesim.cli;
 
 import fusesim.model.Fault;
 import fusesim.model.Faults;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;

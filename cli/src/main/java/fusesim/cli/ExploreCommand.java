@@ -5,7 +5,7 @@ import fusesim.explore.Explore;
 import fusesim.explore.FaultBounds;
 import fusesim.explore.ShrinkTable;
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.ServerMode;
 import java.io.IOException;
 import java.io.PrintWriter;

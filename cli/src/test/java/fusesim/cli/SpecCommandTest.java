@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.cli.spec.ModelFunctions;
 import fusesim.cli.spec.SpecDoc;
-import fusesim.model.Assumption;
-import fusesim.model.Patch;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Patch;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
 import java.io.IOException;

@@ -1,5 +1,23 @@
 package fusesim.model;
 
+import fusesim.model.fuse.Backing;
+import fusesim.model.fuse.Dev;
+import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.File;
+import fusesim.model.fuse.FuseAttr;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseConn;
+import fusesim.model.fuse.FuseFile;
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.Inode;
+import fusesim.model.fuse.Iomode;
+import fusesim.model.fuse.Passthrough;
+import fusesim.model.fuse.Request;
+import fusesim.model.series.InodePassthrough;
+import fusesim.model.series.Semantics;
+import fusesim.model.vfs.Dentry;
+import fusesim.model.vfs.KFile;
+import fusesim.model.vfs.Vma;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -24,12 +42,12 @@ public final class Kernel {
   public final Server server;
   public final Dev dev = new Dev(this);
   public final Backing backing = new Backing(this);
-  public final IoModes iomode = new IoModes(this);
+  public final Iomode iomode = new Iomode(this);
   public final Passthrough passthrough = new Passthrough(this);
   public final InodePassthrough inodePt = new InodePassthrough(this);
-  public final Inodes inodes = new Inodes(this);
+  public final Inode inodes = new Inode(this);
   public final Dir dir = new Dir(this);
-  public final Files files = new Files(this);
+  public final File files = new File(this);
 
   /** Model time in nanoseconds; jiffies in the kernel. Starts above 0 so 0 means "expired". */
   public long now = 1;
@@ -63,7 +81,7 @@ public final class Kernel {
   /** Every request the kernel sent, in order (INIT excluded). */
   public final List<Request> log = new ArrayList<>();
   /** Background requests' end callbacks (fuse_release_end). */
-  final Map<Request, Runnable> backgroundEnds = new IdentityHashMap<>();
+  public final Map<Request, Runnable> backgroundEnds = new IdentityHashMap<>();
   /** Ghost: requests sent although the inode's lifetime backing grants the op (PT-BYPASS-INODE). */
   public final List<Request> bypassMisses = new ArrayList<>();
   /** Kernel assertions that fired, in order. */
@@ -72,7 +90,7 @@ public final class Kernel {
   /** pr_debug lines, for the step report. */
   public final List<String> notes = new ArrayList<>();
 
-  int nextSerial = 1;
+  public int nextSerial = 1;
   int nextVma = 1;
 
   public Kernel(Semantics sem, Faults faults) {
@@ -105,7 +123,7 @@ public final class Kernel {
     findings.add(new Finding(site, check));
   }
 
-  void note(String line) {
+  public void note(String line) {
     notes.add(line);
   }
 
@@ -140,7 +158,7 @@ public final class Kernel {
     root.time = Reply.INF;
     root.dCount = 1;
     liveDentries.add(root);
-    FuseInode ri = new FuseInode(nextSerial++, 1, 0, Attr.of(lower.root).withIno(1));
+    FuseInode ri = new FuseInode(nextSerial++, 1, 0, FuseAttr.of(lower.root).withIno(1));
     ri.nlookup = 1;
     ri.iCount = 1;
     ri.iTime = 0;

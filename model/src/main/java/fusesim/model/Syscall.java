@@ -1,5 +1,9 @@
 package fusesim.model;
 
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.Request;
+import fusesim.model.vfs.KFile;
+
 /**
  * A syscall in progress: a resumable state machine (split-phase syscall).
  *
@@ -23,12 +27,12 @@ public abstract class Syscall {
   boolean woken;
   public SysResult result;
   /** The file fdget() pinned for this call; fput() when the call returns. */
-  KFile pinned;
+  public KFile pinned;
   /**
    * Ghost: the inode this write, fallocate or truncate asked dentry_needs_remove_privs() about
    * (fs/inode.c), whatever the answer; recorded on the inode when the call succeeds.
    */
-  FuseInode ghostPrivs;
+  public FuseInode ghostPrivs;
 
   protected Syscall(UserThread thread) {
     this.thread = thread;
@@ -90,7 +94,7 @@ public abstract class Syscall {
     KFile f = k.fds.get(fd);
     if (f != null && pinned == null) {
       f.fCount++;
-      pinned = f;
+    pinned = f;
     }
     return f;
   }
@@ -107,13 +111,13 @@ public abstract class Syscall {
   }
 
   /** Waits for {@code req}: true if it is already answered (sequential mode), else blocks. */
-  protected final boolean await(Request req) {
+  public final boolean await(Request req) {
     waitReq = req;
     return req.answered();
   }
 
   /** Sleeps on {@code q} until woken; the caller re-checks its condition when it resumes. */
-  protected final boolean sleep(WaitQueue q) {
+  public final boolean sleep(WaitQueue q) {
     sleepOn = q;
     woken = false;
     return false;

@@ -1,7 +1,7 @@
 package fusesim.kernel.fuzz;
 
 import fusesim.kernel.replay.KernelReplay;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;

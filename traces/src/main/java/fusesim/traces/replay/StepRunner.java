@@ -1,17 +1,17 @@
 package fusesim.traces.replay;
 
-import fusesim.model.Dentry;
+import fusesim.model.vfs.Dentry;
 import fusesim.model.Faults;
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseInode;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
-import fusesim.model.KFile;
+import fusesim.model.vfs.KFile;
 import fusesim.model.Lower;
 import fusesim.model.NotModelled;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import fusesim.model.SysResult;
 import fusesim.model.UserThread;
-import fusesim.model.Vfs;
+import fusesim.model.vfs.Vfs;
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Outcome;
@@ -59,7 +59,7 @@ public final class StepRunner {
   }
 
   /** The semantics a trace asks for: its header plus its {@code assume:} lines. */
-  public static fusesim.model.Semantics semantics(String file, fusesim.traces.lang.Header h) {
+  public static fusesim.model.series.Semantics semantics(String file, fusesim.traces.lang.Header h) {
     return ToModel.semantics(file, h);
   }
 

@@ -1,9 +1,9 @@
 package fusesim.traces.replay;
 
-import fusesim.model.BackingMap;
-import fusesim.model.Dentry;
-import fusesim.model.Dir;
-import fusesim.model.FuseInode;
+import fusesim.model.fuse.BackingMap;
+import fusesim.model.vfs.Dentry;
+import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Opcode;

@@ -1,5 +1,27 @@
-package fusesim.model;
+package fusesim.model.vfs;
 
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Locks;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.NotModelled;
+import fusesim.model.Opcode;
+import fusesim.model.Reply;
+import fusesim.model.SysResult;
+import fusesim.model.Syscall;
+import fusesim.model.UserThread;
+import fusesim.model.WaitQueue;
+import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.FuseAttr;
+import fusesim.model.fuse.FuseFile;
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.GetattrOp;
+import fusesim.model.fuse.Iomode;
+import fusesim.model.fuse.Request;
+import fusesim.model.fuse.SetattrOp;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.InodePassthrough;
 import java.util.List;
 
 /**
@@ -226,14 +248,14 @@ public final class Vfs {
             pc = IO_OPEN;
             break;
           case IO_OPEN:
-            if (ff.isDir && k.inodePt.dirPassthrough() && (ff.openFlags & IoModes.FOPEN_PASSTHROUGH) != 0
+            if (ff.isDir && k.inodePt.dirPassthrough() && (ff.openFlags & Iomode.FOPEN_PASSTHROUGH) != 0
                 && k.inodePt.dirPassthroughOpen(ff) != 0) {
               syncRelease(k); // v2 03/21: a directory passthrough open that fails is EIO
               break;
             }
             if (!ff.isDir) {
               int e = k.iomode.fuseFileIoOpen(fi, ff);
-              if (e == IoModes.WAIT) {
+              if (e == Iomode.WAIT) {
                 return sleep(new WaitQueue(fi, WaitQueue.Kind.DIRECT_IO_WAITQ));
               }
               if (e != 0) {
@@ -366,7 +388,7 @@ public final class Vfs {
     /** The open succeeded: a struct file; then O_TRUNC, then the fd. True if finished. */
     private boolean opened(Kernel k) {
       k.openFiles.add(ff);
-      if (!ff.isDir && (ff.openFlags & IoModes.FOPEN_KEEP_CACHE) == 0) {
+      if (!ff.isDir && (ff.openFlags & Iomode.FOPEN_KEEP_CACHE) == 0) {
         fi.pages.clear(); // invalidate_inode_pages2() unless FOPEN_KEEP_CACHE
       }
       ff.pagesAtOpen = fi.pages.cardinality();
@@ -558,7 +580,7 @@ public final class Vfs {
         return done(-Errno.EIO.value);
       }
       off = offArg >= 0 ? offArg : f.pos;
-      if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0) {
+      if ((ff.openFlags & Iomode.FOPEN_DIRECT_IO) != 0) {
         return send(k, off, count); // fuse_direct_read_iter(): FOPEN_DIRECT_IO overrides passthrough
       }
       if (ff.passthrough != null && !k.inodePt.passesThrough(ff, InodePassthrough.OP_READ)) {
@@ -617,7 +639,7 @@ public final class Vfs {
       // fuse_invalidate_atime() whatever the reply (seen on 6.18.44: a read that failed with
       // ENOTCONN after a crash makes the next stat send GETATTR)
       fi.invalMask |= Dir.STATX_ATIME;
-      boolean direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0
+      boolean direct = (f.ff.openFlags & Iomode.FOPEN_DIRECT_IO) != 0
           || (f.fFlags & O_DIRECT) != 0 && !buffered;
       if (req.error() != 0 && !direct && !uncached && !retrying) {
         // filemap_read() → filemap_get_pages() (mm/filemap.c): the readahead READ failed, so the
@@ -634,7 +656,7 @@ public final class Vfs {
         k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
         return done(-Errno.EIO.value);
       }
-      if (direct && !uncached && (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) == 0 && got < want
+      if (direct && !uncached && (f.ff.openFlags & Iomode.FOPEN_DIRECT_IO) == 0 && got < want
           && off + got < fi.attr.size()) {
         return bufferedRest(k, got);
       }
@@ -756,7 +778,7 @@ public final class Vfs {
             if (k.fc.writebackCache) {
               throw new NotModelled("writes with writeback_cache");
             }
-            direct = (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0
+            direct = (f.ff.openFlags & Iomode.FOPEN_DIRECT_IO) != 0
                 || f.ff.passthrough != null
                     && !k.inodePt.passesThrough(f.ff, InodePassthrough.OP_WRITE); // v2 09/21
             pc = LOCK;
@@ -846,7 +868,7 @@ public final class Vfs {
       }
       long pos = offArg >= 0 ? offArg : f.pos;
       boolean pastEof = (f.fFlags & O_APPEND) == 0 && pos + count > fi.attr.size();
-      exclusive = (f.ff.openFlags & IoModes.FOPEN_PARALLEL_DIRECT_WRITES) == 0
+      exclusive = (f.ff.openFlags & Iomode.FOPEN_PARALLEL_DIRECT_WRITES) == 0
           || (f.fFlags & O_APPEND) != 0 || fi.test(FuseInode.FUSE_I_CACHE_IO_MODE) || pastEof;
       if (exclusive) {
         return Locks.downWrite(k, fi, this);
@@ -1116,7 +1138,7 @@ public final class Vfs {
         if (ff.inode.fb != null) {
           return done(-Errno.ENODEV.value);
         }
-        if ((ff.openFlags & IoModes.FOPEN_DIRECT_IO) == 0) {
+        if ((ff.openFlags & Iomode.FOPEN_DIRECT_IO) == 0) {
           return mapped(k, shared, write, null);
         }
         if (shared && !k.fc.directIoAllowMmap) {
@@ -1129,7 +1151,7 @@ public final class Vfs {
         pc = 1;
       }
       int rc = k.iomode.fuseFileCachedIoOpen(f.ff.inode, f.ff);
-      if (rc == IoModes.WAIT) {
+      if (rc == Iomode.WAIT) {
         return sleep(new WaitQueue(f.ff.inode, WaitQueue.Kind.DIRECT_IO_WAITQ));
       }
       return rc != 0 ? done(rc) : mapped(k, true, write, null);
@@ -1396,7 +1418,7 @@ public final class Vfs {
       FuseInode fi = op.inode();
       if (k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
         fi.ghostStatReturned = op.attr; // ghost for ATTR-COHERENCE
-        fi.ghostStatBacking = Attr.of(fi.fb.file);
+        fi.ghostStatBacking = FuseAttr.of(fi.fb.file);
         if (fi.ghostMappedStoreAt >= 0) { // ghost for MTIME-MAPPED-WRITE
           fi.ghostStatAfterStore = op.attr;
           fi.ghostStatAfterStoreAt = fi.ghostMappedStoreAt;

@@ -1,5 +1,15 @@
-package fusesim.model;
+package fusesim.model.fuse;
 
+import fusesim.model.Errno;
+import fusesim.model.Fault;
+import fusesim.model.Kernel;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.Opcode;
+import fusesim.model.Reply;
+import fusesim.model.Syscall;
+import fusesim.model.series.InodePassthrough;
+import fusesim.model.vfs.KFile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,31 +18,31 @@ import java.util.Map;
  * GETATTR is sent when a requested attribute is invalid or the attributes expired; otherwise the
  * cached attributes are returned. Also used for fuse_update_attributes(inode, file, mask).
  */
-final class GetattrOp {
+public final class GetattrOp {
   private final FuseInode fi;
   private final KFile file;
   private final int requestMask;
   private Request req;
   private long attrVersion;
   private boolean sent;
-  int err;
+  public int err;
   /** The attributes returned: from the reply (fuse_fillattr) or from the inode. */
-  Attr attr;
+  public FuseAttr attr;
 
-  GetattrOp(FuseInode fi, KFile file, int requestMask) {
+  public GetattrOp(FuseInode fi, KFile file, int requestMask) {
     this.fi = fi;
     this.file = file;
     this.requestMask = requestMask;
   }
 
-  FuseInode inode() {
+  public FuseInode inode() {
     return fi;
   }
 
   @Mirrors(fn = "fuse_getattr", file = "fs/fuse/dir.c", patches = {6},
       doc = "fuse_update_get_attr: GETATTR if needed, else the cached attributes; from 06 a "
           + "GETATTR backing answers.")
-  boolean run(Kernel k, Syscall s) {
+  public boolean run(Kernel k, Syscall s) {
     if (!sent) {
       if (fi.isBad()) {
         err = -Errno.EIO.value;
@@ -59,15 +69,15 @@ final class GetattrOp {
     }
     err = k.dir.fuseDoGetattrReply(fi, req, attrVersion);
     if (err == 0) {
-      Attr out = ((Reply.AttrOut) req.reply).attr();
-      attr = new Attr(out.ino(), (fi.attr.mode() & Lower.S_IFMT) | (out.mode() & 07777), out.size(),
+      FuseAttr out = ((Reply.AttrOut) req.reply).attr();
+      attr = new FuseAttr(out.ino(), (fi.attr.mode() & Lower.S_IFMT) | (out.mode() & 07777), out.size(),
           out.nlink(), out.uid(), out.gid(), out.mtime(), out.ctime());
     }
     return true;
   }
 
   /** struct stat as the trace sees it. */
-  static Map<String, Long> statFields(Attr a) {
+  public static Map<String, Long> statFields(FuseAttr a) {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("ino", a.ino());
     m.put("size", a.size());

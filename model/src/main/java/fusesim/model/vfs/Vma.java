@@ -1,4 +1,6 @@
-package fusesim.model;
+package fusesim.model.vfs;
+
+import fusesim.model.Lower;
 
 /**
  * A mapping made by mmap(2). A passthrough mapping maps the backing file (vma_set_file), so it

@@ -1,13 +1,18 @@
-package fusesim.model;
+package fusesim.model.fuse;
 
-import fusesim.model.FuseFile.IoMode;
+import fusesim.model.Errno;
+import fusesim.model.Fault;
+import fusesim.model.Kernel;
+import fusesim.model.Mirrors;
+import fusesim.model.WaitQueue;
+import fusesim.model.fuse.FuseFile.IoMode;
 
 /**
  * fs/fuse/iomode.c: the inode io modes. {@code fi->iocachectr} counts cached opens (> 0) or
  * uncached users (< 0: passthrough opens and parallel direct writes in flight); the inode holds
  * one reference to its fuse_backing while passthrough users exist.
  */
-public final class IoModes {
+public final class Iomode {
   private static final String C = "fs/fuse/iomode.c:";
   /** Returned by {@link #fuseFileCachedIoOpen} when the caller must sleep on direct_io_waitq. */
   public static final int WAIT = 1;
@@ -26,7 +31,7 @@ public final class IoModes {
 
   private final Kernel k;
 
-  IoModes(Kernel k) {
+  public Iomode(Kernel k) {
     this.k = k;
   }
 

@@ -1,5 +1,6 @@
-package fusesim.model;
+package fusesim.model.vfs;
 
+import fusesim.model.fuse.FuseInode;
 import java.util.TreeMap;
 
 /**

@@ -1,20 +1,26 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Fault;
+import fusesim.model.Kernel;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.Reply;
 
 /**
  * fs/fuse/inode.c: fuse_iget, attribute updates, eviction with FORGET, and connection teardown.
  */
-public final class Inodes {
+public final class Inode {
   private static final String C = "fs/fuse/inode.c:";
   private final Kernel k;
 
-  Inodes(Kernel k) {
+  public Inode(Kernel k) {
     this.k = k;
   }
 
   /** fuse_valid_type() && fuse_valid_size(), negated: fuse_invalid_attr(). */
   @Mirrors(fn = "fuse_invalid_attr", file = "fs/fuse/fuse_i.h",
       doc = "Not fuse_valid_type() && fuse_valid_size(): mode 0 or a size above LLONG_MAX.")
-  public static boolean fuseInvalidAttr(Attr a) {
+  public static boolean fuseInvalidAttr(FuseAttr a) {
     int t = a.mode() & Lower.S_IFMT;
     boolean validType = t == Lower.S_IFREG || t == Lower.S_IFDIR || t == Lower.S_IFLNK
         || t == Lower.S_IFCHR || t == 0060000 || t == Lower.S_IFIFO || t == 0140000;
@@ -24,7 +30,7 @@ public final class Inodes {
   /** fuse_stale_inode(): the generation or the file type changed. */
   @Mirrors(fn = "fuse_stale_inode", file = "fs/fuse/inode.c",
       doc = "The generation or the file type changed.")
-  static boolean fuseStaleInode(FuseInode fi, long generation, Attr a) {
+  static boolean fuseStaleInode(FuseInode fi, long generation, FuseAttr a) {
     return fi.generation != generation
         || (fi.attr.mode() & Lower.S_IFMT) != (a.mode() & Lower.S_IFMT);
   }
@@ -47,7 +53,7 @@ public final class Inodes {
   @Mirrors(fn = "fuse_iget", file = "fs/fuse/inode.c",
       doc = "The inode for nodeid, created if needed; a stale one is made bad and replaced; "
           + "nlookup++.")
-  public FuseInode fuseIget(long nodeid, long generation, Attr attr, long attrValidNs,
+  public FuseInode fuseIget(long nodeid, long generation, FuseAttr attr, long attrValidNs,
       long attrVersion) {
     return fuseIget(nodeid, generation, attr, attrValidNs, attrVersion, 0);
   }
@@ -62,7 +68,7 @@ public final class Inodes {
   @Mirrors(fn = "fuse_iget", file = "fs/fuse/inode.c",
       doc = "fuse_iget with evict_ctr: a new inode whose LOOKUP raced an eviction keeps its "
           + "attributes invalid.")
-  public FuseInode fuseIget(long nodeid, long generation, Attr attr, long attrValidNs,
+  public FuseInode fuseIget(long nodeid, long generation, FuseAttr attr, long attrValidNs,
       long attrVersion, long evictCtr) {
     boolean fresh = false;
     while (true) {
@@ -104,7 +110,7 @@ public final class Inodes {
   @Mirrors(fn = "fuse_change_attributes", file = "fs/fuse/inode.c", patches = {6},
       doc = "Apply a reply's attributes unless a newer local change happened; with a GETATTR "
           + "backing they come from it (A10).")
-  public void fuseChangeAttributes(FuseInode fi, Attr attr, long attrValidNs, long attrVersion) {
+  public void fuseChangeAttributes(FuseInode fi, FuseAttr attr, long attrValidNs, long attrVersion) {
     if (k.inodePt.attrsFromBacking(fi)) {
       return; // v2 06/21, A10: the server's attributes are ignored
     }
@@ -123,12 +129,12 @@ public final class Inodes {
   /** fuse_change_attributes_common(): everything but the size; the file type is kept. */
   @Mirrors(fn = "fuse_change_attributes_common", file = "fs/fuse/inode.c",
       doc = "Everything but the size; the file type is kept.")
-  void fuseChangeAttributesCommon(FuseInode fi, Attr attr, long attrValidNs) {
+  void fuseChangeAttributesCommon(FuseInode fi, FuseAttr attr, long attrValidNs) {
     fi.invalMask = 0;
     fi.attrVersion = ++k.fc.attrVersion;
     fi.iTime = timeToExpiry(attrValidNs);
     int mode = (fi.attr.mode() & Lower.S_IFMT) | (attr.mode() & 07777);
-    fi.attr = new Attr(attr.ino(), mode, fi.attr.size(), attr.nlink(), attr.uid(), attr.gid(),
+    fi.attr = new FuseAttr(attr.ino(), mode, fi.attr.size(), attr.nlink(), attr.uid(), attr.gid(),
         attr.mtime(), attr.ctime());
   }
 
@@ -166,7 +172,7 @@ public final class Inodes {
   @Mirrors(fn = "fuse_evict_inode", file = "fs/fuse/inode.c", patches = {5},
       doc = "One FORGET with the whole nlookup while the sb is active; 05 drops the lifetime "
           + "backing.")
-  void fuseEvictInode(FuseInode fi) {
+  public void fuseEvictInode(FuseInode fi) {
     fi.evicted = true;
     if (fi.hashed) {
       k.inodeHash.remove(fi.nodeid);

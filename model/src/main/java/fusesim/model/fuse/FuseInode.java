@@ -1,5 +1,7 @@
-package fusesim.model;
+package fusesim.model.fuse;
 
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
 import java.util.BitSet;
 
 /**
@@ -26,7 +28,7 @@ public final class FuseInode {
   public final long generation;
   public long nlookup;
   /** Attributes as cached in the inode (i_ino, i_mode, i_size, ...). */
-  public Attr attr;
+  public FuseAttr attr;
   /** fi->i_time: attribute expiry, in model nanoseconds; 0 = expired. */
   public long iTime;
   /** fi->inval_mask: the STATX_* attributes that must be fetched from the server again. */
@@ -64,15 +66,15 @@ public final class FuseInode {
    * Ghost: the attributes the last stat of this inode returned while its lifetime backing granted
    * GETATTR, and the backing inode's attributes at that moment (ATTR-COHERENCE).
    */
-  public Attr ghostStatReturned;
-  public Attr ghostStatBacking;
+  public FuseAttr ghostStatReturned;
+  public FuseAttr ghostStatBacking;
   /**
    * Ghost (MTIME-MAPPED-WRITE, fstests generic/080 and 215): the clock at the last store through a
    * shared mapping of this inode (-1: none), and the attributes the first stat after it returned
    * while the inode's lifetime backing granted GETATTR, with the store's time.
    */
   public long ghostMappedStoreAt = -1;
-  public Attr ghostStatAfterStore;
+  public FuseAttr ghostStatAfterStore;
   public long ghostStatAfterStoreAt;
   /**
    * Ghost: the last successful write, fallocate or truncate that asked
@@ -91,7 +93,7 @@ public final class FuseInode {
   /** Open fuse files that map the inode writable shared (fi->write_files is not modelled). */
   public int openCount;
 
-  public FuseInode(int serial, long nodeid, long generation, Attr attr) {
+  public FuseInode(int serial, long nodeid, long generation, FuseAttr attr) {
     this.serial = serial;
     this.nodeid = nodeid;
     this.generation = generation;

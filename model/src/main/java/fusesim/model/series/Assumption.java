@@ -1,4 +1,4 @@
-package fusesim.model;
+package fusesim.model.series;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,9 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
 
 /**
  * fs/fuse/passthrough.c: the per-open backing file of a passthrough open, and I/O through it.
@@ -9,7 +14,7 @@ public final class Passthrough {
   /** fuse_passthrough_open()'s result: the fb with an extra reference, or an error. */
   public record Opened(FuseBacking fb, int err) {}
 
-  Passthrough(Kernel k) {
+  public Passthrough(Kernel k) {
     this.k = k;
   }
 

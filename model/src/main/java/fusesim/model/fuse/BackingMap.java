@@ -1,4 +1,6 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Lower;
 
 /**
  * struct fuse_backing_map as the server passes it to FUSE_DEV_IOC_BACKING_OPEN: which file the fd

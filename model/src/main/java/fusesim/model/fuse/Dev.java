@@ -1,4 +1,12 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Mirrors;
+import fusesim.model.Opcode;
+import fusesim.model.Reply;
+import fusesim.model.Syscall;
+import fusesim.model.series.InodePassthrough;
 
 /**
  * fs/fuse/dev.c: queueing requests for the server, request ids, forgets, replies and aborting
@@ -9,7 +17,7 @@ public final class Dev {
   /** INIT took unique 2 (FUSE_REQ_ID_STEP = 2, first id 2). */
   long nextUnique = 4;
 
-  Dev(Kernel k) {
+  public Dev(Kernel k) {
     this.k = k;
   }
 

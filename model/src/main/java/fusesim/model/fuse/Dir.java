@@ -1,4 +1,14 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Errno;
+import fusesim.model.Fault;
+import fusesim.model.Kernel;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.Reply;
+import fusesim.model.series.Assumption;
+import fusesim.model.vfs.Dentry;
+import fusesim.model.vfs.Vfs;
 
 /**
  * fs/fuse/dir.c: lookup, dentry revalidation, getattr and setattr. Each function that sends a
@@ -26,7 +36,7 @@ public final class Dir {
 
   private final Kernel k;
 
-  Dir(Kernel k) {
+  public Dir(Kernel k) {
     this.k = k;
   }
 
@@ -79,8 +89,8 @@ public final class Dir {
         fi.nlookup++;
       }
     }
-    if (ret != 0 || Inodes.fuseInvalidAttr(e.attr())
-        || (e.nodeid() == fi.nodeid && Inodes.fuseStaleInode(fi, e.generation(), e.attr()))) {
+    if (ret != 0 || Inode.fuseInvalidAttr(e.attr())
+        || (e.nodeid() == fi.nodeid && Inode.fuseStaleInode(fi, e.generation(), e.attr()))) {
       return Reval.INVALID;
     }
     if (revalidateBacking(fi, e) != 0) {
@@ -118,7 +128,7 @@ public final class Dir {
    * negative dentry with no valid timeout; nodeid 0 a negative dentry cached for entry_valid;
    * invalid attributes are EIO (no FORGET: the kernel drops the entry); a child with nodeid 1 is
    * EIO. Returns 0 or -errno; on success {@code d} is instantiated. {@code evictCtr} is the
-   * fc->evict_ctr sampled before the LOOKUP was sent (see {@link Inodes#fuseIget}).
+   * fc->evict_ctr sampled before the LOOKUP was sent (see {@link Inode#fuseIget}).
    */
   @Mirrors(fn = "fuse_lookup_name", file = "fs/fuse/dir.c", patches = {13},
       doc = "After LOOKUP: ENOENT gives a negative dentry; invalid attributes or nodeid 1 give "
@@ -139,7 +149,7 @@ public final class Dir {
       fuseChangeEntryTimeout(d, e);
       return 0;
     }
-    if (Inodes.fuseInvalidAttr(e.attr())) {
+    if (Inode.fuseInvalidAttr(e.attr())) {
       return -Errno.EIO.value;
     }
     long generation = e.nodeid() == 1 ? 0 : e.generation(); // root generation should be zero
@@ -169,7 +179,7 @@ public final class Dir {
   @Mirrors(fn = "fuse_lookup_name (entry2 backing_id)", file = "fs/fuse/dir.c", patches = {13, 14},
       doc = "An entry2 reply's backing_id is attached to the inode for its lifetime (any type, "
           + "A20); a failed attach fails the lookup and gives back its lookup count (A5, A4).")
-  int entryAttach(FuseInode inode, Reply.Entry e) {
+  public int entryAttach(FuseInode inode, Reply.Entry e) {
     if (!k.sem.has(13) || !k.fc.passthroughIno || e.backingId() == 0) {
       return 0;
     }
@@ -242,7 +252,7 @@ public final class Dir {
       return err;
     }
     Reply.AttrOut out = (Reply.AttrOut) r.reply;
-    if (Inodes.fuseInvalidAttr(out.attr())
+    if (Inode.fuseInvalidAttr(out.attr())
         || (fi.attr.mode() & Lower.S_IFMT) != (out.attr().mode() & Lower.S_IFMT)) {
       k.inodes.fuseMakeBad(fi);
       return -Errno.EIO.value;
@@ -303,7 +313,7 @@ public final class Dir {
       return err;
     }
     Reply.AttrOut out = (Reply.AttrOut) r.reply;
-    if (Inodes.fuseInvalidAttr(out.attr())
+    if (Inode.fuseInvalidAttr(out.attr())
         || (fi.attr.mode() & Lower.S_IFMT) != (out.attr().mode() & Lower.S_IFMT)) {
       k.inodes.fuseMakeBad(fi);
       return -Errno.EIO.value;
@@ -330,7 +340,7 @@ public final class Dir {
           + "fuse_iget.")
   public FuseInode fuseCreateReply(Dentry d, Reply.Entry e, long attrVersion) {
     if ((e.attr().mode() & Lower.S_IFMT) != Lower.S_IFREG || e.nodeid() == 0 || e.nodeid() == 1
-        || Inodes.fuseInvalidAttr(e.attr())) {
+        || Inode.fuseInvalidAttr(e.attr())) {
       return null;
     }
     FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), entryAttrValid(e), attrVersion);
@@ -362,7 +372,7 @@ public final class Dir {
       return err;
     }
     Reply.Entry e = (Reply.Entry) r.reply;
-    if (e.nodeid() == 0 || e.nodeid() == 1 || Inodes.fuseInvalidAttr(e.attr())
+    if (e.nodeid() == 0 || e.nodeid() == 1 || Inode.fuseInvalidAttr(e.attr())
         || ((e.attr().mode() ^ mode) & Lower.S_IFMT) != 0) {
       return -Errno.EIO.value; // invalid_nodeid(), fuse_invalid_attr(), (attr.mode ^ mode) & S_IFMT
     }
@@ -441,7 +451,7 @@ public final class Dir {
     if (o.nodeid() == 0 || name.equals(".") || name.equals("..")) {
       return 0;
     }
-    if (o.nodeid() == 1 || Inodes.fuseInvalidAttr(o.attr())) {
+    if (o.nodeid() == 1 || Inode.fuseInvalidAttr(o.attr())) {
       return -Errno.EIO.value;
     }
     long epoch = k.fc.epoch;
@@ -451,7 +461,7 @@ public final class Dir {
     }
     FuseInode fi = d == null ? null : d.inode;
     if (d != null && fi != null && fi.nodeid == o.nodeid()
-        && !Inodes.fuseStaleInode(fi, o.generation(), o.attr())) {
+        && !Inode.fuseStaleInode(fi, o.generation(), o.attr())) {
       if (fi.isBad()) {
         return -Errno.EIO.value;
       }

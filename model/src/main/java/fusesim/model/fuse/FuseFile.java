@@ -1,4 +1,6 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Lower;
 
 /**
  * struct fuse_file (fs/fuse/fuse_i.h): the per-open FUSE state.

@@ -1,5 +1,16 @@
-package fusesim.model;
+package fusesim.model.vfs;
 
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Locks;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.NotModelled;
+import fusesim.model.Opcode;
+import fusesim.model.Syscall;
+import fusesim.model.WaitQueue;
+import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.Request;
 import java.util.List;
 
 /**

@@ -1,4 +1,12 @@
-package fusesim.model;
+package fusesim.model.vfs;
+
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Mirrors;
+import fusesim.model.Opcode;
+import fusesim.model.Syscall;
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.Request;
 
 /**
  * security_inode_need_killpriv() → cap_inode_need_killpriv() → fuse_getxattr() of

@@ -1,4 +1,6 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Lower;
 
 /**
  * struct fuse_backing (fs/fuse/fuse_i.h, 6.18: file, cred, count, rcu).

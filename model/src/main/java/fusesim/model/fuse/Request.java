@@ -1,4 +1,7 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Opcode;
+import fusesim.model.Reply;
 
 /**
  * One FUSE request as the kernel queues it for the server (struct fuse_req), with the fields the

@@ -1,4 +1,15 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.Opcode;
+import fusesim.model.Syscall;
+import fusesim.model.UserThread;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.InodePassthrough;
+import fusesim.model.vfs.KFile;
 
 /**
  * fuse_setattr() → fuse_do_setattr() (fs/fuse/dir.c) as a sub-machine, entered with the inode
@@ -6,7 +17,7 @@ package fusesim.model;
  * mode is refreshed with a GETATTR first ("ia_mode calculation may have used stale i_mode") and
  * the suid/sgid bits to clear are recomputed from it.
  */
-final class SetattrOp {
+public final class SetattrOp {
   private static final int START = 0, KILL_GETATTR = 1, SETATTR_SENT = 2;
 
   private final FuseInode fi;
@@ -20,9 +31,9 @@ final class SetattrOp {
   private Request req;
   private long attrVersion;
   private boolean isTruncate;
-  int err;
+  public int err;
 
-  SetattrOp(FuseInode fi, KFile file, int iaValid, int mode, int uid, int gid, long size) {
+  public SetattrOp(FuseInode fi, KFile file, int iaValid, int mode, int uid, int gid, long size) {
     this.fi = fi;
     this.file = file;
     this.iaValid = iaValid | (file != null ? Dir.ATTR_FILE : 0);
@@ -41,7 +52,7 @@ final class SetattrOp {
   @Mirrors(fn = "setattr_should_drop_suidgid", file = "fs/attr.c",
       doc = "The kill bits of a write, fallocate or truncate: S_ISUID, and S_ISGID when "
           + "group-executable or the caller is not in the group; none with CAP_FSETID.")
-  static int shouldRemoveSuid(Attr a, UserThread t) {
+  public static int shouldRemoveSuid(FuseAttr a, UserThread t) {
     int kill = 0;
     if ((a.mode() & Lower.S_ISUID) != 0) {
       kill = Dir.ATTR_KILL_SUID;
@@ -59,7 +70,7 @@ final class SetattrOp {
   @Mirrors(fn = "setattr_should_drop_sgid", file = "fs/attr.c",
       doc = "ATTR_KILL_SGID when S_ISGID and group-executable, or the caller is not in the file's "
           + "group and lacks CAP_FSETID.")
-  static int shouldDropSgid(Attr a, UserThread t) {
+  public static int shouldDropSgid(FuseAttr a, UserThread t) {
     if ((a.mode() & Lower.S_ISGID) == 0) {
       return 0;
     }
@@ -73,7 +84,7 @@ final class SetattrOp {
   @Mirrors(fn = "fuse_setattr", file = "fs/fuse/dir.c", patches = {20},
       doc = "notify_change -> fuse_setattr: refresh i_mode with GETATTR before a suid/sgid kill "
           + "(20: from the backing), then SETATTR.")
-  boolean run(Kernel k, Syscall s) {
+  public boolean run(Kernel k, Syscall s) {
     while (true) {
       switch (pc) {
         case START:

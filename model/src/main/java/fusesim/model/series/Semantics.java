@@ -1,4 +1,4 @@
-package fusesim.model;
+package fusesim.model.series;
 
 import java.util.Collections;
 import java.util.Map;

@@ -1,15 +1,26 @@
-package fusesim.model;
+package fusesim.model.fuse;
+
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Mirrors;
+import fusesim.model.MountConfig;
+import fusesim.model.NotModelled;
+import fusesim.model.Opcode;
+import fusesim.model.Reply;
+import fusesim.model.series.Assumption;
+import fusesim.model.vfs.KFile;
+import fusesim.model.vfs.Vfs;
 
 /**
  * fs/fuse/file.c (open, release, flush bookkeeping) and process_init_reply() of fs/fuse/inode.c.
  * The parts that wait for the server live in the {@link Vfs} state machines; the parts between
  * requests are here.
  */
-public final class Files {
+public final class File {
   private static final String C = "fs/fuse/file.c:";
   private final Kernel k;
 
-  Files(Kernel k) {
+  public File(Kernel k) {
     this.k = k;
   }
 
@@ -21,7 +32,7 @@ public final class Files {
   @Mirrors(fn = "process_init_reply", file = "fs/fuse/inode.c", patches = {1},
       doc = "Passthrough needs INIT_EXT, FUSE_PASSTHROUGH, 1 <= max_stack_depth <= 2, no writeback "
           + "cache; 01 adds PASSTHROUGH_INO.")
-  void processInitReply(MountConfig m) {
+  public void processInitReply(MountConfig m) {
     FuseConn fc = k.fc;
     fc.initialized = true;
     if (m.initError != 0) {
@@ -62,7 +73,7 @@ public final class Files {
       doc = "A new fuse_file with the no-open defaults of fuse_file_open().")
   public FuseFile fuseFileAlloc(FuseInode fi, boolean isDir) {
     FuseFile ff = new FuseFile(k.nextSerial++, fi, isDir);
-    ff.openFlags = IoModes.FOPEN_KEEP_CACHE | (isDir ? IoModes.FOPEN_CACHE_DIR : 0);
+    ff.openFlags = Iomode.FOPEN_KEEP_CACHE | (isDir ? Iomode.FOPEN_CACHE_DIR : 0);
     return ff;
   }
 
@@ -85,7 +96,7 @@ public final class Files {
       k.fc.noOpen = true;
     }
     if (ff.isDir) {
-      ff.openFlags &= ~IoModes.FOPEN_DIRECT_IO;
+      ff.openFlags &= ~Iomode.FOPEN_DIRECT_IO;
     }
     return 0;
   }
@@ -180,7 +191,7 @@ public final class Files {
     if (ff.kernelOpened && k.sem.is(Assumption.V1_KERNEL_OPEN, "no-release")) {
       return false; // v1 (A16): no fh to flush, the server never saw the open
     }
-    if ((ff.openFlags & IoModes.FOPEN_NOFLUSH) != 0 && !k.fc.writebackCache) {
+    if ((ff.openFlags & Iomode.FOPEN_NOFLUSH) != 0 && !k.fc.writebackCache) {
       return false;
     }
     return !k.fc.noFlush;

@@ -1,4 +1,6 @@
-package fusesim.model;
+package fusesim.model.vfs;
+
+import fusesim.model.fuse.FuseFile;
 
 /**
  * struct file: what an fd or a mapping refers to. f_count counts fds (dup) and the vmas of

@@ -1,5 +1,12 @@
-package fusesim.model;
+package fusesim.model.fuse;
 
+import fusesim.model.Errno;
+import fusesim.model.Fault;
+import fusesim.model.Kernel;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.InodePassthrough;
 import java.util.ArrayList;
 import java.util.Map;
 
@@ -11,7 +18,7 @@ public final class Backing {
   private static final String C = "fs/fuse/backing.c:";
   private final Kernel k;
 
-  Backing(Kernel k) {
+  public Backing(Kernel k) {
     this.k = k;
   }
 

@@ -1,13 +1,26 @@
-package fusesim.model;
+package fusesim.model.series;
 
-import static fusesim.model.Assumption.ATTACH_ERRNO;
-import static fusesim.model.Assumption.CONFLICTING_BACKING;
-import static fusesim.model.Assumption.INHERIT_WITHOUT_LIFETIME;
-import static fusesim.model.Assumption.INO_RULE;
-import static fusesim.model.Assumption.INO_RULE_SCOPE;
-import static fusesim.model.Assumption.LIFETIME_NEEDS_GETATTR;
-import static fusesim.model.Assumption.V1_CACHED_MIXING;
-import static fusesim.model.Assumption.ZERO_OPS_MASK;
+import fusesim.model.Errno;
+import fusesim.model.Fault;
+import fusesim.model.Kernel;
+import fusesim.model.Lower;
+import fusesim.model.Mirrors;
+import fusesim.model.SysResult;
+import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.FuseAttr;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseFile;
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.Iomode;
+import fusesim.model.fuse.Passthrough;
+import static fusesim.model.series.Assumption.ATTACH_ERRNO;
+import static fusesim.model.series.Assumption.CONFLICTING_BACKING;
+import static fusesim.model.series.Assumption.INHERIT_WITHOUT_LIFETIME;
+import static fusesim.model.series.Assumption.INO_RULE;
+import static fusesim.model.series.Assumption.INO_RULE_SCOPE;
+import static fusesim.model.series.Assumption.LIFETIME_NEEDS_GETATTR;
+import static fusesim.model.series.Assumption.V1_CACHED_MIXING;
+import static fusesim.model.series.Assumption.ZERO_OPS_MASK;
 
 /**
  * The series' inode passthrough: ops masks, the lifetime backing attached to an inode at lookup
@@ -29,12 +42,12 @@ public final class InodePassthrough {
   private static final String PT = "fs/fuse/passthrough.c:";
   private final Kernel k;
 
-  InodePassthrough(Kernel k) {
+  public InodePassthrough(Kernel k) {
     this.k = k;
   }
 
   /** FUSE_BACKING_MAP_VALID_OPS: v2 drops OP_OPEN and OP_STATX (INF); v1 keeps OP_OPEN. */
-  long validOps() {
+  public long validOps() {
     long valid = RW_OPS | INODE_OPS;
     if (k.sem.has(3)) {
       valid |= DIR_OPS;
@@ -93,7 +106,7 @@ public final class InodePassthrough {
   @Mirrors(fn = "fuse_inode_uncached_io_start (ino check)", file = "fs/fuse/iomode.c",
       patches = {1}, doc = "Under FUSE_PASSTHROUGH_INO the backing's i_ino must equal the fuse "
           + "inode's number (A1: attr.ino, nodeid or both; A2: every backing or lifetime only).")
-  int inoCheck(FuseInode fi, FuseBacking fb, boolean lifetime) {
+  public int inoCheck(FuseInode fi, FuseBacking fb, boolean lifetime) {
     if (!k.sem.has(1) || !k.fc.passthroughIno || fb == null || k.faults.on(Fault.INO_CHECK_SKIPPED)) {
       return 0;
     }
@@ -232,7 +245,7 @@ public final class InodePassthrough {
       return false;
     }
     ff.kernelOpened = true;
-    ff.openFlags = IoModes.FOPEN_PASSTHROUGH;
+    ff.openFlags = Iomode.FOPEN_PASSTHROUGH;
     ff.openBackingId = 0;
     return true;
   }
@@ -248,7 +261,7 @@ public final class InodePassthrough {
    */
   @Mirrors(fn = "fuse_evict_inode (lifetime backing)", file = "fs/fuse/inode.c", patches = {5},
       doc = "The inode's uncached-io reference is dropped at eviction; the lifetime fb is put once.")
-  void releaseLifetimeBacking(FuseInode fi) {
+  public void releaseLifetimeBacking(FuseInode fi) {
     if (!fi.test(FuseInode.FUSE_I_PASSTHROUGH) || k.faults.on(Fault.EVICT_KEEPS_LIFETIME_BACKING)) {
       return;
     }
@@ -289,9 +302,9 @@ public final class InodePassthrough {
   @Mirrors(fn = "fuse_passthrough_getattr", file = "fs/fuse/passthrough.c", patches = {6},
       doc = "getattr/statx of an inode whose lifetime backing grants GETATTR reads the backing "
           + "inode; no FUSE_GETATTR is sent.")
-  public Attr passthroughGetattr(FuseInode fi) {
+  public FuseAttr passthroughGetattr(FuseInode fi) {
     Lower.Node n = fi.fb.file;
-    Attr a = Attr.of(n);
+    FuseAttr a = FuseAttr.of(n);
     return a.withMode((fi.attr.mode() & Lower.S_IFMT) | (n.mode & 07777));
   }
 
@@ -341,7 +354,7 @@ public final class InodePassthrough {
       k.backing.fuseBackingPut(p.fb());
       return -Errno.ENOTDIR.value;
     }
-    ff.openFlags &= ~IoModes.FOPEN_CACHE_DIR;
+    ff.openFlags &= ~Iomode.FOPEN_CACHE_DIR;
     k.backing.fuseBackingPut(p.fb());
     return 0;
   }
@@ -370,8 +383,8 @@ public final class InodePassthrough {
   @Mirrors(fn = "backing_inode_copyattr", file = "fs/backing-inode.c (INF)", patches = {17},
       doc = "Copy uid, gid, mode, times and size from the backing inode to the fuse inode.")
   public void copyattr(FuseInode fi) {
-    Attr a = passthroughGetattr(fi);
-    fi.attr = new Attr(fi.attr.ino(), a.mode(), a.size(), a.nlink(), a.uid(), a.gid(), a.mtime(),
+    FuseAttr a = passthroughGetattr(fi);
+    fi.attr = new FuseAttr(fi.attr.ino(), a.mode(), a.size(), a.nlink(), a.uid(), a.gid(), a.mtime(),
         a.ctime());
     fi.attrVersion = ++k.fc.attrVersion;
     fi.invalMask = 0;

@@ -1,4 +1,4 @@
-package fusesim.model;
+package fusesim.model.fuse;
 
 import java.util.TreeMap;
 
