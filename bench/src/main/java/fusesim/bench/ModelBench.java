@@ -10,7 +10,7 @@ import fusesim.model.Opcode;
 import fusesim.model.ReplySpec;
 import fusesim.model.series.Semantics;
 import fusesim.model.UserThread;
-import fusesim.model.vfs.Vfs;
+import fusesim.model.vfs.SyscallTable;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;
@@ -119,7 +119,7 @@ public class ModelBench {
   }
 
   private static int call(Kernel k, UserThread t, boolean check, Blackhole bh, String name, Object... args) {
-    k.start(Vfs.make(t, name, List.of(args)));
+    k.start(SyscallTable.make(t, name, List.of(args)));
     if (check) {
       bh.consume(ALL.check(k));
     }

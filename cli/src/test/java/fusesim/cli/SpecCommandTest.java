@@ -115,8 +115,8 @@ class SpecCommandTest {
     List<ModelFunctions.Entry> all = ModelFunctions.all();
     assertThat(all).hasSizeGreaterThan(80);
     assertThat(all).extracting(ModelFunctions.Entry::method)
-        .contains("IoModes.fuseFileIoOpen", "InodePassthrough.fuseInodePassthrough",
-            "Vfs.Open.run", "Kernel.umount");
+        .contains("fuse.Iomode.fuseFileIoOpen", "series.InodePassthrough.fuseInodePassthrough",
+            "vfs.Open.DoSysOpen.run", "Kernel.umount");
     long rows = p.lines().filter(l -> l.startsWith("| `")).count();
     assertThat(rows).isEqualTo(all.size());
     for (ModelFunctions.Entry e : all) {

@@ -1,6 +1,7 @@
 package fusesim.explore;
 
 import fusesim.model.Kernel;
+import fusesim.model.Syscall;
 import fusesim.model.Opcode;
 import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
@@ -196,7 +197,7 @@ public final class ModelEncoder {
   /** An fd field of a syscall in flight (the fd it works on, the fd an open reserved). */
   private static boolean fdField(Field f) {
     return f.getType() == int.class && (f.getName().equals("fd") || f.getName().equals("reservedFd"))
-        && f.getDeclaringClass().getName().startsWith("fusesim.model.vfs.Vfs$");
+        && Syscall.class.isAssignableFrom(f.getDeclaringClass());
   }
 
   private byte[] encodeOnce(Kernel k) {

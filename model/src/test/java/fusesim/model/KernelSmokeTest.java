@@ -1,13 +1,13 @@
 package fusesim.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import fusesim.model.fuse.BackingMap;
 import fusesim.model.fuse.FuseInode;
 import fusesim.model.fuse.Iomode;
 import fusesim.model.fuse.Request;
 import fusesim.model.series.Semantics;
-import fusesim.model.vfs.Vfs;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import fusesim.model.vfs.SyscallTable;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,7 +18,7 @@ class KernelSmokeTest {
   private final Kernel k = new Kernel(Semantics.MAINLINE, Faults.none());
 
   private SysResult call(String name, Object... args) {
-    k.start(Vfs.make(k.threads.get("T1"), name, List.of(args)));
+    k.start(SyscallTable.make(k.threads.get("T1"), name, List.of(args)));
     UserThread t = k.threads.get("T1");
     assertThat(t.task).as("T1 blocked in " + name).isNull();
     return t.lastResult;
@@ -66,7 +66,7 @@ class KernelSmokeTest {
     k.lower.add("/a", Lower.S_IFREG | 0644, 10);
     k.mount(new MountConfig());
     k.server.hold(Opcode.LOOKUP, "/a");
-    k.start(Vfs.make(k.threads.get("T1"), "stat", List.of("/a")));
+    k.start(SyscallTable.make(k.threads.get("T1"), "stat", List.of("/a")));
     assertThat(k.threads.get("T1").task).isNotNull();
     assertThat(k.threads.get("T1").task.blockedOnRequest()).isTrue();
     k.serverReply("T1", Opcode.LOOKUP, null);

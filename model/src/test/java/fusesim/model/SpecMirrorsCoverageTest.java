@@ -1,8 +1,8 @@
 package fusesim.model;
 
-import fusesim.model.series.Semantics;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.model.series.Semantics;
 import java.io.IOException;
 import java.lang.reflect.Executable;
 import java.nio.charset.StandardCharsets;

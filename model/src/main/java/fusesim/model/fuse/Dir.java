@@ -3,12 +3,16 @@ package fusesim.model.fuse;
 import fusesim.model.Errno;
 import fusesim.model.Fault;
 import fusesim.model.Kernel;
+import fusesim.model.Locks;
 import fusesim.model.Lower;
 import fusesim.model.Mirrors;
+import fusesim.model.Opcode;
 import fusesim.model.Reply;
+import fusesim.model.Syscall;
+import fusesim.model.UserThread;
 import fusesim.model.series.Assumption;
 import fusesim.model.vfs.Dentry;
-import fusesim.model.vfs.Vfs;
+import fusesim.model.vfs.Walk;
 
 /**
  * fs/fuse/dir.c: lookup, dentry revalidation, getattr and setattr. Each function that sends a
@@ -491,5 +495,551 @@ public final class Dir {
   /** The site of the fuse_do_setattr WARN_ON for ATTR_SIZE on a non-regular inode. */
   public boolean warnSizeOnNonRegular(FuseInode fi) {
     return k.warnOn(!fi.isReg(), C + "fuse_do_setattr", "WARN_ON(!S_ISREG(inode->i_mode))");
+  }
+
+  /** access(2) → fuse_permission() → fuse_access(): ACCESS, unless the server lacks it. */
+  public static final class Access extends Syscall {
+    private final Walk walk;
+    private final int mask;
+    private Dentry d;
+    private Request req;
+
+    public Access(UserThread t, String path, int mask) {
+      super(t);
+      this.walk = new Walk(path, false, false, false);
+      this.mask = mask;
+    }
+
+    @Override
+    public String name() {
+      return "access";
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_access", file = "fs/fuse/dir.c",
+        doc = "access(2): ACCESS via fuse_permission, unless the server lacks it.")
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        if (!walk.run(k, this)) {
+          return false;
+        }
+        if (walk.err != 0) {
+          return done(walk.err);
+        }
+        d = walk.result;
+        if (k.fc.noAccess) {
+          k.dput(d);
+          return done(0);
+        }
+        req = k.dev.send(this, Opcode.ACCESS, d.inode.nodeid, null, mask);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      k.dput(d);
+      if (req.error() == -Errno.ENOSYS.value) {
+        k.fc.noAccess = true;
+        return done(0);
+      }
+      return done(req.error());
+    }
+  }
+
+  /**
+   * The syscalls that make a name: mknod(2), mkdir(2), symlink(2), link(2). fs/namei.c:
+   * filename_create() walks to the new name with LOOKUP_EXCL (the last component is not
+   * followed) and fails with EEXIST if it exists; vfs_mknod/mkdir/symlink/link check what the
+   * VFS checks (may_create() asks nothing of FUSE without default_permissions); then, under the
+   * parent's i_rwsem, fs/fuse/dir.c sends the request and create_new_entry() instantiates the
+   * reply's inode ({@link Dir#createNewEntryReply}).
+   */
+  abstract static class NewEntry extends Syscall {
+    private final Walk walk;
+    private Dentry d;
+    private Request req;
+    private long epoch;
+
+    NewEntry(UserThread t, String path) {
+      super(t);
+      this.walk = new Walk(path, false, true, true).noFollow();
+    }
+
+    /** What runs before the new name is walked (link(2) resolves its old path): false = blocked. */
+    protected boolean before(Kernel k) {
+      return true;
+    }
+
+    /** The error found by {@link #before}, or 0. */
+    protected int beforeErr() {
+      return 0;
+    }
+
+    /** The VFS checks between filename_create() and the file system's method: 0 or -errno. */
+    protected int vfsChecks(Kernel k, Dentry d) {
+      return 0;
+    }
+
+    /** The FUSE method's own refusal before any request (fuse_link with no_link): 0 or -errno. */
+    protected int fuseChecks(Kernel k) {
+      return 0;
+    }
+
+    /** fuse_mknod/mkdir/symlink/link: sends the request. */
+    protected abstract Request send(Kernel k, Dentry d);
+
+    /** The mode create_new_entry() is given: its S_IFMT is the type the reply must have. */
+    protected abstract int mode();
+
+    /** After create_new_entry(): the method's bookkeeping; returns the syscall's result. */
+    protected int after(Kernel k, int err) {
+      return err;
+    }
+
+    /** Drops what {@link #before} holds. */
+    protected void release(Kernel k) {}
+
+    @Override
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            if (!before(k)) {
+              return false;
+            }
+            if (beforeErr() != 0) {
+              return done(beforeErr());
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!walk.run(k, this)) {
+              return false;
+            }
+            int err = walk.err;
+            d = walk.result;
+            if (err == 0 && d.inode != null) {
+              err = -Errno.EEXIST.value; // filename_create(): the name exists
+            }
+            if (err == 0) {
+              err = vfsChecks(k, d);
+            }
+            if (err != 0) {
+              if (walk.keptDirLock) {
+                Locks.upWrite(k, d.parent.inode); // done_path_create()
+              }
+              if (d != null) {
+                k.dput(d);
+              }
+              release(k);
+              return done(err);
+            }
+            pc = 2;
+            break;
+          case 2:
+            // filename_create() (fs/namei.c) holds the directory lock from the lookup on
+            if (!walk.keptDirLock && !Locks.downWrite(k, d.parent.inode, this)) {
+              return false;
+            }
+            int refused = d.parent.inode.isBad() ? -Errno.EIO.value : fuseChecks(k);
+            if (refused != 0) { // create_new_entry(): a bad directory is EIO
+              Locks.upWrite(k, d.parent.inode);
+              k.dput(d);
+              release(k);
+              return done(refused);
+            }
+            epoch = k.fc.epoch;
+            req = send(k, d);
+            pc = 3;
+            break;
+          case 3:
+            if (!await(req)) {
+              return false;
+            }
+            Locks.upWrite(k, d.parent.inode);
+            int res = k.dir.createNewEntryReply(d, req, mode(), epoch);
+            k.dput(d);
+            res = after(k, res);
+            release(k);
+            return done(res);
+          default:
+            throw new IllegalStateException(name() + " pc " + pc);
+        }
+      }
+    }
+  }
+
+  /** mkdir(2) → vfs_mkdir() → fuse_mkdir(): MKDIR(parent, name){mode}. */
+  public static final class Mkdir extends NewEntry {
+    private final int mode;
+
+    public Mkdir(UserThread t, String path, int mode) {
+      super(t, path);
+      this.mode = mode;
+    }
+
+    @Override
+    public String name() {
+      return "mkdir";
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_mkdir", file = "fs/fuse/dir.c", patches = {14},
+        doc = "mkdir(2): MKDIR, then create_new_entry instantiates the inode (14: with its "
+            + "backing).")
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.MKDIR, d.parent.inode.nodeid, d.name, mode & 07777);
+    }
+
+    @Override
+    protected int mode() {
+      return Lower.S_IFDIR;
+    }
+  }
+
+  /**
+   * mknod(2) → do_mknodat() → may_mknod(): a type of 0 is S_IFREG, S_IFDIR is EPERM, an unknown
+   * type EINVAL; a block device needs CAP_MKNOD (EPERM otherwise, vfs_mknod; a character device
+   * with dev 0, the only number a trace can give, is a whiteout and needs none). A
+   * regular file goes through vfs_create() → fuse_create() → fuse_mknod() (no CREATE: that is
+   * open(Uapi.O_CREAT)'s atomic_open), the rest through vfs_mknod() → fuse_mknod(): MKNOD(parent,
+   * name){mode, rdev 0, umask 0}.
+   */
+  public static final class Mknod extends NewEntry {
+    private final int mode;
+
+    public Mknod(UserThread t, String path, int mode) {
+      super(t, path);
+      this.mode = (mode & Lower.S_IFMT) == 0 ? mode | Lower.S_IFREG : mode;
+    }
+
+    @Override
+    public String name() {
+      return "mknod";
+    }
+
+    /** may_mknod(), which do_mknodat() runs before it walks: no request at all. */
+    @Override
+    @Mirrors(fn = "may_mknod", file = "fs/namei.c",
+        doc = "mknod(2), before the walk: S_IFDIR is EPERM, an unknown type EINVAL.")
+    protected int beforeErr() {
+      switch (mode & Lower.S_IFMT) {
+        case Lower.S_IFREG:
+        case Lower.S_IFIFO:
+        case Lower.S_IFSOCK:
+        case Lower.S_IFCHR:
+        case Lower.S_IFBLK:
+          return 0;
+        case Lower.S_IFDIR:
+          return -Errno.EPERM.value;
+        default:
+          return -Errno.EINVAL.value;
+      }
+    }
+
+    /**
+     * vfs_mknod(): a device needs CAP_MKNOD (threads other than root lack it), except a whiteout:
+     * {@code is_whiteout = S_ISCHR(mode) && dev == WHITEOUT_DEV} (0). mknod(2) in a trace has no
+     * device number, so it is always 0 and every character device is a whiteout any user may make
+     * ("vfs: allow unprivileged whiteout creation"); seen on 6.18 (uid 1000, MKNOD sent, 0).
+     */
+    @Override
+    @Mirrors(fn = "vfs_mknod", file = "fs/namei.c",
+        doc = "A block device, or a character device other than a whiteout (dev 0), needs "
+            + "CAP_MKNOD (EPERM).")
+    protected int vfsChecks(Kernel k, Dentry d) {
+      int type = mode & Lower.S_IFMT;
+      boolean whiteout = type == Lower.S_IFCHR; // dev is always WHITEOUT_DEV (0) here
+      boolean device = type == Lower.S_IFCHR || type == Lower.S_IFBLK;
+      return device && !whiteout && thread.uid != 0 ? -Errno.EPERM.value : 0;
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_mknod", file = "fs/fuse/dir.c", patches = {14},
+        doc = "MKNOD with the mode (type and permissions); 14: an entry2 reply's backing is "
+            + "attached like a lookup's.")
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.MKNOD, d.parent.inode.nodeid, d.name, mode & 0177777);
+    }
+
+    @Override
+    protected int mode() {
+      return mode;
+    }
+  }
+
+  /** symlink(2) → do_symlinkat() → vfs_symlink() → fuse_symlink(): SYMLINK(parent, name, target). */
+  public static final class Symlink extends NewEntry {
+    private final String target;
+
+    public Symlink(UserThread t, String target, String path) {
+      super(t, path);
+      this.target = target;
+    }
+
+    @Override
+    public String name() {
+      return "symlink";
+    }
+
+    @Override
+    protected int beforeErr() {
+      return target.isEmpty() ? -Errno.ENOENT.value : 0; // getname() of "" (no AT_EMPTY_PATH)
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_symlink", file = "fs/fuse/dir.c", patches = {14},
+        doc = "SYMLINK with the name and the target; the reply must be a symlink (S_IFLNK).")
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.SYMLINK, d.parent.inode.nodeid, d.name, target);
+    }
+
+    @Override
+    protected int mode() {
+      return Lower.S_IFLNK;
+    }
+  }
+
+  /**
+   * link(2) → do_linkat(): the old path is resolved first (not followed: no AT_SYMLINK_FOLLOW),
+   * then the new name is created; may_linkat() (fs.protected_hardlinks = 1, the systemd default:
+   * a caller other than the owner and root may link only a regular file without set-uid and
+   * without executable set-gid, else EPERM; fuse_permission() grants the read/write access it
+   * also asks for); vfs_link(): a directory is EPERM, an inode with no links ENOENT; then
+   * fuse_link(): EPERM at once once a LINK got ENOSYS (no_link); LINK(newdir, name){oldnodeid}.
+   * create_new_entry() is given the old inode's mode, so the reply must name an inode of the same
+   * type; fuse_iget() finds the existing inode (nlookup + 1) and applies the reply's attributes,
+   * nlink included. Then fuse_update_ctime_in_cache() (a no-op: FUSE inodes are S_NOCMTIME
+   * without writeback_cache); EINTR invalidates the old inode's attributes; ENOSYS sets no_link
+   * and is returned as EPERM.
+   */
+  public static final class Link extends NewEntry {
+    private final Walk oldWalk;
+    private Dentry old;
+
+    public Link(UserThread t, String oldPath, String newPath) {
+      super(t, newPath);
+      this.oldWalk = new Walk(oldPath, false, false, false).noFollow();
+    }
+
+    @Override
+    public String name() {
+      return "link";
+    }
+
+    @Override
+    protected boolean before(Kernel k) {
+      if (!oldWalk.run(k, this)) {
+        return false;
+      }
+      old = oldWalk.result;
+      return true;
+    }
+
+    @Override
+    protected int beforeErr() {
+      return oldWalk.err;
+    }
+
+    @Override
+    @Mirrors(fn = "vfs_link", file = "fs/namei.c",
+        doc = "may_linkat (protected_hardlinks), then a directory is EPERM and an unlinked inode "
+            + "ENOENT.")
+    protected int vfsChecks(Kernel k, Dentry d) {
+      FuseInode fi = old.inode;
+      if (thread.uid != 0 && fi.attr.uid() != thread.uid && !safeHardlinkSource(fi)) {
+        return -Errno.EPERM.value; // may_linkat()
+      }
+      if (fi.isDir()) {
+        return -Errno.EPERM.value;
+      }
+      if (fi.attr.nlink() == 0) {
+        return -Errno.ENOENT.value; // "don't allow creating hardlink to an unlinked file"
+      }
+      return 0;
+    }
+
+    /** safe_hardlink_source(): a regular file, not set-uid, not set-gid and group-executable. */
+    private static boolean safeHardlinkSource(FuseInode fi) {
+      int mode = fi.attr.mode();
+      return fi.isReg() && (mode & Lower.S_ISUID) == 0
+          && (mode & (Lower.S_ISGID | Lower.S_IXGRP)) != (Lower.S_ISGID | Lower.S_IXGRP);
+    }
+
+    @Override
+    protected int fuseChecks(Kernel k) {
+      return k.fc.noLink ? -Errno.EPERM.value : 0;
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_link", file = "fs/fuse/dir.c", patches = {14},
+        doc = "LINK with the old nodeid; the reply names the existing inode (nlookup+1, nlink from "
+            + "the reply); ENOSYS sets no_link (EPERM); 14: its backing is attached set-once.")
+    protected Request send(Kernel k, Dentry d) {
+      return k.dev.send(this, Opcode.LINK, d.parent.inode.nodeid, d.name, old.inode.nodeid);
+    }
+
+    @Override
+    protected int mode() {
+      return old.inode.attr.mode();
+    }
+
+    @Override
+    protected int after(Kernel k, int err) {
+      if (err == -Errno.EINTR.value) {
+        k.dir.fuseInvalidateAttr(old.inode);
+      }
+      if (err == -Errno.ENOSYS.value) {
+        k.fc.noLink = true;
+        return -Errno.EPERM.value;
+      }
+      return err;
+    }
+
+    @Override
+    protected void release(Kernel k) {
+      if (old != null) {
+        k.dput(old);
+        old = null;
+      }
+    }
+  }
+
+  /**
+   * readlink(PATH): do_readlinkat() (the last component not followed; EINVAL for a file that is
+   * not a symlink) → vfs_readlink() → fuse_get_link() → fuse_readlink_page(): READLINK every
+   * time (no FUSE_CACHE_SYMLINKS), then fuse_invalidate_atime(). The result is the target's
+   * length (the buffer is taken as one page).
+   */
+  public static final class Readlink extends Syscall {
+    private final Walk walk;
+    private Dentry d;
+    private Request req;
+
+    public Readlink(UserThread t, String path) {
+      super(t);
+      this.walk = new Walk(path, false, false, false).noFollow();
+    }
+
+    @Override
+    public String name() {
+      return "readlink";
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_readlink_page", file = "fs/fuse/dir.c",
+        doc = "readlink(2): READLINK each time (no cache_symlinks); EINVAL if not a symlink; "
+            + "invalidates atime.")
+    protected boolean run(Kernel k) {
+      if (pc == 0) {
+        if (!walk.run(k, this)) {
+          return false;
+        }
+        if (walk.err != 0) {
+          return done(walk.err);
+        }
+        d = walk.result;
+        if (!d.inode.isLnk()) {
+          k.dput(d);
+          return done(-Errno.EINVAL.value);
+        }
+        if (d.inode.isBad()) {
+          k.dput(d);
+          return done(-Errno.EIO.value); // fuse_get_link()
+        }
+        req = k.dev.send(this, Opcode.READLINK, d.inode.nodeid, null);
+        pc = 1;
+      }
+      if (!await(req)) {
+        return false;
+      }
+      d.inode.invalMask |= Dir.STATX_ATIME; // fuse_invalidate_atime()
+      k.dput(d);
+      if (req.error() != 0) {
+        return done(req.error());
+      }
+      long n = ((Reply.Data) req.reply).size();
+      return done(n >= 4096 ? -Errno.EIO.value : (int) n); // WARN_ON(res >= PAGE_SIZE) → EIO
+    }
+  }
+
+  /**
+   * unlink(2)/rmdir(2) → fuse_unlink()/fuse_rmdir(): UNLINK/RMDIR; on success the inode's link
+   * count drops and the dentry is deleted (d_delete); ENOENT invalidates the dentry.
+   */
+  public static final class Unlink extends Syscall {
+    private final Walk walk;
+    private final boolean rmdir;
+    private Dentry d;
+    private Request req;
+
+    public Unlink(UserThread t, String path, boolean rmdir) {
+      super(t);
+      this.walk = new Walk(path, false, false, false).noFollow();
+      this.rmdir = rmdir;
+    }
+
+    @Override
+    public String name() {
+      return rmdir ? "rmdir" : "unlink";
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_unlink", file = "fs/fuse/dir.c",
+        doc = "unlink/rmdir: UNLINK/RMDIR; success drops nlink and deletes the dentry; ENOENT "
+            + "invalidates it.")
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            if (!walk.run(k, this)) {
+              return false;
+            }
+            if (walk.err != 0) {
+              return done(walk.err);
+            }
+            d = walk.result;
+            if (rmdir != d.inode.isDir()) {
+              k.dput(d);
+              return done(-(rmdir ? Errno.ENOTDIR : Errno.EISDIR).value);
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!Locks.downWrite(k, d.parent.inode, this)) {
+              return false;
+            }
+            req = k.dev.send(this, rmdir ? Opcode.RMDIR : Opcode.UNLINK, d.parent.inode.nodeid, d.name);
+            pc = 2;
+            break;
+          case 2:
+            if (!await(req)) {
+              return false;
+            }
+            Locks.upWrite(k, d.parent.inode);
+            return done(unlinked(k));
+          default:
+            throw new IllegalStateException("unlink pc " + pc);
+        }
+      }
+    }
+
+    private int unlinked(Kernel k) {
+      int err = req.error();
+      FuseInode fi = d.inode;
+      if (err == 0) {
+        int nlink = rmdir ? 0 : Math.max(0, fi.attr.nlink() - 1);
+        fi.attr = fi.attr.withNlink(nlink); // fuse_entry_unlinked(): drop_nlink / clear_nlink
+        fi.invalMask = Dir.STATX_BASIC_STATS;
+        k.dput(d);
+        k.dInvalidate(d); // d_delete(): unused dentries die now
+        return 0;
+      }
+      if (err == -Errno.ENOENT.value || err == -Errno.EINTR.value) {
+        k.dInvalidate(d); // fuse_invalidate_entry()
+      }
+      k.dput(d);
+      return err;
+    }
   }
 }

@@ -1,5 +1,14 @@
 package fusesim.model.series;
 
+import static fusesim.model.series.Assumption.ATTACH_ERRNO;
+import static fusesim.model.series.Assumption.CONFLICTING_BACKING;
+import static fusesim.model.series.Assumption.INHERIT_WITHOUT_LIFETIME;
+import static fusesim.model.series.Assumption.INO_RULE;
+import static fusesim.model.series.Assumption.INO_RULE_SCOPE;
+import static fusesim.model.series.Assumption.LIFETIME_NEEDS_GETATTR;
+import static fusesim.model.series.Assumption.V1_CACHED_MIXING;
+import static fusesim.model.series.Assumption.ZERO_OPS_MASK;
+
 import fusesim.model.Errno;
 import fusesim.model.Fault;
 import fusesim.model.Kernel;
@@ -13,14 +22,6 @@ import fusesim.model.fuse.FuseFile;
 import fusesim.model.fuse.FuseInode;
 import fusesim.model.fuse.Iomode;
 import fusesim.model.fuse.Passthrough;
-import static fusesim.model.series.Assumption.ATTACH_ERRNO;
-import static fusesim.model.series.Assumption.CONFLICTING_BACKING;
-import static fusesim.model.series.Assumption.INHERIT_WITHOUT_LIFETIME;
-import static fusesim.model.series.Assumption.INO_RULE;
-import static fusesim.model.series.Assumption.INO_RULE_SCOPE;
-import static fusesim.model.series.Assumption.LIFETIME_NEEDS_GETATTR;
-import static fusesim.model.series.Assumption.V1_CACHED_MIXING;
-import static fusesim.model.series.Assumption.ZERO_OPS_MASK;
 
 /**
  * The series' inode passthrough: ops masks, the lifetime backing attached to an inode at lookup

@@ -29,4 +29,9 @@ public final class KFile {
   public boolean writable() {
     return (fFlags & 3) != 0;
   }
+
+  /** FMODE_READ: opened O_RDONLY or O_RDWR. */
+  public boolean readable() {
+    return (fFlags & Uapi.O_ACCMODE) != Uapi.O_WRONLY;
+  }
 }

@@ -15,14 +15,14 @@ import fusesim.model.fuse.Request;
  * chown of a regular file, because FUSE never sets S_NOSEC. ENOSYS sets fc->no_getxattr and no
  * GETXATTR is sent again (seen on 6.18.44: only the first write of a mount sends GETXATTR).
  */
-final class KillprivCheck {
+public final class KillprivCheck {
   private Request req;
   private boolean sent;
 
   /** True when done (the model treats a present capability xattr as absent: not modelled). */
   @Mirrors(fn = "security_inode_need_killpriv", file = "security/commoncap.c",
       doc = "cap_inode_need_killpriv: GETXATTR security.capability before a suid/sgid kill.")
-  boolean run(Kernel k, Syscall s, FuseInode fi) {
+  public boolean run(Kernel k, Syscall s, FuseInode fi) {
     if (!sent) {
       sent = true;
       if (k.fc.noGetxattr || !fi.isReg() || fi.isBad()) {

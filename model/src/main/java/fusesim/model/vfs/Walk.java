@@ -22,7 +22,7 @@ import java.util.List;
  * <p>On success {@link #result} is the final dentry (or its parent, with {@code parentOnly}),
  * with a reference the caller must drop; it may be negative only with {@code allowNegative}.
  */
-final class Walk {
+public final class Walk {
   private static final int NEXT = 0, REVAL_SENT = 1, SLOW = 2, SLOW_MUTEX = 3, LOOKUP_SENT = 4;
   private static final int NAME_MAX = 255;
   private static final int DONE = 1, CONTINUE = 0, BLOCKED = -1;
@@ -49,10 +49,10 @@ final class Walk {
    * still holds that lock for the caller's create (which releases it).
    */
   public boolean keptDirLock;
-  int err;
-  Dentry result;
+  public int err;
+  public Dentry result;
 
-  Walk(String path, boolean parentOnly, boolean allowNegative, boolean lookupExcl) {
+  public Walk(String path, boolean parentOnly, boolean allowNegative, boolean lookupExcl) {
     this.comps = Lower.components(path);
     this.parentOnly = parentOnly;
     this.allowNegative = allowNegative;
@@ -60,7 +60,7 @@ final class Walk {
   }
 
   /** Without LOOKUP_FOLLOW: a symlink as the last component is the result itself. */
-  Walk noFollow() {
+  public Walk noFollow() {
     follow = false;
     return this;
   }
@@ -69,7 +69,7 @@ final class Walk {
   @Mirrors(fn = "link_path_walk", file = "fs/namei.c",
       doc = "Path resolution: lookup_fast with fuse_dentry_revalidate, lookup_slow with "
           + "fuse_lookup.")
-  boolean run(Kernel k, Syscall s) {
+  public boolean run(Kernel k, Syscall s) {
     while (true) {
       switch (pc) {
         case NEXT:

@@ -11,7 +11,7 @@ import fusesim.model.NotModelled;
 import fusesim.model.fuse.Request;
 import fusesim.model.SysResult;
 import fusesim.model.UserThread;
-import fusesim.model.vfs.Vfs;
+import fusesim.model.vfs.SyscallTable;
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Outcome;
@@ -122,7 +122,7 @@ public final class StepRunner {
           + t.task.name() + "(); write its <... " + t.task.name() + " resumed> line first");
     }
     List<Value> args = s instanceof Stmt.Call ? ((Stmt.Call) s).args() : ((Stmt.Unfinished) s).args();
-    k.start(Vfs.make(t, call, modelArgs(s, args)));
+    k.start(SyscallTable.make(t, call, modelArgs(s, args)));
     if (s instanceof Stmt.Unfinished) {
       if (t.task == null) {
         result[0] = display(t.lastResult, List.of());
