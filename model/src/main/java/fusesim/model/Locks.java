@@ -93,25 +93,4 @@ public final class Locks {
     }
   }
 
-  /** fuse_lock_inode(): fi->mutex, only without FUSE_PARALLEL_DIROPS. */
-  @Mirrors(fn = "fuse_lock_inode", file = "fs/fuse/inode.c",
-      doc = "Take fi->mutex, only without FUSE_PARALLEL_DIROPS.")
-  public static boolean fuseLockInode(Kernel k, FuseInode fi, Syscall s) {
-    if (k.fc.parallelDirops) {
-      return true;
-    }
-    if (fi.mutexOwner != null) {
-      return s.sleep(new WaitQueue(fi, WaitQueue.Kind.FI_MUTEX));
-    }
-    fi.mutexOwner = s.thread.name;
-    return true;
-  }
-
-  public static void fuseUnlockInode(Kernel k, FuseInode fi) {
-    if (k.fc.parallelDirops) {
-      return;
-    }
-    fi.mutexOwner = null;
-    k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.FI_MUTEX));
-  }
 }

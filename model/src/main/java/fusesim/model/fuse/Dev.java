@@ -141,4 +141,13 @@ public final class Dev {
       }
     }
   }
+
+  /** The daemon dies: the connection is aborted and blocked syscalls fail. */
+  @Mirrors(fn = "fuse_dev_release", file = "fs/fuse/dev.c",
+      doc = "The daemon's /dev/fuse fd closes: the connection is aborted and blocked syscalls "
+          + "fail.")
+  public void fuseDevRelease() {
+    k.server.crash();
+    k.runUntilQuiet();
+  }
 }

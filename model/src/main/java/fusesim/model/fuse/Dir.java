@@ -93,7 +93,7 @@ public final class Dir {
         fi.nlookup++;
       }
     }
-    if (ret != 0 || Inode.fuseInvalidAttr(e.attr())
+    if (ret != 0 || FuseInode.fuseInvalidAttr(e.attr())
         || (e.nodeid() == fi.nodeid && Inode.fuseStaleInode(fi, e.generation(), e.attr()))) {
       return Reval.INVALID;
     }
@@ -153,14 +153,14 @@ public final class Dir {
       fuseChangeEntryTimeout(d, e);
       return 0;
     }
-    if (Inode.fuseInvalidAttr(e.attr())) {
+    if (FuseInode.fuseInvalidAttr(e.attr())) {
       return -Errno.EIO.value;
     }
     long generation = e.nodeid() == 1 ? 0 : e.generation(); // root generation should be zero
     FuseInode inode = k.inodes.fuseIget(e.nodeid(), generation, e.attr(), entryAttrValid(e), attrVersion,
         evictCtr);
     if (inode.nodeid == 1) {
-      k.inodes.iput(inode); // out_iput: a child may not be the root
+      k.icache.iput(inode); // out_iput: a child may not be the root
       return -Errno.EIO.value;
     }
     int pt = entryAttach(inode, e);
@@ -203,7 +203,7 @@ public final class Dir {
     if (!k.faults.on(Fault.ATTACH_FAILURE_NO_FORGET)) {
       k.dev.queueForget(inode.nodeid, 1);
     }
-    k.inodes.iput(inode);
+    k.icache.iput(inode);
     return k.inodePt.attachErrno(err);
   }
 
@@ -227,7 +227,7 @@ public final class Dir {
   @Mirrors(fn = "fuse_change_entry_timeout", file = "fs/fuse/dir.c",
       doc = "Set the dentry's expiry from the entry reply's entry_valid.")
   public void fuseChangeEntryTimeout(Dentry d, Reply.Entry e) {
-    d.time = k.inodes.timeToExpiry(e.entryValidNs());
+    d.time = timeToExpiry(e.entryValidNs());
   }
 
   /**
@@ -256,9 +256,9 @@ public final class Dir {
       return err;
     }
     Reply.AttrOut out = (Reply.AttrOut) r.reply;
-    if (Inode.fuseInvalidAttr(out.attr())
+    if (FuseInode.fuseInvalidAttr(out.attr())
         || (fi.attr.mode() & Lower.S_IFMT) != (out.attr().mode() & Lower.S_IFMT)) {
-      k.inodes.fuseMakeBad(fi);
+      fi.fuseMakeBad();
       return -Errno.EIO.value;
     }
     k.inodes.fuseChangeAttributes(fi, out.attr(), out.attrValidNs(), attrVersion);
@@ -317,9 +317,9 @@ public final class Dir {
       return err;
     }
     Reply.AttrOut out = (Reply.AttrOut) r.reply;
-    if (Inode.fuseInvalidAttr(out.attr())
+    if (FuseInode.fuseInvalidAttr(out.attr())
         || (fi.attr.mode() & Lower.S_IFMT) != (out.attr().mode() & Lower.S_IFMT)) {
-      k.inodes.fuseMakeBad(fi);
+      fi.fuseMakeBad();
       return -Errno.EIO.value;
     }
     if (k.inodePt.attrsFromBacking(fi)) {
@@ -344,7 +344,7 @@ public final class Dir {
           + "fuse_iget.")
   public FuseInode fuseCreateReply(Dentry d, Reply.Entry e, long attrVersion) {
     if ((e.attr().mode() & Lower.S_IFMT) != Lower.S_IFREG || e.nodeid() == 0 || e.nodeid() == 1
-        || Inode.fuseInvalidAttr(e.attr())) {
+        || FuseInode.fuseInvalidAttr(e.attr())) {
       return null;
     }
     FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), entryAttrValid(e), attrVersion);
@@ -368,7 +368,7 @@ public final class Dir {
   public int createNewEntryReply(Dentry d, Request r, int mode, long epoch) {
     int err = r.error();
     if (err == -Errno.EEXIST.value) {
-      k.dInvalidate(d); // fuse_invalidate_entry(): d_invalidate, then time 0
+      k.dcache.dInvalidate(d); // fuse_invalidate_entry(): d_invalidate, then time 0
       d.time = 0;
       return err;
     }
@@ -376,7 +376,7 @@ public final class Dir {
       return err;
     }
     Reply.Entry e = (Reply.Entry) r.reply;
-    if (e.nodeid() == 0 || e.nodeid() == 1 || Inode.fuseInvalidAttr(e.attr())
+    if (e.nodeid() == 0 || e.nodeid() == 1 || FuseInode.fuseInvalidAttr(e.attr())
         || ((e.attr().mode() ^ mode) & Lower.S_IFMT) != 0) {
       return -Errno.EIO.value; // invalid_nodeid(), fuse_invalid_attr(), (attr.mode ^ mode) & S_IFMT
     }
@@ -455,11 +455,11 @@ public final class Dir {
     if (o.nodeid() == 0 || name.equals(".") || name.equals("..")) {
       return 0;
     }
-    if (o.nodeid() == 1 || Inode.fuseInvalidAttr(o.attr())) {
+    if (o.nodeid() == 1 || FuseInode.fuseInvalidAttr(o.attr())) {
       return -Errno.EIO.value;
     }
     long epoch = k.fc.epoch;
-    Dentry d = k.dLookup(parent, name);
+    Dentry d = k.dcache.dLookup(parent, name);
     if (d != null && d.inLookupBy != null) {
       return -Errno.EAGAIN.value; // d_alloc_parallel() would wait: not modelled (see below)
     }
@@ -473,15 +473,15 @@ public final class Dir {
       k.inodes.fuseChangeAttributes(fi, o.attr(), o.attrValidNs(), attrVersion);
     } else {
       if (fi != null && fi.nodeid == o.nodeid()) {
-        k.inodes.fuseMakeBad(fi); // fuse_stale_inode(): generation or type changed
+        fi.fuseMakeBad(); // fuse_stale_inode(): generation or type changed
       }
       if (d != null) {
-        k.dInvalidate(d);
+        k.dcache.dInvalidate(d);
       }
       fi = k.inodes.fuseIget(o.nodeid(), o.generation(), o.attr(), o.attrValidNs(), attrVersion);
-      d = k.dAllocParallel(parent, name, null);
+      d = k.dcache.dAllocParallel(parent, name, null);
       d.inode = fi; // d_splice_alias()
-      k.dLookupDone(d);
+      k.dcache.dLookupDone(d);
       d.dCount--; // dput(dentry): the dentry stays cached, unused
     }
     if (k.fc.readdirplusAuto) {
@@ -528,7 +528,7 @@ public final class Dir {
         }
         d = walk.result;
         if (k.fc.noAccess) {
-          k.dput(d);
+          k.dcache.dput(d);
           return done(0);
         }
         req = k.dev.send(this, Opcode.ACCESS, d.inode.nodeid, null, mask);
@@ -537,7 +537,7 @@ public final class Dir {
       if (!await(req)) {
         return false;
       }
-      k.dput(d);
+      k.dcache.dput(d);
       if (req.error() == -Errno.ENOSYS.value) {
         k.fc.noAccess = true;
         return done(0);
@@ -629,7 +629,7 @@ public final class Dir {
                 Locks.upWrite(k, d.parent.inode); // done_path_create()
               }
               if (d != null) {
-                k.dput(d);
+                k.dcache.dput(d);
               }
               release(k);
               return done(err);
@@ -644,7 +644,7 @@ public final class Dir {
             int refused = d.parent.inode.isBad() ? -Errno.EIO.value : fuseChecks(k);
             if (refused != 0) { // create_new_entry(): a bad directory is EIO
               Locks.upWrite(k, d.parent.inode);
-              k.dput(d);
+              k.dcache.dput(d);
               release(k);
               return done(refused);
             }
@@ -658,7 +658,7 @@ public final class Dir {
             }
             Locks.upWrite(k, d.parent.inode);
             int res = k.dir.createNewEntryReply(d, req, mode(), epoch);
-            k.dput(d);
+            k.dcache.dput(d);
             res = after(k, res);
             release(k);
             return done(res);
@@ -899,7 +899,7 @@ public final class Dir {
     @Override
     protected void release(Kernel k) {
       if (old != null) {
-        k.dput(old);
+        k.dcache.dput(old);
         old = null;
       }
     }
@@ -940,11 +940,11 @@ public final class Dir {
         }
         d = walk.result;
         if (!d.inode.isLnk()) {
-          k.dput(d);
+          k.dcache.dput(d);
           return done(-Errno.EINVAL.value);
         }
         if (d.inode.isBad()) {
-          k.dput(d);
+          k.dcache.dput(d);
           return done(-Errno.EIO.value); // fuse_get_link()
         }
         req = k.dev.send(this, Opcode.READLINK, d.inode.nodeid, null);
@@ -954,7 +954,7 @@ public final class Dir {
         return false;
       }
       d.inode.invalMask |= Dir.STATX_ATIME; // fuse_invalidate_atime()
-      k.dput(d);
+      k.dcache.dput(d);
       if (req.error() != 0) {
         return done(req.error());
       }
@@ -1000,7 +1000,7 @@ public final class Dir {
             }
             d = walk.result;
             if (rmdir != d.inode.isDir()) {
-              k.dput(d);
+              k.dcache.dput(d);
               return done(-(rmdir ? Errno.ENOTDIR : Errno.EISDIR).value);
             }
             pc = 1;
@@ -1031,15 +1031,25 @@ public final class Dir {
         int nlink = rmdir ? 0 : Math.max(0, fi.attr.nlink() - 1);
         fi.attr = fi.attr.withNlink(nlink); // fuse_entry_unlinked(): drop_nlink / clear_nlink
         fi.invalMask = Dir.STATX_BASIC_STATS;
-        k.dput(d);
-        k.dInvalidate(d); // d_delete(): unused dentries die now
+        k.dcache.dput(d);
+        k.dcache.dInvalidate(d); // d_delete(): unused dentries die now
         return 0;
       }
       if (err == -Errno.ENOENT.value || err == -Errno.EINTR.value) {
-        k.dInvalidate(d); // fuse_invalidate_entry()
+        k.dcache.dInvalidate(d); // fuse_invalidate_entry()
       }
-      k.dput(d);
+      k.dcache.dput(d);
       return err;
     }
+  }
+
+  /** fuse_time_to_jiffies(): 0 stays 0 (expired), otherwise now + timeout. */
+  @Mirrors(fn = "fuse_time_to_jiffies", file = "fs/fuse/dir.c",
+      doc = "A timeout of 0 stays 0 (expired), otherwise now + timeout.")
+  public long timeToExpiry(long timeoutNs) {
+    if (timeoutNs == 0) {
+      return 0;
+    }
+    return timeoutNs >= Reply.INF - k.now ? Reply.INF : k.now + timeoutNs;
   }
 }

@@ -5,7 +5,6 @@ import fusesim.model.Kernel;
 import fusesim.model.Locks;
 import fusesim.model.Lower;
 import fusesim.model.Mirrors;
-import fusesim.model.MountConfig;
 import fusesim.model.NotModelled;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
@@ -32,50 +31,6 @@ public final class File {
 
   public File(Kernel k) {
     this.k = k;
-  }
-
-  /**
-   * process_init_reply() (fs/fuse/inode.c): passthrough is on only with INIT_EXT, FUSE_PASSTHROUGH
-   * in flags2, 1 <= max_stack_depth <= FILESYSTEM_MAX_STACK_DEPTH (2) and no WRITEBACK_CACHE;
-   * otherwise it is silently off. An INIT error sets conn_error.
-   */
-  @Mirrors(fn = "process_init_reply", file = "fs/fuse/inode.c", patches = {1},
-      doc = "Passthrough needs INIT_EXT, FUSE_PASSTHROUGH, 1 <= max_stack_depth <= 2, no writeback "
-          + "cache; 01 adds PASSTHROUGH_INO.")
-  public void processInitReply(MountConfig m) {
-    FuseConn fc = k.fc;
-    fc.initialized = true;
-    if (m.initError != 0) {
-      fc.connError = true;
-      return;
-    }
-    boolean flags2 = !m.noInitExt; // flags2 is read only with FUSE_INIT_EXT
-    fc.writebackCache = m.writebackCache;
-    fc.parallelDirops = m.parallelDirops;
-    fc.directIoAllowMmap = flags2 && m.directIoAllowMmap;
-    fc.atomicOTrunc = m.atomicOTrunc;
-    fc.handleKillpriv = m.handleKillpriv;
-    fc.handleKillprivV2 = m.handleKillprivV2;
-    fc.autoInvalData = m.autoInvalData;
-    // process_init_reply(): FUSE_DO_READDIRPLUS, and READDIRPLUS_AUTO only with it; the mount
-    // option readdirplus_auto stands for an INIT reply with both bits (as the kernel harness sends)
-    fc.doReaddirplus = m.readdirplus || m.readdirplusAuto;
-    fc.readdirplusAuto = m.readdirplusAuto;
-    if (m.defaultPermissions) {
-      // fuse_permission() then checks every walk and access against (refreshed) cached
-      // attributes: GETATTRs the model does not send (seen on 6.18.44: GETATTR(1) on a walk).
-      throw new NotModelled("the default_permissions mount option (fuse_permission)");
-    }
-    if (flags2 && m.passthrough && m.maxStackDepth >= 1 && m.maxStackDepth <= 2
-        && !m.writebackCache) {
-      fc.passthrough = true;
-      fc.maxStackDepth = m.maxStackDepth;
-      // v2 01/21: FUSE_PASSTHROUGH_INO, offered on 64-bit only; accepted with passthrough.
-      fc.passthroughIno = k.sem.has(1) && m.passthroughIno;
-    } else if (k.sem.has(1) && m.passthroughIno
-        && k.sem.is(Assumption.INO_WITHOUT_PASSTHROUGH, "conn-error")) {
-      fc.connError = true; // A14: PASSTHROUGH_INO accepted without PASSTHROUGH
-    }
   }
 
   /** fuse_file_alloc() + the no-open defaults of fuse_file_open(). */
@@ -112,31 +67,13 @@ public final class File {
   }
 
   /**
-   * fput() of a struct file: the last reference releases it (__fput → fuse_release or
-   * fuse_dir_release → fuse_file_release) and drops its dentry.
-   */
-  @Mirrors(fn = "fput", file = "fs/file_table.c",
-      doc = "The last reference releases the file: __fput, fuse_release or fuse_dir_release.")
-  public void fput(KFile f) {
-    if (f.fCount <= 0) {
-      k.finding("fs/file_table.c:fput", "fput on a file with f_count 0");
-      return;
-    }
-    if (--f.fCount > 0) {
-      return;
-    }
-    fuseFileRelease(f.ff, f.fFlags);
-    k.dput(f.dentry);
-  }
-
-  /**
    * fuse_file_release() → fuse_prepare_release() → fuse_file_put(ff, false): drops the per-open
    * backing file now, takes an inode reference for the asynchronous RELEASE (ra->inode = igrab),
    * and puts the fuse_file.
    */
   @Mirrors(fn = "fuse_file_release", file = "fs/fuse/file.c",
       doc = "fuse_prepare_release: drop the per-open backing file now, RELEASE in the background.")
-  void fuseFileRelease(FuseFile ff, int fFlags) {
+  public void fuseFileRelease(FuseFile ff, int fFlags) {
     FuseInode fi = ff.inode;
     if (ff.passthrough != null) {
       k.passthrough.fusePassthroughRelease(ff);
@@ -164,7 +101,7 @@ public final class File {
     }
     Runnable releaseEnd = () -> {
       if (withInode) {
-        k.inodes.iput(fi);
+        k.icache.iput(fi);
       }
     };
     if (!ff.hasArgs) {
@@ -271,11 +208,11 @@ public final class File {
     }
 
     private boolean start(Kernel k) {
-      f = pinned != null ? pinned : fdget(k, fd);
+      f = pinned != null ? pinned : k.fdtable.fdget(this, fd);
       if (f == null) {
         return done(-Errno.EBADF.value);
       }
-      if (offArg < 0 && !fdgetPos(k, f)) {
+      if (offArg < 0 && !k.fdtable.fdgetPos(this, f)) {
         return false; // read(2): ksys_read() → fdget_pos()
       }
       if (!f.readable()) {
@@ -470,11 +407,11 @@ public final class File {
       while (true) {
         switch (pc) {
           case START:
-            f = pinned != null ? pinned : fdget(k, fd);
+            f = pinned != null ? pinned : k.fdtable.fdget(this, fd);
             if (f == null) {
               return done(-Errno.EBADF.value);
             }
-            if (offArg < 0 && !fdgetPos(k, f)) {
+            if (offArg < 0 && !k.fdtable.fdgetPos(this, f)) {
               return false; // write(2): ksys_write() → fdget_pos()
             }
             if (!f.writable()) {
@@ -626,7 +563,7 @@ public final class File {
         err = -Errno.EIO.value; // the server claims more than was sent
       }
       if (err == 0) {
-        k.inodes.fuseWriteUpdateAttr(fi, reqOff + n, n);
+        k.files.fuseWriteUpdateAttr(fi, reqOff + n, n);
       }
       if (writeThrough() && (err != 0 || n < reqLen)) {
         // fuse_send_write_pages(): on an error every page of the request, on a short write the
@@ -644,7 +581,7 @@ public final class File {
         // fuse_write_update_attr(inode, pos, res) whatever happened: a failed write invalidates
         // size and times too (seen on 6.18.44: the next read past i_size sends GETATTR; after a
         // failed FOPEN_DIRECT_IO write the next stat sends GETATTR, ENOTCONN after a crash)
-        k.inodes.fuseWriteUpdateAttr(fi, off, 0);
+        k.files.fuseWriteUpdateAttr(fi, off, 0);
       }
       if (err == 0 && !direct && (f.fFlags & Uapi.O_DIRECT) != 0 && n < count) {
         return fallback(k, n);
@@ -711,7 +648,7 @@ public final class File {
         // fuse_send_write_pages(): pages not (fully) written lose their uptodate mark
         fi.pages.clear((int) ((err != 0 ? at : at + m) / 4096), (int) ((off + count + 4095) / 4096));
       }
-      k.inodes.fuseWriteUpdateAttr(fi, err == 0 ? at + m : at, err == 0 ? m : 0);
+      k.files.fuseWriteUpdateAttr(fi, err == 0 ? at + m : at, err == 0 ? m : 0);
       if (err == 0 && m == 0) {
         err = -Errno.EIO.value; // fuse_perform_write(): a short write of nothing
       }
@@ -766,7 +703,7 @@ public final class File {
         doc = "lseek(2): Uapi.SEEK_END refreshes i_size first (fuse_update_attributes).")
     protected boolean run(Kernel k) {
       if (pc == 0) {
-        f = fdget(k, fd);
+        f = k.fdtable.fdget(this, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -825,7 +762,7 @@ public final class File {
       boolean shared = (mflags & Uapi.MAP_SHARED) != 0;
       boolean write = (prot & Uapi.PROT_WRITE) != 0;
       if (pc == 0) {
-        f = fdget(k, fd);
+        f = k.fdtable.fdget(this, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -993,7 +930,7 @@ public final class File {
       if (res == Long.MIN_VALUE) {
         return false; // a second READ is in flight
       }
-      k.files.fput(v.file);
+      k.fdtable.fput(v.file);
       return done(k.vmas.get(map) != v ? -Errno.EFAULT.value : res);
     }
 
@@ -1064,7 +1001,7 @@ public final class File {
       while (true) {
         switch (pc) {
           case 0:
-            f = fdget(k, fd);
+            f = k.fdtable.fdget(this, fd);
             if (f == null || !f.writable()) {
               return done(-Errno.EBADF.value);
             }
@@ -1124,7 +1061,7 @@ public final class File {
         return unlock(k, -Errno.EOPNOTSUPP.value);
       }
       if (err == 0 && (mode & Uapi.FALLOC_FL_KEEP_SIZE) == 0) {
-        k.inodes.fuseWriteUpdateAttr(fi, off + len, len);
+        k.files.fuseWriteUpdateAttr(fi, off + len, len);
       }
       if (err == 0 && (mode & Uapi.FALLOC_FL_PUNCH_HOLE) != 0) {
         fi.pages.clear((int) (off / 4096), (int) ((off + len + 4095) / 4096));
@@ -1164,7 +1101,7 @@ public final class File {
         doc = "fsync(2): FSYNC (FSYNCDIR for directories); ENOSYS means nothing to do.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
-        KFile f = fdget(k, fd);
+        KFile f = k.fdtable.fdget(this, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -1191,5 +1128,19 @@ public final class File {
       }
       return done(req.error());
     }
+  }
+
+  /**
+   * fuse_write_update_attr(): a write (to the server or the backing file) ended at pos: bump
+   * attr_version, grow i_size, and invalidate STATX_MODSIZE so the next stat asks the server.
+   */
+  @Mirrors(fn = "fuse_write_update_attr", file = "fs/fuse/file.c",
+      doc = "A write ended at pos: bump attr_version, grow i_size, invalidate the attributes.")
+  public void fuseWriteUpdateAttr(FuseInode fi, long pos, long written) {
+    fi.attrVersion = ++k.fc.attrVersion;
+    if (written > 0 && pos > fi.attr.size()) {
+      fi.attr = fi.attr.withSize(pos);
+    }
+    fi.invalMask |= Dir.FUSE_STATX_MODSIZE; // fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE)
   }
 }

@@ -135,4 +135,21 @@ public final class FuseInode {
   public String toString() {
     return "inode " + nodeid + (generation != 0 ? "/gen" + generation : "") + "#" + serial;
   }
+
+  /** fuse_valid_type() && fuse_valid_size(), negated: fuse_invalid_attr(). */
+  @Mirrors(fn = "fuse_invalid_attr", file = "fs/fuse/fuse_i.h",
+      doc = "Not fuse_valid_type() && fuse_valid_size(): mode 0 or a size above LLONG_MAX.")
+  public static boolean fuseInvalidAttr(FuseAttr a) {
+    int t = a.mode() & Lower.S_IFMT;
+    boolean validType = t == Lower.S_IFREG || t == Lower.S_IFDIR || t == Lower.S_IFLNK
+        || t == Lower.S_IFCHR || t == 0060000 || t == Lower.S_IFIFO || t == 0140000;
+    return !validType || a.size() < 0; // size > LLONG_MAX
+  }
+
+  /** fuse_make_bad(). */
+  @Mirrors(fn = "fuse_make_bad", file = "fs/fuse/fuse_i.h",
+      doc = "Set FUSE_I_BAD: later operations on the inode fail with EIO.")
+  public void fuseMakeBad() {
+    set(FUSE_I_BAD);
+  }
 }

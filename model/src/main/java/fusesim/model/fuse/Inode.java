@@ -1,10 +1,20 @@
 package fusesim.model.fuse;
 
+import fusesim.model.Errno;
 import fusesim.model.Fault;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Mirrors;
+import fusesim.model.MountConfig;
+import fusesim.model.NotModelled;
+import fusesim.model.Opcode;
 import fusesim.model.Reply;
+import fusesim.model.ReplySpec;
+import fusesim.model.Syscall;
+import fusesim.model.WaitQueue;
+import fusesim.model.series.Assumption;
+import fusesim.model.vfs.Dentry;
+import java.util.ArrayList;
 
 /**
  * fs/fuse/inode.c: fuse_iget, attribute updates, eviction with FORGET, and connection teardown.
@@ -17,32 +27,12 @@ public final class Inode {
     this.k = k;
   }
 
-  /** fuse_valid_type() && fuse_valid_size(), negated: fuse_invalid_attr(). */
-  @Mirrors(fn = "fuse_invalid_attr", file = "fs/fuse/fuse_i.h",
-      doc = "Not fuse_valid_type() && fuse_valid_size(): mode 0 or a size above LLONG_MAX.")
-  public static boolean fuseInvalidAttr(FuseAttr a) {
-    int t = a.mode() & Lower.S_IFMT;
-    boolean validType = t == Lower.S_IFREG || t == Lower.S_IFDIR || t == Lower.S_IFLNK
-        || t == Lower.S_IFCHR || t == 0060000 || t == Lower.S_IFIFO || t == 0140000;
-    return !validType || a.size() < 0; // size > LLONG_MAX
-  }
-
   /** fuse_stale_inode(): the generation or the file type changed. */
   @Mirrors(fn = "fuse_stale_inode", file = "fs/fuse/inode.c",
       doc = "The generation or the file type changed.")
   static boolean fuseStaleInode(FuseInode fi, long generation, FuseAttr a) {
     return fi.generation != generation
         || (fi.attr.mode() & Lower.S_IFMT) != (a.mode() & Lower.S_IFMT);
-  }
-
-  /** fuse_time_to_jiffies(): 0 stays 0 (expired), otherwise now + timeout. */
-  @Mirrors(fn = "fuse_time_to_jiffies", file = "fs/fuse/dir.c",
-      doc = "A timeout of 0 stays 0 (expired), otherwise now + timeout.")
-  public long timeToExpiry(long timeoutNs) {
-    if (timeoutNs == 0) {
-      return 0;
-    }
-    return timeoutNs >= Reply.INF - k.now ? Reply.INF : k.now + timeoutNs;
   }
 
   /**
@@ -79,7 +69,7 @@ public final class Inode {
         k.allInodes.add(fi);
         fresh = true;
       } else if (fuseStaleInode(fi, generation, attr)) {
-        fuseMakeBad(fi); // nodeid was reused: any I/O on the old inode fails
+        fi.fuseMakeBad(); // nodeid was reused: any I/O on the old inode fails
         if (fi != k.root.inode) {
           fi.hashed = false;
           k.inodeHash.remove(nodeid);
@@ -94,13 +84,6 @@ public final class Inode {
       }
       return fi;
     }
-  }
-
-  /** fuse_make_bad(). */
-  @Mirrors(fn = "fuse_make_bad", file = "fs/fuse/fuse_i.h",
-      doc = "Set FUSE_I_BAD: later operations on the inode fail with EIO.")
-  public void fuseMakeBad(FuseInode fi) {
-    fi.set(FuseInode.FUSE_I_BAD);
   }
 
   /**
@@ -132,37 +115,10 @@ public final class Inode {
   void fuseChangeAttributesCommon(FuseInode fi, FuseAttr attr, long attrValidNs) {
     fi.invalMask = 0;
     fi.attrVersion = ++k.fc.attrVersion;
-    fi.iTime = timeToExpiry(attrValidNs);
+    fi.iTime = k.dir.timeToExpiry(attrValidNs);
     int mode = (fi.attr.mode() & Lower.S_IFMT) | (attr.mode() & 07777);
     fi.attr = new FuseAttr(attr.ino(), mode, fi.attr.size(), attr.nlink(), attr.uid(), attr.gid(),
         attr.mtime(), attr.ctime());
-  }
-
-  /**
-   * fuse_write_update_attr(): a write (to the server or the backing file) ended at pos: bump
-   * attr_version, grow i_size, and invalidate STATX_MODSIZE so the next stat asks the server.
-   */
-  @Mirrors(fn = "fuse_write_update_attr", file = "fs/fuse/file.c",
-      doc = "A write ended at pos: bump attr_version, grow i_size, invalidate the attributes.")
-  public void fuseWriteUpdateAttr(FuseInode fi, long pos, long written) {
-    fi.attrVersion = ++k.fc.attrVersion;
-    if (written > 0 && pos > fi.attr.size()) {
-      fi.attr = fi.attr.withSize(pos);
-    }
-    fi.invalMask |= Dir.FUSE_STATX_MODSIZE; // fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE)
-  }
-
-  /** iput(): FUSE deletes an inode on its last reference (generic_delete_inode). */
-  @Mirrors(fn = "iput", file = "fs/inode.c",
-      doc = "On the last reference FUSE deletes the inode (generic_delete_inode) and evicts it.")
-  public void iput(FuseInode fi) {
-    if (fi.iCount <= 0) {
-      k.finding("fs/inode.c:iput", "iput on an inode with i_count 0");
-      return;
-    }
-    if (--fi.iCount == 0) {
-      fuseEvictInode(fi);
-    }
   }
 
   /**
@@ -193,5 +149,149 @@ public final class Inode {
     k.backing.fuseBackingPut(fi.fb); // fuse_free_inode()
     fi.fb = null;
     k.allInodes.remove(fi);
+  }
+
+  /**
+   * mount(2) and INIT: process_init_reply() decides the features; then fuse_get_root_inode()
+   * makes the root inode with nlookup 1.
+   */
+  @Mirrors(fn = "fuse_fill_super", file = "fs/fuse/inode.c",
+      doc = "mount(2) and INIT (process_init_reply), then fuse_get_root_inode with nlookup 1.")
+  public void fuseFillSuper(MountConfig m) {
+    processInitReply(m);
+    k.mounted = true;
+    k.sbActive = true;
+    if (m.noOpen) {
+      k.server.policy(Opcode.OPEN, null, ReplySpec.error(Errno.ENOSYS));
+    }
+    if (m.noOpendir) {
+      k.server.policy(Opcode.OPENDIR, null, ReplySpec.error(Errno.ENOSYS));
+    }
+    if (m.noFlush) {
+      k.server.policy(Opcode.FLUSH, null, ReplySpec.error(Errno.ENOSYS));
+    }
+    k.root = new Dentry(null, "/");
+    k.root.time = Reply.INF;
+    k.root.dCount = 1;
+    k.liveDentries.add(k.root);
+    FuseInode ri = new FuseInode(k.nextSerial++, 1, 0, FuseAttr.of(k.lower.root).withIno(1));
+    ri.nlookup = 1;
+    ri.iCount = 1;
+    ri.iTime = 0;
+    k.inodeHash.put(1L, ri);
+    k.allInodes.add(ri);
+    k.root.inode = ri;
+  }
+
+  /**
+   * umount(2) of a mount with nothing open: fuse_kill_sb_anon() → fuse_conn_destroy() aborts the
+   * connection (no DESTROY for plain fuse), the dcache is shrunk and every inode evicted without
+   * FORGET, and fuse_conn_put() frees the backing ids. Returns false (EBUSY) if files or
+   * page-cache mappings are still open.
+   */
+  @Mirrors(fn = "fuse_kill_sb_anon", file = "fs/fuse/inode.c",
+      doc = "umount: abort the connection, kill every dentry, evict inodes without FORGET, free "
+          + "backing ids; EBUSY if files are open.")
+  public boolean fuseKillSbAnon() {
+    if (!k.fds.isEmpty() || k.vmas.values().stream().anyMatch(v -> v.backing == null)) {
+      return false; // passthrough mappings map the backing file and do not pin the mount
+    }
+    k.dev.abortConn();
+    k.runUntilQuiet();
+    k.sbActive = false;
+    // shrink_dcache_for_umount(): every dentry dies, hashed or not, children before parents
+    while (!k.liveDentries.isEmpty()) {
+      for (Dentry d : new ArrayList<>(k.liveDentries)) {
+        if (d.liveChildren == 0) {
+          d.dCount = 0;
+          k.dcache.dKill(d);
+        }
+      }
+    }
+    for (FuseInode fi : new ArrayList<>(k.allInodes)) {
+      if (!fi.evicted && fi.iCount == 0) {
+        fuseEvictInode(fi);
+      }
+    }
+    k.backing.fuseBackingFilesFree();
+    k.unmounted = true;
+    return true;
+  }
+
+  /**
+   * fuse_ilookup(): the hashed inode with this nodeid (ilookup5 on the inode hash), or null. The
+   * daemon names inodes by nodeid in notifications, so the inode found is the one the nodeid
+   * names now (after a nodeid was reused, the new one), whatever dentry the path had.
+   */
+  @Mirrors(fn = "fuse_ilookup", file = "fs/fuse/inode.c",
+      doc = "The hashed inode for a nodeid, as notifications find it; null if none.")
+  public FuseInode fuseIlookup(Long nodeid) {
+    return nodeid == null ? null : k.inodeHash.get(nodeid);
+  }
+
+  /**
+   * process_init_reply() (fs/fuse/inode.c): passthrough is on only with INIT_EXT, FUSE_PASSTHROUGH
+   * in flags2, 1 <= max_stack_depth <= FILESYSTEM_MAX_STACK_DEPTH (2) and no WRITEBACK_CACHE;
+   * otherwise it is silently off. An INIT error sets conn_error.
+   */
+  @Mirrors(fn = "process_init_reply", file = "fs/fuse/inode.c", patches = {1},
+      doc = "Passthrough needs INIT_EXT, FUSE_PASSTHROUGH, 1 <= max_stack_depth <= 2, no writeback "
+          + "cache; 01 adds PASSTHROUGH_INO.")
+  public void processInitReply(MountConfig m) {
+    FuseConn fc = k.fc;
+    fc.initialized = true;
+    if (m.initError != 0) {
+      fc.connError = true;
+      return;
+    }
+    boolean flags2 = !m.noInitExt; // flags2 is read only with FUSE_INIT_EXT
+    fc.writebackCache = m.writebackCache;
+    fc.parallelDirops = m.parallelDirops;
+    fc.directIoAllowMmap = flags2 && m.directIoAllowMmap;
+    fc.atomicOTrunc = m.atomicOTrunc;
+    fc.handleKillpriv = m.handleKillpriv;
+    fc.handleKillprivV2 = m.handleKillprivV2;
+    fc.autoInvalData = m.autoInvalData;
+    // process_init_reply(): FUSE_DO_READDIRPLUS, and READDIRPLUS_AUTO only with it; the mount
+    // option readdirplus_auto stands for an INIT reply with both bits (as the kernel harness sends)
+    fc.doReaddirplus = m.readdirplus || m.readdirplusAuto;
+    fc.readdirplusAuto = m.readdirplusAuto;
+    if (m.defaultPermissions) {
+      // fuse_permission() then checks every walk and access against (refreshed) cached
+      // attributes: GETATTRs the model does not send (seen on 6.18.44: GETATTR(1) on a walk).
+      throw new NotModelled("the default_permissions mount option (fuse_permission)");
+    }
+    if (flags2 && m.passthrough && m.maxStackDepth >= 1 && m.maxStackDepth <= 2
+        && !m.writebackCache) {
+      fc.passthrough = true;
+      fc.maxStackDepth = m.maxStackDepth;
+      // v2 01/21: FUSE_PASSTHROUGH_INO, offered on 64-bit only; accepted with passthrough.
+      fc.passthroughIno = k.sem.has(1) && m.passthroughIno;
+    } else if (k.sem.has(1) && m.passthroughIno
+        && k.sem.is(Assumption.INO_WITHOUT_PASSTHROUGH, "conn-error")) {
+      fc.connError = true; // A14: PASSTHROUGH_INO accepted without PASSTHROUGH
+    }
+  }
+
+  /** fuse_lock_inode(): fi->mutex, only without FUSE_PARALLEL_DIROPS. */
+  @Mirrors(fn = "fuse_lock_inode", file = "fs/fuse/inode.c",
+      doc = "Take fi->mutex, only without FUSE_PARALLEL_DIROPS.")
+  public static boolean fuseLockInode(Kernel k, FuseInode fi, Syscall s) {
+    if (k.fc.parallelDirops) {
+      return true;
+    }
+    if (fi.mutexOwner != null) {
+      return s.sleep(new WaitQueue(fi, WaitQueue.Kind.FI_MUTEX));
+    }
+    fi.mutexOwner = s.thread.name;
+    return true;
+  }
+
+  public static void fuseUnlockInode(Kernel k, FuseInode fi) {
+    if (k.fc.parallelDirops) {
+      return;
+    }
+    fi.mutexOwner = null;
+    k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.FI_MUTEX));
   }
 }

@@ -68,7 +68,7 @@ public final class Passthrough {
     Lower.Node f = ff.passthrough;
     f.size = Math.max(f.size, pos + count);
     f.mtime = f.ctime = k.now;
-    k.inodes.fuseWriteUpdateAttr(ff.inode, pos + count, count);
+    k.files.fuseWriteUpdateAttr(ff.inode, pos + count, count);
     return count;
   }
 }

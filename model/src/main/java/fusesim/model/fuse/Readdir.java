@@ -66,7 +66,7 @@ public final class Readdir {
     protected boolean run(Kernel k) {
       while (true) {
         if (pc == 0) {
-          f = fdget(k, fd);
+          f = k.fdtable.fdget(this, fd);
           if (f == null) {
             return done(-Errno.EBADF.value);
           }

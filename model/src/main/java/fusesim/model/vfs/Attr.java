@@ -115,7 +115,7 @@ public final class Attr {
             }
             Locks.upWrite(k, fi);
             if (d != null) {
-              k.dput(d);
+              k.dcache.dput(d);
             }
             return done(op.err);
           default:
@@ -136,7 +136,7 @@ public final class Attr {
         d = walk.result;
         fi = d.inode;
       } else {
-        f = fdget(k, fd);
+        f = k.fdtable.fdget(this, fd);
         if (f == null) {
           return done(-Errno.EBADF.value);
         }
@@ -147,13 +147,13 @@ public final class Attr {
       }
       if ((iaValid & Dir.ATTR_SIZE) != 0 && fi.isDir()) {
         if (d != null) {
-          k.dput(d);
+          k.dcache.dput(d);
         }
         return done(-Errno.EISDIR.value);
       }
       if ((iaValid & Dir.ATTR_SIZE) != 0 && size < 0) {
         if (d != null) {
-          k.dput(d);
+          k.dcache.dput(d);
         }
         return done(-Errno.EINVAL.value);
       }

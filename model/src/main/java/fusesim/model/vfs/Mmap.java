@@ -35,9 +35,9 @@ public final class Mmap {
         return done(-Errno.EINVAL.value);
       }
       if (v.backing == null) {
-        k.files.fput(v.file);
+        k.fdtable.fput(v.file);
       } else {
-        k.dput(v.file.dentry); // the backing file's user path goes
+        k.dcache.dput(v.file.dentry); // the backing file's user path goes
       }
       return done(0);
     }

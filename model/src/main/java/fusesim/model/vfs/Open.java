@@ -69,11 +69,11 @@ public final class Open {
             + "failure: sync RELEASE, EIO.")
     protected boolean run(Kernel k) {
       if (reservedFd < 0) {
-        reservedFd = k.reserveFd(); // do_sys_openat2(): get_unused_fd_flags() before the walk
+        reservedFd = k.fdtable.reserveFd(); // do_sys_openat2(): get_unused_fd_flags() before the walk
       }
       boolean finished = step(k);
       if (finished && result.value() < 0) {
-        k.unreserveFd(reservedFd); // put_unused_fd()
+        k.fdtable.unreserveFd(reservedFd); // put_unused_fd()
       }
       return finished;
     }
@@ -159,7 +159,7 @@ public final class Open {
             if (k.fc.atomicOTrunc) {
               fi.attr = fi.attr.withSize(0); // the OPEN truncated: only local state is left
               fi.pages.clear();
-              return done(k.installFd(reservedFd, file));
+              return done(k.fdtable.installFd(reservedFd, file));
             }
             pc = TRUNC_LOCK;
             break;
@@ -179,10 +179,10 @@ public final class Open {
             }
             Locks.upWrite(k, fi);
             if (trunc.err != 0) {
-              k.files.fput(file); // the open file goes away again (no FLUSH: never installed)
+              k.fdtable.fput(file); // the open file goes away again (no FLUSH: never installed)
               return done(trunc.err);
             }
-            return done(k.installFd(reservedFd, file));
+            return done(k.fdtable.installFd(reservedFd, file));
           default:
             throw new IllegalStateException("open pc " + pc);
         }
@@ -224,7 +224,7 @@ public final class Open {
       int err = req.error();
       if (err != 0) {
         if (err == -Errno.EEXIST.value) {
-          k.dInvalidate(d); // fuse_invalidate_entry()
+          k.dcache.dInvalidate(d); // fuse_invalidate_entry()
         }
         if (err == -Errno.ENOSYS.value) {
           throw new NotModelled("CREATE answered ENOSYS (the MKNOD + OPEN fallback)");
@@ -278,11 +278,11 @@ public final class Open {
         pc = TRUNC_KILLPRIV;
         return false;
       }
-      return done(k.installFd(reservedFd, file));
+      return done(k.fdtable.installFd(reservedFd, file));
     }
 
     private boolean fail(Kernel k, int err) {
-      k.dput(d);
+      k.dcache.dput(d);
       return done(err);
     }
   }
@@ -342,7 +342,7 @@ public final class Open {
     }
 
     private boolean closed(Kernel k, int err) {
-      k.files.fput(f);
+      k.fdtable.fput(f);
       return done(err);
     }
   }

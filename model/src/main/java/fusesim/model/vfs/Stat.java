@@ -58,7 +58,7 @@ public final class Stat {
           d = walk.result;
           fi = d.inode;
         } else {
-          f = fdget(k, fd);
+          f = k.fdtable.fdget(this, fd);
           if (f == null) {
             return done(-Errno.EBADF.value);
           }
@@ -71,7 +71,7 @@ public final class Stat {
         return false;
       }
       if (d != null) {
-        k.dput(d);
+        k.dcache.dput(d);
       }
       if (op.err != 0) {
         return done(op.err);

@@ -10,6 +10,7 @@ import fusesim.model.Opcode;
 import fusesim.model.Syscall;
 import fusesim.model.WaitQueue;
 import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.Inode;
 import fusesim.model.fuse.Request;
 import java.util.List;
 
@@ -96,7 +97,7 @@ public final class Walk {
           pc = SLOW_MUTEX;
           break;
         case SLOW_MUTEX:
-          if (!Locks.fuseLockInode(k, cur.inode, s)) {
+          if (!Inode.fuseLockInode(k, cur.inode, s)) {
             return false;
           }
           sendLookup(k, s);
@@ -142,7 +143,7 @@ public final class Walk {
     if (name.length() > NAME_MAX) {
       return fail(k, Errno.ENAMETOOLONG);
     }
-    d = k.dLookup(cur, name);
+    d = k.dcache.dLookup(cur, name);
     if (d != null && d.inLookupBy != null) {
       s.sleep(new WaitQueue(d, WaitQueue.Kind.IN_LOOKUP)); // d_alloc_parallel(): wait for it
       return BLOCKED;
@@ -158,7 +159,7 @@ public final class Walk {
         advance(k);
         break;
       case INVALID:
-        k.dInvalidate(d);
+        k.dcache.dInvalidate(d);
         pc = SLOW;
         break;
       default:
@@ -176,8 +177,8 @@ public final class Walk {
         && k.dir.fuseDentryRevalidateReply(d, req, attrVersion) == Dir.Reval.VALID) {
       advance(k);
     } else {
-      k.dInvalidate(d);
-      k.dput(d);
+      k.dcache.dInvalidate(d);
+      k.dcache.dput(d);
       pc = SLOW;
     }
   }
@@ -195,14 +196,14 @@ public final class Walk {
       doc = "lookup_slow, d_alloc_parallel, fuse_lookup_name: send LOOKUP.")
   private void sendLookup(Kernel k, Syscall s) {
     String name = comps.get(i);
-    Dentry again = k.dLookup(cur, name);
+    Dentry again = k.dcache.dLookup(cur, name);
     if (again != null) { // raced with another lookup: start this component over
-      Locks.fuseUnlockInode(k, cur.inode);
+      Inode.fuseUnlockInode(k, cur.inode);
       unlockDir(k);
       pc = NEXT;
       return;
     }
-    d = k.dAllocParallel(cur, name, s.thread.name);
+    d = k.dcache.dAllocParallel(cur, name, s.thread.name);
     epoch = k.fc.epoch;
     attrVersion = k.fc.attrVersion;
     evictCtr = k.fc.evictCtr; // fuse_lookup_name(): fuse_get_evict_ctr()
@@ -212,7 +213,7 @@ public final class Walk {
 
   private boolean lookedUp(Kernel k) {
     int e = k.dir.fuseLookupReply(d, req, attrVersion, epoch, evictCtr);
-    Locks.fuseUnlockInode(k, cur.inode);
+    Inode.fuseUnlockInode(k, cur.inode);
     if (exclusive && e == 0 && d.inode == null) {
       // open_last_lookups() / filename_create() (fs/namei.c) keep inode_lock(dir) from the
       // lookup through the create: the caller's CREATE/MKDIR runs under this same lock (seen on
@@ -221,11 +222,11 @@ public final class Walk {
     } else {
       unlockDir(k);
     }
-    k.dLookupDone(d);
+    k.dcache.dLookupDone(d);
     d.dCount--;
     if (e != 0) {
-      k.dInvalidate(d);
-      k.dput(cur);
+      k.dcache.dInvalidate(d);
+      k.dcache.dput(cur);
       err = e;
       return true;
     }
@@ -238,7 +239,7 @@ public final class Walk {
   private void advance(Kernel k) {
     Dentry old = cur;
     cur = d;
-    k.dput(old);
+    k.dcache.dput(old);
     i++;
     pc = NEXT;
   }
@@ -248,7 +249,7 @@ public final class Walk {
       throw new NotModelled("following a symlink at the end of a path walk (READLINK, then the target)");
     }
     if (cur.inode == null && !(allowNegative && !parentOnly)) {
-      k.dput(cur);
+      k.dcache.dput(cur);
       err = -Errno.ENOENT.value;
       return;
     }
@@ -256,7 +257,7 @@ public final class Walk {
   }
 
   private int fail(Kernel k, Errno e) {
-    k.dput(cur);
+    k.dcache.dput(cur);
     err = -e.value;
     return DONE;
   }
