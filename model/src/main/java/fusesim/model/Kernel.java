@@ -11,6 +11,7 @@ import fusesim.model.fuse.FuseInode;
 import fusesim.model.fuse.Inode;
 import fusesim.model.fuse.Iomode;
 import fusesim.model.fuse.Passthrough;
+import fusesim.model.fuse.Readdir;
 import fusesim.model.fuse.Request;
 import fusesim.model.series.InodePassthrough;
 import fusesim.model.series.Semantics;
@@ -48,6 +49,7 @@ public final class Kernel {
   public final InodePassthrough inodePt = new InodePassthrough(this);
   public final Inode inodes = new Inode(this);
   public final Dir dir = new Dir(this);
+  public final Readdir readdir = new Readdir(this);
   public final File files = new File(this);
   public final Dcache dcache = new Dcache(this);
   public final Fdtable fdtable = new Fdtable(this);

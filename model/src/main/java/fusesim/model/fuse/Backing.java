@@ -23,10 +23,11 @@ public final class Backing {
   }
 
   /**
-   * fuse_dev_ioctl_backing_open() → fuse_backing_open(fc, map). Returns the new id or -errno, in
-   * the kernel's order of checks (research/mainline.md §3.3).
+   * fuse_backing_open(fc, map), which the FUSE_DEV_IOC_BACKING_OPEN ioctl
+   * (fuse_dev_ioctl_backing_open(), fs/fuse/dev.c: copy_from_user only) calls. Returns the new id
+   * or -errno, in the kernel's order of checks (research/mainline.md §3.3).
    */
-  @Mirrors(fn = "fuse_dev_ioctl_backing_open", file = "fs/fuse/dev.c, fs/fuse/backing.c", patches = {2},
+  @Mirrors(fn = "fuse_backing_open", file = "fs/fuse/backing.c", patches = {2},
       doc = "fuse_backing_open: EPERM, EINVAL (flags, padding; from 02 ops_mask), EBADF, file type, "
           + "ELOOP, then a new id.")
   public int devIocBackingOpen(BackingMap map, int callerUid) {
@@ -103,8 +104,11 @@ public final class Backing {
     return id;
   }
 
-  /** fuse_dev_ioctl_backing_close() → fuse_backing_close(fc, backing_id). */
-  @Mirrors(fn = "fuse_dev_ioctl_backing_close", file = "fs/fuse/dev.c, fs/fuse/backing.c",
+  /**
+   * fuse_backing_close(fc, backing_id), which the FUSE_DEV_IOC_BACKING_CLOSE ioctl
+   * (fuse_dev_ioctl_backing_close(), fs/fuse/dev.c) calls.
+   */
+  @Mirrors(fn = "fuse_backing_close", file = "fs/fuse/backing.c",
       doc = "fuse_backing_close: EPERM, EINVAL for id <= 0, ENOENT for an unknown id, else drop the "
           + "id's reference.")
   public int devIocBackingClose(int backingId) {

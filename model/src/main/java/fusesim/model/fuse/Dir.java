@@ -11,8 +11,12 @@ import fusesim.model.Reply;
 import fusesim.model.Syscall;
 import fusesim.model.UserThread;
 import fusesim.model.series.Assumption;
+import fusesim.model.series.BackingInode;
+import fusesim.model.series.InodePassthrough;
+import fusesim.model.vfs.Attr;
 import fusesim.model.vfs.Dentry;
-import fusesim.model.vfs.Walk;
+import fusesim.model.vfs.KFile;
+import fusesim.model.vfs.Namei;
 
 /**
  * fs/fuse/dir.c: lookup, dentry revalidation, getattr and setattr. Each function that sends a
@@ -125,6 +129,13 @@ public final class Dir {
     // The lookup counted by this reply stays on the inode (FORGET at eviction), as for a stale
     // inode in mainline; a failure only makes the dentry invalid.
     return k.sem.is(Assumption.ATTACH_FAILURE, "fail-lookup") ? err : 0;
+  }
+
+  /** fuse_lookup() → fuse_lookup_name(): LOOKUP(parent, name) for a dentry in lookup. */
+  @Mirrors(fn = "fuse_lookup", file = "fs/fuse/dir.c",
+      doc = "->lookup of a dentry not in the cache: send LOOKUP(parent, name).")
+  public Request fuseLookup(Syscall s, Dentry d) {
+    return k.dev.send(s, Opcode.LOOKUP, d.parent.inode.nodeid, d.name);
   }
 
   /**
@@ -406,27 +417,6 @@ public final class Dir {
     fi.invalMask = STATX_BASIC_STATS;
   }
 
-  /**
-   * fuse_use_readdirplus(): READDIRPLUS needs FUSE_DO_READDIRPLUS; without READDIRPLUS_AUTO it is
-   * always used; with it, when a lookup in this directory advised it (FUSE_I_ADVISE_RDPLUS, cleared
-   * here) or at position 0.
-   */
-  @Mirrors(fn = "fuse_use_readdirplus", file = "fs/fuse/readdir.c",
-      doc = "READDIRPLUS if negotiated; with READDIRPLUS_AUTO only when advised or at pos 0.")
-  public boolean fuseUseReaddirplus(FuseInode dir, long pos) {
-    if (!k.fc.doReaddirplus) {
-      return false;
-    }
-    if (!k.fc.readdirplusAuto) {
-      return true;
-    }
-    if (dir.test(FuseInode.FUSE_I_ADVISE_RDPLUS)) {
-      dir.clear(FuseInode.FUSE_I_ADVISE_RDPLUS);
-      return true;
-    }
-    return pos == 0;
-  }
-
   /** fuse_advise_use_readdirplus(): a lookup in {@code dir} found an inode. */
   @Mirrors(fn = "fuse_advise_use_readdirplus", file = "fs/fuse/dir.c",
       doc = "Set FUSE_I_ADVISE_RDPLUS on the directory.")
@@ -438,60 +428,6 @@ public final class Dir {
     }
   }
 
-  /**
-   * fuse_direntplus_link(): one READDIRPLUS record instantiates its dentry and inode. nodeid 0,
-   * "." and ".." are not linked; an invalid nodeid or attributes is EIO; a cached dentry of the
-   * same, fresh inode counts a lookup and takes the attributes; a negative one, another nodeid or
-   * a stale inode (made bad) is invalidated and a new dentry allocated; a new dentry gets the
-   * inode from fuse_iget. The record carries fuse_entry_out, never entry2, so under the series no
-   * backing is attached (series.md: readdirplus-instantiated inodes get no backing, SEEN v1 cover;
-   * the v2 server's do_lookup(..., setup_backing = !plus), SEEN-libfuse). Returns 0 or -errno;
-   * the caller sends FORGET(nodeid, 1) for an error (fuse_force_forget).
-   */
-  @Mirrors(fn = "fuse_direntplus_link", file = "fs/fuse/readdir.c",
-      doc = "Link one READDIRPLUS entry: nlookup+1 on a cached inode, else fuse_iget; never a "
-          + "backing (fuse_entry_out).")
-  public int fuseDirentplusLink(Dentry parent, String name, Reply.Entry o, long attrVersion) {
-    if (o.nodeid() == 0 || name.equals(".") || name.equals("..")) {
-      return 0;
-    }
-    if (o.nodeid() == 1 || FuseInode.fuseInvalidAttr(o.attr())) {
-      return -Errno.EIO.value;
-    }
-    long epoch = k.fc.epoch;
-    Dentry d = k.dcache.dLookup(parent, name);
-    if (d != null && d.inLookupBy != null) {
-      return -Errno.EAGAIN.value; // d_alloc_parallel() would wait: not modelled (see below)
-    }
-    FuseInode fi = d == null ? null : d.inode;
-    if (d != null && fi != null && fi.nodeid == o.nodeid()
-        && !Inode.fuseStaleInode(fi, o.generation(), o.attr())) {
-      if (fi.isBad()) {
-        return -Errno.EIO.value;
-      }
-      fi.nlookup++;
-      k.inodes.fuseChangeAttributes(fi, o.attr(), o.attrValidNs(), attrVersion);
-    } else {
-      if (fi != null && fi.nodeid == o.nodeid()) {
-        fi.fuseMakeBad(); // fuse_stale_inode(): generation or type changed
-      }
-      if (d != null) {
-        k.dcache.dInvalidate(d);
-      }
-      fi = k.inodes.fuseIget(o.nodeid(), o.generation(), o.attr(), o.attrValidNs(), attrVersion);
-      d = k.dcache.dAllocParallel(parent, name, null);
-      d.inode = fi; // d_splice_alias()
-      k.dcache.dLookupDone(d);
-      d.dCount--; // dput(dentry): the dentry stays cached, unused
-    }
-    if (k.fc.readdirplusAuto) {
-      fi.set(FuseInode.FUSE_I_INIT_RDPLUS);
-    }
-    d.dTime = epoch;
-    fuseChangeEntryTimeout(d, o);
-    return 0;
-  }
-
   /** The site of the fuse_do_setattr WARN_ON for ATTR_SIZE on a non-regular inode. */
   public boolean warnSizeOnNonRegular(FuseInode fi) {
     return k.warnOn(!fi.isReg(), C + "fuse_do_setattr", "WARN_ON(!S_ISREG(inode->i_mode))");
@@ -499,14 +435,14 @@ public final class Dir {
 
   /** access(2) → fuse_permission() → fuse_access(): ACCESS, unless the server lacks it. */
   public static final class Access extends Syscall {
-    private final Walk walk;
+    private final Namei.Walk walk;
     private final int mask;
     private Dentry d;
     private Request req;
 
     public Access(UserThread t, String path, int mask) {
       super(t);
-      this.walk = new Walk(path, false, false, false);
+      this.walk = new Namei.Walk(path, false, false, false);
       this.mask = mask;
     }
 
@@ -555,14 +491,14 @@ public final class Dir {
    * reply's inode ({@link Dir#createNewEntryReply}).
    */
   abstract static class NewEntry extends Syscall {
-    private final Walk walk;
+    private final Namei.Walk walk;
     private Dentry d;
     private Request req;
     private long epoch;
 
     NewEntry(UserThread t, String path) {
       super(t);
-      this.walk = new Walk(path, false, true, true).noFollow();
+      this.walk = new Namei.Walk(path, false, true, true).noFollow();
     }
 
     /** What runs before the new name is walked (link(2) resolves its old path): false = blocked. */
@@ -702,7 +638,7 @@ public final class Dir {
    * type EINVAL; a block device needs CAP_MKNOD (EPERM otherwise, vfs_mknod; a character device
    * with dev 0, the only number a trace can give, is a whiteout and needs none). A
    * regular file goes through vfs_create() → fuse_create() → fuse_mknod() (no CREATE: that is
-   * open(Uapi.O_CREAT)'s atomic_open), the rest through vfs_mknod() → fuse_mknod(): MKNOD(parent,
+   * open(O_CREAT)'s atomic_open), the rest through vfs_mknod() → fuse_mknod(): MKNOD(parent,
    * name){mode, rdev 0, umask 0}.
    */
   public static final class Mknod extends NewEntry {
@@ -718,40 +654,14 @@ public final class Dir {
       return "mknod";
     }
 
-    /** may_mknod(), which do_mknodat() runs before it walks: no request at all. */
     @Override
-    @Mirrors(fn = "may_mknod", file = "fs/namei.c",
-        doc = "mknod(2), before the walk: S_IFDIR is EPERM, an unknown type EINVAL.")
     protected int beforeErr() {
-      switch (mode & Lower.S_IFMT) {
-        case Lower.S_IFREG:
-        case Lower.S_IFIFO:
-        case Lower.S_IFSOCK:
-        case Lower.S_IFCHR:
-        case Lower.S_IFBLK:
-          return 0;
-        case Lower.S_IFDIR:
-          return -Errno.EPERM.value;
-        default:
-          return -Errno.EINVAL.value;
-      }
+      return Namei.mayMknod(mode);
     }
 
-    /**
-     * vfs_mknod(): a device needs CAP_MKNOD (threads other than root lack it), except a whiteout:
-     * {@code is_whiteout = S_ISCHR(mode) && dev == WHITEOUT_DEV} (0). mknod(2) in a trace has no
-     * device number, so it is always 0 and every character device is a whiteout any user may make
-     * ("vfs: allow unprivileged whiteout creation"); seen on 6.18 (uid 1000, MKNOD sent, 0).
-     */
     @Override
-    @Mirrors(fn = "vfs_mknod", file = "fs/namei.c",
-        doc = "A block device, or a character device other than a whiteout (dev 0), needs "
-            + "CAP_MKNOD (EPERM).")
     protected int vfsChecks(Kernel k, Dentry d) {
-      int type = mode & Lower.S_IFMT;
-      boolean whiteout = type == Lower.S_IFCHR; // dev is always WHITEOUT_DEV (0) here
-      boolean device = type == Lower.S_IFCHR || type == Lower.S_IFBLK;
-      return device && !whiteout && thread.uid != 0 ? -Errno.EPERM.value : 0;
+      return Namei.vfsMknod(thread, mode);
     }
 
     @Override
@@ -814,12 +724,12 @@ public final class Dir {
    * and is returned as EPERM.
    */
   public static final class Link extends NewEntry {
-    private final Walk oldWalk;
+    private final Namei.Walk oldWalk;
     private Dentry old;
 
     public Link(UserThread t, String oldPath, String newPath) {
       super(t, newPath);
-      this.oldWalk = new Walk(oldPath, false, false, false).noFollow();
+      this.oldWalk = new Namei.Walk(oldPath, false, false, false).noFollow();
     }
 
     @Override
@@ -842,28 +752,8 @@ public final class Dir {
     }
 
     @Override
-    @Mirrors(fn = "vfs_link", file = "fs/namei.c",
-        doc = "may_linkat (protected_hardlinks), then a directory is EPERM and an unlinked inode "
-            + "ENOENT.")
     protected int vfsChecks(Kernel k, Dentry d) {
-      FuseInode fi = old.inode;
-      if (thread.uid != 0 && fi.attr.uid() != thread.uid && !safeHardlinkSource(fi)) {
-        return -Errno.EPERM.value; // may_linkat()
-      }
-      if (fi.isDir()) {
-        return -Errno.EPERM.value;
-      }
-      if (fi.attr.nlink() == 0) {
-        return -Errno.ENOENT.value; // "don't allow creating hardlink to an unlinked file"
-      }
-      return 0;
-    }
-
-    /** safe_hardlink_source(): a regular file, not set-uid, not set-gid and group-executable. */
-    private static boolean safeHardlinkSource(FuseInode fi) {
-      int mode = fi.attr.mode();
-      return fi.isReg() && (mode & Lower.S_ISUID) == 0
-          && (mode & (Lower.S_ISGID | Lower.S_IXGRP)) != (Lower.S_ISGID | Lower.S_IXGRP);
+      return Namei.vfsLink(thread, old.inode);
     }
 
     @Override
@@ -912,13 +802,13 @@ public final class Dir {
    * length (the buffer is taken as one page).
    */
   public static final class Readlink extends Syscall {
-    private final Walk walk;
+    private final Namei.Walk walk;
     private Dentry d;
     private Request req;
 
     public Readlink(UserThread t, String path) {
       super(t);
-      this.walk = new Walk(path, false, false, false).noFollow();
+      this.walk = new Namei.Walk(path, false, false, false).noFollow();
     }
 
     @Override
@@ -968,14 +858,14 @@ public final class Dir {
    * count drops and the dentry is deleted (d_delete); ENOENT invalidates the dentry.
    */
   public static final class Unlink extends Syscall {
-    private final Walk walk;
+    private final Namei.Walk walk;
     private final boolean rmdir;
     private Dentry d;
     private Request req;
 
     public Unlink(UserThread t, String path, boolean rmdir) {
       super(t);
-      this.walk = new Walk(path, false, false, false).noFollow();
+      this.walk = new Namei.Walk(path, false, false, false).noFollow();
       this.rmdir = rmdir;
     }
 
@@ -1051,5 +941,230 @@ public final class Dir {
       return 0;
     }
     return timeoutNs >= Reply.INF - k.now ? Reply.INF : k.now + timeoutNs;
+  }
+
+  /**
+   * fuse_getattr() → fuse_update_get_attr() → fuse_do_getattr() (fs/fuse/dir.c) as a sub-machine:
+   * GETATTR is sent when a requested attribute is invalid or the attributes expired; otherwise the
+   * cached attributes are returned. Also used for fuse_update_attributes(inode, file, mask).
+   */
+  public static final class GetattrOp {
+    private final FuseInode fi;
+    private final KFile file;
+    private final int requestMask;
+    private Request req;
+    private long attrVersion;
+    private boolean sent;
+    public int err;
+    /** The attributes returned: from the reply (fuse_fillattr) or from the inode. */
+    public FuseAttr attr;
+
+    public GetattrOp(FuseInode fi, KFile file, int requestMask) {
+      this.fi = fi;
+      this.file = file;
+      this.requestMask = requestMask;
+    }
+
+    public FuseInode inode() {
+      return fi;
+    }
+
+    @Mirrors(fn = "fuse_getattr", file = "fs/fuse/dir.c", patches = {6},
+        doc = "fuse_update_get_attr: GETATTR if needed, else the cached attributes; from 06 a "
+            + "GETATTR backing answers.")
+    public boolean run(Kernel k, Syscall s) {
+      if (!sent) {
+        if (fi.isBad()) {
+          err = -Errno.EIO.value;
+          return true;
+        }
+        if (k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+            && !(k.faults.on(Fault.GETATTR_SERVES_CACHE_FIRST)
+                && !k.dir.fuseUpdateGetAttrNeedsSync(fi, requestMask))) {
+          attr = k.inodePt.passthroughGetattr(fi); // v2 06/21: no FUSE_GETATTR
+          BackingInode.copyattr(k, fi);
+          return true;
+        }
+        if (!k.dir.fuseUpdateGetAttrNeedsSync(fi, requestMask)) {
+          attr = fi.attr;
+          return true;
+        }
+        attrVersion = k.fc.attrVersion;
+        long fh = file != null && fi.isReg() ? file.ff.fh : 0; // FUSE_GETATTR_FH for regular files
+        req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, fh);
+        sent = true;
+      }
+      if (!s.await(req)) {
+        return false;
+      }
+      err = k.dir.fuseDoGetattrReply(fi, req, attrVersion);
+      if (err == 0) {
+        FuseAttr out = ((Reply.AttrOut) req.reply).attr();
+        attr = new FuseAttr(out.ino(), (fi.attr.mode() & Lower.S_IFMT) | (out.mode() & 07777), out.size(),
+            out.nlink(), out.uid(), out.gid(), out.mtime(), out.ctime());
+      }
+      return true;
+    }
+
+  }
+
+  /**
+   * fuse_setattr() → fuse_do_setattr() (fs/fuse/dir.c) as a sub-machine, entered with the inode
+   * lock held as notify_change() does. With ATTR_KILL_SUID/SGID and no handle_killpriv(_v2), the
+   * mode is refreshed with a GETATTR first ("ia_mode calculation may have used stale i_mode") and
+   * the suid/sgid bits to clear are recomputed from it.
+   */
+  public static final class SetattrOp {
+    private static final int START = 0, KILL_GETATTR = 1, SETATTR_SENT = 2;
+
+    private final FuseInode fi;
+    private KFile file;
+    private int iaValid;
+    private int mode;
+    private final int uid;
+    private final int gid;
+    private final long size;
+    private int pc = START;
+    private Request req;
+    private long attrVersion;
+    private boolean isTruncate;
+    public int err;
+
+    public SetattrOp(FuseInode fi, KFile file, int iaValid, int mode, int uid, int gid, long size) {
+      this.fi = fi;
+      this.file = file;
+      this.iaValid = iaValid | (file != null ? Dir.ATTR_FILE : 0);
+      this.mode = mode;
+      this.uid = uid;
+      this.gid = gid;
+      this.size = size;
+    }
+
+    @Mirrors(fn = "fuse_setattr", file = "fs/fuse/dir.c", patches = {20},
+        doc = "notify_change -> fuse_setattr: refresh i_mode with GETATTR before a suid/sgid kill "
+            + "(20: from the backing), then SETATTR.")
+    public boolean run(Kernel k, Syscall s) {
+      while (true) {
+        switch (pc) {
+          case START:
+            if (fi.isBad()) {
+              return fail(-Errno.EIO.value);
+            }
+            if ((iaValid & (Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID)) != 0) {
+              int kill = iaValid & (Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID);
+              iaValid &= ~(Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_SGID | Dir.ATTR_MODE);
+              if (backingDerivesKill(k)) {
+                killOnBacking(kill); // v2 20/21 under A19=backing-derives
+              } else if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2 && k.sem.has(20)
+                  && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)) {
+                BackingInode.copyattr(k, fi); // v2 20/21: the fresh i_mode comes from the backing inode
+                recomputeKillMode();
+              } else if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2) {
+                attrVersion = k.fc.attrVersion;
+                long fh = file != null && fi.isReg() ? file.ff.fh : 0;
+                req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, fh); // fuse_do_getattr()
+                pc = KILL_GETATTR;
+                break;
+              }
+            }
+            if (sendSetattr(k, s)) {
+              return true;
+            }
+            break;
+          case KILL_GETATTR:
+            if (!s.await(req)) {
+              return false;
+            }
+            int e = k.dir.fuseDoGetattrReply(fi, req, attrVersion);
+            if (e != 0) {
+              return fail(e);
+            }
+            recomputeKillMode();
+            if (sendSetattr(k, s)) {
+              return true;
+            }
+            break;
+          case SETATTR_SENT:
+            if (!s.await(req)) {
+              return false;
+            }
+            return fail(k.dir.fuseDoSetattrReply(fi, req, isTruncate));
+          default:
+            throw new IllegalStateException("setattr pc " + pc);
+        }
+      }
+    }
+
+    /**
+     * A19: with setattr passed through (19/21) and the suid/sgid handling of 20/21, the kill bits
+     * go to the backing inode, whose notify_change() derives the mode.
+     */
+    private boolean backingDerivesKill(Kernel k) {
+      return k.sem.has(20) && k.sem.is(Assumption.PASSTHROUGH_KILL_MODE, "backing-derives")
+          && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_SETATTR);
+    }
+
+    /** notify_change() on the backing inode derives the killed mode ({@link Attr#notifyChangeKill}). */
+    private void killOnBacking(int kill) {
+      int m = fi.fb.file.mode & 07777;
+      mode = Attr.notifyChangeKill(kill, m);
+      if (mode != m) {
+        iaValid |= Dir.ATTR_MODE;
+      }
+    }
+
+    /** attr->ia_mode = inode->i_mode, minus S_ISUID, and S_ISGID when group-executable. */
+    private void recomputeKillMode() {
+      int m = fi.attr.mode();
+      mode = m;
+      if ((m & Lower.S_ISUID) != 0) {
+        iaValid |= Dir.ATTR_MODE;
+        mode &= ~Lower.S_ISUID;
+      }
+      if ((m & (Lower.S_ISGID | Lower.S_IXGRP)) == (Lower.S_ISGID | Lower.S_IXGRP)) {
+        iaValid |= Dir.ATTR_MODE;
+        mode &= ~Lower.S_ISGID;
+      }
+    }
+
+    /** fuse_do_setattr() up to its request. Returns true if it finished without one. */
+    @Mirrors(fn = "fuse_do_setattr", file = "fs/fuse/dir.c", patches = {19},
+        doc = "Up to SETATTR; from 19 a SETATTR backing applies the change without a request.")
+    private boolean sendSetattr(Kernel k, Syscall s) {
+      if (iaValid == 0) {
+        return fail(0);
+      }
+      if ((iaValid & Dir.ATTR_SIZE) != 0) {
+        if (k.dir.warnSizeOnNonRegular(fi)) {
+          return fail(-Errno.EIO.value);
+        }
+        isTruncate = true;
+      }
+      if ((iaValid & Dir.ATTR_OPEN) != 0) {
+        if (k.fc.atomicOTrunc) { // the OPEN already truncated; only the page cache is left
+          fi.attr = fi.attr.withSize(0);
+          fi.pages.clear();
+          return fail(0);
+        }
+        file = null;
+        iaValid &= ~Dir.ATTR_FILE;
+      }
+      if (k.sem.has(19) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_SETATTR)) {
+        return fail(BackingInode.setattr(k, s, fi, iaValid, mode, uid, gid, size)); // v2 19/21: no FUSE_SETATTR
+      }
+      if (isTruncate) {
+        fi.set(FuseInode.FUSE_I_SIZE_UNSTABLE);
+      }
+      long valid = k.dir.fuseSetattrValid(fi, iaValid, file != null, s.thread.capable());
+      attrVersion = k.fc.attrVersion;
+      req = k.dev.send(s, Opcode.SETATTR, fi.nodeid, null, valid, mode, uid, gid, size);
+      pc = SETATTR_SENT;
+      return false;
+    }
+
+    private boolean fail(int e) {
+      err = e;
+      return true;
+    }
   }
 }

@@ -14,8 +14,11 @@ import fusesim.model.UserThread;
 import fusesim.model.WaitQueue;
 import fusesim.model.series.Assumption;
 import fusesim.model.series.InodePassthrough;
+import fusesim.model.vfs.Attr;
+import fusesim.model.vfs.Filemap;
 import fusesim.model.vfs.KFile;
 import fusesim.model.vfs.KillprivCheck;
+import fusesim.model.vfs.ReadWrite;
 import fusesim.model.vfs.Uapi;
 import fusesim.model.vfs.Vma;
 import java.util.List;
@@ -133,6 +136,21 @@ public final class File {
     k.openFiles.remove(ff);
   }
 
+  /**
+   * fuse_sync_release(): RELEASE (RELEASEDIR), waited for, after a failed io-mode setup; null when
+   * there is nothing to release (no open args, or no_open).
+   */
+  @Mirrors(fn = "fuse_sync_release", file = "fs/fuse/file.c",
+      doc = "RELEASE, waited for, after a failed io-mode setup.")
+  public Request fuseSyncRelease(Syscall s, FuseFile ff, int flags) {
+    fuseSyncReleasePrepare(ff);
+    if (ff.hasArgs && !k.fc.noOpen) {
+      return k.dev.send(s, ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, null, ff.fh,
+          flags);
+    }
+    return null;
+  }
+
   /** Whether fuse_flush() sends FLUSH: not with FOPEN_NOFLUSH (without writeback cache). */
   public boolean fuseFlushSends(FuseFile ff) {
     if (ff.kernelOpened && k.sem.is(Assumption.V1_KERNEL_OPEN, "no-release")) {
@@ -147,7 +165,7 @@ public final class File {
   /**
    * read(2)/pread(2) → fuse_file_read_iter(): FOPEN_DIRECT_IO first (READ to the server), then
    * passthrough (the backing file, no request), then the page cache (READ for missing pages;
-   * fuse_update_attributes() first with auto_inval_data or when reading past i_size; with Uapi.O_DIRECT
+   * fuse_update_attributes() first with auto_inval_data or when reading past i_size; with O_DIRECT
    * then fuse_direct_IO() instead of the page cache).
    */
   public static final class Read extends Syscall {
@@ -161,15 +179,15 @@ public final class File {
     private long reqOff;
     private long want;
     private Request req;
-    private GetattrOp size;
+    private Dir.GetattrOp size;
     /** v2 09/21: a passthrough open without READ reads from the server, uncached. */
     private boolean uncached;
     private long attrVer;
     /** The READ in flight is filemap_update_page()'s second try of a page readahead failed to read. */
     private boolean retrying;
-    /** What the Uapi.O_DIRECT part read before the buffered rest (generic_file_read_iter), else 0. */
+    /** What the O_DIRECT part read before the buffered rest (generic_file_read_iter), else 0. */
     private long directPart;
-    /** The Uapi.O_DIRECT part came back short: the rest goes through the page cache. */
+    /** The O_DIRECT part came back short: the rest goes through the page cache. */
     private boolean buffered;
 
     public Read(UserThread t, int fd, long count, long off) {
@@ -208,16 +226,11 @@ public final class File {
     }
 
     private boolean start(Kernel k) {
-      f = pinned != null ? pinned : k.fdtable.fdget(this, fd);
-      if (f == null) {
-        return done(-Errno.EBADF.value);
+      int e = ReadWrite.rwPrologue(k, this, fd, offArg < 0, false);
+      if (e != 0) {
+        return e == ReadWrite.BLOCKED ? false : done(e);
       }
-      if (offArg < 0 && !k.fdtable.fdgetPos(this, f)) {
-        return false; // read(2): ksys_read() → fdget_pos()
-      }
-      if (!f.readable()) {
-        return done(-Errno.EBADF.value);
-      }
+      f = pinned;
       if (f.ff.isDir) {
         return done(-Errno.EISDIR.value);
       }
@@ -240,7 +253,7 @@ public final class File {
       }
       FuseInode fi = ff.inode;
       if (k.fc.autoInvalData || off + count > fi.attr.size()) {
-        size = new GetattrOp(fi, f, Dir.STATX_SIZE); // fuse_update_attributes(STATX_SIZE)
+        size = new Dir.GetattrOp(fi, f, Dir.STATX_SIZE); // fuse_update_attributes(STATX_SIZE)
         pc = SIZE_GETATTR;
         return run(k);
       }
@@ -302,8 +315,8 @@ public final class File {
         k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
         return done(-Errno.EIO.value);
       }
-      if (direct && !uncached && (f.ff.openFlags & Iomode.FOPEN_DIRECT_IO) == 0 && got < want
-          && off + got < fi.attr.size()) {
+      if (direct && !uncached && (f.ff.openFlags & Iomode.FOPEN_DIRECT_IO) == 0
+          && Filemap.directReadFallsThrough(got, want, off, fi.attr.size())) {
         return bufferedRest(k, got);
       }
       if (direct || uncached) {
@@ -333,10 +346,8 @@ public final class File {
      * generic_file_read_iter() (mm/filemap.c): an IOCB_DIRECT read that fuse_direct_IO() returned
      * short, with no error and before i_size, goes on with filemap_read() for the rest ("fallthrough
      * to buffered io for the rest of the read"), which returns both parts (seen on 6.18.44: an
-     * Uapi.O_DIRECT read answered with 1 byte sends a second READ, through the page cache).
+     * O_DIRECT read answered with 1 byte sends a second READ, through the page cache).
      */
-    @Mirrors(fn = "generic_file_read_iter", file = "mm/filemap.c",
-        doc = "A short Uapi.O_DIRECT read before i_size reads the rest through the page cache.")
     private boolean bufferedRest(Kernel k, long got) {
       directPart = got;
       off += got;
@@ -370,9 +381,9 @@ public final class File {
     private long off;
     private boolean direct;
     private boolean exclusive;
-    private SetattrOp privs;
+    private Dir.SetattrOp privs;
     private Request req;
-    /** What the Uapi.O_DIRECT part of a write wrote before the buffered fallback (direct_write_fallback). */
+    /** What the O_DIRECT part of a write wrote before the buffered fallback (direct_write_fallback). */
     private long directWritten;
     /** The WRITE in flight: its offset and length. */
     private long reqOff;
@@ -383,8 +394,8 @@ public final class File {
     private long sizeAtStart;
     /** FUSE_I_SIZE_UNSTABLE set by this write-through write, cleared when it ends. */
     private boolean sizeUnstable;
-    /** fuse_do_truncate() after a failed extending Uapi.O_DIRECT write, and the write's error. */
-    private SetattrOp truncate;
+    /** fuse_do_truncate() after a failed extending O_DIRECT write, and the write's error. */
+    private Dir.SetattrOp truncate;
     private int truncateErr;
 
     public Write(UserThread t, int fd, long count, long off) {
@@ -407,16 +418,11 @@ public final class File {
       while (true) {
         switch (pc) {
           case START:
-            f = pinned != null ? pinned : k.fdtable.fdget(this, fd);
-            if (f == null) {
-              return done(-Errno.EBADF.value);
+            int e = ReadWrite.rwPrologue(k, this, fd, offArg < 0, true);
+            if (e != 0) {
+              return e == ReadWrite.BLOCKED ? false : done(e);
             }
-            if (offArg < 0 && !k.fdtable.fdgetPos(this, f)) {
-              return false; // write(2): ksys_write() → fdget_pos()
-            }
-            if (!f.writable()) {
-              return done(-Errno.EBADF.value);
-            }
+            f = pinned;
             fi = f.ff.inode;
             if (fi.isBad()) {
               return done(-Errno.EIO.value);
@@ -440,9 +446,9 @@ public final class File {
             if (!killpriv.run(k, this, fi)) {
               return false; // file_remove_privs() → dentry_needs_remove_privs()
             }
-            int kill = SetattrOp.shouldRemoveSuid(fi.attr, thread);
+            int kill = Attr.shouldRemoveSuid(fi.attr, thread);
             ghostPrivs = fi;
-            privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
+            privs = kill == 0 ? null : new Dir.SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
             pc = PRIVS;
             break;
           case PRIVS:
@@ -589,7 +595,7 @@ public final class File {
       if (err != 0 && !direct && (f.fFlags & Uapi.O_DIRECT) != 0 && off + count > sizeAtStart) {
         // fuse_direct_IO() (fs/fuse/file.c): a failed extending write calls fuse_do_truncate(),
         // a SETATTR of the size i_size had (seen on 6.18.44: SETATTR after the WRITE's EIO)
-        truncate = new SetattrOp(fi, f, Dir.ATTR_SIZE, 0, 0, 0, fi.attr.size());
+        truncate = new Dir.SetattrOp(fi, f, Dir.ATTR_SIZE, 0, 0, 0, fi.attr.size());
         truncateErr = err;
         pc = TRUNCATE;
         return run(k);
@@ -604,15 +610,12 @@ public final class File {
     }
 
     /**
-     * fuse_cache_write_iter(): an Uapi.O_DIRECT write that the server wrote short (generic_file_direct_write
+     * fuse_cache_write_iter(): an O_DIRECT write that the server wrote short (generic_file_direct_write
      * returned less than asked, nothing failed) writes the rest buffered: direct_write_fallback(iocb,
      * from, written, fuse_perform_write(iocb, from)) (fs/fuse/file.c, mm/filemap.c), a second,
      * write-through WRITE from where the direct one stopped. Seen on 6.18.44: a WRITE answered
      * size=0 or size=1 is followed by a second WRITE.
      */
-    @Mirrors(fn = "direct_write_fallback", file = "mm/filemap.c",
-        doc = "The rest of a short Uapi.O_DIRECT write goes through the page cache: fuse_perform_write, "
-            + "a second WRITE.")
     private boolean fallback(Kernel k, long directWritten) {
       this.directWritten = directWritten;
       long at = off + directWritten;
@@ -631,7 +634,7 @@ public final class File {
     }
 
     /**
-     * The buffered rest of an Uapi.O_DIRECT write answered: fuse_perform_write()'s result (a short
+     * The buffered rest of an O_DIRECT write answered: fuse_perform_write()'s result (a short
      * WRITE of nothing is -EIO), then direct_write_fallback(): on an error the direct part's
      * count if any, else the error; otherwise the written range is dropped from the page cache
      * (invalidate_mapping_pages) and both counts are returned.
@@ -652,11 +655,7 @@ public final class File {
       if (err == 0 && m == 0) {
         err = -Errno.EIO.value; // fuse_perform_write(): a short write of nothing
       }
-      if (err != 0) {
-        return unlockAndDone(k, directWritten > 0 ? directWritten : err);
-      }
-      fi.pages.clear((int) (at / 4096), (int) ((at + m + 4095) / 4096)); // invalidate_mapping_pages()
-      return unlockAndDone(k, directWritten + m);
+      return unlockAndDone(k, Filemap.directWriteFallback(fi, at, directWritten, err != 0 ? err : m));
     }
 
     /** fuse_dio_unlock() / inode_unlock(). */
@@ -678,13 +677,13 @@ public final class File {
     }
   }
 
-  /** lseek(2) → fuse_file_llseek(): Uapi.SEEK_END refreshes i_size first (fuse_update_attributes). */
+  /** lseek(2) → fuse_file_llseek(): SEEK_END refreshes i_size first (fuse_update_attributes). */
   public static final class Lseek extends Syscall {
     private final int fd;
     private final long off;
     private final int whence;
     private KFile f;
-    private GetattrOp size;
+    private Dir.GetattrOp size;
 
     public Lseek(UserThread t, int fd, long off, int whence) {
       super(t);
@@ -700,7 +699,7 @@ public final class File {
 
     @Override
     @Mirrors(fn = "fuse_file_llseek", file = "fs/fuse/file.c",
-        doc = "lseek(2): Uapi.SEEK_END refreshes i_size first (fuse_update_attributes).")
+        doc = "lseek(2): SEEK_END refreshes i_size first (fuse_update_attributes).")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         f = k.fdtable.fdget(this, fd);
@@ -713,7 +712,7 @@ public final class File {
         if (whence != Uapi.SEEK_END) {
           throw new NotModelled("lseek SEEK_DATA/SEEK_HOLE");
         }
-        size = new GetattrOp(f.ff.inode, f, Dir.STATX_SIZE);
+        size = new Dir.GetattrOp(f.ff.inode, f, Dir.STATX_SIZE);
         pc = 1;
       }
       if (!size.run(k, this)) {
@@ -733,8 +732,8 @@ public final class File {
 
   /**
    * mmap(2) → fuse_file_mmap(): a passthrough file maps its backing file; otherwise an inode with
-   * a backing file refuses (ENODEV); a FOPEN_DIRECT_IO file refuses Uapi.MAP_SHARED without
-   * direct_io_allow_mmap, and its first Uapi.MAP_SHARED mapping enters cached io mode.
+   * a backing file refuses (ENODEV); a FOPEN_DIRECT_IO file refuses MAP_SHARED without
+   * direct_io_allow_mmap, and its first MAP_SHARED mapping enters cached io mode.
    */
   public static final class Mmap extends Syscall {
     private final int fd;
@@ -757,7 +756,7 @@ public final class File {
     @Override
     @Mirrors(fn = "fuse_file_mmap", file = "fs/fuse/file.c", patches = {9},
         doc = "mmap(2): passthrough maps the backing; a backing inode refuses (ENODEV); direct io "
-            + "Uapi.MAP_SHARED enters cached mode.")
+            + "MAP_SHARED enters cached mode.")
     protected boolean run(Kernel k) {
       boolean shared = (mflags & Uapi.MAP_SHARED) != 0;
       boolean write = (prot & Uapi.PROT_WRITE) != 0;
@@ -978,7 +977,7 @@ public final class File {
     private final long len;
     private KFile f;
     private FuseInode fi;
-    private SetattrOp privs;
+    private Dir.SetattrOp privs;
     private Request req;
 
     public Fallocate(UserThread t, int fd, int mode, long off, long len) {
@@ -1024,9 +1023,9 @@ public final class File {
             if (!killpriv.run(k, this, fi)) {
               return false; // file_modified() → file_remove_privs()
             }
-            int kill = SetattrOp.shouldRemoveSuid(fi.attr, thread);
+            int kill = Attr.shouldRemoveSuid(fi.attr, thread);
             ghostPrivs = fi;
-            privs = kill == 0 ? null : new SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
+            privs = kill == 0 ? null : new Dir.SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
             pc = 2;
             break;
           case 2:
@@ -1068,7 +1067,7 @@ public final class File {
       }
       if (err == 0) {
         // fuse_file_fallocate(): fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE) after any
-        // successful FALLOCATE, Uapi.FALLOC_FL_KEEP_SIZE too (seen on 6.18.44: the next read past
+        // successful FALLOCATE, FALLOC_FL_KEEP_SIZE too (seen on 6.18.44: the next read past
         // i_size sends GETATTR)
         fi.invalMask |= Dir.FUSE_STATX_MODSIZE;
       }

@@ -373,21 +373,8 @@ public final class InodePassthrough {
         || !k.sem.is(Assumption.LOOKUP_ATTRS_SOURCE, "backing")) {
       return false;
     }
-    copyattr(fi);
+    BackingInode.copyattr(k, fi);
     return true;
   }
 
-  /**
-   * backing_inode_copyattr() (v2 17/21, after ovl_copyattr): the fuse inode's owner, mode, times and
-   * size are copied from the backing inode; the attributes count as fresh.
-   */
-  @Mirrors(fn = "backing_inode_copyattr", file = "fs/backing-inode.c (INF)", patches = {17},
-      doc = "Copy uid, gid, mode, times and size from the backing inode to the fuse inode.")
-  public void copyattr(FuseInode fi) {
-    FuseAttr a = passthroughGetattr(fi);
-    fi.attr = new FuseAttr(fi.attr.ino(), a.mode(), a.size(), a.nlink(), a.uid(), a.gid(), a.mtime(),
-        a.ctime());
-    fi.attrVersion = ++k.fc.attrVersion;
-    fi.invalMask = 0;
-  }
 }

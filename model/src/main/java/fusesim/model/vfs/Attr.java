@@ -3,12 +3,13 @@ package fusesim.model.vfs;
 import fusesim.model.Errno;
 import fusesim.model.Kernel;
 import fusesim.model.Locks;
+import fusesim.model.Lower;
 import fusesim.model.Mirrors;
 import fusesim.model.Syscall;
 import fusesim.model.UserThread;
 import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.FuseAttr;
 import fusesim.model.fuse.FuseInode;
-import fusesim.model.fuse.SetattrOp;
 
 /**
  * fs/attr.c: truncate(2), chmod(2), chown(2) and their f- forms: a struct iattr, then
@@ -24,7 +25,7 @@ public final class Attr {
   static final class Setattr extends Syscall {
     private final String call;
     private final int fd;
-    private final Walk walk;
+    private final Namei.Walk walk;
     private final int iaValid;
     private final int mode;
     private final int uid;
@@ -33,7 +34,7 @@ public final class Attr {
     private FuseInode fi;
     private KFile f;
     private Dentry d;
-    private SetattrOp op;
+    private Dir.SetattrOp op;
     private final KillprivCheck killpriv = new KillprivCheck();
 
     private Setattr(UserThread t, String call, String path, int fd, int iaValid, int mode, int uid,
@@ -41,7 +42,7 @@ public final class Attr {
       super(t);
       this.call = call;
       this.fd = fd;
-      this.walk = path == null ? null : new Walk(path, false, false, false);
+      this.walk = path == null ? null : new Namei.Walk(path, false, false, false);
       this.iaValid = iaValid;
       this.mode = mode;
       this.uid = uid;
@@ -106,7 +107,7 @@ public final class Attr {
             pc = 5;
             break;
           case 5:
-            op = new SetattrOp(fi, f, iaValid | killBits(), mode, uid, gid, size);
+            op = new Dir.SetattrOp(fi, f, iaValid | killBits(), mode, uid, gid, size);
             pc = 2;
             break;
           case 2:
@@ -164,13 +165,92 @@ public final class Attr {
     private int killBits() {
       if ((iaValid & (Dir.ATTR_UID | Dir.ATTR_GID)) != 0 && !fi.isDir()) {
         // chown_common() (fs/open.c): always ATTR_KILL_SUID | ATTR_KILL_PRIV, and the sgid rule
-        return Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_PRIV | SetattrOp.shouldDropSgid(fi.attr, thread);
+        return Dir.ATTR_KILL_SUID | Dir.ATTR_KILL_PRIV | Attr.shouldDropSgid(fi.attr, thread);
       }
       if ((iaValid & Dir.ATTR_SIZE) != 0) {
         ghostPrivs = fi;
-        return SetattrOp.shouldRemoveSuid(fi.attr, thread); // dentry_needs_remove_privs()
+        return Attr.shouldRemoveSuid(fi.attr, thread); // dentry_needs_remove_privs()
       }
       return 0;
     }
+  }
+
+  /**
+   * setattr_should_drop_suidgid() (fs/attr.c; dentry_needs_remove_privs() calls it): the kill bits
+   * a write, fallocate or truncate must apply. S_ISUID always; S_ISGID when group-executable, or
+   * when the caller is neither in the file's group nor capable (setattr_should_drop_sgid); nothing
+   * for a thread with CAP_FSETID or a non-regular file.
+   */
+  @Mirrors(fn = "setattr_should_drop_suidgid", file = "fs/attr.c",
+      doc = "The kill bits of a write, fallocate or truncate: S_ISUID, and S_ISGID when "
+          + "group-executable or the caller is not in the group; none with CAP_FSETID.")
+  public static int shouldRemoveSuid(FuseAttr a, UserThread t) {
+    int kill = 0;
+    if ((a.mode() & Lower.S_ISUID) != 0) {
+      kill = Dir.ATTR_KILL_SUID;
+    }
+    kill |= shouldDropSgid(a, t);
+    boolean reg = (a.mode() & Lower.S_IFMT) == Lower.S_IFREG;
+    return kill != 0 && !t.capable() && reg ? kill : 0;
+  }
+
+  /**
+   * setattr_should_drop_sgid() (fs/attr.c, since 6.2's "attr: use consistent sgid stripping
+   * checks"): S_ISGID goes when group-executable, else unless in_group_or_capable(). Threads have
+   * no supplementary groups here (the kernel oracle's driver drops them), so in_group_p() is fsgid.
+   */
+  @Mirrors(fn = "setattr_should_drop_sgid", file = "fs/attr.c",
+      doc = "ATTR_KILL_SGID when S_ISGID and group-executable, or the caller is not in the file's "
+          + "group and lacks CAP_FSETID.")
+  public static int shouldDropSgid(FuseAttr a, UserThread t) {
+    if ((a.mode() & Lower.S_ISGID) == 0) {
+      return 0;
+    }
+    if ((a.mode() & Lower.S_IXGRP) != 0) {
+      return Dir.ATTR_KILL_SGID;
+    }
+    boolean inGroupOrCapable = t.gid == a.gid() || t.capable();
+    return inGroupOrCapable ? 0 : Dir.ATTR_KILL_SGID;
+  }
+
+  /**
+   * setattr_prepare() (fs/attr.c) without ATTR_FORCE: changing the owner needs CAP_CHOWN, the
+   * mode the owner or CAP_FOWNER; a size change was permitted by the open or truncate path.
+   */
+  @Mirrors(fn = "setattr_prepare", file = "fs/attr.c",
+      doc = "Without ATTR_FORCE: chown needs CAP_CHOWN, chmod the owner or CAP_FOWNER.")
+  public static int setattrPrepare(int iaValid, int uid, int gid, Lower.Node n, UserThread t) {
+    if ((iaValid & Dir.ATTR_FORCE) != 0 || t.capable()) {
+      return 0;
+    }
+    boolean owner = t.uid == n.uid;
+    if ((iaValid & Dir.ATTR_UID) != 0 && uid != n.uid) {
+      return -Errno.EPERM.value;
+    }
+    if ((iaValid & Dir.ATTR_GID) != 0 && (!owner || gid != t.gid) && gid != n.gid) {
+      return -Errno.EPERM.value;
+    }
+    if ((iaValid & Dir.ATTR_MODE) != 0 && !owner) { // ATTR_MTIME without _SET needs no owner
+      return -Errno.EPERM.value;
+    }
+    return 0;
+  }
+
+  /**
+   * notify_change() (fs/attr.c) on the backing inode with ATTR_KILL_SUID/SGID: S_ISUID goes if
+   * set, S_ISGID goes whenever the VFS asked and it is set (since 6.2 no group-exec condition).
+   * Returns the mode left.
+   */
+  @Mirrors(fn = "notify_change", file = "fs/attr.c", patches = {20},
+      doc = "The backing inode derives the killed mode from its own i_mode (A19=backing-derives).")
+  public static int notifyChangeKill(int kill, int mode) {
+    int m = mode;
+    if ((kill & Dir.ATTR_KILL_SUID) != 0 && (mode & Lower.S_ISUID) != 0) {
+      m &= ~Lower.S_ISUID;
+    }
+    if ((kill & Dir.ATTR_KILL_SGID) != 0 && (mode & Lower.S_ISGID) != 0) {
+      m &= ~Lower.S_ISGID;
+    }
+    return m;
   }
 }

@@ -11,11 +11,11 @@ import fusesim.model.Syscall;
 import fusesim.model.UserThread;
 import fusesim.model.WaitQueue;
 import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.File;
 import fusesim.model.fuse.FuseFile;
 import fusesim.model.fuse.FuseInode;
 import fusesim.model.fuse.Iomode;
 import fusesim.model.fuse.Request;
-import fusesim.model.fuse.SetattrOp;
 
 /**
  * fs/open.c: open(2) (do_sys_open, whose FUSE part is fuse_atomic_open/fuse_open and
@@ -26,9 +26,9 @@ public final class Open {
 
   /**
    * open(2): path walk, then fuse_atomic_open()/fuse_create_open() (CREATE) for a new name with
-   * Uapi.O_CREAT, or fuse_open()/fuse_dir_open() (OPEN/OPENDIR) → fuse_finish_open() →
+   * O_CREAT, or fuse_open()/fuse_dir_open() (OPEN/OPENDIR) → fuse_finish_open() →
    * fuse_file_io_open(); a failure in io-mode setup sends a synchronous RELEASE (fuse_sync_release)
-   * and returns EIO. Uapi.O_TRUNC without atomic_o_trunc then truncates with SETATTR (handle_truncate).
+   * and returns EIO. O_TRUNC without atomic_o_trunc then truncates with SETATTR (handle_truncate).
    */
   static final class DoSysOpen extends Syscall {
     private static final int WALK = 0, CREATE_LOCK = 1, CREATE_SENT = 2, OPEN_SENT = 3,
@@ -36,13 +36,13 @@ public final class Open {
     private final KillprivCheck killpriv = new KillprivCheck();
     private final int flags;
     private final int mode;
-    private final Walk walk;
+    private final Namei.Walk walk;
     private Dentry d;
     private FuseInode fi;
     private FuseFile ff;
     private KFile file;
     private Request req;
-    private SetattrOp trunc;
+    private Dir.SetattrOp trunc;
     private long attrVersion;
     private boolean created;
 
@@ -51,8 +51,8 @@ public final class Open {
       this.flags = flags;
       this.mode = mode;
       boolean creat = (flags & Uapi.O_CREAT) != 0;
-      Walk w = new Walk(path, false, creat, creat && (flags & Uapi.O_EXCL) != 0);
-      this.walk = creat && (flags & Uapi.O_EXCL) != 0 ? w.noFollow() : w; // Uapi.O_CREAT|Uapi.O_EXCL: no follow
+      Namei.Walk w = new Namei.Walk(path, false, creat, creat && (flags & Uapi.O_EXCL) != 0);
+      this.walk = creat && (flags & Uapi.O_EXCL) != 0 ? w.noFollow() : w; // O_CREAT|O_EXCL: no follow
     }
 
     @Override
@@ -102,7 +102,7 @@ public final class Open {
             break;
           case CREATE_LOCK:
             if (!walk.keptDirLock && !Locks.downWrite(k, d.parent.inode, this)) {
-              return false; // lookup_open(): inode_lock(dir) for Uapi.O_CREAT (held since the lookup)
+              return false; // lookup_open(): inode_lock(dir) for O_CREAT (held since the lookup)
             }
             attrVersion = k.fc.attrVersion;
             req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, flags, mode);
@@ -167,9 +167,9 @@ public final class Open {
             if (!Locks.downWrite(k, fi, this)) {
               return false;
             }
-            int kill = SetattrOp.shouldRemoveSuid(fi.attr, thread);
+            int kill = Attr.shouldRemoveSuid(fi.attr, thread);
             ghostPrivs = fi;
-            trunc = new SetattrOp(fi, null,
+            trunc = new Dir.SetattrOp(fi, null,
                 Dir.ATTR_SIZE | Dir.ATTR_MTIME | Dir.ATTR_CTIME | Dir.ATTR_OPEN | kill, 0, 0, 0, 0);
             pc = TRUNC;
             break;
@@ -252,20 +252,13 @@ public final class Open {
       return false;
     }
 
-    /** fuse_sync_release(): RELEASE, waited for, after a failed io-mode setup. */
-    @Mirrors(fn = "fuse_sync_release", file = "fs/fuse/file.c",
-        doc = "RELEASE, waited for, after a failed io-mode setup.")
+    /** A failed io-mode setup: the server's open is released ({@link File#fuseSyncRelease}). */
     private void syncRelease(Kernel k) {
-      k.files.fuseSyncReleasePrepare(ff);
-      req = null;
-      if (ff.hasArgs && !k.fc.noOpen) {
-        req = k.dev.send(this, ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, null, ff.fh,
-            flags);
-      }
+      req = k.files.fuseSyncRelease(this, ff, flags);
       pc = SYNC_RELEASE;
     }
 
-    /** The open succeeded: a struct file; then Uapi.O_TRUNC, then the fd. True if finished. */
+    /** The open succeeded: a struct file; then O_TRUNC, then the fd. True if finished. */
     private boolean opened(Kernel k) {
       k.openFiles.add(ff);
       if (!ff.isDir && (ff.openFlags & Iomode.FOPEN_KEEP_CACHE) == 0) {

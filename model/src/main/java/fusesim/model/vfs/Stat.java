@@ -9,9 +9,10 @@ import fusesim.model.UserThread;
 import fusesim.model.fuse.Dir;
 import fusesim.model.fuse.FuseAttr;
 import fusesim.model.fuse.FuseInode;
-import fusesim.model.fuse.GetattrOp;
 import fusesim.model.series.InodePassthrough;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * fs/stat.c: stat(2), lstat(2), fstat(2) (vfs_statx → fuse_getattr).
@@ -23,15 +24,15 @@ public final class Stat {
   static final class VfsStatx extends Syscall {
     private final String path;
     private final int fd;
-    private Walk walk;
-    private GetattrOp op;
+    private Namei.Walk walk;
+    private Dir.GetattrOp op;
     private Dentry d;
 
     VfsStatx(UserThread t, String path, int fd, boolean follow) {
       super(t);
       this.path = path;
       this.fd = fd;
-      Walk w = path == null ? null : new Walk(path, false, false, false);
+      Namei.Walk w = path == null ? null : new Namei.Walk(path, false, false, false);
       this.walk = w == null || follow ? w : w.noFollow();
     }
 
@@ -64,7 +65,7 @@ public final class Stat {
           }
           fi = f.ff.inode;
         }
-        op = new GetattrOp(fi, f, Dir.STATX_BASIC_STATS);
+        op = new Dir.GetattrOp(fi, f, Dir.STATX_BASIC_STATS);
         pc = 1;
       }
       if (!op.run(k, this)) {
@@ -85,7 +86,21 @@ public final class Stat {
           fi.ghostStatAfterStoreAt = fi.ghostMappedStoreAt;
         }
       }
-      return done(new SysResult(0, GetattrOp.statFields(op.attr), List.of(), null));
+      return done(new SysResult(0, statFields(op.attr), List.of(), null));
     }
+  }
+
+  /** struct stat as the trace sees it. */
+  public static Map<String, Long> statFields(FuseAttr a) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("ino", a.ino());
+    m.put("size", a.size());
+    m.put("mode", (long) a.mode());
+    m.put("nlink", (long) a.nlink());
+    m.put("uid", (long) a.uid());
+    m.put("gid", (long) a.gid());
+    m.put("mtime", a.mtime());
+    m.put("ctime", a.ctime());
+    return m;
   }
 }

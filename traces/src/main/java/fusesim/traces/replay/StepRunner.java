@@ -289,7 +289,7 @@ public final class StepRunner {
 
   /** The model's cached inode for a path (no lookups), or null. */
   static FuseInode cachedInode(Kernel k, String path) {
-    Dentry d = k.dcacheWalk(path);
+    Dentry d = k.dcache.dcacheWalk(path);
     return d == null ? null : d.inode;
   }
 
