@@ -52,9 +52,10 @@ final class KernelCommand implements Runnable {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      List<Trace> traces = Traces.parseAll(files, err);
-      if (traces == null) {
-        return 2;
+      Traces.Loaded loaded = Traces.load(files, err);
+      List<Trace> traces = loaded.traces();
+      if (traces.isEmpty()) {
+        return loaded.worst(0);
       }
       Optional<String> why = KernelReplay.unavailableReason();
       if (why.isPresent()) {
@@ -62,6 +63,7 @@ final class KernelCommand implements Runnable {
         return 3;
       }
       int disagree = 0;
+      int refused = 0;
       long steps = 0;
       long t0 = System.nanoTime();
       for (Trace t : traces) {
@@ -72,7 +74,9 @@ final class KernelCommand implements Runnable {
           kernel = KernelReplay.runBeside(t, model.steps().stream().map(ModelReplay.Step::obs).toList());
         } catch (TraceError e) {
           err.println(e.getMessage());
-          return 2;
+          err.flush();
+          refused++;
+          continue;
         } catch (KernelReplay.Unavailable e) {
           err.println("fusesim: " + t.file() + ": " + e.getMessage());
           return 3;
@@ -93,9 +97,11 @@ final class KernelCommand implements Runnable {
         }
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      out.printf("%d of %d traces agree with the kernel (%d kernel steps, %.1f s)%n",
-          traces.size() - disagree, traces.size(), steps, secs);
-      return disagree == 0 ? 0 : 1;
+      int bad = loaded.bad() + refused;
+      out.printf("%d of %d traces agree with the kernel (%d kernel steps, %.1f s)%s%n",
+          traces.size() - refused - disagree, traces.size() + loaded.bad(), steps, secs,
+          bad == 0 ? "" : ", " + bad + " malformed or unreadable (errors on stderr)");
+      return refused == 0 ? loaded.worst(disagree == 0 ? 0 : 1) : Traces.BAD_INPUT;
     }
   }
 
@@ -240,9 +246,10 @@ final class KernelCommand implements Runnable {
         err.println("fusesim: --out " + outDir + " is not a directory");
         return 2;
       }
-      List<Trace> traces = Traces.parseAll(files, err);
-      if (traces == null) {
-        return 2;
+      Traces.Loaded loaded = Traces.load(files, err);
+      List<Trace> traces = loaded.traces();
+      if (traces.isEmpty()) {
+        return loaded.worst(0);
       }
       Optional<String> why = KernelReplay.unavailableReason();
       if (why.isPresent()) {
@@ -296,7 +303,7 @@ final class KernelCommand implements Runnable {
         out.flush();
         failed += file.confirmed() ? 0 : 1;
       }
-      return failed == 0 ? 0 : 1;
+      return loaded.worst(failed == 0 ? 0 : 1);
     }
   }
 }
