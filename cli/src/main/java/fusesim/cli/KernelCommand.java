@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code fusesim kernel ...}: the real-kernel oracle. */
 @Command(name = "kernel", mixinStandardHelpOptions = true, description = "Run traces on this machine's real kernel.",
-    subcommands = {KernelCommand.Replay.class, KernelCommand.Fuzz.class, KernelCommand.Shrink.class})
+    subcommands = {KernelCommand.Replay.class, KernelCommand.Fuzz.class, KernelCommand.Shrink.class,
+        KernelCommand.Cleanup.class})
 final class KernelCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -304,6 +305,42 @@ final class KernelCommand implements Runnable {
         failed += file.confirmed() ? 0 : 1;
       }
       return loaded.worst(failed == 0 ? 0 : 1);
+    }
+  }
+
+  /**
+   * {@code fusesim kernel cleanup}: what runs that were killed (kill -9, a power cut) left behind:
+   * fusesim mounts whose owner process is gone are aborted and detached, and the oracle's stale
+   * mount points and lower trees removed. Mounts of running fusesim processes are left alone. Exit 0,
+   * or 3 when the oracle is switched off here.
+   */
+  @Command(name = "cleanup", mixinStandardHelpOptions = true, description = {"Unmount and remove what killed "
+      + "fusesim kernel runs left (mounts of live runs are left alone).", "Exit 0: done; 3: the oracle is off here."})
+  static final class Cleanup implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if ("off".equals(System.getenv("FUSESIM_KERNEL"))) {
+        err.println("fusesim: FUSESIM_KERNEL=off in the environment: the real-kernel oracle is switched off");
+        return 3;
+      }
+      String lib = fusesim.kernel.sys.Libc.loadProblem();
+      if (lib != null) {
+        err.println("fusesim: cannot call libc through JNA: " + lib);
+        return 3;
+      }
+      List<String> actions = fusesim.kernel.sys.Mounts.cleanupStale();
+      actions.forEach(out::println);
+      List<String> live = fusesim.kernel.sys.Mounts.ourMounts();
+      out.println(actions.isEmpty() ? "nothing to clean up" : actions.size() + " actions");
+      if (!live.isEmpty()) {
+        out.println("left alone (their fusesim process still runs): " + String.join(", ", live));
+      }
+      return 0;
     }
   }
 }
