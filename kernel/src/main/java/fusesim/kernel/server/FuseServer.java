@@ -101,6 +101,12 @@ public final class FuseServer implements AutoCloseable {
         Request r;
         try {
             r = decoder.decode(msg, len);
+        } catch (RequestDecoder.Malformed e) {
+            problem("undecodable message: " + e.getMessage());
+            if (e.unique != 0 && e.op != Opcode.FORGET && e.op != Opcode.BATCH_FORGET) {
+                sink.write(ReplyEncoder.encode(e.unique, Reply.error(Errno.EIO), false)); // its caller waits
+            }
+            return;
         } catch (RuntimeException e) {
             problem("undecodable message of " + len + " bytes: " + e);
             return;

@@ -37,10 +37,47 @@ final class RequestDecoder {
         this.tree = tree;
     }
 
+    /** A message that is not a well-formed request: too short for its header or its opcode's struct. */
+    static final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** The request's unique when its header could be read (0 otherwise): the kernel waits for a reply. */
+        final long unique;
+        final Opcode op;
+
+        Malformed(long unique, Opcode op, String message) {
+            super(message);
+            this.unique = unique;
+            this.op = op;
+        }
+    }
+
+    /**
+     * Decodes one message of {@code len} bytes.
+     *
+     * @throws Malformed when it is shorter than its header, its header's length disagrees with
+     *     what was read, or its opcode's struct or names do not fit in it
+     */
     Request decode(byte[] msg, int len) {
+        if (len < InHeader.SIZE || len > msg.length) {
+            throw new Malformed(0, null, "a message of " + len + " bytes, shorter than fuse_in_header ("
+                    + InHeader.SIZE + ")");
+        }
         ByteBuffer b = Wire.wrap(msg, 0, len);
         InHeader h = InHeader.decode(b);
         Opcode op = Opcode.of(h.opcode());
+        if (Integer.toUnsignedLong(h.len()) != len) {
+            throw new Malformed(h.unique(), op, op + ": fuse_in_header.len " + Integer.toUnsignedLong(h.len())
+                    + " but " + len + " bytes were read");
+        }
+        try {
+            return body(h, op, b);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new Malformed(h.unique(), op, op + ": a message of " + len + " bytes ends inside its struct");
+        }
+    }
+
+    private Request body(InHeader h, Opcode op, ByteBuffer b) {
         String self = tree.pathOf(h.nodeid());
         return switch (op) {
             case LOOKUP, UNLINK, RMDIR -> named(h, op, self, Wire.cstring(b), null);
@@ -74,7 +111,11 @@ final class RequestDecoder {
         };
         byte[] data = null;
         if (body instanceof WriteIn w) {
-            data = new byte[Math.min(w.size(), b.remaining())];
+            if (w.size() < 0 || w.size() > b.remaining()) {
+                throw new Malformed(h.unique(), op, "WRITE of " + Integer.toUnsignedLong(w.size()) + " bytes with "
+                        + b.remaining() + " bytes of data in the message");
+            }
+            data = new byte[w.size()];
             b.get(data);
         }
         return new Request(h, op, null, null, self, body, data, List.of());
