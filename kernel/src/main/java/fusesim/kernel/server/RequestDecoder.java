@@ -72,7 +72,8 @@ final class RequestDecoder {
         }
         try {
             return body(h, op, b);
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+            // relative reads past the end underflow, absolute ones (SetattrIn, InitIn) are out of bounds
             throw new Malformed(h.unique(), op, op + ": a message of " + len + " bytes ends inside its struct");
         }
     }
