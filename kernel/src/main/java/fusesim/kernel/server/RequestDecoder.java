@@ -70,12 +70,43 @@ final class RequestDecoder {
             throw new Malformed(h.unique(), op, op + ": fuse_in_header.len " + Integer.toUnsignedLong(h.len())
                     + " but " + len + " bytes were read");
         }
+        int need = structSize(op);
+        if (b.remaining() < need) {
+            throw new Malformed(h.unique(), op, op + ": " + b.remaining() + " bytes after the header, its struct has "
+                    + need);
+        }
         try {
             return body(h, op, b);
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
             // relative reads past the end underflow, absolute ones (SetattrIn, InitIn) are out of bounds
             throw new Malformed(h.unique(), op, op + ": a message of " + len + " bytes ends inside its struct");
         }
+    }
+
+    /** The size of the fixed struct that follows the header for {@code op} (0: none, or names only). */
+    static int structSize(Opcode op) {
+        return switch (op) {
+            case CREATE -> CreateIn.SIZE;
+            case MKDIR -> MkdirIn.SIZE;
+            case MKNOD -> MknodIn.SIZE;
+            case LINK -> LinkIn.SIZE;
+            case RENAME -> 8; // newdir
+            case RENAME2 -> 16; // newdir, flags, padding
+            case FORGET -> ForgetIn.SIZE;
+            case BATCH_FORGET -> BatchForgetIn.SIZE;
+            case INIT -> InitIn.SIZE;
+            case GETATTR -> GetattrIn.SIZE;
+            case SETATTR -> SetattrIn.SIZE;
+            case OPEN, OPENDIR -> OpenIn.SIZE;
+            case READ, READDIR, READDIRPLUS -> ReadIn.SIZE;
+            case WRITE -> WriteIn.SIZE;
+            case RELEASE, RELEASEDIR -> ReleaseIn.SIZE;
+            case FLUSH -> FlushIn.SIZE;
+            case ACCESS -> AccessIn.SIZE;
+            case FSYNC, FSYNCDIR -> FsyncIn.SIZE;
+            case FALLOCATE -> FallocateIn.SIZE;
+            default -> 0;
+        };
     }
 
     private Request body(InHeader h, Opcode op, ByteBuffer b) {
