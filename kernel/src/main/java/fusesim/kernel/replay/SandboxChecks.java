@@ -27,7 +27,7 @@ import java.util.Set;
  *       real kernel would follow it out of the mount (an absolute target is the host's root).</li>
  * </ul>
  */
-final class SandboxChecks {
+public final class SandboxChecks {
   static final int MAX_STATEMENTS = 5_000;
   static final int MAX_THREADS = 64;
   static final int MAX_LOWER_NODES = 1_000;
@@ -42,31 +42,52 @@ final class SandboxChecks {
   private static final Set<Syscall> NO_FOLLOW = EnumSet.of(Syscall.LSTAT, Syscall.READLINK, Syscall.UNLINK,
       Syscall.RMDIR, Syscall.RENAME, Syscall.LINK, Syscall.SYMLINK, Syscall.MKDIR, Syscall.MKNOD);
 
-  private final Trace trace;
+  private final String file;
+  private final List<Stmt> body;
+  /** The index of the statement being checked. */
+  private int at;
   private final Set<String> links = new HashSet<>();
   private final Set<String> threads = new HashSet<>();
   private boolean escaping;
   private int lowerNodes;
   private long tickNanos;
 
-  private SandboxChecks(Trace trace) {
-    this.trace = trace;
+  private SandboxChecks(String file, List<Stmt> body) {
+    this.file = file;
+    this.body = body;
   }
 
   /** Throws {@link TraceSemanticError} at the first statement the oracle must refuse. */
   static void check(Trace trace) {
-    new SandboxChecks(trace).run();
+    new SandboxChecks(trace.file(), trace.body()).run();
+  }
+
+  /**
+   * The longest prefix of generated statements the oracle accepts (kernel fuzz cuts its traces
+   * there, as it does before what the harness cannot express).
+   */
+  public static List<Stmt> allowedPrefix(List<Stmt> stmts) {
+    List<Stmt> prefix = stmts;
+    while (true) {
+      SandboxChecks c = new SandboxChecks("generated", prefix);
+      try {
+        c.run();
+        return prefix;
+      } catch (TraceSemanticError e) {
+        prefix = List.copyOf(prefix.subList(0, c.at));
+      }
+    }
   }
 
   private void run() {
-    List<Stmt> body = trace.body();
     if (body.size() > MAX_STATEMENTS) {
+      at = MAX_STATEMENTS;
       throw err(body.get(MAX_STATEMENTS).pos(), "more than " + MAX_STATEMENTS
           + " statements: over the kernel oracle's limit on statements per trace");
     }
     escaping = body.stream().anyMatch(SandboxChecks::makesEscapingLink);
-    for (Stmt s : body) {
-      statement(s);
+    for (at = 0; at < body.size(); at++) {
+      statement(body.get(at));
     }
   }
 
@@ -204,6 +225,6 @@ final class SandboxChecks {
   }
 
   private TraceSemanticError err(Pos pos, String message) {
-    return TraceSemanticError.at(trace, pos, message);
+    return TraceSemanticError.at(file, pos, message);
   }
 }
