@@ -80,10 +80,12 @@ final class BisectCommand implements Callable<Integer> {
       err.println("fusesim: no trace corpus at " + dir);
       return 2;
     }
-    List<Trace> traces = Traces.parseAll(List.of(dir), err);
-    if (traces == null) {
-      return 2;
+    Traces.Loaded loaded = Traces.load(List.of(dir), err);
+    if (loaded.bad() > 0) {
+      err.println("fusesim: " + loaded.bad() + " corpus file(s) malformed or unreadable; nothing bisected");
+      return Traces.BAD_INPUT;
     }
+    List<Trace> traces = loaded.traces();
     long t0 = System.nanoTime();
     long perK = props.runs == null ? Math.max(1, props.budgetMillis / (Semantics.V2_PATCHES + 1)) : 0;
     out.println("seed: " + Long.toUnsignedString(props.seed));
