@@ -27,7 +27,14 @@ import java.util.Map;
  */
 public final class Explore {
   /** Which state space. */
-  public enum Engine { FULL, CORE }
+  public enum Engine {
+    FULL, FULL_STATELESS, CORE;
+
+    /** The name on the command line. */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   private final Bounds bounds;
   private final Engine engine;
@@ -36,6 +43,8 @@ public final class Explore {
   private volatile ModelExplorer full;
   /** Core: the heap a BFS level may take before it is spilled to disk. */
   public volatile long frontierBytes = CoreExplorer.DEFAULT_FRONTIER_BYTES;
+  /** Full engine: exact dedup instead of fingerprints. */
+  public volatile boolean exact;
   /** Where the bounds came from when the user gave none (printed after the bounds); null: the options. */
   public volatile String boundsFrom;
 
@@ -70,10 +79,10 @@ public final class Explore {
 
   /** Runs and prints; returns the exit code (0 every invariant holds, 1 a violation). */
   public int run(PrintWriter out, PrintWriter err) throws IOException {
-    out.println("explore: engine " + engine.name().toLowerCase(Locale.ROOT) + ", semantics " + bounds.semantics()
+    out.println("explore: engine " + engine.word() + ", semantics " + bounds.semantics()
         + ", depth " + (bounds.depth() == Integer.MAX_VALUE ? "unbounded" : bounds.depth()) + ", inodes "
         + bounds.inodes() + ", backings " + bounds.backings() + ", threads " + bounds.threads() + ", opens "
-        + bounds.opens() + (engine == Engine.FULL ? ", ticks " + bounds.ticks() + ", server " + bounds.server().word
+        + bounds.opens() + (engine != Engine.CORE ? ", ticks " + bounds.ticks() + ", server " + bounds.server().word
             : ", dio " + (bounds.dio() ? "on" : "off") + ", symmetry " + (bounds.symmetry() ? "on" : "off"))
         + (bounds.faults().isEmpty() ? "" : ", faults " + faultList()));
     if (boundsFrom != null) {
@@ -119,6 +128,9 @@ public final class Explore {
       }
     } else {
       full = new ModelExplorer(bounds, progress);
+      full.stateless = engine == Engine.FULL_STATELESS;
+      full.exact = exact;
+      full.frontierBytes = frontierBytes;
       st = full.run();
       for (Map.Entry<String, ModelExplorer.Violation> e : full.violations().entrySet()) {
         ModelExplorer.Violation v = e.getValue();
@@ -172,7 +184,7 @@ public final class Explore {
 
   private Path write(String invariant, List<Stmt> stmts, int depth, String detail) throws IOException {
     Setup setup = Setup.of(bounds.semantics(), bounds.faults(), bounds.server());
-    String name = "explore-" + engine.name().toLowerCase(Locale.ROOT) + "-"
+    String name = "explore-" + engine.word() + "-"
         + (bounds.faults().isEmpty() ? "" : faultList().replace(',', '_') + "-") + invariant;
     List<String> how = new ArrayList<>();
     how.add("found by: fusesim explore " + cliBounds() + " (breadth-first: shortest, " + depth + " moves)");
@@ -189,13 +201,13 @@ public final class Explore {
 
   private String cliBounds() {
     StringBuilder sb = new StringBuilder();
-    sb.append("--engine ").append(engine.name().toLowerCase(Locale.ROOT)).append(" --semantics ").append(bounds.semantics());
+    sb.append("--engine ").append(engine.word()).append(" --semantics ").append(bounds.semantics());
     if (bounds.depth() != Integer.MAX_VALUE) {
       sb.append(" --depth ").append(bounds.depth());
     }
     sb.append(" --inodes ").append(bounds.inodes()).append(" --backings ").append(bounds.backings())
         .append(" --threads ").append(bounds.threads()).append(" --opens ").append(bounds.opens());
-    if (engine == Engine.FULL) {
+    if (engine != Engine.CORE) {
       sb.append(" --ticks ").append(bounds.ticks()).append(" --server ").append(bounds.server().word);
     } else if (!bounds.dio()) {
       sb.append(" --no-dio");
