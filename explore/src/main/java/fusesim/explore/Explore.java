@@ -94,9 +94,17 @@ public final class Explore {
       out.println("assumptions: " + String.join(" ", as));
     }
     out.flush();
+    boolean stateful = engine == Engine.FULL;
     CoreExplorer.Progress progress = (d, n, s) -> {
-      err.printf(Locale.ROOT, "  depth %d: %s new, %s distinct, %s transitions, %s states/s, heap %s%n", d, count(n),
+      err.printf(Locale.ROOT, "  depth %d: %s new, %s distinct, %s transitions, %s states/s, heap %s", d, count(n),
           count(s.distinct), count(s.transitions), count((long) (s.distinct / (s.nanos / 1e9))), mb(heapUsed()));
+      if (stateful) { // the level's own rate, where its frontier is, and what the next level will take
+        err.printf(Locale.ROOT, "; level %s, %s new/s; frontier %s states, %s in memory, %s on disk; visited %s%s",
+            secs(s.levelNanos), count((long) (n / Math.max(s.levelNanos / 1e9, 1e-9))), count(s.frontier),
+            mb(s.frontierMemory), mb(s.diskBytes), mb(s.visitedBytes),
+            s.etaNanos > 0 ? "; next level ETA " + secs(s.etaNanos) : "");
+      }
+      err.println();
       err.flush();
     };
     resetPeak();
@@ -163,8 +171,26 @@ public final class Explore {
       out.println("model errors:    " + full.invalid + " (first: " + full.firstInvalid + ")");
     }
     out.printf(Locale.ROOT, "time:            %.2f s, %s distinct states/s%n", secs, count((long) (st.distinct / Math.max(secs, 1e-9))));
-    out.printf(Locale.ROOT, "memory:          peak heap %s (%s %s)%n", mb(peakHeap()),
-        engine == Engine.CORE ? "visited set" : "encoded states", mb(st.visitedBytes));
+    if (stateful) {
+      long n = Math.max(1, st.distinct);
+      out.println("visited set:     " + (exact ? "exact (whole canonical encodings)" : "64-bit fingerprints")
+          + ", " + String.format(Locale.ROOT, "%.1f", st.visitedBytes / (double) n) + " bytes per state");
+      if (!exact) {
+        // TLC's estimate: each of the (transitions - distinct) fingerprints that matched a stored one
+        // could have matched one of the distinct stored ones by chance
+        double optimistic = st.distinct * (double) Math.max(0, st.transitions - st.distinct) / Math.pow(2, 64);
+        double birthday = st.distinct * (double) st.distinct / Math.pow(2, 65);
+        out.println(String.format(Locale.ROOT, "fingerprints:    collision probability %.1e (TLC's optimistic "
+            + "estimate, distinct x (transitions - distinct) / 2^64; %.1e among the distinct states)", optimistic,
+            birthday));
+      }
+      out.println("frontier:        " + (st.diskBytes == 0 ? "in memory" : "spilled to disk, at most " + mb(st.diskBytes)
+          + " for a level") + " (threshold " + mb(frontierBytes) + ")");
+    }
+    out.printf(Locale.ROOT, "memory:          peak heap %s (%s %s%s)%n", mb(peakHeap()),
+        engine == Engine.FULL_STATELESS ? "encoded states" : "visited set", mb(st.visitedBytes),
+        stateful ? String.format(Locale.ROOT, ", peak heap per visited state %,d bytes",
+            peakHeap() / Math.max(1, st.distinct)) : "");
     for (String[] r : rows) {
       out.printf(Locale.ROOT, "  %-18s %s%n", r[0], r[1]);
     }
@@ -219,6 +245,11 @@ public final class Explore {
     }
     bounds.semantics().choices().forEach((id, c) -> sb.append(" --assume ").append(id).append('=').append(c));
     return sb.toString();
+  }
+
+  static String secs(long nanos) {
+    return nanos >= 60_000_000_000L ? String.format(Locale.ROOT, "%dm%02ds", nanos / 60_000_000_000L,
+        nanos / 1_000_000_000L % 60) : String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
   }
 
   static String count(long n) {

@@ -47,7 +47,7 @@ import java.util.function.Predicate;
  * arguments and constructor. Thread-safe: one codec serves every worker.
  */
 final class StateCodec {
-  private static final sun.misc.Unsafe U;
+  static final sun.misc.Unsafe U;
 
   static {
     try {
@@ -60,7 +60,7 @@ final class StateCodec {
   }
 
   // value tags
-  private static final int NULL = 0, REF = 1, SHARED = 2, STR = 3, TRUE = 4, FALSE = 5, INT = 6, LONG = 7,
+  private static final int NULL = 0, REF = 1, SHARED = 2, STR = 3, STR_ID = 16, TRUE = 4, FALSE = 5, INT = 6, LONG = 7,
       ENUM = 8, OBJ = 9, SHORT = 10, BYTE = 11, CHAR = 12, DOUBLE = 13, FLOAT = 14, CLASS = 15;
 
   // class kinds
@@ -114,15 +114,54 @@ final class StateCodec {
   private final IdentityHashMap<Object, Integer> sharedIds = new IdentityHashMap<>();
   private volatile Object[] sharedById = new Object[16];
 
+  /**
+   * Strings are immutable, so the states share them: each distinct string is kept once in this
+   * table (up to {@link #MAX_STRINGS}; past that, written inline) and written as its number.
+   */
+  private final ConcurrentHashMap<String, Integer> stringIds = new ConcurrentHashMap<>();
+  private volatile String[] strings = new String[256];
+  private static final int MAX_STRINGS = 1 << 16;
+
+  private int stringId(String x) {
+    Integer id = stringIds.get(x);
+    if (id != null) {
+      return id;
+    }
+    synchronized (stringIds) {
+      id = stringIds.get(x);
+      if (id != null) {
+        return id;
+      }
+      int n = stringIds.size();
+      if (n >= MAX_STRINGS) {
+        return -1;
+      }
+      String[] t = strings;
+      if (n >= t.length) {
+        t = Arrays.copyOf(t, t.length * 2);
+      }
+      t[n] = x;
+      strings = t; // published before the id is visible
+      stringIds.put(x, n);
+      return n;
+    }
+  }
+
   StateCodec(Predicate<Object> shared) {
     this.shared = shared;
   }
 
   // ---- class table ---------------------------------------------------------------------------
 
+  private final ClassValue<Info> infoCache = new ClassValue<>() {
+    @Override
+    protected Info computeValue(Class<?> c) {
+      return register(c);
+    }
+  };
+
   private Info info(Class<?> c) {
-    Info i = infos.get(c);
-    return i != null ? i : register(c);
+    return infoCache.get(c);
   }
 
   private synchronized Info register(Class<?> c) {
@@ -406,8 +445,14 @@ final class StateCodec {
       }
       Class<?> c = o.getClass();
       if (c == String.class) {
-        b(STR);
-        str((String) o);
+        int id = stringId((String) o);
+        if (id >= 0) {
+          b(STR_ID);
+          u(id);
+        } else {
+          b(STR);
+          str((String) o);
+        }
         return;
       }
       if (c == Integer.class) {
@@ -621,10 +666,16 @@ final class StateCodec {
 
   /** The bytes of the graph reachable from {@code root}. */
   byte[] encode(Object root) {
-    Writer w = new Writer();
+    Writer w = writers.get();
+    w.len = 0;
+    w.seen.clear();
     w.value(root);
-    return Arrays.copyOf(w.buf, w.len);
+    byte[] out = Arrays.copyOf(w.buf, w.len);
+    w.seen.clear(); // no state kept alive by the thread's writer
+    return out;
   }
+
+  private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(Writer::new);
 
   // ---- decoding ------------------------------------------------------------------------------
 
@@ -638,6 +689,7 @@ final class StateCodec {
     int n;
     final Info[] classes = byId;
     final Object[] shareds = sharedById;
+    final String[] strs = strings;
 
     Reader(byte[] buf) {
       this.buf = buf;
@@ -700,6 +752,8 @@ final class StateCodec {
           return null;
         case STR:
           return str();
+        case STR_ID:
+          return strs[(int) u()];
         case INT:
           return (int) s();
         case LONG:

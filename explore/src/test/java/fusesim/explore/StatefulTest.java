@@ -97,6 +97,44 @@ class StatefulTest {
     assertThat(checked).isEqualTo(st.distinct);
   }
 
+  private static String outcome(ModelExplorer ex) {
+    CoreExplorer.Stats st = ex.run();
+    StringBuilder sb = new StringBuilder();
+    sb.append(st.distinct).append(" states, ").append(st.transitions).append(" transitions, depth ").append(st.depth)
+        .append(", exhausted ").append(st.exhausted).append(", invalid ").append(ex.invalid).append('\n');
+    ex.violations().forEach((id, v) -> sb.append(id).append(": ")
+        .append(v == null ? "holds" : v.depth() + " " + v.lines() + " " + v.detail()).append('\n'));
+    return sb.toString();
+  }
+
+  /**
+   * Fingerprints and exact dedup give the same counts and counterexamples on one bound (with two
+   * faults on, so that violations are found and their paths rebuilt from the parent log), and so do
+   * the stateless engine and a frontier spilled to disk at every level.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"mainline", "v2"})
+  void fingerprintsExactDedupStatelessAndSpilledAgree(String semantics) {
+    Semantics sem = Semantics.parse(semantics);
+    java.util.Set<fusesim.model.Fault> faults = sem.has(1)
+        ? java.util.Set.of(fusesim.model.Fault.byId("attach-takes-no-io-ref"), fusesim.model.Fault.byId("attach-borrows-idr-ref"))
+        : java.util.Set.of(fusesim.model.Fault.byId("uncached-io-end-leaks-fb"), fusesim.model.Fault.byId("forget-wrong-nlookup"));
+    Bounds b = new Bounds(sem, sem.has(1) ? 3 : 4, 2, 1, 2, 2, 0, fusesim.properties.ServerMode.WELL_BEHAVED, faults, List.of(), true,
+        true, 2);
+    ModelExplorer fp = new ModelExplorer(b, null);
+    String expected = outcome(fp);
+    assertThat(expected).containsPattern(": 3 \\[").contains("holds"); // both faults found at depth 3
+    ModelExplorer exact = new ModelExplorer(b, null);
+    exact.exact = true;
+    assertThat(outcome(exact)).isEqualTo(expected);
+    ModelExplorer stateless = new ModelExplorer(b, null);
+    stateless.stateless = true;
+    assertThat(outcome(stateless)).isEqualTo(expected);
+    ModelExplorer spilled = new ModelExplorer(b, null);
+    spilled.frontierBytes = 1024;
+    assertThat(outcome(spilled)).isEqualTo(expected);
+  }
+
   private static ModelPath replay(Setup setup, List<String> lines) {
     ModelPath p = new ModelPath(setup);
     for (String l : lines) {
