@@ -290,7 +290,7 @@ public final class CRepro {
             case FIFO -> "S_IFIFO";
         };
         long mode = Item.longValue(a, "mode").orElse(n.type() == Stmt.NodeType.DIR ? 0755L : 0644L);
-        return "st_lower(" + c(n.path().text()) + ", " + type + ", " + Item.longValue(a, "size").orElse(0L) + ", 0"
+        return "st_lower(" + c(n.path().text()) + ", " + type + ", " + lit(Item.longValue(a, "size").orElse(0L)) + ", 0"
                 + Long.toOctalString(mode) + ", " + Item.longValue(a, "uid").orElse(0L) + ", "
                 + Item.longValue(a, "gid").orElse(0L) + ", " + Item.longValue(a, "ino").orElse(-1L) + ", "
                 + overrides(a) + ", " + Item.longValue(a, "stack_depth").orElse(0L) + ");";
@@ -311,7 +311,7 @@ public final class CRepro {
         for (String k : List.of("nlink", "atime", "mtime", "ctime", "generation")) {
             Optional<Long> v = Item.longValue(a, k);
             has.append(v.isPresent() ? 1 : 0).append(", ");
-            val.append(v.orElse(0L)).append("L, ");
+            val.append(lit(v.orElse(0L))).append(", ");
         }
         return has.append("}").toString() + ", " + val.append("}");
     }
@@ -436,7 +436,7 @@ public final class CRepro {
         StringBuilder b = new StringBuilder("&(const struct targs){").append(str.get(0)).append(", ").append(str.get(1))
                 .append(", {");
         for (long n : num) {
-            b.append(n).append("L, ");
+            b.append(lit(n)).append(", ");
         }
         return b.append("}}").toString();
     }
@@ -444,7 +444,7 @@ public final class CRepro {
     private static String outcome(Outcome o) {
         String text = c(TracePrinter.outcome(o));
         if (o instanceof Outcome.Returns r) {
-            return "&(const struct outcome){OUT_RET, " + r.value().value() + "L, 0, " + text + "}";
+            return "&(const struct outcome){OUT_RET, " + lit(r.value().value()) + ", 0, " + text + "}";
         } else if (o instanceof Outcome.Fails f) {
             return "&(const struct outcome){OUT_FAIL, 0, " + f.errno().errno().number() + ", " + text + "}";
         } else if (o instanceof Outcome.Maps) {
@@ -467,7 +467,7 @@ public final class CRepro {
                         .append(c(String.join(",", ((Value.Names) i.value()).names()))).append("}, ");
             } else {
                 b.append("{ST_").append(i.key().toUpperCase(Locale.ROOT)).append(", ")
-                        .append(((Value.Int) i.value()).value()).append("L, ").append(text).append(", NULL}, ");
+                        .append(lit(((Value.Int) i.value()).value())).append(", ").append(text).append(", NULL}, ");
             }
             if (!i.key().equals("names") && !STAT_KEYS.contains(i.key())) {
                 throw refuse(i.pos(), "the C reproducer cannot check " + i.key());
@@ -571,7 +571,7 @@ public final class CRepro {
         }
         b.append("}, .val = {");
         for (Map.Entry<String, Long> e : patch.entrySet()) {
-            b.append("[K_").append(e.getKey()).append("] = ").append(e.getValue()).append("L, ");
+            b.append("[K_").append(e.getKey()).append("] = ").append(lit(e.getValue())).append(", ");
         }
         b.append("}, .names = {");
         for (String n : names) {
@@ -606,6 +606,11 @@ public final class CRepro {
 
     private TraceSemanticError refuse(Pos pos, String message) {
         return TraceSemanticError.at(trace, pos, message);
+    }
+
+    /** A C integer literal of a 64-bit value (LONG_MIN has no literal of its own). */
+    static String lit(long v) {
+        return v == Long.MIN_VALUE ? "(-9223372036854775807L - 1)" : v + "L";
     }
 
     /** A C string literal: printable ASCII as is, the rest as 3-digit octal escapes. */
