@@ -490,6 +490,7 @@ struct reply {
     struct fattr_out a;
     struct fopen_out o;
     uint32_t wsize;
+    int32_t ebacking; /* an entry reply's backing id: sent only in fuse_entry2_out */
     unsigned char *data;
     size_t dlen;
 };
@@ -534,8 +535,8 @@ static void apply_patch(struct reply *r, int op, const struct rspec *f) {
         }
     }
     switch (r->kind) {
-    case RP_ENTRY: patch_entry(&r->e, f); break;
-    case RP_CREATE: patch_entry(&r->e, f); patch_open(&r->o, f); break;
+    case RP_ENTRY: patch_entry(&r->e, f); r->ebacking = (int32_t)pget(f, K_BACKING, r->ebacking); break;
+    case RP_CREATE: patch_entry(&r->e, f); patch_open(&r->o, f); r->ebacking = (int32_t)pget(f, K_BACKING, r->ebacking); break;
     case RP_ATTR:
         r->a.attr_valid = (uint64_t)pget(f, K_ATTR_VALID, (int64_t)r->a.attr_valid);
         r->a.attr_valid_nsec = (uint32_t)pget(f, K_ATTR_VALID_NSEC, r->a.attr_valid_nsec);
@@ -873,6 +874,28 @@ static int dev_write(const void *buf, size_t n) {
     ssize_t w = write(fuse_fd, buf, n);
     return w == (ssize_t)n ? 0 : (w < 0 ? errno : EIO);
 }
+/* FUSE_PASSTHROUGH_INO negotiated: entry replies are the series' fuse_entry2_out (312 bytes): the
+ * first 40 bytes of fuse_entry_out, backing_id @40, flags @44, reserved @48, fuse_statx @56 */
+static int entry2;
+static size_t put_entry2(unsigned char *out, const struct fentry_out *e, int32_t backing) {
+    memset(out, 0, 312);
+    memcpy(out, e, 40);
+    memcpy(out + 40, &backing, 4);
+    unsigned char *x = out + 56;
+    const struct fattr *a = &e->attr;
+    uint32_t u;
+    uint16_t m = (uint16_t)a->mode;
+    u = a->blksize; memcpy(x + 4, &u, 4);
+    u = a->nlink; memcpy(x + 16, &u, 4);
+    u = a->uid; memcpy(x + 20, &u, 4);
+    u = a->gid; memcpy(x + 24, &u, 4);
+    memcpy(x + 28, &m, 2);
+    memcpy(x + 32, &a->ino, 8); memcpy(x + 40, &a->size, 8); memcpy(x + 48, &a->blocks, 8);
+    memcpy(x + 64, &a->atime, 8); memcpy(x + 72, &a->atimensec, 4);
+    memcpy(x + 96, &a->ctime, 8); memcpy(x + 104, &a->ctimensec, 4);
+    memcpy(x + 112, &a->mtime, 8); memcpy(x + 120, &a->mtimensec, 4);
+    return 312;
+}
 static int send_reply(uint64_t unique, const struct reply *r) {
     unsigned char buf[sizeof(struct fout_header) + 1024];
     const void *payload = NULL;
@@ -883,9 +906,15 @@ static int send_reply(uint64_t unique, const struct reply *r) {
     case RP_ERR: h.error = -r->err; break;
     case RP_OK: break;
     case RP_DATA: payload = r->data; plen = r->dlen; break;
-    case RP_ENTRY: payload = &r->e; plen = sizeof r->e; break;
-    case RP_CREATE: memcpy(tmp, &r->e, sizeof r->e); memcpy(tmp + sizeof r->e, &r->o, sizeof r->o);
-        payload = tmp; plen = sizeof r->e + sizeof r->o; break;
+    case RP_ENTRY:
+        if (entry2) { plen = put_entry2(tmp, &r->e, r->ebacking); payload = tmp; }
+        else { payload = &r->e; plen = sizeof r->e; }
+        break;
+    case RP_CREATE: {
+        size_t n = entry2 ? put_entry2(tmp, &r->e, r->ebacking) : (memcpy(tmp, &r->e, sizeof r->e), sizeof r->e);
+        memcpy(tmp + n, &r->o, sizeof r->o);
+        payload = tmp; plen = n + sizeof r->o; break;
+    }
     case RP_ATTR: payload = &r->a; plen = sizeof r->a; break;
     case RP_OPEN: payload = &r->o; plen = sizeof r->o; break;
     case RP_WRITE: { struct fwrite_out w = {r->wsize, 0}; memcpy(tmp, &w, sizeof w); payload = tmp; plen = sizeof w; break; }
@@ -944,6 +973,7 @@ static void answer_init(struct req *q) {
         m.o.max_background = 16; m.o.congestion_threshold = 12; m.o.max_write = (uint32_t)cfg.max_write;
         m.o.time_gran = 1; m.o.max_pages = 256;
         m.o.max_stack_depth = (flags & INIT_PASSTHROUGH) ? (uint32_t)cfg.max_stack_depth : 0;
+        entry2 = (flags & INIT_PASSTHROUGH_INO) && (flags & INIT_EXT);
         dev_write(&m, sizeof m);
     }
     pthread_mutex_lock(&G);

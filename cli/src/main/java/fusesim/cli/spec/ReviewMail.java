@@ -36,7 +36,7 @@ public final class ReviewMail {
     List<Assumption> questions = Effects.sortedAssumptions().stream().filter(a -> a.patches().contains(k)).toList();
     if (!here.isEmpty()) {
       for (ModelFunctions.Entry e : here) {
-        quote(b, e.fn() + "() (" + e.file() + "): " + e.doc());
+        quote(b, e.fn() + (e.fn().contains(" ") ? "" : "()") + " (" + e.file() + "): " + e.doc());
       }
       b.append('\n');
     }
@@ -74,8 +74,9 @@ public final class ReviewMail {
       int n = 0;
       for (Findings.Finding f : mine) {
         n++;
-        para(b, "   ", n + ". " + f.title() + " (" + f.kind().title.toLowerCase(java.util.Locale.ROOT) + "; "
-            + (f.assumptions().isEmpty() ? "default choices" : String.join(", ", f.assumptions())) + ")");
+        para(b, "   ", n + ". " + f.title());
+        para(b, "      ", f.kind().title + "; semantics " + f.semantics() + ", choices: "
+            + (f.assumptions().isEmpty() ? "the defaults" : String.join(", ", f.assumptions())) + ".");
         if (f.doc() != null && !f.doc().isBlank()) {
           b.append('\n');
           para(b, "   ", f.doc());
@@ -88,7 +89,7 @@ public final class ReviewMail {
         }
         b.append('\n');
         for (String r : f.reproduce()) {
-          para(b, "     ", "$ " + r);
+          command(b, "     ", r);
         }
         b.append('\n');
       }
@@ -108,7 +109,7 @@ public final class ReviewMail {
           }
         }
         String corpus = e.corpus().isEmpty() ? "no corpus trace changes"
-            : e.corpus().size() + " corpus trace" + (e.corpus().size() == 1 ? "" : "s") + " change ("
+            : e.corpus().size() + " corpus trace" + (e.corpus().size() == 1 ? " changes" : "s change") + " ("
                 + String.join(", ", e.corpus().stream().limit(3).map(Effects.Change::trace).toList())
                 + (e.corpus().size() > 3 ? ", ..." : "") + ")";
         return "Then " + corpus + (broken.isEmpty() ? ", and no invariant breaks." : ", and it breaks "
@@ -116,6 +117,28 @@ public final class ReviewMail {
       }
     }
     return "";
+  }
+
+  /** A shell command wrapped at {@link #WIDTH} with backslash continuations, so it pastes as one. */
+  static void command(StringBuilder b, String indent, String cmd) {
+    String comment = "";
+    int hash = cmd.indexOf("   #");
+    if (hash >= 0) {
+      comment = cmd.substring(hash).trim();
+      cmd = cmd.substring(0, hash).trim();
+    }
+    if (!comment.isEmpty()) {
+      para(b, indent, comment);
+    }
+    StringBuilder line = new StringBuilder(indent).append("$");
+    for (String w : cmd.split(" ")) {
+      if (line.length() + 1 + w.length() + 2 > WIDTH && line.length() > indent.length() + 2) {
+        b.append(line).append(" \\\n");
+        line = new StringBuilder(indent).append("   ");
+      }
+      line.append(' ').append(w);
+    }
+    b.append(line).append('\n');
   }
 
   private static void quote(StringBuilder b, String text) {
