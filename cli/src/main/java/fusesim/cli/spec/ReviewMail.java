@@ -134,9 +134,10 @@ public final class ReviewMail {
     for (String w : cmd.split(" ")) {
       if (line.length() + 1 + w.length() + 2 > WIDTH && line.length() > indent.length() + 2) {
         b.append(line).append(" \\\n");
-        line = new StringBuilder(indent).append("   ");
+        // a word too long for the indent (a corpus path) starts its line at column 1
+        line = new StringBuilder(indent.length() + 4 + w.length() > WIDTH ? "" : indent + "  ");
       }
-      line.append(' ').append(w);
+      line.append(line.length() == 0 ? "" : " ").append(w);
     }
     b.append(line).append('\n');
   }
