@@ -78,6 +78,13 @@ final class CheckCommand implements Callable<Integer> {
       err.println("fusesim: " + e.getMessage());
       return 2;
     }
+    try {
+      props.known = fusesim.properties.KnownFindings.load(
+          (corpus != null ? corpus : Traces.corpus()).resolve("findings"));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
     out.println("seed: " + Long.toUnsignedString(props.seed));
     out.flush();
     Path dir = corpus != null ? corpus : Traces.corpus();

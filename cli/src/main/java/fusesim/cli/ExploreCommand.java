@@ -168,6 +168,7 @@ final class ExploreCommand implements Callable<Integer> {
         return new ShrinkTable(bounds, runs, depth != null).print(out, err);
       }
       run = new Explore(bounds, engine, outDir);
+      run.known = fusesim.properties.KnownFindings.load(Traces.corpus().resolve("findings"));
       run.boundsFrom = boundsFrom;
       run.exact = exact;
       if (exact && engine != Explore.Engine.FULL) {
