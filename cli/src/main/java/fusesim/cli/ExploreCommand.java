@@ -5,7 +5,7 @@ import fusesim.explore.Explore;
 import fusesim.explore.FaultBounds;
 import fusesim.explore.ShrinkTable;
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.ServerMode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -168,6 +168,7 @@ final class ExploreCommand implements Callable<Integer> {
         return new ShrinkTable(bounds, runs, depth != null).print(out, err);
       }
       run = new Explore(bounds, engine, outDir);
+      run.known = fusesim.properties.KnownFindings.load(Traces.corpus().resolve("findings"));
       run.boundsFrom = boundsFrom;
       run.exact = exact;
       if (exact && engine != Explore.Engine.FULL) {

@@ -1,8 +1,9 @@
 package fusesim.explore;
 
 import fusesim.model.Kernel;
+import fusesim.model.Syscall;
 import fusesim.model.Opcode;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -52,11 +53,11 @@ public final class ModelEncoder {
       Map.entry("fusesim.model.Kernel.log", "history; its pending requests and the PT-BYPASS digest are written instead"),
       Map.entry("fusesim.model.Kernel.notes", "pr_debug lines for reports, never read by the model"),
       Map.entry("fusesim.model.Kernel.nextSerial", "allocator of identity serials (identity is renamed)"),
-      Map.entry("fusesim.model.FuseInode.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.FuseFile.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.KFile.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.Request.unique", "identity label (the trace names requests by thread and opcode)"),
-      Map.entry("fusesim.model.Dev.nextUnique", "allocator of request uniques"),
+      Map.entry("fusesim.model.fuse.FuseInode.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.fuse.FuseFile.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.vfs.KFile.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.fuse.Request.unique", "identity label (the trace names requests by thread and opcode)"),
+      Map.entry("fusesim.model.fuse.Dev.nextUnique", "allocator of request uniques"),
       Map.entry("fusesim.model.Server.nextFh", "allocator of fresh fhs: the explorer's alphabet never names an fh, so "
           + "only equality among existing fhs matters, and every new one is fresh in both states"),
       Map.entry("fusesim.model.UserThread.lastResult", "read by the trace runner right after the call returns"),
@@ -196,7 +197,7 @@ public final class ModelEncoder {
   /** An fd field of a syscall in flight (the fd it works on, the fd an open reserved). */
   private static boolean fdField(Field f) {
     return f.getType() == int.class && (f.getName().equals("fd") || f.getName().equals("reservedFd"))
-        && f.getDeclaringClass().getName().startsWith("fusesim.model.Vfs$");
+        && Syscall.class.isAssignableFrom(f.getDeclaringClass());
   }
 
   private byte[] encodeOnce(Kernel k) {

@@ -317,7 +317,7 @@ public final class ModelExplorer {
    * the faults, the setup and its invariant checker, and the parsed trace statements.
    */
   static boolean shared(Object o) {
-    if (o instanceof fusesim.model.Semantics || o instanceof fusesim.model.Faults || o instanceof Setup
+    if (o instanceof fusesim.model.series.Semantics || o instanceof fusesim.model.Faults || o instanceof Setup
         || o instanceof fusesim.spec.Checker) {
       return true;
     }

@@ -3,7 +3,7 @@ package fusesim.explore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Kernel;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Setup;
 import fusesim.spec.Checker;
 import java.util.ArrayList;
