@@ -35,10 +35,11 @@ final class ReproCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    List<Trace> traces = Traces.parseAll(List.of(file), err);
-    if (traces == null) {
+    Traces.Loaded loaded = Traces.load(List.of(file), err);
+    if (loaded.bad() > 0 || loaded.traces().isEmpty()) {
       return 2;
     }
+    List<Trace> traces = loaded.traces();
     String c;
     try {
       c = CRepro.generate(traces.get(0));

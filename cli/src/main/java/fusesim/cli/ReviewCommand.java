@@ -4,7 +4,7 @@ import fusesim.cli.spec.Effects;
 import fusesim.cli.spec.Findings;
 import fusesim.cli.spec.ModelFunctions;
 import fusesim.cli.spec.ReviewMail;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.TraceError;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

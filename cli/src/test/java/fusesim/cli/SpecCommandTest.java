@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.cli.spec.ModelFunctions;
 import fusesim.cli.spec.SpecDoc;
-import fusesim.model.Assumption;
-import fusesim.model.Patch;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Patch;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
 import java.io.IOException;
@@ -115,8 +115,8 @@ class SpecCommandTest {
     List<ModelFunctions.Entry> all = ModelFunctions.all();
     assertThat(all).hasSizeGreaterThan(80);
     assertThat(all).extracting(ModelFunctions.Entry::method)
-        .contains("IoModes.fuseFileIoOpen", "InodePassthrough.fuseInodePassthrough",
-            "Vfs.Open.run", "Kernel.umount");
+        .contains("fuse.Iomode.fuseFileIoOpen", "series.InodePassthrough.fuseInodePassthrough",
+            "vfs.Open.DoSysOpen.run", "Kernel.umount");
     long rows = p.lines().filter(l -> l.startsWith("| `")).count();
     assertThat(rows).isEqualTo(all.size());
     for (ModelFunctions.Entry e : all) {

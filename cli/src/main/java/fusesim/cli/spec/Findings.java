@@ -1,7 +1,7 @@
 package fusesim.cli.spec;
 
-import fusesim.model.Assumption;
-import fusesim.model.Semantics;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.TracePrinter;
@@ -183,8 +183,8 @@ public final class Findings {
         b.append('\n');
         b.append("- patch: ").append(f.patch() < 0 ? "not a series result, or no single prefix"
             : f.patch() == 0 ? "already under v2@0 (mainline behaviour)"
-            : "[" + fusesim.model.Patch.V2.get(f.patch() - 1).cite() + "](patches.md) "
-                + fusesim.model.Patch.V2.get(f.patch() - 1).title()).append('\n');
+            : "[" + fusesim.model.series.Patch.V2.get(f.patch() - 1).cite() + "](patches.md) "
+                + fusesim.model.series.Patch.V2.get(f.patch() - 1).title()).append('\n');
         b.append("- assumption choices: ").append(f.assumptions().isEmpty() ? "the defaults"
             : String.join(", ", f.assumptions().stream().map(a -> "`" + a + "`").toList())).append('\n');
         if (f.trace() != null) {

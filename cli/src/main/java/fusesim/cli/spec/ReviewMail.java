@@ -1,8 +1,8 @@
 package fusesim.cli.spec;
 
-import fusesim.model.Assumption;
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import java.util.ArrayList;
 import java.util.List;
 

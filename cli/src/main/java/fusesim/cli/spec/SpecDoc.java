@@ -1,8 +1,8 @@
 package fusesim.cli.spec;
 
-import fusesim.model.Assumption;
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
 import java.util.ArrayList;
@@ -300,7 +300,7 @@ public final class SpecDoc {
     StringBuilder b = new StringBuilder("# Assumptions: the review questions\n\n").append(GENERATED);
     b.append("Most of the series' code was not seen (shared/research/series.md §0), so every point "
         + "where the model's behaviour is inferred is a question with alternatives "
-        + "(`fusesim.model.Assumption.ALL`). A trace picks a choice with `assume: A5=degrade`. "
+        + "(`fusesim.model.series.Assumption.ALL`). A trace picks a choice with `assume: A5=degrade`. "
         + "For each non-default choice, the corpus traces whose outcome changes and the "
         + "invariants that break in a short property run are computed (see [README](" + README
         + ")).\n\n");
@@ -398,7 +398,7 @@ public final class SpecDoc {
 
   private String patches() {
     StringBuilder b = new StringBuilder("# The patches of v2\n\n").append(GENERATED);
-    b.append("\"fuse: extend passthrough to inode operations\" v2 (`fusesim.model.Patch.V2`). "
+    b.append("\"fuse: extend passthrough to inode operations\" v2 (`fusesim.model.series.Patch.V2`). "
         + "`v2@K` is mainline plus the first K patches; `v2@0` is mainline. For each patch: the "
         + "model functions whose `@Mirrors` cites it, the assumptions about it, and the corpus "
         + "traces whose outcome differs between `v2@(K-1)` and `v2@K`.\n\n");

@@ -38,6 +38,7 @@ public final class TraceChecks {
 
     /** Throws {@link TraceSemanticError} at the first meaning error. */
     public static void check(Trace trace) {
+        SandboxChecks.check(trace); // limits and links that lead out: before anything else
         new TraceChecks(trace).run();
     }
 

@@ -1,11 +1,11 @@
 package fusesim.report.diagram;
 
-import fusesim.model.Dentry;
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseInode;
+import fusesim.model.vfs.Dentry;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
-import fusesim.model.Request;
-import fusesim.model.Semantics;
+import fusesim.model.fuse.Request;
+import fusesim.model.series.Semantics;
 import fusesim.model.UserThread;
 import java.util.ArrayList;
 import java.util.List;

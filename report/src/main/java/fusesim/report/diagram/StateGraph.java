@@ -2,7 +2,7 @@ package fusesim.report.diagram;
 
 import fusesim.explore.ModelEncoder;
 import fusesim.model.Kernel;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.ServerMode;
 import fusesim.properties.Session;
 import fusesim.properties.Setup;
