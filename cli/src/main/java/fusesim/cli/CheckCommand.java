@@ -63,13 +63,18 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "where counterexamples go (default: out)")
   Path outDir = Path.of("out");
 
+  @Option(names = "--json", description = "machine-readable results on stdout, one JSON object a line (corpus "
+      + "traces that did not meet their result, one object per invariant and per violation); the tables go to stderr")
+  boolean json;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = json ? err : stdout;
     PropertyRun props;
     try {
       props = PropertyRun.parse(seedText, semanticsText, assumes, budgetText, runs, serverText, faultNames,
@@ -94,8 +99,14 @@ final class CheckCommand implements Callable<Integer> {
     }
     int corpusCode = corpus(dir, out);
     int propsCode = allAssumptions ? AssumptionSweep.run(props, out, err) : props.run(out, err);
+    if (json) {
+      out.flush();
+      CheckJson.write(stdout, props, corpusFailures);
+    }
     return Math.max(corpusCode, propsCode);
   }
+
+  private final List<String[]> corpusFailures = new java.util.ArrayList<>();
 
   private int corpus(Path dir, PrintWriter out) {
     List<Path> paths = new java.util.ArrayList<>();
@@ -121,10 +132,12 @@ final class CheckCommand implements Callable<Integer> {
         ModelReplay.Result r = ModelReplay.run(t);
         if (!r.met()) {
           out.println(ReplayReport.verdictLine(r));
+          corpusFailures.add(new String[] {p.toString(), ReplayReport.verdictLine(r)});
           failed++;
         }
       } catch (TraceError e) {
         out.println("ERROR " + e.getMessage());
+        corpusFailures.add(new String[] {p.toString(), "ERROR " + e.getMessage()});
         bad++;
       } catch (fusesim.traces.lang.TraceFile.Unreadable e) {
         out.println("ERROR fusesim: " + e.getMessage());

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "spec", mixinStandardHelpOptions = true, description = {"Write the review document, "
     + "generated from the model, as Markdown pages: DIR/README.md (the index), functions.md, "
-    + "invariants.md, assumptions.md, patches.md, errors.md. What each assumption choice and each "
+    + "invariants.md, assumptions.md, patches.md, errors.md, diagrams.md (with one .dot file per diagram), "
+    + "findings.md. What each assumption choice and each "
     + "patch changes is computed by replaying the corpus and a short property run.",
     "The output is the same byte for byte for the same tree, seed and runs.",
     "Exit 0: written; 2: bad input (no --out, DIR not writable, malformed corpus)."})
@@ -47,6 +48,10 @@ final class SpecCommand implements Callable<Integer> {
       + DEFAULT_RUNS + ")")
   int runs = DEFAULT_RUNS;
 
+  @Option(names = "--format", paramLabel = "md|rst", description = "Markdown pages (default), or "
+      + "reStructuredText in the style of Documentation/filesystems/fuse/ (index.rst, DOT figures)")
+  String format = "md";
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,6 +61,10 @@ final class SpecCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (runs < 0) {
       err.println("fusesim: --runs must be >= 0, got " + runs);
+      return 2;
+    }
+    if (!format.equals("md") && !format.equals("rst")) {
+      err.println("fusesim: --format must be md or rst, got " + format);
       return 2;
     }
     String problem = writable(out);
@@ -93,6 +102,9 @@ final class SpecCommand implements Callable<Integer> {
     }
     Effects fx = Effects.compute(traces, seed, runs);
     Map<String, String> pages = new SpecDoc(fx, ModelFunctions.all()).pages();
+    if (format.equals("rst")) {
+      pages = fusesim.cli.spec.RstDoc.pages(pages);
+    }
     try {
       for (Map.Entry<String, String> e : pages.entrySet()) {
         Files.writeString(out.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);

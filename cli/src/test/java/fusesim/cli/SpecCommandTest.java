@@ -175,4 +175,25 @@ class SpecCommandTest {
         .contains("./fusesim repro traces/corpus/v2/ino-rule-attr-ino-two-nodeids-share-backing.trace");
     assertThat(page(SpecDoc.README)).contains("(" + SpecDoc.FINDINGS + ")");
   }
+
+  @Test
+  void rstFormatParses() throws IOException {
+    Path rst = tmp.resolve("rst");
+    Run r = spec("--out", rst.toString(), "--corpus", CORPUS, "--runs", "0", "--format", "rst");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    java.util.Set<String> files = new java.util.TreeSet<>();
+    try (var s = Files.list(rst)) {
+      s.forEach(p -> files.add(p.getFileName().toString()));
+    }
+    assertThat(files).contains("index.rst", "findings.rst", "diagrams.rst", "io-mode.dot", "dentry.dot");
+    for (String f : files) {
+      if (f.endsWith(".rst")) {
+        String text = Files.readString(rst.resolve(f), StandardCharsets.UTF_8);
+        assertThat(fusesim.cli.spec.RstCheckAccess.check(text, files)).as(f).isEmpty();
+      }
+    }
+    assertThat(Files.readString(rst.resolve("diagrams.rst"))).contains(".. kernel-figure:: io-mode.dot");
+    assertThat(spec("--out", rst.toString(), "--format", "html").code()).isEqualTo(2);
+  }
 }

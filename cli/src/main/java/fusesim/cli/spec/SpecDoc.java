@@ -27,6 +27,7 @@ public final class SpecDoc {
   public static final String PATCHES = "patches.md";
   public static final String ERRORS = "errors.md";
   public static final String FINDINGS = "findings.md";
+  public static final String DIAGRAMS = "diagrams.md";
 
   private final Effects fx;
   private final List<ModelFunctions.Entry> functions;
@@ -46,6 +47,14 @@ public final class SpecDoc {
     m.put(PATCHES, patches());
     m.put(ERRORS, errors());
     m.put(FINDINGS, Findings.markdown(Findings.all(fx)));
+    List<fusesim.report.diagram.StateGraph> graphs = new ArrayList<>();
+    for (fusesim.report.diagram.StateGraph.Spec d : fusesim.report.diagram.Diagrams.all()) {
+      graphs.add(fusesim.report.diagram.StateGraph.explore(d));
+    }
+    m.put(DIAGRAMS, diagrams(graphs));
+    for (fusesim.report.diagram.StateGraph g : graphs) {
+      m.put(g.spec().name() + ".dot", g.dot());
+    }
     return m;
   }
 
@@ -137,6 +146,8 @@ public final class SpecDoc {
         + "functions citing each and the corpus traces whose outcome it changes");
     row(b, "[Errors](" + ERRORS + ")", ErrorTable.ROWS.size() + " failures: the errno inside the "
         + "kernel and the errno the user sees, each checked by a scenario on the model");
+    row(b, "[Diagrams](" + DIAGRAMS + ")", "state machines computed by exploring the model (io mode, "
+        + "fuse\\_backing lifetime, lifetime backing per patch prefix, dentry states), Mermaid here and DOT files");
     row(b, "[Findings](" + FINDINGS + ")", "every result a reviewer should hear, with its trace, the "
         + "patch, the assumption choices and how to reproduce it (model, kernel, C reproducer)");
     b.append("\n## How \"what changes\" is computed\n\n");
@@ -192,6 +203,29 @@ public final class SpecDoc {
       }
     }
     return out.isEmpty() ? null : String.join(", ", out);
+  }
+
+  // ---- diagrams ------------------------------------------------------------------------------
+
+  private static String diagrams(List<fusesim.report.diagram.StateGraph> graphs) {
+    StringBuilder b = new StringBuilder("# State machines of the model\n\n");
+    b.append(GENERATED);
+    b.append("Each diagram is computed, not drawn: a breadth-first exploration of the full model (every "
+        + "state re-run from its path, deduplicated by its exact encoding) over a small alphabet of moves, every "
+        + "reached state projected to a label. A node is a label some reached state has; an edge is a move "
+        + "that took such a state to another (a self-loop: it changed nothing the label shows; `= ERRNO`: the "
+        + "move failed). `DiagramsTest` replays each edge's first path. The DOT files next to this page are "
+        + "the same graphs (for Documentation/, `.. kernel-figure::`).\n\n");
+    for (fusesim.report.diagram.StateGraph g : graphs) {
+      b.append("## ").append(md(g.spec().title())).append("\n\n");
+      b.append(g.states().size()).append(" states, ").append(g.edges().size()).append(" edges, ")
+          .append(g.explored()).append(" model states explored to depth ").append(g.spec().depth())
+          .append(" (`").append(g.spec().semantics().toString()).append("`; world: `")
+          .append(String.join("; ", g.spec().world())).append("`). DOT: [").append(g.spec().name())
+          .append(".dot](").append(g.spec().name()).append(".dot)\n\n");
+      b.append(g.mermaid()).append('\n');
+    }
+    return b.toString();
   }
 
   // ---- functions -----------------------------------------------------------------------------
