@@ -116,7 +116,7 @@ class SpecCommandTest {
     assertThat(all).hasSizeGreaterThan(80);
     assertThat(all).extracting(ModelFunctions.Entry::method)
         .contains("fuse.Iomode.fuseFileIoOpen", "series.InodePassthrough.fuseInodePassthrough",
-            "vfs.Open.DoSysOpen.run", "Kernel.umount");
+            "vfs.Open.DoSysOpen.run", "fuse.Inode.fuseKillSbAnon");
     long rows = p.lines().filter(l -> l.startsWith("| `")).count();
     assertThat(rows).isEqualTo(all.size());
     for (ModelFunctions.Entry e : all) {
