@@ -26,6 +26,7 @@ public final class SpecDoc {
   public static final String ASSUMPTIONS = "assumptions.md";
   public static final String PATCHES = "patches.md";
   public static final String ERRORS = "errors.md";
+  public static final String FINDINGS = "findings.md";
 
   private final Effects fx;
   private final List<ModelFunctions.Entry> functions;
@@ -44,6 +45,7 @@ public final class SpecDoc {
     m.put(ASSUMPTIONS, assumptions());
     m.put(PATCHES, patches());
     m.put(ERRORS, errors());
+    m.put(FINDINGS, Findings.markdown(Findings.all(fx)));
     return m;
   }
 
@@ -135,6 +137,8 @@ public final class SpecDoc {
         + "functions citing each and the corpus traces whose outcome it changes");
     row(b, "[Errors](" + ERRORS + ")", ErrorTable.ROWS.size() + " failures: the errno inside the "
         + "kernel and the errno the user sees, each checked by a scenario on the model");
+    row(b, "[Findings](" + FINDINGS + ")", "every result a reviewer should hear, with its trace, the "
+        + "patch, the assumption choices and how to reproduce it (model, kernel, C reproducer)");
     b.append("\n## How \"what changes\" is computed\n\n");
     b.append("- **Corpus:** the ").append(fx.corpus.size()).append(" traces under "
         + "`traces/corpus/` are replayed on the model (`ModelReplay`) under a baseline and under "

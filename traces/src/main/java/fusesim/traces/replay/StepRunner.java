@@ -69,6 +69,7 @@ public final class StepRunner {
 
   /** Runs one statement; the observation's verdict says whether it met what it states. */
   public Observation execute(Stmt s) {
+    ModelLimits.check(file, s);
     requestMark = k.log.size();
     String[] result = {""};
     String verdict;
