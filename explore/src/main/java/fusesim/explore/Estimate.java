@@ -38,13 +38,19 @@ record Estimate(double states, long bytes, String how) {
         String.format(Locale.ROOT, "pilot runs with 1..%d inodes", max));
   }
 
-  /** The full model: explore 2 levels, extrapolate the growth per level to the depth bound. */
-  static Estimate full(Bounds b) {
+  /**
+   * The full model: explore 2 levels, extrapolate the growth per level to the depth bound. The
+   * stateless engine and {@code --exact} keep every state's encoding on the heap; the stateful
+   * engine with fingerprints keeps 32 bytes per state at most, plus one level's stored states up
+   * to {@code frontierBytes} (the rest goes to disk).
+   */
+  static Estimate full(Bounds b, boolean wholeEncodings, long frontierBytes) {
     int pilot = Math.min(b.depth(), 2);
     Bounds small = new Bounds(b.semantics(), pilot, b.inodes(), b.backings(), b.threads(), b.opens(), b.ticks(),
         b.server() == null ? ServerMode.WELL_BEHAVED : b.server(), b.faults(), b.assumptions(), b.dio(),
         b.symmetry(), 1);
     ModelExplorer ex = new ModelExplorer(small, null);
+    ex.exact = true; // the encodings' size
     CoreExplorer.Stats st = ex.run();
     double perState = st.distinct == 0 ? 2048 : ex.encodedBytes / (double) st.distinct + 600;
     double est = st.distinct;
@@ -56,7 +62,8 @@ record Estimate(double states, long bytes, String how) {
         est += level;
       }
     }
-    return new Estimate(est, (long) Math.min(Long.MAX_VALUE / 2, est * perState),
+    double bytes = wholeEncodings ? est * perState : est * 32 + frontierBytes + 64e6;
+    return new Estimate(est, (long) Math.min(Long.MAX_VALUE / 2, bytes),
         String.format(Locale.ROOT, "a pilot run to depth %d", pilot));
   }
 }

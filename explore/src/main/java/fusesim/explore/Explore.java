@@ -70,7 +70,8 @@ public final class Explore {
   public void check() {
     bounds.validate(engine == Engine.CORE);
     long heap = Runtime.getRuntime().maxMemory();
-    Estimate e = engine == Engine.CORE ? Estimate.core(bounds) : Estimate.full(bounds);
+    Estimate e = engine == Engine.CORE ? Estimate.core(bounds)
+        : Estimate.full(bounds, engine == Engine.FULL_STATELESS || exact, frontierBytes);
     if (e.bytes() > heap * 0.8) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "these bounds would need about %s states and %s of memory, more than the %s heap "
@@ -174,6 +175,8 @@ public final class Explore {
     out.printf(Locale.ROOT, "transitions:     %d%n", st.transitions);
     out.printf(Locale.ROOT, "depth reached:   %d%n", st.depth);
     out.println("bound:           " + (st.exhausted ? "exhausted (every reachable state within the bounds)"
+        : st.interrupted && full != null && full.diskError != null ? "stopped: " + full.diskError
+            + "; the counts cover what was explored"
         : st.interrupted ? "interrupted (Ctrl-C): the counts cover what was explored"
         : "every state within depth " + st.depth + " explored (the " + count(st.frontier)
             + " states at depth " + st.depth + " not expanded)"));

@@ -87,6 +87,9 @@ public final class ModelExplorer {
     void state(int depth, int index, int parent, int move, byte[] stored);
   }
 
+  /** Why the stateful engine stopped early (a full disk), or null. */
+  public volatile String diskError;
+
   /** The stateful engine's codec: what the explorer stores of a state, and restores it from. */
   final StateCodec codec = new StateCodec(ModelExplorer::shared);
 
@@ -513,7 +516,14 @@ public final class ModelExplorer {
                     throw new IllegalStateException("a state the workers saw is new to the visited set");
                   }
                   encodedBytes += o.canon != null ? o.canon.length : 0;
-                  next.add(o.state);
+                  try {
+                    next.add(o.state);
+                  } catch (java.io.IOException e) { // a full disk: stop with what was explored
+                    if (diskError == null) {
+                      diskError = "the frontier could not be written to disk (" + e.getMessage() + ")";
+                    }
+                    stop.set(true);
+                  }
                   if (stateListener != null) {
                     stateListener.state(depth + 1, index, (int) o.parent, o.move, o.state);
                   }
