@@ -8,7 +8,9 @@ import fusesim.model.UserThread;
 import fusesim.model.WaitQueue;
 
 /**
- * fs/file.c: the process's fd table (dup(2)).
+ * fs/file.c (and fs/file_table.c, include/linux/file.h): the process's fd table: fd allocation
+ * and install, fdget and fdget_pos (a syscall pins the file it works on), fput, and dup(2). The
+ * table itself is {@link Kernel#fds}.
  */
 public final class Fdtable {
   private final Kernel k;

@@ -16,7 +16,7 @@ import fusesim.model.fuse.Request;
 import java.util.List;
 
 /**
- * fs/namei.c: path resolution ({@link Walk}, link_path_walk with FUSE's ->d_revalidate and
+ * fs/namei.c: path resolution ({@link Namei.Walk}, link_path_walk with FUSE's ->d_revalidate and
  * ->lookup) and the checks mknod(2) and link(2) make before the file system's method.
  */
 public final class Namei {

@@ -6,114 +6,140 @@ import fusesim.model.UserThread;
 import fusesim.model.fuse.Dir;
 import fusesim.model.fuse.File;
 import fusesim.model.fuse.Readdir;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The syscalls the model executes (the role of arch/x86/entry/syscalls/syscall_64.tbl): each
- * name with its argument kinds, and the state machine it starts. A state machine lives in the home
- * of the kernel function its {@code run} mirrors (model/README.md), so read(2) is
- * {@link fusesim.model.fuse.File.Read} and open(2) {@link Open.DoSysOpen}.
+ * The syscalls the model executes, the one list of them (the role of
+ * arch/x86/entry/syscalls/syscall_64.tbl): one {@link Entry} per syscall, with its argument kinds
+ * and the state machine it starts. A state machine lives in the home of the kernel function its
+ * {@code run} mirrors (model/README.md), so read(2) is {@link fusesim.model.fuse.File.Read} and
+ * open(2) {@link Open.DoSysOpen}.
  *
- * <p>{@link #make} turns a call (name and arguments, as a trace or the generator writes it) into
- * its state machine, or throws {@link IllegalArgumentException} with what was wrong.
+ * <p>The trace language's signatures ({@code fusesim.traces.lang.Syscall}) and the kernel
+ * oracle's driver are checked against this table by tests; adding a syscall is an entry here, its
+ * state machine, and the parser's signature.
  */
 public final class SyscallTable {
   private SyscallTable() {}
 
-  /** The syscalls the model executes, with their argument kinds: s = string, n = number. */
-  public static final List<String> SIGNATURES = List.of(
-      "open:sn", "open:snn", "creat:sn", "close:n", "dup:n", "read:nn", "write:nn", "pread:nnn",
-      "pwrite:nnn", "lseek:nnn", "mmap:nnn", "munmap:s", "mread:snn", "mwrite:snn", "fstat:n",
-      "stat:s", "lstat:s", "truncate:sn", "ftruncate:nn", "chmod:sn", "fchmod:nn", "chown:snn",
-      "fchown:nnn", "fallocate:nnnn", "fsync:n", "getdents:n", "mkdir:sn", "unlink:s", "rmdir:s",
-      "access:sn", "mknod:sn", "symlink:ss", "link:ss", "readlink:s");
+  /** An argument as the model takes it: a path, target or mapping name, or a number. */
+  public enum Arg {
+    STR, NUM
+  }
 
-  /** Builds the state machine for {@code name(args)}; args are String or Long. */
+  /** Builds a syscall's state machine from its checked arguments. */
+  @FunctionalInterface
+  public interface Factory {
+    Syscall make(UserThread t, Args a);
+  }
+
+  /**
+   * One syscall: its name as strace writes it, its argument kinds (the first {@code required}
+   * must be given, the rest are optional) and its state machine.
+   */
+  public record Entry(String name, int required, List<Arg> args, Factory factory) {}
+
+  private static final Map<String, Entry> TABLE = new LinkedHashMap<>();
+
+  private static void def(String name, String kinds, Factory f) {
+    def(name, kinds.length(), kinds, f);
+  }
+
+  private static void def(String name, int required, String kinds, Factory f) {
+    List<Arg> args = kinds.chars().mapToObj(c -> c == 's' ? Arg.STR : Arg.NUM).toList();
+    TABLE.put(name, new Entry(name, required, args, f));
+  }
+
+  static {
+    def("open", 2, "snn", (t, a) -> new Open.DoSysOpen(t, a.str(0), (int) a.num(1),
+        a.size() > 2 ? (int) a.num(2) : 0));
+    def("creat", "sn", (t, a) -> new Open.DoSysOpen(t, a.str(0),
+        Uapi.O_CREAT | Uapi.O_WRONLY | Uapi.O_TRUNC, (int) a.num(1)));
+    def("close", "n", (t, a) -> new Open.Close(t, (int) a.num(0)));
+    def("dup", "n", (t, a) -> new Fdtable.Dup(t, (int) a.num(0)));
+    def("read", "nn", (t, a) -> new File.Read(t, (int) a.num(0), a.num(1), -1));
+    def("write", "nn", (t, a) -> new File.Write(t, (int) a.num(0), a.num(1), -1));
+    def("pread", "nnn", (t, a) -> new File.Read(t, (int) a.num(0), a.num(1), a.num(2)));
+    def("pwrite", "nnn", (t, a) -> new File.Write(t, (int) a.num(0), a.num(1), a.num(2)));
+    def("lseek", "nnn", (t, a) -> new File.Lseek(t, (int) a.num(0), a.num(1), (int) a.num(2)));
+    def("mmap", "nnn", (t, a) -> new File.Mmap(t, (int) a.num(0), (int) a.num(1), (int) a.num(2)));
+    def("munmap", "s", (t, a) -> new Mmap.Munmap(t, a.str(0)));
+    def("mread", "snn", (t, a) -> new File.MemAccess(t, a.str(0), a.num(1), a.num(2), false));
+    def("mwrite", "snn", (t, a) -> new File.MemAccess(t, a.str(0), a.num(1), a.num(2), true));
+    def("fstat", "n", (t, a) -> new Stat.VfsStatx(t, null, (int) a.num(0), true));
+    def("stat", "s", (t, a) -> new Stat.VfsStatx(t, a.str(0), -1, true));
+    def("lstat", "s", (t, a) -> new Stat.VfsStatx(t, a.str(0), -1, false));
+    def("truncate", "sn", (t, a) -> Attr.Setattr.truncate(t, a.str(0), -1, a.num(1)));
+    def("ftruncate", "nn", (t, a) -> Attr.Setattr.truncate(t, null, (int) a.num(0), a.num(1)));
+    def("chmod", "sn", (t, a) -> Attr.Setattr.chmod(t, a.str(0), -1, (int) a.num(1)));
+    def("fchmod", "nn", (t, a) -> Attr.Setattr.chmod(t, null, (int) a.num(0), (int) a.num(1)));
+    def("chown", "snn", (t, a) -> Attr.Setattr.chown(t, a.str(0), -1, (int) a.num(1),
+        (int) a.num(2)));
+    def("fchown", "nnn", (t, a) -> Attr.Setattr.chown(t, null, (int) a.num(0), (int) a.num(1),
+        (int) a.num(2)));
+    def("fallocate", "nnnn", (t, a) -> new File.Fallocate(t, (int) a.num(0), (int) a.num(1),
+        a.num(2), a.num(3)));
+    def("fsync", "n", (t, a) -> new File.Fsync(t, (int) a.num(0)));
+    def("getdents", "n", (t, a) -> new Readdir.Getdents(t, (int) a.num(0)));
+    def("mkdir", "sn", (t, a) -> new Dir.Mkdir(t, a.str(0), (int) a.num(1)));
+    def("unlink", "s", (t, a) -> new Dir.Unlink(t, a.str(0), false));
+    def("rmdir", "s", (t, a) -> new Dir.Unlink(t, a.str(0), true));
+    def("access", "sn", (t, a) -> new Dir.Access(t, a.str(0), (int) a.num(1)));
+    def("mknod", "sn", (t, a) -> new Dir.Mknod(t, a.str(0), (int) a.num(1)));
+    def("symlink", "ss", (t, a) -> new Dir.Symlink(t, a.str(0), a.str(1)));
+    def("link", "ss", (t, a) -> new Dir.Link(t, a.str(0), a.str(1)));
+    def("readlink", "s", (t, a) -> new Dir.Readlink(t, a.str(0)));
+  }
+
+  /** Every entry, in table order. */
+  public static List<Entry> entries() {
+    return List.copyOf(TABLE.values());
+  }
+
+  /** The entry for {@code name}, or null if the model does not execute it. */
+  public static Entry entry(String name) {
+    return TABLE.get(name);
+  }
+
+  /**
+   * Builds the state machine for {@code name(args)}; args are String or Long. Throws
+   * {@link NotModelled} for a syscall the table lacks, {@link IllegalArgumentException} for an
+   * argument of the wrong kind.
+   */
   public static Syscall make(UserThread t, String name, List<Object> args) {
-    Object[] a = args.toArray();
-    switch (name) {
-      case "open":
-        return new Open.DoSysOpen(t, str(a, 0), (int) num(a, 1), a.length > 2 ? (int) num(a, 2) : 0);
-      case "creat":
-        return new Open.DoSysOpen(t, str(a, 0), Uapi.O_CREAT | Uapi.O_WRONLY | Uapi.O_TRUNC, (int) num(a, 1));
-      case "close":
-        return new Open.Close(t, (int) num(a, 0));
-      case "dup":
-        return new Fdtable.Dup(t, (int) num(a, 0));
-      case "read":
-        return new File.Read(t, (int) num(a, 0), num(a, 1), -1);
-      case "pread":
-        return new File.Read(t, (int) num(a, 0), num(a, 1), num(a, 2));
-      case "write":
-        return new File.Write(t, (int) num(a, 0), num(a, 1), -1);
-      case "pwrite":
-        return new File.Write(t, (int) num(a, 0), num(a, 1), num(a, 2));
-      case "lseek":
-        return new File.Lseek(t, (int) num(a, 0), num(a, 1), (int) num(a, 2));
-      case "mmap":
-        return new File.Mmap(t, (int) num(a, 0), (int) num(a, 1), (int) num(a, 2));
-      case "munmap":
-        return new Mmap.Munmap(t, str(a, 0));
-      case "mread":
-        return new File.MemAccess(t, str(a, 0), num(a, 1), num(a, 2), false);
-      case "mwrite":
-        return new File.MemAccess(t, str(a, 0), num(a, 1), num(a, 2), true);
-      case "fstat":
-        return new Stat.VfsStatx(t, null, (int) num(a, 0), true);
-      case "stat":
-        return new Stat.VfsStatx(t, str(a, 0), -1, true);
-      case "lstat":
-        return new Stat.VfsStatx(t, str(a, 0), -1, false);
-      case "truncate":
-        return Attr.Setattr.truncate(t, str(a, 0), -1, num(a, 1));
-      case "ftruncate":
-        return Attr.Setattr.truncate(t, null, (int) num(a, 0), num(a, 1));
-      case "chmod":
-        return Attr.Setattr.chmod(t, str(a, 0), -1, (int) num(a, 1));
-      case "fchmod":
-        return Attr.Setattr.chmod(t, null, (int) num(a, 0), (int) num(a, 1));
-      case "chown":
-        return Attr.Setattr.chown(t, str(a, 0), -1, (int) num(a, 1), (int) num(a, 2));
-      case "fchown":
-        return Attr.Setattr.chown(t, null, (int) num(a, 0), (int) num(a, 1), (int) num(a, 2));
-      case "fallocate":
-        return new File.Fallocate(t, (int) num(a, 0), (int) num(a, 1), num(a, 2), num(a, 3));
-      case "fsync":
-        return new File.Fsync(t, (int) num(a, 0));
-      case "getdents":
-        return new Readdir.Getdents(t, (int) num(a, 0));
-      case "mkdir":
-        return new Dir.Mkdir(t, str(a, 0), (int) num(a, 1));
-      case "unlink":
-        return new Dir.Unlink(t, str(a, 0), false);
-      case "rmdir":
-        return new Dir.Unlink(t, str(a, 0), true);
-      case "access":
-        return new Dir.Access(t, str(a, 0), (int) num(a, 1));
-      case "mknod":
-        return new Dir.Mknod(t, str(a, 0), (int) num(a, 1));
-      case "symlink":
-        return new Dir.Symlink(t, str(a, 0), str(a, 1));
-      case "link":
-        return new Dir.Link(t, str(a, 0), str(a, 1));
-      case "readlink":
-        return new Dir.Readlink(t, str(a, 0));
-      default:
-        throw new NotModelled("the syscall " + name + "()");
+    Entry e = TABLE.get(name);
+    if (e == null) {
+      throw new NotModelled("the syscall " + name + "()");
     }
+    return e.factory().make(t, new Args(args.toArray()));
   }
 
-  private static String str(Object[] a, int i) {
-    if (i >= a.length || !(a[i] instanceof String)) {
-      throw new IllegalArgumentException("argument " + (i + 1) + " must be a path or a mapping name");
-    }
-    return (String) a[i];
-  }
+  /** A call's arguments, each checked for its kind when the state machine reads it. */
+  public static final class Args {
+    private final Object[] a;
 
-  private static long num(Object[] a, int i) {
-    if (i >= a.length || !(a[i] instanceof Long)) {
-      throw new IllegalArgumentException("argument " + (i + 1) + " must be a number");
+    Args(Object[] a) {
+      this.a = a;
     }
-    return (Long) a[i];
+
+    public int size() {
+      return a.length;
+    }
+
+    public String str(int i) {
+      if (i >= a.length || !(a[i] instanceof String)) {
+        throw new IllegalArgumentException("argument " + (i + 1) + " must be a path or a mapping name");
+      }
+      return (String) a[i];
+    }
+
+    public long num(int i) {
+      if (i >= a.length || !(a[i] instanceof Long)) {
+        throw new IllegalArgumentException("argument " + (i + 1) + " must be a number");
+      }
+      return (Long) a[i];
+    }
   }
 }
