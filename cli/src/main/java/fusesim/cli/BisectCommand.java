@@ -1,7 +1,7 @@
 package fusesim.cli;
 
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;
 import fusesim.properties.ServerMode;
 import fusesim.traces.lang.Trace;
@@ -86,10 +86,12 @@ final class BisectCommand implements Callable<Integer> {
       err.println("fusesim: no trace corpus at " + dir);
       return 2;
     }
-    List<Trace> traces = Traces.parseAll(List.of(dir), err);
-    if (traces == null) {
-      return 2;
+    Traces.Loaded loaded = Traces.load(List.of(dir), err);
+    if (loaded.bad() > 0) {
+      err.println("fusesim: " + loaded.bad() + " corpus file(s) malformed or unreadable; nothing bisected");
+      return Traces.BAD_INPUT;
     }
+    List<Trace> traces = loaded.traces();
     fusesim.properties.KnownFindings known;
     try {
       known = fusesim.properties.KnownFindings.load(dir.resolve("findings"));

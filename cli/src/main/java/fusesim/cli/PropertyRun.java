@@ -1,7 +1,7 @@
 package fusesim.cli;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;
 import fusesim.properties.ServerMode;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package fusesim.properties;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
 import fusesim.traces.replay.Liveness;
@@ -130,7 +130,7 @@ public final class Engine {
    */
   public Report run(String label, Set<Fault> faults, boolean stopAtFirst, long budgetMillis,
       Consumer<Report> progress) {
-    Report rep = new Report(label, o.semantics().series != fusesim.model.Semantics.Series.MAINLINE);
+    Report rep = new Report(label, o.semantics().series != fusesim.model.series.Semantics.Series.MAINLINE);
     long t0 = System.nanoTime();
     long deadline = t0 + budgetMillis * 1_000_000L;
     long lastProgress = t0;

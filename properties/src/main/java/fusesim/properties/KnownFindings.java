@@ -1,14 +1,14 @@
 package fusesim.properties;
 
-import fusesim.model.Assumption;
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseInode;
-import fusesim.model.Inodes;
+import fusesim.model.series.Assumption;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.Inode;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
 import fusesim.traces.lang.Stmt;
 import java.io.IOException;
@@ -380,9 +380,9 @@ public final class KnownFindings {
       int type = e.attr().mode() & Lower.S_IFMT;
       switch (r.opcode) {
         case LOOKUP:
-          return Inodes.fuseInvalidAttr(e.attr()) ? e.nodeid() : 0; // fuse_lookup_name, fuse_dentry_revalidate
+          return FuseInode.fuseInvalidAttr(e.attr()) ? e.nodeid() : 0; // fuse_lookup_name, fuse_dentry_revalidate
         case CREATE:
-          return type != Lower.S_IFREG || e.nodeid() == 1 || Inodes.fuseInvalidAttr(e.attr()) ? e.nodeid() : 0;
+          return type != Lower.S_IFREG || e.nodeid() == 1 || FuseInode.fuseInvalidAttr(e.attr()) ? e.nodeid() : 0;
         case MKNOD:
         case MKDIR:
         case SYMLINK:
