@@ -2,7 +2,7 @@ package fusesim.traces.replay;
 
 import fusesim.model.Kernel;
 import fusesim.model.Reply;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import fusesim.spec.Checker;
 import fusesim.spec.Invariant;
 import fusesim.traces.lang.Stmt;
