@@ -41,7 +41,9 @@ public record Counterexample(String name, String invariant, int line, String tex
       body.add(concrete(r.stmts().get(i), r.observations().get(i)));
     }
     Session.Violation v = r.violation();
-    Invariant inv = v.invariant().equals(Liveness.ID) ? Liveness.INVARIANT : Invariants.byId(v.invariant());
+    Invariant inv = v.invariant().equals(Liveness.ID) ? Liveness.INVARIANT
+        : v.invariant().equals(fusesim.traces.replay.ErrnoDomain.ID) ? fusesim.traces.replay.ErrnoDomain.INVARIANT
+        : Invariants.byId(v.invariant());
     List<Header.Doc> docs = new ArrayList<>();
     docs.add(doc(v.invariant() + ": " + (inv == null ? "" : inv.title())));
     docs.add(doc("found: " + v.detail()));

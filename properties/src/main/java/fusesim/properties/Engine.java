@@ -81,6 +81,7 @@ public final class Engine {
         rows.put(inv.id(), new Row(inv.id()));
       }
       rows.put(Liveness.ID, new Row(Liveness.ID));
+      rows.put(fusesim.traces.replay.ErrnoDomain.ID, new Row(fusesim.traces.replay.ErrnoDomain.ID));
       if (equivalence) {
         rows.put(MainlineEquivalence.ID, new Row(MainlineEquivalence.ID));
       }

@@ -33,7 +33,9 @@ public final class Session {
   private final Checker checker;
   private final boolean check;
   private final Liveness liveness;
+  private final fusesim.traces.replay.ErrnoDomain errnoDomain;
   private Checker.Violation live;
+  private Checker.Violation errno;
   private int steps;
 
   public Session(Setup setup) {
@@ -48,6 +50,7 @@ public final class Session {
     this.checker = setup.checker();
     this.check = check;
     this.liveness = check ? new Liveness(k) : null;
+    this.errnoDomain = check ? new fusesim.traces.replay.ErrnoDomain(k) : null;
   }
 
   public Kernel kernel() {
@@ -70,6 +73,7 @@ public final class Session {
     steps++;
     Observation o = runner.execute(s);
     live = liveness == null ? null : liveness.check(s, o);
+    errno = errnoDomain == null ? null : errnoDomain.check(s, o);
     return o;
   }
 
@@ -79,7 +83,7 @@ public final class Session {
   }
 
   /**
-   * The first violated invariant now (in report order, then LIVENESS-WB for the statement just
+   * The first violated invariant now (in report order, then LIVENESS-WB and ERRNO-DOMAIN for the statement just
    * executed), or null.
    */
   public Violation check(int index) {
@@ -87,10 +91,10 @@ public final class Session {
       return null;
     }
     List<Checker.Violation> vs = checker.check(k);
-    if (vs.isEmpty() && live == null) {
+    if (vs.isEmpty() && live == null && errno == null) {
       return null;
     }
-    Checker.Violation v = vs.isEmpty() ? live : vs.get(0);
+    Checker.Violation v = !vs.isEmpty() ? vs.get(0) : live != null ? live : errno;
     return new Violation(v.invariant().id(), v.detail(), index);
   }
 

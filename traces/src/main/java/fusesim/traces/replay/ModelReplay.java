@@ -62,6 +62,7 @@ public final class ModelReplay {
         : StepRunner.newKernel(trace.file(), trace.header(), faults);
     StepRunner runner = new StepRunner(trace.file(), k);
     Liveness liveness = new Liveness(k);
+    ErrnoDomain errnoDomain = new ErrnoDomain(k);
     List<Step> steps = new ArrayList<>();
     for (Stmt s : trace.body()) {
       Map<String, String> before = StateView.of(k);
@@ -73,8 +74,11 @@ public final class ModelReplay {
       }
       List<Checker.Violation> vs = checker.check(k);
       Checker.Violation live = liveness.check(s, o);
+      Checker.Violation errno = errnoDomain.check(s, o);
       if (vs.isEmpty() && live != null) {
         vs = List.of(live);
+      } else if (vs.isEmpty() && errno != null) {
+        vs = List.of(errno);
       }
       steps.add(new Step(o, StateView.diff(before, StateView.of(k)), findings, vs));
       if (!vs.isEmpty()) {
