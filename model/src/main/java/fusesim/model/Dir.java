@@ -12,6 +12,8 @@ public final class Dir {
   public static final long FATTR_MODE = 1, FATTR_UID = 2, FATTR_GID = 4, FATTR_SIZE = 8,
       FATTR_MTIME = 32, FATTR_FH = 64, FATTR_MTIME_NOW = 256, FATTR_LOCKOWNER = 512,
       FATTR_KILL_SUIDGID = 2048;
+  /** fuse_getattr_in.getattr_flags: fh is valid. */
+  public static final long FUSE_GETATTR_FH = 1;
   /** ATTR_* bits of struct iattr (include/linux/fs.h). */
   public static final int ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_SIZE = 8,
       ATTR_MTIME = 32, ATTR_CTIME = 64, ATTR_FORCE = 512, ATTR_KILL_SUID = 2048,

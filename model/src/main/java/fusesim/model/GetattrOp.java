@@ -50,8 +50,9 @@ final class GetattrOp {
         return true;
       }
       attrVersion = k.fc.attrVersion;
-      long fh = file != null && fi.isReg() ? file.ff.fh : 0; // FUSE_GETATTR_FH for regular files
-      req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, fh);
+      boolean withFh = file != null && fi.isReg(); // fuse_do_getattr(): FUSE_GETATTR_FH for regular files
+      req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, withFh ? file.ff.fh : 0,
+          withFh ? Dir.FUSE_GETATTR_FH : 0);
       sent = true;
     }
     if (!s.await(req)) {

@@ -8,6 +8,8 @@ package fusesim.model;
  * GETXATTR is sent again (seen on 6.18.44: only the first write of a mount sends GETXATTR).
  */
 final class KillprivCheck {
+  /** XATTR_NAME_CAPS (include/uapi/linux/xattr.h). */
+  static final String XATTR_NAME_CAPS = "security.capability";
   private Request req;
   private boolean sent;
 
@@ -20,7 +22,7 @@ final class KillprivCheck {
       if (k.fc.noGetxattr || !fi.isReg() || fi.isBad()) {
         return true; // fuse_getxattr(): a bad inode fails with -EIO before any request
       }
-      req = k.dev.send(s, Opcode.GETXATTR, fi.nodeid, null, 0);
+      req = k.dev.send(s, Opcode.GETXATTR, fi.nodeid, XATTR_NAME_CAPS, 0); // size 0: the length
     }
     if (!s.await(req)) {
       return false;

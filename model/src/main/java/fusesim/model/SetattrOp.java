@@ -91,8 +91,9 @@ final class SetattrOp {
               recomputeKillMode();
             } else if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2) {
               attrVersion = k.fc.attrVersion;
-              long fh = file != null && fi.isReg() ? file.ff.fh : 0;
-              req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, fh); // fuse_do_getattr()
+              boolean withFh = file != null && fi.isReg();
+              req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, withFh ? file.ff.fh : 0,
+                  withFh ? Dir.FUSE_GETATTR_FH : 0); // fuse_do_getattr()
               pc = KILL_GETATTR;
               break;
             }
@@ -197,7 +198,9 @@ final class SetattrOp {
     }
     long valid = k.dir.fuseSetattrValid(fi, iaValid, file != null, s.thread.capable());
     attrVersion = k.fc.attrVersion;
-    req = k.dev.send(s, Opcode.SETATTR, fi.nodeid, null, valid, mode, uid, gid, size);
+    // fuse_do_setattr(): iattr_to_fattr() fills mode/uid/gid/size under their FATTR bits; fh with FATTR_FH
+    req = k.dev.send(s, Opcode.SETATTR, fi.nodeid, null, valid, mode, uid, gid, size,
+        file != null ? file.ff.fh : 0);
     pc = SETATTR_SENT;
     return false;
   }
