@@ -6,7 +6,7 @@ import fusesim.explore.IoCore;
 import fusesim.explore.ModelEncoder;
 import fusesim.explore.ModelPath;
 import fusesim.model.Kernel;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.ServerMode;
 import java.util.ArrayList;
 import java.util.List;

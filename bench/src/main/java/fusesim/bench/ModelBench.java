@@ -1,16 +1,16 @@
 package fusesim.bench;
 
-import fusesim.model.BackingMap;
+import fusesim.model.fuse.BackingMap;
 import fusesim.model.Faults;
-import fusesim.model.IoModes;
+import fusesim.model.fuse.Iomode;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.MountConfig;
 import fusesim.model.Opcode;
 import fusesim.model.ReplySpec;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.model.UserThread;
-import fusesim.model.Vfs;
+import fusesim.model.vfs.SyscallTable;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;
@@ -99,9 +99,9 @@ public class ModelBench {
     k.mount(m);
     int id = k.backing.devIocBackingOpen(BackingMap.of(k.lower.resolve("/a")), 0);
     k.server.policy(Opcode.OPEN, "/a", new ReplySpec(ReplySpec.Kind.OPEN, 0,
-        Map.of("open_flags", (long) IoModes.FOPEN_PASSTHROUGH, "backing", (long) id), false, null));
+        Map.of("open_flags", (long) Iomode.FOPEN_PASSTHROUGH, "backing", (long) id), false, null));
     k.server.policy(Opcode.OPEN, "/c", new ReplySpec(ReplySpec.Kind.OPEN, 0,
-        Map.of("open_flags", (long) IoModes.FOPEN_KEEP_CACHE), false, null));
+        Map.of("open_flags", (long) Iomode.FOPEN_KEEP_CACHE), false, null));
     UserThread t = k.threads.get("T1");
     int steps = 0;
     for (int round = 0; round < 20; round++) {
@@ -119,7 +119,7 @@ public class ModelBench {
   }
 
   private static int call(Kernel k, UserThread t, boolean check, Blackhole bh, String name, Object... args) {
-    k.start(Vfs.make(t, name, List.of(args)));
+    k.start(SyscallTable.make(t, name, List.of(args)));
     if (check) {
       bh.consume(ALL.check(k));
     }

@@ -1,7 +1,7 @@
 package fusesim.bench;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;

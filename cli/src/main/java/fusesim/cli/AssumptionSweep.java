@@ -1,7 +1,7 @@
 package fusesim.cli;
 
-import fusesim.model.Assumption;
-import fusesim.model.Semantics;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Path;

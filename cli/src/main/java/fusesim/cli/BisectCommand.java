@@ -1,7 +1,7 @@
 package fusesim.cli;
 
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;
 import fusesim.properties.ServerMode;
 import fusesim.traces.lang.Trace;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,7 +59,12 @@ final class BisectCommand implements Callable<Integer> {
 
   /** One prefix's line of the table. */
   record Line(int k, String title, List<Engine.Row> broken, long modelExceptions, String modelException,
-      List<SemanticsDiff.Result> changed, long sequences, long steps) {}
+      List<SemanticsDiff.Result> changed, long sequences, long steps, Map<String, Long> known) {
+    Line(int k, String title, List<Engine.Row> broken, long modelExceptions, String modelException,
+        List<SemanticsDiff.Result> changed, long sequences, long steps) {
+      this(k, title, broken, modelExceptions, modelException, changed, sequences, steps, Map.of());
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -80,8 +86,17 @@ final class BisectCommand implements Callable<Integer> {
       err.println("fusesim: no trace corpus at " + dir);
       return 2;
     }
-    List<Trace> traces = Traces.parseAll(List.of(dir), err);
-    if (traces == null) {
+    Traces.Loaded loaded = Traces.load(List.of(dir), err);
+    if (loaded.bad() > 0) {
+      err.println("fusesim: " + loaded.bad() + " corpus file(s) malformed or unreadable; nothing bisected");
+      return Traces.BAD_INPUT;
+    }
+    List<Trace> traces = loaded.traces();
+    fusesim.properties.KnownFindings known;
+    try {
+      known = fusesim.properties.KnownFindings.load(dir.resolve("findings"));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
       return 2;
     }
     long t0 = System.nanoTime();
@@ -107,10 +122,11 @@ final class BisectCommand implements Callable<Integer> {
       }
       prev = cur;
       Engine engine = new Engine(new Engine.Options(sem, List.of(ServerMode.WELL_BEHAVED, ServerMode.ARBITRARY),
-          Set.of(), perK, props.seed, props.runs == null ? 0 : props.runs, props.outDir));
+          Set.of(), perK, props.seed, props.runs == null ? 0 : props.runs, props.outDir)).known(known);
       Engine.Report rep = engine.run("v2-" + k, Set.of(), false, perK, null); // a trace name has no @
       lines.add(new Line(k, k == 0 ? "(none: mainline)" : Patch.V2.get(k - 1).title(), rep.violated(),
-          rep.modelExceptions, rep.firstModelException, changed, rep.sequences, rep.steps));
+          rep.modelExceptions, rep.firstModelException, changed, rep.sequences, rep.steps,
+          Map.copyOf(rep.known.count)));
       if (System.console() != null) {
         err.printf("\r  v2@%d done (%.0f s)   ", k, (System.nanoTime() - t0) / 1e9);
         err.flush();
@@ -174,6 +190,10 @@ final class BisectCommand implements Callable<Integer> {
         out.println("  v2@" + l.k() + " " + r.invariant + ": " + (r.error != null ? "no replayable counterexample: "
             + r.error : (r.path != null ? r.path.toString() : "(not written)") + " (line " + r.counterexample.line()
             + ", " + r.counterexample.length() + " steps): " + r.counterexample.detail()));
+      }
+      for (Map.Entry<String, Long> e : new java.util.TreeMap<>(l.known()).entrySet()) {
+        out.println("  v2@" + l.k() + " known: " + e.getValue() + " hit" + (e.getValue() == 1 ? "" : "s") + " of "
+            + e.getKey() + " (a known finding: not counted)");
       }
       if (l.modelExceptions() > 0) {
         out.println("  v2@" + l.k() + " model exception in " + l.modelExceptions() + " sequence(s); first: "

@@ -78,32 +78,42 @@ final class CheckCommand implements Callable<Integer> {
       err.println("fusesim: " + e.getMessage());
       return 2;
     }
-    out.println("seed: " + Long.toUnsignedString(props.seed));
-    out.flush();
-    int corpusCode = corpus(out, err);
-    if (corpusCode == 2) {
+    try {
+      props.known = fusesim.properties.KnownFindings.load(
+          (corpus != null ? corpus : Traces.corpus()).resolve("findings"));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
       return 2;
     }
-    int propsCode = allAssumptions ? AssumptionSweep.run(props, out, err) : props.run(out, err);
-    return Math.max(corpusCode, propsCode);
-  }
-
-  private int corpus(PrintWriter out, PrintWriter err) throws IOException {
+    out.println("seed: " + Long.toUnsignedString(props.seed));
+    out.flush();
     Path dir = corpus != null ? corpus : Traces.corpus();
     if (!Files.isDirectory(dir)) {
       err.println("fusesim: no trace corpus at " + dir);
       return 2;
     }
+    int corpusCode = corpus(dir, out);
+    int propsCode = allAssumptions ? AssumptionSweep.run(props, out, err) : props.run(out, err);
+    return Math.max(corpusCode, propsCode);
+  }
+
+  private int corpus(Path dir, PrintWriter out) {
     List<Path> paths = new java.util.ArrayList<>();
     int known = 0;
-    for (Path p : Traces.expand(List.of(dir))) {
-      if (p.getParent() != null && p.getParent().getFileName().toString().endsWith("-disagreements")) {
+    int listed = 0;
+    for (Traces.Entry e : Traces.entries(List.of(dir))) {
+      Path p = e.path();
+      if (e.problem() != null) {
+        out.println("ERROR fusesim: " + e.problem());
+        listed++;
+      } else if (p.getParent() != null && p.getParent().getFileName().toString().endsWith("-disagreements")) {
         known++; // say what the kernel does where the model does not agree yet
       } else {
         paths.add(p);
       }
     }
     int failed = 0;
+    int bad = 0;
     long t0 = System.nanoTime();
     for (Path p : paths) {
       try {
@@ -115,13 +125,20 @@ final class CheckCommand implements Callable<Integer> {
         }
       } catch (TraceError e) {
         out.println("ERROR " + e.getMessage());
-        failed++;
+        bad++;
+      } catch (fusesim.traces.lang.TraceFile.Unreadable e) {
+        out.println("ERROR fusesim: " + e.getMessage());
+        bad++;
       }
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    out.printf("corpus: %d traces, %d met their result, %d did not (%d ms)%s%n",
-        paths.size(), paths.size() - failed, failed, ms,
+    out.printf("corpus: %d traces, %d met their result, %d did not%s (%d ms)%s%n",
+        paths.size() + listed, paths.size() - failed - bad, failed,
+        bad + listed == 0 ? "" : ", " + (bad + listed) + " malformed or unreadable", ms,
         known == 0 ? "" : "; " + known + " known model disagreements not run (see traces/corpus/README.md)");
+    if (bad + listed > 0) {
+      return Traces.BAD_INPUT; // every file was still reported; the properties still run
+    }
     return failed == 0 ? 0 : 1;
   }
 }

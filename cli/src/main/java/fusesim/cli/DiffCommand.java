@@ -2,7 +2,7 @@ package fusesim.cli;
 
 import fusesim.model.Fault;
 import fusesim.model.Faults;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  * shows, side by side, the first step where what can be observed differs (syscall and ioctl
  * results, requests sent, expectations, invariants broken, kernel warnings, a step refused), or
  * says the trace is equivalent. The traces' own {@code semantics:} lines are overridden. Exit 0:
- * every trace equivalent; 1: one differs; 2: bad input.
+ * every trace equivalent; 1: one differs; 2: bad input (every file is still reported, the worst
+ * status wins).
  */
 @Command(name = "diff", mixinStandardHelpOptions = true, description = {
     "Replay traces under two semantics and show the first step where they differ, side by side.",
@@ -65,10 +66,8 @@ final class DiffCommand implements Callable<Integer> {
       err.println("fusesim: " + e.getMessage());
       return 2;
     }
-    List<Trace> traces = Traces.parseAll(files, err);
-    if (traces == null) {
-      return 2;
-    }
+    Traces.Loaded loaded = Traces.load(files, err);
+    List<Trace> traces = loaded.traces();
     int differ = 0;
     for (Trace t : traces) {
       SemanticsDiff.Result r = SemanticsDiff.compare(t, from, to);
@@ -79,12 +78,15 @@ final class DiffCommand implements Callable<Integer> {
       } else {
         out.print(SemanticsDiff.render(r, all));
       }
+      out.flush();
     }
-    if (traces.size() > 1) {
-      out.printf("%d of %d traces equivalent under %s and %s%n", traces.size() - differ, traces.size(),
-          from.label(), to.label());
+    int total = traces.size() + loaded.bad();
+    if (total > 1) {
+      out.printf("%d of %d traces equivalent under %s and %s%s%n", traces.size() - differ, total,
+          from.label(), to.label(), loaded.bad() == 0 ? ""
+              : ", " + loaded.bad() + " malformed or unreadable (errors on stderr)");
     }
-    return differ == 0 ? 0 : 1;
+    return loaded.worst(differ == 0 ? 0 : 1);
   }
 
   /** A side from its semantics text and fault names; IllegalArgumentException with one line. */

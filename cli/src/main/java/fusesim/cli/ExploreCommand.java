@@ -5,7 +5,7 @@ import fusesim.explore.Explore;
 import fusesim.explore.FaultBounds;
 import fusesim.explore.ShrinkTable;
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.ServerMode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         + "(the packed mainline io-mode core, fast; cross-checked against the full model).",
     "Exit 0: every invariant holds within the bounds; 1: a violation; 2: bad input."})
 final class ExploreCommand implements Callable<Integer> {
-  @Option(names = "--engine", paramLabel = "E", description = "full (default) or core")
+  @Option(names = "--engine", paramLabel = "E", description = "full (default: the stateful full-model engine), "
+      + "full-stateless (the old engine, which re-executes every path from the root), or core")
   String engineText = "full";
 
   @Option(names = "--semantics", paramLabel = "S", description = "mainline (default), v1, v2 or v2@K")
@@ -81,6 +82,10 @@ final class ExploreCommand implements Callable<Integer> {
       + "level is spilled to a temporary file (default 256)")
   Integer frontierMb;
 
+  @Option(names = "--exact", description = "full engine: dedup on whole canonical encodings (no fingerprints; "
+      + "the stateless engine always is exact)")
+  boolean exact;
+
   @Option(names = "--workers", paramLabel = "N", description = "worker threads (default: the cores)")
   int workers = Runtime.getRuntime().availableProcessors();
 
@@ -109,8 +114,10 @@ final class ExploreCommand implements Callable<Integer> {
     try {
       engine = switch (engineText) {
         case "full" -> Explore.Engine.FULL;
+        case "full-stateless" -> Explore.Engine.FULL_STATELESS;
         case "core" -> Explore.Engine.CORE;
-        default -> throw new IllegalArgumentException("--engine takes full or core, got '" + engineText + "'");
+        default -> throw new IllegalArgumentException("--engine takes full, full-stateless or core, got '"
+            + engineText + "'");
       };
       Semantics sem = Semantics.parse(semanticsText);
       if (sem == null) {
@@ -161,7 +168,12 @@ final class ExploreCommand implements Callable<Integer> {
         return new ShrinkTable(bounds, runs, depth != null).print(out, err);
       }
       run = new Explore(bounds, engine, outDir);
+      run.known = fusesim.properties.KnownFindings.load(Traces.corpus().resolve("findings"));
       run.boundsFrom = boundsFrom;
+      run.exact = exact;
+      if (exact && engine != Explore.Engine.FULL) {
+        throw new IllegalArgumentException("--exact is for --engine full (the others always dedup exactly)");
+      }
       if (frontierMb != null) {
         if (frontierMb < 1) {
           throw new IllegalArgumentException("--frontier-mb must be at least 1, got " + frontierMb);

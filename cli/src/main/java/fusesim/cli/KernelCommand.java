@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code fusesim kernel ...}: the real-kernel oracle. */
 @Command(name = "kernel", mixinStandardHelpOptions = true, description = "Run traces on this machine's real kernel.",
-    subcommands = {KernelCommand.Replay.class, KernelCommand.Fuzz.class, KernelCommand.Shrink.class})
+    subcommands = {KernelCommand.Replay.class, KernelCommand.Fuzz.class, KernelCommand.Shrink.class,
+        KernelCommand.Cleanup.class})
 final class KernelCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -52,9 +53,10 @@ final class KernelCommand implements Runnable {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      List<Trace> traces = Traces.parseAll(files, err);
-      if (traces == null) {
-        return 2;
+      Traces.Loaded loaded = Traces.load(files, err);
+      List<Trace> traces = loaded.traces();
+      if (traces.isEmpty()) {
+        return loaded.worst(0);
       }
       Optional<String> why = KernelReplay.unavailableReason();
       if (why.isPresent()) {
@@ -62,6 +64,7 @@ final class KernelCommand implements Runnable {
         return 3;
       }
       int disagree = 0;
+      int refused = 0;
       long steps = 0;
       long t0 = System.nanoTime();
       for (Trace t : traces) {
@@ -72,7 +75,9 @@ final class KernelCommand implements Runnable {
           kernel = KernelReplay.runBeside(t, model.steps().stream().map(ModelReplay.Step::obs).toList());
         } catch (TraceError e) {
           err.println(e.getMessage());
-          return 2;
+          err.flush();
+          refused++;
+          continue;
         } catch (KernelReplay.Unavailable e) {
           err.println("fusesim: " + t.file() + ": " + e.getMessage());
           return 3;
@@ -93,9 +98,11 @@ final class KernelCommand implements Runnable {
         }
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      out.printf("%d of %d traces agree with the kernel (%d kernel steps, %.1f s)%n",
-          traces.size() - disagree, traces.size(), steps, secs);
-      return disagree == 0 ? 0 : 1;
+      int bad = loaded.bad() + refused;
+      out.printf("%d of %d traces agree with the kernel (%d kernel steps, %.1f s)%s%n",
+          traces.size() - refused - disagree, traces.size() + loaded.bad(), steps, secs,
+          bad == 0 ? "" : ", " + bad + " malformed or unreadable (errors on stderr)");
+      return refused == 0 ? loaded.worst(disagree == 0 ? 0 : 1) : Traces.BAD_INPUT;
     }
   }
 
@@ -240,9 +247,10 @@ final class KernelCommand implements Runnable {
         err.println("fusesim: --out " + outDir + " is not a directory");
         return 2;
       }
-      List<Trace> traces = Traces.parseAll(files, err);
-      if (traces == null) {
-        return 2;
+      Traces.Loaded loaded = Traces.load(files, err);
+      List<Trace> traces = loaded.traces();
+      if (traces.isEmpty()) {
+        return loaded.worst(0);
       }
       Optional<String> why = KernelReplay.unavailableReason();
       if (why.isPresent()) {
@@ -254,7 +262,7 @@ final class KernelCommand implements Runnable {
       for (Trace t : traces) {
         String name = t.header().name().text();
         boolean arbitrary = t.header().docs().stream().anyMatch(d -> d.text().contains("arbitrary server"));
-        fusesim.properties.Setup setup = fusesim.properties.Setup.of(fusesim.model.Semantics.MAINLINE,
+        fusesim.properties.Setup setup = fusesim.properties.Setup.of(fusesim.model.series.Semantics.MAINLINE,
             java.util.Set.of(), arbitrary ? fusesim.properties.ServerMode.ARBITRARY
                 : fusesim.properties.ServerMode.WELL_BEHAVED);
         List<fusesim.traces.lang.Stmt> body = fusesim.kernel.fuzz.FindingFile.generated(t);
@@ -296,7 +304,43 @@ final class KernelCommand implements Runnable {
         out.flush();
         failed += file.confirmed() ? 0 : 1;
       }
-      return failed == 0 ? 0 : 1;
+      return loaded.worst(failed == 0 ? 0 : 1);
+    }
+  }
+
+  /**
+   * {@code fusesim kernel cleanup}: what runs that were killed (kill -9, a power cut) left behind:
+   * fusesim mounts whose owner process is gone are aborted and detached, and the oracle's stale
+   * mount points and lower trees removed. Mounts of running fusesim processes are left alone. Exit 0,
+   * or 3 when the oracle is switched off here.
+   */
+  @Command(name = "cleanup", mixinStandardHelpOptions = true, description = {"Unmount and remove what killed "
+      + "fusesim kernel runs left (mounts of live runs are left alone).", "Exit 0: done; 3: the oracle is off here."})
+  static final class Cleanup implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if ("off".equals(System.getenv("FUSESIM_KERNEL"))) {
+        err.println("fusesim: FUSESIM_KERNEL=off in the environment: the real-kernel oracle is switched off");
+        return 3;
+      }
+      String lib = fusesim.kernel.sys.Libc.loadProblem();
+      if (lib != null) {
+        err.println("fusesim: cannot call libc through JNA: " + lib);
+        return 3;
+      }
+      List<String> actions = fusesim.kernel.sys.Mounts.cleanupStale();
+      actions.forEach(out::println);
+      List<String> live = fusesim.kernel.sys.Mounts.ourMounts();
+      out.println(actions.isEmpty() ? "nothing to clean up" : actions.size() + " actions");
+      if (!live.isEmpty()) {
+        out.println("left alone (their fusesim process still runs): " + String.join(", ", live));
+      }
+      return 0;
     }
   }
 }

@@ -1,7 +1,7 @@
 package fusesim.cli;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;
 import fusesim.properties.ServerMode;
 import java.io.PrintWriter;
@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,8 @@ final class PropertyRun {
   final List<ServerMode> modes;
   final List<Fault> faults;
   final Path outDir;
+  /** The known findings each violation is matched against (traces/corpus/findings). */
+  fusesim.properties.KnownFindings known = fusesim.properties.KnownFindings.none();
 
   private PropertyRun(long seed, Semantics semantics, long budgetMillis, Long runs, List<ServerMode> modes,
       List<Fault> faults, Path outDir) {
@@ -118,7 +121,9 @@ final class PropertyRun {
 
   /** The same run under other semantics, writing counterexamples to {@code dir}. */
   PropertyRun with(Semantics sem, long budget, Path dir) {
-    return new PropertyRun(seed, sem, budget, runs, modes, faults, dir);
+    PropertyRun r = new PropertyRun(seed, sem, budget, runs, modes, faults, dir);
+    r.known = known;
+    return r;
   }
 
   /** The reports of the last {@link #run}. */
@@ -126,10 +131,10 @@ final class PropertyRun {
 
   int run(PrintWriter out, PrintWriter err) {
     Engine engine = new Engine(new Engine.Options(semantics, modes, Set.copyOf(faults), budgetMillis, seed,
-        runs == null ? 0 : runs, outDir));
+        runs == null ? 0 : runs, outDir)).known(known);
     // a fault campaign's second pass (budget mode) runs on a second engine: Ctrl-C stops either
     Engine second = new Engine(new Engine.Options(semantics, modes, Set.copyOf(faults), budgetMillis,
-        secondSeed(), 0, outDir));
+        secondSeed(), 0, outDir)).known(known);
     List<Engine.Report> reports = new ArrayList<>();
     CountDownLatch printed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -241,6 +246,7 @@ final class PropertyRun {
       code = 1;
       counterexampleLine(out, row);
     }
+    knownTable(out, known, r);
     if (r.modelExceptions > 0) {
       code = 1;
       out.println("MODEL EXCEPTION in " + r.modelExceptions + " sequence(s); first: " + r.firstModelException);
@@ -273,6 +279,9 @@ final class PropertyRun {
           out.println("  " + r.label + ": shrunk " + row.shrink + "; " + row.shapeBefore + " -> " + row.shapeAfter);
         }
       }
+      for (Map.Entry<String, Long> e : r.known.count.entrySet()) {
+        out.println("  " + r.label + ": known: " + e.getValue() + " hit(s) of " + e.getKey() + " (not counted)");
+      }
       if (r.unfaultedFindings > 0) {
         out.println("  " + r.label + ": " + r.unfaultedFindings + " violation(s) also happen with the fault off "
             + "(not counted); first: " + r.firstUnfaultedFinding);
@@ -283,6 +292,26 @@ final class PropertyRun {
       }
     }
     return code;
+  }
+
+  /**
+   * The known findings met: one line per finding ({@code known: 3 hits of ID}), with its invariant,
+   * kernel function and first sequence, then the corpus trace that pins it. They do not fail the run.
+   */
+  static void knownTable(PrintWriter out, fusesim.properties.KnownFindings reg, Engine.Report r) {
+    for (Map.Entry<String, Long> e : r.known.count.entrySet()) {
+      fusesim.properties.KnownFindings.Finding f = reg.byId(e.getKey());
+      out.printf("known: %d hit%s of %s (%s; %s; first in sequence %d): %s%n", e.getValue(), e.getValue() == 1 ? "" : "s",
+          f.id(), f.invariant(), f.kernel(), r.known.firstSequence.get(f.id()),
+          shortPath(f.file().getParent().resolve(f.traces().get(0))));
+    }
+  }
+
+  /** A path relative to the repository (fusesim.home) when it is inside it. */
+  static Path shortPath(Path p) {
+    Path home = Path.of(System.getProperty("fusesim.home", ".")).toAbsolutePath().normalize();
+    Path a = p.toAbsolutePath().normalize();
+    return a.startsWith(home) ? home.relativize(a) : p.normalize();
   }
 
   private static void counterexampleLine(PrintWriter out, Engine.Row row) {

@@ -4,9 +4,7 @@ import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceError;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.ReplayReport;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +15,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fusesim replay FILE...}: replays traces on the model, step by step. Exit 0 when every
- * trace meets its {@code result:}, 1 when one does not, 2 on a malformed trace or bad usage (then
- * nothing else is printed).
+ * {@code fusesim replay FILE...}: replays traces on the model, step by step. Every file is
+ * reported: its replay, or its one error line on stderr. Exit 0 when every trace meets its
+ * {@code result:}, 1 when one does not, 2 when a file was malformed or unreadable (the worst wins),
+ * or on bad usage.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, description = "Replay traces on the model and check their result: lines.")
 final class ReplayCommand implements Callable<Integer> {
@@ -40,7 +39,7 @@ final class ReplayCommand implements Callable<Integer> {
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     java.util.Set<fusesim.model.Fault> faults = java.util.EnumSet.noneOf(fusesim.model.Fault.class);
@@ -52,27 +51,33 @@ final class ReplayCommand implements Callable<Integer> {
       }
       faults.add(fault);
     }
-    List<Trace> traces = Traces.parseAll(files, err);
-    if (traces == null) {
-      return 2;
-    }
-    List<ModelReplay.Result> results = new ArrayList<>();
-    for (Trace t : traces) {
+    Traces.Loaded loaded = Traces.load(files, err);
+    int failed = 0;
+    int refused = 0;
+    int met = 0;
+    for (Trace t : loaded.traces()) {
+      ModelReplay.Result r;
       try {
-        results.add(new ModelReplay(t, new fusesim.model.Faults(faults), fusesim.spec.Checker.all()).run());
+        r = new ModelReplay(t, new fusesim.model.Faults(faults), fusesim.spec.Checker.all()).run();
       } catch (TraceError e) {
         err.println(e.getMessage());
-        return 2;
+        err.flush();
+        refused++;
+        continue;
       }
-    }
-    int failed = 0;
-    for (ModelReplay.Result r : results) {
       out.print(quiet ? ReplayReport.verdictLine(r) + "\n" : ReplayReport.print(r, !noState));
+      out.flush();
       failed += r.met() ? 0 : 1;
+      met += r.met() ? 1 : 0;
     }
-    if (results.size() > 1) {
-      out.println((results.size() - failed) + " of " + results.size() + " traces met their result");
+    int total = loaded.traces().size() + loaded.bad();
+    if (total > 1) {
+      int bad = loaded.bad() + refused;
+      out.println(met + " of " + total + " traces met their result"
+          + (failed == 0 ? "" : ", " + failed + " did not")
+          + (bad == 0 ? "" : ", " + bad + " malformed or unreadable (errors on stderr)"));
     }
-    return failed == 0 ? 0 : 1;
+    int status = failed == 0 ? 0 : 1;
+    return refused == 0 ? loaded.worst(status) : Traces.BAD_INPUT;
   }
 }

@@ -1,7 +1,7 @@
 package fusesim.cli;
 
 import fusesim.model.Faults;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceError;

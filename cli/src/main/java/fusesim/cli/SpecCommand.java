@@ -70,15 +70,26 @@ final class SpecCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     List<Effects.Named> traces = new ArrayList<>();
-    for (Path p : Traces.expand(List.of(dir))) {
+    int bad = 0;
+    for (Traces.Entry entry : Traces.entries(List.of(dir))) {
+      Path p = entry.path();
+      if (entry.problem() != null) {
+        err.println("fusesim: " + entry.problem());
+        bad++;
+        continue;
+      }
       try {
         String name = dir.relativize(p).toString().replace('\\', '/');
         traces.add(new Effects.Named(name, fusesim.traces.lang.TraceParser.parse(name,
-            Files.readString(p, StandardCharsets.UTF_8))));
-      } catch (TraceError e) {
-        err.println(e.getMessage());
-        return 2;
+            fusesim.traces.lang.TraceFile.text(p))));
+      } catch (TraceError | fusesim.traces.lang.TraceFile.Unreadable e) {
+        err.println((e instanceof TraceError ? "" : "fusesim: ") + e.getMessage());
+        bad++;
       }
+    }
+    if (bad > 0) {
+      err.println("fusesim: " + bad + " corpus file(s) malformed or unreadable; nothing written");
+      return Traces.BAD_INPUT;
     }
     Effects fx = Effects.compute(traces, seed, runs);
     Map<String, String> pages = new SpecDoc(fx, ModelFunctions.all()).pages();

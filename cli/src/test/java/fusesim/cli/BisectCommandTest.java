@@ -2,8 +2,8 @@ package fusesim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.TraceParser;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Faults;
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.cli.spec.ModelFunctions;
 import fusesim.cli.spec.SpecDoc;
-import fusesim.model.Assumption;
-import fusesim.model.Patch;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Patch;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code fusesim spec}: the pages, their content, determinism and bad input. */
 class SpecCommandTest {
   private static final List<String> PAGES = List.of(SpecDoc.README, SpecDoc.FUNCTIONS,
-      SpecDoc.INVARIANTS, SpecDoc.ASSUMPTIONS, SpecDoc.PATCHES, SpecDoc.ERRORS);
+      SpecDoc.INVARIANTS, SpecDoc.ASSUMPTIONS, SpecDoc.PATCHES, SpecDoc.ERRORS, SpecDoc.FINDINGS);
   private static final String CORPUS = Path.of("..", "traces", "corpus").toString();
 
   @TempDir
@@ -115,8 +115,8 @@ class SpecCommandTest {
     List<ModelFunctions.Entry> all = ModelFunctions.all();
     assertThat(all).hasSizeGreaterThan(80);
     assertThat(all).extracting(ModelFunctions.Entry::method)
-        .contains("IoModes.fuseFileIoOpen", "InodePassthrough.fuseInodePassthrough",
-            "Vfs.Open.run", "Kernel.umount");
+        .contains("fuse.Iomode.fuseFileIoOpen", "series.InodePassthrough.fuseInodePassthrough",
+            "vfs.Open.DoSysOpen.run", "Kernel.umount");
     long rows = p.lines().filter(l -> l.startsWith("| `")).count();
     assertThat(rows).isEqualTo(all.size());
     for (ModelFunctions.Entry e : all) {
@@ -157,5 +157,22 @@ class SpecCommandTest {
   /** The escaping SpecDoc applies to free text outside code spans. */
   private static String md(String s) {
     return s.replace("\\", "\\\\").replace("<", "\\<").replace("*", "\\*").replace("_", "\\_");
+  }
+
+  @Test
+  void findingsPageNamesTraceFirstPatchChoicesAndHowToReproduce() throws IOException {
+    String f = page(SpecDoc.FINDINGS);
+    // the mainline LOOKUP-EIO nlookup leak, found on the kernel
+    assertThat(f).contains("## A mainline behaviour found on the kernel that looks like a bug")
+        .contains("### lookup-mode-0-eio-no-forget: NLOOKUP-BALANCE")
+        .contains("./fusesim kernel replay traces/corpus/mainline/lookup-mode-0-eio-no-forget.trace");
+    // the series' INO-MAP break under the defaults: first shown by v2@13 (passthrough lookup)
+    int i = f.indexOf("### ino-rule-attr-ino-two-nodeids-share-backing: INO-MAP");
+    assertThat(i).isPositive();
+    String section = f.substring(i, f.indexOf("\n### ", i + 5));
+    assertThat(section).contains("v2 13/21").contains("assumption choices: the defaults")
+        .contains("server lookup /c entry nodeid=99 ino=10 backing=1")
+        .contains("./fusesim repro traces/corpus/v2/ino-rule-attr-ino-two-nodeids-share-backing.trace");
+    assertThat(page(SpecDoc.README)).contains("(" + SpecDoc.FINDINGS + ")");
   }
 }

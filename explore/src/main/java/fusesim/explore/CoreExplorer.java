@@ -47,6 +47,12 @@ public final class CoreExplorer {
     public volatile long frontier;
     public volatile long nanos;
     public volatile long visitedBytes;
+    /** Full engine: the heap the next level's stored states take, the disk they took at most. */
+    public volatile long frontierMemory;
+    public volatile long diskBytes;
+    /** Full engine: the last level's time, and the next level's time estimated from it. */
+    public volatile long levelNanos;
+    public volatile long etaNanos;
     /** Levels whose frontier went to disk (core), and the largest of them in states. */
     public volatile int spilledLevels;
     public volatile long largestSpilled;

@@ -1,6 +1,8 @@
 package fusesim.explore;
 
 import fusesim.properties.Counterexample;
+import fusesim.properties.KnownFindings;
+import fusesim.properties.Session;
 import fusesim.properties.Setup;
 import fusesim.traces.lang.Stmt;
 import java.io.IOException;
@@ -27,7 +29,14 @@ import java.util.Map;
  */
 public final class Explore {
   /** Which state space. */
-  public enum Engine { FULL, CORE }
+  public enum Engine {
+    FULL, FULL_STATELESS, CORE;
+
+    /** The name on the command line. */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   private final Bounds bounds;
   private final Engine engine;
@@ -36,6 +45,8 @@ public final class Explore {
   private volatile ModelExplorer full;
   /** Core: the heap a BFS level may take before it is spilled to disk. */
   public volatile long frontierBytes = CoreExplorer.DEFAULT_FRONTIER_BYTES;
+  /** Full engine: exact dedup instead of fingerprints. */
+  public volatile boolean exact;
   /** Where the bounds came from when the user gave none (printed after the bounds); null: the options. */
   public volatile String boundsFrom;
 
@@ -68,12 +79,15 @@ public final class Explore {
     }
   }
 
+  /** The known findings a violation is matched against (traces/corpus/findings); none by default. */
+  public KnownFindings known = KnownFindings.none();
+
   /** Runs and prints; returns the exit code (0 every invariant holds, 1 a violation). */
   public int run(PrintWriter out, PrintWriter err) throws IOException {
-    out.println("explore: engine " + engine.name().toLowerCase(Locale.ROOT) + ", semantics " + bounds.semantics()
+    out.println("explore: engine " + engine.word() + ", semantics " + bounds.semantics()
         + ", depth " + (bounds.depth() == Integer.MAX_VALUE ? "unbounded" : bounds.depth()) + ", inodes "
         + bounds.inodes() + ", backings " + bounds.backings() + ", threads " + bounds.threads() + ", opens "
-        + bounds.opens() + (engine == Engine.FULL ? ", ticks " + bounds.ticks() + ", server " + bounds.server().word
+        + bounds.opens() + (engine != Engine.CORE ? ", ticks " + bounds.ticks() + ", server " + bounds.server().word
             : ", dio " + (bounds.dio() ? "on" : "off") + ", symmetry " + (bounds.symmetry() ? "on" : "off"))
         + (bounds.faults().isEmpty() ? "" : ", faults " + faultList()));
     if (boundsFrom != null) {
@@ -85,9 +99,17 @@ public final class Explore {
       out.println("assumptions: " + String.join(" ", as));
     }
     out.flush();
+    boolean stateful = engine == Engine.FULL;
     CoreExplorer.Progress progress = (d, n, s) -> {
-      err.printf(Locale.ROOT, "  depth %d: %s new, %s distinct, %s transitions, %s states/s, heap %s%n", d, count(n),
+      err.printf(Locale.ROOT, "  depth %d: %s new, %s distinct, %s transitions, %s states/s, heap %s", d, count(n),
           count(s.distinct), count(s.transitions), count((long) (s.distinct / (s.nanos / 1e9))), mb(heapUsed()));
+      if (stateful) { // the level's own rate, where its frontier is, and what the next level will take
+        err.printf(Locale.ROOT, "; level %s, %s new/s; frontier %s states, %s in memory, %s on disk; visited %s%s",
+            secs(s.levelNanos), count((long) (n / Math.max(s.levelNanos / 1e9, 1e-9))), count(s.frontier),
+            mb(s.frontierMemory), mb(s.diskBytes), mb(s.visitedBytes),
+            s.etaNanos > 0 ? "; next level ETA " + secs(s.etaNanos) : "");
+      }
+      err.println();
       err.flush();
     };
     resetPeak();
@@ -119,18 +141,30 @@ public final class Explore {
       }
     } else {
       full = new ModelExplorer(bounds, progress);
+      full.stateless = engine == Engine.FULL_STATELESS;
+      full.exact = exact;
+      full.frontierBytes = frontierBytes;
       st = full.run();
       for (Map.Entry<String, ModelExplorer.Violation> e : full.violations().entrySet()) {
         ModelExplorer.Violation v = e.getValue();
         if (v == null) {
           rows.add(new String[] {e.getKey(), "holds"});
         } else {
+          boolean violatedBefore = violated;
           violated = true;
           List<Stmt> stmts = new ArrayList<>();
           for (String l : v.lines()) {
             stmts.add(ModelPath.stmt(l));
           }
           Path p = write(e.getKey(), stmts, v.depth(), v.detail());
+          KnownFindings.Finding kf = known.match(Setup.of(bounds.semantics(), bounds.faults(), bounds.server()),
+              stmts, new Session.Violation(e.getKey(), v.detail(), stmts.size() - 1));
+          if (kf != null) {
+            violated = violatedBefore;
+            rows.add(new String[] {e.getKey(), "known finding " + kf.id() + " at depth " + v.depth() + " (not counted): "
+                + p});
+            continue;
+          }
           rows.add(new String[] {e.getKey(), "violated at depth " + v.depth() + ": " + p});
         }
       }
@@ -151,8 +185,26 @@ public final class Explore {
       out.println("model errors:    " + full.invalid + " (first: " + full.firstInvalid + ")");
     }
     out.printf(Locale.ROOT, "time:            %.2f s, %s distinct states/s%n", secs, count((long) (st.distinct / Math.max(secs, 1e-9))));
-    out.printf(Locale.ROOT, "memory:          peak heap %s (%s %s)%n", mb(peakHeap()),
-        engine == Engine.CORE ? "visited set" : "encoded states", mb(st.visitedBytes));
+    if (stateful) {
+      long n = Math.max(1, st.distinct);
+      out.println("visited set:     " + (exact ? "exact (whole canonical encodings)" : "64-bit fingerprints")
+          + ", " + String.format(Locale.ROOT, "%.1f", st.visitedBytes / (double) n) + " bytes per state");
+      if (!exact) {
+        // TLC's estimate: each of the (transitions - distinct) fingerprints that matched a stored one
+        // could have matched one of the distinct stored ones by chance
+        double optimistic = st.distinct * (double) Math.max(0, st.transitions - st.distinct) / Math.pow(2, 64);
+        double birthday = st.distinct * (double) st.distinct / Math.pow(2, 65);
+        out.println(String.format(Locale.ROOT, "fingerprints:    collision probability %.1e (TLC's optimistic "
+            + "estimate, distinct x (transitions - distinct) / 2^64; %.1e among the distinct states)", optimistic,
+            birthday));
+      }
+      out.println("frontier:        " + (st.diskBytes == 0 ? "in memory" : "spilled to disk, at most " + mb(st.diskBytes)
+          + " for a level") + " (threshold " + mb(frontierBytes) + ")");
+    }
+    out.printf(Locale.ROOT, "memory:          peak heap %s (%s %s%s)%n", mb(peakHeap()),
+        engine == Engine.FULL_STATELESS ? "encoded states" : "visited set", mb(st.visitedBytes),
+        stateful ? String.format(Locale.ROOT, ", peak heap per visited state %,d bytes",
+            peakHeap() / Math.max(1, st.distinct)) : "");
     for (String[] r : rows) {
       out.printf(Locale.ROOT, "  %-18s %s%n", r[0], r[1]);
     }
@@ -172,7 +224,7 @@ public final class Explore {
 
   private Path write(String invariant, List<Stmt> stmts, int depth, String detail) throws IOException {
     Setup setup = Setup.of(bounds.semantics(), bounds.faults(), bounds.server());
-    String name = "explore-" + engine.name().toLowerCase(Locale.ROOT) + "-"
+    String name = "explore-" + engine.word() + "-"
         + (bounds.faults().isEmpty() ? "" : faultList().replace(',', '_') + "-") + invariant;
     List<String> how = new ArrayList<>();
     how.add("found by: fusesim explore " + cliBounds() + " (breadth-first: shortest, " + depth + " moves)");
@@ -189,13 +241,13 @@ public final class Explore {
 
   private String cliBounds() {
     StringBuilder sb = new StringBuilder();
-    sb.append("--engine ").append(engine.name().toLowerCase(Locale.ROOT)).append(" --semantics ").append(bounds.semantics());
+    sb.append("--engine ").append(engine.word()).append(" --semantics ").append(bounds.semantics());
     if (bounds.depth() != Integer.MAX_VALUE) {
       sb.append(" --depth ").append(bounds.depth());
     }
     sb.append(" --inodes ").append(bounds.inodes()).append(" --backings ").append(bounds.backings())
         .append(" --threads ").append(bounds.threads()).append(" --opens ").append(bounds.opens());
-    if (engine == Engine.FULL) {
+    if (engine != Engine.CORE) {
       sb.append(" --ticks ").append(bounds.ticks()).append(" --server ").append(bounds.server().word);
     } else if (!bounds.dio()) {
       sb.append(" --no-dio");
@@ -207,6 +259,11 @@ public final class Explore {
     }
     bounds.semantics().choices().forEach((id, c) -> sb.append(" --assume ").append(id).append('=').append(c));
     return sb.toString();
+  }
+
+  static String secs(long nanos) {
+    return nanos >= 60_000_000_000L ? String.format(Locale.ROOT, "%dm%02ds", nanos / 60_000_000_000L,
+        nanos / 1_000_000_000L % 60) : String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
   }
 
   static String count(long n) {

@@ -1,6 +1,6 @@
 package fusesim.explore;
 
-import fusesim.model.KFile;
+import fusesim.model.vfs.KFile;
 import fusesim.properties.ServerMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,7 +189,7 @@ final class ModelAlphabet {
     for (int i = 0; i < b.inodes(); i++) {
       String f = file(i);
       for (int id : ids) {
-        fusesim.model.FuseBacking fb = k.fc.backingFilesMap.get(id);
+        fusesim.model.fuse.FuseBacking fb = k.fc.backingFilesMap.get(id);
         if (!arbitrary && (fb.opsMask == 0 || !f.equals(k.lower.pathOf(fb.file)))) {
           continue;
         }

@@ -1,8 +1,9 @@
 package fusesim.explore;
 
 import fusesim.model.Kernel;
+import fusesim.model.Syscall;
 import fusesim.model.Opcode;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -52,11 +53,11 @@ public final class ModelEncoder {
       Map.entry("fusesim.model.Kernel.log", "history; its pending requests and the PT-BYPASS digest are written instead"),
       Map.entry("fusesim.model.Kernel.notes", "pr_debug lines for reports, never read by the model"),
       Map.entry("fusesim.model.Kernel.nextSerial", "allocator of identity serials (identity is renamed)"),
-      Map.entry("fusesim.model.FuseInode.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.FuseFile.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.KFile.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.Request.unique", "identity label (the trace names requests by thread and opcode)"),
-      Map.entry("fusesim.model.Dev.nextUnique", "allocator of request uniques"),
+      Map.entry("fusesim.model.fuse.FuseInode.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.fuse.FuseFile.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.vfs.KFile.serial", "identity label (toString only)"),
+      Map.entry("fusesim.model.fuse.Request.unique", "identity label (the trace names requests by thread and opcode)"),
+      Map.entry("fusesim.model.fuse.Dev.nextUnique", "allocator of request uniques"),
       Map.entry("fusesim.model.Server.nextFh", "allocator of fresh fhs: the explorer's alphabet never names an fh, so "
           + "only equality among existing fhs matters, and every new one is fresh in both states"),
       Map.entry("fusesim.model.UserThread.lastResult", "read by the trace runner right after the call returns"),
@@ -196,7 +197,7 @@ public final class ModelEncoder {
   /** An fd field of a syscall in flight (the fd it works on, the fd an open reserved). */
   private static boolean fdField(Field f) {
     return f.getType() == int.class && (f.getName().equals("fd") || f.getName().equals("reservedFd"))
-        && f.getDeclaringClass().getName().startsWith("fusesim.model.Vfs$");
+        && Syscall.class.isAssignableFrom(f.getDeclaringClass());
   }
 
   private byte[] encodeOnce(Kernel k) {
@@ -320,16 +321,18 @@ public final class ModelEncoder {
     } else {
       tag(9);
       classRef(c);
-      for (Field f : fields(c)) {
-        if (o == kernel && f.getName().equals("log")) {
+      boolean isKernel = o == kernel;
+      for (Acc a : accessors(c)) {
+        Field f = a.f;
+        if (isKernel && f.getName().equals("log")) {
           log();
           continue;
         }
-        if (fdMap != null && o == kernel && f.getName().equals("fds")) {
+        if (fdMap != null && isKernel && f.getName().equals("fds")) {
           fdTable();
           continue;
         }
-        if (fdMap != null && o == kernel && f.getName().equals("reservedFds")) {
+        if (fdMap != null && isKernel && f.getName().equals("reservedFds")) {
           tag(14);
           List<Integer> rs = new ArrayList<>();
           for (int r : kernel.reservedFds) {
@@ -342,26 +345,87 @@ public final class ModelEncoder {
           }
           continue;
         }
-        if (threadMap != null && o == kernel && f.getName().equals("threads")) {
+        if (threadMap != null && isKernel && f.getName().equals("threads")) {
           threadTable();
           continue;
         }
-        if (fdMap != null && fdField(f)) {
-          try {
-            tag(3);
-            num(fd(f.getInt(o)));
-          } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read " + f, e);
-          }
+        if (fdMap != null && a.fdField) {
+          tag(3);
+          num(fd(a.off >= 0 ? StateCodec.U.getInt(o, a.off) : (Integer) read(f, o)));
           continue;
         }
-        try {
-          value(f.get(o));
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException("cannot read " + f, e);
+        if (a.off < 0) {
+          value(read(f, o));
+          continue;
+        }
+        // the bytes value() writes for the boxed value, without boxing it
+        switch (a.type) {
+          case 'L' -> value(StateCodec.U.getObject(o, a.off));
+          case 'I' -> {
+            tag(3);
+            num(StateCodec.U.getInt(o, a.off));
+          }
+          case 'J' -> {
+            tag(3);
+            num(StateCodec.U.getLong(o, a.off));
+          }
+          case 'Z' -> tag(StateCodec.U.getBoolean(o, a.off) ? 2 : 1);
+          case 'S' -> {
+            tag(3);
+            num(StateCodec.U.getShort(o, a.off));
+          }
+          case 'B' -> {
+            tag(3);
+            num(StateCodec.U.getByte(o, a.off));
+          }
+          case 'C' -> {
+            tag(3);
+            num(StateCodec.U.getChar(o, a.off));
+          }
+          case 'D' -> {
+            tag(3);
+            num(Double.doubleToLongBits(StateCodec.U.getDouble(o, a.off)));
+          }
+          default -> {
+            tag(3);
+            num(Double.doubleToLongBits(StateCodec.U.getFloat(o, a.off)));
+          }
         }
       }
     }
+  }
+
+  private static Object read(Field f, Object o) {
+    try {
+      return f.get(o);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot read " + f, e);
+    }
+  }
+
+  /**
+   * How a field is read: through its Unsafe offset (plain classes: no reflection, no boxing), or
+   * reflectively ({@code off} -1: records and hidden classes, which have no offsets).
+   */
+  private record Acc(Field f, long off, char type, boolean fdField) {}
+
+  private static final Map<Class<?>, Acc[]> ACCESSORS = new ConcurrentHashMap<>();
+
+  private static Acc[] accessors(Class<?> c) {
+    Acc[] a = ACCESSORS.get(c);
+    if (a == null) {
+      Field[] fs = fields(c);
+      a = new Acc[fs.length];
+      boolean unsafe = !c.isRecord() && !c.isHidden();
+      for (int i = 0; i < fs.length; i++) {
+        Class<?> t = fs[i].getType();
+        char type = !t.isPrimitive() ? 'L' : t == int.class ? 'I' : t == long.class ? 'J' : t == boolean.class ? 'Z'
+            : t == short.class ? 'S' : t == byte.class ? 'B' : t == char.class ? 'C' : t == double.class ? 'D' : 'F';
+        a[i] = new Acc(fs[i], unsafe ? StateCodec.U.objectFieldOffset(fs[i]) : -1, type, fdField(fs[i]));
+      }
+      ACCESSORS.put(c, a);
+    }
+    return a;
   }
 
   private void classRef(Class<?> c) {
@@ -372,10 +436,22 @@ public final class ModelEncoder {
     }
     classIds.put(c, classIds.size());
     num(-1);
-    String name = c.getName();
-    int lambda = name.indexOf("$$Lambda");
-    str(lambda >= 0 ? name.substring(0, lambda) + "$$Lambda" : name); // hidden class names vary per run
+    byte[] name = CLASS_NAMES.get(c); // the bytes str(name) writes, made once per class
+    ensure(name.length);
+    System.arraycopy(name, 0, buf, len, name.length);
+    len += name.length;
   }
+
+  private static final ClassValue<byte[]> CLASS_NAMES = new ClassValue<>() {
+    @Override
+    protected byte[] computeValue(Class<?> c) {
+      String name = c.getName();
+      int lambda = name.indexOf("$$Lambda");
+      ModelEncoder e = new ModelEncoder();
+      e.str(lambda >= 0 ? name.substring(0, lambda) + "$$Lambda" : name); // hidden class names vary per run
+      return Arrays.copyOf(e.buf, e.len);
+    }
+  };
 
   private void array(Object a) {
     if (a instanceof long[]) {

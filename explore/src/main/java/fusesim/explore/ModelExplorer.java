@@ -67,6 +67,28 @@ public final class ModelExplorer {
   public volatile boolean stopAtFirstViolation;
   /** Stop after the level at which this many distinct states are stored. */
   public volatile long stateCap = Long.MAX_VALUE;
+  /**
+   * The old engine ({@code --engine full-stateless}): a state is its path, re-executed from the root
+   * for every successor, and dedup keeps every encoding. Kept to measure the stateful engine against.
+   */
+  public volatile boolean stateless;
+  /** Stateful engine: keep the canonical encodings whole ({@code --exact}) instead of 64-bit fingerprints. */
+  public volatile boolean exact;
+  /** Stateful engine: the heap one level's stored states may take before they go to a temporary file. */
+  public volatile long frontierBytes = 256L << 20;
+  /**
+   * Stateful engine: called by the inserting thread with every new state: its depth, its index in
+   * its level, its parent's index in the level above and the move's index in the parent's moves
+   * (-1 for the root), and its stored bytes.
+   */
+  volatile StateListener stateListener;
+
+  interface StateListener {
+    void state(int depth, int index, int parent, int move, byte[] stored);
+  }
+
+  /** The stateful engine's codec: what the explorer stores of a state, and restores it from. */
+  final StateCodec codec = new StateCodec(ModelExplorer::shared);
 
   public ModelExplorer(Bounds bounds, CoreExplorer.Progress progress) {
     this.bounds = bounds;
@@ -173,6 +195,17 @@ public final class ModelExplorer {
 
   /** Runs the search to the depth bound, to exhaustion, or until stopped. */
   public CoreExplorer.Stats run() {
+    if (stateless || mergeListener != null) {
+      return runStateless();
+    }
+    try {
+      return new Stateful().run();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private CoreExplorer.Stats runStateless() {
     long t0 = System.nanoTime();
     ModelPath root = new ModelPath(setup);
     for (String l : alphabet.world()) {
@@ -272,6 +305,305 @@ public final class ModelExplorer {
     }
     stats.nanos = System.nanoTime() - t0;
     return stats;
+  }
+
+  // ---- the stateful engine -------------------------------------------------------------------
+
+  /**
+   * The run's configuration, which every state shares and the codec does not copy: the semantics,
+   * the faults, the setup and its invariant checker, and the parsed trace statements.
+   */
+  static boolean shared(Object o) {
+    if (o instanceof fusesim.model.series.Semantics || o instanceof fusesim.model.Faults || o instanceof Setup
+        || o instanceof fusesim.spec.Checker) {
+      return true;
+    }
+    String n = o.getClass().getName();
+    return n.startsWith("fusesim.spec.") || n.startsWith("fusesim.traces.lang.");
+  }
+
+  /** A state restored from its stored bytes. */
+  ModelPath restore(byte[] stored) {
+    return (ModelPath) codec.decode(stored);
+  }
+
+  /** What the explorer stores of a state: its path's bookkeeping and model, not its statements. */
+  byte[] store(ModelPath p) {
+    p.lines.clear();
+    p.violation = null;
+    p.invalid = null;
+    return codec.encode(p);
+  }
+
+  /** The root state (the world declared), stored. */
+  byte[] rootState() {
+    return store(root());
+  }
+
+  private ModelPath root() {
+    ModelPath root = new ModelPath(setup);
+    for (String l : alphabet.world()) {
+      ModelPath.Status s = root.run(l, true, setup);
+      if (s != ModelPath.Status.OK) {
+        throw new IllegalStateException("the world does not set up: " + l + ": " + root.invalid);
+      }
+    }
+    return root;
+  }
+
+  /** A successor in the stateful engine: its parent (index in its level), move, and what it is. */
+  private record Out(long parent, int move, long fp, byte[] canon, byte[] state, String invariant, String detail,
+      String invalid) {}
+
+  /**
+   * Runs {@code move} on {@code q}, a restored copy of the parent {@code stored}; returns the
+   * successor, or null when the move ends in state {@code q} (then {@code q} holds it). A call that
+   * blocks is run again on a fresh copy in its {@code <unfinished ...>} form, as the stateless
+   * engine does.
+   */
+  private Out step(byte[] stored, ModelPath[] qs, List<String> move, long parent, int m) {
+    ModelPath q = qs[0];
+    for (int s = 0; s < move.size(); s++) {
+      ModelPath.Status st = q.run(move.get(s), true, setup);
+      if (st == ModelPath.Status.BLOCKED) {
+        q = restore(stored);
+        for (int u = 0; u < s; u++) {
+          q.run(move.get(u), false, setup);
+        }
+        st = q.run(unfinishedForm(move.get(s)), true, setup);
+      }
+      qs[0] = q;
+      if (st == ModelPath.Status.INVALID) {
+        return new Out(parent, m, 0, null, null, null, null, q.invalid + " at: " + move.get(s));
+      }
+      if (st == ModelPath.Status.VIOLATED) {
+        return new Out(parent, m, 0, null, null, q.violation.invariant(), q.violation.detail(), null);
+      }
+    }
+    for (String r : q.resumedLines()) {
+      ModelPath.Status st = q.run(r, true, setup);
+      if (st == ModelPath.Status.INVALID) {
+        return new Out(parent, m, 0, null, null, null, null, q.invalid + " at: " + r);
+      }
+      if (st == ModelPath.Status.VIOLATED) {
+        return new Out(parent, m, 0, null, null, q.violation.invariant(), q.violation.detail(), null);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The successors of a stored state (for the restore test): each move's statements, with the
+   * successor's encoding by {@code enc}, or {@code !} and the violated invariant, or {@code ?} and
+   * what was invalid; the same shape as {@link #successors} gives for the move's part of a path.
+   */
+  Map<List<String>, String> successorsOf(byte[] stored, ModelEncoder enc) {
+    Map<List<String>, String> out = new LinkedHashMap<>();
+    List<List<String>> moves = alphabet.moves(restore(stored));
+    for (int m = 0; m < moves.size(); m++) {
+      ModelPath[] qs = {restore(stored)};
+      Out o = step(stored, qs, moves.get(m), 0, m);
+      List<String> lines = List.copyOf(qs[0].lines);
+      out.put(lines, o == null ? java.util.HexFormat.of().formatHex(enc.encode(qs[0].kernel()))
+          : o.invalid != null ? "?" + o.invalid : "!" + o.invariant);
+    }
+    return out;
+  }
+
+  /** The violation kept for an invariant: where it was found; its path is rebuilt at the end. */
+  private record Pending(int depth, long parent, int move, String detail) {}
+
+  /** Level-synchronous BFS over stored states (explore/README.md, "The stateful engine"). */
+  private final class Stateful {
+    final Visited visited = exact ? new Visited.Exact() : new Visited.Fingerprints();
+    final Map<String, Pending> pending = new LinkedHashMap<>();
+    final ThreadLocal<ModelEncoder> encoders = ThreadLocal.withInitial(() -> new ModelEncoder(bounds.symmetry()));
+
+    private List<Out> expand(List<byte[]> parents, long base) {
+      ModelEncoder enc = encoders.get();
+      List<Out> out = new ArrayList<>();
+      for (int j = 0; j < parents.size() && !stop.get(); j++) {
+        byte[] stored = parents.get(j);
+        ModelPath p = restore(stored);
+        List<List<String>> moves = alphabet.moves(p);
+        for (int m = 0; m < moves.size() && !stop.get(); m++) {
+          ModelPath[] qs = {m == moves.size() - 1 ? p : restore(stored)};
+          Out o = step(stored, qs, moves.get(m), base + j, m);
+          if (o == null) {
+            byte[] canon = enc.encode(qs[0].kernel());
+            long fp = Visited.fingerprint(canon);
+            byte[] state = visited.seen(canon, fp) ? null : store(qs[0]);
+            o = new Out(base + j, m, fp, exact ? canon : null, state, null, null, null);
+          }
+          out.add(o);
+        }
+      }
+      return out;
+    }
+
+    CoreExplorer.Stats run() throws java.io.IOException {
+      long t0 = System.nanoTime();
+      ModelPath root = root();
+      byte[] e0 = new ModelEncoder(bounds.symmetry()).encode(root.kernel());
+      visited.add(e0, Visited.fingerprint(e0));
+      encodedBytes = e0.length;
+      StateQueue frontier = new StateQueue(frontierBytes);
+      byte[] r0 = store(root);
+      frontier.add(r0);
+      if (stateListener != null) {
+        stateListener.state(0, 0, -1, -1, r0);
+      }
+      stats.distinct = 1;
+      int workers = bounds.workers();
+      ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+        Thread t = new Thread(r, "explore-worker");
+        t.setDaemon(true);
+        return t;
+      });
+      ParentLog parents = new ParentLog();
+      int[] pbuf = new int[4096];
+      int[] mbuf = new int[4096];
+      try {
+        int depth = 0;
+        while (frontier.size() > 0 && depth < bounds.depth() && !stop.get() && stats.distinct < stateCap) {
+          long tl = System.nanoTime();
+          StateQueue next = new StateQueue(frontierBytes);
+          parents.level();
+          int nbuf = 0;
+          int chunk = (int) Math.max(1, Math.min(32, frontier.size() / (workers * 8L)));
+          java.util.ArrayDeque<Future<List<Out>>> inflight = new java.util.ArrayDeque<>();
+          long base = 0;
+          int index = 0;
+          try (StateQueue.Reader rd = frontier.reader()) {
+            boolean more = true;
+            while (true) {
+              while (more && inflight.size() < workers * 4 && !stop.get()) {
+                List<byte[]> ps = new ArrayList<>(chunk);
+                for (byte[] b; ps.size() < chunk && (b = rd.next()) != null;) {
+                  ps.add(b);
+                }
+                if (ps.size() < chunk) {
+                  more = false;
+                }
+                if (ps.isEmpty()) {
+                  break;
+                }
+                final long at = base;
+                base += ps.size();
+                inflight.add(pool.submit(() -> expand(ps, at)));
+              }
+              if (inflight.isEmpty()) {
+                break;
+              }
+              for (Out o : await(inflight.poll())) { // chunks in order, each in (parent, move) order
+                if (o.invalid != null) {
+                  invalid++;
+                  if (firstInvalid == null) {
+                    firstInvalid = o.invalid;
+                  }
+                  continue;
+                }
+                stats.transitions++;
+                if (o.invariant != null) {
+                  pending.putIfAbsent(o.invariant, new Pending(depth + 1, o.parent, o.move, o.detail));
+                  continue;
+                }
+                if (visited.add(o.canon, o.fp)) {
+                  if (o.state == null) {
+                    throw new IllegalStateException("a state the workers saw is new to the visited set");
+                  }
+                  encodedBytes += o.canon != null ? o.canon.length : 0;
+                  next.add(o.state);
+                  if (stateListener != null) {
+                    stateListener.state(depth + 1, index, (int) o.parent, o.move, o.state);
+                  }
+                  index++;
+                  if (nbuf == pbuf.length) {
+                    parents.add(pbuf, mbuf, nbuf);
+                    nbuf = 0;
+                  }
+                  pbuf[nbuf] = (int) o.parent;
+                  mbuf[nbuf++] = o.move;
+                }
+              }
+            }
+          }
+          parents.add(pbuf, mbuf, nbuf);
+          frontier.close();
+          if (stop.get()) {
+            frontier = next;
+            stats.interrupted = true;
+            break;
+          }
+          frontier = next;
+          depth++;
+          long now = System.nanoTime();
+          stats.depth = depth;
+          stats.distinct = visited.size();
+          stats.frontier = next.size();
+          stats.visitedBytes = visited.bytes();
+          stats.frontierMemory = next.memoryBytes();
+          stats.diskBytes = Math.max(stats.diskBytes, next.diskBytes());
+          stats.levelNanos = now - tl;
+          // the next level expands next.size() parents at this level's cost per parent
+          long expanded = base;
+          stats.etaNanos = depth < bounds.depth() && expanded > 0 ? (long) ((now - tl) / (double) expanded * next.size()) : 0;
+          stats.nanos = now - t0;
+          if (stopAtFirstViolation && !pending.isEmpty()) {
+            break;
+          }
+          if (progress != null) {
+            progress.level(depth, next.size(), stats);
+          }
+        }
+        stats.exhausted = frontier.size() == 0;
+        frontier.close();
+        for (Map.Entry<String, Pending> e : pending.entrySet()) {
+          Pending v = e.getValue();
+          List<String> path = pathLines(parents, v.depth - 1, v.parent);
+          ModelPath at = replay(path);
+          Succ s = move(path, alphabet.moves(at).get(v.move), 0, new ModelEncoder(false));
+          if (s.violation == null || !s.violation.invariant().equals(e.getKey())) {
+            throw new IllegalStateException("the counterexample of " + e.getKey() + " does not re-execute to it");
+          }
+          violations.put(e.getKey(), new Violation(e.getKey(), v.depth, s.lines, v.detail));
+        }
+      } finally {
+        pool.shutdownNow();
+        parents.close();
+      }
+      stats.nanos = System.nanoTime() - t0;
+      return stats;
+    }
+
+    private List<Out> await(Future<List<Out>> f) {
+      try {
+        return f.get();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", ex);
+      } catch (java.util.concurrent.ExecutionException ex) {
+        throw ex.getCause() instanceof RuntimeException ? (RuntimeException) ex.getCause()
+            : new IllegalStateException(ex.getCause());
+      }
+    }
+
+    /** The statements of the path to state {@code index} of level {@code depth}: its moves re-executed once. */
+    private List<String> pathLines(ParentLog log, int depth, long index) throws java.io.IOException {
+      int[] moves = new int[depth];
+      long i = index;
+      for (int d = depth; d >= 1; d--) {
+        long e = log.read(d, (int) i);
+        moves[d - 1] = (int) e;
+        i = e >>> 32;
+      }
+      List<String> lines = List.copyOf(root().lines);
+      for (int mi : moves) {
+        Succ s = move(lines, alphabet.moves(replay(lines)).get(mi), 0, new ModelEncoder(false));
+        lines = List.copyOf(s.lines);
+      }
+      return lines;
+    }
   }
 
   /** The invariants in report order. */

@@ -1,8 +1,8 @@
 package fusesim.explore;
 
 import fusesim.model.Kernel;
-import fusesim.model.KFile;
-import fusesim.model.Request;
+import fusesim.model.vfs.KFile;
+import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
 import fusesim.properties.Session;
 import fusesim.properties.Setup;

@@ -1,7 +1,7 @@
 package fusesim.explore;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Counterexample;
 import fusesim.properties.Engine;
 import fusesim.properties.ServerMode;

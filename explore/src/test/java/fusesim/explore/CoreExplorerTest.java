@@ -106,7 +106,7 @@ class CoreExplorerTest {
       CoreExplorer.Violation v = ex.violations().stream().filter(x -> x != null)
           .min(java.util.Comparator.comparingInt(CoreExplorer.Violation::depth)).orElseThrow();
       CoreTrace.Rendered r = CoreTrace.render(core, v.path());
-      Setup setup = Setup.of(fusesim.model.Semantics.MAINLINE, EnumSet.of(f), ServerMode.WELL_BEHAVED);
+      Setup setup = Setup.of(fusesim.model.series.Semantics.MAINLINE, EnumSet.of(f), ServerMode.WELL_BEHAVED);
       fusesim.properties.Counterexample cx = fusesim.properties.Counterexample.of(setup, "t", r.stmts(), java.util.List.of());
       ModelReplay.Result rr = new ModelReplay(TraceParser.parse("t.trace", cx.text()), setup.faultSet(), Checker.all()).run();
       assertThat(rr.violation().invariant().id()).as(f.id()).isEqualTo(v.invariant());

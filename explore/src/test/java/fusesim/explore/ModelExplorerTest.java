@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fusesim.model.Fault;
 import fusesim.model.Kernel;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.ServerMode;
 import fusesim.properties.Setup;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package fusesim.explore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package fusesim.explore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.ServerMode;
 import fusesim.properties.Setup;
 import java.util.ArrayList;

@@ -47,6 +47,10 @@ public record KernelProbe(boolean usable, String reason, long offeredFlags, int 
         if (!hasSysAdmin()) {
             return no("not running with CAP_SYS_ADMIN (mount and BACKING_OPEN need it)");
         }
+        String base = Mounts.unsafeBases();
+        if (base != null) {
+            return no(base);
+        }
         Mounts.cleanupStale();
         int fd = Libc.open("/dev/fuse", Libc.O_RDWR, 0);
         if (fd < 0) {

@@ -188,7 +188,7 @@ public final class KernelSession implements AutoCloseable {
                 throw new IllegalStateException("pidfd_getfd: " + fusesim.kernel.sys.Errno.name(err));
             }
             try {
-                return backingOpenFd(fd, flags, padding);
+                return requireServer().backingOpenOwnFd(fd, flags, padding);
             } finally {
                 Libc.close(fd);
             }

@@ -1,5 +1,7 @@
 package fusesim.model;
 
+import fusesim.model.series.Semantics;
+
 /**
  * Named, switchable bugs planted in the model, each shaped like a real bug. They prove that the
  * checks have teeth: with a fault on, some invariant must break.

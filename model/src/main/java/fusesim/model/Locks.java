@@ -1,11 +1,13 @@
 package fusesim.model;
 
+import fusesim.model.fuse.FuseInode;
+
 /**
  * The inode rwsem (inode_lock / inode_lock_shared) and fi->mutex (fuse_lock_inode): a syscall
  * that cannot take one sleeps on it and retries when the holder releases it. Readers are not
  * fair to writers, as in the model nothing waits long.
  */
-final class Locks {
+public final class Locks {
   private Locks() {}
 
   /**
@@ -16,7 +18,7 @@ final class Locks {
    */
   @Mirrors(fn = "down_write", file = "kernel/locking/rwsem.c",
       doc = "The inode lock exclusively; waiters are served first come, first served.")
-  static boolean downWrite(Kernel k, FuseInode fi, Syscall s) {
+  public static boolean downWrite(Kernel k, FuseInode fi, Syscall s) {
     String me = s.thread.name + ":w";
     if (fi.rwsem != 0 || !firstInLine(fi, me, false)) {
       queue(fi, me);
@@ -30,7 +32,7 @@ final class Locks {
   /** down_read(): shared, unless held exclusively or a writer waits ahead (rwsem FIFO). */
   @Mirrors(fn = "down_read", file = "kernel/locking/rwsem.c",
       doc = "The inode lock shared; a reader queues behind a waiting writer.")
-  static boolean downRead(Kernel k, FuseInode fi, Syscall s) {
+  public static boolean downRead(Kernel k, FuseInode fi, Syscall s) {
     String me = s.thread.name + ":r";
     if (fi.rwsem < 0 || !firstInLine(fi, me, true)) {
       queue(fi, me);
@@ -80,36 +82,15 @@ final class Locks {
     return a.substring(0, a.indexOf(':')).equals(b.substring(0, b.indexOf(':')));
   }
 
-  static void upWrite(Kernel k, FuseInode fi) {
+  public static void upWrite(Kernel k, FuseInode fi) {
     fi.rwsem = 0;
     k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.INODE_RWSEM));
   }
 
-  static void upRead(Kernel k, FuseInode fi) {
+  public static void upRead(Kernel k, FuseInode fi) {
     if (--fi.rwsem == 0) {
       k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.INODE_RWSEM));
     }
   }
 
-  /** fuse_lock_inode(): fi->mutex, only without FUSE_PARALLEL_DIROPS. */
-  @Mirrors(fn = "fuse_lock_inode", file = "fs/fuse/inode.c",
-      doc = "Take fi->mutex, only without FUSE_PARALLEL_DIROPS.")
-  static boolean fuseLockInode(Kernel k, FuseInode fi, Syscall s) {
-    if (k.fc.parallelDirops) {
-      return true;
-    }
-    if (fi.mutexOwner != null) {
-      return s.sleep(new WaitQueue(fi, WaitQueue.Kind.FI_MUTEX));
-    }
-    fi.mutexOwner = s.thread.name;
-    return true;
-  }
-
-  static void fuseUnlockInode(Kernel k, FuseInode fi) {
-    if (k.fc.parallelDirops) {
-      return;
-    }
-    fi.mutexOwner = null;
-    k.wakeUp(new WaitQueue(fi, WaitQueue.Kind.FI_MUTEX));
-  }
 }

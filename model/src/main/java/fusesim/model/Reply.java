@@ -1,5 +1,6 @@
 package fusesim.model;
 
+import fusesim.model.fuse.FuseAttr;
 import java.util.List;
 
 /**
@@ -21,12 +22,12 @@ public sealed interface Reply {
    * fuse_statx whose {@code statxMask} says which fields are set: v2 12/21). nodeid 0 is a negative
    * entry cached for entryValid.
    */
-  record Entry(long nodeid, long generation, long entryValidNs, long attrValidNs, Attr attr,
+  record Entry(long nodeid, long generation, long entryValidNs, long attrValidNs, FuseAttr attr,
       int backingId, int statxMask) implements Reply {
     /** STATX_BASIC_STATS: what fuse_entry_out's fuse_attr always carries. */
     public static final int FULL = 0x7ff;
 
-    public Entry(long nodeid, long generation, long entryValidNs, long attrValidNs, Attr attr,
+    public Entry(long nodeid, long generation, long entryValidNs, long attrValidNs, FuseAttr attr,
         int backingId) {
       this(nodeid, generation, entryValidNs, attrValidNs, attr, backingId, FULL);
     }
@@ -39,7 +40,7 @@ public sealed interface Reply {
   record Create(Entry entry, Open open) implements Reply {}
 
   /** fuse_attr_out. */
-  record AttrOut(Attr attr, long attrValidNs) implements Reply {}
+  record AttrOut(FuseAttr attr, long attrValidNs) implements Reply {}
 
   /** READ: {@code size} bytes of data (shorter than asked means EOF). */
   record Data(long size) implements Reply {}

@@ -1,5 +1,9 @@
 package fusesim.model;
 
+import fusesim.model.fuse.BackingMap;
+import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.FuseAttr;
+import fusesim.model.fuse.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,7 +80,7 @@ public final class Server {
   }
 
   /** A request arrives on /dev/fuse: it is held, answered now, or left pending. */
-  void receive(Request r) {
+  public void receive(Request r) {
     r.path = pathOf(r);
     if (isHeld(r)) {
       r.state = Request.State.HELD;
@@ -157,7 +161,7 @@ public final class Server {
   }
 
   /** FORGET(nodeid, n): the kernel dropped n lookups. */
-  void forget(long nodeid, long n) {
+  public void forget(long nodeid, long n) {
     long left = nlookup.getOrDefault(nodeid, 0L) - n;
     if (left == 0) {
       nlookup.remove(nodeid);
@@ -261,7 +265,7 @@ public final class Server {
 
   /** An entry reply for {@code node} with the spec's overrides; records nodeid → node. */
   private Reply.Entry entry(Lower.Node node, ReplySpec spec) {
-    Attr a = node != null ? Attr.of(node) : new Attr(0, Lower.S_IFREG | 0644, 0, 1, 0, 0, 0, 0);
+    FuseAttr a = node != null ? FuseAttr.of(node) : new FuseAttr(0, Lower.S_IFREG | 0644, 0, 1, 0, 0, 0, 0);
     a = overrideAttr(a, spec);
     long nodeid = spec.get("nodeid", node == k.lower.root ? 1 : a.ino());
     if (node != null && nodeid != 0 && nodeid != 1) {
@@ -275,8 +279,8 @@ public final class Server {
         a, (int) spec.get("backing", 0), statxMask);
   }
 
-  private static Attr overrideAttr(Attr a, ReplySpec spec) {
-    return new Attr(spec.get("ino", a.ino()), (int) spec.get("mode", a.mode()),
+  private static FuseAttr overrideAttr(FuseAttr a, ReplySpec spec) {
+    return new FuseAttr(spec.get("ino", a.ino()), (int) spec.get("mode", a.mode()),
         spec.get("size", a.size()), (int) spec.get("nlink", a.nlink()),
         (int) spec.get("uid", a.uid()), (int) spec.get("gid", a.gid()), a.mtime(), a.ctime());
   }
@@ -303,7 +307,7 @@ public final class Server {
     if (r.opcode == Opcode.SETATTR && spec.kind() != ReplySpec.Kind.ATTR_IGNORED) {
       applySetattr(r, node);
     }
-    return new Reply.AttrOut(overrideAttr(Attr.of(node), spec),
+    return new Reply.AttrOut(overrideAttr(FuseAttr.of(node), spec),
         spec.get("attr_valid", DEFAULT_TIMEOUT_NS));
   }
 

@@ -1,5 +1,9 @@
 package fusesim.model;
 
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.Request;
+import fusesim.model.vfs.KFile;
+
 /**
  * A syscall in progress: a resumable state machine (split-phase syscall).
  *
@@ -23,12 +27,12 @@ public abstract class Syscall {
   boolean woken;
   public SysResult result;
   /** The file fdget() pinned for this call; fput() when the call returns. */
-  KFile pinned;
+  public KFile pinned;
   /**
    * Ghost: the inode this write, fallocate or truncate asked dentry_needs_remove_privs() about
    * (fs/inode.c), whatever the answer; recorded on the inode when the call succeeds.
    */
-  FuseInode ghostPrivs;
+  public FuseInode ghostPrivs;
 
   protected Syscall(UserThread thread) {
     this.thread = thread;
@@ -52,48 +56,7 @@ public abstract class Syscall {
   }
 
   /** The file whose f_pos_lock this syscall holds (fdget_pos), released when it returns. */
-  KFile posLocked;
-
-  /**
-   * fdget_pos() (fs/file.c): read(2) and write(2) through the file position hold
-   * file->f_pos_lock for the whole call when the file is shared (threads of one process share
-   * it), so a second read/write of the same open file waits for the first; pread/pwrite and
-   * ftruncate do not. Seen on 6.18.44: a truncate waiting for the inode lock goes before a
-   * write(2) that waits for the position lock. Returns false (sleeps) while another holds it.
-   */
-  @Mirrors(fn = "fdget_pos", file = "fs/file.c",
-      doc = "read/write through the file position take f_pos_lock for the whole call.")
-  protected final boolean fdgetPos(Kernel k, KFile f) {
-    if (posLocked == f) {
-      return true;
-    }
-    String me = thread.name;
-    if (f.posLockOwner == null && (f.posLockWaiters.isEmpty() || f.posLockWaiters.get(0).equals(me))) {
-      f.posLockWaiters.remove(me);
-      f.posLockOwner = me;
-      posLocked = f;
-      return true;
-    }
-    if (!f.posLockWaiters.contains(me)) {
-      f.posLockWaiters.add(me);
-    }
-    return sleep(new WaitQueue(f, WaitQueue.Kind.F_POS_LOCK));
-  }
-
-  /**
-   * fdget(): the file behind {@code fd}, pinned until this syscall returns, so a concurrent
-   * close() of the fd cannot release it under a blocked call. Null for a bad fd.
-   */
-  @Mirrors(fn = "fdget", file = "include/linux/file.h",
-      doc = "The file behind fd, pinned until the syscall returns.")
-  protected final KFile fdget(Kernel k, int fd) {
-    KFile f = k.fds.get(fd);
-    if (f != null && pinned == null) {
-      f.fCount++;
-      pinned = f;
-    }
-    return f;
-  }
+  public KFile posLocked;
 
   /** Finishes with a plain value or -errno. */
   protected final boolean done(long value) {
@@ -107,13 +70,13 @@ public abstract class Syscall {
   }
 
   /** Waits for {@code req}: true if it is already answered (sequential mode), else blocks. */
-  protected final boolean await(Request req) {
+  public final boolean await(Request req) {
     waitReq = req;
     return req.answered();
   }
 
   /** Sleeps on {@code q} until woken; the caller re-checks its condition when it resumes. */
-  protected final boolean sleep(WaitQueue q) {
+  public final boolean sleep(WaitQueue q) {
     sleepOn = q;
     woken = false;
     return false;

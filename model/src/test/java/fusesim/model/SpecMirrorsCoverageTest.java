@@ -2,6 +2,7 @@ package fusesim.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.model.series.Semantics;
 import java.io.IOException;
 import java.lang.reflect.Executable;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +83,9 @@ class SpecMirrorsCoverageTest {
 
   private static List<Site> allSites() throws IOException {
     List<Site> sites = new ArrayList<>();
-    try (Stream<Path> s = Files.list(SRC)) {
+    try (Stream<Path> s = Files.walk(SRC)) {
       for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-        sites.addAll(scan(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8)));
+        sites.addAll(scan(SRC.relativize(p).toString(), Files.readString(p, StandardCharsets.UTF_8)));
       }
     }
     return sites;
@@ -125,9 +126,9 @@ class SpecMirrorsCoverageTest {
   void everyMirrorsIsWellFormed() throws Exception {
     List<String> bad = new ArrayList<>();
     int n = 0;
-    try (Stream<Path> s = Files.list(SRC)) {
+    try (Stream<Path> s = Files.walk(SRC)) {
       for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-        String name = p.getFileName().toString().replace(".java", "");
+        String name = SRC.relativize(p).toString().replace(".java", "").replace('/', '.');
         for (Class<?> c : withNested(Class.forName("fusesim.model." + name))) {
           List<Executable> ex = new ArrayList<>(List.of(c.getDeclaredMethods()));
           ex.addAll(List.of(c.getDeclaredConstructors()));

@@ -1,7 +1,7 @@
 package fusesim.properties;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
 import fusesim.traces.replay.Liveness;
@@ -72,6 +72,8 @@ public final class Engine {
     /** Fault campaigns: violations that happen with the faults off too (not the fault's). */
     public long unfaultedFindings;
     public String firstUnfaultedFinding;
+    /** Violations explained by a known finding (traces/corpus/findings): counted, not failed. */
+    public final KnownFindings.Hits known = new KnownFindings.Hits();
 
     Report(String label, boolean equivalence) {
       this.label = label;
@@ -101,9 +103,19 @@ public final class Engine {
 
   private final Options o;
   private volatile boolean stop;
+  private KnownFindings known = KnownFindings.none();
 
   public Engine(Options o) {
     this.o = o;
+  }
+
+  /**
+   * The registry each violation is matched against: a violation it explains is counted in
+   * {@link Report#known} and not as a violation (it does not fail the run). Default: none.
+   */
+  public Engine known(KnownFindings k) {
+    this.known = k;
+    return this;
   }
 
   /** Asks a running campaign to stop after the current sequence (Ctrl-C). */
@@ -117,7 +129,7 @@ public final class Engine {
    */
   public Report run(String label, Set<Fault> faults, boolean stopAtFirst, long budgetMillis,
       Consumer<Report> progress) {
-    Report rep = new Report(label, o.semantics().series != fusesim.model.Semantics.Series.MAINLINE);
+    Report rep = new Report(label, o.semantics().series != fusesim.model.series.Semantics.Series.MAINLINE);
     long t0 = System.nanoTime();
     long deadline = t0 + budgetMillis * 1_000_000L;
     long lastProgress = t0;
@@ -155,7 +167,11 @@ public final class Engine {
           rep.modelExceptionTrace = shrinkModelException(setups.get(mi), run);
         }
       }
-      if (run.violation() != null && !faults.isEmpty()
+      KnownFindings.Finding kf = run.violation() == null ? null
+          : known.match(setups.get(mi), run.stmts(), run.violation());
+      if (kf != null) {
+        rep.known.add(kf, i); // a known finding: its own table, not a failure
+      } else if (run.violation() != null && !faults.isEmpty()
           && TraceShrinker.violatesWithoutFaults(setups.get(mi), run.stmts(), run.violation().invariant())) {
         // not the fault's doing: a behaviour of the unfaulted model (reported, not counted)
         if (rep.unfaultedFindings++ == 0) {

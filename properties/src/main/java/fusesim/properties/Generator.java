@@ -1,8 +1,8 @@
 package fusesim.properties;
 
 import fusesim.model.Kernel;
-import fusesim.model.KFile;
-import fusesim.model.Request;
+import fusesim.model.vfs.KFile;
+import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
 import fusesim.properties.Profile.Action;
 import fusesim.traces.lang.Catalog;
@@ -332,6 +332,10 @@ public final class Generator {
     }
     if (b != 0) {
       items.add(Ast.item("backing", Ast.num(b)));
+      if (!wellBehaved && profile.sharedBackingReplies && chance(20)) {
+        // another nodeid with this file's attributes and a backing: INO-RULE-ATTR-INO-SHARED-BACKING
+        items.add(Ast.item("nodeid", Ast.num(pick(INOS))));
+      }
     }
     if (wellBehaved || chance(50)) {
       items.add(Ast.item("entry_valid", Ast.seconds(chance(70) ? 1 : -1)));
@@ -661,9 +665,9 @@ public final class Generator {
     if (chance(30)) {
       items.add(Ast.item("entry_valid", Ast.seconds(0)));
     }
-    // Not with another nodeid: under A1=attr-ino that lets two nodeids share a lifetime backing,
-    // a known finding (corpus v2/ino-rule-attr-ino-two-nodeids-share-backing), as in lookupPolicy.
-    if (ino && !otherNodeid && chance(40)) {
+    // With another nodeid, under A1=attr-ino two nodeids may share a lifetime backing: the known
+    // finding INO-RULE-ATTR-INO-SHARED-BACKING (traces/corpus/findings), reported, not failed.
+    if (ino && (!otherNodeid || profile.sharedBackingReplies) && chance(40)) {
       List<Long> known = knownIds();
       items.add(Ast.item("backing", Ast.num(!known.isEmpty() && chance(70) ? pick(known) : 7)));
     }

@@ -1,6 +1,6 @@
 package fusesim.properties;
 
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.replay.Observation;

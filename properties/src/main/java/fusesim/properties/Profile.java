@@ -27,11 +27,17 @@ public final class Profile {
   int maxActions = 40;
   int threads = 2;
   /**
-   * Entry replies with invalid attributes (a known mainline finding), arbitrary mode only; this
-   * includes MKNOD/SYMLINK/LINK replies of another file type (create_new_entry's EIO without
-   * FORGET, the same finding).
+   * Entry replies with invalid attributes, arbitrary mode only; this includes MKNOD/SYMLINK/LINK
+   * replies of another file type. They reach known findings (LOOKUP-EIO-NO-FORGET,
+   * NEW-ENTRY-EIO-NO-FORGET: EIO without FORGET), which {@code check} reports in their own table
+   * (traces/corpus/findings), so the base profile keeps them exercised.
    */
   boolean invalidAttrs;
+  /**
+   * Entry replies (arbitrary mode, FUSE_PASSTHROUGH_INO) that name both another nodeid and a
+   * backing id: under A1=attr-ino they reach the known finding INO-RULE-ATTR-INO-SHARED-BACKING.
+   */
+  boolean sharedBackingReplies;
   /** Mounts with readdirplus or readdirplus_auto (one draw in the world when on). */
   boolean readdirplusMounts;
 
@@ -71,6 +77,8 @@ public final class Profile {
         .set(Action.NOTIFY, 1).set(Action.CRASH, 1)
         .set(Action.MKNOD, 2).set(Action.SYMLINK, 1).set(Action.LINK, 2).set(Action.READLINK, 1);
     p.readdirplusMounts = true;
+    p.invalidAttrs = true; // known findings stay exercised (traces/corpus/findings)
+    p.sharedBackingReplies = true;
     if (mode == ServerMode.WELL_BEHAVED) {
       p.set(Action.POLICY_OTHER, 0);
     }
@@ -95,7 +103,10 @@ public final class Profile {
 
   /** {@link #forKernel} with mknod, symlink, link, readlink and readdirplus mounts ({@code --entry-ops}). */
   public static Profile forKernelEntryOps(ServerMode mode) {
-    return base(mode).set(Action.TICK, 0);
+    Profile p = base(mode).set(Action.TICK, 0);
+    p.invalidAttrs = false; // the kernel fuzzer's seeds generate what they generated before
+    p.sharedBackingReplies = false;
+    return p;
   }
 
   /**
@@ -108,6 +119,8 @@ public final class Profile {
     Profile p = base(mode).set(Action.MKNOD, 0).set(Action.SYMLINK, 0).set(Action.LINK, 0)
         .set(Action.READLINK, 0);
     p.readdirplusMounts = false;
+    p.invalidAttrs = false; // not a fault's state: a fault campaign draws as before
+    p.sharedBackingReplies = false;
     switch (f) {
       case CACHED_OPEN_IGNORES_BACKING:
       case CACHE_WAIT_IGNORES_DIO:

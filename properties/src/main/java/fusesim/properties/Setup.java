@@ -2,7 +2,7 @@ package fusesim.properties;
 
 import fusesim.model.Fault;
 import fusesim.model.Faults;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Checker;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Pos;

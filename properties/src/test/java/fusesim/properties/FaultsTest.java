@@ -3,7 +3,7 @@ package fusesim.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;

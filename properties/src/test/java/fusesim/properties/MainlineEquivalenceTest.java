@@ -2,8 +2,8 @@ package fusesim.properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fusesim.model.Assumption;
-import fusesim.model.Semantics;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;

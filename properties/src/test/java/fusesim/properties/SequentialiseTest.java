@@ -3,7 +3,7 @@ package fusesim.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Fault;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.TraceParser;
 import java.util.List;

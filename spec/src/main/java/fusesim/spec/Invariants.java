@@ -1,15 +1,15 @@
 package fusesim.spec;
 
-import fusesim.model.Dentry;
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseFile;
-import fusesim.model.FuseFile.IoMode;
-import fusesim.model.FuseInode;
+import fusesim.model.vfs.Dentry;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseFile;
+import fusesim.model.fuse.FuseFile.IoMode;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
 import fusesim.model.Opcode;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
-import fusesim.model.Vma;
+import fusesim.model.vfs.Vma;
 import fusesim.model.WaitQueue;
 import java.util.HashMap;
 import java.util.List;
@@ -260,11 +260,11 @@ public final class Invariants {
     FuseFile found = null;
     int foundAt = -1;
     for (FuseFile ff : k.openFiles) {
-      if (ff.passthrough != null && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0) {
+      if (ff.passthrough != null && (ff.openFlags & fusesim.model.fuse.Iomode.FOPEN_DIRECT_IO) == 0) {
         // v2 09/21: only the directions the backing grants pass through
         int at = Math.max(
-            k.inodePt.passesThrough(ff, fusesim.model.InodePassthrough.OP_READ) ? idx.newest(ff.nodeid, ff.fh, Opcode.READ) : -1,
-            k.inodePt.passesThrough(ff, fusesim.model.InodePassthrough.OP_WRITE) ? idx.newest(ff.nodeid, ff.fh, Opcode.WRITE) : -1);
+            k.inodePt.passesThrough(ff, fusesim.model.series.InodePassthrough.OP_READ) ? idx.newest(ff.nodeid, ff.fh, Opcode.READ) : -1,
+            k.inodePt.passesThrough(ff, fusesim.model.series.InodePassthrough.OP_WRITE) ? idx.newest(ff.nodeid, ff.fh, Opcode.WRITE) : -1);
         if (at > foundAt) {
           foundAt = at;
           found = ff;
@@ -285,9 +285,9 @@ public final class Invariants {
       long fh = r.args[2];
       for (FuseFile ff : k.openFiles) {
         if (ff.nodeid == r.nodeid && ff.fh == fh && ff.passthrough != null
-            && (ff.openFlags & fusesim.model.IoModes.FOPEN_DIRECT_IO) == 0
+            && (ff.openFlags & fusesim.model.fuse.Iomode.FOPEN_DIRECT_IO) == 0
             && k.inodePt.passesThrough(ff, r.opcode == Opcode.READ
-                ? fusesim.model.InodePassthrough.OP_READ : fusesim.model.InodePassthrough.OP_WRITE)) {
+                ? fusesim.model.series.InodePassthrough.OP_READ : fusesim.model.series.InodePassthrough.OP_WRITE)) {
           return r.opcode + " sent for passthrough " + ff + " of " + ff.inode;
         }
       }

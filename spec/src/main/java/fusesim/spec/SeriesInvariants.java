@@ -1,12 +1,12 @@
 package fusesim.spec;
 
-import fusesim.model.Assumption;
-import fusesim.model.Attr;
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseInode;
+import fusesim.model.series.Assumption;
+import fusesim.model.fuse.FuseAttr;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +123,7 @@ public final class SeriesInvariants {
 
   private static String mtimeMappedWrite(Kernel k) {
     for (FuseInode fi : k.allInodes) {
-      Attr got = fi.ghostStatAfterStore;
+      FuseAttr got = fi.ghostStatAfterStore;
       long at = fi.ghostStatAfterStoreAt;
       if (got != null && (got.mtime() < at || got.ctime() < at)) {
         return fi + ": stat after a mapped store at " + at + "ns returned mtime=" + got.mtime()
@@ -152,8 +152,8 @@ public final class SeriesInvariants {
 
   private static String attrCoherence(Kernel k) {
     for (FuseInode fi : k.allInodes) {
-      Attr got = fi.ghostStatReturned;
-      Attr want = fi.ghostStatBacking;
+      FuseAttr got = fi.ghostStatReturned;
+      FuseAttr want = fi.ghostStatBacking;
       if (got == null) {
         continue;
       }

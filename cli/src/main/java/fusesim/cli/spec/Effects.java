@@ -1,9 +1,9 @@
 package fusesim.cli.spec;
 
-import fusesim.model.Assumption;
+import fusesim.model.series.Assumption;
 import fusesim.model.Faults;
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;

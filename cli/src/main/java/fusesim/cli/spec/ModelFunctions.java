@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * The modelled kernel functions: every {@link Mirrors} annotation on a method or constructor of
- * the model classes (package {@code fusesim.model}), found by reflection over the classes of the
+ * the model classes (package {@code fusesim.model} and its sub-packages), found by reflection over the classes of the
  * jar or directory that holds the model.
  */
 public final class ModelFunctions {
@@ -64,7 +64,7 @@ public final class ModelFunctions {
     return Modifier.isPrivate(e.getModifiers());
   }
 
-  /** The binary names of the classes of package fusesim.model, sorted. */
+  /** The binary names of the classes of package fusesim.model and its sub-packages, sorted. */
   static TreeSet<String> modelClassNames() {
     TreeSet<String> names = new TreeSet<>();
     Path where;
@@ -76,16 +76,17 @@ public final class ModelFunctions {
     try {
       if (Files.isDirectory(where)) {
         Path dir = where.resolve(PKG);
-        try (Stream<Path> s = Files.list(dir)) {
-          s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class"))
-              .forEach(n -> names.add("fusesim.model." + n.substring(0, n.length() - 6)));
+        try (Stream<Path> s = Files.walk(dir)) {
+          s.map(p -> dir.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
+              .filter(n -> n.endsWith(".class"))
+              .forEach(n -> names.add("fusesim.model." + n.substring(0, n.length() - 6).replace('/', '.')));
         }
       } else {
         try (JarFile jar = new JarFile(where.toFile())) {
           Enumeration<JarEntry> en = jar.entries();
           while (en.hasMoreElements()) {
             String n = en.nextElement().getName();
-            if (n.startsWith(PKG) && n.endsWith(".class") && n.indexOf('/', PKG.length()) < 0) {
+            if (n.startsWith(PKG) && n.endsWith(".class")) {
               names.add(n.substring(0, n.length() - 6).replace('/', '.'));
             }
           }

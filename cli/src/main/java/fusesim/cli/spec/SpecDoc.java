@@ -1,8 +1,8 @@
 package fusesim.cli.spec;
 
-import fusesim.model.Assumption;
-import fusesim.model.Patch;
-import fusesim.model.Semantics;
+import fusesim.model.series.Assumption;
+import fusesim.model.series.Patch;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Invariant;
 import fusesim.spec.Invariants;
 import java.util.ArrayList;
@@ -26,6 +26,7 @@ public final class SpecDoc {
   public static final String ASSUMPTIONS = "assumptions.md";
   public static final String PATCHES = "patches.md";
   public static final String ERRORS = "errors.md";
+  public static final String FINDINGS = "findings.md";
 
   private final Effects fx;
   private final List<ModelFunctions.Entry> functions;
@@ -44,6 +45,7 @@ public final class SpecDoc {
     m.put(ASSUMPTIONS, assumptions());
     m.put(PATCHES, patches());
     m.put(ERRORS, errors());
+    m.put(FINDINGS, Findings.markdown(Findings.all(fx)));
     return m;
   }
 
@@ -135,6 +137,8 @@ public final class SpecDoc {
         + "functions citing each and the corpus traces whose outcome it changes");
     row(b, "[Errors](" + ERRORS + ")", ErrorTable.ROWS.size() + " failures: the errno inside the "
         + "kernel and the errno the user sees, each checked by a scenario on the model");
+    row(b, "[Findings](" + FINDINGS + ")", "every result a reviewer should hear, with its trace, the "
+        + "patch, the assumption choices and how to reproduce it (model, kernel, C reproducer)");
     b.append("\n## How \"what changes\" is computed\n\n");
     b.append("- **Corpus:** the ").append(fx.corpus.size()).append(" traces under "
         + "`traces/corpus/` are replayed on the model (`ModelReplay`) under a baseline and under "
@@ -262,7 +266,7 @@ public final class SpecDoc {
     StringBuilder b = new StringBuilder("# Assumptions: the review questions\n\n").append(GENERATED);
     b.append("Most of the series' code was not seen (shared/research/series.md §0), so every point "
         + "where the model's behaviour is inferred is a question with alternatives "
-        + "(`fusesim.model.Assumption.ALL`). A trace picks a choice with `assume: A5=degrade`. "
+        + "(`fusesim.model.series.Assumption.ALL`). A trace picks a choice with `assume: A5=degrade`. "
         + "For each non-default choice, the corpus traces whose outcome changes and the "
         + "invariants that break in a short property run are computed (see [README](" + README
         + ")).\n\n");
@@ -360,7 +364,7 @@ public final class SpecDoc {
 
   private String patches() {
     StringBuilder b = new StringBuilder("# The patches of v2\n\n").append(GENERATED);
-    b.append("\"fuse: extend passthrough to inode operations\" v2 (`fusesim.model.Patch.V2`). "
+    b.append("\"fuse: extend passthrough to inode operations\" v2 (`fusesim.model.series.Patch.V2`). "
         + "`v2@K` is mainline plus the first K patches; `v2@0` is mainline. For each patch: the "
         + "model functions whose `@Mirrors` cites it, the assumptions about it, and the corpus "
         + "traces whose outcome differs between `v2@(K-1)` and `v2@K`.\n\n");

@@ -15,6 +15,8 @@ import java.util.List;
  *       EBADF), while the model's {@code evict} is the kernel's own pruning, which needs no server.
  * </ul>
  *
+ * Also cut: what the oracle's sandbox refuses ({@code SandboxChecks}, kernel/README.md).
+ *
  * {@code mknod}, {@code symlink}, {@code link}, {@code readlink}, their server policies and
  * {@code readdirplus}/{@code readdirplus_auto} mounts are driven since the driver has mknod and the
  * server answers MKNOD, SYMLINK, LINK, READLINK and READDIRPLUS (kernel/README.md).
@@ -30,9 +32,11 @@ public final class Expressible {
             if (s instanceof Stmt.ServerCrash) {
                 crashed = true;
             } else if (crashed && (s instanceof Stmt.Evict || s instanceof Stmt.ServerNotify)) {
-                return List.copyOf(stmts.subList(0, i));
+                return fusesim.kernel.replay.SandboxChecks.allowedPrefix(List.copyOf(stmts.subList(0, i)));
             }
         }
-        return stmts;
+        // what the sandbox refuses (kernel/README.md, threat model): the generator's symlink("/a", P)
+        // followed later would lead out of the mount
+        return fusesim.kernel.replay.SandboxChecks.allowedPrefix(stmts);
     }
 }

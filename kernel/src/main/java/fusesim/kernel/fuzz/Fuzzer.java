@@ -1,7 +1,7 @@
 package fusesim.kernel.fuzz;
 
 import fusesim.kernel.replay.KernelReplay;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;
@@ -83,7 +83,13 @@ public final class Fuzzer {
         String prefix = "doc: " + FindingFile.SIGNATURE;
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(x -> x.toString().endsWith(".trace")).sorted().toList()) {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                String text;
+                try {
+                    text = fusesim.traces.lang.TraceFile.text(f);
+                } catch (fusesim.traces.lang.TraceFile.Unreadable | fusesim.traces.lang.TraceError e) {
+                    throw new java.io.IOException(e.getMessage());
+                }
+                for (String line : text.split("\r?\n")) {
                     if (line.startsWith(prefix)) {
                         out.add(line.substring(prefix.length()));
                     }

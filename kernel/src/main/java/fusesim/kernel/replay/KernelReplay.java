@@ -54,6 +54,8 @@ public final class KernelReplay {
     public static final long MAP_LENGTH = 1 << 20;
     /** The longest {@code tick} waited for in real time; a longer one ends the replay (skipped). */
     public static final Duration MAX_TICK = Duration.ofSeconds(10);
+    /** A trace's whole replay; each step has its own watchdog (3 step timeouts, plus its tick). */
+    public static final Duration MAX_TRACE_TIME = Duration.ofMinutes(5);
     /**
      * How long the request stream must stay quiet after a step that may cause asynchronous requests
      * (RELEASE after close, FORGET after evict, readahead READs) before its requests are taken.
@@ -242,8 +244,16 @@ public final class KernelReplay {
                 }
                 long t = System.nanoTime();
                 currentLine = s.line();
+                if (System.nanoTime() - t0 > MAX_TRACE_TIME.toNanos()) {
+                    fatal = "over the kernel oracle's limit on time per trace (" + MAX_TRACE_TIME.toSeconds() + " s)";
+                    skipped.put(s.line(), "not run: " + fatal);
+                    continue;
+                }
                 try {
                     step(s);
+                } catch (fusesim.kernel.sys.Beneath.Escape e) {
+                    fatal = "line " + s.line() + " refused by the sandbox: " + e.getMessage();
+                    observe(s, "failed", take(SETTLE_MS), "refused by the sandbox: " + e.getMessage());
                 } catch (Fatal | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
                     fatal = "line " + s.line() + " failed: " + e.getMessage();
                     observe(s, "failed", take(SETTLE_MS), "step failed: " + e.getMessage());

@@ -22,7 +22,7 @@ import java.util.Set;
  * the thread's {@code X(... <unfinished ...>}; a thread with a call in progress makes no other call;
  * {@code server reply T} names a thread whose call is in progress; {@code passthrough_ino} needs v1/v2.
  */
-final class TraceChecks {
+public final class TraceChecks {
     private final Trace trace;
     private final Map<Long, Integer> fds = new HashMap<>();
     private final Map<Long, Integer> closedFds = new HashMap<>();
@@ -37,7 +37,8 @@ final class TraceChecks {
     }
 
     /** Throws {@link TraceSemanticError} at the first meaning error. */
-    static void check(Trace trace) {
+    public static void check(Trace trace) {
+        SandboxChecks.check(trace); // limits and links that lead out: before anything else
         new TraceChecks(trace).run();
     }
 

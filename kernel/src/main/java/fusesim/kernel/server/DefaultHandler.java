@@ -108,7 +108,9 @@ final class DefaultHandler {
 
     private Reply setattr(Request r) {
         SetattrIn s = (SetattrIn) r.body();
-        String real = tree.real(r.path());
+        // chmod and truncate follow the last component: it may not be a symbolic link (LowerTree)
+        String real = s.has(SetattrIn.FATTR_MODE) || s.has(SetattrIn.FATTR_SIZE) ? tree.realFollowed(r.path())
+                : tree.real(r.path());
         int rc = 0;
         if (s.has(SetattrIn.FATTR_MODE)) {
             rc |= Libc.chmod(real, s.mode() & 07777);
@@ -130,10 +132,11 @@ final class DefaultHandler {
     }
 
     private int openLower(String path, int extraFlags, int mode) {
-        String real = tree.real(path);
-        int fd = Libc.open(real, Libc.O_RDWR | Libc.O_CLOEXEC | extraFlags, mode);
+        String real = tree.realFollowed(path);
+        int flags = Libc.O_CLOEXEC | Libc.O_NOFOLLOW | extraFlags; // a symlink planted since: ELOOP
+        int fd = Libc.open(real, Libc.O_RDWR | flags, mode);
         if (fd < 0 && Libc.errno() != Errno.EEXIST) {
-            fd = Libc.open(real, Libc.O_RDONLY | Libc.O_CLOEXEC | extraFlags, mode);
+            fd = Libc.open(real, Libc.O_RDONLY | flags, mode);
         }
         return fd >= 0 ? fd : -Libc.errno();
     }
@@ -193,7 +196,7 @@ final class DefaultHandler {
     /** ".", ".." and the children sorted by name; off = index + 1 (the next entry's cookie). */
     private List<Dirent> listing(String path, StatBuf self) {
         List<String> names = new ArrayList<>();
-        try (var s = java.nio.file.Files.list(java.nio.file.Path.of(tree.real(path)))) {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of(tree.realFollowed(path)))) {
             s.forEach(p -> names.add(p.getFileName().toString()));
         } catch (java.io.IOException e) {
             return List.of();

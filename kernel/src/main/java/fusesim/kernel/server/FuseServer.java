@@ -101,6 +101,12 @@ public final class FuseServer implements AutoCloseable {
         Request r;
         try {
             r = decoder.decode(msg, len);
+        } catch (RequestDecoder.Malformed e) {
+            problem("undecodable message: " + e.getMessage());
+            if (e.unique != 0 && e.op != Opcode.FORGET && e.op != Opcode.BATCH_FORGET) {
+                sink.write(ReplyEncoder.encode(e.unique, Reply.error(Errno.EIO), false)); // its caller waits
+            }
+            return;
         } catch (RuntimeException e) {
             problem("undecodable message of " + len + " bytes: " + e);
             return;
@@ -364,12 +370,12 @@ public final class FuseServer implements AutoCloseable {
 
     /** FUSE_DEV_IOC_BACKING_OPEN of a lower file (opened O_RDONLY for the call): id or -errno. */
     public int backingOpen(String tracePath, int flags, long padding) {
-        int fd = Libc.open(tree.real(tracePath), Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        int fd = Libc.open(tree.realFollowed(tracePath), Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, 0);
         if (fd < 0) {
             throw new IllegalStateException("cannot open lower " + tracePath + ": " + Errno.name(Libc.errno()));
         }
         try {
-            return backingOpenFd(fd, flags, padding);
+            return backingOpenOwnFd(fd, flags, padding);
         } finally {
             Libc.close(fd);
         }
@@ -377,6 +383,18 @@ public final class FuseServer implements AutoCloseable {
 
     /** FUSE_DEV_IOC_BACKING_OPEN with a raw fd number (e.g. -1 or 9999): id or -errno. */
     public int backingOpenFd(int fd, int flags, long padding) {
+        if (fd >= 0 && java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + fd),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // a trace's fd=N names a number, not a file: one this JVM has open (/dev/fuse, a jar, a
+            // socket) would become a backing file the mount reads and writes through
+            throw new fusesim.kernel.sys.Beneath.Escape("backing_open fd=" + fd + " names an fd the oracle "
+                    + "has open: refused (a trace's fd=N may only name a closed fd, to test EBADF)");
+        }
+        return backingOpenOwnFd(fd, flags, padding);
+    }
+
+    /** FUSE_DEV_IOC_BACKING_OPEN of an fd the oracle itself opened (mount:PATH, a lower file). */
+    public int backingOpenOwnFd(int fd, int flags, long padding) {
         return requireDevice().backingOpen(new BackingMap(fd, flags, padding));
     }
 

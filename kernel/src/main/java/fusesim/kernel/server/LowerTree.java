@@ -1,6 +1,7 @@
 package fusesim.kernel.server;
 
 import fusesim.kernel.proto.FuseAttr;
+import fusesim.kernel.sys.Beneath;
 import fusesim.kernel.sys.Errno;
 import fusesim.kernel.sys.Libc;
 import fusesim.kernel.sys.StatBuf;
@@ -51,12 +52,41 @@ public final class LowerTree {
         return root;
     }
 
-    /** The real path of a trace path ("/a" -> "<root>/a"). */
+    /**
+     * The real path of a trace path ("/a" -> "<root>/a"), for an operation that does not follow its
+     * last component (lstat, mkdir, unlink, rename, symlink, readlink, lchown, link). The trace path
+     * must be plain ({@code TracePaths}) and every directory on the way must resolve beneath the
+     * root with no symbolic link ({@link Beneath}): the lower tree is built from an untrusted trace
+     * and served as root, so nothing may lead out of it.
+     *
+     * @throws Beneath.Escape when the path would leave the lower tree
+     */
     public String real(String tracePath) {
         if (tracePath == null) {
             throw new IllegalStateException("the server knows no path for this request's nodeid");
         }
-        return tracePath.equals("/") ? root.toString() : root + tracePath;
+        if (tracePath.equals("/")) {
+            return root.toString();
+        }
+        String why = fusesim.traces.lang.TracePaths.problem(tracePath, false);
+        if (why != null) {
+            throw new Beneath.Escape("lower path " + tracePath + " refused: " + why);
+        }
+        int slash = tracePath.lastIndexOf('/');
+        Beneath.check(root.toString(), tracePath.substring(1, Math.max(1, slash)));
+        return root + tracePath;
+    }
+
+    /**
+     * {@link #real} for an operation that follows its last component (open, chmod, truncate,
+     * listing a directory, writing a file): that component may not be a symbolic link either.
+     */
+    public String realFollowed(String tracePath) {
+        String real = real(tracePath);
+        if (!tracePath.equals("/")) {
+            Beneath.check(root.toString(), tracePath.substring(1));
+        }
+        return real;
     }
 
     /**
@@ -102,7 +132,7 @@ public final class LowerTree {
     }
 
     private String firstWithIno(String dir, long ino) {
-        String[] names = new java.io.File(real(dir)).list();
+        String[] names = new java.io.File(realFollowed(dir)).list();
         if (names == null) {
             return null;
         }
@@ -192,7 +222,7 @@ public final class LowerTree {
     /** Creates a regular file filled with {@link #pattern} bytes, then sets mode and owner. */
     public void file(String path, long size, int mode, int uid, int gid, Long ino) {
         try {
-            Files.write(Path.of(real(path)), pattern(0, (int) size));
+            Files.write(Path.of(realFollowed(path)), pattern(0, (int) size));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create lower file " + path, e);
         }
@@ -218,7 +248,7 @@ public final class LowerTree {
     private void finish(String path, int mode, int uid, int gid, Long ino) {
         // chown first: a chown clears S_ISUID/S_ISGID, so the mode must come after it.
         check(Libc.lchown(real(path), uid, gid), "chown", path);
-        check(Libc.chmod(real(path), mode & 07777), "chmod", path);
+        check(Libc.chmod(realFollowed(path), mode & 07777), "chmod", path);
         if (ino != null) {
             assignIno(path, ino);
         } else {

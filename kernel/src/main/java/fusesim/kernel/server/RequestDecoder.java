@@ -43,10 +43,79 @@ final class RequestDecoder {
         this.tree = tree;
     }
 
+    /** A message that is not a well-formed request: too short for its header or its opcode's struct. */
+    static final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** The request's unique when its header could be read (0 otherwise): the kernel waits for a reply. */
+        final long unique;
+        final Opcode op;
+
+        Malformed(long unique, Opcode op, String message) {
+            super(message);
+            this.unique = unique;
+            this.op = op;
+        }
+    }
+
+    /**
+     * Decodes one message of {@code len} bytes.
+     *
+     * @throws Malformed when it is shorter than its header, its header's length disagrees with
+     *     what was read, or its opcode's struct or names do not fit in it
+     */
     Request decode(byte[] msg, int len) {
+        if (len < InHeader.SIZE || len > msg.length) {
+            throw new Malformed(0, null, "a message of " + len + " bytes, shorter than fuse_in_header ("
+                    + InHeader.SIZE + ")");
+        }
         ByteBuffer b = Wire.wrap(msg, 0, len);
         InHeader h = InHeader.decode(b);
         Opcode op = Opcode.of(h.opcode());
+        if (Integer.toUnsignedLong(h.len()) != len) {
+            throw new Malformed(h.unique(), op, op + ": fuse_in_header.len " + Integer.toUnsignedLong(h.len())
+                    + " but " + len + " bytes were read");
+        }
+        int need = structSize(op);
+        if (b.remaining() < need) {
+            throw new Malformed(h.unique(), op, op + ": " + b.remaining() + " bytes after the header, its struct has "
+                    + need);
+        }
+        try {
+            return body(h, op, b);
+        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            // relative reads past the end underflow, absolute ones (SetattrIn, InitIn) are out of bounds
+            throw new Malformed(h.unique(), op, op + ": a message of " + len + " bytes ends inside its struct");
+        }
+    }
+
+    /** The size of the fixed struct that follows the header for {@code op} (0: none, or names only). */
+    static int structSize(Opcode op) {
+        return switch (op) {
+            case CREATE -> CreateIn.SIZE;
+            case MKDIR -> MkdirIn.SIZE;
+            case MKNOD -> MknodIn.SIZE;
+            case LINK -> LinkIn.SIZE;
+            case RENAME -> 8; // newdir
+            case RENAME2 -> 16; // newdir, flags, padding
+            case FORGET -> ForgetIn.SIZE;
+            case BATCH_FORGET -> BatchForgetIn.SIZE;
+            case INIT -> InitIn.SIZE;
+            case GETATTR -> GetattrIn.SIZE;
+            case SETATTR -> SetattrIn.SIZE;
+            case OPEN, OPENDIR -> OpenIn.SIZE;
+            case READ, READDIR, READDIRPLUS -> ReadIn.SIZE;
+            case WRITE -> WriteIn.SIZE;
+            case RELEASE, RELEASEDIR -> ReleaseIn.SIZE;
+            case FLUSH -> FlushIn.SIZE;
+            case ACCESS -> AccessIn.SIZE;
+            case FSYNC, FSYNCDIR -> FsyncIn.SIZE;
+            case FALLOCATE -> FallocateIn.SIZE;
+            default -> 0;
+        };
+    }
+
+    private Request body(InHeader h, Opcode op, ByteBuffer b) {
         String self = tree.pathOf(h.nodeid());
         return switch (op) {
             case LOOKUP, UNLINK, RMDIR -> named(h, op, self, Wire.cstring(b), null);
@@ -91,7 +160,11 @@ final class RequestDecoder {
         };
         byte[] data = null;
         if (body instanceof WriteIn w) {
-            data = new byte[Math.min(w.size(), b.remaining())];
+            if (w.size() < 0 || w.size() > b.remaining()) {
+                throw new Malformed(h.unique(), op, "WRITE of " + Integer.toUnsignedLong(w.size()) + " bytes with "
+                        + b.remaining() + " bytes of data in the message");
+            }
+            data = new byte[w.size()];
             b.get(data);
         }
         return new Request(h, op, null, null, self, body, data, List.of());

@@ -96,6 +96,7 @@ public final class Libc {
     public static native int mount(String source, String target, String type, long flags, String data);
     public static native int umount2(String target, int flags);
     public static native long syscall(long number, long a1, long a2, long a3);
+    public static native long syscall(long number, long a1, long a2, long a3, long a4);
     public static native long mmap(long addr, long length, int prot, int flags, int fd, long offset);
     public static native int munmap(long addr, long length);
     public static native int stat(String path, byte[] buf);

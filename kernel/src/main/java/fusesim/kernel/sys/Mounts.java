@@ -37,6 +37,54 @@ public final class Mounts {
 
     private Mounts() {}
 
+    /**
+     * Why the oracle must not make its directories under {@code base}, or null: a symbolic link (it
+     * could point anywhere), not a directory, world-writable without the sticky bit (another user
+     * could rename or replace our directories), or on a FUSE mount (possibly our own: a replay would
+     * then deadlock on itself or write through a file system it does not control).
+     */
+    public static String unsafeBase(Path base, List<MountEntry> mounts) {
+        int[] err = new int[1];
+        StatBuf st = StatBuf.lstat(base.toString(), err);
+        if (st == null) {
+            return base + " cannot be used for the oracle's directories: " + Errno.name(err[0]);
+        }
+        if ((st.mode() & StatBuf.S_IFMT) == StatBuf.S_IFLNK) {
+            return base + " is a symbolic link: the oracle makes its directories only in a real directory";
+        }
+        if (!st.isDir()) {
+            return base + " is not a directory";
+        }
+        if ((st.mode() & 0002) != 0 && (st.mode() & 01000) == 0) {
+            return base + " is world-writable without the sticky bit (mode 0" + Integer.toOctalString(st.mode() & 07777)
+                    + "): another user could replace the oracle's directories";
+        }
+        MountEntry under = null;
+        for (MountEntry e : mounts) {
+            if (base.startsWith(Path.of(e.mountpoint()))
+                    && (under == null || e.mountpoint().length() >= under.mountpoint().length())) {
+                under = e;
+            }
+        }
+        if (under != null && under.fstype().startsWith("fuse")) { // fuse, fuse.*, fuseblk
+            return base + " is on a FUSE mount (" + under.fstype() + " at " + under.mountpoint()
+                    + "): the oracle's directories must not be on a FUSE file system";
+        }
+        return null;
+    }
+
+    /** {@link #unsafeBase} for the oracle's two bases ({@link #BASE}, {@link #LOWER_BASE}), or null. */
+    public static String unsafeBases() {
+        List<MountEntry> mounts = MountEntry.readAll();
+        for (Path b : LOWER_BASE.equals(BASE) ? List.of(BASE) : List.of(BASE, LOWER_BASE)) {
+            String why = unsafeBase(b, mounts);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
     /** A fresh empty directory {@code /tmp/<prefix><pid>-<n>} owned by this process. */
     public static Path freshDir(String prefix) {
         for (int tries = 0; tries < 1000; tries++) {

@@ -92,6 +92,7 @@ final class Cursor {
     if (!at(Token.Kind.WORD) || !peek().text().startsWith("/")) {
       throw fail("a path like /a");
     }
+    TracePaths.check(file, peek().pos(), peek().text(), peek().describe(), false);
     Token t = next();
     return new Word(t.pos(), t.text());
   }

@@ -145,6 +145,8 @@ final class ServerParser {
       return new Stmt.FdTarget(t.pos(), Values.integer(c, "an fd number"));
     }
     if (t.is(Token.Kind.WORD) && t.text().startsWith("mount:/")) {
+      TracePaths.check(c.file(), t.pos().plusCols("mount:".length()), t.text().substring("mount:".length()),
+          t.describe(), false);
       c.next();
       return new Stmt.MountTarget(t.pos(), t.text().substring("mount:".length()));
     }

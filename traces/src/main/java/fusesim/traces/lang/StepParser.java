@@ -95,6 +95,9 @@ final class StepParser {
     }
     Token t = c.peek();
     if ((kind == ArgKind.PATH || kind == ArgKind.TARGET) && t.is(Token.Kind.STRING)) {
+      if (kind == ArgKind.PATH) {
+        TracePaths.check(c.file(), t.pos(), t.value(), t.describe(), true);
+      }
       c.next();
       return new Value.Str(t.pos(), t.value());
     }

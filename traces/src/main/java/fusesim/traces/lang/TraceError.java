@@ -15,11 +15,54 @@ public abstract class TraceError extends RuntimeException {
   private final Pos pos;
   private final String detail;
 
+  /** The longest quoted text a message shows; longer is cut and ends with {@code ...}. */
+  public static final int MAX_QUOTED = 80;
+
   protected TraceError(String file, Pos pos, String detail) {
-    super(file + ":" + pos.line() + ":" + pos.col() + ": " + detail);
+    super(file + ":" + pos.line() + ":" + pos.col() + ": " + cutQuoted(detail));
     this.file = file;
     this.pos = pos;
-    this.detail = detail;
+    this.detail = cutQuoted(detail);
+  }
+
+  /**
+   * {@code text} with every double-quoted part ({@code \"} escapes included) whose content is
+   * longer than {@link #MAX_QUOTED} characters cut to that many, followed by {@code ...} before the
+   * closing quote; an unclosed quote runs to the end and is cut the same way. A trace is untrusted
+   * input: a million-character token is not echoed whole.
+   */
+  public static String cutQuoted(String text) {
+    if (text.length() <= MAX_QUOTED) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i++);
+      out.append(c);
+      if (c != '"') {
+        continue;
+      }
+      int start = i;
+      while (i < text.length() && text.charAt(i) != '"') {
+        i += text.charAt(i) == '\\' && i + 1 < text.length() ? 2 : 1;
+      }
+      int end = Math.min(i, text.length());
+      if (end - start > MAX_QUOTED) {
+        int cut = start + MAX_QUOTED;
+        if (text.charAt(cut - 1) == '\\' || Character.isHighSurrogate(text.charAt(cut - 1))) {
+          cut--; // not half an escape or half a character
+        }
+        out.append(text, start, cut).append("...");
+      } else {
+        out.append(text, start, end);
+      }
+      if (i < text.length()) {
+        out.append('"');
+        i++;
+      }
+    }
+    return out.toString();
   }
 
   /** The file name given to the parser. */

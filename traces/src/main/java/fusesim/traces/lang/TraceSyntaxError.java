@@ -14,8 +14,8 @@ public final class TraceSyntaxError extends TraceError {
 
   public TraceSyntaxError(String file, Pos pos, String expected, String found) {
     super(file, pos, "expected " + expected + ", found " + found);
-    this.expected = expected;
-    this.found = found;
+    this.expected = cutQuoted(expected);
+    this.found = cutQuoted(found);
   }
 
   /** What the grammar allows at this place, e.g. {@code an open flag O_*}. */

@@ -1,10 +1,10 @@
 package fusesim.traces.replay;
 
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseInode;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
-import fusesim.model.KFile;
-import fusesim.model.Request;
+import fusesim.model.vfs.KFile;
+import fusesim.model.fuse.Request;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.TracePrinter;

@@ -1,15 +1,15 @@
 package fusesim.traces.replay;
 
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseFile;
-import fusesim.model.IoModes;
-import fusesim.model.KFile;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseFile;
+import fusesim.model.fuse.Iomode;
+import fusesim.model.vfs.KFile;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
-import fusesim.model.Request;
-import fusesim.model.Vma;
+import fusesim.model.fuse.Request;
+import fusesim.model.vfs.Vma;
 import fusesim.spec.Checker;
 import fusesim.spec.Invariant;
 import fusesim.traces.lang.ArgKind;
@@ -295,7 +295,7 @@ public final class Liveness {
         return;
       }
       if (entry != null && entry.backingId() != 0 && entry.nodeid() != 0 && k.sem.has(7) && k.fc.passthroughIno) {
-        fusesim.model.FuseInode fi = k.inodeHash.get(entry.nodeid());
+        fusesim.model.fuse.FuseInode fi = k.inodeHash.get(entry.nodeid());
         if (fi == null || fi.lifetimeFb == null || fi.lifetimeFb.label != entry.backingId()) {
           off = "the kernel did not attach backing id " + entry.backingId() + " that the server named at "
               + "lookup of nodeid " + entry.nodeid() + " (a lifetime backing needs GETATTR in its ops, "
@@ -328,9 +328,9 @@ public final class Liveness {
    * inherit it (v2 16/21).
    */
   private String mode(long nodeid, Reply.Open open) {
-    fusesim.model.FuseInode fi = k.inodeHash.get(nodeid);
+    fusesim.model.fuse.FuseInode fi = k.inodeHash.get(nodeid);
     FuseBacking life = fi == null ? null : fi.lifetimeFb;
-    boolean pt = (open.openFlags() & IoModes.FOPEN_PASSTHROUGH) != 0;
+    boolean pt = (open.openFlags() & Iomode.FOPEN_PASSTHROUGH) != 0;
     int id = open.backingId();
     if (life != null && !(pt && (id == life.label || (id == 0 && k.sem.has(16))))) {
       return "!the server answered OPEN(" + nodeid + ") " + (pt ? "passthrough backing=" + id : "not passthrough")
@@ -343,7 +343,7 @@ public final class Liveness {
       return "passthrough backing=" + life.label; // inherits the lifetime backing
     }
     if (id == 0 && k.sem.has(16) && fi != null && fi.fb != null
-        && k.sem.is(fusesim.model.Assumption.INHERIT_WITHOUT_LIFETIME, "open-time-fb")) {
+        && k.sem.is(fusesim.model.series.Assumption.INHERIT_WITHOUT_LIFETIME, "open-time-fb")) {
       return "passthrough backing=" + fi.fb.label; // A11=open-time-fb: the open-time fi->fb too
     }
     if (!registered(id, nodeid)) {
@@ -440,7 +440,7 @@ public final class Liveness {
 
   private boolean directIo(List<Value> args) {
     KFile f = fdArg(Syscall.MMAP, args);
-    return f != null && (f.ff.openFlags & IoModes.FOPEN_DIRECT_IO) != 0;
+    return f != null && (f.ff.openFlags & Iomode.FOPEN_DIRECT_IO) != 0;
   }
 
   /**
@@ -449,7 +449,7 @@ public final class Liveness {
    */
   private boolean partialPassthrough(List<Value> args) {
     KFile f = fdArg(Syscall.MMAP, args);
-    long rw = fusesim.model.InodePassthrough.RW_OPS;
+    long rw = fusesim.model.series.InodePassthrough.RW_OPS;
     return f != null && f.ff.passthrough != null && k.sem.has(9) && (f.ff.passthroughOps & rw) != rw;
   }
 

@@ -29,10 +29,10 @@ public final class ModelReplay {
   private final Faults faults;
   private final Checker checker;
   /** Replaces the trace's own semantics (diff, bisect, --semantics); null = the header's. */
-  private fusesim.model.Semantics semantics;
+  private fusesim.model.series.Semantics semantics;
 
   /** Runs under {@code s} instead of the header's semantics (its assume: lines still apply). */
-  public ModelReplay withSemantics(fusesim.model.Semantics s) {
+  public ModelReplay withSemantics(fusesim.model.series.Semantics s) {
     this.semantics = s;
     return this;
   }
@@ -47,9 +47,9 @@ public final class ModelReplay {
     return new ModelReplay(trace, Faults.none(), Checker.all()).run();
   }
 
-  private fusesim.model.Semantics withAssumes(fusesim.model.Semantics s) {
-    fusesim.model.Semantics own = StepRunner.semantics(trace.file(), trace.header());
-    for (fusesim.model.Assumption a : fusesim.model.Assumption.ALL) {
+  private fusesim.model.series.Semantics withAssumes(fusesim.model.series.Semantics s) {
+    fusesim.model.series.Semantics own = StepRunner.semantics(trace.file(), trace.header());
+    for (fusesim.model.series.Assumption a : fusesim.model.series.Assumption.ALL) {
       if (own.choices().containsKey(a.id()) && !s.choices().containsKey(a.id())) {
         s = s.assume(a, own.choice(a));
       }

@@ -1,13 +1,13 @@
 package fusesim.traces.replay;
 
-import fusesim.model.Dentry;
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseInode;
+import fusesim.model.vfs.Dentry;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
-import fusesim.model.KFile;
+import fusesim.model.vfs.KFile;
 import fusesim.model.Reply;
 import fusesim.model.UserThread;
-import fusesim.model.Vma;
+import fusesim.model.vfs.Vma;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,17 +1,17 @@
 package fusesim.traces.replay;
 
-import fusesim.model.Dentry;
+import fusesim.model.vfs.Dentry;
 import fusesim.model.Faults;
-import fusesim.model.FuseBacking;
-import fusesim.model.FuseInode;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
-import fusesim.model.KFile;
+import fusesim.model.vfs.KFile;
 import fusesim.model.Lower;
 import fusesim.model.NotModelled;
-import fusesim.model.Request;
+import fusesim.model.fuse.Request;
 import fusesim.model.SysResult;
 import fusesim.model.UserThread;
-import fusesim.model.Vfs;
+import fusesim.model.vfs.SyscallTable;
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Outcome;
@@ -59,7 +59,7 @@ public final class StepRunner {
   }
 
   /** The semantics a trace asks for: its header plus its {@code assume:} lines. */
-  public static fusesim.model.Semantics semantics(String file, fusesim.traces.lang.Header h) {
+  public static fusesim.model.series.Semantics semantics(String file, fusesim.traces.lang.Header h) {
     return ToModel.semantics(file, h);
   }
 
@@ -69,6 +69,7 @@ public final class StepRunner {
 
   /** Runs one statement; the observation's verdict says whether it met what it states. */
   public Observation execute(Stmt s) {
+    ModelLimits.check(file, s);
     requestMark = k.log.size();
     String[] result = {""};
     String verdict;
@@ -122,7 +123,7 @@ public final class StepRunner {
           + t.task.name() + "(); write its <... " + t.task.name() + " resumed> line first");
     }
     List<Value> args = s instanceof Stmt.Call ? ((Stmt.Call) s).args() : ((Stmt.Unfinished) s).args();
-    k.start(Vfs.make(t, call, modelArgs(s, args)));
+    k.start(SyscallTable.make(t, call, modelArgs(s, args)));
     if (s instanceof Stmt.Unfinished) {
       if (t.task == null) {
         result[0] = display(t.lastResult, List.of());
@@ -289,7 +290,7 @@ public final class StepRunner {
 
   /** The model's cached inode for a path (no lookups), or null. */
   static FuseInode cachedInode(Kernel k, String path) {
-    Dentry d = k.dcacheWalk(path);
+    Dentry d = k.dcache.dcacheWalk(path);
     return d == null ? null : d.inode;
   }
 

@@ -4,7 +4,7 @@ import fusesim.model.Errno;
 import fusesim.model.MountConfig;
 import fusesim.model.Opcode;
 import fusesim.model.ReplySpec;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;

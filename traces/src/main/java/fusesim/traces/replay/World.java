@@ -1,9 +1,9 @@
 package fusesim.traces.replay;
 
-import fusesim.model.BackingMap;
-import fusesim.model.Dentry;
-import fusesim.model.Dir;
-import fusesim.model.FuseInode;
+import fusesim.model.fuse.BackingMap;
+import fusesim.model.vfs.Dentry;
+import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.FuseInode;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Opcode;
@@ -185,7 +185,7 @@ final class World {
         k.evict(path);
         return "";
       case INVAL_ENTRY:
-        Dentry d = k.dcacheWalk(path);
+        Dentry d = k.dcache.dcacheWalk(path);
         if (d == null) {
           return "-1 ENOENT";
         }
@@ -194,13 +194,13 @@ final class World {
           // stale, the next stat of it asks the server (seen on 6.18.44)
           d.parent.inode.invalMask = Dir.STATX_BASIC_STATS;
         }
-        k.dInvalidate(d);
+        k.dcache.dInvalidate(d);
         k.server.dentryNodeid.remove(path); // the daemon knows the dentry there is gone
         return "";
       default:
         // fuse_reverse_inval_inode() (fs/fuse/inode.c): fuse_ilookup() of the nodeid the daemon
         // last gave for the path, -ENOENT if no inode has it
-        FuseInode fi = k.fuseIlookup(k.server.notifyNodeid(path));
+        FuseInode fi = k.inodes.fuseIlookup(k.server.notifyNodeid(path));
         if (fi == null) {
           return "-1 ENOENT";
         }

@@ -3,7 +3,7 @@ package fusesim.traces.corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Faults;
-import fusesim.model.Semantics;
+import fusesim.model.series.Semantics;
 import fusesim.spec.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;

@@ -1,0 +1,107 @@
+package fusesim.kernel.server;
+
+import fusesim.kernel.proto.OutHeader;
+import fusesim.kernel.proto.Wire;
+import fusesim.kernel.sys.Errno;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Server faults on the wire (issue 16 §4): what a broken daemon writes instead of a correct reply,
+ * and the prediction of what the kernel does with it, from the framing rules of fs/fuse/dev.c
+ * ({@code fuse_dev_do_write}, {@code copy_out_args}; research/mainline.md §2.2). The prediction
+ * is computed by applying those rules to the faulted bytes, not written per fault.
+ *
+ * <p>Only the encoding and the prediction exist and are tested ({@code WireFaultTest}); the kernel
+ * fuzzer does not inject them yet, so no prediction has met a real kernel.
+ */
+public enum WireFault {
+  /** fuse_out_header.len says 8 bytes more than are written. */
+  BAD_LENGTH,
+  /** The reply names a unique the kernel never sent. */
+  UNKNOWN_UNIQUE,
+  /** The payload is cut in half, the header's len matching what is written. */
+  SHORT_WRITE,
+  /** An error reply (EIO) where the opcode cannot fail (RELEASE, FORGET, ...). */
+  ERROR_ON_UNFAILABLE,
+  /** The daemon closes /dev/fuse instead of replying. */
+  CLOSE_MID_REQUEST;
+
+  /** What the kernel does: the daemon's write() result and what the waiting syscall sees. */
+  public record Prediction(int writeErrno, String caller) {}
+
+  /** How the kernel treats the request's reply. */
+  public enum Waiter {
+    /** A syscall waits for it (LOOKUP, GETATTR, OPEN, READ, ...). */
+    SYSCALL,
+    /** Sent in the background, its error ignored (RELEASE, RELEASEDIR: fuse_release_end). */
+    IGNORED,
+    /** Never answered (FORGET, BATCH_FORGET): any reply names an unknown unique. */
+    NONE
+  }
+
+  /** The bytes the faulty daemon writes in place of {@code reply} (null for CLOSE_MID_REQUEST). */
+  public byte[] apply(byte[] reply) {
+    ByteBuffer b = Wire.wrap(reply, 0, reply.length);
+    OutHeader h = OutHeader.decode(b);
+    return switch (this) {
+      case BAD_LENGTH -> withHeader(reply, new OutHeader(h.len() + 8, h.error(), h.unique()));
+      case UNKNOWN_UNIQUE -> withHeader(reply, new OutHeader(h.len(), h.error(), h.unique() + (1L << 40)));
+      case SHORT_WRITE -> {
+        int payload = reply.length - OutHeader.SIZE;
+        byte[] cut = Arrays.copyOf(reply, OutHeader.SIZE + payload / 2);
+        yield withHeader(cut, new OutHeader(cut.length, h.error(), h.unique()));
+      }
+      case ERROR_ON_UNFAILABLE -> ReplyEncoder.message(h.unique(), -Errno.EIO, new byte[0]);
+      case CLOSE_MID_REQUEST -> null;
+    };
+  }
+
+  private static byte[] withHeader(byte[] msg, OutHeader h) {
+    byte[] out = msg.clone();
+    h.encode(Wire.wrap(out, 0, out.length));
+    return out;
+  }
+
+  /**
+   * The kernel's reaction to {@code written} (null: the daemon closed /dev/fuse) as the reply to a
+   * request with {@code unique}, whose success payload has {@code fixedSize} bytes (-1: variable
+   * length, READ-like, where shorter is allowed).
+   */
+  public static Prediction predict(byte[] written, long unique, int fixedSize, Waiter waiter) {
+    if (written == null) {
+      return new Prediction(0, waiter == Waiter.SYSCALL ? "fails with ECONNABORTED (fuse_abort_conn ends it)"
+          : "nothing waits");
+    }
+    if (written.length < OutHeader.SIZE) {
+      return new Prediction(Errno.EINVAL, pending(waiter));
+    }
+    OutHeader h = OutHeader.decode(Wire.wrap(written, 0, written.length));
+    if (Integer.toUnsignedLong(h.len()) != written.length || h.error() > 0 || h.error() <= -512) {
+      return new Prediction(Errno.EINVAL, pending(waiter));
+    }
+    if (h.unique() != unique || waiter == Waiter.NONE) {
+      return new Prediction(Errno.ENOENT, pending(waiter));
+    }
+    int payload = written.length - OutHeader.SIZE;
+    if (h.error() != 0 && payload != 0) {
+      return new Prediction(Errno.EINVAL, waiter == Waiter.SYSCALL ? "gets EIO (an error reply with a payload)"
+          : "nothing waits");
+    }
+    if (h.error() != 0) {
+      return new Prediction(0, waiter == Waiter.SYSCALL ? "gets " + Errno.name(-h.error())
+          : "nothing waits; the error is ignored");
+    }
+    if (fixedSize >= 0 && payload != fixedSize) {
+      return new Prediction(Errno.EINVAL, waiter == Waiter.SYSCALL
+          ? "gets EIO (copy_out_args: the payload is not the reply's size)" : "nothing waits");
+    }
+    return new Prediction(0, waiter == Waiter.SYSCALL ? "gets the reply" : "nothing waits");
+  }
+
+  private static String pending(Waiter waiter) {
+    return waiter == Waiter.SYSCALL
+        ? "still waits (the request stays on the processing list until a good reply or an abort)"
+        : "nothing waits";
+  }
+}

@@ -1,0 +1,41 @@
+package fusesim.model.vfs;
+
+import fusesim.model.Errno;
+import fusesim.model.Kernel;
+import fusesim.model.Mirrors;
+import fusesim.model.Syscall;
+
+/**
+ * fs/read_write.c: what read(2), write(2), pread(2) and pwrite(2) do before the file's
+ * ->read_iter / ->write_iter ({@link fusesim.model.fuse.File.Read}, {@link
+ * fusesim.model.fuse.File.Write}).
+ */
+public final class ReadWrite {
+  private ReadWrite() {}
+
+  /** {@link #rwPrologue}: the call sleeps on f_pos_lock. */
+  public static final int BLOCKED = 1;
+
+  /**
+   * ksys_read()/ksys_write() (fdget_pos: the file position is locked for the whole call) or
+   * ksys_pread64()/ksys_pwrite64() (fdget), then vfs_read()/vfs_write(): EBADF for a bad fd or a
+   * file opened without FMODE_READ / FMODE_WRITE. Returns 0 (the file is {@code s.pinned}),
+   * {@link #BLOCKED}, or -errno.
+   */
+  @Mirrors(fn = "ksys_read", file = "fs/read_write.c",
+      doc = "read/write/pread/pwrite: the fd's file (fdget_pos through the position), EBADF "
+          + "without FMODE_READ or FMODE_WRITE (vfs_read, vfs_write).")
+  public static int rwPrologue(Kernel k, Syscall s, int fd, boolean throughPos, boolean write) {
+    KFile f = s.pinned != null ? s.pinned : k.fdtable.fdget(s, fd);
+    if (f == null) {
+      return -Errno.EBADF.value;
+    }
+    if (throughPos && !k.fdtable.fdgetPos(s, f)) {
+      return BLOCKED; // read(2): ksys_read() → fdget_pos()
+    }
+    if (write ? !f.writable() : !f.readable()) {
+      return -Errno.EBADF.value;
+    }
+    return 0;
+  }
+}

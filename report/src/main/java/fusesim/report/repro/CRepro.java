@@ -1,0 +1,633 @@
+package fusesim.report.repro;
+
+import fusesim.traces.lang.Errno;
+import fusesim.traces.lang.Header;
+import fusesim.traces.lang.Item;
+import fusesim.traces.lang.MountOption;
+import fusesim.traces.lang.Outcome;
+import fusesim.traces.lang.Pos;
+import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyKind;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.Syscall;
+import fusesim.traces.lang.Trace;
+import fusesim.traces.lang.TracePrinter;
+import fusesim.traces.lang.TraceSemanticError;
+import fusesim.traces.lang.Value;
+import fusesim.traces.replay.ModelReplay;
+import fusesim.traces.replay.Observation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code fusesim repro}: one trace as one self-contained C file, a kselftest-style reproducer that
+ * replays the trace on the kernel it runs on exactly as {@code fusesim kernel replay} does (the C twin
+ * of {@code fusesim.kernel.replay.KernelReplay} and the server under it lives in
+ * {@code repro-runtime.c}). This class writes the trace-specific part: one C statement per trace
+ * statement (one method per kind of statement, {@link #statement}), the server replies as patch tables,
+ * the thread table, and the model's requests per line, which the C waits for as the Java replay does
+ * ({@code KernelReplay.runBeside}). What the C runtime cannot do is refused with
+ * {@code FILE:LINE:COL: MESSAGE} naming the statement ({@link TraceSemanticError}): never a C file that
+ * checks less than the trace says.
+ *
+ * <pre>
+ * String c = CRepro.generate(TraceParser.parse("t.trace", text));
+ * </pre>
+ */
+public final class CRepro {
+    /** Trace threads the C driver runs at most (its slot table). */
+    public static final int MAX_THREADS = 16;
+    private static final String RUNTIME = "/fusesim/report/repro-runtime.c";
+
+    private final Trace trace;
+    private final StringBuilder tables = new StringBuilder();
+    private final StringBuilder body = new StringBuilder();
+    private final Map<String, int[]> threads = new LinkedHashMap<>();
+    private final Map<String, int[]> declared = new LinkedHashMap<>();
+    private final Map<Integer, List<String>> hints;
+    private int cutoff = Integer.MAX_VALUE;
+    private int specs;
+
+    private CRepro(Trace trace, Map<Integer, List<String>> hints) {
+        this.trace = trace;
+        this.hints = hints;
+    }
+
+    /**
+     * The C reproducer of {@code trace}.
+     *
+     * @throws TraceSemanticError when the trace means nothing (as kernel replay checks it) or uses
+     *     something the C reproducer cannot express
+     */
+    public static String generate(Trace trace) {
+        fusesim.kernel.replay.TraceChecks.check(trace);
+        Map<Integer, List<String>> hints = new TreeMap<>();
+        try {
+            for (ModelReplay.Step s : ModelReplay.run(trace).steps()) {
+                Observation o = s.obs();
+                hints.put(o.line(), o.requests());
+            }
+        } catch (RuntimeException e) {
+            // a trace the model cannot replay: the C waits without hints (the usual quiet periods)
+            hints.clear();
+        }
+        return new CRepro(trace, hints).write();
+    }
+
+    private String write() {
+        Header.Verdict v = trace.header().verdict();
+        if (v.violates().isPresent() && v.atLine().isPresent()) {
+            cutoff = (int) v.atLine().get().value();
+        }
+        for (Stmt s : trace.body()) {
+            body.append("    /* line ").append(s.line()).append(" */\n");
+            if (s.line() > cutoff) {
+                body.append("    skip(").append(s.line()).append(", ").append(c(TracePrinter.print(s))).append(", ")
+                        .append(c("after line " + cutoff + ", where the model-only verdict applies")).append(");\n");
+                continue;
+            }
+            if (s instanceof Stmt.Expect e && e.modelOnly()) {
+                body.append("    skip(").append(s.line()).append(", ").append(c(TracePrinter.print(s))).append(", ")
+                        .append(c("model-only expectation (internal state a kernel does not show)")).append(");\n");
+                continue;
+            }
+            String call = statement(s);
+            body.append("    if (step(").append(s.line()).append(", ").append(c(TracePrinter.print(s))).append(")) { ")
+                    .append(call).append(" end_step(); }\n");
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("/* fusesim repro of trace ").append(trace.name()).append(" (").append(trace.file()).append(")\n");
+        out.append(" * semantics: ").append(trace.header().semantics().text()).append(", result: ")
+                .append(TracePrinter.print(trace).lines().filter(l -> l.startsWith("result:")).findFirst().orElse(""))
+                .append('\n');
+        for (Header.Doc d : trace.header().docs()) {
+            out.append(" * ").append(d.text().replace("*/", "* /")).append('\n');
+        }
+        out.append(" *\n * Build: cc -O2 -Wall -Werror repro.c -o repro   (no library beyond libc; run as root)\n");
+        out.append(" * Run: ./repro   TAP output; exit 0 every line met, 1 one was not, 4 skipped (kernel unusable)\n");
+        out.append(" * Generated by `fusesim repro`; the same trace on this kernel: `fusesim kernel replay`.\n */\n");
+        out.append(runtime().replace("/*@ERRNO_NAMES@*/", errnoTable()));
+        out.append("\n/* ---------------------------------------------------------------- the trace */\n");
+        out.append("static const char *trace_name(void) { return ").append(c(trace.name())).append("; }\n");
+        out.append("static int trace_is_series(void) { return ")
+                .append(trace.header().semantics().series() == Header.Series.MAINLINE ? 0 : 1).append("; }\n");
+        out.append("static int trace_statements(void) { return ").append(trace.body().size()).append("; }\n");
+        if (threads.isEmpty()) {
+            threads.put("T1", new int[] {0, 0, 0});
+        }
+        out.append("static const struct threadinfo TRACE_THREADS[] = {");
+        for (Map.Entry<String, int[]> t : threads.entrySet()) {
+            out.append("{").append(c(t.getKey())).append(", ").append(t.getValue()[1]).append(", ")
+                    .append(t.getValue()[2]).append("}, ");
+        }
+        out.append("};\n");
+        out.append("static const struct threadinfo *trace_threads(int *n) { *n = ").append(threads.size())
+                .append("; return TRACE_THREADS; }\n");
+        out.append(tables);
+        out.append(hintTable());
+        out.append("static void trace_body(void) {\n").append(body).append("}\n");
+        return out.toString();
+    }
+
+    private static String runtime() {
+        try (InputStream in = CRepro.class.getResourceAsStream(RUNTIME)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RUNTIME);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String errnoTable() {
+        int max = 0;
+        for (Errno e : Errno.values()) {
+            max = Math.max(max, e.number());
+        }
+        String[] names = new String[max + 1];
+        for (Errno e : Errno.values()) {
+            if (names[e.number()] == null) {
+                names[e.number()] = e.name();
+            }
+        }
+        StringBuilder b = new StringBuilder("static const char *const ERRNO_NAMES[] = {");
+        for (int i = 0; i <= max; i++) {
+            b.append(i % 8 == 0 ? "\n    " : " ").append(names[i] == null ? "NULL" : c(names[i])).append(',');
+        }
+        return b.append("\n};\n#define ERRNO_COUNT ").append(max + 1).append('\n').toString();
+    }
+
+    private String hintTable() {
+        StringBuilder b = new StringBuilder();
+        StringBuilder sw = new StringBuilder("static const char *const *hint_of(int line) {\n    switch (line) {\n");
+        for (Map.Entry<Integer, List<String>> h : hints.entrySet()) {
+            b.append("static const char *const H").append(h.getKey()).append("[] = {");
+            for (String r : h.getValue()) {
+                b.append(c(r)).append(", ");
+            }
+            b.append("NULL};\n");
+            sw.append("    case ").append(h.getKey()).append(": return H").append(h.getKey()).append(";\n");
+        }
+        sw.append("    default: return NULL;\n    }\n}\n");
+        return b.append(sw).toString();
+    }
+
+    // ------------------------------------------------------------------ one method per statement
+
+    /** The C call that runs {@code s} (one method per kind of statement). */
+    private String statement(Stmt s) {
+        if (s instanceof Stmt.Mount m) {
+            return mount(m);
+        } else if (s instanceof Stmt.LowerNode n) {
+            return lowerNode(n);
+        } else if (s instanceof Stmt.LowerLink l) {
+            return "st_lower_link(" + c(l.path().text()) + ", " + c(l.target().text()) + ");";
+        } else if (s instanceof Stmt.LowerUnlink u) {
+            return "st_lower_unlink(" + c(u.path().text()) + ");";
+        } else if (s instanceof Stmt.LowerSet ls) {
+            return lowerSet(ls);
+        } else if (s instanceof Stmt.ThreadDecl t) {
+            return threadDecl(t);
+        } else if (s instanceof Stmt.ServerPolicy p) {
+            return "st_policy(" + opcode(p.op().opcode()) + ", " + c(p.path().text()) + ", " + spec(p.reply(), p.op()) + ");";
+        } else if (s instanceof Stmt.ServerHold h) {
+            return "st_hold(" + opcode(h.op().opcode()) + ", " + h.path().map(w -> c(w.text())).orElse("NULL") + ");";
+        } else if (s instanceof Stmt.ServerUnhold h) {
+            return "st_unhold(" + opcode(h.op().opcode()) + ", " + h.path().map(w -> c(w.text())).orElse("NULL") + ");";
+        } else if (s instanceof Stmt.ServerReply r) {
+            return serverReply(r);
+        } else if (s instanceof Stmt.BackingOpen b) {
+            return backingOpen(b);
+        } else if (s instanceof Stmt.BackingClose b) {
+            return "st_backing_close(" + b.id().value() + ", " + outcome(b.outcome()) + ");";
+        } else if (s instanceof Stmt.ServerCrash) {
+            return "st_crash();";
+        } else if (s instanceof Stmt.ServerNotify n) {
+            return "st_notify(NT_" + n.kind().name() + ", " + c(n.path().text()) + ");";
+        } else if (s instanceof Stmt.Call c) {
+            return call(c);
+        } else if (s instanceof Stmt.Unfinished u) {
+            return unfinished(u);
+        } else if (s instanceof Stmt.Resumed r) {
+            return resumed(r);
+        } else if (s instanceof Stmt.Tick t) {
+            return tick(t);
+        } else if (s instanceof Stmt.Evict e) {
+            return "st_notify(NT_PRUNE, " + c(e.path().text()) + ");";
+        } else if (s instanceof Stmt.DropCaches) {
+            return "st_drop_caches();";
+        } else if (s instanceof Stmt.Umount) {
+            return "st_umount();";
+        } else if (s instanceof Stmt.ExpectRequests e) {
+            return expectRequests(e);
+        } else if (s instanceof Stmt.ExpectNo e) {
+            return "st_expect_no(" + c(e.opcode().name()) + ");";
+        }
+        throw refuse(s.pos(), "the C reproducer cannot express this statement (" + s.getClass().getSimpleName() + ")");
+    }
+
+    private String mount(Stmt.Mount m) {
+        long flags = (1L << 5) | (1L << 22); // BIG_WRITES | MAX_PAGES, as ServerConfig.requestedFlags
+        boolean initExt = true;
+        boolean parallelDirops = !m.has(MountOption.NO_PARALLEL_DIROPS);
+        int minor = 45;
+        int depth = 1;
+        int maxWrite = 131072;
+        int initError = 0;
+        boolean defaultPermissions = false;
+        List<String> enosys = new ArrayList<>();
+        for (Stmt.MountArg a : m.options()) {
+            Optional<Value> val = a.value();
+            switch (a.option()) {
+                case PASSTHROUGH -> flags |= 1L << 37;
+                case PASSTHROUGH_INO -> flags |= (1L << 43) | (1L << 37);
+                case WRITEBACK_CACHE -> flags |= 1L << 16;
+                case NO_INIT_EXT -> initExt = false;
+                case MAX_STACK_DEPTH -> depth = (int) ((Value.Int) val.get()).value();
+                case MINOR -> minor = (int) ((Value.Int) val.get()).value();
+                case DIRECT_IO_ALLOW_MMAP -> flags |= 1L << 36;
+                case PARALLEL_DIROPS, ALLOW_OTHER, NO_PARALLEL_DIROPS -> { }
+                case READDIRPLUS -> flags |= 1L << 13;
+                case READDIRPLUS_AUTO -> flags |= (1L << 14) | (1L << 13);
+                case HANDLE_KILLPRIV -> flags |= 1L << 19;
+                case HANDLE_KILLPRIV_V2 -> flags |= 1L << 28;
+                case AUTO_INVAL_DATA -> flags |= 1L << 12;
+                case EXPLICIT_INVAL_DATA -> flags |= 1L << 25;
+                case ATOMIC_O_TRUNC -> flags |= 1L << 3;
+                case DEFAULT_PERMISSIONS -> defaultPermissions = true;
+                case NO_OPEN -> enosys.add("OP_OPEN");
+                case NO_OPENDIR -> enosys.add("OP_OPENDIR");
+                case NO_FLUSH -> enosys.add("OP_FLUSH");
+                case INIT_ERROR -> initError = ((Value.Err) val.get()).errno().number();
+                case MAX_WRITE -> maxWrite = (int) ((Value.Int) val.get()).value();
+            }
+        }
+        flags |= initExt ? 1L << 30 : 0;
+        flags |= parallelDirops ? 1L << 18 : 0;
+        enosys.add("0");
+        return "st_mount(&(const struct mountcfg){.flags = 0x" + Long.toHexString(flags) + "ULL, .minor = " + minor
+                + ", .max_stack_depth = " + depth + ", .max_write = " + maxWrite + ", .init_error = " + initError
+                + ", .allow_other = 1, .default_permissions = " + (defaultPermissions ? 1 : 0) + ", .enosys = {"
+                + String.join(", ", enosys) + "}});";
+    }
+
+    private String lowerNode(Stmt.LowerNode n) {
+        List<Item> a = n.attrs();
+        String type = switch (n.type()) {
+            case FILE -> "S_IFREG";
+            case DIR -> "S_IFDIR";
+            case CHR -> "S_IFCHR";
+            case FIFO -> "S_IFIFO";
+        };
+        long mode = Item.longValue(a, "mode").orElse(n.type() == Stmt.NodeType.DIR ? 0755L : 0644L);
+        return "st_lower(" + c(n.path().text()) + ", " + type + ", " + lit(Item.longValue(a, "size").orElse(0L)) + ", 0"
+                + Long.toOctalString(mode) + ", " + Item.longValue(a, "uid").orElse(0L) + ", "
+                + Item.longValue(a, "gid").orElse(0L) + ", " + Item.longValue(a, "ino").orElse(-1L) + ", "
+                + overrides(a) + ", " + Item.longValue(a, "stack_depth").orElse(0L) + ");";
+    }
+
+    private String lowerSet(Stmt.LowerSet ls) {
+        List<Item> a = ls.attrs();
+        return "st_lower_set(" + c(ls.path().text()) + ", " + Item.longValue(a, "size").orElse(-1L) + ", "
+                + Item.longValue(a, "mode").orElse(-1L) + ", " + Item.longValue(a, "uid").orElse(-1L) + ", "
+                + Item.longValue(a, "gid").orElse(-1L) + ", " + Item.longValue(a, "ino").orElse(-1L) + ", "
+                + overrides(a) + ");";
+    }
+
+    /** The attributes a real file cannot carry (nlink, atime, mtime, ctime, generation): has[] and values. */
+    private static String overrides(List<Item> a) {
+        StringBuilder has = new StringBuilder("(const int[]){");
+        StringBuilder val = new StringBuilder("(const long[]){");
+        for (String k : List.of("nlink", "atime", "mtime", "ctime", "generation")) {
+            Optional<Long> v = Item.longValue(a, k);
+            has.append(v.isPresent() ? 1 : 0).append(", ");
+            val.append(lit(v.orElse(0L))).append(", ");
+        }
+        return has.append("}").toString() + ", " + val.append("}");
+    }
+
+    private String threadDecl(Stmt.ThreadDecl t) {
+        int uid = (int) (long) Item.longValue(t.creds(), "uid").orElse(0L);
+        int gid = (int) (long) Item.longValue(t.creds(), "gid").orElse(0L);
+        declared.put(t.thread().text(), new int[] {uid, gid});
+        return "st_nothing();";
+    }
+
+    /** The driver slot of trace thread {@code name}: created at first use with the credentials declared so far. */
+    private int thread(Stmt s, String name) {
+        int[] t = threads.get(name);
+        if (t == null) {
+            if (threads.size() == MAX_THREADS) {
+                throw refuse(s.pos(), "the C reproducer runs at most " + MAX_THREADS + " threads");
+            }
+            int[] cred = declared.getOrDefault(name, new int[] {0, 0});
+            t = new int[] {threads.size(), cred[0], cred[1]};
+            threads.put(name, t);
+        }
+        return t[0];
+    }
+
+    private String serverReply(Stmt.ServerReply r) {
+        int t = thread(r, r.thread().text());
+        return "st_server_reply(" + t + ", " + c(r.thread().text()) + ", " + opcode(r.op().opcode()) + ", "
+                + c(r.op().word()) + ", " + r.reply().map(x -> spec(x, r.op())).orElse("NULL") + ");";
+    }
+
+    private String backingOpen(Stmt.BackingOpen b) {
+        long flags = Item.longValue(b.params(), "flags").orElse(0L);
+        long padding = Item.longValue(b.params(), "padding").orElse(0L);
+        Optional<Value> ops = Item.get(b.params(), "ops");
+        if (ops.isPresent()) {
+            // mainline: the series' ops_mask lands in fuse_backing_map.padding (as the Java oracle sends it)
+            padding |= ops.get() instanceof Value.Flags f ? f.value() : ((Value.Int) ops.get()).value();
+        }
+        String target;
+        if (b.target() instanceof Stmt.LowerTarget t) {
+            target = "BT_LOWER, " + c(t.path().text()) + ", 0";
+        } else if (b.target() instanceof Stmt.FdTarget f) {
+            target = "BT_FD, NULL, " + f.fd().value();
+        } else {
+            target = "BT_MOUNT, " + c(((Stmt.MountTarget) b.target()).path()) + ", 0";
+        }
+        return "st_backing_open(" + target + ", 0x" + Long.toHexString(flags) + "U, 0x" + Long.toHexString(padding)
+                + "ULL, " + outcome(b.outcome()) + ");";
+    }
+
+    private String call(Stmt.Call s) {
+        int t = thread(s, s.thread().text());
+        return "st_call(" + t + ", " + sc(s.syscall()) + ", " + args(s, s.syscall(), s.args()) + ", " + outcome(s.outcome())
+                + ", " + checks(s.checks()) + ");";
+    }
+
+    private final Map<String, Stmt.Unfinished> inProgress = new java.util.HashMap<>();
+
+    private String unfinished(Stmt.Unfinished s) {
+        int t = thread(s, s.thread().text());
+        inProgress.put(s.thread().text(), s);
+        return "st_unfinished(" + t + ", " + sc(s.syscall()) + ", " + args(s, s.syscall(), s.args()) + ");";
+    }
+
+    private String resumed(Stmt.Resumed s) {
+        int t = thread(s, s.thread().text());
+        inProgress.remove(s.thread().text());
+        return "st_resumed(" + t + ", " + sc(s.syscall()) + ", " + outcome(s.outcome()) + ", " + checks(s.checks()) + ");";
+    }
+
+    private String tick(Stmt.Tick t) {
+        if (t.duration().infinite()) {
+            return "fail_step(\"tick " + t.duration().text() + " is longer than the kernel replay waits in real time (10 s)\");";
+        }
+        return "st_tick(" + t.duration().nanos() + "L);";
+    }
+
+    private String expectRequests(Stmt.ExpectRequests e) {
+        List<String> want = e.requests().stream().map(TracePrinter::request).toList();
+        StringBuilder b = new StringBuilder("st_expect_requests((const char *const[]){");
+        for (String w : want) {
+            b.append(c(w)).append(", ");
+        }
+        return b.append("NULL}, ").append(c(String.join(" ", want))).append(");").toString();
+    }
+
+    // ------------------------------------------------------------------ values
+
+    private static String sc(Syscall s) {
+        return "SC_" + (s == Syscall.CREAT ? "OPEN" : s.name());
+    }
+
+    /** The syscall's arguments as the C driver takes them ({@code struct targs}), as KernelReplay.args maps them. */
+    private String args(Stmt s, Syscall sc, List<Value> a) {
+        List<String> str = new ArrayList<>();
+        List<Long> num = new ArrayList<>();
+        for (Value v : a) {
+            if (v instanceof Value.Str x) {
+                str.add(c(x.value()));
+            } else if (v instanceof Value.Int i) {
+                num.add(i.value());
+            } else if (v instanceof Value.Flags f) {
+                num.add(f.value());
+            } else if (v instanceof Value.Sym m) {
+                if (!m.name().matches("m[0-9]{1,4}")) {
+                    throw refuse(s.pos(), "the C reproducer names mappings m1..m9999, found " + m.name());
+                }
+                num.add(Long.parseLong(m.name().substring(1)));
+            } else {
+                throw refuse(s.pos(), "the C reproducer cannot pass argument " + v);
+            }
+        }
+        if (sc == Syscall.CREAT) {
+            num.add(0, 0101L | 01000L); // O_CREAT | O_WRONLY | O_TRUNC
+        } else if (sc == Syscall.OPEN && num.size() == 1) {
+            num.add(0644L);
+        }
+        while (str.size() < 2) {
+            str.add("NULL");
+        }
+        StringBuilder b = new StringBuilder("&(const struct targs){").append(str.get(0)).append(", ").append(str.get(1))
+                .append(", {");
+        for (long n : num) {
+            b.append(lit(n)).append(", ");
+        }
+        return b.append("}}").toString();
+    }
+
+    private static String outcome(Outcome o) {
+        String text = c(TracePrinter.outcome(o));
+        if (o instanceof Outcome.Returns r) {
+            return "&(const struct outcome){OUT_RET, " + lit(r.value().value()) + ", 0, " + text + "}";
+        } else if (o instanceof Outcome.Fails f) {
+            return "&(const struct outcome){OUT_FAIL, 0, " + f.errno().errno().number() + ", " + text + "}";
+        } else if (o instanceof Outcome.Maps) {
+            return "&(const struct outcome){OUT_MAP, 0, 0, " + text + "}";
+        }
+        return "&(const struct outcome){OUT_ANY, 0, 0, " + text + "}";
+    }
+
+    private static final List<String> STAT_KEYS = List.of("ino", "size", "mode", "nlink", "uid", "gid", "blocks", "mtime", "ctime");
+
+    private String checks(List<Item> checks) {
+        if (checks.isEmpty()) {
+            return "NULL, 0";
+        }
+        StringBuilder b = new StringBuilder("(const struct check[]){");
+        for (Item i : checks) {
+            String text = c(i.key() + "=" + TracePrinter.value(i.value(), "|"));
+            if (i.key().equals("names")) {
+                b.append("{0, 0, ").append(text).append(", ")
+                        .append(c(String.join(",", ((Value.Names) i.value()).names()))).append("}, ");
+            } else {
+                b.append("{ST_").append(i.key().toUpperCase(Locale.ROOT)).append(", ")
+                        .append(lit(((Value.Int) i.value()).value())).append(", ").append(text).append(", NULL}, ");
+            }
+            if (!i.key().equals("names") && !STAT_KEYS.contains(i.key())) {
+                throw refuse(i.pos(), "the C reproducer cannot check " + i.key());
+            }
+        }
+        return b.append("}, ").append(checks.size()).toString();
+    }
+
+    private static String opcode(fusesim.model.Opcode op) {
+        return Integer.toString(op.number());
+    }
+
+    /**
+     * A trace reply as a {@code struct rspec} table entry, converted as TracePolicy.convert does: an
+     * errno, the default, a patch of the default answer ({@code entry}, {@code attr}, open flags,
+     * {@code written size=}, {@code negative}), {@code ok}, {@code data size=}, {@code dirents names=}.
+     */
+    private String spec(Reply r, fusesim.traces.lang.ServerOp op) {
+        String name = "R" + (++specs);
+        Map<String, Long> patch = new LinkedHashMap<>();
+        String kind;
+        int err = 0;
+        boolean entry = false;
+        long size = -1;
+        List<String> names = List.of();
+        if (r instanceof Reply.Default) {
+            kind = "RS_DEFAULT";
+        } else if (r instanceof Reply.Fails f) {
+            kind = "RS_ERR";
+            err = f.errno().errno().number();
+        } else if (r instanceof Reply.Open o) {
+            kind = "RS_PATCH";
+            patch.put("OPEN_FLAGS", o.flags().value());
+            for (Item i : o.items()) {
+                switch (i.key()) {
+                    case "backing" -> patch.put("BACKING", ((Value.Int) i.value()).value());
+                    case "fh" -> patch.put("FH", ((Value.Int) i.value()).value());
+                    default -> throw refuse(i.pos(), "the C reproducer cannot send open reply key " + i.key());
+                }
+            }
+        } else {
+            Reply.Fields f = (Reply.Fields) r;
+            switch (f.kind()) {
+                case ENTRY -> {
+                    kind = "RS_PATCH";
+                    entry = true;
+                    for (Item i : f.items()) {
+                        switch (i.key()) {
+                            case "entry_valid", "attr_valid" -> time(patch, i.key(), (Value.Time) i.value());
+                            case "open" -> patch.put("OPEN_FLAGS", ((Value.Flags) i.value()).value());
+                            case "ino", "nodeid", "generation", "mode", "size", "uid", "gid", "nlink", "backing", "fh" ->
+                                patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
+                            default -> throw refuse(i.pos(), "the C reproducer cannot send entry reply key " + i.key()
+                                    + " (the kernel oracle has no such reply field either)");
+                        }
+                    }
+                }
+                case NEGATIVE -> {
+                    kind = "RS_PATCH";
+                    patch.put("NODEID", 0L);
+                    Item.get(f.items(), "entry_valid").ifPresent(v -> time(patch, "entry_valid", (Value.Time) v));
+                }
+                case ATTR -> {
+                    kind = "RS_PATCH";
+                    for (Item i : f.items()) {
+                        switch (i.key()) {
+                            case "attr_valid" -> time(patch, i.key(), (Value.Time) i.value());
+                            case "ino" -> patch.put("ATTR_INO", number(i.value()));
+                            case "mode", "size", "uid", "gid", "nlink", "mtime", "ctime" ->
+                                patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
+                            default -> throw refuse(i.pos(), "the C reproducer cannot send attr reply key " + i.key());
+                        }
+                    }
+                }
+                case OK -> kind = "RS_OK";
+                case DATA -> {
+                    Optional<Long> n = Item.longValue(f.items(), "size");
+                    kind = n.isPresent() ? "RS_DATA" : "RS_DEFAULT";
+                    size = n.orElse(-1L);
+                }
+                case WRITTEN -> {
+                    Optional<Long> n = Item.longValue(f.items(), "size");
+                    kind = n.isPresent() ? "RS_PATCH" : "RS_DEFAULT";
+                    n.ifPresent(v -> patch.put("SIZE", v));
+                }
+                case DIRENTS -> {
+                    kind = "RS_DIRENTS";
+                    names = Item.get(f.items(), "names").map(v -> ((Value.Names) v).names()).orElse(List.of());
+                    if (names.size() > 63) {
+                        throw refuse(f.pos(), "the C reproducer lists at most 63 names");
+                    }
+                }
+                default -> throw refuse(f.pos(), "the C reproducer cannot send a " + f.kind() + " reply");
+            }
+        }
+        StringBuilder b = new StringBuilder("static const struct rspec ").append(name).append(" = {.kind = ").append(kind)
+                .append(", .err = ").append(err).append(", .is_entry = ").append(entry ? 1 : 0).append(", .size = ")
+                .append(size).append(", .has = {");
+        for (String k : patch.keySet()) {
+            b.append("[K_").append(k).append("] = 1, ");
+        }
+        b.append("}, .val = {");
+        for (Map.Entry<String, Long> e : patch.entrySet()) {
+            b.append("[K_").append(e.getKey()).append("] = ").append(lit(e.getValue())).append(", ");
+        }
+        b.append("}, .names = {");
+        for (String n : names) {
+            b.append(c(n)).append(", ");
+        }
+        b.append("NULL}};\n");
+        tables.append(b);
+        return "&" + name;
+    }
+
+    private static long number(Value v) {
+        if (v instanceof Value.Int i) {
+            return i.value();
+        }
+        if (v instanceof Value.Flags f) {
+            return f.value();
+        }
+        throw new IllegalArgumentException("not a number: " + v);
+    }
+
+    /** A TIME as seconds + nanoseconds fields; {@code inf} is INT_MAX seconds (ServerConfig.INF). */
+    private static void time(Map<String, Long> p, String key, Value.Time t) {
+        String k = key.toUpperCase(Locale.ROOT);
+        if (t.infinite()) {
+            p.put(k, (long) Integer.MAX_VALUE);
+            p.put(k + "_NSEC", 0L);
+        } else {
+            p.put(k, t.nanos() / 1_000_000_000L);
+            p.put(k + "_NSEC", t.nanos() % 1_000_000_000L);
+        }
+    }
+
+    private TraceSemanticError refuse(Pos pos, String message) {
+        return TraceSemanticError.at(trace, pos, message);
+    }
+
+    /** A C integer literal of a 64-bit value (LONG_MIN has no literal of its own). */
+    static String lit(long v) {
+        return v == Long.MIN_VALUE ? "(-9223372036854775807L - 1)" : v + "L";
+    }
+
+    /** A C string literal: printable ASCII as is, the rest as 3-digit octal escapes. */
+    static String c(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int ch = x & 0xff;
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append((char) ch);
+            } else if (ch == '?') {
+                b.append("\\?"); // no trigraphs
+            } else if (ch >= 0x20 && ch < 0x7f) {
+                b.append((char) ch);
+            } else {
+                b.append(String.format("\\%03o", ch));
+            }
+        }
+        return b.append('"').toString();
+    }
+}
