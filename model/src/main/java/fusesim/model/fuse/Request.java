@@ -1,5 +1,6 @@
 package fusesim.model.fuse;
 
+import fusesim.model.RequestFields;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
 

@@ -15,13 +15,9 @@ import fusesim.model.fuse.Request;
  * chown of a regular file, because FUSE never sets S_NOSEC. ENOSYS sets fc->no_getxattr and no
  * GETXATTR is sent again (seen on 6.18.44: only the first write of a mount sends GETXATTR).
  */
-<<<<<<< HEAD:model/src/main/java/fusesim/model/KillprivCheck.java
-final class KillprivCheck {
+public final class KillprivCheck {
   /** XATTR_NAME_CAPS (include/uapi/linux/xattr.h). */
   static final String XATTR_NAME_CAPS = "security.capability";
-=======
-public final class KillprivCheck {
->>>>>>> main:model/src/main/java/fusesim/model/vfs/KillprivCheck.java
   private Request req;
   private boolean sent;
 
