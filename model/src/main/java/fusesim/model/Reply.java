@@ -48,6 +48,12 @@ public sealed interface Reply {
   /** fuse_write_out. */
   record Written(long size) implements Reply {}
 
+  /** GETXATTR/LISTXATTR of size 0: fuse_getxattr_out, the value's (or list's) length. */
+  record XattrSize(long size) implements Reply {}
+
+  /** LSEEK: fuse_lseek_out. */
+  record Lseek(long offset) implements Reply {}
+
   /** READDIR: fuse_dirent records; an empty list means end of directory. */
   record Dirents(List<String> names, long nextOffset) implements Reply {}
 

@@ -19,7 +19,15 @@ import java.util.Map;
 public record ReplySpec(Kind kind, int errno, Map<String, Long> fields, boolean backingAuto,
     List<String> names) {
 
-  public enum Kind { DEFAULT, ERROR, ENTRY, NEGATIVE, OPEN, CREATE, ATTR, OK, DATA, WRITTEN, DIRENTS }
+  public enum Kind {
+    DEFAULT, ERROR, ENTRY, NEGATIVE, OPEN, CREATE, ATTR, OK, DATA, WRITTEN, DIRENTS,
+    /** GETXATTR/LISTXATTR: a value of {@code size} bytes (fuse_getxattr_out to a size-0 request). */
+    XATTR,
+    /** LSEEK: fuse_lseek_out with {@code offset}. */
+    SEEK,
+    /** SETATTR answered with the attributes but not applied to the lower file. */
+    ATTR_IGNORED
+  }
 
   public static final ReplySpec DEFAULT = new ReplySpec(Kind.DEFAULT, 0, Map.of(), false, null);
 

@@ -102,8 +102,9 @@ public final class Server {
   private String pathOf(Request r) {
     Lower.Node n = nodes.get(r.nodeid);
     String p = n == null ? null : k.lower.pathOf(n);
-    if (p == null || r.name == null) {
-      return p;
+    if (p == null || r.name == null || r.opcode == Opcode.GETXATTR || r.opcode == Opcode.SETXATTR
+        || r.opcode == Opcode.REMOVEXATTR) {
+      return p; // an xattr request names an attribute of the inode itself, not an entry
     }
     return (p.equals("/") ? "" : p) + "/" + r.name;
   }
@@ -235,6 +236,17 @@ public final class Server {
       case FSYNCDIR:
       case ACCESS:
         return new Reply.Ok();
+      case GETXATTR:
+      case LISTXATTR:
+        return xattr(r, spec);
+      case SETXATTR:
+      case REMOVEXATTR:
+      case RENAME2:
+        // without a policy, not implemented (the default server has no xattrs and no renameat2)
+        return spec.kind() == ReplySpec.Kind.OK ? new Reply.Ok() : Reply.error(Errno.ENOSYS);
+      case LSEEK:
+        return spec.kind() == ReplySpec.Kind.SEEK ? new Reply.Lseek(spec.get("offset", 0))
+            : spec.kind() == ReplySpec.Kind.OK ? new Reply.Ok() : Reply.error(Errno.ENOSYS);
       default:
         return Reply.error(Errno.ENOSYS); // not implemented (GETXATTR, locks, ioctl, ...)
     }
@@ -273,11 +285,26 @@ public final class Server {
         (int) spec.get("uid", a.uid()), (int) spec.get("gid", a.gid()), a.mtime(), a.ctime());
   }
 
+  /**
+   * GETXATTR/LISTXATTR under an {@code xattr size=N} policy, as passthrough_hp answers through
+   * getxattr(2)/listxattr(2) on its lower file: to a request of size 0 the length
+   * (fuse_getxattr_out), to one of at least N the N bytes, to a smaller one ERANGE. Without a
+   * policy: ENOSYS, the default server implements no xattrs.
+   */
+  private static Reply xattr(Request r, ReplySpec spec) {
+    if (spec.kind() != ReplySpec.Kind.XATTR) {
+      return Reply.error(Errno.ENOSYS);
+    }
+    long n = spec.get("size", 0);
+    long size = r.args.length > 0 ? r.args[0] : 0;
+    return size == 0 ? new Reply.XattrSize(n) : n <= size ? new Reply.Data(n) : Reply.error(Errno.ERANGE);
+  }
+
   private Reply attr(Request r, Lower.Node node, ReplySpec spec) {
     if (node == null) {
       return Reply.error(Errno.ENOENT);
     }
-    if (r.opcode == Opcode.SETATTR) {
+    if (r.opcode == Opcode.SETATTR && spec.kind() != ReplySpec.Kind.ATTR_IGNORED) {
       applySetattr(r, node);
     }
     return new Reply.AttrOut(overrideAttr(FuseAttr.of(node), spec),

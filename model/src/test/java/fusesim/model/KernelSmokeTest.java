@@ -25,7 +25,9 @@ class KernelSmokeTest {
   }
 
   private String requests() {
-    String s = k.log.stream().map(Request::observable).collect(Collectors.joining(" "));
+    // the requests without their in-struct fields (RequestFieldsTest checks those)
+    String s = k.log.stream().map(Request::observable).map(o -> o.replaceAll(",[a-z_]+=[^,)]*", ""))
+        .collect(Collectors.joining(" "));
     k.log.clear();
     return s;
   }

@@ -78,6 +78,10 @@ public final class Differential {
                 }
                 return kind(stmt) + " | model " + model + " | kernel " + normalised(kernel, kernelVerdict);
             }
+            List<String> fieldDiffs = fusesim.traces.replay.Requests.fieldDifferences(modelRequests, kernelRequests);
+            if (!fieldDiffs.isEmpty()) {
+                return kind(stmt) + " | request fields " + String.join(" ", fieldDiffs).replaceAll("\\d+", "n");
+            }
             return kind(stmt) + " | requests only the model sent " + minus(modelRequests, kernelRequests)
                     + " | only the kernel sent " + minus(kernelRequests, modelRequests);
         }
@@ -113,7 +117,7 @@ public final class Differential {
         }
 
         private String requestsNote() {
-            if (fusesim.traces.replay.Requests.matches(modelRequests, kernelRequests)) {
+            if (fusesim.traces.replay.Requests.agree(modelRequests, kernelRequests)) {
                 return "";
             }
             return "; requests: model " + show(modelRequests) + ", kernel " + show(kernelRequests);
@@ -137,9 +141,10 @@ public final class Differential {
          * inode (the kind stays the same while shrinking renames files).
          */
         static List<String> minus(List<String> a, List<String> b) {
-            List<String> rest = new ArrayList<>(a);
+            List<String> rest = new ArrayList<>();
+            a.forEach(x -> rest.add(fusesim.traces.replay.Requests.base(x))); // requests, not their fields
             for (String x : b) {
-                rest.remove(x);
+                rest.remove(fusesim.traces.replay.Requests.base(x));
             }
             List<String> out = new ArrayList<>();
             for (String r : rest) {

@@ -58,7 +58,7 @@ public final class Comparison {
             Observation ko = k.get(line);
             String stmt = mo != null ? mo.stmt() : ko.stmt();
             if (mo != null && ko != null) {
-                boolean same = mo.result().equals(ko.result()) && fusesim.traces.replay.Requests.matches(mo.requests(), ko.requests());
+                boolean same = mo.result().equals(ko.result()) && fusesim.traces.replay.Requests.agree(mo.requests(), ko.requests());
                 out.add(new Row(line, stmt, mo.result(), mo.requests(), ko.result(), ko.requests(),
                         same ? "" : DIFFERS, ""));
             } else if (mo != null) {

@@ -42,7 +42,7 @@ final class TracePolicy implements Policy {
         return Opcode.valueOf(op.name());
     }
 
-    /** {@code server OP PATH REPLY}; {@code default} removes the rule. */
+    /** {@code server OP PATH REPLY} (a null path: every path); {@code default} removes the rule. */
     void rule(Opcode op, String path, fusesim.traces.lang.Reply reply) {
         Key k = new Key(op, path);
         if (reply instanceof fusesim.traces.lang.Reply.Default) {
@@ -79,6 +79,9 @@ final class TracePolicy implements Policy {
     Reply answer(Request r, fusesim.traces.lang.Reply spec) {
         if (spec == null) {
             spec = r.path() == null ? null : rules.get(new Key(r.op(), r.path()));
+        }
+        if (spec == null) {
+            spec = rules.get(new Key(r.op(), null)); // server like PRESET: every path
         }
         if (spec == null) {
             return enosys.contains(r.op()) ? Reply.error(Errno.ENOSYS) : Reply.DEFAULT;
@@ -133,7 +136,28 @@ final class TracePolicy implements Policy {
                     .orElse(Reply.DEFAULT);
             case DIRENTS -> dirents(r, Item.get(items, "names").map(v -> ((Value.Names) v).names()).orElse(List.of()));
             case OPEN -> throw new IllegalStateException("open replies are Reply.Open");
+            case XATTR -> xattr(r, Item.longValue(items, "size").orElse(0L));
+            case SEEK -> {
+                java.nio.ByteBuffer b = fusesim.kernel.proto.Wire.allocate(8);
+                b.putLong(Item.longValue(items, "offset").orElse(0L)); // fuse_lseek_out
+                yield new Reply.Raw(0, b.array());
+            }
+            case IGNORED -> new Reply.AttrNotApplied(attrPatch(items));
         };
+    }
+
+    /**
+     * {@code xattr size=N}, as the model's server answers: fuse_getxattr_out{N} to a request of size
+     * 0, N bytes to one of at least N, ERANGE to a smaller one.
+     */
+    private static Reply xattr(Request r, long n) {
+        long size = r.body() instanceof fusesim.kernel.proto.GetxattrIn g ? Integer.toUnsignedLong(g.size()) : 0;
+        if (size == 0) {
+            java.nio.ByteBuffer b = fusesim.kernel.proto.Wire.allocate(8);
+            b.putInt((int) n).putInt(0); // fuse_getxattr_out
+            return new Reply.Raw(0, b.array());
+        }
+        return n <= size ? new Reply.Data(new byte[(int) n]) : Reply.error(Errno.ERANGE);
     }
 
     private static Map<String, Long> entryPatch(List<Item> items) {

@@ -91,6 +91,11 @@ final class DefaultHandler {
                 tree.attrOf(st, id)), 0);
     }
 
+    /** GETATTR's answer for a path: the lower file's attributes (also a SETATTR left unapplied). */
+    Reply attrOf(String path) {
+        return attr(path);
+    }
+
     private Reply attr(String path) {
         if (path == null) {
             return Reply.error(Errno.ESTALE);

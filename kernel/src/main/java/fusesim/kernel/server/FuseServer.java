@@ -202,6 +202,10 @@ public final class FuseServer implements AutoCloseable {
         if (reply instanceof Reply.Default) {
             return defaults.handle(r);
         }
+        if (reply instanceof Reply.AttrNotApplied a) {
+            Reply base = defaults.attrOf(r.path());
+            return base instanceof Reply.Error ? base : ReplyEncoder.patch(base, fallback(r.op()), a.fields());
+        }
         if (reply instanceof Reply.Patch p) {
             Reply base = defaults.handle(r);
             if (base instanceof Reply.Error && makesNode(r.op())) {
@@ -237,7 +241,8 @@ public final class FuseServer implements AutoCloseable {
                 r.forgets().forEach(f -> log.add(new RecordedRequest(Opcode.FORGET, f.nodeid(), null,
                         f.nlookup(), r.pid(), r.unique())));
             } else {
-                log.add(new RecordedRequest(r.op(), r.nodeid(), r.name(), 0, r.pid(), r.unique(), r.inArg()));
+                log.add(new RecordedRequest(r.op(), r.nodeid(), r.entryName(), 0, r.pid(), r.unique(), r.inArg(),
+                        r.renderedFields()));
             }
             log.notifyAll();
         }

@@ -65,6 +65,9 @@ public sealed interface Reply {
         }
     }
 
+    /** A SETATTR answered but not applied: the lower file's attributes with these changes (Patch keys). */
+    record AttrNotApplied(Map<String, Long> fields) implements Reply {}
+
     Reply DEFAULT = new Default();
     Reply HOLD = new Hold();
     Reply OK = new Ok();

@@ -9,6 +9,8 @@ import fusesim.kernel.proto.ForgetIn;
 import fusesim.kernel.proto.ForgetOne;
 import fusesim.kernel.proto.FsyncIn;
 import fusesim.kernel.proto.GetattrIn;
+import fusesim.kernel.proto.GetxattrIn;
+import fusesim.kernel.proto.LseekIn;
 import fusesim.kernel.proto.InHeader;
 import fusesim.kernel.proto.InitIn;
 import fusesim.kernel.proto.LinkIn;
@@ -18,7 +20,11 @@ import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OpenIn;
 import fusesim.kernel.proto.ReadIn;
 import fusesim.kernel.proto.ReleaseIn;
+import fusesim.kernel.proto.Rename2In;
+import fusesim.kernel.proto.RenameIn;
 import fusesim.kernel.proto.SetattrIn;
+import fusesim.kernel.proto.SetxattrIn;
+import fusesim.kernel.proto.StatxIn;
 import fusesim.kernel.proto.Wire;
 import fusesim.kernel.proto.WriteIn;
 import java.nio.ByteBuffer;
@@ -118,8 +124,16 @@ final class RequestDecoder {
             case MKNOD -> body(h, op, self, MknodIn.decode(b), b);
             case SYMLINK -> { String n = Wire.cstring(b); yield named(h, op, self, n, Wire.cstring(b)); }
             case LINK -> link(h, LinkIn.decode(b), b, self);
-            case RENAME -> rename(h, op, b.getLong(), b, self);
-            case RENAME2 -> { long nd = b.getLong(); b.getLong(); yield rename(h, op, nd, b, self); }
+            case RENAME -> { long nd = b.getLong(); yield rename(h, op, nd, new RenameIn(nd), b, self); }
+            case RENAME2 -> {
+                long nd = b.getLong();
+                int flags = b.getInt();
+                b.getInt();
+                yield rename(h, op, nd, new Rename2In(nd, flags), b, self);
+            }
+            case GETXATTR -> xattr(h, op, self, GetxattrIn.decode(b), b);
+            case SETXATTR -> xattr(h, op, self, SetxattrIn.decode(b), b);
+            case REMOVEXATTR -> xattr(h, op, self, null, b);
             case FORGET -> forgets(h, List.of(new ForgetOne(h.nodeid(), ForgetIn.decode(b).nlookup())));
             case BATCH_FORGET -> batch(h, b);
             default -> simple(h, op, self, b);
@@ -139,6 +153,9 @@ final class RequestDecoder {
             case ACCESS -> AccessIn.decode(b);
             case FSYNC, FSYNCDIR -> FsyncIn.decode(b);
             case FALLOCATE -> FallocateIn.decode(b);
+            case LSEEK -> LseekIn.decode(b);
+            case LISTXATTR -> GetxattrIn.decode(b);
+            case STATX -> StatxIn.decode(b);
             default -> null;
         };
         byte[] data = null;
@@ -164,18 +181,23 @@ final class RequestDecoder {
                 null, List.of());
     }
 
+    /** GETXATTR, SETXATTR, REMOVEXATTR: the xattr name follows the struct; the path is the inode's own. */
+    private Request xattr(InHeader h, Opcode op, String self, Object body, ByteBuffer b) {
+        return new Request(h, op, Wire.cstring(b), null, self, body, null, List.of());
+    }
+
     private Request link(InHeader h, LinkIn in, ByteBuffer b, String parent) {
         String name = Wire.cstring(b);
         return new Request(h, Opcode.LINK, name, tree.pathOf(in.oldNodeid()),
                 parent == null ? null : LowerTree.child(parent, name), in, null, List.of());
     }
 
-    private Request rename(InHeader h, Opcode op, long newdir, ByteBuffer b, String parent) {
+    private Request rename(InHeader h, Opcode op, long newdir, Object body, ByteBuffer b, String parent) {
         String from = Wire.cstring(b);
         String to = Wire.cstring(b);
         String toDir = tree.pathOf(newdir);
         return new Request(h, op, from, toDir == null ? null : LowerTree.child(toDir, to),
-                parent == null ? null : LowerTree.child(parent, from), null, null, List.of());
+                parent == null ? null : LowerTree.child(parent, from), body, null, List.of());
     }
 
     private Request batch(InHeader h, ByteBuffer b) {

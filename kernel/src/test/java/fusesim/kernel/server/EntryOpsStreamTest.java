@@ -109,7 +109,7 @@ class EntryOpsStreamTest {
     void mknodRecordsTheWholeModeAndMakesTheNode() {
         FuseServer s = server(new ServerConfig());
         send(s, Opcode.MKNOD, 1, concat(mknodIn(0100644), names("x")));
-        assertThat(lastRecorded(s)).isEqualTo("MKNOD(1,\"x\",0100644)");
+        assertThat(lastRecorded(s)).isEqualTo("MKNOD(1,\"x\",0100644,rdev=0,umask=022)");
         EntryOut e = EntryOut.decode(lastReply(0));
         assertThat(e.nodeid()).isEqualTo(1000);
         assertThat(e.attr().mode()).isEqualTo(0100644);
@@ -117,7 +117,7 @@ class EntryOpsStreamTest {
         assertThat(s.tree().nlookups()).containsEntry(1000L, 1L);
 
         send(s, Opcode.MKNOD, 1, concat(mknodIn(010600), names("p")));
-        assertThat(lastRecorded(s)).isEqualTo("MKNOD(1,\"p\",010600)");
+        assertThat(lastRecorded(s)).isEqualTo("MKNOD(1,\"p\",010600,rdev=0,umask=022)");
         assertThat(EntryOut.decode(lastReply(0)).attr().mode()).isEqualTo(010600);
         assertThat(s.tree().stat("/p").mode()).isEqualTo(010600);
 

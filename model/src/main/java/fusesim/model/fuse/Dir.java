@@ -34,6 +34,8 @@ public final class Dir {
   public static final long FATTR_MODE = 1, FATTR_UID = 2, FATTR_GID = 4, FATTR_SIZE = 8,
       FATTR_MTIME = 32, FATTR_FH = 64, FATTR_MTIME_NOW = 256, FATTR_LOCKOWNER = 512,
       FATTR_KILL_SUIDGID = 2048;
+  /** fuse_getattr_in.getattr_flags: fh is valid. */
+  public static final long FUSE_GETATTR_FH = 1;
   /** ATTR_* bits of struct iattr (include/linux/fs.h). */
   public static final int ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_SIZE = 8,
       ATTR_MTIME = 32, ATTR_CTIME = 64, ATTR_FORCE = 512, ATTR_KILL_SUID = 2048,
@@ -994,8 +996,9 @@ public final class Dir {
           return true;
         }
         attrVersion = k.fc.attrVersion;
-        long fh = file != null && fi.isReg() ? file.ff.fh : 0; // FUSE_GETATTR_FH for regular files
-        req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, fh);
+        boolean withFh = file != null && fi.isReg(); // fuse_do_getattr(): FUSE_GETATTR_FH for regular files
+        req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, withFh ? file.ff.fh : 0,
+            withFh ? Dir.FUSE_GETATTR_FH : 0);
         sent = true;
       }
       if (!s.await(req)) {
@@ -1065,8 +1068,9 @@ public final class Dir {
                 recomputeKillMode();
               } else if (!k.fc.handleKillpriv && !k.fc.handleKillprivV2) {
                 attrVersion = k.fc.attrVersion;
-                long fh = file != null && fi.isReg() ? file.ff.fh : 0;
-                req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, fh); // fuse_do_getattr()
+                boolean withFh = file != null && fi.isReg();
+                req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, withFh ? file.ff.fh : 0,
+                    withFh ? Dir.FUSE_GETATTR_FH : 0); // fuse_do_getattr()
                 pc = KILL_GETATTR;
                 break;
               }
@@ -1161,7 +1165,9 @@ public final class Dir {
       }
       long valid = k.dir.fuseSetattrValid(fi, iaValid, file != null, s.thread.capable());
       attrVersion = k.fc.attrVersion;
-      req = k.dev.send(s, Opcode.SETATTR, fi.nodeid, null, valid, mode, uid, gid, size);
+      // fuse_do_setattr(): iattr_to_fattr() fills mode/uid/gid/size under their FATTR bits; fh with FATTR_FH
+      req = k.dev.send(s, Opcode.SETATTR, fi.nodeid, null, valid, mode, uid, gid, size,
+          file != null ? file.ff.fh : 0);
       pc = SETATTR_SENT;
       return false;
     }

@@ -1,5 +1,6 @@
 package fusesim.model.fuse;
 
+import fusesim.model.RequestFields;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
 
@@ -48,23 +49,35 @@ public final class Request {
   /**
    * The observable form used by traces: {@code LOOKUP(1,"a")}, {@code OPEN(10)},
    * {@code FORGET(10,2)}; MKNOD, SYMLINK and LINK add their in-arg: {@code MKNOD(1,"x",0100644)}
-   * (mode, octal), {@code SYMLINK(1,"l","target")}, {@code LINK(1,"b",10)} (the old nodeid).
+   * (mode, octal), {@code SYMLINK(1,"l","target")}, {@code LINK(1,"b",10)} (the old nodeid); then
+   * the in-struct fields the sending site sets, by the kernel's names ({@link RequestFields}):
+   * {@code SETATTR(10,valid=SIZE|LOCKOWNER,size=0)}.
    */
   public String observable() {
     if (opcode == Opcode.FORGET) {
       return "FORGET(" + nodeid + "," + args[0] + ")";
     }
-    String base = name == null ? opcode + "(" + nodeid : opcode + "(" + nodeid + ",\"" + name + "\"";
+    String base = name == null || RequestFields.namesXattr(opcode) ? opcode + "(" + nodeid
+        : opcode + "(" + nodeid + ",\"" + name + "\"";
     switch (opcode) {
       case MKNOD:
-        return base + ",0" + Long.toOctalString(args[0]) + ")"; // fuse_mknod_in.mode
+        base += ",0" + Long.toOctalString(args[0]); // fuse_mknod_in.mode
+        break;
       case SYMLINK:
-        return base + ",\"" + target + "\")";
+        base += ",\"" + target + "\"";
+        break;
       case LINK:
-        return base + "," + args[0] + ")"; // fuse_link_in.oldnodeid
+        base += "," + args[0]; // fuse_link_in.oldnodeid
+        break;
       default:
-        return base + ")";
+        break;
     }
+    return base + RequestFields.render(opcode, fields()) + ")";
+  }
+
+  /** The in-struct fields this request carries, by the kernel's names (see {@link RequestFields}). */
+  public java.util.Map<String, Object> fields() {
+    return RequestFields.ofModel(opcode, name, args);
   }
 
   @Override

@@ -16,6 +16,8 @@ import fusesim.model.fuse.Request;
  * GETXATTR is sent again (seen on 6.18.44: only the first write of a mount sends GETXATTR).
  */
 public final class KillprivCheck {
+  /** XATTR_NAME_CAPS (include/uapi/linux/xattr.h). */
+  static final String XATTR_NAME_CAPS = "security.capability";
   private Request req;
   private boolean sent;
 
@@ -28,7 +30,7 @@ public final class KillprivCheck {
       if (k.fc.noGetxattr || !fi.isReg() || fi.isBad()) {
         return true; // fuse_getxattr(): a bad inode fails with -EIO before any request
       }
-      req = k.dev.send(s, Opcode.GETXATTR, fi.nodeid, null, 0);
+      req = k.dev.send(s, Opcode.GETXATTR, fi.nodeid, XATTR_NAME_CAPS, 0); // size 0: the length
     }
     if (!s.await(req)) {
       return false;

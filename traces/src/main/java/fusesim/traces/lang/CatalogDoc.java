@@ -1,6 +1,7 @@
 package fusesim.traces.lang;
 
 import fusesim.model.Opcode;
+import fusesim.model.RequestFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ public final class CatalogDoc {
     replyKinds(out);
     keyTables(out);
     opcodes(out);
+    requestFields(out);
+    presets(out);
     return String.join("\n", out) + "\n";
   }
 
@@ -182,5 +185,49 @@ public final class CatalogDoc {
       items.add(op.name() + " " + op.number());
     }
     out.add(String.join(", ", items) + ".");
+  }
+
+  /** The in-struct fields {@code expect requests} can state, from {@link RequestFields}. */
+  private static void requestFields(List<String> out) {
+    out.add("");
+    out.add("### Request fields (expect requests)");
+    out.add("");
+    out.add("`OPCODE(NODEID[,\"NAME\"][,ARG],field=value,...)`: values by name (flags joined with `|`,"
+        + " FUSE bit names with or without their prefix) or as numbers; a field under a flag of another"
+        + " is sent only when that flag is set.");
+    out.add("");
+    out.add("| opcode | struct | fields | not stateable |");
+    out.add("|---|---|---|---|");
+    for (Opcode op : Opcode.values()) {
+      RequestFields.of(op).ifPresent(st -> {
+        List<String> fs = new ArrayList<>();
+        for (RequestFields.Field f : st.fields()) {
+          String kind = switch (f.kind()) {
+            case FLAGS -> f.vocab().what();
+            case ENUM -> String.join("/", f.vocab().spellings());
+            case OCTAL -> "mode";
+            case STRING -> "string";
+            default -> f.bits() == 64 ? "u64" : "u32";
+          };
+          fs.add("`" + f.name() + "` " + kind + (f.when() == null ? "" : " (with " + f.when() + " "
+              + (f.when().equals("valid") ? RequestFields.value(st.field("valid").get(), f.whenBit())
+                  : "FH") + ")"));
+        }
+        out.add("| " + op.name() + " | " + st.cname() + " | " + String.join(", ", fs) + " | "
+            + (st.unstateable().isEmpty() ? "-" : String.join(", ", new java.util.TreeSet<>(st.unstateable().keySet())))
+            + " |");
+      });
+    }
+  }
+
+  private static void presets(List<String> out) {
+    out.add("");
+    out.add("### Server presets (server like PRESET)");
+    out.add("");
+    out.add("| preset | its policies, for every path |");
+    out.add("|---|---|");
+    for (ServerPreset p : ServerPreset.values()) {
+      out.add("| `" + p.word() + "` | " + String.join("; ", p.lines()) + " |");
+    }
   }
 }

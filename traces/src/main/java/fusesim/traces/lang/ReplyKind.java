@@ -30,7 +30,19 @@ public enum ReplyKind {
   /** fuse_write_out. */
   WRITTEN("written", Catalog.keys("size", ValueKind.INT)),
   /** Directory entries. */
-  DIRENTS("dirents", Catalog.keys("names", ValueKind.NAMES));
+  DIRENTS("dirents", Catalog.keys("names", ValueKind.NAMES)),
+  /**
+   * GETXATTR/LISTXATTR: a value (or name list) of {@code size} bytes. To a request of size 0 the
+   * server answers fuse_getxattr_out with that size, to one at least that big the bytes, else
+   * ERANGE, as passthrough_hp does by passing the size to getxattr(2)/listxattr(2).
+   */
+  XATTR("xattr", Catalog.keys("size", ValueKind.INT)),
+  /** LSEEK: fuse_lseek_out, the offset found. */
+  SEEK("seek", Catalog.keys("offset", ValueKind.INT)),
+  /** SETATTR not applied: the attributes (with these overrides) come back unchanged. */
+  IGNORED("ignored", Catalog.keys("ino", ValueKind.INT, "mode", ValueKind.MODE, "size", ValueKind.INT,
+      "uid", ValueKind.INT, "gid", ValueKind.INT, "nlink", ValueKind.INT,
+      "attr_valid", ValueKind.TIME, "mtime", ValueKind.INT, "ctime", ValueKind.INT));
 
   /** Extra keys of an {@link #ENTRY} reply to CREATE: the open part of the reply. */
   public static final Map<String, ValueKind> CREATE_EXTRA_KEYS =

@@ -14,7 +14,7 @@ import java.util.Set;
 public enum ServerOp {
   LOOKUP(Opcode.LOOKUP, ReplyKind.ENTRY, ReplyKind.NEGATIVE),
   GETATTR(Opcode.GETATTR, ReplyKind.ATTR),
-  SETATTR(Opcode.SETATTR, ReplyKind.ATTR),
+  SETATTR(Opcode.SETATTR, ReplyKind.ATTR, ReplyKind.IGNORED),
   OPEN(Opcode.OPEN, ReplyKind.OPEN),
   CREATE(Opcode.CREATE, ReplyKind.ENTRY),
   OPENDIR(Opcode.OPENDIR, ReplyKind.OPEN),
@@ -26,6 +26,7 @@ public enum ServerOp {
   RELEASE(Opcode.RELEASE, ReplyKind.OK),
   RELEASEDIR(Opcode.RELEASEDIR, ReplyKind.OK),
   FSYNC(Opcode.FSYNC, ReplyKind.OK),
+  FSYNCDIR(Opcode.FSYNCDIR, ReplyKind.OK),
   FALLOCATE(Opcode.FALLOCATE, ReplyKind.OK),
   STATX(Opcode.STATX, ReplyKind.ATTR),
   ACCESS(Opcode.ACCESS, ReplyKind.OK),
@@ -34,10 +35,15 @@ public enum ServerOp {
   UNLINK(Opcode.UNLINK, ReplyKind.OK),
   RMDIR(Opcode.RMDIR, ReplyKind.OK),
   RENAME(Opcode.RENAME, ReplyKind.OK),
+  RENAME2(Opcode.RENAME2, ReplyKind.OK),
   LINK(Opcode.LINK, ReplyKind.ENTRY),
   SYMLINK(Opcode.SYMLINK, ReplyKind.ENTRY),
   READLINK(Opcode.READLINK, ReplyKind.DATA),
-  LSEEK(Opcode.LSEEK, ReplyKind.OK);
+  LSEEK(Opcode.LSEEK, ReplyKind.OK, ReplyKind.SEEK),
+  GETXATTR(Opcode.GETXATTR, ReplyKind.XATTR),
+  LISTXATTR(Opcode.LISTXATTR, ReplyKind.XATTR),
+  SETXATTR(Opcode.SETXATTR, ReplyKind.OK),
+  REMOVEXATTR(Opcode.REMOVEXATTR, ReplyKind.OK);
 
   private final Opcode opcode;
   private final Set<ReplyKind> replies;

@@ -7,7 +7,7 @@ import java.util.Optional;
 /** Parses the lines that start with {@code server}: policies, holds, replies, ioctls, notify. */
 final class ServerParser {
   private static final String EXPECTED_ACTION =
-      "a server action (hold, unhold, reply, backing_open, backing_close, crash, notify)"
+      "a server action (like, hold, unhold, reply, backing_open, backing_close, crash, notify)"
           + " or an opcode (lookup, getattr, open, create, ...)";
 
   private ServerParser() {}
@@ -35,6 +35,17 @@ final class ServerParser {
         return new Stmt.ServerCrash(pos);
       case "notify":
         return notify(c, pos);
+      case "like": {
+        c.next();
+        Token t = c.peek();
+        Optional<ServerPreset> preset = t.is(Token.Kind.WORD) ? ServerPreset.parse(t.text()) : Optional.empty();
+        if (preset.isEmpty()) {
+          throw c.fail("a server preset (" + ServerPreset.words() + ")");
+        }
+        c.next();
+        c.end();
+        return new Stmt.ServerLike(pos, preset.get());
+      }
       default:
         return policy(c, pos);
     }

@@ -209,6 +209,17 @@ public sealed interface Stmt {
     }
   }
 
+  /**
+   * {@code server like PRESET}: the policies of a known server for every path at once
+   * ({@link ServerPreset}); later {@code server OP PATH REPLY} lines override them per path.
+   */
+  record ServerLike(Pos pos, ServerPreset preset) implements Stmt {
+    public ServerLike {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(preset);
+    }
+  }
+
   /** {@code server crash}: the daemon dies and the connection is aborted. */
   record ServerCrash(Pos pos) implements Stmt {
     public ServerCrash {
@@ -346,26 +357,45 @@ public sealed interface Stmt {
    * One expected request: {@code OPCODE(NODEID)}, {@code OPCODE(NODEID,"NAME")} or
    * {@code FORGET(NODEID,NLOOKUP)}; {@code arg} is then a {@link Value.Str} or a {@link Value.Int}.
    * MKNOD, SYMLINK and LINK name one in-arg field after the name ({@code field}): the mode
-   * ({@code MKNOD(1,"x",0100644)}), the target ({@code SYMLINK(1,"l","a")}) or the old nodeid
-   * ({@code LINK(1,"b",10)}).
+   * ({@code MKNOD(1,"x",0100644)}), the target ({@code SYMLINK(1,"l","a)}) or the old nodeid
+   * ({@code LINK(1,"b",10)}). Then any in-struct fields by the kernel's names
+   * ({@code SETATTR(10,valid=SIZE|LOCKOWNER,size=0)}); fields not written are not compared.
    */
   record Request(Pos pos, Opcode opcode, Value.Int nodeid, Optional<Value> arg,
-      Optional<Value> field) {
+      Optional<Value> field, List<ReqField> fields) {
     public Request {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(opcode);
       Objects.requireNonNull(nodeid);
       Objects.requireNonNull(arg);
       Objects.requireNonNull(field);
+      fields = List.copyOf(fields);
     }
 
     public Request(Pos pos, Opcode opcode, Value.Int nodeid, Optional<Value> arg) {
-      this(pos, opcode, nodeid, arg, Optional.empty());
+      this(pos, opcode, nodeid, arg, Optional.empty(), List.of());
+    }
+
+    public Request(Pos pos, Opcode opcode, Value.Int nodeid, Optional<Value> arg,
+        Optional<Value> field) {
+      this(pos, opcode, nodeid, arg, field, List.of());
     }
 
     /** The name argument, if it is one. */
     public Optional<String> name() {
       return arg.filter(a -> a instanceof Value.Str).map(a -> ((Value.Str) a).value());
+    }
+  }
+
+  /**
+   * One in-struct field of an expected request, {@code name=value} as written; {@code resolved}
+   * is its value (flags or-ed, names looked up in {@link fusesim.model.RequestFields}).
+   */
+  record ReqField(Pos pos, String name, Value value, long resolved) {
+    public ReqField {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(name);
+      Objects.requireNonNull(value);
     }
   }
 

@@ -177,17 +177,29 @@ final class StmtParser {
     if (op == Opcode.FORGET) {
       c.expect(Token.Kind.COMMA, "\",\" and the nlookup count (FORGET(NODEID,NLOOKUP))");
       arg = Optional.of(Values.integer(c, "an nlookup count"));
-    } else if (c.at(Token.Kind.COMMA)) {
+    } else if (c.at(Token.Kind.COMMA) && c.peek(1).is(Token.Kind.STRING)
+        && !fusesim.model.RequestFields.namesXattr(op)) { // an xattr name is the field name="..."
       c.next();
-      Token name = c.expect(Token.Kind.STRING, "a name string like \"a\"");
+      Token name = c.next();
       arg = Optional.of(new Value.Str(name.pos(), name.value()));
     }
     Optional<Value> field = Optional.empty();
     if (arg.isPresent() && (op == Opcode.MKNOD || op == Opcode.SYMLINK || op == Opcode.LINK)) {
       field = Optional.of(field(c, op));
     }
-    c.expect(Token.Kind.RPAREN, "\")\"");
-    return new Stmt.Request(pos, op, nodeid, arg, field);
+    List<Stmt.ReqField> fields = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    while (op != Opcode.FORGET && c.at(Token.Kind.COMMA)) {
+      c.next();
+      Stmt.ReqField f = RequestFieldParser.field(c, op, arg.isPresent());
+      if (!seen.add(f.name())) {
+        throw new TraceSyntaxError(c.file(), f.pos(), "each field of " + op + " once",
+            "a second \"" + f.name() + "\"");
+      }
+      fields.add(f);
+    }
+    c.expect(Token.Kind.RPAREN, RequestFieldParser.closing(op, arg.isPresent()));
+    return new Stmt.Request(pos, op, nodeid, arg, field, fields);
   }
 
   /** The in-arg field of MKNOD (mode), SYMLINK (target) or LINK (old nodeid). */

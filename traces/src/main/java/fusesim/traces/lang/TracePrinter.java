@@ -1,6 +1,7 @@
 package fusesim.traces.lang;
 
 import fusesim.model.Opcode;
+import fusesim.model.RequestFields;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,7 +88,8 @@ public final class TracePrinter {
     return s instanceof Stmt.ServerPolicy || s instanceof Stmt.ServerHold
         || s instanceof Stmt.ServerUnhold || s instanceof Stmt.ServerReply
         || s instanceof Stmt.BackingOpen || s instanceof Stmt.BackingClose
-        || s instanceof Stmt.ServerCrash || s instanceof Stmt.ServerNotify;
+        || s instanceof Stmt.ServerCrash || s instanceof Stmt.ServerNotify
+        || s instanceof Stmt.ServerLike;
   }
 
   private static String world(Stmt s) {
@@ -156,6 +158,9 @@ public final class TracePrinter {
     }
     if (s instanceof Stmt.ServerNotify n) {
       return "notify " + n.kind().word() + " " + n.path().text();
+    }
+    if (s instanceof Stmt.ServerLike l) {
+      return "like " + l.preset().word();
     }
     return "crash";
   }
@@ -244,14 +249,41 @@ public final class TracePrinter {
 
   /**
    * {@code OPCODE(NODEID)}, {@code OPCODE(NODEID,"NAME")}, {@code FORGET(NODEID,N)}, or with the
-   * in-arg field of MKNOD/SYMLINK/LINK; a MKNOD mode prints in octal, as the model writes it.
+   * in-arg field of MKNOD/SYMLINK/LINK; a MKNOD mode prints in octal, as the model writes it; then
+   * the fields as written ({@code ,valid=SIZE|LOCKOWNER}).
    */
   public static String request(Stmt.Request q) {
+    StringBuilder out = new StringBuilder(base(q));
+    for (Stmt.ReqField f : q.fields()) {
+      out.append(',').append(f.name()).append('=').append(value(f.value(), "|"));
+    }
+    return out.append(')').toString();
+  }
+
+  /**
+   * The request with its fields in the canonical spelling the model and the kernel oracle print
+   * ({@link RequestFields#render}), so that it compares with theirs as text.
+   */
+  public static String canonicalRequest(Stmt.Request q) {
+    java.util.Map<String, Stmt.ReqField> byName = new java.util.HashMap<>();
+    q.fields().forEach(f -> byName.put(f.name(), f));
+    StringBuilder out = new StringBuilder(base(q));
+    RequestFields.of(q.opcode()).ifPresent(s -> s.fields().forEach(fd -> {
+      Stmt.ReqField f = byName.get(fd.name());
+      if (f != null) {
+        out.append(',').append(fd.name()).append('=').append(f.value() instanceof Value.Str str
+            ? RequestFields.quote(str.value()) : RequestFields.value(fd, f.resolved()));
+      }
+    }));
+    return out.append(')').toString();
+  }
+
+  private static String base(Stmt.Request q) {
     Optional<String> arg = q.arg().map(a -> value(a, ","));
     Optional<String> field = q.field().map(f -> q.opcode() == Opcode.MKNOD && f instanceof Value.Int i
         ? "0" + Long.toOctalString(i.value()) : value(f, ","));
     return q.opcode().name() + "(" + q.nodeid().text() + arg.map(a -> "," + a).orElse("")
-        + field.map(f -> "," + f).orElse("") + ")";
+        + field.map(f -> "," + f).orElse("");
   }
 
   /** Items as {@code " k=v k=v"} (with a leading space), or the empty string. */

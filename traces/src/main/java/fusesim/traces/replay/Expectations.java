@@ -58,7 +58,7 @@ final class Expectations {
   private String requests(Stmt.ExpectRequests e) {
     List<String> want = new ArrayList<>();
     for (Stmt.Request r : e.requests()) {
-      want.add(TracePrinter.request(r));
+      want.add(TracePrinter.canonicalRequest(r));
     }
     List<String> got = new ArrayList<>();
     for (Request r : since()) {

@@ -15,8 +15,8 @@ public final class ReplayReport {
       if (!o.result().isEmpty()) {
         sb.append("        = ").append(o.result()).append('\n');
       }
-      if (!o.requests().isEmpty()) {
-        sb.append("        -> ").append(String.join(" ", o.requests())).append('\n');
+      for (String q : o.requests()) {
+        sb.append("        -> ").append(q).append('\n'); // one request a line, with its fields
       }
       if (verbose) {
         for (String c : s.changes()) {

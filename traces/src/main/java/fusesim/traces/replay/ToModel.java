@@ -155,6 +155,9 @@ final class ToModel {
       case DATA: return ReplySpec.Kind.DATA;
       case WRITTEN: return ReplySpec.Kind.WRITTEN;
       case DIRENTS: return ReplySpec.Kind.DIRENTS;
+      case XATTR: return ReplySpec.Kind.XATTR;
+      case SEEK: return ReplySpec.Kind.SEEK;
+      case IGNORED: return ReplySpec.Kind.ATTR_IGNORED;
       default: return ReplySpec.Kind.OK;
     }
   }

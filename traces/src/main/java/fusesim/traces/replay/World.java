@@ -101,6 +101,10 @@ final class World {
     if (s instanceof Stmt.ServerPolicy) {
       Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
       k.server.policy(ToModel.opcode(p.op()), p.path().text(), ToModel.reply(p.op(), p.reply()));
+    } else if (s instanceof Stmt.ServerLike) {
+      for (Stmt.ServerPolicy p : ((Stmt.ServerLike) s).preset().policies()) {
+        k.server.policy(ToModel.opcode(p.op()), null, ToModel.reply(p.op(), p.reply())); // every path
+      }
     } else if (s instanceof Stmt.ServerHold) {
       Stmt.ServerHold h = (Stmt.ServerHold) s;
       k.server.hold(ToModel.opcode(h.op()), h.path().map(w -> w.text()).orElse(null));

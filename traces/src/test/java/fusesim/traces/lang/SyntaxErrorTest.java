@@ -77,7 +77,7 @@ class SyntaxErrorTest {
         body("resumed without resumed>", "T1 <... stat) = 0",
             "3:13: expected \"resumed>\", found \")\""),
         body("unknown server op", "server lookpu /a enoent",
-            "3:8: expected a server action (hold, unhold, reply, backing_open, backing_close,"
+            "3:8: expected a server action (like, hold, unhold, reply, backing_open, backing_close,"
                 + " crash, notify) or an opcode (lookup, getattr, open, create, ...),"
                 + " found \"lookpu\""),
         body("reply kind not for this op", "server getattr /a entry ino=1",
