@@ -244,12 +244,15 @@ public final class KernelSession implements AutoCloseable {
         return requireServer();
     }
 
-    /** The FUSE requests since the previous call, in trace form, after the request stream settles. */
+    /**
+     * The FUSE requests since the previous call, after the request stream settles, in trace form
+     * without their in-struct fields ({@code OPEN(10)}); the fields are in {@link FuseServer}'s log.
+     */
     public List<String> requestsSince() {
         List<RecordedRequest> log = settledLog();
         List<String> out = new ArrayList<>();
         for (RecordedRequest r : log.subList(Math.min(logMark, log.size()), log.size())) {
-            out.add(r.toString());
+            out.add(r.brief());
         }
         logMark = log.size();
         return out;

@@ -26,6 +26,11 @@ public record RecordedRequest(Opcode op, long nodeid, String name, long count, i
         return op == Opcode.FORGET ? "FORGET(" + nodeid + "," + count + ")" : format(op, nodeid, name, arg, fields);
     }
 
+    /** The request without its in-struct fields: {@code OPEN(10)}, {@code LOOKUP(1,"a")}. */
+    public String brief() {
+        return op == Opcode.FORGET ? "FORGET(" + nodeid + "," + count + ")" : format(op, nodeid, name, arg, null);
+    }
+
     static String format(Opcode op, long nodeid, String name, String arg, String fields) {
         return op.name() + "(" + nodeid + (name == null ? "" : ",\"" + name + "\"") + (arg == null ? "" : "," + arg)
                 + (fields == null ? "" : fields) + ")";
