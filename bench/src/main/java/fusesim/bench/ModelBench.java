@@ -41,7 +41,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * done or blocked), a server action, or an environment action.
  *
  * <ul>
- *   <li>{@code raw*}: the model API directly (Vfs.make + Kernel.start), a fixed open/read/write/
+ *   <li>{@code raw*}: the model API directly (SyscallTable.make + Kernel.start), a fixed open/read/write/
  *       stat/mmap/close loop over a passthrough and a cached file, with and without
  *       {@code Checker.all()} after every step;
  *   <li>{@code generated*}: 200 generated sequences (both server modes) replayed statement by

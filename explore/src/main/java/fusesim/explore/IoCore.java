@@ -12,8 +12,8 @@ import java.util.Set;
  *
  * <p>A state is, per inode, how many open files it has of each kind and what it waits for, and
  * which fuse_backing its {@code fi->fb} holds; per backing slot, whether its id is registered.
- * Every transition mirrors the model's methods of the same kernel functions ({@code IoModes},
- * {@code Backing}, {@code Passthrough}, {@code Files}), branch for branch and errno for errno,
+ * Every transition mirrors the model's methods of the same kernel functions ({@code fuse.Iomode},
+ * {@code Backing}, {@code Passthrough}, {@code fuse.File}), branch for branch and errno for errno,
  * including the planted faults of {@link Fault} that touch them; the test {@code CoreCrossCheckTest}
  * replays core paths on the full model and compares every result and every invariant verdict.
  *
@@ -799,7 +799,7 @@ public final class IoCore {
 
   /**
    * fuse_file_io_open() for a regular file after OPEN: 0 opened (the file counts in c, p or n),
-   * -EIO (fuse_sync_release, nothing kept), or 1 = IoModes.WAIT (a cached opener sleeps: q).
+   * -EIO (fuse_sync_release, nothing kept), or 1 = Iomode.WAIT (a cached opener sleeps: q).
    */
   private int fuseFileIoOpen(World w, int i, Kind k, int slot) {
     boolean passthrough = k == Kind.OPEN_PASSTHROUGH;

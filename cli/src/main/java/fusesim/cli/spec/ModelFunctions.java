@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 public final class ModelFunctions {
   private ModelFunctions() {}
 
-  /** One annotated model method. {@code method} is e.g. {@code IoModes.fuseFileIoOpen}. */
+  /** One annotated model method. {@code method} is e.g. {@code fuse.Iomode.fuseFileIoOpen}. */
   public record Entry(String fn, String file, List<Integer> patches, String doc, String method) {}
 
   private static final String PKG = "fusesim/model/";
