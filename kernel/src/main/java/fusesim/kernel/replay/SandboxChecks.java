@@ -4,7 +4,6 @@ import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Pos;
 import fusesim.traces.lang.Reply;
-import fusesim.traces.lang.ReplyKind;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.Trace;
@@ -174,10 +173,8 @@ public final class SandboxChecks {
   }
 
   private void reply(Optional<Reply> reply) {
-    // Only data and xattr replies carry size bytes; an entry's or attr's size is an attribute the
-    // kernel is told (lookup-huge-size-eio-no-forget sends 2^63 to see fuse_invalid_attr's EIO).
-    if (reply.isPresent() && reply.get() instanceof Reply.Fields f
-        && (f.kind() == ReplyKind.DATA || f.kind() == ReplyKind.XATTR)) {
+    // lookup-huge-size-eio-no-forget's entry size=2^63 is an attribute, not bytes sent
+    if (reply.isPresent() && reply.get() instanceof Reply.Fields f && f.kind().carriesBytes()) {
       size(f.items(), MAX_IO_BYTES, "the data of a server reply");
     }
   }

@@ -75,4 +75,13 @@ public enum ReplyKind {
     }
     return Optional.empty();
   }
+
+  /**
+   * Whether the reply's {@code size} is a number of bytes the server sends (read data, an xattr
+   * value), as opposed to an attribute the kernel is told (an entry's or attr's size, a written
+   * count): the limits on reply data apply to these kinds only.
+   */
+  public boolean carriesBytes() {
+    return this == DATA || this == XATTR;
+  }
 }

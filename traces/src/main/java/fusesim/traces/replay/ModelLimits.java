@@ -4,7 +4,6 @@ import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Pos;
 import fusesim.traces.lang.Reply;
-import fusesim.traces.lang.ReplyKind;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.TraceSemanticError;
@@ -57,9 +56,7 @@ final class ModelLimits {
   }
 
   private static void reply(String file, Optional<Reply> r) {
-    // Only data and xattr replies carry size bytes; an entry's or attr's size is an attribute.
-    if (r.isPresent() && r.get() instanceof Reply.Fields f
-        && (f.kind() == ReplyKind.DATA || f.kind() == ReplyKind.XATTR)) {
+    if (r.isPresent() && r.get() instanceof Reply.Fields f && f.kind().carriesBytes()) {
       sizes(file, f.items(), MAX_IO_BYTES, "the data of a server reply");
     }
   }
