@@ -15,7 +15,7 @@ import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;
 import fusesim.properties.Session;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Stmt;
 import java.util.ArrayList;
 import java.util.List;

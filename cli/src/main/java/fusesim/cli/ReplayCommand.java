@@ -58,7 +58,7 @@ final class ReplayCommand implements Callable<Integer> {
     for (Trace t : loaded.traces()) {
       ModelReplay.Result r;
       try {
-        r = new ModelReplay(t, new fusesim.model.Faults(faults), fusesim.spec.Checker.all()).run();
+        r = new ModelReplay(t, new fusesim.model.Faults(faults), fusesim.invariants.Checker.all()).run();
       } catch (TraceError e) {
         err.println(e.getMessage());
         err.flush();

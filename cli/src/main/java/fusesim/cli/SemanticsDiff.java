@@ -2,7 +2,7 @@ package fusesim.cli;
 
 import fusesim.model.Faults;
 import fusesim.model.series.Semantics;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceError;
 import fusesim.traces.replay.ModelReplay;

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 /**
  * Checks the io-mode core against the full model: a core path is rendered as a trace with the
  * outcomes the core predicts, replayed on a fresh full model ({@link Session#run}, every invariant
- * of spec/ after every statement), and the two must agree on every syscall result and on the
+ * of invariants/ after every statement), and the two must agree on every syscall result and on the
  * invariant verdict: the same first invariant broken at the same statement, or none.
  */
 public final class CoreCrossCheck {

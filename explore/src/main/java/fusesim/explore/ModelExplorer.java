@@ -2,8 +2,8 @@ package fusesim.explore;
 
 import fusesim.properties.Session;
 import fusesim.properties.Setup;
-import fusesim.spec.Invariant;
-import fusesim.spec.Invariants;
+import fusesim.invariants.Invariant;
+import fusesim.invariants.Invariants;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Breadth-first search over the full model: every invariant of spec/, every planted fault, any
+ * Breadth-first search over the full model: every invariant of invariants/, every planted fault, any
  * semantics. Stateless: a state is its path of trace statements, re-executed from the root on a
  * fresh model whenever it is needed, and deduplicated exactly by {@link ModelEncoder}'s bytes.
  *
@@ -108,7 +108,7 @@ public final class ModelExplorer {
     stop.set(true);
   }
 
-  /** The first violation of each invariant, in the report order of spec/ (null: none found). */
+  /** The first violation of each invariant, in the report order of invariants/ (null: none found). */
   public Map<String, Violation> violations() {
     Map<String, Violation> out = new LinkedHashMap<>();
     for (Invariant inv : setup.checker().invariants()) {
@@ -318,11 +318,11 @@ public final class ModelExplorer {
    */
   static boolean shared(Object o) {
     if (o instanceof fusesim.model.series.Semantics || o instanceof fusesim.model.Faults || o instanceof Setup
-        || o instanceof fusesim.spec.Checker) {
+        || o instanceof fusesim.invariants.Checker) {
       return true;
     }
     String n = o.getClass().getName();
-    return n.startsWith("fusesim.spec.") || n.startsWith("fusesim.traces.lang.");
+    return n.startsWith("fusesim.invariants.") || n.startsWith("fusesim.traces.lang.");
   }
 
   /** A state restored from its stored bytes. */

@@ -115,7 +115,7 @@ public final class ModelPath {
       return Status.INVALID;
     }
     if (check) {
-      List<fusesim.spec.Checker.Violation> vs = setup.checker().check(kernel());
+      List<fusesim.invariants.Checker.Violation> vs = setup.checker().check(kernel());
       if (!vs.isEmpty()) {
         violation = new Session.Violation(vs.get(0).invariant().id(), vs.get(0).detail(), lines.size() - 1);
         return Status.VIOLATED;

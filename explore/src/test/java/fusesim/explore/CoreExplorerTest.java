@@ -7,7 +7,7 @@ import fusesim.properties.ServerMode;
 import fusesim.properties.Setup;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

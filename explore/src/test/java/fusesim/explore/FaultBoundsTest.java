@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fusesim.model.Fault;
 import fusesim.model.Faults;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fusesim.model.Kernel;
 import fusesim.model.series.Semantics;
 import fusesim.properties.Setup;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package fusesim.properties;
 
-import fusesim.spec.Checker;
-import fusesim.spec.Invariant;
-import fusesim.spec.Invariants;
+import fusesim.invariants.Checker;
+import fusesim.invariants.Invariant;
+import fusesim.invariants.Invariants;
 import fusesim.traces.lang.Errno;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Outcome;

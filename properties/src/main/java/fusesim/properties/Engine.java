@@ -2,8 +2,8 @@ package fusesim.properties;
 
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
-import fusesim.spec.Invariant;
-import fusesim.spec.Invariants;
+import fusesim.invariants.Invariant;
+import fusesim.invariants.Invariants;
 import fusesim.traces.replay.Liveness;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -11,7 +11,7 @@ import java.util.Objects;
  * Mainline equivalence on generated sequences (issue 4): when FUSE_PASSTHROUGH_INO is not
  * negotiated, a prefix of the series (v2@K) or v1 gives the observables of mainline for the same
  * sequence. It is a relation between two runs, not a state predicate, so it is not in
- * {@code spec/}: {@code fusesim check} runs every sequence of a non-mainline campaign whose mount
+ * {@code invariants/}: {@code fusesim check} runs every sequence of a non-mainline campaign whose mount
  * has no {@code passthrough_ino} a second time under mainline, with the same faults, and compares
  * step by step: each statement's result, the requests it sent, whether the stated outcome was met,
  * and the invariant verdict.

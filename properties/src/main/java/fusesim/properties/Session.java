@@ -1,7 +1,7 @@
 package fusesim.properties;
 
 import fusesim.model.Kernel;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.replay.Liveness;
 import fusesim.traces.replay.Observation;

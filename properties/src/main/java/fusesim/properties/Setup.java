@@ -3,7 +3,7 @@ package fusesim.properties;
 import fusesim.model.Fault;
 import fusesim.model.Faults;
 import fusesim.model.series.Semantics;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Pos;
 import java.util.Optional;

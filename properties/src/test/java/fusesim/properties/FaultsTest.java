@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;
@@ -26,7 +26,7 @@ class FaultsTest {
    * (fuse_file_io_open: EINVAL; fuse_file_mmap: ENODEV), and the wait for parallel writes ends only
    * when fi->fb is cleared, so the skipped check is unreachable on mainline.
    * passthrough-accepts-keep-cache: the only effect is that the page cache is kept; no invariant
-   * of spec/ speaks about cached pages of a passthrough inode.
+   * of invariants/ speaks about cached pages of a passthrough inode.
    */
   static final Set<Fault> UNDETECTABLE = EnumSet.noneOf(Fault.class);
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fusesim.model.Fault;
 import fusesim.model.Faults;
 import fusesim.model.series.Semantics;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;

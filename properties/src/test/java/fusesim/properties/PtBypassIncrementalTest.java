@@ -7,7 +7,7 @@ import fusesim.model.Kernel;
 import fusesim.model.Opcode;
 import fusesim.model.fuse.Request;
 import fusesim.model.series.Semantics;
-import fusesim.spec.Invariants;
+import fusesim.invariants.Invariants;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;

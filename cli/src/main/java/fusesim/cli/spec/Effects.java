@@ -8,7 +8,7 @@ import fusesim.properties.Generator;
 import fusesim.properties.Profile;
 import fusesim.properties.ServerMode;
 import fusesim.properties.Setup;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.Observation;

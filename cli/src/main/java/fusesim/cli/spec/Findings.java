@@ -130,7 +130,7 @@ public final class Findings {
     for (int k = 0; k <= Semantics.V2_PATCHES; k++) {
       Semantics s = Semantics.v2(k).assume(assume);
       try {
-        ModelReplay.Result r = new ModelReplay(n.trace(), fusesim.model.Faults.none(), fusesim.spec.Checker.all())
+        ModelReplay.Result r = new ModelReplay(n.trace(), fusesim.model.Faults.none(), fusesim.invariants.Checker.all())
             .withSemantics(s).run();
         if (r.violation() != null && r.violation().invariant().id().equals(inv)) {
           return k;

@@ -3,8 +3,8 @@ package fusesim.cli.spec;
 import fusesim.model.series.Assumption;
 import fusesim.model.series.Patch;
 import fusesim.model.series.Semantics;
-import fusesim.spec.Invariant;
-import fusesim.spec.Invariants;
+import fusesim.invariants.Invariant;
+import fusesim.invariants.Invariants;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -254,7 +254,7 @@ public final class SpecDoc {
 
   private String invariants() {
     StringBuilder b = new StringBuilder("# Invariants\n\n").append(GENERATED);
-    b.append("Checked after every step of every replay and property run (`fusesim.spec.Invariants"
+    b.append("Checked after every step of every replay and property run (`fusesim.invariants.Invariants"
         + ".ALL`). Kernel-side invariants must hold for any server.\n\n");
     Map<String, List<String>> breakers = new TreeMap<>();
     for (Effects.ChoiceEffect c : fx.choices) {

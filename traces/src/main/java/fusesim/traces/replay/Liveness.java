@@ -10,8 +10,8 @@ import fusesim.model.Opcode;
 import fusesim.model.Reply;
 import fusesim.model.fuse.Request;
 import fusesim.model.vfs.Vma;
-import fusesim.spec.Checker;
-import fusesim.spec.Invariant;
+import fusesim.invariants.Checker;
+import fusesim.invariants.Invariant;
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
@@ -32,7 +32,7 @@ import java.util.TreeSet;
 
 /**
  * LIVENESS-WB: under a well-behaved server, a user syscall on an existing file does not fail
- * spuriously. Unlike the invariants of spec/, which are predicates of the state, this is judged
+ * spuriously. Unlike the invariants of invariants/, which are predicates of the state, this is judged
  * over the run: the statements executed (what the server was told to do, which call returned
  * what) and the requests the kernel sent with the server's replies. One instance follows one run,
  * statement by statement ({@link #after}); {@link ModelReplay} and the property engine's sessions

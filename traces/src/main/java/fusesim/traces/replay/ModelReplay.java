@@ -3,7 +3,7 @@ package fusesim.traces.replay;
 import fusesim.model.Faults;
 import fusesim.model.Finding;
 import fusesim.model.Kernel;
-import fusesim.spec.Checker;
+import fusesim.invariants.Checker;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Trace;

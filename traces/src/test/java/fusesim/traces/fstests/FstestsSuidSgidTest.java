@@ -3,9 +3,9 @@ package fusesim.traces.fstests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Lower;
-import fusesim.spec.FstestsSuidSgid;
-import fusesim.spec.FstestsSuidSgid.Case;
-import fusesim.spec.SeriesInvariants;
+import fusesim.invariants.FstestsSuidSgid;
+import fusesim.invariants.FstestsSuidSgid.Case;
+import fusesim.invariants.SeriesInvariants;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

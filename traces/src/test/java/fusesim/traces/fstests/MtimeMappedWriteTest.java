@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Fault;
 import fusesim.model.Faults;
-import fusesim.spec.Checker;
-import fusesim.spec.SeriesInvariants;
+import fusesim.invariants.Checker;
+import fusesim.invariants.SeriesInvariants;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;
 import java.io.IOException;

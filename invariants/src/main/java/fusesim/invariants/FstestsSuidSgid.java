@@ -1,4 +1,4 @@
-package fusesim.spec;
+package fusesim.invariants;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package fusesim.spec;
+package fusesim.invariants;
 
 import fusesim.model.vfs.Dentry;
 import fusesim.model.fuse.FuseBacking;

@@ -1,4 +1,4 @@
-package fusesim.spec;
+package fusesim.invariants;
 
 import fusesim.model.series.Assumption;
 import fusesim.model.fuse.FuseAttr;

@@ -1,4 +1,4 @@
-package fusesim.spec;
+package fusesim.invariants;
 
 import fusesim.model.Kernel;
 import java.util.ArrayList;
