@@ -5,10 +5,10 @@ import fusesim.kernel.proto.InitIn;
 import fusesim.kernel.server.FuseServer;
 import fusesim.kernel.server.LowerTree;
 import fusesim.kernel.server.ServerConfig;
-import fusesim.kernel.sys.Errno;
 import fusesim.kernel.sys.FuseDevice;
 import fusesim.kernel.sys.Libc;
 import fusesim.kernel.sys.Mounts;
+import fusesim.model.Errno;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +54,7 @@ public record KernelProbe(boolean usable, String reason, long offeredFlags, int 
         Mounts.cleanupStale();
         int fd = Libc.open("/dev/fuse", Libc.O_RDWR, 0);
         if (fd < 0) {
-            return no("cannot open /dev/fuse: " + Errno.name(Libc.errno()));
+            return no("cannot open /dev/fuse: " + Errno.nameOf(Libc.errno()));
         }
         Libc.close(fd);
         return tryMount();

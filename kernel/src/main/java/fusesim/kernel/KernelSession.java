@@ -3,11 +3,11 @@ package fusesim.kernel;
 import fusesim.kernel.driver.DriverClient;
 import fusesim.kernel.driver.Flags;
 import fusesim.kernel.driver.Result;
-import fusesim.kernel.proto.Opcode;
+import fusesim.kernel.proto.WireOpcode;
+import fusesim.kernel.server.Answer;
 import fusesim.kernel.server.FuseServer;
 import fusesim.kernel.server.LowerTree;
 import fusesim.kernel.server.RecordedRequest;
-import fusesim.kernel.server.Reply;
 import fusesim.kernel.server.RulePolicy;
 import fusesim.kernel.server.ServerConfig;
 import fusesim.kernel.sys.FuseDevice;
@@ -147,11 +147,11 @@ public final class KernelSession implements AutoCloseable {
     // ---- server ----
 
     /** {@code server <op> <path> <reply>}: from now on answer {@code op} on {@code path} (null: any) so. */
-    public void policy(String op, String path, Reply reply) {
-        rules.set(Opcode.parse(op), path, reply);
+    public void policy(String op, String path, Answer reply) {
+        rules.set(WireOpcode.parse(op), path, reply);
     }
 
-    /** Answers with {@code p} instead of the per-(op, path) rules of {@link #policy(String, String, Reply)}. */
+    /** Answers with {@code p} instead of the per-(op, path) rules of {@link #policy(String, String, Answer)}. */
     public void usePolicy(fusesim.kernel.server.Policy p) {
         customPolicy = p;
         if (server != null) {
@@ -179,13 +179,13 @@ public final class KernelSession implements AutoCloseable {
         try {
             int pidfd = (int) Libc.syscall(434 /* pidfd_open */, driver.pid(), 0, 0);
             if (pidfd < 0) {
-                throw new IllegalStateException("pidfd_open: " + fusesim.kernel.sys.Errno.name(Libc.errno()));
+                throw new IllegalStateException("pidfd_open: " + fusesim.model.Errno.nameOf(Libc.errno()));
             }
             int fd = (int) Libc.syscall(438 /* pidfd_getfd */, pidfd, remote, 0);
             int err = Libc.errno();
             Libc.close(pidfd);
             if (fd < 0) {
-                throw new IllegalStateException("pidfd_getfd: " + fusesim.kernel.sys.Errno.name(err));
+                throw new IllegalStateException("pidfd_getfd: " + fusesim.model.Errno.nameOf(err));
             }
             try {
                 return requireServer().backingOpenOwnFd(fd, flags, padding);
@@ -199,16 +199,16 @@ public final class KernelSession implements AutoCloseable {
 
     /** {@code server hold <op> <path>}. */
     public void hold(String op, String path) {
-        policy(op, path, Reply.HOLD);
+        policy(op, path, Answer.HOLD);
     }
 
     /**
      * {@code server reply T1 lookup <reply>}: answers the held {@code op} request sent by {@code thread}.
      * Returns 0 or the errno of the reply write (ENOENT if the request was interrupted).
      */
-    public int reply(String thread, String op, Reply reply) {
+    public int reply(String thread, String op, Answer reply) {
         int tid = tid(thread);
-        Opcode o = Opcode.parse(op);
+        WireOpcode o = WireOpcode.parse(op);
         FuseServer.Held h = requireServer().awaitHeld(r -> r.op() == o && r.pid() == tid, stepTimeout)
                 .orElseThrow(() -> new IllegalStateException("no held " + o + " request from " + thread
                         + " (tid " + tid + "); held: " + server.held()));
@@ -549,7 +549,7 @@ public final class KernelSession implements AutoCloseable {
     /** {@code umount}: umount2(mountpoint, 0); the result as the trace prints it. */
     public Result umount() {
         int rc = Libc.umount2(requireMountpoint().toString(), 0);
-        return rc == 0 ? new Result(0, null, Map.of()) : new Result(-1, fusesim.kernel.sys.Errno.name(Libc.errno()), Map.of());
+        return rc == 0 ? new Result(0, null, Map.of()) : new Result(-1, fusesim.model.Errno.nameOf(Libc.errno()), Map.of());
     }
 
     /** The mountpoint (for diagnostics; never touch it from this JVM). */

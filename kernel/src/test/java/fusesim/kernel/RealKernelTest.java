@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.kernel.driver.Result;
 import fusesim.kernel.proto.FopenFlags;
+import fusesim.kernel.server.Answer;
 import fusesim.kernel.server.LowerTree;
-import fusesim.kernel.server.Reply;
 import fusesim.kernel.server.ServerConfig;
 import fusesim.kernel.sys.Mounts;
 import java.util.Map;
@@ -57,7 +57,7 @@ class RealKernelTest {
         s.mount(passthrough());
         int id = s.backingOpen("/a", 0, 0);
         assertThat(id).isPositive();
-        s.policy("open", "/a", Reply.open(FopenFlags.PASSTHROUGH, id));
+        s.policy("open", "/a", Answer.open(FopenFlags.PASSTHROUGH, id));
         assertThat(s.syscall("T1", "open", "/a", "O_RDONLY").value()).isEqualTo(3);
         assertThat(s.syscall("T1", "pread", 3, 10, 26).data()).isEqualTo(LowerTree.pattern(26, 10));
         assertThat(s.syscall("T1", "fstat", 3).num("ino")).isEqualTo(10);
@@ -69,9 +69,9 @@ class RealKernelTest {
     void cachedOpenWhilePassthroughOpenGivesEio() {
         s.mount(passthrough());
         int id = s.backingOpen("/a", 0, 0);
-        s.policy("open", "/a", Reply.open(FopenFlags.PASSTHROUGH, id));
+        s.policy("open", "/a", Answer.open(FopenFlags.PASSTHROUGH, id));
         assertThat(s.syscall("T1", "open", "/a", "O_RDONLY").value()).isEqualTo(3);
-        s.policy("open", "/a", Reply.open(0, 0));
+        s.policy("open", "/a", Answer.open(0, 0));
         assertThat(s.syscall("T1", "open", "/a", "O_RDONLY").toString()).isEqualTo("= -1 EIO");
         assertThat(s.syscall("T1", "read", 3, 5).value()).isEqualTo(5);
         assertThat(s.syscall("T1", "close", 3).ok()).isTrue();
@@ -105,7 +105,7 @@ class RealKernelTest {
         s.hold("lookup", "/a");
         s.start("T1", "stat", "/a");
         assertThat(s.isBlocked("T1")).isTrue();
-        assertThat(s.reply("T1", "lookup", Reply.patch(Map.of("size", 77L)))).isZero();
+        assertThat(s.reply("T1", "lookup", Answer.patch(Map.of("size", 77L)))).isZero();
         Result r = s.awaitResult("T1");
         assertThat(r.num("size")).isEqualTo(77);
         assertThat(r.num("ino")).isEqualTo(10);
@@ -115,7 +115,7 @@ class RealKernelTest {
     void crashWithPassthroughFdOpen() {
         s.mount(passthrough());
         int id = s.backingOpen("/a", 0, 0);
-        s.policy("open", "/a", Reply.open(FopenFlags.PASSTHROUGH, id));
+        s.policy("open", "/a", Answer.open(FopenFlags.PASSTHROUGH, id));
         assertThat(s.syscall("T1", "open", "/a", "O_RDONLY").value()).isEqualTo(3);
         s.crash();
         assertThat(s.syscall("T1", "pread", 3, 4, 0).data()).isEqualTo(LowerTree.pattern(0, 4));
@@ -131,7 +131,7 @@ class RealKernelTest {
     void abortWithPassthroughFdOpen() {
         s.mount(passthrough());
         int id = s.backingOpen("/a", 0, 0);
-        s.policy("open", "/a", Reply.open(FopenFlags.PASSTHROUGH, id));
+        s.policy("open", "/a", Answer.open(FopenFlags.PASSTHROUGH, id));
         assertThat(s.syscall("T1", "open", "/a", "O_RDONLY").value()).isEqualTo(3);
         s.emergencyAbort();
         assertThat(s.syscall("T1", "pread", 3, 4, 0).data()).isEqualTo(LowerTree.pattern(0, 4));

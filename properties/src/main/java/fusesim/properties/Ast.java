@@ -1,13 +1,13 @@
 package fusesim.properties;
 
+import fusesim.model.Errno;
 import fusesim.traces.lang.Catalog;
-import fusesim.traces.lang.Errno;
 import fusesim.traces.lang.FlagTable;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Pos;
-import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.ReplyKind;
 import fusesim.traces.lang.ServerOp;
 import fusesim.traces.lang.Stmt;
@@ -134,20 +134,20 @@ public final class Ast {
 
   // ---- server --------------------------------------------------------------------------------
 
-  static Stmt policy(ServerOp op, String path, Reply r) {
+  static Stmt policy(ServerOp op, String path, ReplyClause r) {
     return new Stmt.ServerPolicy(P, op, Word.of(path), r);
   }
 
-  static Reply openReply(List<String> fopen, List<Item> items) {
-    return new Reply.Open(P, flags(Catalog.FOPEN, fopen.isEmpty() ? List.of("cached") : fopen), items);
+  static ReplyClause openReply(List<String> fopen, List<Item> items) {
+    return new ReplyClause.Open(P, flags(Catalog.FOPEN, fopen.isEmpty() ? List.of("cached") : fopen), items);
   }
 
-  static Reply fields(ReplyKind kind, List<Item> items) {
-    return new Reply.Fields(P, kind, items);
+  static ReplyClause fields(ReplyKind kind, List<Item> items) {
+    return new ReplyClause.Fields(P, kind, items);
   }
 
-  static Reply fails(String errno) {
-    return new Reply.Fails(P, err(errno));
+  static ReplyClause fails(String errno) {
+    return new ReplyClause.Fails(P, err(errno));
   }
 
   static Stmt hold(ServerOp op, String path) {
@@ -158,7 +158,7 @@ public final class Ast {
     return new Stmt.ServerUnhold(P, op, Optional.ofNullable(path).map(Word::of));
   }
 
-  static Stmt reply(String thread, ServerOp op, Reply r) {
+  static Stmt reply(String thread, ServerOp op, ReplyClause r) {
     return new Stmt.ServerReply(P, Word.of(thread), op, Optional.ofNullable(r));
   }
 

@@ -3,7 +3,7 @@ package fusesim.properties;
 import fusesim.invariants.Checker;
 import fusesim.invariants.Invariant;
 import fusesim.invariants.Invariants;
-import fusesim.traces.lang.Errno;
+import fusesim.model.Errno;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Pos;

@@ -1,14 +1,14 @@
 package fusesim.properties;
 
 import fusesim.model.Kernel;
-import fusesim.model.vfs.KFile;
-import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
+import fusesim.model.fuse.Request;
+import fusesim.model.vfs.KFile;
 import fusesim.properties.Profile.Action;
 import fusesim.traces.lang.Catalog;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
-import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.ReplyKind;
 import fusesim.traces.lang.ServerOp;
 import fusesim.traces.lang.Stmt;
@@ -641,12 +641,12 @@ public final class Generator {
       emit(ino && newBackingOps != null
           ? Ast.policy(op, path, Ast.fields(ReplyKind.ENTRY, List.of(Ast.item("new_backing",
               Ast.flags(Catalog.BACKING_OPS, newBackingOps)))))
-          : Ast.policy(op, path, new fusesim.traces.lang.Reply.Default(Ast.P)));
+          : Ast.policy(op, path, new fusesim.traces.lang.ReplyClause.Default(Ast.P)));
       return;
     }
     int c = rnd.nextInt(10);
     if (c < 4) {
-      emit(Ast.policy(op, path, new fusesim.traces.lang.Reply.Default(Ast.P)));
+      emit(Ast.policy(op, path, new fusesim.traces.lang.ReplyClause.Default(Ast.P)));
       return;
     }
     if (c < 6) {
@@ -680,7 +680,7 @@ public final class Generator {
 
   // ---- server --------------------------------------------------------------------------------
 
-  private Reply openPolicy(String path) {
+  private ReplyClause openPolicy(String path) {
     Long id = ids.get(path.equals("/b") ? "/a" : path);
     Long life = lifetime.get(path.equals("/b") ? "/a" : path);
     if (wellBehaved && life != null) {
@@ -814,7 +814,7 @@ public final class Generator {
     }
     Request r = pick(held);
     ServerOp op = ServerOp.valueOf(r.opcode.name());
-    Reply explicit = null;
+    ReplyClause explicit = null;
     if (!wellBehaved && chance(20)) {
       explicit = r.opcode == fusesim.model.Opcode.OPEN ? openPolicy(r.path == null ? "/a" : r.path)
           : Ast.fails("EIO");

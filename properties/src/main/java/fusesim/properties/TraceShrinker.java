@@ -4,7 +4,7 @@ import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Catalog;
 import fusesim.traces.lang.FlagTable;
 import fusesim.traces.lang.Item;
-import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Value;
 import fusesim.traces.lang.Word;
@@ -86,7 +86,7 @@ public final class TraceShrinker {
   private static Stmt renumber(Stmt s, long dropped) {
     if (s instanceof Stmt.ServerPolicy) {
       Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
-      Reply r = renumber(p.reply(), dropped);
+      ReplyClause r = renumber(p.reply(), dropped);
       if (r == null || r == p.reply()) {
         return r == null ? null : s;
       }
@@ -94,7 +94,7 @@ public final class TraceShrinker {
     }
     if (s instanceof Stmt.ServerReply && ((Stmt.ServerReply) s).reply().isPresent()) {
       Stmt.ServerReply p = (Stmt.ServerReply) s;
-      Reply r = renumber(p.reply().get(), dropped);
+      ReplyClause r = renumber(p.reply().get(), dropped);
       if (r == null || r == p.reply().get()) {
         return r == null ? null : s;
       }
@@ -122,9 +122,9 @@ public final class TraceShrinker {
     return s;
   }
 
-  private static Reply renumber(Reply r, long dropped) {
-    List<Item> items = r instanceof Reply.Open ? ((Reply.Open) r).items()
-        : r instanceof Reply.Fields ? ((Reply.Fields) r).items() : List.of();
+  private static ReplyClause renumber(ReplyClause r, long dropped) {
+    List<Item> items = r instanceof ReplyClause.Open ? ((ReplyClause.Open) r).items()
+        : r instanceof ReplyClause.Fields ? ((ReplyClause.Fields) r).items() : List.of();
     List<Item> out = new ArrayList<>(items.size());
     boolean changed = false;
     for (Item it : items) {
@@ -144,8 +144,8 @@ public final class TraceShrinker {
     if (!changed) {
       return r;
     }
-    return r instanceof Reply.Open ? new Reply.Open(r.pos(), ((Reply.Open) r).flags(), out)
-        : new Reply.Fields(r.pos(), ((Reply.Fields) r).kind(), out);
+    return r instanceof ReplyClause.Open ? new ReplyClause.Open(r.pos(), ((ReplyClause.Open) r).flags(), out)
+        : new ReplyClause.Fields(r.pos(), ((ReplyClause.Fields) r).kind(), out);
   }
 
   /** What makes a trace concurrent: calls held in flight, and threads. */
@@ -351,7 +351,7 @@ public final class TraceShrinker {
       }
     } else if (s instanceof Stmt.ServerPolicy) {
       Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
-      for (Reply r : simplerReplies(p.reply())) {
+      for (ReplyClause r : simplerReplies(p.reply())) {
         out.add(new Stmt.ServerPolicy(p.pos(), p.op(), p.path(), r));
       }
     } else if (s instanceof Stmt.ServerReply) {
@@ -429,23 +429,23 @@ public final class TraceShrinker {
     return out;
   }
 
-  private static List<Reply> simplerReplies(Reply r) {
-    List<Reply> out = new ArrayList<>();
-    if (r instanceof Reply.Open) {
-      Reply.Open o = (Reply.Open) r;
+  private static List<ReplyClause> simplerReplies(ReplyClause r) {
+    List<ReplyClause> out = new ArrayList<>();
+    if (r instanceof ReplyClause.Open) {
+      ReplyClause.Open o = (ReplyClause.Open) r;
       List<String> terms = o.flags().terms();
       for (int j = 0; j < terms.size(); j++) {
         List<String> c = new ArrayList<>(terms);
         c.remove(j);
-        out.add(new Reply.Open(o.pos(), Ast.flags(Catalog.FOPEN, c.isEmpty() ? List.of("cached") : c), o.items()));
+        out.add(new ReplyClause.Open(o.pos(), Ast.flags(Catalog.FOPEN, c.isEmpty() ? List.of("cached") : c), o.items()));
       }
       for (List<Item> items : dropOne(o.items(), null)) {
-        out.add(new Reply.Open(o.pos(), o.flags(), items));
+        out.add(new ReplyClause.Open(o.pos(), o.flags(), items));
       }
-    } else if (r instanceof Reply.Fields) {
-      Reply.Fields f = (Reply.Fields) r;
+    } else if (r instanceof ReplyClause.Fields) {
+      ReplyClause.Fields f = (ReplyClause.Fields) r;
       for (List<Item> items : dropOne(f.items(), null)) {
-        out.add(new Reply.Fields(f.pos(), f.kind(), items));
+        out.add(new ReplyClause.Fields(f.pos(), f.kind(), items));
       }
     }
     return out;

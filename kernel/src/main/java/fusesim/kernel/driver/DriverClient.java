@@ -149,7 +149,7 @@ public final class DriverClient implements AutoCloseable {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                List<String> f = Wire.split(line);
+                List<String> f = LineProtocol.split(line);
                 CompletableFuture<Result> fut = pending.remove(Long.parseLong(f.get(0)));
                 if (fut != null) {
                     fut.complete(Result.parse(f));
@@ -188,7 +188,7 @@ public final class DriverClient implements AutoCloseable {
         for (Object a : args) {
             fields.add(String.valueOf(a));
         }
-        send(Wire.join(fields));
+        send(LineProtocol.join(fields));
         return f;
     }
 

@@ -1,7 +1,7 @@
 package fusesim.kernel.driver;
 
-import fusesim.kernel.sys.Errno;
 import fusesim.kernel.sys.Libc;
+import fusesim.model.Errno;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The syscall driver process: the only process that touches the mount. One OS thread per trace thread,
  * each with its own credentials set with raw setresgid/setresuid syscalls (per-thread in the kernel,
- * unlike glibc's setuid which changes every thread). Speaks the {@link Wire} line protocol on stdin and
+ * unlike glibc's setuid which changes every thread). Speaks the {@link LineProtocol} line protocol on stdin and
  * stdout. {@code seq TAB T1 TAB thread TAB uid TAB gid} creates a thread and answers its tid.
  *
  * <p>One driver serves many sessions in turn (starting a JVM per trace costs ~200 ms). A session's
@@ -46,7 +46,7 @@ public final class DriverMain {
     private void serve(BufferedReader in) throws java.io.IOException {
         String line;
         while ((line = in.readLine()) != null) {
-            List<String> f = Wire.split(line);
+            List<String> f = LineProtocol.split(line);
             if (f.get(2).equals("exit")) {
                 break;
             }
@@ -128,7 +128,7 @@ public final class DriverMain {
         if (Libc.syscall(Libc.SYS_SETGROUPS, 0, 0, 0) != 0
                 || Libc.syscall(Libc.SYS_SETRESGID, gid, gid, gid) != 0
                 || Libc.syscall(Libc.SYS_SETRESUID, uid, uid, uid) != 0) {
-            return Errno.name(Libc.errno());
+            return Errno.nameOf(Libc.errno());
         }
         return null;
     }
@@ -137,7 +137,7 @@ public final class DriverMain {
         List<String> f = new ArrayList<>();
         f.add(seq);
         f.addAll(result);
-        String line = Wire.join(f);
+        String line = LineProtocol.join(f);
         synchronized (OUT) {
             OUT.print(line);
             OUT.print('\n');

@@ -1,9 +1,9 @@
 package fusesim.kernel.driver;
 
 import com.sun.jna.Pointer;
-import fusesim.kernel.sys.Errno;
 import fusesim.kernel.sys.Libc;
 import fusesim.kernel.sys.StatBuf;
+import fusesim.model.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +101,7 @@ final class Syscalls {
     }
 
     private static List<String> err() {
-        return List.of("-1", Errno.name(Libc.errno()));
+        return List.of("-1", Errno.nameOf(Libc.errno()));
     }
 
     private static List<String> withData(long n, byte[] buf) {

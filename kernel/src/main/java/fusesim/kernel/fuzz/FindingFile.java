@@ -1,6 +1,6 @@
 package fusesim.kernel.fuzz;
 
-import fusesim.traces.lang.Errno;
+import fusesim.model.Errno;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Pos;
 import fusesim.traces.lang.Stmt;

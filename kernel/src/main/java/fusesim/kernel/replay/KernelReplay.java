@@ -5,13 +5,13 @@ import fusesim.kernel.KernelSession;
 import fusesim.kernel.driver.DriverClient;
 import fusesim.kernel.driver.Result;
 import fusesim.kernel.proto.InitFlags;
-import fusesim.kernel.proto.Opcode;
+import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.server.FuseServer;
 import fusesim.kernel.server.LowerTree;
 import fusesim.kernel.server.ServerConfig;
 import fusesim.kernel.sys.Libc;
 import fusesim.kernel.sys.Watchdog;
-import fusesim.traces.lang.Errno;
+import fusesim.model.Errno;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
@@ -411,9 +411,9 @@ public final class KernelReplay {
                 case EXPLICIT_INVAL_DATA -> extra |= EXPLICIT_INVAL_DATA;
                 case ATOMIC_O_TRUNC -> extra |= InitFlags.ATOMIC_O_TRUNC;
                 case DEFAULT_PERMISSIONS -> c.defaultPermissions(true);
-                case NO_OPEN -> policy.enosys(Opcode.OPEN);
-                case NO_OPENDIR -> policy.enosys(Opcode.OPENDIR);
-                case NO_FLUSH -> policy.enosys(Opcode.FLUSH);
+                case NO_OPEN -> policy.enosys(WireOpcode.OPEN);
+                case NO_OPENDIR -> policy.enosys(WireOpcode.OPENDIR);
+                case NO_FLUSH -> policy.enosys(WireOpcode.FLUSH);
                 case INIT_ERROR -> c.initError(((Value.Err) val.get()).errno().number());
                 case MAX_WRITE -> c.maxWrite((int) ((Value.Int) val.get()).value());
             }
@@ -520,7 +520,7 @@ public final class KernelReplay {
 
     private void serverReply(Stmt.ServerReply r) {
         String thread = r.thread().text();
-        Opcode op = TracePolicy.opcode(r.op().opcode());
+        WireOpcode op = TracePolicy.opcode(r.op().opcode());
         int tid = session.tid(thread);
         FuseServer server = session.server();
         Optional<FuseServer.Held> h = server.awaitHeld(q -> q.op() == op && q.pid() == tid, Duration.ofSeconds(1));
@@ -553,7 +553,7 @@ public final class KernelReplay {
         }
         int rc;
         if (!session.server().running() && session.server().exitReason() != null) {
-            rc = -fusesim.kernel.sys.Errno.EBADF; // the daemon's /dev/fuse fd is closed
+            rc = -fusesim.model.Errno.EBADF.value; // the daemon's /dev/fuse fd is closed
         } else if (b.target() instanceof Stmt.LowerTarget t) {
             rc = session.backingOpen(t.path().text(), flags, padding);
         } else if (b.target() instanceof Stmt.FdTarget f) {

@@ -3,7 +3,7 @@ package fusesim.kernel.replay;
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Pos;
-import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.Trace;
@@ -172,9 +172,9 @@ public final class SandboxChecks {
     }
   }
 
-  private void reply(Optional<Reply> reply) {
+  private void reply(Optional<ReplyClause> reply) {
     // lookup-huge-size-eio-no-forget's entry size=2^63 is an attribute, not bytes sent
-    if (reply.isPresent() && reply.get() instanceof Reply.Fields f && f.kind().carriesBytes()) {
+    if (reply.isPresent() && reply.get() instanceof ReplyClause.Fields f && f.kind().carriesBytes()) {
       size(f.items(), MAX_IO_BYTES, "the data of a server reply");
     }
   }

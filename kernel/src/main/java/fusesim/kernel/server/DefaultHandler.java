@@ -15,9 +15,9 @@ import fusesim.kernel.proto.SetattrIn;
 import fusesim.kernel.proto.StatfsOut;
 import fusesim.kernel.proto.Wire;
 import fusesim.kernel.proto.WriteIn;
-import fusesim.kernel.sys.Errno;
 import fusesim.kernel.sys.Libc;
 import fusesim.kernel.sys.StatBuf;
+import fusesim.model.Errno;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ final class DefaultHandler {
         this.config = config;
     }
 
-    Reply handle(Request r) {
+    Answer handle(Request r) {
         return switch (r.op()) {
             case LOOKUP -> entry(r.path());
             case GETATTR -> attr(r.path());
@@ -55,7 +55,7 @@ final class DefaultHandler {
             case CREATE -> create(r);
             case READ -> read(r);
             case WRITE -> write(r);
-            case FLUSH, ACCESS, DESTROY, FSYNCDIR -> Reply.OK;
+            case FLUSH, ACCESS, DESTROY, FSYNCDIR -> Answer.OK;
             case RELEASE -> closeFh(((ReleaseIn) r.body()).fh());
             case FSYNC -> errnoOrOk(Libc.fsync((int) ((FsyncIn) r.body()).fh()));
             case FALLOCATE -> fallocate((FallocateIn) r.body());
@@ -72,41 +72,41 @@ final class DefaultHandler {
             case LINK -> link(r);
             case SYMLINK -> symlink(r);
             case READLINK -> readlink(r.path());
-            default -> Reply.error(Errno.ENOSYS);
+            default -> Answer.error(Errno.ENOSYS.value);
         };
     }
 
     /** An entry answer for a path, from lstat; ENOENT if missing. */
-    Reply entry(String path) {
+    Answer entry(String path) {
         if (path == null) {
-            return Reply.error(Errno.ENOENT);
+            return Answer.error(Errno.ENOENT.value);
         }
         int[] err = new int[1];
         StatBuf st = StatBuf.lstat(tree.real(path), err);
         if (st == null) {
-            return Reply.error(err[0]);
+            return Answer.error(err[0]);
         }
         long id = tree.nodeidOf(st, path);
-        return new Reply.Entry(new EntryOut(id, tree.generationOf(st), config.entryValid, config.attrValid, 0, 0,
+        return new Answer.Entry(new EntryOut(id, tree.generationOf(st), config.entryValid, config.attrValid, 0, 0,
                 tree.attrOf(st, id)), 0);
     }
 
     /** GETATTR's answer for a path: the lower file's attributes (also a SETATTR left unapplied). */
-    Reply attrOf(String path) {
+    Answer attrOf(String path) {
         return attr(path);
     }
 
-    private Reply attr(String path) {
+    private Answer attr(String path) {
         if (path == null) {
-            return Reply.error(Errno.ESTALE);
+            return Answer.error(Errno.ESTALE.value);
         }
         int[] err = new int[1];
         StatBuf st = StatBuf.lstat(tree.real(path), err);
-        return st == null ? Reply.error(err[0])
-                : new Reply.Attr(new AttrOut(config.attrValid, 0, tree.attrOf(st, tree.nodeidOf(st, path))));
+        return st == null ? Answer.error(err[0])
+                : new Answer.Attr(new AttrOut(config.attrValid, 0, tree.attrOf(st, tree.nodeidOf(st, path))));
     }
 
-    private Reply setattr(Request r) {
+    private Answer setattr(Request r) {
         SetattrIn s = (SetattrIn) r.body();
         // chmod and truncate follow the last component: it may not be a symbolic link (LowerTree)
         String real = s.has(SetattrIn.FATTR_MODE) || s.has(SetattrIn.FATTR_SIZE) ? tree.realFollowed(r.path())
@@ -122,75 +122,75 @@ final class DefaultHandler {
         if (rc == 0 && s.has(SetattrIn.FATTR_SIZE)) {
             rc |= Libc.truncate(real, s.size());
         }
-        return rc != 0 ? Reply.error(Libc.errno()) : attr(r.path());
+        return rc != 0 ? Answer.error(Libc.errno()) : attr(r.path());
     }
 
     /** Opens the lower file read-write (read-only if that fails); fh = the lower fd; cached (flags 0). */
-    Reply open(String path) {
+    Answer open(String path) {
         int fd = openLower(path, 0, 0);
-        return fd < 0 ? Reply.error(-fd) : new Reply.Open(new OpenOut(fd, 0, 0));
+        return fd < 0 ? Answer.error(-fd) : new Answer.Open(new OpenOut(fd, 0, 0));
     }
 
     private int openLower(String path, int extraFlags, int mode) {
         String real = tree.realFollowed(path);
         int flags = Libc.O_CLOEXEC | Libc.O_NOFOLLOW | extraFlags; // a symlink planted since: ELOOP
         int fd = Libc.open(real, Libc.O_RDWR | flags, mode);
-        if (fd < 0 && Libc.errno() != Errno.EEXIST) {
+        if (fd < 0 && Libc.errno() != Errno.EEXIST.value) {
             fd = Libc.open(real, Libc.O_RDONLY | flags, mode);
         }
         return fd >= 0 ? fd : -Libc.errno();
     }
 
-    private Reply create(Request r) {
+    private Answer create(Request r) {
         CreateIn c = (CreateIn) r.body();
         int excl = (c.flags() & Libc.O_EXCL) != 0 ? Libc.O_EXCL : 0;
         int fd = openLower(r.path(), Libc.O_CREAT | excl, c.mode() & ~c.umask() & 07777);
         if (fd < 0) {
-            return Reply.error(-fd);
+            return Answer.error(-fd);
         }
         Libc.fchown(fd, r.header().uid(), r.header().gid());
-        Reply e = entry(r.path());
-        if (!(e instanceof Reply.Entry en)) {
+        Answer e = entry(r.path());
+        if (!(e instanceof Answer.Entry en)) {
             Libc.close(fd);
             return e;
         }
-        return new Reply.Create(en.entry(), new OpenOut(fd, 0, 0), 0);
+        return new Answer.Create(en.entry(), new OpenOut(fd, 0, 0), 0);
     }
 
-    private static Reply read(Request r) {
+    private static Answer read(Request r) {
         ReadIn in = (ReadIn) r.body();
         byte[] buf = new byte[in.size()];
         long n = Libc.pread((int) in.fh(), buf, in.size(), in.offset());
-        return n < 0 ? Reply.error(Libc.errno()) : new Reply.Data(java.util.Arrays.copyOf(buf, (int) n));
+        return n < 0 ? Answer.error(Libc.errno()) : new Answer.Data(java.util.Arrays.copyOf(buf, (int) n));
     }
 
-    private static Reply write(Request r) {
+    private static Answer write(Request r) {
         WriteIn in = (WriteIn) r.body();
         long n = Libc.pwrite((int) in.fh(), r.data(), r.data().length, in.offset());
-        return n < 0 ? Reply.error(Libc.errno()) : new Reply.Write((int) n);
+        return n < 0 ? Answer.error(Libc.errno()) : new Answer.Write((int) n);
     }
 
-    private static Reply closeFh(long fh) {
+    private static Answer closeFh(long fh) {
         Libc.close((int) fh);
-        return Reply.OK;
+        return Answer.OK;
     }
 
-    private static Reply fallocate(FallocateIn f) {
+    private static Answer fallocate(FallocateIn f) {
         return errnoOrOk(Libc.fallocate((int) f.fh(), f.mode(), f.offset(), f.length()));
     }
 
-    private Reply opendir(String path) {
+    private Answer opendir(String path) {
         int[] err = new int[1];
         StatBuf st = StatBuf.lstat(tree.real(path), err);
         if (st == null) {
-            return Reply.error(err[0]);
+            return Answer.error(err[0]);
         }
         if (!st.isDir()) {
-            return Reply.error(Errno.ENOTDIR);
+            return Answer.error(Errno.ENOTDIR.value);
         }
         long fh = nextDirFh.incrementAndGet();
         dirs.put(fh, path);
-        return new Reply.Open(new OpenOut(fh, 0, 0));
+        return new Answer.Open(new OpenOut(fh, 0, 0));
     }
 
     /** ".", ".." and the children sorted by name; off = index + 1 (the next entry's cookie). */
@@ -237,14 +237,14 @@ final class DefaultHandler {
         return st == null ? List.of() : listing(path, st);
     }
 
-    private Reply readdir(ReadIn in) {
+    private Answer readdir(ReadIn in) {
         List<Dirent> all = listingOf(in.fh());
         int from = (int) Math.min(in.offset(), all.size());
-        return new Reply.Data(Dirent.pack(all.subList(from, all.size()), in.size()));
+        return new Answer.Data(Dirent.pack(all.subList(from, all.size()), in.size()));
     }
 
     /** fuse_direntplus records: entry_out (nodeid 0 for "." and "..") then the dirent. */
-    private Reply readdirplus(String path, ReadIn in) {
+    private Answer readdirplus(String path, ReadIn in) {
         List<Dirent> all = listingOf(in.fh());
         ByteBuffer out = Wire.allocate(in.size());
         for (int i = (int) Math.min(in.offset(), all.size()); i < all.size(); i++) {
@@ -253,8 +253,8 @@ final class DefaultHandler {
                 break;
             }
             boolean dot = d.name().equals(".") || d.name().equals("..");
-            Reply e = dot ? null : plusEntry(LowerTree.child(path, d.name()));
-            if (e instanceof Reply.Entry en) {
+            Answer e = dot ? null : plusEntry(LowerTree.child(path, d.name()));
+            if (e instanceof Answer.Entry en) {
                 en.entry().encode(out);
                 tree.looked(en.entry().nodeid(), LowerTree.child(path, d.name()));
             } else {
@@ -262,26 +262,26 @@ final class DefaultHandler {
             }
             d.encode(out);
         }
-        return new Reply.Data(java.util.Arrays.copyOf(out.array(), out.position()));
+        return new Answer.Data(java.util.Arrays.copyOf(out.array(), out.position()));
     }
 
     /**
      * A READDIRPLUS record's entry: the default entry with the fields of the name's LOOKUP policy, as
      * the model's server makes it (an error or negative policy gives the default entry).
      */
-    private Reply plusEntry(String child) {
-        Reply e = entry(child);
+    private Answer plusEntry(String child) {
+        Answer e = entry(child);
         Map<String, Long> patch = lookupPolicy.apply(child);
-        return patch == null || !(e instanceof Reply.Entry) ? e : ReplyEncoder.patch(e, e, patch);
+        return patch == null || !(e instanceof Answer.Entry) ? e : ReplyEncoder.patch(e, e, patch);
     }
 
-    private Reply releasedir(ReleaseIn in) {
+    private Answer releasedir(ReleaseIn in) {
         dirs.remove(in.fh());
-        return Reply.OK;
+        return Answer.OK;
     }
 
-    private static Reply statfs() {
-        return new Reply.Data(encodeStatfs(new StatfsOut(1 << 20, 1 << 19, 1 << 19, 1 << 16, 1 << 15, 4096, 255, 4096)));
+    private static Answer statfs() {
+        return new Answer.Data(encodeStatfs(new StatfsOut(1 << 20, 1 << 19, 1 << 19, 1 << 16, 1 << 15, 4096, 255, 4096)));
     }
 
     private static byte[] encodeStatfs(StatfsOut s) {
@@ -290,11 +290,11 @@ final class DefaultHandler {
         return b.array();
     }
 
-    private Reply mkdir(Request r) {
+    private Answer mkdir(Request r) {
         MkdirIn m = (MkdirIn) r.body();
         String real = tree.real(r.path());
         if (Libc.mkdir(real, m.mode() & ~m.umask() & 07777) != 0) {
-            return Reply.error(Libc.errno());
+            return Answer.error(Libc.errno());
         }
         Libc.lchown(real, r.header().uid(), r.header().gid());
         return entry(r.path());
@@ -304,36 +304,36 @@ final class DefaultHandler {
      * MKNOD: the node in the lower tree with the request's whole mode (type and permissions, umask
      * already applied by the kernel) and rdev, owned by the caller, as passthrough_hp's mknod does.
      */
-    private Reply mknod(Request r) {
+    private Answer mknod(Request r) {
         MknodIn m = (MknodIn) r.body();
         String real = tree.real(r.path());
         if (Libc.mknod(real, m.mode(), m.rdev()) != 0) {
-            return Reply.error(Libc.errno());
+            return Answer.error(Libc.errno());
         }
         Libc.lchown(real, r.header().uid(), r.header().gid());
         Libc.chmod(real, m.mode() & 07777); // this JVM's umask must not change the mode; chown cleared S_ISUID
         return entry(r.path());
     }
 
-    private Reply rename(Request r) {
+    private Answer rename(Request r) {
         String to = r.name2();
         if (Libc.rename(tree.real(r.path()), tree.real(to)) != 0) {
-            return Reply.error(Libc.errno());
+            return Answer.error(Libc.errno());
         }
         tree.renamed(r.path(), to);
-        return Reply.OK;
+        return Answer.OK;
     }
 
-    private Reply link(Request r) {
+    private Answer link(Request r) {
         if (Libc.link(tree.real(r.name2()), tree.real(r.path())) != 0) {
-            return Reply.error(Libc.errno());
+            return Answer.error(Libc.errno());
         }
         tree.adjustOverride(r.path(), "nlink", 1); // a trace-set nlink counts the new name, as Lower.link does
         return entry(r.path());
     }
 
     /** UNLINK; a trace-set nlink loses the name, as the model's Lower.unlink counts it. */
-    private Reply unlink(String path) {
+    private Answer unlink(String path) {
         String real = tree.real(path);
         int[] err = new int[1];
         if (StatBuf.lstat(real, err) != null) {
@@ -346,25 +346,25 @@ final class DefaultHandler {
         return errnoOrOk(rc);
     }
 
-    private Reply symlink(Request r) {
+    private Answer symlink(Request r) {
         if (Libc.symlink(r.name2(), tree.real(r.path())) != 0) {
-            return Reply.error(Libc.errno());
+            return Answer.error(Libc.errno());
         }
         Libc.lchown(tree.real(r.path()), r.header().uid(), r.header().gid());
         return entry(r.path());
     }
 
-    private Reply readlink(String path) {
+    private Answer readlink(String path) {
         byte[] buf = new byte[4096];
         long n = Libc.readlink(tree.real(path), buf, buf.length);
-        return n < 0 ? Reply.error(Libc.errno()) : new Reply.Data(java.util.Arrays.copyOf(buf, (int) n));
+        return n < 0 ? Answer.error(Libc.errno()) : new Answer.Data(java.util.Arrays.copyOf(buf, (int) n));
     }
 
-    private static Reply errnoOrOk(int rc) {
-        return rc == 0 ? Reply.OK : Reply.error(Libc.errno());
+    private static Answer errnoOrOk(int rc) {
+        return rc == 0 ? Answer.OK : Answer.error(Libc.errno());
     }
 
-    private static Reply errnoOf(int rc) {
+    private static Answer errnoOf(int rc) {
         return errnoOrOk(rc);
     }
 }

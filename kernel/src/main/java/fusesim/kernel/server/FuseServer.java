@@ -8,12 +8,12 @@ import fusesim.kernel.proto.FuseAttr;
 import fusesim.kernel.proto.InitFlags;
 import fusesim.kernel.proto.InitIn;
 import fusesim.kernel.proto.InitOut;
-import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OpenOut;
 import fusesim.kernel.proto.Wire;
-import fusesim.kernel.sys.Errno;
+import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.sys.FuseDevice;
 import fusesim.kernel.sys.Libc;
+import fusesim.model.Errno;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ public final class FuseServer implements AutoCloseable {
         while (true) {
             int n = device.read(buf);
             if (n < 0) {
-                exitReason = n == FuseDevice.STOPPED ? "stopped" : Errno.name(-n);
+                exitReason = n == FuseDevice.STOPPED ? "stopped" : Errno.nameOf(-n);
                 break;
             }
             dispatch(buf.getByteArray(0, n), n);
@@ -103,8 +103,8 @@ public final class FuseServer implements AutoCloseable {
             r = decoder.decode(msg, len);
         } catch (RequestDecoder.Malformed e) {
             problem("undecodable message: " + e.getMessage());
-            if (e.unique != 0 && e.op != Opcode.FORGET && e.op != Opcode.BATCH_FORGET) {
-                sink.write(ReplyEncoder.encode(e.unique, Reply.error(Errno.EIO), false)); // its caller waits
+            if (e.unique != 0 && e.op != WireOpcode.FORGET && e.op != WireOpcode.BATCH_FORGET) {
+                sink.write(ReplyEncoder.encode(e.unique, Answer.error(Errno.EIO.value), false)); // its caller waits
             }
             return;
         } catch (RuntimeException e) {
@@ -116,7 +116,7 @@ public final class FuseServer implements AutoCloseable {
             handle(r);
         } catch (RuntimeException e) {
             problem("failed to answer " + r + ": " + e);
-            sink.write(ReplyEncoder.encode(r.unique(), Reply.error(Errno.EIO), false));
+            sink.write(ReplyEncoder.encode(r.unique(), Answer.error(Errno.EIO.value), false));
         }
     }
 
@@ -130,8 +130,8 @@ public final class FuseServer implements AutoCloseable {
     }
 
     private void decide(Request r) {
-        Reply reply = policy.decide(r);
-        if (reply instanceof Reply.Hold) {
+        Answer reply = policy.decide(r);
+        if (reply instanceof Answer.Hold) {
             synchronized (held) {
                 held.add(new Held(r, System.nanoTime()));
                 held.notifyAll();
@@ -146,9 +146,9 @@ public final class FuseServer implements AutoCloseable {
         InitIn in = (InitIn) r.body();
         offer = in;
         if (config.initError != 0) {
-            int err = sink.write(ReplyEncoder.encode(r.unique(), Reply.error(config.initError), false));
+            int err = sink.write(ReplyEncoder.encode(r.unique(), Answer.error(config.initError), false));
             if (err != 0) {
-                problem("INIT error reply rejected: " + Errno.name(err));
+                problem("INIT error reply rejected: " + Errno.nameOf(err));
             }
             init.complete(new InitOut(7, config.minor, 0, 0, 0, 0, 0, 0, 0, 0, 0));
             return;
@@ -162,28 +162,28 @@ public final class FuseServer implements AutoCloseable {
         out.encode(b);
         int err = sink.write(ReplyEncoder.message(r.unique(), 0, b.array()));
         if (err != 0) {
-            problem("INIT reply rejected: " + Errno.name(err));
+            problem("INIT reply rejected: " + Errno.nameOf(err));
         }
         init.complete(out);
     }
 
     /** Resolves DEFAULT/Patch answers, writes the reply, and does nlookup bookkeeping. Returns write errno. */
-    private int respond(Request r, Reply reply) {
-        Reply concrete = resolve(r, reply);
+    private int respond(Request r, Answer reply) {
+        Answer concrete = resolve(r, reply);
         // The bookkeeping comes before the write: once the kernel has the entry it can send a
         // request about the new nodeid at once (a GETATTR from a thread the reply woke), and the
         // reader thread must know the nodeid's path by then; the bookkeeping was once done after
         // the write, and such a GETATTR got ESTALE (a harness artefact behind fuzz finding 1-591).
         long looked = 0;
-        if (concrete instanceof Reply.Entry e && e.entry().nodeid() != 0) {
+        if (concrete instanceof Answer.Entry e && e.entry().nodeid() != 0) {
             looked = e.entry().nodeid();
-        } else if (concrete instanceof Reply.Create c) {
+        } else if (concrete instanceof Answer.Create c) {
             looked = c.entry().nodeid();
         }
         Long formerEntry = r.path() == null ? null : tree.dentryNodeid(r.path()).orElse(null);
         if (looked != 0) {
             tree.looked(looked, r.path());
-        } else if (r.op() == fusesim.kernel.proto.Opcode.LOOKUP) {
+        } else if (r.op() == fusesim.kernel.proto.WireOpcode.LOOKUP) {
             tree.lookupFailed(r.path()); // a negative entry or an error: no dentry with an inode there
         }
         int err = sink.write(ReplyEncoder.encode(r.unique(), concrete, entry2));
@@ -191,24 +191,24 @@ public final class FuseServer implements AutoCloseable {
             if (looked != 0) {
                 tree.unlooked(looked, r.path(), formerEntry);
             }
-            if (err != Errno.ENOENT) {
-                problem("reply to " + r + " rejected by the kernel: " + Errno.name(err));
+            if (err != Errno.ENOENT.value) {
+                problem("reply to " + r + " rejected by the kernel: " + Errno.nameOf(err));
             }
         }
         return err;
     }
 
-    private Reply resolve(Request r, Reply reply) {
-        if (reply instanceof Reply.Default) {
+    private Answer resolve(Request r, Answer reply) {
+        if (reply instanceof Answer.Default) {
             return defaults.handle(r);
         }
-        if (reply instanceof Reply.AttrNotApplied a) {
-            Reply base = defaults.attrOf(r.path());
-            return base instanceof Reply.Error ? base : ReplyEncoder.patch(base, fallback(r.op()), a.fields());
+        if (reply instanceof Answer.AttrNotApplied a) {
+            Answer base = defaults.attrOf(r.path());
+            return base instanceof Answer.Error ? base : ReplyEncoder.patch(base, fallback(r.op()), a.fields());
         }
-        if (reply instanceof Reply.Patch p) {
-            Reply base = defaults.handle(r);
-            if (base instanceof Reply.Error && makesNode(r.op())) {
+        if (reply instanceof Answer.Patch p) {
+            Answer base = defaults.handle(r);
+            if (base instanceof Answer.Error && makesNode(r.op())) {
                 return base; // the model's server: a node it cannot make (EEXIST, ...) is that error, whatever the fields
             }
             return ReplyEncoder.patch(base, fallback(r.op()), p.fields());
@@ -216,29 +216,29 @@ public final class FuseServer implements AutoCloseable {
         return reply;
     }
 
-    private static boolean makesNode(Opcode op) {
-        return op == Opcode.MKNOD || op == Opcode.MKDIR || op == Opcode.SYMLINK || op == Opcode.LINK;
+    private static boolean makesNode(WireOpcode op) {
+        return op == WireOpcode.MKNOD || op == WireOpcode.MKDIR || op == WireOpcode.SYMLINK || op == WireOpcode.LINK;
     }
 
     /** A base answer when the default one failed, so a patch can still produce a positive reply. */
-    private static Reply fallback(Opcode op) {
+    private static Answer fallback(WireOpcode op) {
         FuseAttr a = new FuseAttr(0, 0, 0, 0, 0, 0, 0, 0, 0, 0100644, 1, 0, 0, 0, 4096, 0);
         EntryOut e = new EntryOut(0, 0, 0, 0, 0, 0, a);
         return switch (op) {
-            case GETATTR, SETATTR -> new Reply.Attr(new AttrOut(0, 0, a));
-            case OPEN, OPENDIR -> new Reply.Open(new OpenOut(0, 0, 0));
-            case CREATE -> new Reply.Create(e, new OpenOut(0, 0, 0), 0);
-            default -> new Reply.Entry(e, 0);
+            case GETATTR, SETATTR -> new Answer.Attr(new AttrOut(0, 0, a));
+            case OPEN, OPENDIR -> new Answer.Open(new OpenOut(0, 0, 0));
+            case CREATE -> new Answer.Create(e, new OpenOut(0, 0, 0), 0);
+            default -> new Answer.Entry(e, 0);
         };
     }
 
     private void record(Request r) {
-        if (r.op() == Opcode.INIT) {
+        if (r.op() == WireOpcode.INIT) {
             return;
         }
         synchronized (log) {
             if (r.op().noReply()) {
-                r.forgets().forEach(f -> log.add(new RecordedRequest(Opcode.FORGET, f.nodeid(), null,
+                r.forgets().forEach(f -> log.add(new RecordedRequest(WireOpcode.FORGET, f.nodeid(), null,
                         f.nlookup(), r.pid(), r.unique())));
             } else {
                 log.add(new RecordedRequest(r.op(), r.nodeid(), r.entryName(), 0, r.pid(), r.unique(), r.inArg(),
@@ -300,7 +300,7 @@ public final class FuseServer implements AutoCloseable {
     public int notify(int code, byte[] payload) {
         FuseDevice d = device;
         if (d == null) {
-            return Errno.ENODEV;
+            return Errno.ENODEV.value;
         }
         return d.write(ReplyEncoder.message(0, code, payload));
     }
@@ -359,7 +359,7 @@ public final class FuseServer implements AutoCloseable {
     }
 
     /** Answers a held request; returns 0 or the reply write errno (ENOENT: it was interrupted/aborted). */
-    public int release(Held h, Reply reply) {
+    public int release(Held h, Answer reply) {
         synchronized (held) {
             if (!held.remove(h)) {
                 throw new IllegalStateException("request not held: " + h.request());
@@ -372,7 +372,7 @@ public final class FuseServer implements AutoCloseable {
     public int backingOpen(String tracePath, int flags, long padding) {
         int fd = Libc.open(tree.realFollowed(tracePath), Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, 0);
         if (fd < 0) {
-            throw new IllegalStateException("cannot open lower " + tracePath + ": " + Errno.name(Libc.errno()));
+            throw new IllegalStateException("cannot open lower " + tracePath + ": " + Errno.nameOf(Libc.errno()));
         }
         try {
             return backingOpenOwnFd(fd, flags, padding);

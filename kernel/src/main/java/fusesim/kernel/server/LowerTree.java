@@ -2,9 +2,9 @@ package fusesim.kernel.server;
 
 import fusesim.kernel.proto.FuseAttr;
 import fusesim.kernel.sys.Beneath;
-import fusesim.kernel.sys.Errno;
 import fusesim.kernel.sys.Libc;
 import fusesim.kernel.sys.StatBuf;
+import fusesim.model.Errno;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -258,7 +258,7 @@ public final class LowerTree {
 
     private static void check(int rc, String what, String path) {
         if (rc != 0) {
-            throw new IllegalStateException("lower " + what + " " + path + " failed: " + Errno.name(Libc.errno()));
+            throw new IllegalStateException("lower " + what + " " + path + " failed: " + Errno.nameOf(Libc.errno()));
         }
     }
 
@@ -276,7 +276,7 @@ public final class LowerTree {
         int[] err = new int[1];
         StatBuf st = StatBuf.lstat(real(path), err);
         if (st == null) {
-            throw new IllegalStateException("lower " + path + ": " + Errno.name(err[0]));
+            throw new IllegalStateException("lower " + path + ": " + Errno.nameOf(err[0]));
         }
         return st;
     }

@@ -1,12 +1,12 @@
 package fusesim.kernel.server;
 
-/** Decides the answer to a request; {@link Reply#DEFAULT} for the well-behaved default server. */
+/** Decides the answer to a request; {@link Answer#DEFAULT} for the well-behaved default server. */
 @FunctionalInterface
 public interface Policy {
-    Reply decide(Request request);
+    Answer decide(Request request);
 
     /**
-     * The entry fields ({@link Reply.Patch} keys) a LOOKUP of {@code path} would be answered with, for
+     * The entry fields ({@link Answer.Patch} keys) a LOOKUP of {@code path} would be answered with, for
      * the READDIRPLUS records of that name; null: the default entry.
      */
     default java.util.Map<String, Long> lookupEntryFields(String path) {
@@ -14,5 +14,5 @@ public interface Policy {
     }
 
     /** Answers everything the default way. */
-    Policy DEFAULT = r -> Reply.DEFAULT;
+    Policy DEFAULT = r -> Answer.DEFAULT;
 }

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
- * Builds reply messages (fuse_out_header + payload, one write each) and applies {@link Reply.Patch}
+ * Builds reply messages (fuse_out_header + payload, one write each) and applies {@link Answer.Patch}
  * fields to a default answer. With FUSE_PASSTHROUGH_INO negotiated, entry replies are fuse_entry2_out
  * (312 bytes; CREATE: entry2 + open_out = 328), as the series' libfuse v2 {@code fill_entry2()} sends.
  */
@@ -20,34 +20,34 @@ final class ReplyEncoder {
     private ReplyEncoder() {}
 
     /** The full message for a concrete reply to request {@code unique}. */
-    static byte[] encode(long unique, Reply reply, boolean entry2) {
-        if (reply instanceof Reply.Error e) {
+    static byte[] encode(long unique, Answer reply, boolean entry2) {
+        if (reply instanceof Answer.Error e) {
             return message(unique, -e.errno(), new byte[0]);
         }
-        if (reply instanceof Reply.Raw raw) {
+        if (reply instanceof Answer.Raw raw) {
             return message(unique, raw.error(), raw.payload());
         }
         return message(unique, 0, payload(reply, entry2));
     }
 
-    private static byte[] payload(Reply reply, boolean entry2) {
-        if (reply instanceof Reply.Ok) {
+    private static byte[] payload(Answer reply, boolean entry2) {
+        if (reply instanceof Answer.Ok) {
             return new byte[0];
-        } else if (reply instanceof Reply.Data d) {
+        } else if (reply instanceof Answer.Data d) {
             return d.data();
-        } else if (reply instanceof Reply.Entry e) {
+        } else if (reply instanceof Answer.Entry e) {
             return entry(e.entry(), e.backingId(), entry2, null);
-        } else if (reply instanceof Reply.Create c) {
+        } else if (reply instanceof Answer.Create c) {
             return entry(c.entry(), c.backingId(), entry2, c.open());
-        } else if (reply instanceof Reply.Attr a) {
+        } else if (reply instanceof Answer.Attr a) {
             ByteBuffer b = Wire.allocate(AttrOut.SIZE);
             a.attr().encode(b);
             return b.array();
-        } else if (reply instanceof Reply.Open o) {
+        } else if (reply instanceof Answer.Open o) {
             ByteBuffer b = Wire.allocate(OpenOut.SIZE);
             o.open().encode(b);
             return b.array();
-        } else if (reply instanceof Reply.Write w) {
+        } else if (reply instanceof Answer.Write w) {
             ByteBuffer b = Wire.allocate(WriteOut.SIZE);
             new WriteOut(w.size()).encode(b);
             return b.array();
@@ -80,20 +80,20 @@ final class ReplyEncoder {
      * Applies patch fields to a default answer. If the default failed (say ENOENT for a LOOKUP the policy
      * wants to succeed), {@code fallback} supplies the base.
      */
-    static Reply patch(Reply base, Reply fallback, Map<String, Long> f) {
-        Reply b = base instanceof Reply.Error || base instanceof Reply.Ok ? fallback : base;
-        if (b instanceof Reply.Entry e) {
-            return new Reply.Entry(entry(e.entry(), f), (int) get(f, "backing", e.backingId()));
-        } else if (b instanceof Reply.Create c) {
-            return new Reply.Create(entry(c.entry(), f), open(c.open(), f), (int) get(f, "backing", c.backingId()));
-        } else if (b instanceof Reply.Attr a) {
+    static Answer patch(Answer base, Answer fallback, Map<String, Long> f) {
+        Answer b = base instanceof Answer.Error || base instanceof Answer.Ok ? fallback : base;
+        if (b instanceof Answer.Entry e) {
+            return new Answer.Entry(entry(e.entry(), f), (int) get(f, "backing", e.backingId()));
+        } else if (b instanceof Answer.Create c) {
+            return new Answer.Create(entry(c.entry(), f), open(c.open(), f), (int) get(f, "backing", c.backingId()));
+        } else if (b instanceof Answer.Attr a) {
             AttrOut o = a.attr();
-            return new Reply.Attr(new AttrOut(get(f, "attr_valid", o.attrValid()),
+            return new Answer.Attr(new AttrOut(get(f, "attr_valid", o.attrValid()),
                     (int) get(f, "attr_valid_nsec", o.attrValidNsec()), attr(o.attr(), f)));
-        } else if (b instanceof Reply.Open o) {
-            return new Reply.Open(open(o.open(), f));
-        } else if (b instanceof Reply.Write w && f.containsKey("size")) {
-            return new Reply.Write((int) get(f, "size", w.size()));
+        } else if (b instanceof Answer.Open o) {
+            return new Answer.Open(open(o.open(), f));
+        } else if (b instanceof Answer.Write w && f.containsKey("size")) {
+            return new Answer.Write((int) get(f, "size", w.size()));
         }
         return base;
     }

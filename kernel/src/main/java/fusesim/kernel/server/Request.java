@@ -2,7 +2,7 @@ package fusesim.kernel.server;
 
 import fusesim.kernel.proto.ForgetOne;
 import fusesim.kernel.proto.InHeader;
-import fusesim.kernel.proto.Opcode;
+import fusesim.kernel.proto.WireOpcode;
 import java.util.List;
 
 /**
@@ -12,7 +12,7 @@ import java.util.List;
  * {@code body} is the decoded struct ({@code ReadIn}, {@code OpenIn}...), {@code data} the WRITE payload,
  * {@code forgets} the (nodeid, nlookup) pairs of FORGET / BATCH_FORGET.
  */
-public record Request(InHeader header, Opcode op, String name, String name2, String path, Object body,
+public record Request(InHeader header, WireOpcode op, String name, String name2, String path, Object body,
                       byte[] data, List<ForgetOne> forgets) {
 
     public long unique() {

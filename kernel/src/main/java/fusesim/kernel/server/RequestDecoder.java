@@ -10,13 +10,12 @@ import fusesim.kernel.proto.ForgetOne;
 import fusesim.kernel.proto.FsyncIn;
 import fusesim.kernel.proto.GetattrIn;
 import fusesim.kernel.proto.GetxattrIn;
-import fusesim.kernel.proto.LseekIn;
 import fusesim.kernel.proto.InHeader;
 import fusesim.kernel.proto.InitIn;
 import fusesim.kernel.proto.LinkIn;
+import fusesim.kernel.proto.LseekIn;
 import fusesim.kernel.proto.MkdirIn;
 import fusesim.kernel.proto.MknodIn;
-import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OpenIn;
 import fusesim.kernel.proto.ReadIn;
 import fusesim.kernel.proto.ReleaseIn;
@@ -26,6 +25,7 @@ import fusesim.kernel.proto.SetattrIn;
 import fusesim.kernel.proto.SetxattrIn;
 import fusesim.kernel.proto.StatxIn;
 import fusesim.kernel.proto.Wire;
+import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.proto.WriteIn;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -49,9 +49,9 @@ final class RequestDecoder {
 
         /** The request's unique when its header could be read (0 otherwise): the kernel waits for a reply. */
         final long unique;
-        final Opcode op;
+        final WireOpcode op;
 
-        Malformed(long unique, Opcode op, String message) {
+        Malformed(long unique, WireOpcode op, String message) {
             super(message);
             this.unique = unique;
             this.op = op;
@@ -71,7 +71,7 @@ final class RequestDecoder {
         }
         ByteBuffer b = Wire.wrap(msg, 0, len);
         InHeader h = InHeader.decode(b);
-        Opcode op = Opcode.of(h.opcode());
+        WireOpcode op = WireOpcode.of(h.opcode());
         if (Integer.toUnsignedLong(h.len()) != len) {
             throw new Malformed(h.unique(), op, op + ": fuse_in_header.len " + Integer.toUnsignedLong(h.len())
                     + " but " + len + " bytes were read");
@@ -90,7 +90,7 @@ final class RequestDecoder {
     }
 
     /** The size of the fixed struct that follows the header for {@code op} (0: none, or names only). */
-    static int structSize(Opcode op) {
+    static int structSize(WireOpcode op) {
         return switch (op) {
             case CREATE -> CreateIn.SIZE;
             case MKDIR -> MkdirIn.SIZE;
@@ -115,7 +115,7 @@ final class RequestDecoder {
         };
     }
 
-    private Request body(InHeader h, Opcode op, ByteBuffer b) {
+    private Request body(InHeader h, WireOpcode op, ByteBuffer b) {
         String self = tree.pathOf(h.nodeid());
         return switch (op) {
             case LOOKUP, UNLINK, RMDIR -> named(h, op, self, Wire.cstring(b), null);
@@ -140,7 +140,7 @@ final class RequestDecoder {
         };
     }
 
-    private Request simple(InHeader h, Opcode op, String self, ByteBuffer b) {
+    private Request simple(InHeader h, WireOpcode op, String self, ByteBuffer b) {
         Object body = switch (op) {
             case INIT -> InitIn.decode(b.slice().order(b.order()));
             case GETATTR -> GetattrIn.decode(b);
@@ -170,29 +170,29 @@ final class RequestDecoder {
         return new Request(h, op, null, null, self, body, data, List.of());
     }
 
-    private Request named(InHeader h, Opcode op, String parent, String name, String name2) {
+    private Request named(InHeader h, WireOpcode op, String parent, String name, String name2) {
         return new Request(h, op, name, name2, parent == null ? null : LowerTree.child(parent, name), null,
                 null, List.of());
     }
 
-    private Request body(InHeader h, Opcode op, String parent, Object body, ByteBuffer b) {
+    private Request body(InHeader h, WireOpcode op, String parent, Object body, ByteBuffer b) {
         String name = Wire.cstring(b);
         return new Request(h, op, name, null, parent == null ? null : LowerTree.child(parent, name), body,
                 null, List.of());
     }
 
     /** GETXATTR, SETXATTR, REMOVEXATTR: the xattr name follows the struct; the path is the inode's own. */
-    private Request xattr(InHeader h, Opcode op, String self, Object body, ByteBuffer b) {
+    private Request xattr(InHeader h, WireOpcode op, String self, Object body, ByteBuffer b) {
         return new Request(h, op, Wire.cstring(b), null, self, body, null, List.of());
     }
 
     private Request link(InHeader h, LinkIn in, ByteBuffer b, String parent) {
         String name = Wire.cstring(b);
-        return new Request(h, Opcode.LINK, name, tree.pathOf(in.oldNodeid()),
+        return new Request(h, WireOpcode.LINK, name, tree.pathOf(in.oldNodeid()),
                 parent == null ? null : LowerTree.child(parent, name), in, null, List.of());
     }
 
-    private Request rename(InHeader h, Opcode op, long newdir, Object body, ByteBuffer b, String parent) {
+    private Request rename(InHeader h, WireOpcode op, long newdir, Object body, ByteBuffer b, String parent) {
         String from = Wire.cstring(b);
         String to = Wire.cstring(b);
         String toDir = tree.pathOf(newdir);
@@ -210,6 +210,6 @@ final class RequestDecoder {
     }
 
     private static Request forgets(InHeader h, List<ForgetOne> list) {
-        return new Request(h, Opcode.of(h.opcode()), null, null, null, null, null, List.copyOf(list));
+        return new Request(h, WireOpcode.of(h.opcode()), null, null, null, null, null, List.copyOf(list));
     }
 }

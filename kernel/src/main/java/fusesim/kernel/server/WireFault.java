@@ -2,7 +2,7 @@ package fusesim.kernel.server;
 
 import fusesim.kernel.proto.OutHeader;
 import fusesim.kernel.proto.Wire;
-import fusesim.kernel.sys.Errno;
+import fusesim.model.Errno;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -52,7 +52,7 @@ public enum WireFault {
         byte[] cut = Arrays.copyOf(reply, OutHeader.SIZE + payload / 2);
         yield withHeader(cut, new OutHeader(cut.length, h.error(), h.unique()));
       }
-      case ERROR_ON_UNFAILABLE -> ReplyEncoder.message(h.unique(), -Errno.EIO, new byte[0]);
+      case ERROR_ON_UNFAILABLE -> ReplyEncoder.message(h.unique(), -Errno.EIO.value, new byte[0]);
       case CLOSE_MID_REQUEST -> null;
     };
   }
@@ -74,26 +74,26 @@ public enum WireFault {
           : "nothing waits");
     }
     if (written.length < OutHeader.SIZE) {
-      return new Prediction(Errno.EINVAL, pending(waiter));
+      return new Prediction(Errno.EINVAL.value, pending(waiter));
     }
     OutHeader h = OutHeader.decode(Wire.wrap(written, 0, written.length));
     if (Integer.toUnsignedLong(h.len()) != written.length || h.error() > 0 || h.error() <= -512) {
-      return new Prediction(Errno.EINVAL, pending(waiter));
+      return new Prediction(Errno.EINVAL.value, pending(waiter));
     }
     if (h.unique() != unique || waiter == Waiter.NONE) {
-      return new Prediction(Errno.ENOENT, pending(waiter));
+      return new Prediction(Errno.ENOENT.value, pending(waiter));
     }
     int payload = written.length - OutHeader.SIZE;
     if (h.error() != 0 && payload != 0) {
-      return new Prediction(Errno.EINVAL, waiter == Waiter.SYSCALL ? "gets EIO (an error reply with a payload)"
+      return new Prediction(Errno.EINVAL.value, waiter == Waiter.SYSCALL ? "gets EIO (an error reply with a payload)"
           : "nothing waits");
     }
     if (h.error() != 0) {
-      return new Prediction(0, waiter == Waiter.SYSCALL ? "gets " + Errno.name(-h.error())
+      return new Prediction(0, waiter == Waiter.SYSCALL ? "gets " + Errno.nameOf(-h.error())
           : "nothing waits; the error is ignored");
     }
     if (fixedSize >= 0 && payload != fixedSize) {
-      return new Prediction(Errno.EINVAL, waiter == Waiter.SYSCALL
+      return new Prediction(Errno.EINVAL.value, waiter == Waiter.SYSCALL
           ? "gets EIO (copy_out_args: the payload is not the reply's size)" : "nothing waits");
     }
     return new Prediction(0, waiter == Waiter.SYSCALL ? "gets the reply" : "nothing waits");

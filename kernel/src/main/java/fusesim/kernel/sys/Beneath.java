@@ -2,6 +2,7 @@ package fusesim.kernel.sys;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import fusesim.model.Errno;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -49,14 +50,14 @@ public final class Beneath {
                 throw new Escape("path " + rel + " beneath " + root + " has an empty, \".\" or \"..\" component");
             }
         }
-        int err = noOpenat2 ? Errno.ENOSYS : openat2(root, rel);
-        if (err == Errno.ENOSYS) {
+        int err = noOpenat2 ? Errno.ENOSYS.value : openat2(root, rel);
+        if (err == Errno.ENOSYS.value) {
             noOpenat2 = true;
             err = walk(root, rel);
         }
-        if (err == Errno.ELOOP || err == Errno.EXDEV) {
+        if (err == Errno.ELOOP.value || err == Errno.EXDEV.value) {
             throw new Escape(root + "/" + rel + " goes through a symbolic link or leaves " + root
-                    + " (" + Errno.name(err) + " under RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS): refused");
+                    + " (" + Errno.nameOf(err) + " under RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS): refused");
         }
     }
 
@@ -65,7 +66,7 @@ public final class Beneath {
         int dir = Libc.open(root, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, 0);
         if (dir < 0) {
             throw new Escape("cannot open " + root + " as a directory without following a link: "
-                    + Errno.name(Libc.errno()));
+                    + Errno.nameOf(Libc.errno()));
         }
         try {
             byte[] name = rel.getBytes(StandardCharsets.UTF_8);
@@ -80,7 +81,7 @@ public final class Beneath {
             long fd = Libc.syscall(SYS_OPENAT2, dir, Pointer.nativeValue(path), Pointer.nativeValue(how), 24);
             if (fd < 0) {
                 int e = Libc.errno();
-                return e == Errno.ENOENT || e == Errno.ENOTDIR ? 0 : e;
+                return e == Errno.ENOENT.value || e == Errno.ENOTDIR.value ? 0 : e;
             }
             Libc.close((int) fd);
             return 0;
@@ -100,7 +101,7 @@ public final class Beneath {
             }
             StatBuf st = StatBuf.decode(buf);
             if ((st.mode() & StatBuf.S_IFMT) == StatBuf.S_IFLNK) {
-                return Errno.ELOOP;
+                return Errno.ELOOP.value;
             }
         }
         return 0;

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import fusesim.kernel.proto.BackingMap;
 import fusesim.kernel.proto.FuseIoctl;
 import fusesim.kernel.proto.Wire;
+import fusesim.model.Errno;
 import java.nio.ByteBuffer;
 
 /**
@@ -30,13 +31,13 @@ public final class FuseDevice implements AutoCloseable {
         Libc.ensureLoaded();
         int fd = Libc.open("/dev/fuse", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         if (fd < 0) {
-            throw new IllegalStateException("cannot open /dev/fuse: " + Errno.name(Libc.errno()));
+            throw new IllegalStateException("cannot open /dev/fuse: " + Errno.nameOf(Libc.errno()));
         }
         int wake = Libc.eventfd(0, Libc.O_CLOEXEC | Libc.O_NONBLOCK);
         if (wake < 0) {
             int err = Libc.errno();
             Libc.close(fd);
-            throw new IllegalStateException("eventfd failed: " + Errno.name(err));
+            throw new IllegalStateException("eventfd failed: " + Errno.nameOf(err));
         }
         return new FuseDevice(fd, wake);
     }
@@ -59,7 +60,7 @@ public final class FuseDevice implements AutoCloseable {
             pollFds.setShort(12, Libc.POLLIN);
             pollFds.setShort(14, (short) 0);
             int n = Libc.poll(pollFds, 2, 1000);
-            if (n < 0 && Libc.errno() != Errno.EINTR) {
+            if (n < 0 && Libc.errno() != Errno.EINTR.value) {
                 return -Libc.errno();
             }
             if (closed || pollFds.getShort(14) != 0) {
@@ -73,7 +74,7 @@ public final class FuseDevice implements AutoCloseable {
                 return (int) r;
             }
             int err = Libc.errno();
-            if (err != Errno.EINTR && err != Errno.EAGAIN && err != Errno.ENOENT) {
+            if (err != Errno.EINTR.value && err != Errno.EAGAIN.value && err != Errno.ENOENT.value) {
                 return -err;
             }
         }
@@ -82,10 +83,10 @@ public final class FuseDevice implements AutoCloseable {
     /** Writes one reply; returns 0 or the errno (ENOENT: the request was interrupted / is gone). */
     public int write(byte[] message) {
         if (closed) {
-            return Errno.ENODEV; // never write to a closed (possibly reused) fd number
+            return Errno.ENODEV.value; // never write to a closed (possibly reused) fd number
         }
         long r = Libc.write(fd, message, message.length);
-        return r == message.length ? 0 : (r < 0 ? Libc.errno() : Errno.EIO);
+        return r == message.length ? 0 : (r < 0 ? Libc.errno() : Errno.EIO.value);
     }
 
     /** FUSE_DEV_IOC_BACKING_OPEN: the new backing id, or -errno. */

@@ -1,5 +1,6 @@
 package fusesim.kernel.sys;
 
+import fusesim.model.Errno;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class Mounts {
         int[] err = new int[1];
         StatBuf st = StatBuf.lstat(base.toString(), err);
         if (st == null) {
-            return base + " cannot be used for the oracle's directories: " + Errno.name(err[0]);
+            return base + " cannot be used for the oracle's directories: " + Errno.nameOf(err[0]);
         }
         if ((st.mode() & StatBuf.S_IFMT) == StatBuf.S_IFLNK) {
             return base + " is a symbolic link: the oracle makes its directories only in a real directory";
@@ -93,8 +94,8 @@ public final class Mounts {
             if (Libc.mkdir(p.toString(), 0755) == 0) {
                 return p;
             }
-            if (Libc.errno() != Errno.EEXIST) {
-                throw new IllegalStateException("cannot create " + p + ": " + Errno.name(Libc.errno()));
+            if (Libc.errno() != Errno.EEXIST.value) {
+                throw new IllegalStateException("cannot create " + p + ": " + Errno.nameOf(Libc.errno()));
             }
         }
         throw new IllegalStateException("cannot create a fresh directory under " + BASE);
@@ -106,7 +107,7 @@ public final class Mounts {
                 + (allowOther ? ",allow_other" : "") + (defaultPermissions ? ",default_permissions" : "");
         if (Libc.mount(SOURCE, mountpoint.toString(), FSTYPE, Libc.MS_NOSUID | Libc.MS_NODEV, opts) != 0) {
             throw new IllegalStateException("mount(" + mountpoint + ", " + opts + ") failed: "
-                    + Errno.name(Libc.errno()));
+                    + Errno.nameOf(Libc.errno()));
         }
     }
 

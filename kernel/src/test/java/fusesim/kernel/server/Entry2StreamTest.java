@@ -8,9 +8,9 @@ import fusesim.kernel.proto.InHeader;
 import fusesim.kernel.proto.InitFlags;
 import fusesim.kernel.proto.InitIn;
 import fusesim.kernel.proto.InitOut;
-import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OutHeader;
 import fusesim.kernel.proto.Wire;
+import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.sys.Mounts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,7 @@ class Entry2StreamTest {
         ByteBuffer b = Wire.wrap(init, 0, init.length);
         InHeader h = InHeader.decode(b);
         assertThat(h.len()).isEqualTo(init.length).isEqualTo(104);
-        assertThat(Opcode.of(h.opcode())).isEqualTo(Opcode.INIT);
+        assertThat(WireOpcode.of(h.opcode())).isEqualTo(WireOpcode.INIT);
         assertThat(InitIn.decode(b.slice().order(b.order())).offers(InitFlags.PASSTHROUGH_INO)).isTrue();
         assertThat(HexFormat.of().parseHex(LOOKUP_A)).hasSize(42);
     }
@@ -82,7 +82,7 @@ class Entry2StreamTest {
         InitOut init = InitOut.decode(Wire.wrap(replies.get(0), 16, 64));
         assertThat(init.flags64() & InitFlags.PASSTHROUGH_INO).isNotZero();
         assertThat(s.entry2()).isTrue();
-        new RulePolicyHolder(s).rules.set(Opcode.LOOKUP, "/a", Reply.patch(Map.of("backing", 2L)));
+        new RulePolicyHolder(s).rules.set(WireOpcode.LOOKUP, "/a", Answer.patch(Map.of("backing", 2L)));
         feed(s, LOOKUP_A);
         byte[] reply = replies.get(1);
         ByteBuffer r = Wire.wrap(reply, 0, reply.length);
@@ -118,7 +118,7 @@ class Entry2StreamTest {
         feed(s, INIT_WITH_INO);
         feed(s, LOOKUP_A);
         ByteBuffer f = Wire.allocate(48);
-        new InHeader(48, Opcode.FORGET.code, 6, 10, 0, 0, 0, 0).encode(f);
+        new InHeader(48, WireOpcode.FORGET.code, 6, 10, 0, 0, 0, 0).encode(f);
         f.putLong(1);
         s.dispatch(f.array(), 48);
         assertThat(s.log().stream().map(Object::toString)).containsExactly("LOOKUP(1,\"a\")", "FORGET(10,1)");

@@ -9,12 +9,12 @@ import fusesim.kernel.proto.InitFlags;
 import fusesim.kernel.proto.InitOut;
 import fusesim.kernel.proto.LinkIn;
 import fusesim.kernel.proto.MknodIn;
-import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OpenIn;
 import fusesim.kernel.proto.OpenOut;
 import fusesim.kernel.proto.OutHeader;
 import fusesim.kernel.proto.ReadIn;
 import fusesim.kernel.proto.Wire;
+import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.sys.Mounts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,7 @@ class EntryOpsStreamTest {
     }
 
     /** Sends header + body (the body's length fills in the header) as uid 1000, pid 77. */
-    private void send(FuseServer s, Opcode op, long nodeid, byte[] body) {
+    private void send(FuseServer s, WireOpcode op, long nodeid, byte[] body) {
         ByteBuffer b = Wire.allocate(InHeader.SIZE + body.length);
         new InHeader(InHeader.SIZE + body.length, op.code, unique += 2, nodeid, 1000, 1000, 77, 0).encode(b);
         b.put(body);
@@ -108,7 +108,7 @@ class EntryOpsStreamTest {
     @Test
     void mknodRecordsTheWholeModeAndMakesTheNode() {
         FuseServer s = server(new ServerConfig());
-        send(s, Opcode.MKNOD, 1, concat(mknodIn(0100644), names("x")));
+        send(s, WireOpcode.MKNOD, 1, concat(mknodIn(0100644), names("x")));
         assertThat(lastRecorded(s)).isEqualTo("MKNOD(1,\"x\",0100644,rdev=0,umask=022)");
         EntryOut e = EntryOut.decode(lastReply(0));
         assertThat(e.nodeid()).isEqualTo(1000);
@@ -116,42 +116,42 @@ class EntryOpsStreamTest {
         assertThat(e.attr().uid()).isEqualTo(1000); // owned by the caller, as passthrough_hp makes it
         assertThat(s.tree().nlookups()).containsEntry(1000L, 1L);
 
-        send(s, Opcode.MKNOD, 1, concat(mknodIn(010600), names("p")));
+        send(s, WireOpcode.MKNOD, 1, concat(mknodIn(010600), names("p")));
         assertThat(lastRecorded(s)).isEqualTo("MKNOD(1,\"p\",010600,rdev=0,umask=022)");
         assertThat(EntryOut.decode(lastReply(0)).attr().mode()).isEqualTo(010600);
         assertThat(s.tree().stat("/p").mode()).isEqualTo(010600);
 
-        send(s, Opcode.MKNOD, 1, concat(mknodIn(0100644), names("a")));
+        send(s, WireOpcode.MKNOD, 1, concat(mknodIn(0100644), names("a")));
         lastReply(-17); // EEXIST from the lower mknod
     }
 
     @Test
     void symlinkRecordsItsTargetAndReadlinkAnswersIt() throws Exception {
         FuseServer s = server(new ServerConfig());
-        send(s, Opcode.SYMLINK, 1, names("l", "a"));
+        send(s, WireOpcode.SYMLINK, 1, names("l", "a"));
         assertThat(lastRecorded(s)).isEqualTo("SYMLINK(1,\"l\",\"a\")");
         EntryOut e = EntryOut.decode(lastReply(0));
         assertThat(e.attr().mode()).isEqualTo(0120777);
         assertThat(e.attr().size()).isEqualTo(1);
         assertThat(Files.readSymbolicLink(lower.resolve("l")).toString()).isEqualTo("a");
 
-        send(s, Opcode.READLINK, e.nodeid(), new byte[0]);
+        send(s, WireOpcode.READLINK, e.nodeid(), new byte[0]);
         assertThat(lastRecorded(s)).isEqualTo("READLINK(" + e.nodeid() + ")");
         ByteBuffer r = lastReply(0);
         assertThat(StandardCharsets.UTF_8.decode(r).toString()).isEqualTo("a");
 
-        send(s, Opcode.LOOKUP, 1, names("a"));
-        send(s, Opcode.READLINK, 10, new byte[0]); // not a symlink: the lower readlink's EINVAL
+        send(s, WireOpcode.LOOKUP, 1, names("a"));
+        send(s, WireOpcode.READLINK, 10, new byte[0]); // not a symlink: the lower readlink's EINVAL
         lastReply(-22);
     }
 
     @Test
     void linkRecordsTheOldNodeidAndNamesTheSameNode() {
         FuseServer s = server(new ServerConfig());
-        send(s, Opcode.LOOKUP, 1, names("a"));
+        send(s, WireOpcode.LOOKUP, 1, names("a"));
         ByteBuffer in = Wire.allocate(LinkIn.SIZE);
         new LinkIn(10).encode(in);
-        send(s, Opcode.LINK, 1, concat(in.array(), names("b")));
+        send(s, WireOpcode.LINK, 1, concat(in.array(), names("b")));
         assertThat(lastRecorded(s)).isEqualTo("LINK(1,\"b\",10)");
         EntryOut e = EntryOut.decode(lastReply(0));
         assertThat(e.nodeid()).isEqualTo(10);
@@ -164,9 +164,9 @@ class EntryOpsStreamTest {
     void entryPoliciesOfNodeMakingOpsKeepTheLowerError() {
         FuseServer s = server(new ServerConfig());
         RulePolicy rules = new RulePolicy();
-        rules.set(Opcode.MKNOD, "/a", Reply.patch(Map.of("mode", 040755L)));
+        rules.set(WireOpcode.MKNOD, "/a", Answer.patch(Map.of("mode", 040755L)));
         s.policy(rules);
-        send(s, Opcode.MKNOD, 1, concat(mknodIn(0100644), names("a")));
+        send(s, WireOpcode.MKNOD, 1, concat(mknodIn(0100644), names("a")));
         lastReply(-17); // as the model's server: the name exists, whatever the fields
     }
 
@@ -189,14 +189,14 @@ class EntryOpsStreamTest {
     private long opendirRoot(FuseServer s) {
         ByteBuffer o = Wire.allocate(OpenIn.SIZE);
         new OpenIn(0, 0).encode(o);
-        send(s, Opcode.OPENDIR, 1, o.array());
+        send(s, WireOpcode.OPENDIR, 1, o.array());
         return OpenOut.decode(lastReply(0)).fh();
     }
 
     private ByteBuffer readdirplus(FuseServer s, long fh, long offset, int size) {
         ByteBuffer r = Wire.allocate(ReadIn.SIZE);
         new ReadIn(fh, offset, size, 0, 0, 0).encode(r);
-        send(s, Opcode.READDIRPLUS, 1, r.array());
+        send(s, WireOpcode.READDIRPLUS, 1, r.array());
         return lastReply(0);
     }
 
@@ -233,8 +233,8 @@ class EntryOpsStreamTest {
         FuseServer s = server(new ServerConfig().readdirplus(true));
         s.policy(new Policy() {
             @Override
-            public Reply decide(fusesim.kernel.server.Request request) {
-                return Reply.DEFAULT;
+            public Answer decide(fusesim.kernel.server.Request request) {
+                return Answer.DEFAULT;
             }
 
             @Override

@@ -7,11 +7,11 @@ import fusesim.kernel.proto.GetattrIn;
 import fusesim.kernel.proto.GetxattrIn;
 import fusesim.kernel.proto.InHeader;
 import fusesim.kernel.proto.LseekIn;
-import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OpenIn;
 import fusesim.kernel.proto.ReleaseIn;
 import fusesim.kernel.proto.SetattrIn;
 import fusesim.kernel.proto.Wire;
+import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.proto.WriteIn;
 import fusesim.kernel.sys.Mounts;
 import java.nio.ByteBuffer;
@@ -54,7 +54,7 @@ class RequestFieldsStreamTest {
         return s;
     }
 
-    private String recorded(Opcode op, int size, Consumer<ByteBuffer> body, String name) {
+    private String recorded(WireOpcode op, int size, Consumer<ByteBuffer> body, String name) {
         FuseServer s = server();
         byte[] n = name == null ? new byte[0] : (name + "\0").getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = Wire.allocate(InHeader.SIZE + size + n.length);
@@ -70,7 +70,7 @@ class RequestFieldsStreamTest {
 
     @Test
     void setattrShowsValidAndTheFieldsItsBitsCover() {
-        String r = recorded(Opcode.SETATTR, SetattrIn.SIZE,
+        String r = recorded(WireOpcode.SETATTR, SetattrIn.SIZE,
                 b -> new SetattrIn(SetattrIn.FATTR_SIZE | 512, 7, 0, 0xdead, 0, 0, 0, 0, 0, 0, 0100755, 5, 6).encode(b),
                 null);
         assertThat(r).isEqualTo("SETATTR(10,valid=SIZE|LOCKOWNER,size=0)"); // no fh, mode, uid, gid: bits clear
@@ -78,7 +78,7 @@ class RequestFieldsStreamTest {
 
     @Test
     void writeShowsItsFlags() {
-        String r = recorded(Opcode.WRITE, WriteIn.SIZE,
+        String r = recorded(WireOpcode.WRITE, WriteIn.SIZE,
                 b -> new WriteIn(999999, 4096, 0, 4 | 2, 0xbeef, 0100001).encode(b), null);
         assertThat(r).isEqualTo("WRITE(10,fh=999999,offset=4096,size=0,write_flags=LOCKOWNER|KILL_SUIDGID,"
                 + "flags=O_WRONLY|O_LARGEFILE)");
@@ -86,27 +86,27 @@ class RequestFieldsStreamTest {
 
     @Test
     void getattrFhOnlyWithTheFlag() {
-        assertThat(recorded(Opcode.GETATTR, 16, b -> new GetattrIn(1, 9).encode(b), null))
+        assertThat(recorded(WireOpcode.GETATTR, 16, b -> new GetattrIn(1, 9).encode(b), null))
                 .isEqualTo("GETATTR(10,getattr_flags=FH,fh=9)");
-        assertThat(recorded(Opcode.GETATTR, 16, b -> new GetattrIn(0, 0).encode(b), null))
+        assertThat(recorded(WireOpcode.GETATTR, 16, b -> new GetattrIn(0, 0).encode(b), null))
                 .isEqualTo("GETATTR(10,getattr_flags=0)");
     }
 
     @Test
     void openFsyncReleaseLseek() {
-        assertThat(recorded(Opcode.OPEN, 8, b -> new OpenIn(0101002, 1).encode(b), null))
+        assertThat(recorded(WireOpcode.OPEN, 8, b -> new OpenIn(0101002, 1).encode(b), null))
                 .isEqualTo("OPEN(10,flags=O_RDWR|O_TRUNC|O_LARGEFILE,open_flags=KILL_SUIDGID)");
-        assertThat(recorded(Opcode.FSYNC, FsyncIn.SIZE, b -> new FsyncIn(999999, 1).encode(b), null))
+        assertThat(recorded(WireOpcode.FSYNC, FsyncIn.SIZE, b -> new FsyncIn(999999, 1).encode(b), null))
                 .isEqualTo("FSYNC(10,fh=999999,fsync_flags=FDATASYNC)");
-        assertThat(recorded(Opcode.RELEASE, 24, b -> new ReleaseIn(999999, 0100000, 1, 0).encode(b), null))
+        assertThat(recorded(WireOpcode.RELEASE, 24, b -> new ReleaseIn(999999, 0100000, 1, 0).encode(b), null))
                 .isEqualTo("RELEASE(10,fh=999999,flags=O_RDONLY|O_LARGEFILE,release_flags=FLUSH)");
-        assertThat(recorded(Opcode.LSEEK, LseekIn.SIZE, b -> new LseekIn(999999, 100, 3).encode(b), null))
+        assertThat(recorded(WireOpcode.LSEEK, LseekIn.SIZE, b -> new LseekIn(999999, 100, 3).encode(b), null))
                 .isEqualTo("LSEEK(10,fh=999999,offset=100,whence=SEEK_DATA)");
     }
 
     @Test
     void getxattrNamesTheAttributeAsAField() {
-        assertThat(recorded(Opcode.GETXATTR, GetxattrIn.SIZE, b -> new GetxattrIn(0).encode(b), "security.capability"))
+        assertThat(recorded(WireOpcode.GETXATTR, GetxattrIn.SIZE, b -> new GetxattrIn(0).encode(b), "security.capability"))
                 .isEqualTo("GETXATTR(10,name=\"security.capability\",size=0)");
     }
 }

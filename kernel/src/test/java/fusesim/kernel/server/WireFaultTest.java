@@ -1,5 +1,6 @@
 package fusesim.kernel.server;
 
+import fusesim.model.Errno;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.kernel.proto.AttrOut;
@@ -8,7 +9,6 @@ import fusesim.kernel.proto.OutHeader;
 import fusesim.kernel.proto.Wire;
 import fusesim.kernel.server.WireFault.Prediction;
 import fusesim.kernel.server.WireFault.Waiter;
-import fusesim.kernel.sys.Errno;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class WireFaultTest {
   private static final long UNIQUE = 6;
-  private static final byte[] GETATTR_REPLY = ReplyEncoder.encode(UNIQUE, new Reply.Attr(new AttrOut(1, 0,
+  private static final byte[] GETATTR_REPLY = ReplyEncoder.encode(UNIQUE, new Answer.Attr(new AttrOut(1, 0,
       new FuseAttr(10, 4096, 8, 0, 0, 0, 0, 0, 0, 0100644, 1, 0, 0, 0, 4096, 0))), false);
-  private static final byte[] READ_REPLY = ReplyEncoder.encode(UNIQUE, new Reply.Data(new byte[100]), false);
+  private static final byte[] READ_REPLY = ReplyEncoder.encode(UNIQUE, new Answer.Data(new byte[100]), false);
 
   private static OutHeader header(byte[] msg) {
     return OutHeader.decode(Wire.wrap(msg, 0, msg.length));
@@ -39,7 +39,7 @@ class WireFaultTest {
     assertThat(bad).hasSize(GETATTR_REPLY.length);
     assertThat(header(bad).len()).isEqualTo(GETATTR_REPLY.length + 8);
     Prediction p = WireFault.predict(bad, UNIQUE, AttrOut.SIZE, Waiter.SYSCALL);
-    assertThat(p.writeErrno()).isEqualTo(Errno.EINVAL);
+    assertThat(p.writeErrno()).isEqualTo(Errno.EINVAL.value);
     assertThat(p.caller()).startsWith("still waits");
   }
 
@@ -47,7 +47,7 @@ class WireFaultTest {
   void anUnknownUniqueIsEnoent() {
     byte[] bad = WireFault.UNKNOWN_UNIQUE.apply(GETATTR_REPLY);
     assertThat(header(bad).unique()).isNotEqualTo(UNIQUE);
-    assertThat(WireFault.predict(bad, UNIQUE, AttrOut.SIZE, Waiter.SYSCALL).writeErrno()).isEqualTo(Errno.ENOENT);
+    assertThat(WireFault.predict(bad, UNIQUE, AttrOut.SIZE, Waiter.SYSCALL).writeErrno()).isEqualTo(Errno.ENOENT.value);
   }
 
   @Test
@@ -56,7 +56,7 @@ class WireFaultTest {
     assertThat(cut).hasSize(OutHeader.SIZE + AttrOut.SIZE / 2);
     assertThat(header(cut).len()).isEqualTo(cut.length);
     assertThat(WireFault.predict(cut, UNIQUE, AttrOut.SIZE, Waiter.SYSCALL))
-        .isEqualTo(new Prediction(Errno.EINVAL, "gets EIO (copy_out_args: the payload is not the reply's size)"));
+        .isEqualTo(new Prediction(Errno.EINVAL.value, "gets EIO (copy_out_args: the payload is not the reply's size)"));
     assertThat(WireFault.predict(WireFault.SHORT_WRITE.apply(READ_REPLY), UNIQUE, -1, Waiter.SYSCALL))
         .isEqualTo(new Prediction(0, "gets the reply"));
   }
@@ -65,10 +65,10 @@ class WireFaultTest {
   void anErrorWhereTheOpcodeCannotFail() {
     byte[] err = WireFault.ERROR_ON_UNFAILABLE.apply(GETATTR_REPLY);
     assertThat(err).hasSize(OutHeader.SIZE);
-    assertThat(header(err).error()).isEqualTo(-Errno.EIO);
+    assertThat(header(err).error()).isEqualTo(-Errno.EIO.value);
     assertThat(WireFault.predict(err, UNIQUE, 0, Waiter.IGNORED))
         .isEqualTo(new Prediction(0, "nothing waits; the error is ignored"));
-    assertThat(WireFault.predict(err, UNIQUE, 0, Waiter.NONE).writeErrno()).isEqualTo(Errno.ENOENT);
+    assertThat(WireFault.predict(err, UNIQUE, 0, Waiter.NONE).writeErrno()).isEqualTo(Errno.ENOENT.value);
   }
 
   @Test

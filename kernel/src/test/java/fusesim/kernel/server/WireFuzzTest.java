@@ -13,11 +13,11 @@ import fusesim.kernel.proto.FuseStatx;
 import fusesim.kernel.proto.InHeader;
 import fusesim.kernel.proto.InitIn;
 import fusesim.kernel.proto.InitOut;
-import fusesim.kernel.proto.Opcode;
 import fusesim.kernel.proto.OpenOut;
 import fusesim.kernel.proto.OutHeader;
 import fusesim.kernel.proto.StatfsOut;
 import fusesim.kernel.proto.Wire;
+import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.proto.WriteOut;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class WireFuzzTest {
     }
     try {
       Request r = new RequestDecoder(TREE).decode(msg, msg.length);
-      assertThat(r.op()).isEqualTo(Opcode.of(r.header().opcode()));
+      assertThat(r.op()).isEqualTo(WireOpcode.of(r.header().opcode()));
       assertThat(r.header().len()).isEqualTo(msg.length);
       if (r.data() != null) {
         assertThat(r.data().length).isLessThanOrEqualTo(msg.length - InHeader.SIZE);
@@ -105,11 +105,11 @@ class WireFuzzTest {
   @FuzzTest(maxDuration = "2m")
   void replyLength(FuzzedDataProvider data) {
     long unique = data.consumeLong();
-    Reply r = switch (data.consumeInt(0, 3)) {
-      case 0 -> Reply.error(data.consumeInt(1, 133));
-      case 1 -> new Reply.Data(data.consumeBytes(4096));
-      case 2 -> new Reply.Write(data.consumeInt());
-      default -> Reply.OK;
+    Answer r = switch (data.consumeInt(0, 3)) {
+      case 0 -> Answer.error(data.consumeInt(1, 133));
+      case 1 -> new Answer.Data(data.consumeBytes(4096));
+      case 2 -> new Answer.Write(data.consumeInt());
+      default -> Answer.OK;
     };
     byte[] msg = ReplyEncoder.encode(unique, r, data.consumeBoolean());
     OutHeader h = OutHeader.decode(Wire.wrap(msg, 0, msg.length));

@@ -1,12 +1,12 @@
 package fusesim.report.repro;
 
-import fusesim.traces.lang.Errno;
+import fusesim.model.Errno;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Pos;
-import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.ReplyKind;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Syscall;
@@ -485,7 +485,7 @@ public final class CRepro {
      * errno, the default, a patch of the default answer ({@code entry}, {@code attr}, open flags,
      * {@code written size=}, {@code negative}), {@code ok}, {@code data size=}, {@code dirents names=}.
      */
-    private String spec(Reply r, fusesim.traces.lang.ServerOp op) {
+    private String spec(ReplyClause r, fusesim.traces.lang.ServerOp op) {
         String name = "R" + (++specs);
         Map<String, Long> patch = new LinkedHashMap<>();
         String kind;
@@ -493,12 +493,12 @@ public final class CRepro {
         boolean entry = false;
         long size = -1;
         List<String> names = List.of();
-        if (r instanceof Reply.Default) {
+        if (r instanceof ReplyClause.Default) {
             kind = "RS_DEFAULT";
-        } else if (r instanceof Reply.Fails f) {
+        } else if (r instanceof ReplyClause.Fails f) {
             kind = "RS_ERR";
             err = f.errno().errno().number();
-        } else if (r instanceof Reply.Open o) {
+        } else if (r instanceof ReplyClause.Open o) {
             kind = "RS_PATCH";
             patch.put("OPEN_FLAGS", o.flags().value());
             for (Item i : o.items()) {
@@ -509,7 +509,7 @@ public final class CRepro {
                 }
             }
         } else {
-            Reply.Fields f = (Reply.Fields) r;
+            ReplyClause.Fields f = (ReplyClause.Fields) r;
             switch (f.kind()) {
                 case ENTRY -> {
                     kind = "RS_PATCH";

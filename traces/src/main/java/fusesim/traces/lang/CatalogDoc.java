@@ -1,5 +1,6 @@
 package fusesim.traces.lang;
 
+import fusesim.model.Errno;
 import fusesim.model.Opcode;
 import fusesim.model.RequestFields;
 import java.util.ArrayList;

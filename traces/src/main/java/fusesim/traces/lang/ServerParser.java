@@ -1,5 +1,6 @@
 package fusesim.traces.lang;
 
+import fusesim.model.Errno;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +58,7 @@ final class ServerParser {
     }
     ServerOp op = op(c);
     Word path = c.path();
-    Reply reply = reply(c, op);
+    ReplyClause reply = reply(c, op);
     c.end();
     return new Stmt.ServerPolicy(pos, op, path, reply);
   }
@@ -84,34 +85,34 @@ final class ServerParser {
     c.next();
     Word thread = c.thread();
     ServerOp op = op(c);
-    Optional<Reply> reply = c.at(Token.Kind.EOL) ? Optional.empty() : Optional.of(reply(c, op));
+    Optional<ReplyClause> reply = c.at(Token.Kind.EOL) ? Optional.empty() : Optional.of(reply(c, op));
     c.end();
     return new Stmt.ServerReply(pos, thread, op, reply);
   }
 
   /** A reply to {@code op}: an errno, {@code default}, or one of the op's reply kinds. */
-  static Reply reply(Cursor c, ServerOp op) {
+  static ReplyClause reply(Cursor c, ServerOp op) {
     Token t = c.peek();
     if (!t.is(Token.Kind.WORD)) {
       throw c.fail(expectedReply(op));
     }
     if (t.isWord("default")) {
       c.next();
-      return new Reply.Default(t.pos());
+      return new ReplyClause.Default(t.pos());
     }
     if (Errno.parse(t.text()).isPresent()) {
-      return new Reply.Fails(t.pos(), Values.errno(c));
+      return new ReplyClause.Fails(t.pos(), Values.errno(c));
     }
     Optional<ReplyKind> kind = ReplyKind.byKeyword(t.text());
     if (kind.isPresent() && op.replies().contains(kind.get())) {
       c.next();
       List<Item> items = Values.items(c, op.replyKeys(kind.get()), "a key of " + t.text());
-      return new Reply.Fields(t.pos(), kind.get(), items);
+      return new ReplyClause.Fields(t.pos(), kind.get(), items);
     }
     if (kind.isEmpty() && op.replies().contains(ReplyKind.OPEN)) {
       Value.Flags flags = Values.flags(c, Catalog.FOPEN, true);
       List<Item> items = Values.items(c, ReplyKind.OPEN.keys(), "a key of an open reply");
-      return new Reply.Open(t.pos(), flags, items);
+      return new ReplyClause.Open(t.pos(), flags, items);
     }
     throw c.fail(expectedReply(op));
   }

@@ -116,7 +116,7 @@ public sealed interface Stmt {
   // ---------------------------------------------------------------- server
 
   /** {@code server OP PATH REPLY}: how the server answers OP on PATH from now on. */
-  record ServerPolicy(Pos pos, ServerOp op, Word path, Reply reply) implements Stmt {
+  record ServerPolicy(Pos pos, ServerOp op, Word path, ReplyClause reply) implements Stmt {
     public ServerPolicy {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(op);
@@ -144,7 +144,7 @@ public sealed interface Stmt {
   }
 
   /** {@code server reply THREAD OP [REPLY]}: answer THREAD's held request; no reply = policy. */
-  record ServerReply(Pos pos, Word thread, ServerOp op, Optional<Reply> reply) implements Stmt {
+  record ServerReply(Pos pos, Word thread, ServerOp op, Optional<ReplyClause> reply) implements Stmt {
     public ServerReply {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(thread);

@@ -176,17 +176,17 @@ public final class TracePrinter {
   }
 
   /** A server reply as written after the path of a policy line. */
-  public static String reply(Reply r) {
-    if (r instanceof Reply.Fails f) {
+  public static String reply(ReplyClause r) {
+    if (r instanceof ReplyClause.Fails f) {
       return f.errno().text();
     }
-    if (r instanceof Reply.Default) {
+    if (r instanceof ReplyClause.Default) {
       return "default";
     }
-    if (r instanceof Reply.Open o) {
+    if (r instanceof ReplyClause.Open o) {
       return value(o.flags(), ",") + items(o.items());
     }
-    Reply.Fields f = (Reply.Fields) r;
+    ReplyClause.Fields f = (ReplyClause.Fields) r;
     return f.kind().keyword() + items(f.items());
   }
 

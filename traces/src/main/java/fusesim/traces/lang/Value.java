@@ -1,5 +1,6 @@
 package fusesim.traces.lang;
 
+import fusesim.model.Errno;
 import java.util.List;
 import java.util.Objects;
 

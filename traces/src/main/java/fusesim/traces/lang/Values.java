@@ -1,5 +1,6 @@
 package fusesim.traces.lang;
 
+import fusesim.model.Errno;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

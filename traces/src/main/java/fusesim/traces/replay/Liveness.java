@@ -1,17 +1,17 @@
 package fusesim.traces.replay;
 
-import fusesim.model.fuse.FuseBacking;
-import fusesim.model.fuse.FuseFile;
-import fusesim.model.fuse.Iomode;
-import fusesim.model.vfs.KFile;
+import fusesim.invariants.Checker;
+import fusesim.invariants.Invariant;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseFile;
+import fusesim.model.fuse.Iomode;
 import fusesim.model.fuse.Request;
+import fusesim.model.vfs.KFile;
 import fusesim.model.vfs.Vma;
-import fusesim.invariants.Checker;
-import fusesim.invariants.Invariant;
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
@@ -240,15 +240,15 @@ public final class Liveness {
     return null;
   }
 
-  private static String policy(ServerOp op, fusesim.traces.lang.Reply r, String what) {
-    if (r instanceof fusesim.traces.lang.Reply.Default) {
+  private static String policy(ServerOp op, fusesim.traces.lang.ReplyClause r, String what) {
+    if (r instanceof fusesim.traces.lang.ReplyClause.Default) {
       return null;
     }
-    if (r instanceof fusesim.traces.lang.Reply.Fails) {
+    if (r instanceof fusesim.traces.lang.ReplyClause.Fails) {
       return what + " injects an error";
     }
-    if (r instanceof fusesim.traces.lang.Reply.Open) {
-      fusesim.traces.lang.Reply.Open open = (fusesim.traces.lang.Reply.Open) r;
+    if (r instanceof fusesim.traces.lang.ReplyClause.Open) {
+      fusesim.traces.lang.ReplyClause.Open open = (fusesim.traces.lang.ReplyClause.Open) r;
       List<String> terms = open.flags().terms();
       if (!OPEN_FLAGS.containsAll(terms) || (terms.contains("passthrough") && terms.contains("keep_cache"))) {
         return what + " replies " + String.join(",", terms);
@@ -260,7 +260,7 @@ public final class Liveness {
       }
       return null;
     }
-    fusesim.traces.lang.Reply.Fields f = (fusesim.traces.lang.Reply.Fields) r;
+    fusesim.traces.lang.ReplyClause.Fields f = (fusesim.traces.lang.ReplyClause.Fields) r;
     boolean creation = CREATION_OPS.contains(op);
     if (!(op == ServerOp.LOOKUP || creation) || f.kind() != ReplyKind.ENTRY) {
       return what + " replies " + f.kind().name().toLowerCase();

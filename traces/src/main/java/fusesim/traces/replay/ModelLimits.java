@@ -3,7 +3,7 @@ package fusesim.traces.replay;
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Pos;
-import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.TraceSemanticError;
@@ -55,8 +55,8 @@ final class ModelLimits {
     }
   }
 
-  private static void reply(String file, Optional<Reply> r) {
-    if (r.isPresent() && r.get() instanceof Reply.Fields f && f.kind().carriesBytes()) {
+  private static void reply(String file, Optional<ReplyClause> r) {
+    if (r.isPresent() && r.get() instanceof ReplyClause.Fields f && f.kind().carriesBytes()) {
       sizes(file, f.items(), MAX_IO_BYTES, "the data of a server reply");
     }
   }

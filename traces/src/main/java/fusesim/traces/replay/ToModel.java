@@ -8,7 +8,7 @@ import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Header;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
-import fusesim.traces.lang.Reply;
+import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.ReplyKind;
 import fusesim.traces.lang.ServerOp;
 import fusesim.traces.lang.Stmt;
@@ -59,7 +59,7 @@ final class ToModel {
   }
 
   static String errnoName(int negOrPos) {
-    return fusesim.traces.lang.Errno.ofNumber(Math.abs(negOrPos)).map(Enum::name)
+    return Errno.ofNumber(Math.abs(negOrPos)).map(Enum::name)
         .orElse(Errno.nameOf(negOrPos));
   }
 
@@ -119,20 +119,20 @@ final class ToModel {
   }
 
   /** A server reply as a model ReplySpec; {@code op} decides what an entry reply means. */
-  static ReplySpec reply(ServerOp op, Reply r) {
-    if (r instanceof Reply.Default) {
+  static ReplySpec reply(ServerOp op, ReplyClause r) {
+    if (r instanceof ReplyClause.Default) {
       return ReplySpec.DEFAULT;
     }
-    if (r instanceof Reply.Fails) {
-      return new ReplySpec(ReplySpec.Kind.ERROR, errno(((Reply.Fails) r).errno()), Map.of(), false, null);
+    if (r instanceof ReplyClause.Fails) {
+      return new ReplySpec(ReplySpec.Kind.ERROR, errno(((ReplyClause.Fails) r).errno()), Map.of(), false, null);
     }
-    if (r instanceof Reply.Open) {
-      Reply.Open o = (Reply.Open) r;
+    if (r instanceof ReplyClause.Open) {
+      ReplyClause.Open o = (ReplyClause.Open) r;
       Map<String, Long> f = fields(o.items());
       f.put("open_flags", o.flags().value());
       return new ReplySpec(ReplySpec.Kind.OPEN, 0, f, false, null);
     }
-    Reply.Fields fr = (Reply.Fields) r;
+    ReplyClause.Fields fr = (ReplyClause.Fields) r;
     Map<String, Long> f = fields(fr.items());
     List<String> names = null;
     for (Item i : fr.items()) {

@@ -1,12 +1,13 @@
 package fusesim.traces.lang;
 
+import fusesim.model.Errno;
 import fusesim.model.Opcode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Every example of TRACE-FORMAT.md parses and means what the page says. */
 class TraceFormatExamplesTest {
@@ -57,15 +58,15 @@ class TraceFormatExamplesTest {
   void serverPolicyExampleHasEntriesErrnosOpenFlagsAndIoctls() {
     List<Stmt> body = Fixtures.example("03-server-policy").body();
     Stmt.ServerPolicy inf = (Stmt.ServerPolicy) body.get(0);
-    Reply.Fields entry = (Reply.Fields) inf.reply();
+    ReplyClause.Fields entry = (ReplyClause.Fields) inf.reply();
     assertThat(entry.kind()).isEqualTo(ReplyKind.ENTRY);
     assertThat(((Value.Time) Item.get(entry.items(), "entry_valid").orElseThrow()).infinite())
         .isTrue();
-    Reply.Fails gone = (Reply.Fails) ((Stmt.ServerPolicy) body.get(2)).reply();
+    ReplyClause.Fails gone = (ReplyClause.Fails) ((Stmt.ServerPolicy) body.get(2)).reply();
     assertThat(gone.errno().errno()).isEqualTo(Errno.ENOENT);
-    Reply.Open keepCache = (Reply.Open) ((Stmt.ServerPolicy) body.get(3)).reply();
+    ReplyClause.Open keepCache = (ReplyClause.Open) ((Stmt.ServerPolicy) body.get(3)).reply();
     assertThat(keepCache.flags().value()).isEqualTo(0x2);
-    Reply.Open passthrough = (Reply.Open) ((Stmt.ServerPolicy) body.get(4)).reply();
+    ReplyClause.Open passthrough = (ReplyClause.Open) ((Stmt.ServerPolicy) body.get(4)).reply();
     assertThat(passthrough.flags().value()).isEqualTo(0x80);
     assertThat(Item.longValue(passthrough.items(), "backing")).contains(1L);
     Stmt.BackingOpen open = (Stmt.BackingOpen) body.get(5);
@@ -95,7 +96,7 @@ class TraceFormatExamplesTest {
     Stmt.ServerReply reply = (Stmt.ServerReply) body.get(6);
     assertThat(reply.thread().text()).isEqualTo("T2");
     assertThat(reply.op()).isEqualTo(ServerOp.LOOKUP);
-    Reply.Fields entry = (Reply.Fields) reply.reply().orElseThrow();
+    ReplyClause.Fields entry = (ReplyClause.Fields) reply.reply().orElseThrow();
     assertThat(Item.longValue(entry.items(), "backing")).contains(2L);
     Stmt.Resumed resumed = (Stmt.Resumed) body.get(7);
     assertThat(resumed.thread().text()).isEqualTo("T2");

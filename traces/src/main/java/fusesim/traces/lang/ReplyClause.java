@@ -5,14 +5,15 @@ import java.util.Objects;
 
 /**
  * What the server answers to a request, in a policy line ({@code server OP PATH REPLY}) or an
- * explicit {@code server reply}. {@link #pos()} is the position of the reply's first token.
+ * explicit {@code server reply}: the clause as written, with positions (the model's reply is {@link
+ * fusesim.model.Reply}). {@link #pos()} is the position of the reply's first token.
  */
-public sealed interface Reply {
+public sealed interface ReplyClause {
 
   Pos pos();
 
   /** An error reply: {@code enoent}, {@code EIO}. */
-  record Fails(Pos pos, Value.Err errno) implements Reply {
+  record Fails(Pos pos, Value.Err errno) implements ReplyClause {
     public Fails {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(errno);
@@ -20,7 +21,7 @@ public sealed interface Reply {
   }
 
   /** {@code default}: the answer of a passthrough_hp-like server (also: cancels a policy). */
-  record Default(Pos pos) implements Reply {
+  record Default(Pos pos) implements ReplyClause {
     public Default {
       Objects.requireNonNull(pos);
     }
@@ -30,7 +31,7 @@ public sealed interface Reply {
    * An OPEN/OPENDIR reply: {@code passthrough,direct_io backing=1 fh=3}; {@code flags} are
    * FOPEN_* bits, the items are those of {@link ReplyKind#OPEN}.
    */
-  record Open(Pos pos, Value.Flags flags, List<Item> items) implements Reply {
+  record Open(Pos pos, Value.Flags flags, List<Item> items) implements ReplyClause {
     public Open {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(flags);
@@ -42,12 +43,12 @@ public sealed interface Reply {
    * A reply of a keyword kind ({@code entry}, {@code negative}, {@code attr}, {@code ok},
    * {@code data}, {@code written}, {@code dirents}) with its items; never {@link ReplyKind#OPEN}.
    */
-  record Fields(Pos pos, ReplyKind kind, List<Item> items) implements Reply {
+  record Fields(Pos pos, ReplyKind kind, List<Item> items) implements ReplyClause {
     public Fields {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(kind);
       if (kind == ReplyKind.OPEN) {
-        throw new IllegalArgumentException("an open reply is a Reply.Open");
+        throw new IllegalArgumentException("an open reply is a ReplyClause.Open");
       }
       items = List.copyOf(items);
     }

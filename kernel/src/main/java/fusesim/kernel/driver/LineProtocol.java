@@ -8,8 +8,8 @@ import java.util.List;
  * controller: {@code seq TAB = value [TAB key=value...]} or {@code seq TAB -1 TAB ERRNO}. Fields are
  * escaped so they never contain TAB, newline or '%'.
  */
-final class Wire {
-    private Wire() {}
+final class LineProtocol {
+    private LineProtocol() {}
 
     static String escape(String s) {
         return s.replace("%", "%25").replace("\t", "%09").replace("\n", "%0A");

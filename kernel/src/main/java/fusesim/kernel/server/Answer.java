@@ -7,40 +7,41 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How the server answers one request. {@link Default} lets the passthrough_hp-like default answer,
+ * How the raw server answers one request (its decision, before ReplyEncoder writes the bytes; not the
+ * model's {@link fusesim.model.Reply} nor the trace's {@link fusesim.traces.lang.ReplyClause}). {@link Default} lets the passthrough_hp-like default answer,
  * {@link Patch} changes named fields of that default answer (the trace's {@code entry ino=10 backing=1}
  * or {@code open passthrough backing=1}), {@link Hold} parks the request until the controller replies.
  * The other records are complete answers.
  */
-public sealed interface Reply {
+public sealed interface Answer {
     /** The default server's answer. */
-    record Default() implements Reply {}
+    record Default() implements Answer {}
 
     /** Park the request; it waits until {@link FuseServer#release} answers it. */
-    record Hold() implements Reply {}
+    record Hold() implements Answer {}
 
     /** An error reply: a bare header with {@code error = -errno}. */
-    record Error(int errno) implements Reply {}
+    record Error(int errno) implements Answer {}
 
     /** A successful bare header (FLUSH, RELEASE, UNLINK, ...). */
-    record Ok() implements Reply {}
+    record Ok() implements Answer {}
 
     /** A raw payload (READ, READDIR, READLINK). */
-    record Data(byte[] data) implements Reply {}
+    record Data(byte[] data) implements Answer {}
 
     /** LOOKUP/MKDIR/LINK/... entry; {@code backingId} only travels in fuse_entry2_out. */
-    record Entry(EntryOut entry, int backingId) implements Reply {}
+    record Entry(EntryOut entry, int backingId) implements Answer {}
 
-    record Attr(AttrOut attr) implements Reply {}
+    record Attr(AttrOut attr) implements Answer {}
 
-    record Open(OpenOut open) implements Reply {}
+    record Open(OpenOut open) implements Answer {}
 
-    record Create(EntryOut entry, OpenOut open, int backingId) implements Reply {}
+    record Create(EntryOut entry, OpenOut open, int backingId) implements Answer {}
 
-    record Write(int size) implements Reply {}
+    record Write(int size) implements Answer {}
 
     /** Exactly these bytes after a header with this error (for protocol-level experiments). */
-    record Raw(int error, byte[] payload) implements Reply {}
+    record Raw(int error, byte[] payload) implements Answer {}
 
     /**
      * Named changes to the default answer. Keys: {@code ino} (nodeid and attr.ino), {@code nodeid},
@@ -49,7 +50,7 @@ public sealed interface Reply {
      * {@code nlink}, {@code attr_ino}, {@code fh}, {@code open_flags}, {@code mtime}, {@code ctime}
      * (a Write base takes {@code size}).
      */
-    record Patch(Map<String, Long> fields) implements Reply {
+    record Patch(Map<String, Long> fields) implements Answer {
         public static final Set<String> KEYS = Set.of("ino", "nodeid", "generation", "entry_valid",
                 "attr_valid", "entry_valid_nsec", "attr_valid_nsec", "backing", "mode", "size", "uid", "gid",
                 "nlink", "attr_ino", "fh", "open_flags", "mtime", "ctime");
@@ -66,22 +67,22 @@ public sealed interface Reply {
     }
 
     /** A SETATTR answered but not applied: the lower file's attributes with these changes (Patch keys). */
-    record AttrNotApplied(Map<String, Long> fields) implements Reply {}
+    record AttrNotApplied(Map<String, Long> fields) implements Answer {}
 
-    Reply DEFAULT = new Default();
-    Reply HOLD = new Hold();
-    Reply OK = new Ok();
+    Answer DEFAULT = new Default();
+    Answer HOLD = new Hold();
+    Answer OK = new Ok();
 
-    static Reply error(int errno) {
+    static Answer error(int errno) {
         return new Error(errno);
     }
 
     /** Open reply with these FOPEN_* flags and backing id, other fields from the default answer. */
-    static Reply open(int openFlags, int backingId) {
+    static Answer open(int openFlags, int backingId) {
         return new Patch(Map.of("open_flags", (long) openFlags, "backing", (long) backingId));
     }
 
-    static Reply patch(Map<String, Long> fields) {
+    static Answer patch(Map<String, Long> fields) {
         return new Patch(fields);
     }
 }
