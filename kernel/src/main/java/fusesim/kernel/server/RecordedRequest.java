@@ -7,7 +7,7 @@ import fusesim.kernel.proto.WireOpcode;
  * (nodeid, nlookup) pair, with {@code nlookup} in {@link #count}. {@code arg} is the in-arg the model's
  * {@code Request.observable()} adds for MKNOD, SYMLINK and LINK (already rendered), else null;
  * {@code fields} the in-struct fields as rendered ({@code ,valid=SIZE,size=0}, see
- * {@link fusesim.model.RequestFields}), else empty.
+ * {@link fusesim.model.fuse.RequestFields}), else empty.
  */
 public record RecordedRequest(WireOpcode op, long nodeid, String name, long count, int pid, long unique, String arg,
                               String fields) {

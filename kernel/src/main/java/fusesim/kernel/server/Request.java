@@ -44,12 +44,12 @@ public record Request(InHeader header, WireOpcode op, String name, String name2,
 
     /**
      * The stateable in-struct fields decoded from the wire, by the kernel's names (the catalog is
-     * {@link fusesim.model.RequestFields}; the same names the model's requests and the traces use).
+     * {@link fusesim.model.fuse.RequestFields}; the same names the model's requests and the traces use).
      * Fields that hang on a flag (SETATTR's size under FATTR_SIZE ...) are dropped when rendering.
      */
     public java.util.Map<String, Object> fields() {
         java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
-        if (fusesim.model.RequestFields.namesXattr(modelOpcode()) && name != null) {
+        if (fusesim.model.fuse.RequestFields.namesXattr(modelOpcode()) && name != null) {
             f.put("name", name);
         }
         if (body instanceof fusesim.kernel.proto.OpenIn o) {
@@ -129,7 +129,7 @@ public record Request(InHeader header, WireOpcode op, String name, String name2,
 
     /** The fields as traces print them: {@code ,valid=SIZE|LOCKOWNER,size=0} (empty if none). */
     public String renderedFields() {
-        return fusesim.model.RequestFields.render(modelOpcode(), fields());
+        return fusesim.model.fuse.RequestFields.render(modelOpcode(), fields());
     }
 
     private fusesim.model.Opcode modelOpcode() {
@@ -142,7 +142,7 @@ public record Request(InHeader header, WireOpcode op, String name, String name2,
 
     /** The name traces print in the request's base: none for an xattr op (its name is the field). */
     public String entryName() {
-        return fusesim.model.RequestFields.namesXattr(modelOpcode()) ? null : name;
+        return fusesim.model.fuse.RequestFields.namesXattr(modelOpcode()) ? null : name;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package fusesim.model.fuse;
 
-import fusesim.model.RequestFields;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
 

@@ -2,7 +2,7 @@ package fusesim.traces.lang;
 
 import fusesim.model.Errno;
 import fusesim.model.Opcode;
-import fusesim.model.RequestFields;
+import fusesim.model.fuse.RequestFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

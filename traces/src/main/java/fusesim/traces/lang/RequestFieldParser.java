@@ -1,7 +1,7 @@
 package fusesim.traces.lang;
 
 import fusesim.model.Opcode;
-import fusesim.model.RequestFields;
+import fusesim.model.fuse.RequestFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

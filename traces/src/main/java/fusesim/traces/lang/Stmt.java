@@ -389,7 +389,7 @@ public sealed interface Stmt {
 
   /**
    * One in-struct field of an expected request, {@code name=value} as written; {@code resolved}
-   * is its value (flags or-ed, names looked up in {@link fusesim.model.RequestFields}).
+   * is its value (flags or-ed, names looked up in {@link fusesim.model.fuse.RequestFields}).
    */
   record ReqField(Pos pos, String name, Value value, long resolved) {
     public ReqField {

@@ -178,7 +178,7 @@ final class StmtParser {
       c.expect(Token.Kind.COMMA, "\",\" and the nlookup count (FORGET(NODEID,NLOOKUP))");
       arg = Optional.of(Values.integer(c, "an nlookup count"));
     } else if (c.at(Token.Kind.COMMA) && c.peek(1).is(Token.Kind.STRING)
-        && !fusesim.model.RequestFields.namesXattr(op)) { // an xattr name is the field name="..."
+        && !fusesim.model.fuse.RequestFields.namesXattr(op)) { // an xattr name is the field name="..."
       c.next();
       Token name = c.next();
       arg = Optional.of(new Value.Str(name.pos(), name.value()));

@@ -1,5 +1,6 @@
-package fusesim.model;
+package fusesim.model.fuse;
 
+import fusesim.model.Opcode;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
