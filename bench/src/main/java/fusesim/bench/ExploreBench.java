@@ -7,7 +7,7 @@ import fusesim.explore.ModelEncoder;
 import fusesim.explore.ModelPath;
 import fusesim.model.Kernel;
 import fusesim.model.series.Semantics;
-import fusesim.properties.ServerMode;
+import fusesim.traces.replay.ServerMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -107,7 +107,7 @@ public class ExploreBench {
     @Setup
     public void setup() {
       enc = new ModelEncoder(symmetry);
-      fusesim.properties.Setup s = fusesim.properties.Setup.of(Semantics.MAINLINE, Set.of(), ServerMode.WELL_BEHAVED);
+      fusesim.traces.replay.Setup s = fusesim.traces.replay.Setup.of(Semantics.MAINLINE, Set.of(), ServerMode.WELL_BEHAVED);
       ModelPath p = new ModelPath(s);
       for (String l : List.of("mount passthrough", "lower file /f1 ino=11 size=4096", "lower file /f2 ino=12 size=4096",
           "server backing_open /f1 = 1", "server open /f1 passthrough backing=1", "T1 open(\"/f1\", O_RDWR) = 3",

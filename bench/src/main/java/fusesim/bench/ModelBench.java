@@ -1,22 +1,22 @@
 package fusesim.bench;
 
-import fusesim.model.fuse.BackingMap;
+import fusesim.invariants.Checker;
 import fusesim.model.Faults;
-import fusesim.model.fuse.Iomode;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.MountConfig;
 import fusesim.model.Opcode;
 import fusesim.model.ReplySpec;
-import fusesim.model.series.Semantics;
 import fusesim.model.UserThread;
+import fusesim.model.fuse.BackingMap;
+import fusesim.model.fuse.Iomode;
+import fusesim.model.series.Semantics;
 import fusesim.model.vfs.SyscallTable;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
-import fusesim.properties.ServerMode;
-import fusesim.properties.Session;
-import fusesim.invariants.Checker;
 import fusesim.traces.lang.Stmt;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,13 +71,13 @@ public class ModelBench {
   @State(Scope.Benchmark)
   public static class Sequences {
     final List<List<Stmt>> seqs = new ArrayList<>();
-    final List<fusesim.properties.Setup> setups = new ArrayList<>();
+    final List<fusesim.traces.replay.Setup> setups = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void generate() {
       for (int i = 0; i < 200; i++) {
         ServerMode m = i % 2 == 0 ? ServerMode.WELL_BEHAVED : ServerMode.ARBITRARY;
-        fusesim.properties.Setup s = fusesim.properties.Setup.of(Semantics.MAINLINE, Set.of(), m);
+        fusesim.traces.replay.Setup s = fusesim.traces.replay.Setup.of(Semantics.MAINLINE, Set.of(), m);
         Generator.Run r = new Generator(s, Profile.base(m), i).generate();
         if (r.modelError() == null) {
           seqs.add(r.stmts());

@@ -6,7 +6,7 @@ import fusesim.explore.FaultBounds;
 import fusesim.explore.ShrinkTable;
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
-import fusesim.properties.ServerMode;
+import fusesim.traces.replay.ServerMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

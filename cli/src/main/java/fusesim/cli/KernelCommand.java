@@ -262,9 +262,9 @@ final class KernelCommand implements Runnable {
       for (Trace t : traces) {
         String name = t.header().name().text();
         boolean arbitrary = t.header().docs().stream().anyMatch(d -> d.text().contains("arbitrary server"));
-        fusesim.properties.Setup setup = fusesim.properties.Setup.of(fusesim.model.series.Semantics.MAINLINE,
-            java.util.Set.of(), arbitrary ? fusesim.properties.ServerMode.ARBITRARY
-                : fusesim.properties.ServerMode.WELL_BEHAVED);
+        fusesim.traces.replay.Setup setup = fusesim.traces.replay.Setup.of(fusesim.model.series.Semantics.MAINLINE,
+            java.util.Set.of(), arbitrary ? fusesim.traces.replay.ServerMode.ARBITRARY
+                : fusesim.traces.replay.ServerMode.WELL_BEHAVED);
         List<fusesim.traces.lang.Stmt> body = fusesim.kernel.fuzz.FindingFile.generated(t);
         fusesim.kernel.fuzz.Differential.Outcome first;
         try {

@@ -3,7 +3,7 @@ package fusesim.cli;
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;
-import fusesim.properties.ServerMode;
+import fusesim.traces.replay.ServerMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -2,10 +2,10 @@ package fusesim.explore;
 
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
-import fusesim.properties.ServerMode;
-import fusesim.properties.Session;
-import fusesim.properties.Setup;
 import fusesim.traces.lang.Stmt;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

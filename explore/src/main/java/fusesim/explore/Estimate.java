@@ -1,6 +1,6 @@
 package fusesim.explore;
 
-import fusesim.properties.ServerMode;
+import fusesim.traces.replay.ServerMode;
 import java.util.Locale;
 
 /**

@@ -2,9 +2,9 @@ package fusesim.explore;
 
 import fusesim.properties.Counterexample;
 import fusesim.properties.KnownFindings;
-import fusesim.properties.Session;
-import fusesim.properties.Setup;
 import fusesim.traces.lang.Stmt;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;

@@ -2,7 +2,7 @@ package fusesim.explore;
 
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
-import fusesim.properties.ServerMode;
+import fusesim.traces.replay.ServerMode;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package fusesim.explore;
 
 import fusesim.model.vfs.KFile;
-import fusesim.properties.ServerMode;
+import fusesim.traces.replay.ServerMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package fusesim.explore;
 
-import fusesim.properties.Session;
-import fusesim.properties.Setup;
 import fusesim.invariants.Invariant;
 import fusesim.invariants.Invariants;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

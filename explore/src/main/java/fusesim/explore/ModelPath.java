@@ -1,14 +1,14 @@
 package fusesim.explore;
 
 import fusesim.model.Kernel;
-import fusesim.model.vfs.KFile;
-import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
-import fusesim.properties.Session;
-import fusesim.properties.Setup;
+import fusesim.model.fuse.Request;
+import fusesim.model.vfs.KFile;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.TraceError;
 import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

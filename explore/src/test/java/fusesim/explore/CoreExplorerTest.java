@@ -2,12 +2,12 @@ package fusesim.explore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.invariants.Checker;
 import fusesim.model.Fault;
-import fusesim.properties.ServerMode;
-import fusesim.properties.Setup;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;
-import fusesim.invariants.Checker;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Setup;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

@@ -3,9 +3,9 @@ package fusesim.explore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fusesim.invariants.Checker;
 import fusesim.model.Fault;
 import fusesim.model.Faults;
-import fusesim.invariants.Checker;
 import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;
@@ -73,7 +73,7 @@ class FaultBoundsTest {
       assertThat(FaultBounds.of(f).depth()).as(f.id()).isPositive();
     }
     assertThat(FaultBounds.of(EnumSet.of(Fault.INO_CHECK_SKIPPED, Fault.CONFLICTING_BACKING_REPLACES)))
-        .isEqualTo(new FaultBounds.Bound(6, 2, 2, 0, fusesim.properties.ServerMode.ARBITRARY));
+        .isEqualTo(new FaultBounds.Bound(6, 2, 2, 0, fusesim.traces.replay.ServerMode.ARBITRARY));
   }
 
   @Test

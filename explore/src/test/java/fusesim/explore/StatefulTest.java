@@ -2,10 +2,10 @@ package fusesim.explore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.invariants.Checker;
 import fusesim.model.Kernel;
 import fusesim.model.series.Semantics;
-import fusesim.properties.Setup;
-import fusesim.invariants.Checker;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +119,7 @@ class StatefulTest {
     java.util.Set<fusesim.model.Fault> faults = sem.has(1)
         ? java.util.Set.of(fusesim.model.Fault.byId("attach-takes-no-io-ref"), fusesim.model.Fault.byId("attach-borrows-idr-ref"))
         : java.util.Set.of(fusesim.model.Fault.byId("uncached-io-end-leaks-fb"), fusesim.model.Fault.byId("forget-wrong-nlookup"));
-    Bounds b = new Bounds(sem, sem.has(1) ? 3 : 4, 2, 1, 2, 2, 0, fusesim.properties.ServerMode.WELL_BEHAVED, faults, List.of(), true,
+    Bounds b = new Bounds(sem, sem.has(1) ? 3 : 4, 2, 1, 2, 2, 0, fusesim.traces.replay.ServerMode.WELL_BEHAVED, faults, List.of(), true,
         true, 2);
     ModelExplorer fp = new ModelExplorer(b, null);
     String expected = outcome(fp);

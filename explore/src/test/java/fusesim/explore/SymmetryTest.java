@@ -3,16 +3,16 @@ package fusesim.explore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.series.Semantics;
-import fusesim.properties.ServerMode;
-import fusesim.properties.Setup;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The full engine's symmetry (fd numbers in use, root threads in flight, idle root threads) is

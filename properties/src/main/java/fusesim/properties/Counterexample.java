@@ -16,6 +16,8 @@ import fusesim.traces.lang.Word;
 import fusesim.traces.replay.Liveness;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,10 +1,13 @@
 package fusesim.properties;
 
-import fusesim.model.Fault;
-import fusesim.model.series.Semantics;
 import fusesim.invariants.Invariant;
 import fusesim.invariants.Invariants;
+import fusesim.model.Fault;
+import fusesim.model.series.Semantics;
 import fusesim.traces.replay.Liveness;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,18 @@
 package fusesim.properties;
 
-import fusesim.model.series.Assumption;
-import fusesim.model.fuse.FuseBacking;
-import fusesim.model.fuse.FuseInode;
-import fusesim.model.fuse.Inode;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
-import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
+import fusesim.model.fuse.FuseBacking;
+import fusesim.model.fuse.FuseInode;
+import fusesim.model.fuse.Inode;
+import fusesim.model.fuse.Request;
+import fusesim.model.series.Assumption;
 import fusesim.traces.lang.Stmt;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

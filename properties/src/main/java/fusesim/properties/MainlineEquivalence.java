@@ -4,6 +4,8 @@ import fusesim.model.series.Semantics;
 import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package fusesim.properties;
 
 import fusesim.model.Fault;
+import fusesim.traces.replay.ServerMode;
 import java.util.EnumMap;
 import java.util.Map;
 

@@ -8,6 +8,8 @@ import fusesim.traces.lang.ReplyClause;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Value;
 import fusesim.traces.lang.Word;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

@@ -1,5 +1,8 @@
 package fusesim.properties;
 
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Fault;

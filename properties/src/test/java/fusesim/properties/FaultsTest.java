@@ -1,10 +1,13 @@
 package fusesim.properties;
 
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.invariants.Checker;
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
-import fusesim.invariants.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;

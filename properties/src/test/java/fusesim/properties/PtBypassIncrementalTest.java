@@ -1,13 +1,16 @@
 package fusesim.properties;
 
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.invariants.Invariants;
 import fusesim.model.Faults;
 import fusesim.model.Kernel;
 import fusesim.model.Opcode;
 import fusesim.model.fuse.Request;
 import fusesim.model.series.Semantics;
-import fusesim.invariants.Invariants;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;

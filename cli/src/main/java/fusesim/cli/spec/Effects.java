@@ -1,17 +1,17 @@
 package fusesim.cli.spec;
 
-import fusesim.model.series.Assumption;
+import fusesim.invariants.Checker;
 import fusesim.model.Faults;
+import fusesim.model.series.Assumption;
 import fusesim.model.series.Patch;
 import fusesim.model.series.Semantics;
 import fusesim.properties.Generator;
 import fusesim.properties.Profile;
-import fusesim.properties.ServerMode;
-import fusesim.properties.Setup;
-import fusesim.invariants.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -179,8 +179,8 @@ public final class Differential {
      */
     public static Trace trace(String name, List<Stmt> body, List<String> docs) {
         if (body.stream().anyMatch(Differential::needsOutcome)) {
-            fusesim.properties.Session.Result r = fusesim.properties.Session.run(fusesim.properties.Setup.of(
-                    fusesim.model.series.Semantics.MAINLINE, java.util.Set.of(), fusesim.properties.ServerMode.WELL_BEHAVED),
+            fusesim.traces.replay.Session.Result r = fusesim.traces.replay.Session.run(fusesim.traces.replay.Setup.of(
+                    fusesim.model.series.Semantics.MAINLINE, java.util.Set.of(), fusesim.traces.replay.ServerMode.WELL_BEHAVED),
                     body, true);
             List<Stmt> concrete = new ArrayList<>(body);
             for (int i = 0; i < r.observations().size() && i < body.size(); i++) {

@@ -3,13 +3,12 @@ package fusesim.report.diagram;
 import fusesim.explore.ModelEncoder;
 import fusesim.model.Kernel;
 import fusesim.model.series.Semantics;
-import fusesim.properties.ServerMode;
-import fusesim.properties.Session;
-import fusesim.properties.Setup;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.Observation;
-import java.util.concurrent.ConcurrentHashMap;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Session;
+import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**

@@ -1,4 +1,4 @@
-package fusesim.properties;
+package fusesim.traces.replay;
 
 /**
  * How the generated server behaves. Kernel-side invariants must hold for both.
@@ -13,7 +13,7 @@ package fusesim.properties;
  *       timeouts, short reads and writes, bad BACKING_OPEN fds. Entry replies with invalid
  *       attributes (file type 0) are left out: on mainline they break NLOOKUP-BALANCE by design
  *       of the kernel (fuse_lookup_name returns EIO and sends no FORGET), a known finding, not a
- *       model bug. {@link Generator#KNOWN_FINDINGS} switches them back on.
+ *       model bug. {@code fusesim.properties.Generator.KNOWN_FINDINGS} switches them back on.
  * </ul>
  */
 public enum ServerMode {

@@ -1,4 +1,4 @@
-package fusesim.properties;
+package fusesim.traces.replay;
 
 import fusesim.model.Kernel;
 import fusesim.invariants.Checker;
