@@ -185,15 +185,15 @@ final class KernelCommand implements Runnable {
         List<Path> dirs = !knownDirs.isEmpty() ? knownDirs : List.of(Traces.corpus().resolve("mainline-disagreements"),
             Traces.corpus().getParent().getParent().resolve("kernel").resolve("fuzz-findings"));
         for (Path d : dirs) {
-          known.addAll(fusesim.kernel.fuzz.Fuzzer.knownSignatures(d));
+          known.addAll(fusesim.campaigns.Fuzzer.knownSignatures(d));
         }
       } catch (IOException e) {
         err.println("fusesim: cannot read the known disagreements: " + e.getMessage());
         return 2;
       }
-      fusesim.kernel.fuzz.Fuzzer fuzzer = new fusesim.kernel.fuzz.Fuzzer(new fusesim.kernel.fuzz.Fuzzer.Options(
-          count, seed, outDir, fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT, shrinkAttempts, 120_000, known, entryOps));
-      fusesim.kernel.fuzz.Fuzzer.Report r;
+      fusesim.campaigns.Fuzzer fuzzer = new fusesim.campaigns.Fuzzer(new fusesim.campaigns.Fuzzer.Options(
+          count, seed, outDir, fusesim.campaigns.Fuzzer.STEP_TIMEOUT, shrinkAttempts, 120_000, known, entryOps));
+      fusesim.campaigns.Fuzzer.Report r;
       try {
         r = fuzzer.run(line -> {
           out.println(line);
@@ -203,7 +203,7 @@ final class KernelCommand implements Runnable {
         err.println("fusesim: the kernel cannot be used here: " + e.getMessage());
         return 3;
       }
-      out.print(fusesim.kernel.fuzz.Summary.text(r, seed));
+      out.print(fusesim.campaigns.Summary.text(r, seed));
       out.flush();
       return r.disagreeing == 0 ? 0 : 1; // known kinds count too: the model still disagrees there
     }
@@ -265,11 +265,11 @@ final class KernelCommand implements Runnable {
         fusesim.traces.replay.Setup setup = fusesim.traces.replay.Setup.of(fusesim.model.series.Semantics.MAINLINE,
             java.util.Set.of(), arbitrary ? fusesim.traces.replay.ServerMode.ARBITRARY
                 : fusesim.traces.replay.ServerMode.WELL_BEHAVED);
-        List<fusesim.traces.lang.Stmt> body = fusesim.kernel.fuzz.FindingFile.generated(t);
-        fusesim.kernel.fuzz.Differential.Outcome first;
+        List<fusesim.traces.lang.Stmt> body = fusesim.campaigns.FindingFile.generated(t);
+        fusesim.campaigns.Differential.Outcome first;
         try {
-          first = fusesim.kernel.fuzz.Differential.run(fusesim.kernel.fuzz.Differential.trace(name, body, List.of()),
-              fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT);
+          first = fusesim.campaigns.Differential.run(fusesim.campaigns.Differential.trace(name, body, List.of()),
+              fusesim.campaigns.Fuzzer.STEP_TIMEOUT);
         } catch (KernelReplay.Unavailable e) {
           err.println("fusesim: the kernel cannot be used here: " + e.getMessage());
           return 3;
@@ -279,24 +279,24 @@ final class KernelCommand implements Runnable {
           failed++;
           continue;
         }
-        fusesim.kernel.fuzz.Differential.Mismatch m = first.mismatch().get();
+        fusesim.campaigns.Differential.Mismatch m = first.mismatch().get();
         String sig = m.signature();
         String saved = t.header().docs().stream().map(d -> d.text())
-            .filter(d -> d.startsWith(fusesim.kernel.fuzz.FindingFile.SIGNATURE)).findFirst()
-            .map(d -> d.substring(fusesim.kernel.fuzz.FindingFile.SIGNATURE.length())).orElse(sig);
+            .filter(d -> d.startsWith(fusesim.campaigns.FindingFile.SIGNATURE)).findFirst()
+            .map(d -> d.substring(fusesim.campaigns.FindingFile.SIGNATURE.length())).orElse(sig);
         if (!saved.strip().equals(sig.strip())) {
           out.println("OTHER " + name + ": disagrees another way this run: " + sig + " (saved: " + saved + ")");
         }
         List<fusesim.traces.lang.Stmt> failing = List.copyOf(body.subList(0, m.index() + 1));
-        fusesim.properties.Shrinker.Result<fusesim.traces.lang.Stmt> r = fusesim.kernel.fuzz.Fuzzer.shrink(setup,
-            failing, sig, attempts, budgetSeconds * 1000L, fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT, c -> { });
+        fusesim.properties.Shrinker.Result<fusesim.traces.lang.Stmt> r = fusesim.campaigns.Fuzzer.shrink(setup,
+            failing, sig, attempts, budgetSeconds * 1000L, fusesim.campaigns.Fuzzer.STEP_TIMEOUT, c -> { });
         List<String> how = new ArrayList<>();
         t.header().docs().stream().map(d -> d.text()).filter(d -> d.startsWith("found by:")).forEach(how::add);
         how.add("shrunk by fusesim kernel shrink from " + r.stats().before() + " to " + r.stats().after()
             + " steps in " + r.stats().attempts() + " attempts, " + r.stats().millis() + " ms"
             + (r.stats().complete() ? ", 1-minimal" : ", cut short (not proven 1-minimal)"));
-        fusesim.kernel.fuzz.FindingFile file = fusesim.kernel.fuzz.FindingFile.of(name, r.items(), sig, how,
-            fusesim.kernel.fuzz.Fuzzer.STEP_TIMEOUT);
+        fusesim.campaigns.FindingFile file = fusesim.campaigns.FindingFile.of(name, r.items(), sig, how,
+            fusesim.campaigns.Fuzzer.STEP_TIMEOUT);
         Path dest = outDir.resolve(name + ".trace");
         Files.writeString(dest, file.text());
         out.println((file.confirmed() ? "SHRUNK " : "UNCONFIRMED ") + name + ": " + r.stats() + " -> " + dest

@@ -124,6 +124,6 @@ class HostileTraceTest {
     Trace t = TraceParser.parse("g.trace", HEAD + "T1 symlink(\"/a\", \"/l\") = 0\nT1 stat(\"/l\") = 0\n"
         + "T1 stat(\"/a\") = 0\n");
     assertThat(SandboxChecks.allowedPrefix(t.body())).isEqualTo(t.body().subList(0, t.body().size() - 2));
-    assertThat(fusesim.kernel.fuzz.Expressible.cut(t.body())).hasSize(t.body().size() - 2);
+    assertThat(Expressible.cut(t.body())).hasSize(t.body().size() - 2);
   }
 }

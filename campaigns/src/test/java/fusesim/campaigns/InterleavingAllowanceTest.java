@@ -1,4 +1,4 @@
-package fusesim.kernel.fuzz;
+package fusesim.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

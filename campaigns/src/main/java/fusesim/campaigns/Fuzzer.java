@@ -1,5 +1,6 @@
-package fusesim.kernel.fuzz;
+package fusesim.campaigns;
 
+import fusesim.kernel.replay.Expressible;
 import fusesim.kernel.replay.KernelReplay;
 import fusesim.model.series.Semantics;
 import fusesim.properties.Generator;

@@ -1,4 +1,4 @@
-package fusesim.kernel.fuzz;
+package fusesim.campaigns;
 
 import fusesim.model.Errno;
 import fusesim.traces.lang.Outcome;

@@ -1,4 +1,4 @@
-package fusesim.kernel.fuzz;
+package fusesim.kernel.replay;
 
 import fusesim.traces.lang.Stmt;
 import java.util.List;
@@ -32,11 +32,11 @@ public final class Expressible {
             if (s instanceof Stmt.ServerCrash) {
                 crashed = true;
             } else if (crashed && (s instanceof Stmt.Evict || s instanceof Stmt.ServerNotify)) {
-                return fusesim.kernel.replay.SandboxChecks.allowedPrefix(List.copyOf(stmts.subList(0, i)));
+                return SandboxChecks.allowedPrefix(List.copyOf(stmts.subList(0, i)));
             }
         }
         // what the sandbox refuses (kernel/README.md, threat model): the generator's symlink("/a", P)
         // followed later would lead out of the mount
-        return fusesim.kernel.replay.SandboxChecks.allowedPrefix(stmts);
+        return SandboxChecks.allowedPrefix(stmts);
     }
 }

@@ -1,4 +1,4 @@
-package fusesim.kernel.fuzz;
+package fusesim.campaigns;
 
 import fusesim.kernel.replay.Comparison;
 import fusesim.kernel.replay.KernelReplay;

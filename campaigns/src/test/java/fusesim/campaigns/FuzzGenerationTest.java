@@ -1,7 +1,8 @@
-package fusesim.kernel.fuzz;
+package fusesim.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fusesim.kernel.replay.Expressible;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;

@@ -1,4 +1,4 @@
-package fusesim.kernel.fuzz;
+package fusesim.campaigns;
 
 import java.util.Locale;
 
