@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * target/kernel-fuzz/.
  * Skipped, with the probe's reason, where the kernel cannot be used.
  */
+@Tag("real-kernel")
 class KernelFuzzTest {
     static final long SEED = 20261122L;
     static final int COUNT = 240;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * session leaves open is closed, a hung step is still caught, and a driver that died or kept a call
  * is replaced. Real kernel; skipped with the probe's reason where it cannot be used.
  */
+@Tag("real-kernel")
 class DriverReuseTest {
     private KernelSession s;
 

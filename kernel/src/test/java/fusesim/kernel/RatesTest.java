@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fusesim.kernel.server.ServerConfig;
 import fusesim.kernel.sys.Mounts;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Throughput: raw FUSE round trips (inside the driver) and trace steps end to end (controller to driver). */
+@Tag("real-kernel")
 class RatesTest {
 
     @Test

@@ -11,10 +11,12 @@ import fusesim.kernel.sys.Mounts;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Scenarios on this machine's real kernel (skipped, with the reason, where the probe says unusable). */
+@Tag("real-kernel")
 class RealKernelTest {
     private KernelSession s;
 

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A run killed mid-way (SIGKILL of its JVM) leaves a mount; the next session removes it. */
+@Tag("real-kernel")
 class StaleCleanupTest {
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gone afterwards, also when an assertion failed (the after-check tears down what is left, then
  * fails).
  */
+@Tag("real-kernel")
 class HostileKernelTest {
   private static final String HEAD = "trace: hostile\nsemantics: mainline\nresult: pass\nmount passthrough\n"
       + "lower file /a ino=10 size=4096\n";

@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Trace replay on this machine's kernel (skipped, with the probe's reason, where it is unusable). */
+@Tag("real-kernel")
 class KernelReplayTest {
     static final Path TRACES = Path.of("src/test/resources/traces");
     static final Path WHOLE_EXAMPLE = Path.of("../traces/src/test/resources/trace-format/07-whole-example.trace");

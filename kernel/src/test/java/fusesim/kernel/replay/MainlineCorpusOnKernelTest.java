@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * side with the model: every observable line must be met on the kernel and agree with the model.
  * Skipped, with the probe's reason, when the kernel cannot be used here.
  */
+@Tag("real-kernel")
 class MainlineCorpusOnKernelTest {
   private static final Path CORPUS = Path.of("..", "traces", "corpus", "mainline");
 
