@@ -131,9 +131,14 @@ public final class DriverClient implements AutoCloseable {
         }
     }
 
-    /** This module's classes and the JNA jar. */
-    private static String classpath() {
-        return location(DriverMain.class) + java.io.File.pathSeparator + location(com.sun.jna.Native.class);
+    /**
+     * This module's classes, the model's (the driver names errnos with {@link fusesim.model.Errno})
+     * and the JNA jar. A class the driver uses but cannot load fails the step that first needs it:
+     * once, with the model missing here, every failing syscall hung its step instead of answering.
+     */
+    static String classpath() {
+        return String.join(java.io.File.pathSeparator, location(DriverMain.class),
+                location(fusesim.model.Errno.class), location(com.sun.jna.Native.class));
     }
 
     private static String location(Class<?> c) {

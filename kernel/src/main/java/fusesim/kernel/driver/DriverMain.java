@@ -113,7 +113,8 @@ public final class DriverMain {
             List<String> result;
             try {
                 result = sys.run(call.get(2), call.subList(3, call.size()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // a step always gets an answer: a class the driver cannot load must not hang it
                 result = List.of("-1", "EINVAL", "problem=" + e);
             }
             respond(call.get(0), result);
