@@ -48,6 +48,7 @@ public final class FuseServer implements AutoCloseable {
     private volatile Policy policy = Policy.DEFAULT;
     private volatile InitIn offer;
     private volatile boolean entry2;
+    private volatile Injection injection;
     private FuseDevice device;
     private Sink sink;
     private Thread reader;
@@ -186,12 +187,15 @@ public final class FuseServer implements AutoCloseable {
         } else if (r.op() == fusesim.kernel.proto.WireOpcode.LOOKUP) {
             tree.lookupFailed(r.path()); // a negative entry or an error: no dentry with an inode there
         }
-        int err = sink.write(ReplyEncoder.encode(r.unique(), concrete, entry2));
+        byte[] bytes = ReplyEncoder.encode(r.unique(), concrete, entry2);
+        Injection armed = injection;
+        boolean faulted = armed != null && armed.op() == r.op() && armed.taken(r);
+        int err = faulted ? writeFaulted(r, armed, bytes) : sink.write(bytes);
         if (err != 0) {
             if (looked != 0) {
                 tree.unlooked(looked, r.path(), formerEntry);
             }
-            if (err != Errno.ENOENT.value) {
+            if (err != Errno.ENOENT.value && !faulted) {
                 problem("reply to " + r + " rejected by the kernel: " + Errno.nameOf(err));
             }
         }
@@ -246,6 +250,74 @@ public final class FuseServer implements AutoCloseable {
             }
             log.notifyAll();
         }
+    }
+
+    /**
+     * A wire fault to inject once, in place of the next reply to {@code op} (issue 16 §4): the test
+     * or the fuzzer compares what the kernel did with it to {@link WireFault#predict}.
+     */
+    public static final class Injection {
+        private final WireOpcode op;
+        private final WireFault fault;
+        private final CompletableFuture<Request> request = new CompletableFuture<>();
+        private final CompletableFuture<Injected> done = new CompletableFuture<>();
+
+        Injection(WireOpcode op, WireFault fault) {
+            this.op = op;
+            this.fault = fault;
+        }
+
+        WireOpcode op() {
+            return op;
+        }
+
+        /** True for the one request this injection takes. */
+        boolean taken(Request r) {
+            return request.complete(r);
+        }
+
+        /** Completes once the faulted bytes are written (or, for CLOSE_MID_REQUEST, withheld). */
+        public CompletableFuture<Injected> done() {
+            return done;
+        }
+    }
+
+    /**
+     * What the server did: the faulted request, the fault, the kernel's answer to the faulted
+     * write (0 or its errno; 0 when nothing was written), the good reply written afterwards where
+     * the prediction says the caller still waits (null when none was), and the written bytes
+     * (null: nothing written, the daemon is to close /dev/fuse).
+     */
+    public record Injected(Request request, WireFault fault, int writeErrno, Integer followUpErrno,
+            byte[] written, byte[] good) {}
+
+    /** Arms {@code fault} for the next reply to {@code op}; a previous injection not yet taken is replaced. */
+    public Injection inject(WireOpcode op, WireFault fault) {
+        Injection i = new Injection(op, fault);
+        injection = i;
+        return i;
+    }
+
+    /**
+     * Writes the faulted bytes in place of {@code good}. Where {@link WireFault#predict} says the
+     * request stays on the processing list (a bad length, an unknown unique), the good reply
+     * follows, so the caller is released and the test sees that the faulted write left the
+     * request pending (fuse_dev_do_write returns before request_find, or finds no request).
+     */
+    private int writeFaulted(Request r, Injection i, byte[] good) {
+        injection = null;
+        byte[] bad = i.fault.apply(good);
+        if (bad == null) {
+            i.done.complete(new Injected(r, i.fault, 0, null, null, good));
+            return 0; // CLOSE_MID_REQUEST: no reply; whoever armed it closes the device
+        }
+        int err = sink.write(bad);
+        Integer followUp = null;
+        if (WireFault.predict(bad, r.unique(), -1, WireFault.Waiter.SYSCALL).caller().startsWith("still waits")) {
+            followUp = sink.write(good);
+        }
+        i.done.complete(new Injected(r, i.fault, err, followUp, bad, good));
+        return followUp == null ? err : followUp;
     }
 
     private void problem(String what) {

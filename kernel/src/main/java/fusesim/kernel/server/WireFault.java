@@ -12,8 +12,9 @@ import java.util.Arrays;
  * ({@code fuse_dev_do_write}, {@code copy_out_args}; research/mainline.md §2.2). The prediction
  * is computed by applying those rules to the faulted bytes, not written per fault.
  *
- * <p>Only the encoding and the prediction exist and are tested ({@code WireFaultTest}); the kernel
- * fuzzer does not inject them yet, so no prediction has met a real kernel.
+ * <p>{@code WireFaultTest} tests the encoding and the prediction; {@code WireFaultsKernelTest}
+ * injects every fault ({@link FuseServer#inject}) on LOOKUP, READ (direct and through the page
+ * cache) and RELEASE of the real kernel and compares its reaction with the prediction.
  */
 public enum WireFault {
   /** fuse_out_header.len says 8 bytes more than are written. */
