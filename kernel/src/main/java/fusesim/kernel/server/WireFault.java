@@ -3,14 +3,15 @@ package fusesim.kernel.server;
 import fusesim.kernel.proto.OutHeader;
 import fusesim.kernel.proto.Wire;
 import fusesim.model.Errno;
+import fusesim.model.fuse.Dev;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
  * Server faults on the wire (issue 16 §4): what a broken daemon writes instead of a correct reply,
- * and the prediction of what the kernel does with it, from the framing rules of fs/fuse/dev.c
- * ({@code fuse_dev_do_write}, {@code copy_out_args}; research/mainline.md §2.2). The prediction
- * is computed by applying those rules to the faulted bytes, not written per fault.
+ * and the prediction of what the kernel does with it: the model's framing rules of fs/fuse/dev.c
+ * ({@link Dev#frame}: fuse_dev_do_write, copy_out_args) applied to the faulted bytes, not
+ * written per fault.
  *
  * <p>{@code WireFaultTest} tests the encoding and the prediction; {@code WireFaultsKernelTest}
  * injects every fault ({@link FuseServer#inject}) on LOOKUP, READ (direct and through the page
@@ -67,37 +68,37 @@ public enum WireFault {
   /**
    * The kernel's reaction to {@code written} (null: the daemon closed /dev/fuse) as the reply to a
    * request with {@code unique}, whose success payload has {@code fixedSize} bytes (-1: variable
-   * length, READ-like, where shorter is allowed).
+   * length, READ-like, where shorter is allowed). The rules are the model's ({@link Dev#frame},
+   * fuse_dev_do_write); this reads the faulted bytes' header and words the outcome.
    */
   public static Prediction predict(byte[] written, long unique, int fixedSize, Waiter waiter) {
     if (written == null) {
       return new Prediction(0, waiter == Waiter.SYSCALL ? "fails with ECONNABORTED (fuse_abort_conn ends it)"
           : "nothing waits");
     }
-    if (written.length < OutHeader.SIZE) {
-      return new Prediction(Errno.EINVAL.value, pending(waiter));
-    }
-    OutHeader h = OutHeader.decode(Wire.wrap(written, 0, written.length));
-    if (Integer.toUnsignedLong(h.len()) != written.length || h.error() > 0 || h.error() <= -512) {
-      return new Prediction(Errno.EINVAL.value, pending(waiter));
-    }
-    if (h.unique() != unique || waiter == Waiter.NONE) {
-      return new Prediction(Errno.ENOENT.value, pending(waiter));
-    }
-    int payload = written.length - OutHeader.SIZE;
-    if (h.error() != 0 && payload != 0) {
-      return new Prediction(Errno.EINVAL.value, waiter == Waiter.SYSCALL ? "gets EIO (an error reply with a payload)"
-          : "nothing waits");
-    }
-    if (h.error() != 0) {
-      return new Prediction(0, waiter == Waiter.SYSCALL ? "gets " + Errno.nameOf(-h.error())
-          : "nothing waits; the error is ignored");
-    }
-    if (fixedSize >= 0 && payload != fixedSize) {
-      return new Prediction(Errno.EINVAL.value, waiter == Waiter.SYSCALL
-          ? "gets EIO (copy_out_args: the payload is not the reply's size)" : "nothing waits");
-    }
-    return new Prediction(0, waiter == Waiter.SYSCALL ? "gets the reply" : "nothing waits");
+    Dev.Framed f = written.length < OutHeader.SIZE
+        ? Dev.frame(written.length, -1, 0, false, 0, false)
+        : frame(written, OutHeader.decode(Wire.wrap(written, 0, written.length)), unique, fixedSize, waiter);
+    boolean syscall = waiter == Waiter.SYSCALL;
+    String caller = switch (f.ending()) {
+      case PENDING -> pending(waiter);
+      case OK -> syscall ? "gets the reply" : "nothing waits";
+      case ERROR -> !syscall ? (f.writeErrno() == 0 ? "nothing waits; the error is ignored" : "nothing waits")
+          : f.writeErrno() == 0 ? "gets " + Errno.nameOf(f.error())
+          : h(written).error() != 0 ? "gets EIO (an error reply with a payload)"
+          : "gets EIO (copy_out_args: the payload is not the reply's size)";
+    };
+    return new Prediction(f.writeErrno(), caller);
+  }
+
+  private static OutHeader h(byte[] written) {
+    return OutHeader.decode(Wire.wrap(written, 0, written.length));
+  }
+
+  private static Dev.Framed frame(byte[] written, OutHeader h, long unique, int fixedSize, Waiter waiter) {
+    boolean found = h.unique() == unique && waiter != Waiter.NONE; // FORGET is never on the list
+    return Dev.frame(written.length, Integer.toUnsignedLong(h.len()), h.error(), found,
+        fixedSize < 0 ? Long.MAX_VALUE : fixedSize, fixedSize < 0);
   }
 
   private static String pending(Waiter waiter) {

@@ -150,4 +150,55 @@ public final class Dev {
     k.server.crash();
     k.runUntilQuiet();
   }
+
+  /** sizeof(struct fuse_out_header). */
+  public static final int OUT_HEADER_SIZE = 16;
+
+  /** What a reply's write(2) does to the request it names. */
+  public enum Ending {
+    /** Untouched: it stays on the processing list until a good reply or an abort. */
+    PENDING,
+    /** Ended (fuse_request_end) with the reply's payload. */
+    OK,
+    /** Ended with an error: the reply's own, or EIO for a reply the kernel could not copy. */
+    ERROR
+  }
+
+  /**
+   * The kernel's reaction to one write of a reply: write()'s result (0 or an errno), and how the
+   * request ends ({@code error} is the errno it ends with, {@code payload} the bytes copied).
+   */
+  public record Framed(int writeErrno, Ending ending, int error, long payload) {}
+
+  /**
+   * fuse_dev_do_write()'s framing rules for a reply of {@code written} bytes whose out-header says
+   * {@code len}, {@code error} and a unique that names a pending request or not ({@code found}),
+   * to a request whose out args take {@code outSize} bytes, shorter allowed when {@code outArgvar}
+   * (READ, READDIR, GETXATTR's value: copy_out_args). In kernel order: a write shorter than the
+   * header or whose len disagrees is EINVAL before any request is looked up; an error outside
+   * (-512, 0] is EINVAL; an unknown unique is ENOENT; an error reply with a payload is EINVAL and
+   * ends the request with EIO; a payload copy_out_args refuses (longer than the args, or shorter
+   * where they are not variable) is EINVAL and ends it with EIO.
+   */
+  @Mirrors(fn = "fuse_dev_do_write (framing)", file = "fs/fuse/dev.c",
+      doc = "A reply's header and size decide write()'s errno and how its request ends "
+          + "(copy_out_args: EIO for a payload the args cannot take).")
+  public static Framed frame(long written, long len, int error, boolean found, long outSize,
+      boolean outArgvar) {
+    if (written < OUT_HEADER_SIZE || len != written || error > 0 || error <= -512) {
+      return new Framed(Errno.EINVAL.value, Ending.PENDING, 0, 0);
+    }
+    if (!found) {
+      return new Framed(Errno.ENOENT.value, Ending.PENDING, 0, 0);
+    }
+    long payload = written - OUT_HEADER_SIZE;
+    if (error != 0) {
+      return payload != 0 ? new Framed(Errno.EINVAL.value, Ending.ERROR, Errno.EIO.value, 0)
+          : new Framed(0, Ending.ERROR, -error, 0);
+    }
+    if (payload > outSize || (payload < outSize && !outArgvar)) {
+      return new Framed(Errno.EINVAL.value, Ending.ERROR, Errno.EIO.value, 0);
+    }
+    return new Framed(0, Ending.OK, 0, payload);
+  }
 }
