@@ -14,8 +14,8 @@ import java.util.Arrays;
  * written per fault.
  *
  * <p>{@code WireFaultTest} tests the encoding and the prediction; {@code WireFaultsKernelTest}
- * injects every fault ({@link FuseServer#inject}) on LOOKUP, READ (direct and through the page
- * cache) and RELEASE of the real kernel and compares its reaction with the prediction.
+ * injects every fault ({@link FuseServer#inject}) on nine kinds of wait (LOOKUP, GETATTR, OPEN,
+ * READ direct and cached, WRITE, MKDIR, FLUSH, RELEASE) of the real kernel and compares its reaction with the prediction.
  */
 public enum WireFault {
   /** fuse_out_header.len says 8 bytes more than are written. */

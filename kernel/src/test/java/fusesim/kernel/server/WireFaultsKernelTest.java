@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fusesim.kernel.KernelProbe;
 import fusesim.kernel.KernelSession;
 import fusesim.kernel.driver.Result;
+import fusesim.kernel.proto.AttrOut;
 import fusesim.kernel.proto.EntryOut;
 import fusesim.kernel.proto.FopenFlags;
+import fusesim.kernel.proto.OpenOut;
+import fusesim.kernel.proto.WriteOut;
 import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.server.FuseServer.Injected;
 import fusesim.kernel.server.WireFault.Prediction;
@@ -14,6 +17,7 @@ import fusesim.kernel.server.WireFault.Waiter;
 import fusesim.kernel.sys.Mounts;
 import fusesim.model.Errno;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,26 +40,43 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WireFaultsKernelTest {
   private KernelSession s;
 
-  /** The syscall whose request gets the faulted reply, and how the kernel waits for that reply. */
+  /**
+   * The syscall whose request gets the faulted reply, how the kernel waits for that reply, the
+   * reply's out-arg size (-1: variable, shorter allowed) and the syscall's result after a good one.
+   */
   enum Via {
     /** stat(2) of an uncached name: fuse_lookup_name waits for LOOKUP. */
-    LOOKUP(WireOpcode.LOOKUP),
+    LOOKUP(WireOpcode.LOOKUP, EntryOut.SIZE, 0),
+    /** stat(2) with attr_valid=0: after the LOOKUP, fuse_update_get_attr waits for GETATTR. */
+    GETATTR(WireOpcode.GETATTR, AttrOut.SIZE, 0),
+    /** open(2): fuse_do_open waits for OPEN (the fd is 3). */
+    OPEN(WireOpcode.OPEN, OpenOut.SIZE, 3),
     /** pread(2) on a FOPEN_DIRECT_IO file: fuse_direct_io waits for its READ. */
-    READ_DIRECT(WireOpcode.READ),
+    READ_DIRECT(WireOpcode.READ, -1, 100),
     /**
      * pread(2) through the page cache: the READ is readahead's (fuse_readahead, async), and when
      * it ends badly filemap_read() retries the folio with fuse_read_folio, a new synchronous READ
      * that the one-shot fault does not touch: so the syscall does not see the fault, except the
      * daemon gone (then the retry meets a disconnected connection: ENOTCONN, fuse_simple_request).
      */
-    READ_CACHED(WireOpcode.READ),
+    READ_CACHED(WireOpcode.READ, -1, 100),
+    /** pwrite(2) of 10 bytes on a FOPEN_DIRECT_IO file: fuse_send_write waits for WRITE. */
+    WRITE_DIRECT(WireOpcode.WRITE, WriteOut.SIZE, 10),
+    /** mkdir(2): create_new_entry waits for MKDIR. */
+    MKDIR(WireOpcode.MKDIR, EntryOut.SIZE, 0),
+    /** close(2): fuse_flush waits for FLUSH and close returns its error. */
+    FLUSH(WireOpcode.FLUSH, 0, 0),
     /** close(2): fuse_release sends RELEASE in the background (fuse_release_end ignores its error). */
-    RELEASE(WireOpcode.RELEASE);
+    RELEASE(WireOpcode.RELEASE, 0, 0);
 
     final WireOpcode op;
+    final int outSize;
+    final long success;
 
-    Via(WireOpcode op) {
+    Via(WireOpcode op, int outSize, long success) {
       this.op = op;
+      this.outSize = outSize;
+      this.success = success;
     }
   }
 
@@ -85,7 +106,6 @@ class WireFaultsKernelTest {
     Assumptions.assumeTrue(p.usable(), p.reason());
     s = KernelSession.open();
     s.lowerFile("/a", 4096, 0644, 0, 0, 10L);
-    s.mount(new ServerConfig());
   }
 
   @AfterEach
@@ -99,26 +119,25 @@ class WireFaultsKernelTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void theKernelDoesWhatTheFramingRulesPredict(Case c) throws Exception {
-    if (c.via == Via.READ_DIRECT) {
+    s.mount(c.via == Via.GETATTR ? new ServerConfig().attrValid(0) : new ServerConfig());
+    if (c.via == Via.READ_DIRECT || c.via == Via.WRITE_DIRECT) {
       s.policy("open", "/a", Answer.open(FopenFlags.DIRECT_IO, 0));
     }
-    if (c.via != Via.LOOKUP) {
-      assertThat(s.syscall("T1", "open", "/a", "O_RDONLY").value()).isEqualTo(3);
+    if (EnumSet.of(Via.READ_DIRECT, Via.READ_CACHED, Via.WRITE_DIRECT, Via.FLUSH, Via.RELEASE).contains(c.via)) {
+      assertThat(s.syscall("T1", "open", "/a", "O_RDWR").value()).isEqualTo(3);
     }
     FuseServer.Injection armed = s.server().inject(c.via.op, c.fault);
     switch (c.via) {
-      case LOOKUP -> s.start("T1", "stat", "/a");
+      case LOOKUP, GETATTR -> s.start("T1", "stat", "/a");
+      case OPEN -> s.start("T1", "open", "/a", "O_RDONLY");
       case READ_DIRECT, READ_CACHED -> s.start("T1", "pread", 3, 100, 0);
-      case RELEASE -> s.start("T1", "close", 3);
+      case WRITE_DIRECT -> s.start("T1", "pwrite", 3, "0123456789", 0);
+      case MKDIR -> s.start("T1", "mkdir", "/d", "0755");
+      case FLUSH, RELEASE -> s.start("T1", "close", 3);
     }
     Injected done = armed.done().get(10, TimeUnit.SECONDS);
     Waiter waiter = c.via == Via.RELEASE ? Waiter.IGNORED : Waiter.SYSCALL;
-    int fixed = switch (c.via) {
-      case LOOKUP -> EntryOut.SIZE;
-      case READ_DIRECT, READ_CACHED -> -1;
-      case RELEASE -> 0;
-    };
-    Prediction p = WireFault.predict(done.written(), done.request().unique(), fixed, waiter);
+    Prediction p = WireFault.predict(done.written(), done.request().unique(), c.via.outSize, waiter);
     if (c.fault == WireFault.CLOSE_MID_REQUEST) {
       s.crash();
     }
@@ -138,7 +157,7 @@ class WireFaultsKernelTest {
     if (!r.ok()) {
       return "-1 " + r.errno();
     }
-    return c.via == Via.READ_DIRECT || c.via == Via.READ_CACHED ? "= " + r.value() : "= 0";
+    return "= " + r.value();
   }
 
   /** The faulted write left the request on the processing list (whatever waits for it). */
@@ -165,6 +184,6 @@ class WireFaultsKernelTest {
       // READ's out arg is variable (out_argvar): what arrived, the whole payload or SHORT_WRITE's half
       return "= " + Math.min(100, done.written().length - fusesim.kernel.proto.OutHeader.SIZE);
     }
-    return c.via == Via.READ_DIRECT ? "= 100" : "= 0"; // the good reply after a pending one; close
+    return "= " + c.via.success; // the reply, the good reply after a pending one, or nothing waits
   }
 }
