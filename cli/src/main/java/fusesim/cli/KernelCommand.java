@@ -137,13 +137,17 @@ final class KernelCommand implements Runnable {
         + "traces/corpus/mainline-disagreements and kernel/fuzz-findings)")
     List<Path> knownDirs = new ArrayList<>();
 
+    @Option(names = "--json", description = "JSON Lines on stdout (one object per kind of disagreement, then a "
+        + "summary: FuzzJson); the progress and the text summary go to stderr")
+    boolean json;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      PrintWriter out = json ? err : spec.commandLine().getOut();
       if (count < 1) {
         err.println("fusesim: --count takes a positive number of traces, got " + count);
         return 2;
@@ -205,6 +209,9 @@ final class KernelCommand implements Runnable {
       }
       out.print(fusesim.campaigns.Summary.text(r, seed));
       out.flush();
+      if (json) {
+        FuzzJson.write(spec.commandLine().getOut(), r, seed);
+      }
       return r.disagreeing == 0 ? 0 : 1; // known kinds count too: the model still disagrees there
     }
   }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "fusesim", mixinStandardHelpOptions = true, version = "fusesim 0.1",
     description = "An executable reference model of Linux FUSE passthrough.",
     subcommands = {ReplayCommand.class, CheckCommand.class, ExploreCommand.class, FaultsCommand.class,
-        KernelCommand.class, SpecCommand.class, DiffCommand.class, BisectCommand.class, ReproCommand.class, ReviewCommand.class})
+        KernelCommand.class, SpecCommand.class, DiffCommand.class, BisectCommand.class, ReproCommand.class, ReviewCommand.class,
+        ExportCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

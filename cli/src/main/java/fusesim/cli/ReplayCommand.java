@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code fusesim replay FILE...}: replays traces on the model, step by step. Every file is
  * reported: its replay, or its one error line on stderr. Exit 0 when every trace meets its
  * {@code result:}, 1 when one does not, 2 when a file was malformed or unreadable (the worst wins),
- * or on bad usage.
+ * or on bad usage. With {@code --itf} the files are ITF traces ({@link ItfReplay}).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, description = "Replay traces on the model and check their result: lines.")
 final class ReplayCommand implements Callable<Integer> {
@@ -35,6 +35,10 @@ final class ReplayCommand implements Callable<Integer> {
       + "fusesim faults lists them); counterexamples of fault campaigns say which")
   List<String> faultNames = new ArrayList<>();
 
+  @Option(names = "--itf", description = "the files are ITF JSON traces (fusesim export --itf): each is checked "
+      + "state by state against a new model replay of the trace it carries")
+  boolean itf;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,6 +46,9 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (itf) {
+      return ItfReplay.run(files, out, err);
+    }
     java.util.Set<fusesim.model.Fault> faults = java.util.EnumSet.noneOf(fusesim.model.Fault.class);
     for (String f : faultNames) {
       fusesim.model.Fault fault = fusesim.model.Fault.byId(f);

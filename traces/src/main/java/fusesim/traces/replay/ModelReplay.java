@@ -37,6 +37,22 @@ public final class ModelReplay {
     return this;
   }
 
+  /**
+   * Sees the model between statements: once before the first (step null) and after each
+   * statement's checks; for exporters of the model's state per step (report's ITF export).
+   */
+  public interface StepObserver {
+    void seen(Step step, Kernel k);
+  }
+
+  private StepObserver observer;
+
+  /** Calls {@code o} before the first statement and after each one this replay runs. */
+  public ModelReplay observe(StepObserver o) {
+    this.observer = o;
+    return this;
+  }
+
   public ModelReplay(Trace trace, Faults faults, Checker checker) {
     this.trace = trace;
     this.faults = faults;
@@ -64,6 +80,9 @@ public final class ModelReplay {
     Liveness liveness = new Liveness(k);
     ErrnoDomain errnoDomain = new ErrnoDomain(k);
     List<Step> steps = new ArrayList<>();
+    if (observer != null) {
+      observer.seen(null, k);
+    }
     for (Stmt s : trace.body()) {
       Map<String, String> before = StateView.of(k);
       int nFindings = k.findings.size();
@@ -81,6 +100,9 @@ public final class ModelReplay {
         vs = List.of(errno);
       }
       steps.add(new Step(o, StateView.diff(before, StateView.of(k)), findings, vs));
+      if (observer != null) {
+        observer.seen(steps.get(steps.size() - 1), k);
+      }
       if (!vs.isEmpty()) {
         return judge(steps, vs.get(0), s.line());
       }
