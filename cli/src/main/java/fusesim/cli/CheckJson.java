@@ -37,25 +37,8 @@ final class CheckJson {
     out.flush();
   }
 
-  /** A JSON string. */
+  /** A JSON string: the one quoting rule, the ITF writer's ({@link fusesim.report.itf.Json#quote}). */
   static String str(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+    return fusesim.report.itf.Json.quote(s);
   }
 }

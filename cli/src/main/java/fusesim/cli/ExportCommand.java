@@ -8,11 +8,8 @@ import fusesim.traces.lang.TraceError;
 import fusesim.traces.lang.TraceFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -69,13 +66,7 @@ final class ExportCommand implements Callable<Integer> {
     if (text == null) {
       return Traces.BAD_INPUT;
     }
-    if (out != null) {
-      Files.writeString(out, text, StandardCharsets.UTF_8);
-    } else {
-      PrintWriter o = spec.commandLine().getOut();
-      o.print(text);
-      o.flush();
-    }
+    Traces.write(spec, out, text);
     return 0;
   }
 
@@ -84,14 +75,9 @@ final class ExportCommand implements Callable<Integer> {
       err.println("fusesim: export --itf takes one trace (an ITF file is one run)");
       return null;
     }
-    Set<Fault> faults = EnumSet.noneOf(Fault.class);
-    for (String f : faultNames) {
-      Fault fault = Fault.byId(f);
-      if (fault == null) {
-        err.println("fusesim: unknown fault '" + f + "' (fusesim faults lists them)");
-        return null;
-      }
-      faults.add(fault);
+    Set<Fault> faults = Traces.faults(faultNames, err);
+    if (faults == null) {
+      return null;
     }
     Path p = files.get(0);
     try {

@@ -49,14 +49,9 @@ final class ReplayCommand implements Callable<Integer> {
     if (itf) {
       return ItfReplay.run(files, out, err);
     }
-    java.util.Set<fusesim.model.Fault> faults = java.util.EnumSet.noneOf(fusesim.model.Fault.class);
-    for (String f : faultNames) {
-      fusesim.model.Fault fault = fusesim.model.Fault.byId(f);
-      if (fault == null) {
-        err.println("fusesim: unknown fault '" + f + "' (fusesim faults lists them)");
-        return 2;
-      }
-      faults.add(fault);
+    java.util.Set<fusesim.model.Fault> faults = Traces.faults(faultNames, err);
+    if (faults == null) {
+      return Traces.BAD_INPUT;
     }
     Traces.Loaded loaded = Traces.load(files, err);
     int failed = 0;

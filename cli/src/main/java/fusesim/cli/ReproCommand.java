@@ -4,8 +4,6 @@ import fusesim.report.repro.CRepro;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceError;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,13 +45,7 @@ final class ReproCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return 2;
     }
-    if (out != null) {
-      Files.writeString(out, c, StandardCharsets.UTF_8);
-    } else {
-      PrintWriter o = spec.commandLine().getOut();
-      o.print(c);
-      o.flush();
-    }
+    Traces.write(spec, out, c);
     return 0;
   }
 }
