@@ -313,7 +313,7 @@ public final class FuseServer implements AutoCloseable {
         }
         int err = sink.write(bad);
         Integer followUp = null;
-        if (WireFault.predict(bad, r.unique(), -1, WireFault.Waiter.SYSCALL).caller().startsWith("still waits")) {
+        if (WireFault.leavesPending(bad, r.unique())) {
             followUp = sink.write(good);
         }
         i.done.complete(new Injected(r, i.fault, err, followUp, bad, good));

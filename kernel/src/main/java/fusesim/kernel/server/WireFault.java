@@ -76,9 +76,7 @@ public enum WireFault {
       return new Prediction(0, waiter == Waiter.SYSCALL ? "fails with ECONNABORTED (fuse_abort_conn ends it)"
           : "nothing waits");
     }
-    Dev.Framed f = written.length < OutHeader.SIZE
-        ? Dev.frame(written.length, -1, 0, false, 0, false)
-        : frame(written, OutHeader.decode(Wire.wrap(written, 0, written.length)), unique, fixedSize, waiter);
+    Dev.Framed f = framed(written, unique, fixedSize, waiter);
     boolean syscall = waiter == Waiter.SYSCALL;
     String caller = switch (f.ending()) {
       case PENDING -> pending(waiter);
@@ -89,6 +87,21 @@ public enum WireFault {
           : "gets EIO (copy_out_args: the payload is not the reply's size)";
     };
     return new Prediction(f.writeErrno(), caller);
+  }
+
+  /**
+   * The model's framing of {@code written} as the reply to {@code unique} ({@link Dev#frame}).
+   * Whether the request is left pending does not depend on its out-arg size or its waiter.
+   */
+  public static Dev.Framed framed(byte[] written, long unique, int fixedSize, Waiter waiter) {
+    return written.length < OutHeader.SIZE
+        ? Dev.frame(written.length, -1, 0, false, 0, false)
+        : frame(written, h(written), unique, fixedSize, waiter);
+  }
+
+  /** True when {@code written} leaves the request with {@code unique} on the processing list. */
+  public static boolean leavesPending(byte[] written, long unique) {
+    return framed(written, unique, -1, Waiter.SYSCALL).ending() == Dev.Ending.PENDING;
   }
 
   private static OutHeader h(byte[] written) {
