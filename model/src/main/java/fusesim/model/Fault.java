@@ -23,6 +23,8 @@ public enum Fault {
       "a revalidation keeps a dentry whose nodeid changed"),
   FORGET_WRONG_NLOOKUP("fs/fuse/inode.c:fuse_evict_inode",
       "FORGET is sent with nlookup - 1"),
+  PASSTHROUGH_READ_PAST_EOF("fs/fuse/passthrough.c:fuse_passthrough_read_iter",
+      "a passthrough read returns one byte past the backing file's end"),
 
   // The series (shared/research/series.md §5.3: the scenario number, then the patch).
   ATTACH_SAME_BACKING_LEAKS_REF(7, "fs/fuse/passthrough.c:fuse_inode_set_passthrough",

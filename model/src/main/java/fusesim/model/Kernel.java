@@ -68,6 +68,8 @@ public final class Kernel {
   public final Map<Long, FuseInode> inodeHash = new HashMap<>();
   /** Every inode not yet evicted, hashed or not, in creation order. */
   public final List<FuseInode> allInodes = new ArrayList<>();
+  /** Ghost (READ-RESULT, COHERENCE): the last read(2)/pread(2) that returned data. */
+  public fusesim.model.fuse.ReadGhost ghostRead;
   /** Every fuse_backing ever allocated, for refcount invariants. */
   public final List<FuseBacking> allBackings = new ArrayList<>();
   /** Every fuse_file not yet released. */

@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * The lower file system the server exports and that backing files point into.
  *
  * <p>It is what a passthrough_hp daemon sees below its source directory: inodes with ino, mode,
- * uid, gid, size, times and nlink, and directories of names. The model tracks sizes, not bytes.
+ * uid, gid, size, times and nlink, directories of names, and the bytes of regular files
+ * ({@link FileData}: what READ returns and WRITE and passthrough writes change).
  */
 public final class Lower {
   public static final int S_IFMT = 0170000;
@@ -36,6 +37,8 @@ public final class Lower {
     public long mtime;
     public long ctime;
     public long generation;
+    /** The file's bytes below {@link #size}; what lies at or past size is never read. */
+    public FileData data = new FileData();
     /** A symlink's target (what readlink returns); null for other types. */
     public String target;
     /** s_stack_depth of the file system the node lives on (overlayfs 1, ext4/tmpfs 0). */
@@ -57,6 +60,36 @@ public final class Lower {
       return (mode & S_IFMT) == S_IFREG;
     }
 
+    /** truncate(2) on the lower file: shrinking drops the bytes past size, growing adds zeros. */
+    public void truncate(long newSize) {
+      if (newSize < size) {
+        data.truncate(newSize);
+      }
+      size = newSize;
+    }
+
+    /**
+     * A trace's {@code size=}: grows with the lower-file pattern ({@link Bytes#lowerPattern}), as
+     * the kernel oracle's lower tree does, or shrinks.
+     */
+    public void resizeWithPattern(long newSize) {
+      if (newSize > size) {
+        data.write(size, Bytes.lowerPattern(size, newSize - size));
+      }
+      truncate(newSize);
+    }
+
+    /** A write of {@code b} at {@code off}: the bytes, and the size grows to cover them. */
+    public void write(long off, Bytes b) {
+      data.write(off, b);
+      size = Math.max(size, off + b.length());
+    }
+
+    /** The bytes [off, off + len) clamped to the size. */
+    public Bytes read(long off, long len) {
+      return data.read(off, Math.max(0, Math.min(len, size - off)));
+    }
+
     Node copyShallow() {
       Node n = new Node(ino, mode);
       n.uid = uid;
@@ -69,6 +102,7 @@ public final class Lower {
       n.generation = generation;
       n.stackDepth = stackDepth;
       n.target = target;
+      n.data = data.copy();
       return n;
     }
   }

@@ -42,8 +42,20 @@ public sealed interface Reply {
   /** fuse_attr_out. */
   record AttrOut(FuseAttr attr, long attrValidNs) implements Reply {}
 
-  /** READ: {@code size} bytes of data (shorter than asked means EOF). */
-  record Data(long size) implements Reply {}
+  /**
+   * READ: {@code size} bytes of data (shorter than asked means EOF), and the bytes themselves
+   * (null for READLINK and GETXATTR, whose data the model does not carry).
+   */
+  record Data(long size, Bytes bytes) implements Reply {
+    public Data(long size) {
+      this(size, null);
+    }
+
+    /** The reply's bytes; zeros if it carries none. */
+    public Bytes data() {
+      return bytes != null ? bytes : Bytes.zeros(size);
+    }
+  }
 
   /** fuse_write_out. */
   record Written(long size) implements Reply {}

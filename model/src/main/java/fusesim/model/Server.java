@@ -218,8 +218,7 @@ public final class Server {
       case READDIRPLUS:
         return readdirplus(r, node);
       case READ:
-        return node == null ? Reply.error(Errno.ESTALE)
-            : new Reply.Data(spec.get("size", Math.max(0, Math.min(r.args[1], node.size - r.args[0]))));
+        return node == null ? Reply.error(Errno.ESTALE) : read(r, node, spec);
       case WRITE:
         return write(r, node, spec);
       case READDIR:
@@ -324,7 +323,7 @@ public final class Server {
       node.gid = (int) r.args[3];
     }
     if ((valid & Dir.FATTR_SIZE) != 0) {
-      node.size = r.args[4];
+      node.truncate(r.args[4]);
     }
     node.ctime = k.now;
   }
@@ -472,12 +471,30 @@ public final class Server {
     return new Reply.DirentsPlus(List.copyOf(names), entries, all.size());
   }
 
+  /**
+   * READ: passthrough_hp's pread on the open fd, the lower file's bytes from the offset; under a
+   * {@code data size=N} policy N bytes of the lower-file pattern from the offset whatever the
+   * file holds (what the kernel oracle's server sends: TracePolicy.data).
+   */
+  private static Reply read(Request r, Lower.Node node, ReplySpec spec) {
+    long off = r.args[0];
+    if (spec.fields().containsKey("size")) {
+      long n = spec.get("size", 0);
+      return new Reply.Data(n, Bytes.lowerPattern(off, n));
+    }
+    Bytes b = node.read(off, r.args[1]);
+    r.ghostFromLower = true;
+    return new Reply.Data(b.length(), b);
+  }
+
   private Reply write(Request r, Lower.Node node, ReplySpec spec) {
     if (node == null) {
       return Reply.error(Errno.ESTALE);
     }
     long off = r.args[0];
     long size = r.args[1];
+    // passthrough_hp writes the request's bytes to its lower file (pwrite on the open fd)
+    node.write(off, r.data != null ? r.data : Bytes.written(off, size));
     node.size = Math.max(node.size, off + size);
     node.mtime = node.ctime = k.now;
     return new Reply.Written(spec.get("size", size));

@@ -5,9 +5,20 @@ import java.util.Map;
 
 /**
  * What a syscall returned: a value or {@code -errno}, plus the struct it filled (stat fields,
- * directory names) and, for mmap, the mapping's name.
+ * directory names), for mmap the mapping's name, and for read(2)/pread(2) the bytes read (null
+ * otherwise).
  */
-public record SysResult(long value, Map<String, Long> fields, List<String> names, String mapping) {
+public record SysResult(long value, Map<String, Long> fields, List<String> names, String mapping,
+    Bytes data) {
+
+  public SysResult(long value, Map<String, Long> fields, List<String> names, String mapping) {
+    this(value, fields, names, mapping, null);
+  }
+
+  /** A read's result: its count and bytes. */
+  public static SysResult read(Bytes data) {
+    return new SysResult(data.length(), Map.of(), List.of(), null, data);
+  }
 
   public static SysResult of(long value) {
     return new SysResult(value, Map.of(), List.of(), null);

@@ -1,5 +1,7 @@
 package fusesim.model.fuse;
 
+import fusesim.model.Bytes;
+
 import fusesim.model.Errno;
 import fusesim.model.Kernel;
 import fusesim.model.Mirrors;
@@ -37,8 +39,20 @@ public final class Dev {
   @Mirrors(fn = "fuse_simple_request (SYMLINK target)", file = "fs/fuse/dev.c",
       doc = "The same request with SYMLINK's target as its last in-arg.")
   public Request send(Syscall t, Opcode op, long nodeid, String name, String target, long... args) {
+    return send(t, op, nodeid, name, target, null, args);
+  }
+
+  /** fuse_simple_request() of a WRITE with its data as the in-arg after fuse_write_in. */
+  @Mirrors(fn = "fuse_simple_request (WRITE data)", file = "fs/fuse/dev.c",
+      doc = "The same request with WRITE's data as its last in-arg.")
+  public Request sendWrite(Syscall t, long nodeid, Bytes data, long... args) {
+    return send(t, Opcode.WRITE, nodeid, null, null, data, args);
+  }
+
+  private Request send(Syscall t, Opcode op, long nodeid, String name, String target, Bytes data, long... args) {
     Request r = new Request(nextUnique, op, nodeid, name, t == null ? null : t.thread.name, args);
     r.target = target;
+    r.data = data;
     nextUnique += 2;
     if (!k.fc.connected || k.fc.connError) {
       r.reply = Reply.error(k.fc.connError ? Errno.ECONNREFUSED : Errno.ENOTCONN);

@@ -11,6 +11,7 @@ import fusesim.model.Reply;
 import fusesim.model.SysResult;
 import fusesim.model.Syscall;
 import fusesim.model.UserThread;
+import fusesim.model.Bytes;
 import fusesim.model.WaitQueue;
 import fusesim.model.series.Assumption;
 import fusesim.model.series.InodePassthrough;
@@ -192,6 +193,10 @@ public final class File {
     private long directPart;
     /** The O_DIRECT part came back short: the rest goes through the page cache. */
     private boolean buffered;
+    /** The bytes the O_DIRECT part read (generic_file_read_iter's first part). */
+    private Bytes directBytes = Bytes.EMPTY;
+    /** Whether the bytes returned came from READ replies made from the lower file (ghost). */
+    private boolean fromLower;
 
     public Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -250,9 +255,9 @@ public final class File {
         return send(k, off, count);
       }
       if (ff.passthrough != null) {
-        long n = k.passthrough.readIter(ff, off, count);
+        Bytes b = k.passthrough.readIter(ff, off, count);
         ff.inode.invalMask |= Dir.STATX_ATIME; // fuse_invalidate_atime()
-        return finish(n);
+        return finish(k, b, ReadGhost.Source.PASSTHROUGH);
       }
       FuseInode fi = ff.inode;
       if (k.fc.autoInvalData || off + count > fi.attr.size()) {
@@ -269,17 +274,17 @@ public final class File {
       if ((f.fFlags & Uapi.O_DIRECT) != 0 && !buffered) {
         // IOCB_DIRECT: a_ops->direct_IO = fuse_direct_IO() (fs/fuse/file.c), which returns 0
         // without a request for a read at or past i_size (seen on 6.18.44)
-        return off >= fi.attr.size() ? finish(0) : send(k, off, count);
+        return off >= fi.attr.size() ? finish(k, Bytes.EMPTY, ReadGhost.Source.SERVER) : send(k, off, count);
       }
       long n = Math.max(0, Math.min(count - directPart, fi.attr.size() - off));
       if (n == 0) {
-        return finish(0);
+        return finish(k, Bytes.EMPTY, ReadGhost.Source.CACHE);
       }
       int first = (int) (off / PAGE);
       int last = (int) ((off + n - 1) / PAGE);
       int missing = fi.pages.nextClearBit(first);
       if (missing > last) {
-        return finish(n);
+        return finish(k, fi.cache.read(off, n), ReadGhost.Source.CACHE); // filemap_read(): copy_folio_to_iter
       }
       long start = missing * PAGE;
       long end = Math.min(fi.attr.size(), Math.max(off + n, start + READAHEAD));
@@ -313,21 +318,28 @@ public final class File {
       if (req.error() != 0) {
         return done(req.error());
       }
-      long got = ((Reply.Data) req.reply).size();
+      Reply.Data data = (Reply.Data) req.reply;
+      long got = data.size();
       if (got > want) {
         k.warnOn(true, "fs/fuse/file.c:fuse_direct_io", "WARN_ON(nres > nbytes)");
         return done(-Errno.EIO.value);
       }
+      Bytes bytes = data.data().slice(0, got);
       if (direct && !uncached && (f.ff.openFlags & Iomode.FOPEN_DIRECT_IO) == 0
           && Filemap.directReadFallsThrough(got, want, off, fi.attr.size())) {
+        directBytes = bytes;
         return bufferedRest(k, got);
       }
       if (direct || uncached) {
-        return finish(got);
+        fromLower = req.ghostFromLower;
+        return finish(k, bytes, ReadGhost.Source.SERVER); // fuse_direct_io(): the reply, into the user buffer
       }
       int from = (int) (reqOff / PAGE);
       int to = (int) ((reqOff + got + PAGE - 1) / PAGE);
       fi.pages.set(from, Math.max(from, to));
+      // fuse_readpages_end() → fuse_short_read(): the reply's bytes fill the pages, the tail of the
+      // last one past a short reply is zeroed (iov_iter_zero)
+      fi.cache.write(reqOff, bytes.concat(Bytes.zeros(Math.max(from, to) * PAGE - (reqOff + got))));
       if (got < want && !k.fc.writebackCache) {
         // fuse_readpages_end() → fuse_short_read() → fuse_read_update_size(): a short read is
         // EOF, so i_size shrinks to it unless the attributes changed since the request was sent
@@ -342,7 +354,8 @@ public final class File {
         retrying = false;
         return cached(k); // filemap_read() goes on with the pages after the one read again
       }
-      return finish(Math.max(0, Math.min(count - directPart, reqOff + got - off)));
+      long n = Math.max(0, Math.min(count - directPart, reqOff + got - off));
+      return finish(k, fi.cache.read(off, n), ReadGhost.Source.CACHE);
     }
 
     /**
@@ -358,11 +371,15 @@ public final class File {
       return cached(k);
     }
 
-    private boolean finish(long n) {
+    private boolean finish(Kernel k, Bytes b, ReadGhost.Source src) {
       if (offArg < 0) {
-        f.pos = off + n;
+        f.pos = off + b.length();
       }
-      return done(directPart + n);
+      Bytes all = directBytes.concat(b);
+      // an O_DIRECT read whose rest went through the page cache counts as read from the server
+      ReadGhost.Source s = directPart > 0 ? ReadGhost.Source.SERVER : src;
+      k.ghostRead = ReadGhost.capture(k, f.ff, s, off - directPart, count, all, fromLower && directPart == 0);
+      return done(SysResult.read(all));
     }
   }
 
@@ -401,11 +418,24 @@ public final class File {
     private Dir.SetattrOp truncate;
     private int truncateErr;
 
+    /** The user buffer; null: the trace convention's bytes ({@link Bytes#written}). */
+    private final Bytes data;
+
     public Write(UserThread t, int fd, long count, long off) {
+      this(t, fd, count, off, null);
+    }
+
+    public Write(UserThread t, int fd, long count, long off, Bytes data) {
       super(t);
       this.fd = fd;
       this.count = count;
       this.offArg = off;
+      this.data = data;
+    }
+
+    /** The bytes written: the trace's, else 'A' + i % 26 from 0 (write) or the offset (pwrite). */
+    private Bytes data() {
+      return data != null ? data : Bytes.written(offArg >= 0 ? offArg : 0, count);
     }
 
     @Override
@@ -462,15 +492,17 @@ public final class File {
               return unlockAndDone(k, privs.err);
             }
             if (f.ff.passthrough != null && !direct) {
-              return unlockAndDone(k, k.passthrough.writeIter(f.ff, off, count));
+              return unlockAndDone(k, k.passthrough.writeIter(f.ff, off, count, data()));
             }
             if (!direct && (f.fFlags & Uapi.O_DIRECT) != 0) {
               // generic_file_direct_write(): the written range leaves the page cache
               // (kiocb_invalidate_pages), so a later read of it sends READ (seen on 6.18.44)
               fi.pages.clear((int) (off / 4096), (int) ((off + count + 4095) / 4096));
             } else if (!direct) {
-              // fuse_fill_write_pages(): a page the write covers whole is marked uptodate when it
-              // is copied, before WRITE is sent: a read meanwhile finds it (seen on 6.18.44)
+              // fuse_fill_write_pages(): the user's bytes are copied into the pages; a page the
+              // write covers whole is marked uptodate when it is copied, before WRITE is sent: a
+              // read meanwhile finds it (seen on 6.18.44)
+              fi.cache.write(off, data());
               int from = (int) ((off + 4095) / 4096);
               int to = (int) ((off + count) / 4096);
               if (to > from) {
@@ -560,7 +592,7 @@ public final class File {
     private boolean sendWrite(Kernel k, long at, long len) {
       reqOff = at;
       reqLen = len;
-      req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, at, len, f.ff.fh);
+      req = k.dev.sendWrite(this, fi.nodeid, data().slice(at - off, len), at, len, f.ff.fh);
       pc = WRITE_SENT;
       return false;
     }
@@ -631,7 +663,9 @@ public final class File {
       if (to > from) {
         fi.pages.set(from, to); // fuse_fill_write_pages(): whole pages are uptodate once copied
       }
-      req = k.dev.send(this, Opcode.WRITE, fi.nodeid, null, at, count - directWritten, f.ff.fh);
+      fi.cache.write(at, data().slice(directWritten, count - directWritten)); // fuse_fill_write_pages()
+      req = k.dev.sendWrite(this, fi.nodeid, data().slice(directWritten, count - directWritten), at,
+          count - directWritten, f.ff.fh);
       pc = FALLBACK_SENT;
       return false;
     }

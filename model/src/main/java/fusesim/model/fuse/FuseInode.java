@@ -48,6 +48,8 @@ public final class FuseInode {
   public boolean evicted;
   /** The page cache: which 4 KiB pages are cached. */
   public final BitSet pages = new BitSet();
+  /** The page cache's data: valid only in the pages {@link #pages} marks uptodate. */
+  public final fusesim.model.FileData cache = new fusesim.model.FileData();
   /** The inode rwsem: holders > 0 shared, -1 exclusive. */
   public int rwsem;
   /**

@@ -1,6 +1,8 @@
 package fusesim.model.fuse;
 
+import fusesim.model.Bytes;
 import fusesim.model.Errno;
+import fusesim.model.Fault;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Mirrors;
@@ -53,9 +55,13 @@ public final class Passthrough {
   /** fuse_passthrough_read_iter() → backing_file_read_iter(): reads the backing file. */
   @Mirrors(fn = "fuse_passthrough_read_iter", file = "fs/fuse/passthrough.c",
       doc = "Read the backing file (backing_file_read_iter), no request.")
-  public long readIter(FuseFile ff, long pos, long count) {
+  public Bytes readIter(FuseFile ff, long pos, long count) {
     Lower.Node f = ff.passthrough;
-    return Math.max(0, Math.min(count, f.size - pos));
+    long n = Math.max(0, Math.min(count, f.size - pos));
+    if (k.faults.on(Fault.PASSTHROUGH_READ_PAST_EOF) && count > n && pos <= f.size) {
+      n++; // planted: one byte past the backing file's end
+    }
+    return f.data.read(pos, n);
   }
 
   /**
@@ -64,8 +70,9 @@ public final class Passthrough {
    */
   @Mirrors(fn = "fuse_passthrough_write_iter", file = "fs/fuse/passthrough.c",
       doc = "Write the backing file under inode_lock; end_write calls fuse_write_update_attr.")
-  public long writeIter(FuseFile ff, long pos, long count) {
+  public long writeIter(FuseFile ff, long pos, long count, Bytes data) {
     Lower.Node f = ff.passthrough;
+    f.write(pos, data);
     f.size = Math.max(f.size, pos + count);
     f.mtime = f.ctime = k.now;
     k.files.fuseWriteUpdateAttr(ff.inode, pos + count, count);

@@ -1,5 +1,7 @@
 package fusesim.model.fuse;
 
+import fusesim.model.Bytes;
+
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
 
@@ -24,6 +26,10 @@ public final class Request {
   public Reply reply;
   /** SYMLINK's link target (its third in-arg); null otherwise. */
   public String target;
+  /** WRITE's data (the in-arg after fuse_write_in); null otherwise. */
+  public Bytes data;
+  /** Ghost (COHERENCE): a READ the server answered with its lower file's bytes. */
+  public boolean ghostFromLower;
   /** The lower path the request concerns, as the server resolved it (for policies). */
   public String path;
 

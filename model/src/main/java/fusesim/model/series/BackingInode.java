@@ -62,7 +62,7 @@ public final class BackingInode {
       if (n.size != size) {
         n.mtime = k.now;
       }
-      n.size = size;
+      n.truncate(size);
       fi.pages.clear();
     }
     if ((iaValid & Dir.ATTR_MTIME) != 0) {

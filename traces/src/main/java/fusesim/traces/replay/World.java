@@ -85,7 +85,7 @@ final class World {
         case "mode": node.mode = (v & Lower.S_IFMT) != 0 ? (int) v : (node.mode & Lower.S_IFMT) | (int) v; break;
         case "uid": node.uid = (int) v; break;
         case "gid": node.gid = (int) v; break;
-        case "size": node.size = v; break;
+        case "size": node.resizeWithPattern(v); break;
         case "nlink": node.nlink = (int) v; break;
         case "atime": node.atime = v; break;
         case "mtime": node.mtime = v; break;
