@@ -321,6 +321,9 @@ public final class KernelReplay {
         } else if (s instanceof Stmt.LowerSet ls) {
             lowerSet(ls);
             observe(s, "", take(0), null);
+        } else if (s instanceof Stmt.LowerWrite w) {
+            lowerWrite(w);
+            observe(s, "", take(0), null);
         } else if (s instanceof Stmt.ThreadDecl t) {
             session.thread(t.thread().text(), (int) (long) Item.longValue(t.creds(), "uid").orElse(0L),
                     (int) (long) Item.longValue(t.creds(), "gid").orElse(0L));
@@ -449,8 +452,11 @@ public final class KernelReplay {
         LowerTree tree = session.tree();
         boolean exists = Files.exists(Path.of(tree.real(path)), java.nio.file.LinkOption.NOFOLLOW_LINKS);
         switch (n.type()) {
-            case FILE -> session.lowerFile(path, Item.longValue(a, "size").orElse(0L),
-                    (int) (long) Item.longValue(a, "mode").orElse(0644L), uid, gid, ino);
+            case FILE -> {
+                session.lowerFile(path, Item.longValue(a, "size").orElse(0L),
+                        (int) (long) Item.longValue(a, "mode").orElse(0644L), uid, gid, ino);
+                dataInOrder(tree.real(path), a);
+            }
             case DIR -> {
                 int mode = (int) (long) Item.longValue(a, "mode").orElse(0755L);
                 if (exists) {
@@ -488,6 +494,7 @@ public final class KernelReplay {
                 case "uid" -> Libc.lchown(real, (int) v, -1);
                 case "gid" -> Libc.lchown(real, -1, (int) v);
                 case "ino" -> tree.assignIno(path, v);
+                case "data" -> setData(real, (Value.Data) i.value());
                 default -> { }
             }
         }
@@ -674,6 +681,9 @@ public final class KernelReplay {
         }
         String verdict = outcomeVerdict(expected, r.ok() ? r.value() : null, r.ok() ? 0 : errNumber(r.errno()), res);
         if (verdict == null && r.ok()) {
+            verdict = dataVerdict(expected, r);
+        }
+        if (verdict == null && r.ok()) {
             verdict = checkVerdict(checks, r, res);
         }
         boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.UNLINK;
@@ -691,11 +701,11 @@ public final class KernelReplay {
                 return new Object[] {out.get(0), Libc.O_CREAT | Libc.O_WRONLY | Libc.O_TRUNC, out.get(1)};
             }
             case WRITE -> {
-                return new Object[] {out.get(0), LowerTree.pattern(0, (int) (long) (Long) out.get(1))};
+                return new Object[] {out.get(0), written(0, (Long) out.get(1))};
             }
             case PWRITE -> {
                 long off = (Long) out.get(2);
-                return new Object[] {out.get(0), LowerTree.pattern(off, (int) (long) (Long) out.get(1)), off};
+                return new Object[] {out.get(0), written(off, (Long) out.get(1)), off};
             }
             case MMAP -> {
                 return new Object[] {out.get(0), MAP_LENGTH, out.get(1), out.get(2), 0};
@@ -705,7 +715,7 @@ public final class KernelReplay {
             }
             case MWRITE -> {
                 long off = (Long) out.get(1);
-                return new Object[] {out.get(0), off, LowerTree.pattern(off, (int) (long) (Long) out.get(2))};
+                return new Object[] {out.get(0), off, written(off, (Long) out.get(2))};
             }
             default -> {
                 return out.toArray();
@@ -748,6 +758,53 @@ public final class KernelReplay {
             return r.value() + " {names=" + String.join(",", r.names()) + "}";
         }
         return Long.toString(r.value());
+    }
+
+    /** A read's bytes, when the trace states them ({@code read(3, 4) = 4 "abcd"}). */
+    private static String dataVerdict(Outcome expected, Result r) {
+        if (!(expected instanceof Outcome.Returns ret) || ret.data() == null) {
+            return null;
+        }
+        String got = new String(r.data(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return got.equals(ret.data().bytes()) ? null
+                : "expected the bytes " + fusesim.model.Bytes.of(ret.data().bytes()) + ", found " + fusesim.model.Bytes.of(got);
+    }
+
+    /** The bytes of a trace write: the model's convention, {@code 'A' + (origin + i) % 26}. */
+    private static byte[] written(long origin, long n) {
+        return fusesim.model.Bytes.written(origin, n).latin1().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code data=} and a {@code size=} after it, in the order written, as the model applies them. */
+    private static void dataInOrder(String real, List<Item> attrs) {
+        boolean data = false;
+        for (Item i : attrs) {
+            if (i.value() instanceof Value.Data d) {
+                setData(real, d);
+                data = true;
+            } else if (data && i.key().equals("size")) {
+                resize(real, ((Value.Int) i.value()).value());
+            }
+        }
+    }
+
+    /** {@code data="..."}: the lower file holds exactly these bytes. */
+    private static void setData(String real, Value.Data d) {
+        try {
+            Files.write(Path.of(real), d.bytes().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new IllegalStateException("lower data of " + real + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code lower write P offset=N "DATA"}: an outside writer's pwrite beside the mount. */
+    private void lowerWrite(Stmt.LowerWrite w) {
+        String real = session.tree().real(w.path().text());
+        try (var ch = java.nio.channels.FileChannel.open(Path.of(real), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(w.data().bytes().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), w.offset().value());
+        } catch (IOException e) {
+            throw new IllegalStateException("lower write " + real + ": " + e.getMessage());
+        }
     }
 
     private static String outcomeVerdict(Outcome expected, Long value, int errno, String found) {

@@ -124,6 +124,8 @@ public final class SandboxChecks {
     } else if (s instanceof Stmt.LowerSet l) {
       size(l.attrs(), MAX_FILE_BYTES, "the size of a lower file");
       through(l.path().text(), l.path().pos(), true);
+    } else if (s instanceof Stmt.LowerWrite w) {
+      through(w.path().text(), w.path().pos(), true);
     } else if (s instanceof Stmt.LowerUnlink l) {
       through(l.path().text(), l.path().pos(), false);
     } else if (s instanceof Stmt.ServerPolicy p) {

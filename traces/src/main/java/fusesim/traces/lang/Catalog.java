@@ -81,7 +81,7 @@ public final class Catalog {
       keys("ino", ValueKind.INT, "mode", ValueKind.MODE, "uid", ValueKind.INT,
           "gid", ValueKind.INT, "size", ValueKind.INT, "nlink", ValueKind.INT,
           "atime", ValueKind.INT, "mtime", ValueKind.INT, "ctime", ValueKind.INT,
-          "generation", ValueKind.INT, "stack_depth", ValueKind.INT);
+          "generation", ValueKind.INT, "stack_depth", ValueKind.INT, "data", ValueKind.DATA);
 
   /** Credentials of {@code thread}. */
   public static final Map<String, ValueKind> THREAD_CREDS =

@@ -182,6 +182,15 @@ final class Lexer {
     return out.append('"').toString();
   }
 
+  /** File bytes quoted so they read back as the same bytes: above 0x7e as {@code \xHH}. */
+  static String quoteData(String bytes) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : bytes.toCharArray()) {
+      out.append(c > 0x7e ? String.format("\\x%02x", (int) c) : escaped(c));
+    }
+    return out.append('"').toString();
+  }
+
   private static String escaped(char c) {
     switch (c) {
       case '\\':

@@ -12,10 +12,15 @@ public sealed interface Outcome {
   Pos pos();
 
   /** A non-error integer result. */
-  record Returns(Pos pos, Value.Int value) implements Outcome {
+  record Returns(Pos pos, Value.Int value, Value.Data data) implements Outcome {
     public Returns {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(value);
+    }
+
+    /** A result without bytes. */
+    public Returns(Pos pos, Value.Int value) {
+      this(pos, value, null);
     }
   }
 

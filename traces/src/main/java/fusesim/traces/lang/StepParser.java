@@ -129,7 +129,23 @@ final class StepParser {
     if (value.value() == -1) {
       return new Outcome.Fails(t.pos(), Values.errno(c));
     }
-    return new Outcome.Returns(t.pos(), value);
+    return new Outcome.Returns(t.pos(), value, readData(c, sys, value));
+  }
+
+  /**
+   * The bytes a read returned, after its count: {@code read(3, 4) = 4 "abcd"}; they must be as
+   * many as the count says.
+   */
+  private static Value.Data readData(Cursor c, Syscall sys, Value.Int count) {
+    if (!(sys == Syscall.READ || sys == Syscall.PREAD) || !c.at(Token.Kind.STRING)) {
+      return null;
+    }
+    Value.Data d = Values.data(c);
+    if (d.bytes().length() != count.value()) {
+      throw new TraceSyntaxError(c.file(), d.pos(), count.value() + " bytes of data (the result)",
+          d.bytes().length() + " bytes");
+    }
+    return d;
   }
 
   /** The optional {@code {k=v ...}} after the result. */

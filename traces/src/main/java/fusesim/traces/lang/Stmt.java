@@ -96,6 +96,16 @@ public sealed interface Stmt {
   }
 
   /** {@code lower set PATH k=v ...}: the server side changes an existing node. */
+  /** {@code lower write /a offset=0 "ZZZ"}: an outside writer changes the lower file. */
+  record LowerWrite(Pos pos, Word path, Value.Int offset, Value.Data data) implements Stmt {
+    public LowerWrite {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(path);
+      Objects.requireNonNull(offset);
+      Objects.requireNonNull(data);
+    }
+  }
+
   record LowerSet(Pos pos, Word path, List<Item> attrs) implements Stmt {
     public LowerSet {
       Objects.requireNonNull(pos);

@@ -76,7 +76,25 @@ final class StmtParser {
     if (kind.isWord("set")) {
       return lowerSet(c, pos);
     }
-    throw c.fail("a lower kind (file, dir, chr, fifo, link, unlink, set)");
+    if (kind.isWord("write")) {
+      return lowerWrite(c, pos);
+    }
+    throw c.fail("a lower kind (file, dir, chr, fifo, link, unlink, set, write)");
+  }
+
+  /** {@code lower write PATH offset=N "DATA"}. */
+  private static Stmt lowerWrite(Cursor c, Pos pos) {
+    c.next();
+    Word path = c.path();
+    c.expectWord("offset");
+    c.expect(Token.Kind.EQ, "\"=\" after offset");
+    Value.Int off = Values.integer(c, "an offset");
+    if (off.value() < 0) {
+      throw new TraceSyntaxError(c.file(), off.pos(), "an offset >= 0", off.text());
+    }
+    Value.Data data = Values.data(c);
+    c.end();
+    return new Stmt.LowerWrite(pos, path, off, data);
   }
 
   private static Stmt lowerSet(Cursor c, Pos pos) {

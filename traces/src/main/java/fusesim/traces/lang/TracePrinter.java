@@ -113,6 +113,10 @@ public final class TracePrinter {
     if (s instanceof Stmt.LowerSet l) {
       return "lower set " + l.path().text() + items(l.attrs());
     }
+    if (s instanceof Stmt.LowerWrite w) {
+      return "lower write " + w.path().text() + " offset=" + w.offset().text() + " "
+          + Lexer.quoteData(w.data().bytes());
+    }
     if (s instanceof Stmt.ThreadDecl t) {
       return "thread " + t.thread().text() + items(t.creds());
     }
@@ -215,7 +219,7 @@ public final class TracePrinter {
   /** A result as written after {@code =}. */
   public static String outcome(Outcome o) {
     if (o instanceof Outcome.Returns r) {
-      return r.value().text();
+      return r.value().text() + (r.data() == null ? "" : " " + Lexer.quoteData(r.data().bytes()));
     }
     if (o instanceof Outcome.Fails f) {
       return "-1 " + f.errno().text();
@@ -302,6 +306,9 @@ public final class TracePrinter {
     }
     if (v instanceof Value.Str s) {
       return Lexer.quote(s.value());
+    }
+    if (v instanceof Value.Data d) {
+      return Lexer.quoteData(d.bytes());
     }
     if (v instanceof Value.Sym s) {
       return s.name();

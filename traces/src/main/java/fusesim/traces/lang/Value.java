@@ -107,6 +107,21 @@ public sealed interface Value {
     }
   }
 
+  /**
+   * File bytes, a quoted string ({@code "ab\x00c"}) whose chars are the bytes (0..255): ASCII
+   * written as is, other bytes as {@code \xHH}.
+   */
+  record Data(Pos pos, String bytes) implements Value {
+    public Data {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(bytes);
+    }
+
+    public static Data of(String bytes) {
+      return new Data(Pos.NONE, bytes);
+    }
+  }
+
   /** A comma list of names ({@code names=a,b,c}); may be empty ({@code names=}). */
   record Names(Pos pos, List<String> names) implements Value {
     public Names {

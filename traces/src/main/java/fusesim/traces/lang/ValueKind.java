@@ -24,6 +24,8 @@ public enum ValueKind {
   IOMODE("none, cached or uncached"),
   /** FOPEN_* flags by their short names: {@link Value.Flags}. */
   OPEN_FLAGS("open reply flags (cached, keep_cache, direct_io, passthrough, ...)"),
+  /** File bytes in quotes, ASCII or {@code \xHH}: {@link Value.Data}. */
+  DATA("file bytes in quotes like \"abc\" (\\xHH for a byte that is not printable ASCII)"),
   /** An ops_mask by op names: {@link Value.Flags}. */
   OPS("an ops list (read, write, getattr, setattr, statx, open, readdir) or a hex literal");
 

@@ -170,9 +170,35 @@ final class Values {
         return flags(c, Catalog.FOPEN, true);
       case OPS:
         return flags(c, Catalog.BACKING_OPS, true);
+      case DATA:
+        return data(c);
       default:
         throw new AssertionError(kind);
     }
+  }
+
+  /**
+   * File bytes: a string token of at most {@code Bytes.MAX_LITERAL} bytes, every char written as
+   * ASCII or as an escape (a char above 0x7f written as is is not one byte: refused at its column).
+   */
+  static Value.Data data(Cursor c) {
+    Token t = c.peek();
+    if (!t.is(Token.Kind.STRING)) {
+      throw c.fail(ValueKind.DATA.description());
+    }
+    String raw = t.text();
+    for (int i = 0; i < raw.length(); i++) {
+      if (raw.charAt(i) > 0x7e) {
+        throw new TraceSyntaxError(c.file(), new Pos(t.pos().line(), t.pos().col() + i),
+            "a data byte as ASCII or \\xHH", "\"" + raw.charAt(i) + "\"");
+      }
+    }
+    if (t.value().length() > fusesim.model.Bytes.MAX_LITERAL) {
+      throw new TraceSyntaxError(c.file(), t.pos(), "at most " + fusesim.model.Bytes.MAX_LITERAL
+          + " bytes of data", t.value().length() + " bytes");
+    }
+    c.next();
+    return new Value.Data(t.pos(), t.value());
   }
 
   private static Value bool(Cursor c) {

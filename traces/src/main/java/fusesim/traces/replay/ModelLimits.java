@@ -34,6 +34,10 @@ final class ModelLimits {
       sizes(file, n.attrs(), MAX_FILE_BYTES, "a file's size");
     } else if (s instanceof Stmt.LowerSet l) {
       sizes(file, l.attrs(), MAX_FILE_BYTES, "a file's size");
+    } else if (s instanceof Stmt.LowerWrite w
+        && w.offset().value() + w.data().bytes().length() > MAX_FILE_BYTES) {
+      throw TraceSemanticError.at(file, w.offset().pos(), "a lower write may end at most at "
+          + MAX_FILE_BYTES + " bytes");
     } else if (s instanceof Stmt.ServerPolicy p) {
       reply(file, Optional.of(p.reply()));
     } else if (s instanceof Stmt.ServerReply r) {

@@ -1,5 +1,6 @@
 package fusesim.traces.replay;
 
+import fusesim.model.Bytes;
 import fusesim.model.vfs.Dentry;
 import fusesim.model.Faults;
 import fusesim.model.fuse.FuseBacking;
@@ -215,6 +216,10 @@ public final class StepRunner {
     }
     if (!ok) {
       return "expected = " + expected + ", found = " + displayPlain(r);
+    }
+    if (o instanceof Outcome.Returns ret && ret.data() != null && r.data() != null
+        && !ret.data().bytes().equals(r.data().latin1())) {
+      return "expected the bytes " + Bytes.of(ret.data().bytes()) + ", found " + r.data();
     }
     return checkFields(checks, r);
   }

@@ -4,6 +4,7 @@ import fusesim.model.fuse.BackingMap;
 import fusesim.model.vfs.Dentry;
 import fusesim.model.fuse.Dir;
 import fusesim.model.fuse.FuseInode;
+import fusesim.model.Bytes;
 import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Opcode;
@@ -43,6 +44,14 @@ final class World {
     } else if (s instanceof Stmt.LowerSet) {
       Stmt.LowerSet ls = (Stmt.LowerSet) s;
       setAttrs(StepRunner.lowerNode(file, k, ls.path().text(), ls.path().pos()), ls.attrs());
+    } else if (s instanceof Stmt.LowerWrite) {
+      Stmt.LowerWrite w = (Stmt.LowerWrite) s;
+      Lower.Node node = StepRunner.lowerNode(file, k, w.path().text(), w.path().pos());
+      if (!node.isReg()) {
+        throw TraceSemanticError.at(file, w.path().pos(), w.path().text() + " is not a regular file");
+      }
+      node.write(w.offset().value(), Bytes.of(w.data().bytes())); // pwrite(2) beside the mount
+      node.mtime = node.ctime = k.now;
     } else if (s instanceof Stmt.ThreadDecl) {
       Stmt.ThreadDecl t = (Stmt.ThreadDecl) s;
       if (k.threads.containsKey(t.thread().text()) && !t.thread().text().equals("T1")) {
@@ -79,6 +88,11 @@ final class World {
 
   private static void setAttrs(Lower.Node node, java.util.List<Item> attrs) {
     for (Item a : attrs) {
+      if (a.value() instanceof fusesim.traces.lang.Value.Data d) {
+        node.truncate(0); // data= replaces the contents: the file is these bytes
+        node.write(0, Bytes.of(d.bytes()));
+        continue;
+      }
       long v = ToModel.number(a.value());
       switch (a.key()) {
         case "ino": node.ino = v; break;
