@@ -60,7 +60,7 @@ public final class Lower {
       return (mode & S_IFMT) == S_IFREG;
     }
 
-    /** truncate(2) on the lower file: shrinking drops the bytes past size, growing adds zeros. */
+    /** The lower file cut or extended to newSize: shrinking drops the bytes past it, growing adds zeros. */
     public void truncate(long newSize) {
       if (newSize < size) {
         data.truncate(newSize);

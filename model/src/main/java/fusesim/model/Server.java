@@ -533,6 +533,11 @@ public final class Server {
     return new Reply.Ok();
   }
 
+  /** The lower file READ and WRITE with this fh go to: the one its OPEN opened, else the nodeid's. */
+  public Lower.Node fileOf(long nodeid, long fh) {
+    return opened.getOrDefault(fh, nodes.get(nodeid));
+  }
+
   /** Pending (held or unanswered) requests of {@code thread} with this opcode, oldest first. */
   public Request pendingOf(String thread, Opcode op) {
     for (Request r : k.log) {

@@ -39,7 +39,7 @@ public record ReadGhost(Source source, long off, long count, Bytes result, Bytes
       boolean uptodate = n == 0 || fi.pages.nextClearBit(first) > (int) ((off + n - 1) / 4096);
       cache = uptodate ? fi.cache.read(off, n) : null;
     }
-    Lower.Node ln = k.server.nodes.get(ff.nodeid);
+    Lower.Node ln = k.server.fileOf(ff.nodeid, ff.fh);
     Bytes lower = ln == null ? null : ln.read(off, count);
     return new ReadGhost(src, off, count, result, backing, cache, fi.attr.size(), lower,
         bf != null && bf == ln, fromLower);

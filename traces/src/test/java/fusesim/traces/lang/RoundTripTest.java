@@ -112,6 +112,10 @@ class RoundTripTest {
       "expect backing 1 refcount=2 freed=0 registered=1",
       "expect file 3 iomode=uncached passthrough=1",
       "expect conn passthrough=1 max_stack_depth=2 connected=0",
+      "lower file /f ino=12 data=\"ab\\0\\xff\\\"\\n\" size=9",
+      "lower write /f offset=2 \"x\\0\\x7f\"",
+      "T1 pread(3, 3, 0) = 3 \"a\\x01b\"",
+      "T1 read(3, 4) = 4",
       "server crash",
       "umount",
       "");

@@ -20,6 +20,14 @@ class SyntaxErrorTest {
 
   static Stream<Arguments> bodyErrors() {
     return Stream.of(
+        body("read data shorter than the count", "T1 read(3, 4) = 4 \"abc\"",
+            "3:19: expected 4 bytes of data (the result), found 3 bytes"),
+        body("read data with a raw non-ASCII char", "T1 read(3, 2) = 2 \"a\u00e9\"",
+            "3:21: expected a data byte as ASCII or \\xHH, found \"\u00e9\""),
+        body("lower write without offset", "lower write /a \"x\"",
+            "3:16: expected \"offset\", found string \"x\""),
+        body("lower write negative offset", "lower write /a offset=-1 \"x\"",
+            "3:23: expected an offset >= 0, found -1"),
         body("unknown syscall", "T1 opne(\"/a\", O_RDONLY) = 3",
             "3:4: expected a syscall name (open, close, read, ...), found \"opne\""),
         body("bad open flag", "T1 open(\"/a\", O_RDONLYX) = 3",
@@ -112,7 +120,7 @@ class SyntaxErrorTest {
             "3:14: expected a thread name like T1, found \"X1\""),
         body("unknown lower attribute", "lower file /a color=1",
             "3:15: expected an attribute (ino, mode, uid, gid, size, nlink, atime, mtime, ctime,"
-                + " generation, stack_depth), found \"color\""),
+                + " generation, stack_depth, data), found \"color\""),
         body("duplicate key", "lower file /a size=1 size=2",
             "3:22: expected an attribute not given yet (size is already set on this line),"
                 + " found \"size\""),
