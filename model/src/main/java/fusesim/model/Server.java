@@ -483,7 +483,7 @@ public final class Server {
       return new Reply.Data(n, Bytes.lowerPattern(off, n));
     }
     Bytes b = node.read(off, r.args[1]);
-    r.ghostFromLower = true;
+    r.ghostLower = b;
     return new Reply.Data(b.length(), b);
   }
 

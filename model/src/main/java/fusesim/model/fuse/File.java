@@ -196,7 +196,7 @@ public final class File {
     /** The bytes the O_DIRECT part read (generic_file_read_iter's first part). */
     private Bytes directBytes = Bytes.EMPTY;
     /** Whether the bytes returned came from READ replies made from the lower file (ghost). */
-    private boolean fromLower;
+    private Bytes fromLower;
 
     public Read(UserThread t, int fd, long count, long off) {
       super(t);
@@ -331,7 +331,7 @@ public final class File {
         return bufferedRest(k, got);
       }
       if (direct || uncached) {
-        fromLower = req.ghostFromLower;
+        fromLower = req.ghostLower;
         return finish(k, bytes, ReadGhost.Source.SERVER); // fuse_direct_io(): the reply, into the user buffer
       }
       int from = (int) (reqOff / PAGE);
@@ -354,7 +354,9 @@ public final class File {
         retrying = false;
         return cached(k); // filemap_read() goes on with the pages after the one read again
       }
-      long n = Math.max(0, Math.min(count - directPart, reqOff + got - off));
+      // filemap_read() (mm/filemap.c) reads i_size again once it has the pages and copies no
+      // further: a truncate that ran while the READ was in flight shortens the result
+      long n = Math.max(0, Math.min(count - directPart, Math.min(reqOff + got, fi.attr.size()) - off));
       return finish(k, fi.cache.read(off, n), ReadGhost.Source.CACHE);
     }
 
@@ -378,7 +380,7 @@ public final class File {
       Bytes all = directBytes.concat(b);
       // an O_DIRECT read whose rest went through the page cache counts as read from the server
       ReadGhost.Source s = directPart > 0 ? ReadGhost.Source.SERVER : src;
-      k.ghostRead = ReadGhost.capture(k, f.ff, s, off - directPart, count, all, fromLower && directPart == 0);
+      k.ghostRead = ReadGhost.capture(k, f.ff, s, off - directPart, count, all, directPart == 0 ? fromLower : null);
       return done(SysResult.read(all));
     }
   }

@@ -17,7 +17,8 @@ import fusesim.model.Lower;
  *     range is not uptodate
  * @param isize i_size as the kernel believed it when the read returned
  * @param lower the bytes of the server's lower file for the inode [off, off + count), clamped to
- *     its size (null if the server has no file for the nodeid)
+ *     its size (null if the server has no file for the nodeid); for a direct read answered from
+ *     the lower file, the bytes the server read when it answered
  * @param lowerIsBacking passthrough: the backing file is the server's file for the inode
  * @param fromLower direct io: the reply was the server's default answer, read from the lower file
  */
@@ -28,7 +29,7 @@ public record ReadGhost(Source source, long off, long count, Bytes result, Bytes
   public enum Source { PASSTHROUGH, CACHE, SERVER }
 
   static ReadGhost capture(Kernel k, FuseFile ff, Source src, long off, long count, Bytes result,
-      boolean fromLower) {
+      Bytes served) {
     FuseInode fi = ff.inode;
     Lower.Node bf = ff.passthrough;
     Bytes backing = src == Source.PASSTHROUGH && bf != null ? bf.read(off, count) : null;
@@ -40,7 +41,8 @@ public record ReadGhost(Source source, long off, long count, Bytes result, Bytes
       cache = uptodate ? fi.cache.read(off, n) : null;
     }
     Lower.Node ln = k.server.fileOf(ff.nodeid, ff.fh);
-    Bytes lower = ln == null ? null : ln.read(off, count);
+    boolean fromLower = src == Source.SERVER && served != null;
+    Bytes lower = fromLower ? served : ln == null ? null : ln.read(off, count);
     return new ReadGhost(src, off, count, result, backing, cache, fi.attr.size(), lower,
         bf != null && bf == ln, fromLower);
   }

@@ -28,8 +28,12 @@ public final class Request {
   public String target;
   /** WRITE's data (the in-arg after fuse_write_in); null otherwise. */
   public Bytes data;
-  /** Ghost (COHERENCE): a READ the server answered with its lower file's bytes. */
-  public boolean ghostFromLower;
+  /**
+   * Ghost (COHERENCE): the lower file's bytes a READ's reply was read from, when the server
+   * answered, or null. Taken then, not when the read(2) returns: a concurrent WRITE may change
+   * the file in between, and either order is one the kernel allows.
+   */
+  public Bytes ghostLower;
   /** The lower path the request concerns, as the server resolved it (for policies). */
   public String path;
 
