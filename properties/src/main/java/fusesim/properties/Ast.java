@@ -132,6 +132,10 @@ public final class Ast {
     return new Stmt.LowerSet(P, Word.of(path), attrs);
   }
 
+  static Stmt lowerWrite(String path, long offset, String bytes) {
+    return new Stmt.LowerWrite(P, Word.of(path), num(offset), Value.Data.of(bytes));
+  }
+
   // ---- server --------------------------------------------------------------------------------
 
   static Stmt policy(ServerOp op, String path, ReplyClause r) {

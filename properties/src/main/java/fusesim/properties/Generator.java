@@ -77,6 +77,7 @@ public final class Generator {
   private final Map<String, Long> busyFd = new TreeMap<>();
   private boolean crashed;
   private long nextIno = 30;
+  private long lowerWrites;
   /**
    * The series (v2 01/21): the mount negotiates FUSE_PASSTHROUGH_INO; the well-behaved server then
    * acts like the v2 passthrough_hp (SEEN-libfuse): a lifetime backing per regular file (ops
@@ -491,6 +492,8 @@ public final class Generator {
           return false;
         }
         return emitted(Ast.lowerSet(pick(List.of("/a", "/c", "/d/e")), List.of(Ast.item("ino", Ast.num(nextIno++)))));
+      case LOWER_WRITE:
+        return lowerWrite();
       case NOTIFY:
         if (!unfinished.isEmpty()) {
           // Not modelled: d_invalidate while a walk is in flight takes the dentry off its parent's
@@ -525,6 +528,23 @@ public final class Generator {
 
   private String t2() {
     return lastThread;
+  }
+
+  /**
+   * An outside writer (pwrite(2) on the lower file, beside the mount): digits that name the
+   * write ('0' + n % 10 for the n-th), so a read shows whose bytes it returned; at the start,
+   * inside a page or across the first page's end, growing the file or not.
+   */
+  private boolean lowerWrite() {
+    String path = pick(List.of("/a", "/c", "/d/e"));
+    fusesim.model.Lower.Node n = s.kernel().lower.resolve(path);
+    if (n == null || !n.isReg()) {
+      return false;
+    }
+    char mark = (char) ('0' + lowerWrites++ % 10);
+    long len = 1 + rnd.nextInt(8);
+    long off = pick(List.of(0L, 1L, 4093L, 4096L));
+    return emitted(Ast.lowerWrite(path, off, String.valueOf(mark).repeat((int) len)));
   }
 
   private boolean emitted(Stmt st) {

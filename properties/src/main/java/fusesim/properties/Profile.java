@@ -19,7 +19,7 @@ public final class Profile {
     POLICY_OPEN, POLICY_LOOKUP, POLICY_OTHER, HOLD, UNHOLD, REPLY, BACKING_OPEN, BACKING_CLOSE,
     TICK, EVICT, DROP_CACHES, REPLACE_LOWER, NOTIFY, CRASH,
     // appended last, so that a profile giving them weight 0 draws exactly as before they existed
-    MKNOD, SYMLINK, LINK, READLINK
+    MKNOD, SYMLINK, LINK, READLINK, LOWER_WRITE
   }
 
   public final String name;
@@ -76,7 +76,8 @@ public final class Profile {
         .set(Action.BACKING_OPEN, 2).set(Action.BACKING_CLOSE, 2).set(Action.TICK, 3)
         .set(Action.EVICT, 3).set(Action.DROP_CACHES, 1).set(Action.REPLACE_LOWER, 1)
         .set(Action.NOTIFY, 1).set(Action.CRASH, 1)
-        .set(Action.MKNOD, 2).set(Action.SYMLINK, 1).set(Action.LINK, 2).set(Action.READLINK, 1);
+        .set(Action.MKNOD, 2).set(Action.SYMLINK, 1).set(Action.LINK, 2).set(Action.READLINK, 1)
+        .set(Action.LOWER_WRITE, 1); // an outside writer: COHERENCE's stale and fresh reads
     p.readdirplusMounts = true;
     p.invalidAttrs = true; // known findings stay exercised (traces/corpus/findings)
     p.sharedBackingReplies = true;

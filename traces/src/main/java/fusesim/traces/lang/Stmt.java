@@ -95,7 +95,6 @@ public sealed interface Stmt {
     }
   }
 
-  /** {@code lower set PATH k=v ...}: the server side changes an existing node. */
   /** {@code lower write /a offset=0 "ZZZ"}: an outside writer changes the lower file. */
   record LowerWrite(Pos pos, Word path, Value.Int offset, Value.Data data) implements Stmt {
     public LowerWrite {
@@ -106,6 +105,7 @@ public sealed interface Stmt {
     }
   }
 
+  /** {@code lower set PATH k=v ...}: the server side changes an existing node. */
   record LowerSet(Pos pos, Word path, List<Item> attrs) implements Stmt {
     public LowerSet {
       Objects.requireNonNull(pos);
