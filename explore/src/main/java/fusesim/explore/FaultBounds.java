@@ -37,6 +37,7 @@ public final class FaultBounds {
     BOUNDS.put(Fault.CACHE_WAIT_IGNORES_DIO, new Bound(4, 2, 1, 0, WB));
     BOUNDS.put(Fault.REVALIDATE_KEEPS_CHANGED_NODEID, new Bound(4, 2, 1, 1, WB));
     BOUNDS.put(Fault.FORGET_WRONG_NLOOKUP, new Bound(3, 2, 1, 0, WB));
+    BOUNDS.put(Fault.PASSTHROUGH_READ_PAST_EOF, new Bound(4, 1, 1, 0, WB)); // backing_open, open, read to EOF, read past it
     // the series, the passthrough_ino world
     BOUNDS.put(Fault.ATTACH_SAME_BACKING_LEAKS_REF, new Bound(4, 2, 1, 0, WB));
     BOUNDS.put(Fault.ATTACH_FAILURE_NO_FORGET, new Bound(2, 2, 1, 0, ARB));
