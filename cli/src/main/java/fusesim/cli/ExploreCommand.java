@@ -152,8 +152,9 @@ final class ExploreCommand implements Callable<Integer> {
         Bounds fb = FaultBounds.bounds(sem, faults, assumptions, workers);
         bounds = new Bounds(sem, fb.depth(), fb.inodes(), fb.backings(), fb.threads(), fb.opens(), fb.ticks(),
             fb.server(), faults, assumptions, !noDio, !noSymmetry, workers);
-        boundsFrom = "the bound that finds " + (faults.size() == 1 ? "this fault" : "these faults")
-            + " (explore/FaultBounds; any bound option replaces it)";
+        boundsFrom = "the bound that finds " + (faults.size() == 1 ? "this fault, which must break "
+            + fusesim.traces.replay.FaultCatalog.of(faults.iterator().next()).breaks().id() : "these faults")
+            + " (the fault catalog: fusesim faults; any bound option replaces it)";
       } else {
         int d = depth != null ? depth : shrinkTable ? 7 : core ? Integer.MAX_VALUE : Bounds.fullDepth(sem);
         bounds = new Bounds(sem, d, inodes != null ? inodes : core ? 3 : 2, backings != null ? backings : core ? 2 : 1,

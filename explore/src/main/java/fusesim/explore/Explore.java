@@ -80,6 +80,17 @@ public final class Explore {
     }
   }
 
+  /**
+   * After {@link #run} with a full engine: the first violation of each invariant (null: it held),
+   * what the report prints, for callers that read results rather than text.
+   */
+  public Map<String, ModelExplorer.Violation> violations() {
+    if (full == null) {
+      throw new IllegalStateException("violations() is read after a full-engine run");
+    }
+    return full.violations();
+  }
+
   /** The known findings a violation is matched against (traces/corpus/findings); none by default. */
   public KnownFindings known = KnownFindings.none();
 

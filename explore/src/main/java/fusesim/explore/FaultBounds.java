@@ -2,64 +2,32 @@ package fusesim.explore;
 
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
+import fusesim.traces.replay.FaultCatalog;
+import fusesim.traces.replay.FaultCatalog.Bound;
 import fusesim.traces.replay.ServerMode;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The bound that finds each planted fault in the full engine: what {@code fusesim explore
- * --fault F} uses when no bound is given (and prints in its first line). The depth is the
- * fault's shortest counterexample in moves, as measured (explore/README.md, "Bounds per fault"),
- * so the search stops at the level that finds it; {@code FaultBoundsTest} runs every fault with
- * its bound and checks that it is found at exactly that depth.
+ * The bound that finds a set of planted faults in the full engine: what {@code fusesim explore
+ * --fault F} uses when no bound is given (and prints in its first line). Each fault's own bound is
+ * its entry in {@link FaultCatalog}: the depth of its shortest counterexample in moves, as
+ * measured (explore/README.md, "Bounds per fault"), so the search stops at the level that finds
+ * it; {@code FaultBoundsTest} runs every fault with its bound and checks that it breaks its
+ * catalog invariant at exactly that depth.
  *
  * <p>Series faults are explored in the FUSE_PASSTHROUGH_INO world, so they need a semantics with
  * their patch ({@code --semantics v2}); {@link #check} says so.
  */
 public final class FaultBounds {
-  /** A fault's bound: depth in moves, files, backing ids, clock ticks, the server. */
-  public record Bound(int depth, int inodes, int backings, int ticks, ServerMode server) {}
-
   private static final ServerMode WB = ServerMode.WELL_BEHAVED;
   private static final ServerMode ARB = ServerMode.ARBITRARY;
 
-  static final Map<Fault, Bound> BOUNDS = new EnumMap<>(Fault.class);
-
-  static {
-    // mainline, the mainline world (mount passthrough)
-    BOUNDS.put(Fault.CACHED_OPEN_IGNORES_BACKING, new Bound(3, 2, 1, 0, WB));
-    BOUNDS.put(Fault.UNCACHED_IO_END_LEAKS_FB, new Bound(3, 2, 1, 0, WB));
-    BOUNDS.put(Fault.BACKING_CLOSE_DOUBLE_PUT, new Bound(2, 2, 1, 0, WB));
-    BOUNDS.put(Fault.RELEASE_SKIPS_IO_RELEASE, new Bound(2, 2, 1, 0, WB));
-    BOUNDS.put(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE, new Bound(5, 2, 1, 0, ARB));
-    BOUNDS.put(Fault.CACHE_WAIT_IGNORES_DIO, new Bound(4, 2, 1, 0, WB));
-    BOUNDS.put(Fault.REVALIDATE_KEEPS_CHANGED_NODEID, new Bound(4, 2, 1, 1, WB));
-    BOUNDS.put(Fault.FORGET_WRONG_NLOOKUP, new Bound(3, 2, 1, 0, WB));
-    BOUNDS.put(Fault.PASSTHROUGH_READ_PAST_EOF, new Bound(4, 1, 1, 0, WB)); // backing_open, open, read to EOF, read past it
-    // the series, the passthrough_ino world
-    BOUNDS.put(Fault.ATTACH_SAME_BACKING_LEAKS_REF, new Bound(4, 2, 1, 0, WB));
-    BOUNDS.put(Fault.ATTACH_FAILURE_NO_FORGET, new Bound(2, 2, 1, 0, ARB));
-    BOUNDS.put(Fault.CONFLICTING_BACKING_REPLACES, new Bound(6, 1, 2, 0, WB));
-    BOUNDS.put(Fault.LIFETIME_ALLOWS_CACHED_OPEN, new Bound(3, 2, 1, 0, WB));
-    BOUNDS.put(Fault.ATTACH_IGNORES_CACHED_OPENS, new Bound(4, 2, 1, 0, WB));
-    BOUNDS.put(Fault.ATTACH_TAKES_NO_IO_REF, new Bound(3, 2, 1, 0, WB));
-    BOUNDS.put(Fault.INO_CHECK_SKIPPED, new Bound(3, 2, 1, 0, ARB));
-    BOUNDS.put(Fault.ATTACH_BORROWS_IDR_REF, new Bound(3, 2, 1, 0, WB));
-    BOUNDS.put(Fault.GETATTR_SERVES_CACHE_FIRST, new Bound(5, 1, 1, 0, WB));
-    BOUNDS.put(Fault.EVICT_KEEPS_LIFETIME_BACKING, new Bound(4, 2, 1, 0, WB));
-  }
-
   private FaultBounds() {}
 
-  /** The bound of one fault. */
+  /** The bound of one fault: its catalog entry's. */
   public static Bound of(Fault f) {
-    Bound b = BOUNDS.get(f);
-    if (b == null) {
-      throw new IllegalStateException("no bound for fault " + f.id() + ": add it to FaultBounds");
-    }
-    return b;
+    return FaultCatalog.of(f).bound();
   }
 
   /** The bound that finds every fault of the set: the largest of each, arbitrary if any needs it. */

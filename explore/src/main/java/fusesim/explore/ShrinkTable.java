@@ -132,7 +132,7 @@ public final class ShrinkTable {
     out.println("|---|---|---|---|---|---|---|");
     for (Fault f : Fault.values()) {
       Row r = row(f, err);
-      FaultBounds.Bound fb = FaultBounds.of(f);
+      fusesim.traces.replay.FaultCatalog.Bound fb = FaultBounds.of(f);
       out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d, %.1f |%n", f.id(), semanticsFor(f),
           r.propLength() < 0 ? "not found" : r.propInvariant() + ", " + r.propLength(),
           r.bfsLength() < 0 ? "not found within depth " + r.bfsDepth() : r.bfsInvariant() + ", " + r.bfsLength(),

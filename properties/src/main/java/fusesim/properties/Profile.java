@@ -1,6 +1,7 @@
 package fusesim.properties;
 
 import fusesim.model.Fault;
+import fusesim.traces.replay.FaultCatalog;
 import fusesim.traces.replay.ServerMode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -112,7 +113,8 @@ public final class Profile {
   }
 
   /**
-   * A base profile leaning towards the actions {@code f} needs. Entry creation (mknod, symlink,
+   * A base profile leaning towards the actions {@code f} needs: its catalog entry's
+   * {@link FaultCatalog.Lean}. Entry creation (mknod, symlink,
    * link, readlink) and readdirplus mounts reach none of the planted faults' states, so a fault
    * campaign leaves them out and draws as it did before they existed (its counterexamples stay
    * the ones FaultsTest bounds).
@@ -123,26 +125,25 @@ public final class Profile {
     p.readdirplusMounts = false;
     p.invalidAttrs = false; // not a fault's state: a fault campaign draws as before
     p.sharedBackingReplies = false;
-    switch (f) {
-      case CACHED_OPEN_IGNORES_BACKING:
-      case CACHE_WAIT_IGNORES_DIO:
+    switch (FaultCatalog.of(f).lean()) {
+      case HELD_DIRECT_WRITE:
         // a parallel direct write held in flight, then a cached open or a shared mmap
         p.set(Action.HOLD, 10).set(Action.WRITE, 12).set(Action.POLICY_OPEN, 10).set(Action.MMAP, 8)
             .set(Action.CRASH, 0).set(Action.SETATTR, 0).set(Action.STAT, 1).set(Action.GETDENTS, 0)
             .set(Action.OPEN_DIR, 0);
         break;
-      case REVALIDATE_KEEPS_CHANGED_NODEID:
+      case REVALIDATION:
         p.set(Action.REPLACE_LOWER, 8).set(Action.TICK, 8).set(Action.POLICY_LOOKUP, 8)
             .set(Action.STAT, 12).set(Action.CRASH, 0).set(Action.HOLD, 1);
         break;
-      case FORGET_WRONG_NLOOKUP:
+      case EVICTION:
         p.set(Action.STAT, 12).set(Action.EVICT, 8).set(Action.DROP_CACHES, 4).set(Action.TICK, 4)
             .set(Action.CRASH, 0).set(Action.HOLD, 1);
         break;
-      case BACKING_CLOSE_DOUBLE_PUT:
+      case BACKING_CLOSE:
         p.set(Action.BACKING_CLOSE, 8).set(Action.BACKING_OPEN, 6).set(Action.CRASH, 0);
         break;
-      default:
+      case BASE:
         p.set(Action.CRASH, 0);
         break;
     }

@@ -1,5 +1,6 @@
 package fusesim.properties;
 
+import fusesim.traces.replay.FaultCatalog;
 import fusesim.traces.replay.ServerMode;
 import fusesim.traces.replay.Session;
 import fusesim.traces.replay.Setup;
@@ -11,43 +12,25 @@ import fusesim.model.series.Semantics;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;
 import fusesim.traces.replay.ModelReplay;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every fault of the catalog that an invariant can see is found, shrunk to a 1-minimal trace,
- * and that trace, as saved, replays to the same violation at the same line (and breaks nothing
- * with the fault off). Two faults are not reachable or not visible on mainline; see
- * {@link #UNDETECTABLE} and properties/README.md.
+ * Every fault of the catalog ({@link FaultCatalog}) is found, breaks exactly its entry's
+ * invariants (always {@code breaks}, nothing outside {@code breaks} and {@code alsoBreaks}), is
+ * shrunk to a 1-minimal trace, and that trace, as saved, replays to the same violation at the same
+ * line and breaks nothing with the fault off.
  */
 class FaultsTest {
-  /**
-   * cached-open-ignores-backing: both callers of fuse_file_cached_io_open check fi->fb first
-   * (fuse_file_io_open: EINVAL; fuse_file_mmap: ENODEV), and the wait for parallel writes ends only
-   * when fi->fb is cleared, so the skipped check is unreachable on mainline.
-   * passthrough-accepts-keep-cache: the only effect is that the page cache is kept; no invariant
-   * of invariants/ speaks about cached pages of a passthrough inode.
-   */
-  static final Set<Fault> UNDETECTABLE = EnumSet.noneOf(Fault.class);
-
   /** Mainline faults run on mainline; the series' faults on v2 (their code exists only there). */
   static Semantics semanticsFor(Fault f) {
-    return f.patch == 0 ? Semantics.MAINLINE : Semantics.v2(Semantics.V2_PATCHES);
-  }
-
-  /**
-   * getattr-serves-cache-first needs mmap, a stat, a store and a second stat on a lifetime inode
-   * (mmap and faults invalidate atime, so only a store after a fresh stat shows it): rarer.
-   */
-  private static long budget(Fault f, long sequences) {
-    return f == Fault.GETATTR_SERVES_CACHE_FIRST ? sequences * 8 : sequences;
+    return FaultCatalog.of(f).semantics();
   }
 
   private static Engine.Report campaign(Fault f, long seed, long sequences) {
-    sequences = budget(f, sequences);
+    sequences *= FaultCatalog.of(f).campaignScale();
     Engine e = new Engine(new Engine.Options(semanticsFor(f),
         List.of(ServerMode.WELL_BEHAVED, ServerMode.ARBITRARY), Set.of(f), 0, seed, sequences, null));
     return e.run(f.id(), Set.of(f), true, 0, null);
@@ -55,15 +38,15 @@ class FaultsTest {
 
   @ParameterizedTest
   @EnumSource(Fault.class)
-  void faultIsFoundShrunkAndReplays(Fault f) {
-    if (UNDETECTABLE.contains(f)) {
-      Engine.Report r = campaign(f, 11, 3000);
-      assertThat(r.violated()).as("%s is now detected: move it out of UNDETECTABLE", f).isEmpty();
-      return;
-    }
+  void faultBreaksItsCatalogInvariantsShrunkAndReplays(Fault f) {
+    FaultCatalog.Entry e = FaultCatalog.of(f);
     for (long seed : new long[] {11, 12}) {
       Engine.Report r = campaign(f, seed, 20_000);
-      assertThat(r.violated()).as("%s with seed %d", f, seed).isNotEmpty();
+      Set<String> broken = new java.util.TreeSet<>();
+      r.violated().forEach(row -> broken.add(row.invariant));
+      assertThat(broken).as("%s with seed %d breaks its catalog invariant", f, seed).contains(e.breaks().id());
+      assertThat(e.mayBreak()).as("%s with seed %d breaks only its catalog invariants", f, seed)
+          .containsAll(broken);
       for (Engine.Row row : r.violated()) {
         check(f, row);
       }
@@ -99,9 +82,6 @@ class FaultsTest {
   @ParameterizedTest
   @EnumSource(Fault.class)
   void shrunkTraceIsOneMinimal(Fault f) {
-    if (UNDETECTABLE.contains(f)) {
-      return;
-    }
     Engine.Report r = campaign(f, 21, 20_000);
     if (r.violated().isEmpty()) {
       r = campaign(f, 11, 20_000); // found with seed 11 by the test above
