@@ -68,8 +68,9 @@ final class BisectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Io io = Io.of(spec);
+    PrintWriter out = io.out();
+    PrintWriter err = io.err();
     PropertyRun props;
     try {
       if (runs != null && budgetText != null) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -53,9 +54,8 @@ final class CheckCommand implements Callable<Integer> {
       + "alternating)")
   String serverText = "both";
 
-  @Option(names = "--fault", paramLabel = "F", description = "switch on a fault (repeatable); each fault is "
-      + "checked in its own campaign (see: fusesim faults)")
-  List<String> faultNames = new java.util.ArrayList<>();
+  @Mixin
+  FaultOption fault = new FaultOption();
 
   @Option(names = "--all-faults", description = "check every fault of the catalog, one campaign each")
   boolean allFaults;
@@ -72,12 +72,13 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Io io = Io.of(spec);
+    PrintWriter stdout = io.out();
+    PrintWriter err = io.err();
     PrintWriter out = json ? err : stdout;
     PropertyRun props;
     try {
-      props = PropertyRun.parse(seedText, semanticsText, assumes, budgetText, runs, serverText, faultNames,
+      props = PropertyRun.parse(seedText, semanticsText, assumes, budgetText, runs, serverText, fault.names,
           allFaults, outDir);
     } catch (IllegalArgumentException e) {
       err.println("fusesim: " + e.getMessage());

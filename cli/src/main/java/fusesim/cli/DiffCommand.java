@@ -55,8 +55,9 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Io io = Io.of(spec);
+    PrintWriter out = io.out();
+    PrintWriter err = io.err();
     SemanticsDiff.Side from;
     SemanticsDiff.Side to;
     try {
@@ -96,14 +97,7 @@ final class DiffCommand implements Callable<Integer> {
       throw new IllegalArgumentException(option + ": unknown semantics '" + text + "' (mainline, v1, v2 or v2@K"
           + " with K 0.." + Semantics.V2_PATCHES + ")");
     }
-    Set<Fault> faults = EnumSet.noneOf(Fault.class);
-    for (String f : faultNames) {
-      Fault fault = Fault.byId(f);
-      if (fault == null) {
-        throw new IllegalArgumentException("unknown fault '" + f + "' (fusesim faults lists them)");
-      }
-      faults.add(fault);
-    }
+    Set<Fault> faults = FaultOption.parse(faultNames);
     String label = s + (faults.isEmpty() ? "" : "+" + String.join("+", faultNames));
     return new SemanticsDiff.Side(label, s, new Faults(faults));
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -62,9 +63,8 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--server", paramLabel = "MODE", description = "well-behaved (default) or arbitrary")
   String serverText;
 
-  @Option(names = "--fault", paramLabel = "F", description = "switch on a planted fault (repeatable; see: fusesim "
-      + "faults); with no bound option, the full engine uses the fault's own bound (printed), which finds it")
-  List<String> faultNames = new ArrayList<>();
+  @Mixin
+  FaultOption fault = new FaultOption();
 
   @Option(names = "--assume", paramLabel = "ID=CHOICE", description = "answer an open question of the assumption "
       + "registry (repeatable), e.g. --assume A5=degrade; see fusesim spec or model/Assumption.java")
@@ -106,8 +106,9 @@ final class ExploreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Io io = Io.of(spec);
+    PrintWriter out = io.out();
+    PrintWriter err = io.err();
     Explore run;
     Bounds bounds;
     Explore.Engine engine;
@@ -128,14 +129,7 @@ final class ExploreCommand implements Callable<Integer> {
       if (mode == null) {
         throw new IllegalArgumentException("--server takes well-behaved or arbitrary, got '" + serverText + "'");
       }
-      Set<Fault> faults = EnumSet.noneOf(Fault.class);
-      for (String f : faultNames) {
-        Fault fault = Fault.byId(f);
-        if (fault == null) {
-          throw new IllegalArgumentException("unknown fault '" + f + "' (see: fusesim faults)");
-        }
-        faults.add(fault);
-      }
+      Set<Fault> faults = fault.faults();
       try {
         sem = sem.assume(assumptions); // the assumption registry (model/Assumption.java)
       } catch (IllegalArgumentException e) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -49,8 +50,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "write here instead of stdout")
   Path out;
 
-  @Option(names = "--fault", paramLabel = "F", description = "--itf: replay with a model fault on (repeatable)")
-  List<String> faultNames = new ArrayList<>();
+  @Mixin
+  FaultOption fault = new FaultOption(); // --itf only: the replay's faults
 
   @Option(names = "--class", paramLabel = "NAME", description = "--junit: the class name (default: from the "
       + "trace's file name for one trace, FusesimTracesTest for several)")
@@ -75,8 +76,11 @@ final class ExportCommand implements Callable<Integer> {
       err.println("fusesim: export --itf takes one trace (an ITF file is one run)");
       return null;
     }
-    Set<Fault> faults = Traces.faults(faultNames, err);
-    if (faults == null) {
+    Set<Fault> faults;
+    try {
+      faults = fault.faults();
+    } catch (IllegalArgumentException e) {
+      err.println("fusesim: " + e.getMessage());
       return null;
     }
     Path p = files.get(0);
@@ -91,7 +95,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private String junit(PrintWriter err) {
-    if (!faultNames.isEmpty()) {
+    if (!fault.names.isEmpty()) {
       err.println("fusesim: --fault is for --itf (the generated tests replay without faults)");
       return null;
     }

@@ -51,8 +51,9 @@ final class KernelCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      Io io = Io.of(spec);
+      PrintWriter out = io.out();
+      PrintWriter err = io.err();
       Traces.Loaded loaded = Traces.load(files, err);
       List<Trace> traces = loaded.traces();
       if (traces.isEmpty()) {
@@ -146,8 +147,9 @@ final class KernelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      PrintWriter out = json ? err : spec.commandLine().getOut();
+      Io io = Io.of(spec);
+      PrintWriter err = io.err();
+      PrintWriter out = json ? err : io.out();
       if (count < 1) {
         err.println("fusesim: --count takes a positive number of traces, got " + count);
         return 2;
@@ -244,8 +246,9 @@ final class KernelCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      Io io = Io.of(spec);
+      PrintWriter out = io.out();
+      PrintWriter err = io.err();
       if (attempts < 1 || budgetSeconds < 1) {
         err.println("fusesim: --attempts and --budget take positive numbers, got " + attempts + " and " + budgetSeconds);
         return 2;
@@ -329,8 +332,9 @@ final class KernelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      Io io = Io.of(spec);
+      PrintWriter out = io.out();
+      PrintWriter err = io.err();
       if ("off".equals(System.getenv("FUSESIM_KERNEL"))) {
         err.println("fusesim: FUSESIM_KERNEL=off in the environment: the real-kernel oracle is switched off");
         return 3;

@@ -97,17 +97,12 @@ final class PropertyRun {
     } else {
       throw new IllegalArgumentException("--server takes well-behaved, arbitrary or both, got '" + server + "'");
     }
-    Set<Fault> faults = EnumSet.noneOf(Fault.class);
-    for (String f : faultNames) {
-      Fault fault = Fault.byId(f);
-      if (fault == null) {
-        throw new IllegalArgumentException("unknown fault '" + f + "' (fusesim faults lists them)");
-      }
+    Set<Fault> faults = FaultOption.parse(faultNames);
+    for (Fault fault : faults) {
       if (!fault.appliesTo(sem)) {
-        throw new IllegalArgumentException("fault '" + f + "' breaks v2 patch " + fault.patch
+        throw new IllegalArgumentException("fault '" + fault.id() + "' breaks v2 patch " + fault.patch
             + ", which " + sem + " does not have (use --semantics v2, or v2@K with K >= " + fault.patch + ")");
       }
-      faults.add(fault);
     }
     if (allFaults) {
       for (Fault f : Fault.values()) {

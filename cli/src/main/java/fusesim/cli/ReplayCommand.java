@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,9 +32,8 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--no-state", description = "do not print the internal state changes")
   boolean noState;
 
-  @Option(names = "--fault", paramLabel = "F", description = "replay with a model fault on (repeatable; "
-      + "fusesim faults lists them); counterexamples of fault campaigns say which")
-  List<String> faultNames = new ArrayList<>();
+  @Mixin
+  FaultOption fault = new FaultOption();
 
   @Option(names = "--itf", description = "the files are ITF JSON traces (fusesim export --itf): each is checked "
       + "state by state against a new model replay of the trace it carries")
@@ -44,14 +44,18 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Io io = Io.of(spec);
+    PrintWriter out = io.out();
+    PrintWriter err = io.err();
     if (itf) {
       return ItfReplay.run(files, out, err);
     }
-    java.util.Set<fusesim.model.Fault> faults = Traces.faults(faultNames, err);
-    if (faults == null) {
-      return Traces.BAD_INPUT;
+    java.util.Set<fusesim.model.Fault> faults;
+    try {
+      faults = fault.faults();
+    } catch (IllegalArgumentException e) {
+      err.println("fusesim: " + e.getMessage());
+      return 2;
     }
     Traces.Loaded loaded = Traces.load(files, err);
     int failed = 0;

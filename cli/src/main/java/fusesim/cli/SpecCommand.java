@@ -57,8 +57,9 @@ final class SpecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    Io io = Io.of(spec);
+    PrintWriter stdout = io.out();
+    PrintWriter err = io.err();
     if (runs < 0) {
       err.println("fusesim: --runs must be >= 0, got " + runs);
       return 2;

@@ -21,23 +21,6 @@ import java.util.List;
 final class Traces {
   private Traces() {}
 
-  /**
-   * The faults named by {@code --fault} options, or null after one line on {@code err} naming the
-   * first unknown one (the caller exits {@link #BAD_INPUT}).
-   */
-  static java.util.Set<fusesim.model.Fault> faults(List<String> names, PrintWriter err) {
-    java.util.Set<fusesim.model.Fault> faults = java.util.EnumSet.noneOf(fusesim.model.Fault.class);
-    for (String f : names) {
-      fusesim.model.Fault fault = fusesim.model.Fault.byId(f);
-      if (fault == null) {
-        err.println("fusesim: unknown fault '" + f + "' (fusesim faults lists them)");
-        return null;
-      }
-      faults.add(fault);
-    }
-    return faults;
-  }
-
   /** Writes a command's whole output to {@code --out} if given, else to its standard output. */
   static void write(picocli.CommandLine.Model.CommandSpec spec, Path out, String text) throws IOException {
     if (out != null) {
