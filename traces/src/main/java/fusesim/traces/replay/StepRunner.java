@@ -76,6 +76,9 @@ public final class StepRunner {
     String verdict;
     try {
       verdict = dispatch(s, result);
+      assert fusesim.model.ModelAssert.holds(k); // the model's own bookkeeping, between steps (-ea)
+    } catch (AssertionError e) { // from ModelAssert or an assert in model code: a model bug, located
+      throw ModelError.at(file, s.pos(), e);
     } catch (NotModelled e) {
       throw TraceSemanticError.at(file, s.pos(), e.getMessage());
     } catch (IllegalArgumentException e) {
