@@ -168,13 +168,13 @@ public final class Fuzzer {
     /**
      * Runs the campaign.
      *
-     * @param progress gets one line per event (a new disagreement, its shrinking) and every ~2 s
+     * @param progress gets one line per event (a new disagreement, its shrinking)
+     * @param tick sees the report (millis up to date) after every trace, for a progress line
      * @throws KernelReplay.Unavailable when the kernel cannot be used
      */
-    public Report run(Consumer<String> progress) {
+    public Report run(Consumer<String> progress, Consumer<Report> tick) {
         Report rep = new Report();
         long t0 = System.nanoTime();
-        long lastProgress = t0;
         SplittableRandom seeds = new SplittableRandom(o.seed());
         for (int i = 0; i < o.count() && !stop; i++) {
             ServerMode mode = mode(i);
@@ -228,13 +228,8 @@ public final class Fuzzer {
                 }
                 f.traces++;
             }
-            if (System.nanoTime() - lastProgress > 2_000_000_000L) {
-                lastProgress = System.nanoTime();
-                rep.millis = (lastProgress - t0) / 1_000_000;
-                progress.accept(String.format("fuzz  %d/%d traces, %d kernel steps, %.0f steps/s on the kernel, "
-                        + "%d disagreeing", rep.traces, o.count(), rep.kernelSteps, rep.kernelStepsPerSecond(),
-                        rep.disagreeing));
-            }
+            rep.millis = (System.nanoTime() - t0) / 1_000_000;
+            tick.accept(rep);
         }
         rep.millis = (System.nanoTime() - t0) / 1_000_000;
         return rep;

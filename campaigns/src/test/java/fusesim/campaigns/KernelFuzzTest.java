@@ -44,13 +44,16 @@ class KernelFuzzTest {
         int startsBefore = DriverClient.starts();
         Path out = Path.of("target", "kernel-fuzz");
         List<String> log = new ArrayList<>();
+        List<Fuzzer.Report> ticks = new ArrayList<>();
         Set<String> known = new java.util.TreeSet<>(Fuzzer.knownSignatures(KNOWN));
         known.addAll(Fuzzer.knownSignatures(UNTRIAGED));
         Fuzzer.Report r = new Fuzzer(new Fuzzer.Options(COUNT, SEED, out, Fuzzer.STEP_TIMEOUT, 30, 15_000,
-                known)).run(log::add);
+                known)).run(log::add, ticks::add);
         String summary = Summary.text(r, SEED);
         System.out.print(summary);
         assertThat(r.traces).isEqualTo(COUNT);
+        assertThat(ticks).as("a progress tick after every trace the kernel ran").isNotEmpty()
+                .allMatch(t -> t == r).hasSizeLessThanOrEqualTo(COUNT);
         assertThat(r.kernelSteps).as("steps run on the kernel").isGreaterThan(COUNT * 10L);
         assertThat(DriverClient.starts() - startsBefore).as("driver JVMs started for " + r.kernelRuns + " kernel runs")
                 .isLessThanOrEqualTo(1 + r.kernelRuns / 20);

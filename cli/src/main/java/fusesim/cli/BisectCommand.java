@@ -111,7 +111,16 @@ final class BisectCommand implements Callable<Integer> {
     // the corpus under mainline, then each prefix, each compared with the one before
     List<SemanticsDiff.Run> prev = runAll(traces, SemanticsDiff.Side.of(Semantics.MAINLINE));
     List<Line> lines = new ArrayList<>();
+    int[] prefix = {0};
+    long[] brokenSoFar = {0};
+    Progress<Engine.Report> line = Progress.of(err, r -> String.format(
+        "bisect v2@%d of v2@0..%d: %d sequences, %.0f steps/s, %d violations so far, %s", prefix[0],
+        Semantics.V2_PATCHES, r.sequences, r.millis == 0 ? 0.0 : r.steps * 1000.0 / r.millis,
+        brokenSoFar[0] + r.violated().size(), Progress.left((System.nanoTime() - t0) / 1_000_000,
+            prefix[0] * 1000L + (props.runs != null ? r.sequences * 1000L / Math.max(1, props.runs)
+                : r.millis * 1000L / Math.max(1, perK)), (Semantics.V2_PATCHES + 1) * 1000L)));
     for (int k = 0; k <= Semantics.V2_PATCHES; k++) {
+      prefix[0] = k;
       Semantics sem = Semantics.v2(k);
       List<SemanticsDiff.Run> cur = runAll(traces, SemanticsDiff.Side.of(sem));
       List<SemanticsDiff.Result> changed = new ArrayList<>();
@@ -124,18 +133,13 @@ final class BisectCommand implements Callable<Integer> {
       prev = cur;
       Engine engine = new Engine(new Engine.Options(sem, List.of(ServerMode.WELL_BEHAVED, ServerMode.ARBITRARY),
           Set.of(), perK, props.seed, props.runs == null ? 0 : props.runs, props.outDir)).known(known);
-      Engine.Report rep = engine.run("v2-" + k, Set.of(), false, perK, null); // a trace name has no @
+      Engine.Report rep = engine.run("v2-" + k, Set.of(), false, perK, line::accept); // a trace name has no @
+      brokenSoFar[0] += rep.violated().size();
       lines.add(new Line(k, k == 0 ? "(none: mainline)" : Patch.V2.get(k - 1).title(), rep.violated(),
           rep.modelExceptions, rep.firstModelException, changed, rep.sequences, rep.steps,
           Map.copyOf(rep.known.count)));
-      if (System.console() != null) {
-        err.printf("\r  v2@%d done (%.0f s)   ", k, (System.nanoTime() - t0) / 1e9);
-        err.flush();
-      }
     }
-    if (System.console() != null) {
-      err.print("\r" + " ".repeat(40) + "\r");
-    }
+    line.clear();
     int code = print(out, lines);
     out.flush();
     err.printf("bisect took %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -199,12 +199,17 @@ final class KernelCommand implements Runnable {
       }
       fusesim.campaigns.Fuzzer fuzzer = new fusesim.campaigns.Fuzzer(new fusesim.campaigns.Fuzzer.Options(
           count, seed, outDir, fusesim.campaigns.Fuzzer.STEP_TIMEOUT, shrinkAttempts, 120_000, known, entryOps));
+      Progress<fusesim.campaigns.Fuzzer.Report> line = Progress.of(err, p -> String.format(
+          "fuzz %d/%d traces, %d kernel steps, %.0f steps/s on the kernel, %d disagreeing, %s", p.traces, count,
+          p.kernelSteps, p.kernelStepsPerSecond(), p.disagreeing, Progress.left(p.millis, p.traces, count)));
       fusesim.campaigns.Fuzzer.Report r;
       try {
-        r = fuzzer.run(line -> {
-          out.println(line);
+        r = fuzzer.run(event -> {
+          line.clear();
+          out.println(event);
           out.flush();
-        });
+        }, line::accept);
+        line.clear();
       } catch (KernelReplay.Unavailable e) {
         err.println("fusesim: the kernel cannot be used here: " + e.getMessage());
         return 3;

@@ -142,12 +142,12 @@ final class PropertyRun {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
-    boolean tty = System.console() != null;
-    java.util.function.Consumer<Engine.Report> progress = Progress.<Engine.Report>of(err, r -> String.format(
+    Progress<Engine.Report> line = Progress.<Engine.Report>of(err, r -> String.format(
         "%s%d sequences, %.0f steps/s, %d violations so far, %s", r.label.isEmpty() ? "" : r.label + ": ",
         r.sequences, r.millis == 0 ? 0.0 : r.steps * 1000.0 / r.millis, r.violated().size(),
         runs != null ? Math.max(0, runs - r.sequences) + " sequences left"
-            : String.format("%.0f s left", Math.max(0, budgetMillis - r.millis) / 1000.0)))::accept;
+            : String.format("%.0f s left", Math.max(0, budgetMillis - r.millis) / 1000.0)));
+    java.util.function.Consumer<Engine.Report> progress = line::accept;
     this.reports = reports;
     out.printf("properties: semantics %s, server %s, %s%n", semantics.describe(), modes.size() == 2 ? "both"
         : modes.get(0).word, runs != null ? runs + " sequences per campaign" : "budget " + budgetMillis + " ms");
@@ -169,10 +169,7 @@ final class PropertyRun {
         }
         secondPass(second, reports, t0, progress);
       }
-      if (tty) {
-        err.print("\r" + " ".repeat(78) + "\r");
-        err.flush();
-      }
+      line.clear();
       return faults.isEmpty() ? invariantTable(out, reports.get(0)) : faultTable(out, reports);
     } finally {
       out.flush();
