@@ -218,6 +218,25 @@ public final class Differential {
         return new Outcome(trace, rows, kernel, first(trace, rows, kernel));
     }
 
+    /**
+     * Runs {@code trace} on the model and, with {@code plan}'s wire fault (none if null), on the
+     * kernel; compares the lines before {@code upTo} (every line: {@code Integer.MAX_VALUE}).
+     */
+    public static Faulted runFaulted(Trace trace, Duration stepTimeout, KernelReplay.WirePlan plan, int upTo) {
+        ModelReplay.Result model = ModelReplay.run(trace);
+        List<Observation> mobs = model.steps().stream().map(ModelReplay.Step::obs).toList();
+        Map<Integer, List<String>> hints = new HashMap<>();
+        for (Observation o : mobs) {
+            hints.put(o.line(), o.requests());
+        }
+        KernelReplay.Faulted k = KernelReplay.runFaulted(trace, stepTimeout, hints, plan);
+        List<Comparison.Row> rows = Comparison.rows(mobs, k.result()).stream().filter(r -> r.line() < upTo).toList();
+        return new Faulted(new Outcome(trace, rows, k.result(), first(trace, rows, k.result())), k.injected());
+    }
+
+    /** A faulted run: the comparison of the lines compared, and what the server did. */
+    public record Faulted(Outcome outcome, Optional<fusesim.kernel.server.FuseServer.Injected> injected) {}
+
     private static Optional<Mismatch> first(Trace trace, List<Comparison.Row> rows, KernelReplayResult kernel) {
         Map<Integer, Integer> indexOf = new HashMap<>();
         for (int i = 0; i < trace.body().size(); i++) {

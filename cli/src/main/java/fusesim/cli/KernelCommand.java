@@ -142,6 +142,11 @@ final class KernelCommand implements Runnable {
         + "summary: FuzzJson); the progress and the text summary go to stderr")
     boolean json;
 
+    @Option(names = "--wire-faults", description = "the wire-fault campaign instead (campaigns/WireFaultCampaign): each "
+        + "trace runs with one faulted reply (bad length, unknown unique, short payload, error on an unfailable op), "
+        + "checked against the model's framing rules (fs/fuse/dev.c); exit 1 on a disagreement")
+    boolean wireFaults;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -186,6 +191,9 @@ final class KernelCommand implements Runnable {
       }
       out.println("seed: " + Long.toUnsignedString(seed));
       out.flush();
+      if (wireFaults) {
+        return wireFaults(out, err, seed);
+      }
       java.util.Set<String> known = new java.util.TreeSet<>();
       try {
         List<Path> dirs = !knownDirs.isEmpty() ? knownDirs : List.of(Traces.corpus().resolve("mainline-disagreements"),
@@ -220,6 +228,31 @@ final class KernelCommand implements Runnable {
         FuzzJson.write(spec.commandLine().getOut(), r, seed);
       }
       return r.disagreeing == 0 ? 0 : 1; // known kinds count too: the model still disagrees there
+    }
+
+    private int wireFaults(PrintWriter out, PrintWriter err, long seed) {
+      if (json || entryOps) {
+        err.println("fusesim: --wire-faults takes neither --json nor --entry-ops");
+        return 2;
+      }
+      Progress<fusesim.campaigns.WireFaultCampaign.Report> line = Progress.of(err, p -> String.format(
+          "wire faults %d/%d traces, %d taken, %d disagreeing, %s", p.traces, count, p.injected,
+          p.disagreements.size(), Progress.left(p.millis, p.traces, count)));
+      fusesim.campaigns.WireFaultCampaign.Report r;
+      try {
+        r = new fusesim.campaigns.WireFaultCampaign(count, seed, fusesim.campaigns.Fuzzer.STEP_TIMEOUT).run(event -> {
+          line.clear();
+          out.println(event);
+          out.flush();
+        }, line::accept);
+        line.clear();
+      } catch (KernelReplay.Unavailable e) {
+        err.println("fusesim: the kernel cannot be used here: " + e.getMessage());
+        return 3;
+      }
+      out.print(fusesim.campaigns.WireFaultCampaign.summary(r, seed));
+      out.flush();
+      return r.disagreements.isEmpty() ? 0 : 1;
     }
   }
 

@@ -147,6 +147,39 @@ public final class KernelReplay {
         this.hints = hints;
     }
 
+    /**
+     * A wire fault for one run (issue 16 §4, the kernel fuzzer's wire-fault campaign): armed just
+     * before the statement on {@code line}, it replaces the next reply to {@code op}
+     * ({@link FuseServer#inject}). CLOSE_MID_REQUEST is not offered here: a trace states a crash.
+     */
+    public record WirePlan(int line, fusesim.kernel.proto.WireOpcode op, fusesim.kernel.server.WireFault fault) {
+        public WirePlan {
+            if (fault == fusesim.kernel.server.WireFault.CLOSE_MID_REQUEST) {
+                throw new IllegalArgumentException("a daemon closing /dev/fuse is a trace's `server crash`");
+            }
+        }
+    }
+
+    /** A replay with a wire fault: the replay, and what the server did if the fault was taken. */
+    public record Faulted(KernelReplayResult result, Optional<FuseServer.Injected> injected) {}
+
+    private WirePlan plan;
+    private FuseServer.Injection armed;
+
+    /** {@link #run(Trace, Duration, Map)} with {@code plan}'s fault armed before its line. */
+    public static Faulted runFaulted(Trace trace, Duration stepTimeout, Map<Integer, List<String>> expected,
+                                     WirePlan plan) {
+        TraceChecks.check(trace);
+        KernelProbe probe = KernelProbe.get();
+        if (!probe.usable()) {
+            throw new Unavailable(probe.reason());
+        }
+        KernelReplay r = new KernelReplay(trace, stepTimeout, Map.copyOf(expected));
+        r.plan = plan;
+        KernelReplayResult res = r.execute();
+        return new Faulted(res, r.armed == null ? Optional.empty() : Optional.ofNullable(r.armed.done().getNow(null)));
+    }
+
     /** Why the kernel cannot be used here, or empty if it can. */
     public static Optional<String> unavailableReason() {
         KernelProbe p = KernelProbe.get();
@@ -244,6 +277,9 @@ public final class KernelReplay {
                 }
                 long t = System.nanoTime();
                 currentLine = s.line();
+                if (plan != null && plan.line() == s.line() && mounted) {
+                    armed = session.server().inject(plan.op(), plan.fault());
+                }
                 if (System.nanoTime() - t0 > MAX_TRACE_TIME.toNanos()) {
                     fatal = "over the kernel oracle's limit on time per trace (" + MAX_TRACE_TIME.toSeconds() + " s)";
                     skipped.put(s.line(), "not run: " + fatal);

@@ -99,6 +99,31 @@ public enum WireFault {
         : frame(written, h(written), unique, fixedSize, waiter);
   }
 
+  /**
+   * How the kernel waits for a reply to {@code op}: RELEASE and RELEASEDIR are background requests
+   * whose error fuse_release_end() ignores; FORGET and BATCH_FORGET are never answered.
+   */
+  public static Waiter waiterOf(fusesim.kernel.proto.WireOpcode op) {
+    return switch (op) {
+      case RELEASE, RELEASEDIR -> Waiter.IGNORED;
+      case FORGET, BATCH_FORGET -> Waiter.NONE;
+      default -> Waiter.SYSCALL;
+    };
+  }
+
+  /**
+   * The out-arg size the kernel expects of a reply to {@code op} whose good form is {@code good}:
+   * -1 for the variable ones (out_argvar: READ, READDIR, READDIRPLUS, READLINK, and GETXATTR or
+   * LISTXATTR with a buffer), where a shorter payload is allowed; else the good payload's size.
+   */
+  public static int outSizeOf(fusesim.kernel.proto.WireOpcode op, byte[] good) {
+    return switch (op) {
+      case READ, READDIR, READDIRPLUS, READLINK -> -1;
+      case GETXATTR, LISTXATTR -> good.length - OutHeader.SIZE == 8 ? 8 : -1; // size 0 asks for fuse_getxattr_out
+      default -> good.length - OutHeader.SIZE;
+    };
+  }
+
   /** True when {@code written} leaves the request with {@code unique} on the processing list. */
   public static boolean leavesPending(byte[] written, long unique) {
     return framed(written, unique, -1, Waiter.SYSCALL).ending() == Dev.Ending.PENDING;
