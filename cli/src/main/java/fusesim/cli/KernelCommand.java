@@ -212,11 +212,7 @@ final class KernelCommand implements Runnable {
           p.kernelSteps, p.kernelStepsPerSecond(), p.disagreeing, Progress.left(p.millis, p.traces, count)));
       fusesim.campaigns.Fuzzer.Report r;
       try {
-        r = fuzzer.run(event -> {
-          line.clear();
-          out.println(event);
-          out.flush();
-        }, line::accept);
+        r = fuzzer.run(line.printing(out), line::accept);
         line.clear();
       } catch (KernelReplay.Unavailable e) {
         err.println("fusesim: the kernel cannot be used here: " + e.getMessage());
@@ -240,11 +236,8 @@ final class KernelCommand implements Runnable {
           p.disagreements.size(), Progress.left(p.millis, p.traces, count)));
       fusesim.campaigns.WireFaultCampaign.Report r;
       try {
-        r = new fusesim.campaigns.WireFaultCampaign(count, seed, fusesim.campaigns.Fuzzer.STEP_TIMEOUT).run(event -> {
-          line.clear();
-          out.println(event);
-          out.flush();
-        }, line::accept);
+        r = new fusesim.campaigns.WireFaultCampaign(count, seed, fusesim.campaigns.Fuzzer.STEP_TIMEOUT)
+            .run(line.printing(out), line::accept);
         line.clear();
       } catch (KernelReplay.Unavailable e) {
         err.println("fusesim: the kernel cannot be used here: " + e.getMessage());

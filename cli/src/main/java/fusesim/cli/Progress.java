@@ -51,6 +51,15 @@ final class Progress<T> {
     }
   }
 
+  /** A run's own lines, each printed on {@code out} once the progress line is off the terminal. */
+  java.util.function.Consumer<String> printing(PrintWriter out) {
+    return s -> {
+      clear();
+      out.println(s);
+      out.flush();
+    };
+  }
+
   /** Takes a redrawn line off the terminal (nothing otherwise). */
   void clear() {
     if (drawn) {
