@@ -32,7 +32,8 @@ public final class Open {
    */
   static final class DoSysOpen extends Syscall {
     private static final int WALK = 0, CREATE_LOCK = 1, CREATE_SENT = 2, OPEN_SENT = 3,
-        IO_OPEN = 4, SYNC_RELEASE = 5, TRUNC_LOCK = 6, TRUNC = 7, TRUNC_KILLPRIV = 8;
+        IO_OPEN = 4, SYNC_RELEASE = 5, TRUNC_LOCK = 6, TRUNC = 7, TRUNC_KILLPRIV = 8,
+        PERM_OPEN = 9, PERM_CREATED = 10;
     private final KillprivCheck killpriv = new KillprivCheck();
     private final int flags;
     private final int mode;
@@ -43,6 +44,8 @@ public final class Open {
     private KFile file;
     private Request req;
     private Dir.SetattrOp trunc;
+    /** may_open()'s inode_permission() (default_permissions only). */
+    private Dir.Permission perm;
     private long attrVersion;
     private boolean created;
 
@@ -52,6 +55,9 @@ public final class Open {
       this.mode = mode;
       boolean creat = (flags & Uapi.O_CREAT) != 0;
       Namei.Walk w = new Namei.Walk(path, false, creat, creat && (flags & Uapi.O_EXCL) != 0);
+      if (creat) {
+        w.openCreate();
+      }
       this.walk = creat && (flags & Uapi.O_EXCL) != 0 ? w.noFollow() : w; // O_CREAT|O_EXCL: no follow
     }
 
@@ -90,11 +96,27 @@ public final class Open {
             }
             d = walk.result;
             if (d.inode == null) {
+              if (walk.createErr != 0) { // lookup_open(): the LOOKUP's ENOENT becomes create_error
+                if (walk.keptDirLock) {
+                  Locks.upWrite(k, d.parent.inode);
+                }
+                return fail(k, walk.createErr);
+              }
               pc = CREATE_LOCK;
               break;
             }
             if ((flags & (Uapi.O_CREAT | Uapi.O_EXCL)) == (Uapi.O_CREAT | Uapi.O_EXCL)) {
               return fail(k, -Errno.EEXIST.value);
+            }
+            perm = k.fc.defaultPermissions ? Namei.mayOpen(d.inode, flags) : null;
+            pc = PERM_OPEN;
+            break;
+          case PERM_OPEN:
+            if (perm != null && !perm.run(k, this)) {
+              return false;
+            }
+            if (perm != null && perm.err != 0) {
+              return fail(k, perm.err);
             }
             if (sendOpen(k)) {
               return true;
@@ -147,6 +169,15 @@ public final class Open {
               return true;
             }
             break;
+          case PERM_CREATED:
+            if (!perm.run(k, this)) {
+              return false;
+            }
+            if (perm.err != 0) {
+              k.fdtable.fput(file); // do_open() fails after the open: fput, no FLUSH
+              return done(perm.err);
+            }
+            return done(k.fdtable.installFd(reservedFd, file));
           case SYNC_RELEASE:
             if (req != null && !await(req)) {
               return false;
@@ -196,8 +227,8 @@ public final class Open {
       if ((flags & Uapi.O_DIRECTORY) != 0 && !isDir) {
         return fail(k, -Errno.ENOTDIR.value);
       }
-      if (isDir && (flags & Uapi.O_ACCMODE) != 0) {
-        return fail(k, -Errno.EISDIR.value);
+      if (isDir && ((flags & Uapi.O_ACCMODE) != 0 || (flags & Uapi.O_CREAT) != 0)) {
+        return fail(k, -Errno.EISDIR.value); // do_open(): O_CREAT on a directory; may_open()
       }
       if (fi.isBad()) {
         return fail(k, -Errno.EIO.value);
@@ -266,6 +297,13 @@ public final class Open {
       }
       ff.pagesAtOpen = fi.pages.cardinality();
       file = new KFile(k.nextSerial++, d, ff, flags);
+      if (created && k.fc.defaultPermissions) {
+        // do_open(): may_open() with acc_mode 0 after the atomic open: MAY_OPEN alone never
+        // refuses, but fuse_permission() refreshes stale attributes (GETATTR)
+        perm = new Dir.Permission(fi, Namei.MAY_OPEN);
+        pc = PERM_CREATED;
+        return false;
+      }
       boolean truncate = (flags & Uapi.O_TRUNC) != 0 && !created && fi.isReg();
       if (truncate) {
         pc = TRUNC_KILLPRIV;
