@@ -99,19 +99,19 @@ public final class SyscallTable {
   }
 
   /**
-   * The syscalls whose default_permissions checks the model does not make: vfs_truncate()'s
-   * MAY_WRITE, the owner checks setattr_prepare() makes once fuse_do_setattr() no longer adds
-   * ATTR_FORCE, and may_linkat()'s inode_permission(MAY_READ | MAY_WRITE) of link(2)'s source
+   * The syscalls whose default_permissions checks the model does not make: the owner checks
+   * setattr_prepare() makes once fuse_do_setattr() no longer adds ATTR_FORCE (chmod, chown), and
+   * may_linkat()'s inode_permission(MAY_READ | MAY_WRITE) of link(2)'s source
    * (safe_hardlink_source(), which may send GETATTR even for root).
    */
-  private static final java.util.Set<String> UNCHECKED_PERMISSIONS = java.util.Set.of("truncate",
-      "chmod", "fchmod", "chown", "fchown", "link");
+  public static final java.util.Set<String> UNCHECKED_PERMISSIONS = java.util.Set.of("chmod",
+      "fchmod", "chown", "fchown", "link");
 
   /** Refuses, on a default_permissions mount, a syscall whose permission checks are not modelled. */
   public static void checkDefaultPermissions(String name) {
     if (UNCHECKED_PERMISSIONS.contains(name)) {
-      throw new NotModelled(name + "() on a default_permissions mount (its vfs_truncate/"
-          + "setattr_prepare/may_linkat permission checks)");
+      throw new NotModelled(name + "() on a default_permissions mount (its setattr_prepare/"
+          + "may_linkat permission checks)");
     }
   }
 

@@ -91,6 +91,16 @@ class DefaultPermissionsTest {
   }
 
   @Test
+  void truncateNeedsWriteOnTheFileButNotOnTheDirectory() {
+    mount(true);
+    node(k.lower.add("/home/mine", Lower.S_IFREG | 0600, 41), 1000);
+    assertThat(call("T2", "truncate", "/t/root", 0L)).isEqualTo("-1 EACCES");
+    assertThat(requests()).isEqualTo("GETATTR(1) LOOKUP(1,\"t\") LOOKUP(30,\"root\") GETATTR(31)");
+    assertThat(call("T2", "truncate", "/home/mine", 0L)).isEqualTo("0");
+    assertThat(requests()).endsWith("SETATTR(41)");
+  }
+
+  @Test
   void theStickyBitKeepsOthersFromUnlinkingEvenWithWriteOnTheDirectory() {
     mount(true);
     assertThat(call("T2", "unlink", "/t/root")).isEqualTo("-1 EPERM");
