@@ -3,6 +3,7 @@ package fusesim.model.vfs;
 import fusesim.model.Errno;
 import fusesim.model.Kernel;
 import fusesim.model.Locks;
+import fusesim.model.Lower;
 import fusesim.model.Mirrors;
 import fusesim.model.NotModelled;
 import fusesim.model.Opcode;
@@ -127,7 +128,8 @@ public final class Open {
               return false; // lookup_open(): inode_lock(dir) for O_CREAT (held since the lookup)
             }
             attrVersion = k.fc.attrVersion;
-            req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, flags, mode);
+            req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, createFlags(),
+                Lower.S_IFREG | (mode & 07777));
             pc = CREATE_SENT;
             break;
           case CREATE_SENT:
@@ -220,6 +222,26 @@ public final class Open {
       }
     }
 
+    /**
+     * The file's f_flags as ->open sees them: build_open_how() (fs/open.c) adds O_LARGEFILE
+     * (force_o_largefile() on 64-bit); do_dentry_open() clears O_CREAT, O_EXCL, O_NOCTTY and
+     * O_TRUNC only after ->open.
+     */
+    private int fFlags() {
+      return flags | Uapi.O_LARGEFILE;
+    }
+
+    /**
+     * fuse_create_open()'s inarg.flags: lookup_open() drops O_TRUNC with O_EXCL, fuse_create_open()
+     * drops O_NOCTTY; O_CREAT and O_EXCL stay. Its mode is build_open_flags()'s op->mode:
+     * S_IFREG | (mode & S_IALLUGO), before the umask (not modelled: traces use umask-022-invariant
+     * modes, as for MKDIR).
+     */
+    private int createFlags() {
+      int f = fFlags() & ~Uapi.O_NOCTTY;
+      return (flags & Uapi.O_EXCL) != 0 ? f & ~Uapi.O_TRUNC : f;
+    }
+
     /** fuse_open() / fuse_dir_open() up to the request. Returns true if the open finished. */
     private boolean sendOpen(Kernel k) {
       fi = d.inode;
@@ -244,7 +266,10 @@ public final class Open {
         pc = IO_OPEN;
         return false;
       }
-      int sent = flags & ~(Uapi.O_CREAT | Uapi.O_EXCL) & (k.fc.atomicOTrunc ? ~0 : ~Uapi.O_TRUNC);
+      // fuse_send_open() (fs/fuse/file.c): f_flags without O_CREAT, O_EXCL, O_NOCTTY, and without
+      // O_TRUNC unless atomic_o_trunc
+      int sent = fFlags() & ~(Uapi.O_CREAT | Uapi.O_EXCL | Uapi.O_NOCTTY)
+          & (k.fc.atomicOTrunc ? ~0 : ~Uapi.O_TRUNC);
       req = k.dev.send(this, isDir ? Opcode.OPENDIR : Opcode.OPEN, fi.nodeid, null, sent);
       pc = OPEN_SENT;
       return false;
