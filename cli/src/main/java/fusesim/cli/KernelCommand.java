@@ -129,7 +129,7 @@ final class KernelCommand implements Runnable {
     @Option(names = "--shrink-attempts", paramLabel = "N", description = "kernel runs allowed per shrink (default: 600)")
     int shrinkAttempts = 600;
 
-    @Option(names = "--entry-ops", description = "also generate mknod, symlink, link, readlink and readdirplus "
+    @Option(names = "--entry-ops", description = "also generate mknod, symlink, link, readlink, readdirplus and default_permissions "
         + "mounts (not by default: their kinds of disagreement are not all written up yet, kernel/README.md)")
     boolean entryOps;
 

@@ -152,6 +152,9 @@ public final class Kernel {
     if (t.task != null) {
       throw new IllegalStateException(t.name + " is already in " + t.task.name() + "()");
     }
+    if (fc.defaultPermissions) {
+      fusesim.model.vfs.SyscallTable.checkDefaultPermissions(call.name());
+    }
     t.task = call;
     runUntilQuiet();
   }

@@ -85,6 +85,8 @@ public final class Generator {
    * a READDIR backing for the directory.
    */
   private boolean ino;
+  /** The mount has default_permissions (drawn when the profile allows it). */
+  private boolean defaultPermissions;
   /** Lifetime backing ids by canonical path (/b is /a). */
   private final Map<String, Long> lifetime = new TreeMap<>();
 
@@ -228,6 +230,10 @@ public final class Generator {
         opts.add(Ast.opt(r == 0 ? MountOption.READDIRPLUS : MountOption.READDIRPLUS_AUTO));
       }
     }
+    defaultPermissions = profile.defaultPermissionsMounts && chance(25);
+    if (defaultPermissions) {
+      opts.add(Ast.opt(MountOption.DEFAULT_PERMISSIONS));
+    }
     emit(Ast.mount(opts));
     emit(Ast.lowerFile("/a", 10, 4096, 2));
     emit(Ast.lowerLink("/b", "/a"));
@@ -235,7 +241,8 @@ public final class Generator {
     boolean setid = ino && profile.threads >= 2 && chance(30);
     emit(setid ? Ast.lowerSetidFile("/c", 11, 4096, pick(SETID_MODES), chance(50) ? 0 : 1000)
         : Ast.lowerFile("/c", 11, 4096, 1));
-    if (setid) {
+    if (setid || (defaultPermissions && profile.threads >= 2)) {
+      // default_permissions: an unprivileged T2 makes generic_permission() refuse something
       emit(Ast.threadDecl("T2", 1000, 1000));
     }
     emit(Ast.lowerDir("/d", 20));
@@ -436,7 +443,11 @@ public final class Generator {
         if ((t = idleThread()) == null) {
           return false;
         }
-        switch (rnd.nextInt(3)) {
+        int kind = rnd.nextInt(3);
+        if (kind == 2 && defaultPermissions) {
+          kind = 0; // chown's setattr_prepare() without ATTR_FORCE is not modelled (NotModelled)
+        }
+        switch (kind) {
           case 0:
             return call(t, Syscall.TRUNCATE, Ast.str(pick(FILES)), Ast.num(chance(50) ? 0 : 4096));
           case 1:
@@ -513,8 +524,8 @@ public final class Generator {
         return (t = idleThread()) != null && mknod(t);
       case SYMLINK:
         return (t = idleThread()) != null && symlink(t);
-      case LINK:
-        return (t = idleThread()) != null && link(t);
+      case LINK: // may_linkat()'s permission check on a default_permissions mount: NotModelled
+        return !defaultPermissions && (t = idleThread()) != null && link(t);
       case READLINK:
         return (t = idleThread()) != null
             && call(t, Syscall.READLINK, Ast.str(pick(chance(70) ? SYMLINKS : FILES)));

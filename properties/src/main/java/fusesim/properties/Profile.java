@@ -42,6 +42,11 @@ public final class Profile {
   boolean sharedBackingReplies;
   /** Mounts with readdirplus or readdirplus_auto (one draw in the world when on). */
   boolean readdirplusMounts;
+  /**
+   * Mounts with default_permissions (one draw in the world when on; then T2 is uid 1000, and
+   * chown and link, whose checks on such a mount are not modelled, are not drawn).
+   */
+  boolean defaultPermissionsMounts;
 
   private Profile(String name) {
     this.name = name;
@@ -80,6 +85,7 @@ public final class Profile {
         .set(Action.MKNOD, 2).set(Action.SYMLINK, 1).set(Action.LINK, 2).set(Action.READLINK, 1)
         .set(Action.LOWER_WRITE, 1); // an outside writer: COHERENCE's stale and fresh reads
     p.readdirplusMounts = true;
+    p.defaultPermissionsMounts = true;
     p.invalidAttrs = true; // known findings stay exercised (traces/corpus/findings)
     p.sharedBackingReplies = true;
     if (mode == ServerMode.WELL_BEHAVED) {
@@ -92,7 +98,7 @@ public final class Profile {
   /**
    * The base profile for runs on a real kernel ({@code fusesim kernel fuzz}): the same alphabet
    * without {@code tick}, which a real kernel can only replay by sleeping (seconds per step), and
-   * without mknod, symlink, link, readlink and readdirplus mounts, whose kinds of disagreement are
+   * without mknod, symlink, link, readlink, readdirplus and default_permissions mounts, whose kinds of disagreement are
    * not all written up yet (kernel/README.md); {@link #forKernelEntryOps} has them. With those at
    * weight 0 and no readdirplus draw, a seed generates exactly the sequence it generated before
    * they were added.
@@ -101,10 +107,11 @@ public final class Profile {
     Profile p = forKernelEntryOps(mode).set(Action.MKNOD, 0).set(Action.SYMLINK, 0)
         .set(Action.LINK, 0).set(Action.READLINK, 0);
     p.readdirplusMounts = false;
+    p.defaultPermissionsMounts = false;
     return p;
   }
 
-  /** {@link #forKernel} with mknod, symlink, link, readlink and readdirplus mounts ({@code --entry-ops}). */
+  /** {@link #forKernel} with mknod, symlink, link, readlink, readdirplus and default_permissions mounts ({@code --entry-ops}). */
   public static Profile forKernelEntryOps(ServerMode mode) {
     Profile p = base(mode).set(Action.TICK, 0);
     p.invalidAttrs = false; // the kernel fuzzer's seeds generate what they generated before
@@ -123,6 +130,7 @@ public final class Profile {
     Profile p = base(mode).set(Action.MKNOD, 0).set(Action.SYMLINK, 0).set(Action.LINK, 0)
         .set(Action.READLINK, 0);
     p.readdirplusMounts = false;
+    p.defaultPermissionsMounts = false;
     p.invalidAttrs = false; // not a fault's state: a fault campaign draws as before
     p.sharedBackingReplies = false;
     switch (FaultCatalog.of(f).lean()) {

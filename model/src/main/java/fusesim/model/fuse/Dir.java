@@ -439,12 +439,103 @@ public final class Dir {
     return k.warnOn(!fi.isReg(), C + "fuse_do_setattr", "WARN_ON(!S_ISREG(inode->i_mode))");
   }
 
+  /** STATX_MODE | STATX_UID | STATX_GID: the attributes fuse_permission() needs fresh. */
+  public static final int PERM_MASK = 0x2 | 0x8 | 0x10;
+
+  /**
+   * fuse_permission() (fs/fuse/dir.c) on a mount with default_permissions, as a sub-machine: if
+   * mode/uid/gid are invalid or the attributes expired, fuse_perm_getattr() refreshes them with a
+   * GETATTR (fuse_do_getattr(), no fh); then generic_permission(); an EACCES on attributes that
+   * were not just refreshed is retried once after a GETATTR ("the root node will at first have no
+   * permissions"). The RCU walk's MAY_NOT_BLOCK attempt (-ECHILD, then a ref-walk retry) sends
+   * nothing and is not modelled separately. With an inode whose GETATTR is passed through
+   * (v2 06/21), A21 decides whether the refresh reads the backing inode or asks the server.
+   */
+  public static final class Permission {
+    private final FuseInode fi;
+    private final int mask;
+    private Request req;
+    private long attrVersion;
+    private boolean refreshed;
+    private int pc;
+    public int err;
+
+    public Permission(FuseInode fi, int mask) {
+      this.fi = fi;
+      this.mask = mask;
+    }
+
+    @Mirrors(fn = "fuse_permission", file = "fs/fuse/dir.c", patches = {6},
+        doc = "default_permissions: refresh stale mode/uid/gid with GETATTR (A21 with 06), "
+            + "generic_permission, one refresh-and-retry on EACCES.")
+    public boolean run(Kernel k, Syscall s) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            if (fi.isBad()) {
+              err = -Errno.EIO.value;
+              return true;
+            }
+            // fuse_allow_current_process(): the model's mounts are allow_other (MountConfig)
+            pc = 2;
+            if ((PERM_MASK & fi.invalMask) != 0 || fi.iTime < k.now || fromBacking(k)) {
+              refresh(k, s, 1);
+            }
+            break;
+          case 1:
+          case 3:
+            if (req != null && !s.await(req)) {
+              return false;
+            }
+            err = req == null ? 0 : k.dir.fuseDoGetattrReply(fi, req, attrVersion);
+            if (err != 0 || pc == 3) {
+              err = err != 0 ? err : Namei.genericPermission(s.thread, fi.attr, mask);
+              return true;
+            }
+            pc = 2;
+            break;
+          case 2:
+            err = Namei.genericPermission(s.thread, fi.attr, mask);
+            if (err != -Errno.EACCES.value || refreshed) {
+              return true;
+            }
+            refresh(k, s, 3);
+            break;
+          default:
+            throw new IllegalStateException("permission pc " + pc);
+        }
+      }
+    }
+
+    /** A21=backing: v2 06/21's getattr passthrough serves fuse_perm_getattr() too. */
+    private boolean fromBacking(Kernel k) {
+      return k.sem.has(6) && k.inodePt.fuseInodePassthroughOp(fi, InodePassthrough.OP_GETATTR)
+          && k.sem.is(Assumption.PERMISSION_GETATTR, "backing");
+    }
+
+    /** fuse_perm_getattr() → fuse_do_getattr(inode, NULL, NULL): GETATTR without a file. */
+    @Mirrors(fn = "fuse_perm_getattr", file = "fs/fuse/dir.c", patches = {6},
+        doc = "GETATTR without fh, or (A21=backing, 06) the backing inode's attributes.")
+    private void refresh(Kernel k, Syscall s, int next) {
+      refreshed = true;
+      pc = next;
+      req = null;
+      if (fromBacking(k)) {
+        BackingInode.copyattr(k, fi); // v2 06/21: no FUSE_GETATTR
+        return;
+      }
+      attrVersion = k.fc.attrVersion;
+      req = k.dev.send(s, Opcode.GETATTR, fi.nodeid, null, 0L, 0);
+    }
+  }
+
   /** access(2) → fuse_permission() → fuse_access(): ACCESS, unless the server lacks it. */
   public static final class Access extends Syscall {
     private final Namei.Walk walk;
     private final int mask;
     private Dentry d;
     private Request req;
+    private Permission perm;
 
     public Access(UserThread t, String path, int mask) {
       super(t);
@@ -459,7 +550,8 @@ public final class Dir {
 
     @Override
     @Mirrors(fn = "fuse_access", file = "fs/fuse/dir.c",
-        doc = "access(2): ACCESS via fuse_permission, unless the server lacks it.")
+        doc = "access(2): ACCESS via fuse_permission, unless the server lacks it; with "
+            + "default_permissions generic_permission instead.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         if (!walk.run(k, this)) {
@@ -469,12 +561,25 @@ public final class Dir {
           return done(walk.err);
         }
         d = walk.result;
-        if (k.fc.noAccess) {
+        if (k.fc.defaultPermissions) {
+          // do_faccessat() → inode_permission(inode, mode | MAY_ACCESS): generic_permission(),
+          // no ACCESS request
+          perm = new Permission(d.inode, mask | Namei.MAY_ACCESS);
+          pc = 2;
+        } else if (k.fc.noAccess) {
           k.dcache.dput(d);
           return done(0);
+        } else {
+          req = k.dev.send(this, Opcode.ACCESS, d.inode.nodeid, null, mask);
+          pc = 1;
         }
-        req = k.dev.send(this, Opcode.ACCESS, d.inode.nodeid, null, mask);
-        pc = 1;
+      }
+      if (pc == 2) {
+        if (!perm.run(k, this)) {
+          return false;
+        }
+        k.dcache.dput(d);
+        return done(perm.err);
       }
       if (!await(req)) {
         return false;
@@ -501,6 +606,8 @@ public final class Dir {
     private Dentry d;
     private Request req;
     private long epoch;
+    /** may_create()'s inode_permission() of the directory (default_permissions only). */
+    private Permission perm;
 
     NewEntry(UserThread t, String path) {
       super(t);
@@ -541,6 +648,18 @@ public final class Dir {
     /** Drops what {@link #before} holds. */
     protected void release(Kernel k) {}
 
+    /** An error between filename_create() and the request: done_path_create(), then the error. */
+    private boolean refuse(Kernel k, int err) {
+      if (walk.keptDirLock) {
+        Locks.upWrite(k, d.parent.inode); // done_path_create()
+      }
+      if (d != null) {
+        k.dcache.dput(d);
+      }
+      release(k);
+      return done(err);
+    }
+
     @Override
     protected boolean run(Kernel k) {
       while (true) {
@@ -563,18 +682,26 @@ public final class Dir {
             if (err == 0 && d.inode != null) {
               err = -Errno.EEXIST.value; // filename_create(): the name exists
             }
+            if (err == 0 && k.fc.defaultPermissions) {
+              perm = Namei.mayCreate(d.parent.inode);
+              pc = 4;
+              break;
+            }
             if (err == 0) {
               err = vfsChecks(k, d);
             }
             if (err != 0) {
-              if (walk.keptDirLock) {
-                Locks.upWrite(k, d.parent.inode); // done_path_create()
-              }
-              if (d != null) {
-                k.dcache.dput(d);
-              }
-              release(k);
-              return done(err);
+              return refuse(k, err);
+            }
+            pc = 2;
+            break;
+          case 4:
+            if (!perm.run(k, this)) {
+              return false;
+            }
+            int denied = perm.err != 0 ? perm.err : vfsChecks(k, d);
+            if (denied != 0) {
+              return refuse(k, denied);
             }
             pc = 2;
             break;
@@ -860,14 +987,18 @@ public final class Dir {
   }
 
   /**
-   * unlink(2)/rmdir(2) → fuse_unlink()/fuse_rmdir(): UNLINK/RMDIR; on success the inode's link
-   * count drops and the dentry is deleted (d_delete); ENOENT invalidates the dentry.
+   * unlink(2)/rmdir(2) → fuse_unlink()/fuse_rmdir(): UNLINK/RMDIR; on success the parent's
+   * attributes are invalidated (fuse_dir_changed), the inode's link count drops and the dentry is
+   * deleted (d_delete); ENOENT invalidates the dentry. With default_permissions, may_delete()
+   * checks the directory first ({@link Namei#mayCreate}, {@link Namei#mayDeleteRest}).
    */
   public static final class Unlink extends Syscall {
     private final Namei.Walk walk;
     private final boolean rmdir;
     private Dentry d;
     private Request req;
+    /** may_delete()'s inode_permission() of the directory (default_permissions only). */
+    private Permission perm;
 
     public Unlink(UserThread t, String path, boolean rmdir) {
       super(t);
@@ -895,9 +1026,25 @@ public final class Dir {
               return done(walk.err);
             }
             d = walk.result;
+            if (k.fc.defaultPermissions) {
+              perm = Namei.mayCreate(d.parent.inode); // may_delete() asks the same of the directory
+              pc = 3;
+              break;
+            }
             if (rmdir != d.inode.isDir()) {
               k.dcache.dput(d);
               return done(-(rmdir ? Errno.ENOTDIR : Errno.EISDIR).value);
+            }
+            pc = 1;
+            break;
+          case 3:
+            if (!perm.run(k, this)) {
+              return false;
+            }
+            int denied = perm.err != 0 ? perm.err : Namei.mayDeleteRest(thread, d, rmdir);
+            if (denied != 0) {
+              k.dcache.dput(d);
+              return done(denied);
             }
             pc = 1;
             break;
@@ -924,6 +1071,7 @@ public final class Dir {
       int err = req.error();
       FuseInode fi = d.inode;
       if (err == 0) {
+        k.dir.fuseDirChanged(d.parent.inode); // fuse_unlink()/fuse_rmdir(): the parent changed
         int nlink = rmdir ? 0 : Math.max(0, fi.attr.nlink() - 1);
         fi.attr = fi.attr.withNlink(nlink); // fuse_entry_unlinked(): drop_nlink / clear_nlink
         fi.invalMask = Dir.STATX_BASIC_STATS;

@@ -7,6 +7,8 @@ import java.util.TreeMap;
  * connection state. Fields keep their kernel names.
  */
 public final class FuseConn {
+  /** The default_permissions mount option (fuse_permission() -> generic_permission()). */
+  public boolean defaultPermissions;
   /** Set by process_init_reply when INIT_EXT + PASSTHROUGH + depth 1..2 + no writeback_cache. */
   public boolean passthrough;
   /** v2 01/21: FUSE_PASSTHROUGH_INO negotiated. */

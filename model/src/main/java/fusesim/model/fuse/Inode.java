@@ -6,7 +6,6 @@ import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.Mirrors;
 import fusesim.model.MountConfig;
-import fusesim.model.NotModelled;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
 import fusesim.model.ReplySpec;
@@ -240,6 +239,7 @@ public final class Inode {
   public void processInitReply(MountConfig m) {
     FuseConn fc = k.fc;
     fc.initialized = true;
+    fc.defaultPermissions = m.defaultPermissions;
     if (m.initError != 0) {
       fc.connError = true;
       return;
@@ -256,11 +256,8 @@ public final class Inode {
     // option readdirplus_auto stands for an INIT reply with both bits (as the kernel harness sends)
     fc.doReaddirplus = m.readdirplus || m.readdirplusAuto;
     fc.readdirplusAuto = m.readdirplusAuto;
-    if (m.defaultPermissions) {
-      // fuse_permission() then checks every walk and access against (refreshed) cached
-      // attributes: GETATTRs the model does not send (seen on 6.18.44: GETATTR(1) on a walk).
-      throw new NotModelled("the default_permissions mount option (fuse_permission)");
-    }
+    // the default_permissions mount option: fuse_permission() checks with generic_permission()
+    // (Dir.Permission); it is the mount's, so it holds even if INIT failed
     if (flags2 && m.passthrough && m.maxStackDepth >= 1 && m.maxStackDepth <= 2
         && !m.writebackCache) {
       fc.passthrough = true;

@@ -247,12 +247,12 @@ public final class RequestFields {
 
   static {
     // null: an argument the model passes but does not yet hold as the kernel sends it (checked
-    // side by side on 6.18.44): its f_flags lack O_LARGEFILE (build_open_flags adds it on 64-bit)
-    // and keep O_CREAT after the open (do_dentry_open clears it), and CREATE's mode lacks S_IFREG
-    // (vfs_create); so OPEN/CREATE/RELEASE flags and CREATE's mode are not rendered, not compared
-    LAYOUT.put(Opcode.OPEN, new String[] {null, "open_flags"});
-    LAYOUT.put(Opcode.OPENDIR, new String[] {null, "open_flags"});
-    LAYOUT.put(Opcode.CREATE, new String[] {null, null, "umask", "open_flags"});
+    // side by side on 6.18.44): RELEASE's flags keep O_CREAT/O_TRUNC after the open
+    // (do_dentry_open clears them) and lack O_LARGEFILE, so they are not rendered, not compared.
+    // OPEN/OPENDIR/CREATE flags and CREATE's mode are the kernel's (DoSysOpen.fFlags)
+    LAYOUT.put(Opcode.OPEN, new String[] {"flags", "open_flags"});
+    LAYOUT.put(Opcode.OPENDIR, new String[] {"flags", "open_flags"});
+    LAYOUT.put(Opcode.CREATE, new String[] {"flags", "mode", "umask", "open_flags"});
     LAYOUT.put(Opcode.MKNOD, new String[] {null, "rdev", "umask"});
     LAYOUT.put(Opcode.MKDIR, new String[] {"mode", "umask"});
     // "~name": a value the model holds but does not render (not compared with the kernel), still

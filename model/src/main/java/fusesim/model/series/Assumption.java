@@ -231,10 +231,28 @@ public record Assumption(String id, String key, String question, List<Choice> ch
       c("attach", "the backing is attached as for a regular file (the ino rule and A6 still apply)"),
       c("ignore", "the backing_id is ignored for such inodes (the lookup's reference is not taken)"));
 
+  public static final Assumption PERMISSION_GETATTR = of("A21", "permission-getattr",
+      "On a default_permissions mount, fuse_permission() refreshes stale mode/uid/gid with "
+          + "fuse_perm_getattr() -> fuse_do_getattr(). For an inode whose GETATTR is passed "
+          + "through (06/21), does that refresh read the backing inode, or send FUSE_GETATTR?",
+      "06/21 serves getattr \"directly from the backing inode, instead of FUSE_GETATTR\"; Amir's "
+          + "branch required GETATTR in every backing's ops mask so as \"not ever have to deal with "
+          + "inode attr cache when setting up passthrough to inode operations\": an attribute "
+          + "cache the permission check still refreshes from the server would be exactly that. "
+          + "The v2 test server (passthrough_hp) mounts with default_permissions, so its fstests "
+          + "runs took this path; nothing says whether the hook is in fuse_do_getattr() (both) "
+          + "or only in fuse_update_get_attr() (stat only).",
+      "SEEN-pre S10, S11 (Amir's branch); SEEN-libfuse (passthrough_hp -o default_permissions); "
+          + "INF (06's hook not seen)", List.of(6), "§6 item 7",
+      c("backing", "the permission check copies the backing inode's attributes (no GETATTR), "
+          + "every time, as stat does"),
+      c("server", "fuse_perm_getattr() sends FUSE_GETATTR as on mainline when the attributes "
+          + "are stale; only stat/statx are served from the backing"));
+
   /** The registry, in id order. */
   public static final List<Assumption> ALL = List.of(INO_RULE, INO_RULE_SCOPE, ZERO_OPS_MASK,
       ATTACH_ERRNO, ATTACH_FAILURE, LIFETIME_NEEDS_GETATTR, CONFLICTING_BACKING, REVALIDATE_BACKING,
       ENTRY2_STATX_MASK, LOOKUP_ATTRS_SOURCE, INHERIT_WITHOUT_LIFETIME, PARTIAL_MMAP,
       DIR_BACKING_MASK, INO_WITHOUT_PASSTHROUGH, SETATTR_PERMISSION, V1_KERNEL_OPEN, V1_CACHED_MIXING,
-      DIR_PASSTHROUGH_GATE, PASSTHROUGH_KILL_MODE, ENTRY_BACKING_TYPE);
+      DIR_PASSTHROUGH_GATE, PASSTHROUGH_KILL_MODE, ENTRY_BACKING_TYPE, PERMISSION_GETATTR);
 }

@@ -36,6 +36,8 @@ public final class Attr {
     private Dentry d;
     private Dir.SetattrOp op;
     private final KillprivCheck killpriv = new KillprivCheck();
+    /** vfs_truncate()'s inode_permission() (default_permissions only). */
+    private Dir.Permission perm;
 
     private Setattr(UserThread t, String call, String path, int fd, int iaValid, int mode, int uid,
         int gid, long size) {
@@ -84,6 +86,22 @@ public final class Attr {
               return true;
             }
             pc = (iaValid & Dir.ATTR_SIZE) != 0 ? 3 : 1;
+            if (walk != null && pc == 3 && k.fc.defaultPermissions) {
+              // vfs_truncate() (fs/open.c): inode_permission(inode, MAY_WRITE) after the type
+              // checks; ftruncate(2) checks the open mode instead (do_ftruncate())
+              perm = new Dir.Permission(fi, Namei.MAY_WRITE);
+              pc = 6;
+            }
+            break;
+          case 6:
+            if (!perm.run(k, this)) {
+              return false;
+            }
+            if (perm.err != 0) {
+              k.dcache.dput(d);
+              return done(perm.err);
+            }
+            pc = 3;
             break;
           case 3:
             if (!killpriv.run(k, this, fi)) {

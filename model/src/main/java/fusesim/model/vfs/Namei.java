@@ -10,6 +10,7 @@ import fusesim.model.Syscall;
 import fusesim.model.UserThread;
 import fusesim.model.WaitQueue;
 import fusesim.model.fuse.Dir;
+import fusesim.model.fuse.FuseAttr;
 import fusesim.model.fuse.FuseInode;
 import fusesim.model.fuse.Inode;
 import fusesim.model.fuse.Request;
@@ -21,6 +22,109 @@ import java.util.List;
  */
 public final class Namei {
   private Namei() {}
+
+  // the MAY_* mask bits of inode_permission (include/linux/fs.h)
+  public static final int MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4, MAY_APPEND = 8,
+      MAY_ACCESS = 16, MAY_OPEN = 32, MAY_CHDIR = 64;
+
+  /**
+   * generic_permission() with acl_permission_check() (fs/namei.c) on a fuse inode's cached
+   * attributes: the owner's, else (when the group and other bits differ in what is asked) the
+   * group's, else the other bits; then CAP_DAC_READ_SEARCH / CAP_DAC_OVERRIDE, which the model
+   * grants to root threads only. No POSIX ACLs: fuse sets SB_POSIXACL only with FUSE_POSIX_ACL,
+   * which the model does not negotiate. Groups are the thread's gid alone (in_group_p with no
+   * supplementary groups, as the kernel driver's threads run).
+   */
+  @Mirrors(fn = "generic_permission", file = "fs/namei.c",
+      doc = "acl_permission_check on the cached uid/gid/mode, then the DAC capabilities of root.")
+  public static int genericPermission(UserThread t, FuseAttr a, int mask) {
+    int mode = a.mode();
+    if (aclPermissionCheck(t, a, mask) == 0) {
+      return 0;
+    }
+    boolean root = t.uid == 0; // capable_wrt_inode_uidgid(): CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE
+    if ((mode & Lower.S_IFMT) == Lower.S_IFDIR) {
+      return root ? 0 : -Errno.EACCES.value; // DACs are overridable for directories
+    }
+    int m = mask & (MAY_READ | MAY_WRITE | MAY_EXEC);
+    if (root && (m == MAY_READ || (m & MAY_EXEC) == 0 || (mode & 0111) != 0)) {
+      return 0; // executable DACs are overridable only when some exec bit is set
+    }
+    return -Errno.EACCES.value;
+  }
+
+  /**
+   * may_open() (fs/namei.c) on an existing inode: inode_permission(inode, MAY_OPEN | acc_mode),
+   * acc_mode from build_open_flags() (MAY_READ/MAY_WRITE by O_ACCMODE, MAY_WRITE for O_TRUNC,
+   * MAY_APPEND for O_APPEND), as a sub-machine; null where do_open() or may_open() fail on the
+   * type first (O_CREAT on a directory or a directory opened for writing: EISDIR; O_DIRECTORY on
+   * a non-directory: ENOTDIR; left to the open itself). Only called with default_permissions:
+   * without it fuse_permission() neither sends nor refuses anything for an open.
+   */
+  @Mirrors(fn = "may_open", file = "fs/namei.c",
+      doc = "inode_permission(inode, MAY_OPEN + acc_mode) with default_permissions.")
+  public static Dir.Permission mayOpen(FuseInode in, int flags) {
+    boolean typeFails = ((flags & Uapi.O_DIRECTORY) != 0 && !in.isDir())
+        || (in.isDir() && ((flags & Uapi.O_ACCMODE) != 0 || (flags & Uapi.O_CREAT) != 0));
+    if (typeFails) {
+      return null;
+    }
+    int acc = new int[] {MAY_READ, MAY_WRITE, MAY_READ | MAY_WRITE,
+        MAY_READ | MAY_WRITE}[flags & Uapi.O_ACCMODE];
+    acc |= (flags & Uapi.O_TRUNC) != 0 ? MAY_WRITE : 0;
+    acc |= (flags & Uapi.O_APPEND) != 0 ? MAY_APPEND : 0;
+    return new Dir.Permission(in, MAY_OPEN | acc);
+  }
+
+  /**
+   * may_create() (fs/namei.c), after filename_create() found the name negative:
+   * inode_permission(dir, MAY_WRITE | MAY_EXEC), as a sub-machine (fuse_permission() may send
+   * GETATTR). may_delete() asks the same of the victim's directory first ({@link #mayDeleteRest}
+   * then checks the rest). Only called with default_permissions: without it fuse_permission()
+   * neither sends nor refuses anything for MAY_WRITE | MAY_EXEC on a directory.
+   */
+  @Mirrors(fn = "may_create", file = "fs/namei.c",
+      doc = "inode_permission(dir, MAY_WRITE + MAY_EXEC) before MKDIR/MKNOD/SYMLINK (and UNLINK/RMDIR).")
+  public static Dir.Permission mayCreate(FuseInode dir) {
+    return new Dir.Permission(dir, MAY_WRITE | MAY_EXEC);
+  }
+
+  /**
+   * may_delete() (fs/namei.c) after its inode_permission() of the directory: the sticky bit
+   * (check_sticky(): in a S_ISVTX directory only the file's owner, the directory's owner or
+   * CAP_FOWNER may remove a name; EPERM), then the type: rmdir of a non-directory ENOTDIR,
+   * unlink of a directory EISDIR. fuse keeps S_ISVTX in i_mode only with default_permissions
+   * (fuse_change_attributes_common()), the only case this is called in.
+   */
+  @Mirrors(fn = "may_delete", file = "fs/namei.c",
+      doc = "After the directory's permission: the sticky bit (EPERM), then ENOTDIR/EISDIR.")
+  public static int mayDeleteRest(UserThread t, Dentry victim, boolean isdir) {
+    FuseAttr dir = victim.parent.inode.attr;
+    FuseAttr inode = victim.inode.attr;
+    boolean sticky = (dir.mode() & 01000) != 0 && inode.uid() != t.uid && dir.uid() != t.uid
+        && !t.capable();
+    if (sticky) {
+      return -Errno.EPERM.value;
+    }
+    if (isdir != victim.inode.isDir()) {
+      return -(isdir ? Errno.ENOTDIR : Errno.EISDIR).value;
+    }
+    return 0;
+  }
+
+  @Mirrors(fn = "acl_permission_check", file = "fs/namei.c",
+      doc = "Owner bits, else group bits if the group differs from other in the asked bits, else other.")
+  static int aclPermissionCheck(UserThread t, FuseAttr a, int mask) {
+    int mode = a.mode();
+    int m = mask & 7;
+    if (a.uid() == t.uid) {
+      return (m & ~(mode >> 6)) != 0 ? -Errno.EACCES.value : 0;
+    }
+    if ((m & (mode ^ (mode >> 3))) != 0 && a.gid() == t.gid) {
+      mode >>= 3;
+    }
+    return (m & ~mode) != 0 ? -Errno.EACCES.value : 0;
+  }
 
   /** may_mknod(), which do_mknodat() runs before it walks: 0, or -errno with no request at all. */
   @Mirrors(fn = "may_mknod", file = "fs/namei.c",
@@ -90,7 +194,8 @@ public final class Namei {
    * with a reference the caller must drop; it may be negative only with {@code allowNegative}.
    */
   public static final class Walk {
-    private static final int NEXT = 0, REVAL_SENT = 1, SLOW = 2, SLOW_MUTEX = 3, LOOKUP_SENT = 4;
+    private static final int NEXT = 0, REVAL_SENT = 1, SLOW = 2, SLOW_MUTEX = 3, LOOKUP_SENT = 4,
+        PERM = 5, CREATE_PERM = 6;
     private static final int NAME_MAX = 255;
     private static final int DONE = 1, CONTINUE = 0, BLOCKED = -1;
 
@@ -111,6 +216,14 @@ public final class Namei {
     private long epoch;
     /** The directory lock of this lookup is exclusive (see {@link #SLOW}). */
     private boolean exclusive;
+    /** may_lookup()'s permission check of the directory of component {@link #permFor}. */
+    private Dir.Permission perm;
+    private int permFor = -1;
+    /** An O_CREAT open's walk: lookup_open() calls may_o_create() on a negative last name. */
+    private boolean createCheck;
+    private Dir.Permission createPerm;
+    /** may_o_create()'s error (lookup_open()'s create_error), returned only if the name is negative. */
+    public int createErr;
     /**
      * The walk ended on a negative entry it looked up under the exclusive directory lock, and
      * still holds that lock for the caller's create (which releases it).
@@ -124,6 +237,12 @@ public final class Namei {
       this.parentOnly = parentOnly;
       this.allowNegative = allowNegative;
       this.lookupExcl = lookupExcl;
+    }
+
+    /** The walk of an O_CREAT open (see {@link #createCheck}). */
+    public Walk openCreate() {
+      createCheck = true;
+      return this;
     }
 
     /** Without LOOKUP_FOLLOW: a symlink as the last component is the result itself. */
@@ -156,6 +275,9 @@ public final class Namei {
             // create it (open O_CREAT: open_last_lookups(); mkdir: filename_create()) is looked up
             // under inode_lock(dir), exclusive, so it waits for every lookup in flight in that
             // directory (seen on 6.18.44: no LOOKUP while another one is held)
+            if (mayOCreate(k, i == comps.size() - 1, false)) {
+              break; // a cached positive name that revalidation found gone
+            }
             exclusive = allowNegative && i == comps.size() - 1;
             if (!(exclusive ? Locks.downWrite(k, cur.inode, s) : Locks.downRead(k, cur.inode, s))) {
               return false;
@@ -167,6 +289,22 @@ public final class Namei {
               return false;
             }
             sendLookup(k, s);
+            break;
+          case PERM:
+            if (!perm.run(k, s)) {
+              return false;
+            }
+            if (perm.err != 0) {
+              return fail(k, perm.err) == DONE;
+            }
+            pc = NEXT;
+            break;
+          case CREATE_PERM:
+            if (!createPerm.run(k, s)) {
+              return false;
+            }
+            createErr = createPerm.err; // lookup_open(): O_CREAT is dropped, the LOOKUP still goes
+            pc = NEXT;
             break;
           case LOOKUP_SENT:
             if (!s.await(req)) {
@@ -187,6 +325,9 @@ public final class Namei {
       if (cur == null) {
         cur = k.root;
         cur.dCount++; // nd->path: the walk holds the directory it is in
+      }
+      if (mayLookup(k)) {
+        return CONTINUE;
       }
       int end = parentOnly ? comps.size() - 1 : comps.size();
       if (i >= end) {
@@ -214,11 +355,14 @@ public final class Namei {
         s.sleep(new WaitQueue(d, WaitQueue.Kind.IN_LOOKUP)); // d_alloc_parallel(): wait for it
         return BLOCKED;
       }
+      boolean last = i == comps.size() - 1;
+      if (mayOCreate(k, last, d != null && d.inode != null)) {
+        return CONTINUE;
+      }
       if (d == null) {
         pc = SLOW;
         return CONTINUE;
       }
-      boolean last = i == comps.size() - 1;
       switch (k.dir.fuseDentryRevalidate(d, last && lookupExcl)) {
         case VALID:
           d.dCount++;
@@ -323,6 +467,53 @@ public final class Namei {
         return;
       }
       result = cur; // the walk's reference passes to the caller
+    }
+
+    /**
+     * link_path_walk() calls may_lookup() → inode_permission(dir, MAY_EXEC) before every
+     * component, the last one included (also for a parent-only walk), once the directory is known
+     * to be a directory; only fuse_permission() with default_permissions can send anything for a
+     * directory (a GETATTR) or refuse, so without it nothing is done. Returns true if the check
+     * starts ({@link #PERM}).
+     */
+    @Mirrors(fn = "may_lookup", file = "fs/namei.c",
+        doc = "inode_permission(dir, MAY_EXEC) before each component, with default_permissions.")
+    private boolean mayLookup(Kernel k) {
+      if (!k.fc.defaultPermissions || permFor == i || i >= comps.size() || cur.inode == null
+          || !cur.inode.isDir() || cur.inode.isBad()) {
+        return false;
+      }
+      permFor = i;
+      perm = new Dir.Permission(cur.inode, MAY_EXEC);
+      pc = PERM;
+      return true;
+    }
+
+    /**
+     * lookup_open() (fs/namei.c), for O_CREAT on a name not cached positive: may_o_create() →
+     * may_create() → inode_permission(dir, MAY_WRITE | MAY_EXEC) before fuse_atomic_open()'s
+     * LOOKUP and CREATE; its error is kept, not returned (the open may find the name). A cached
+     * positive dentry is not checked (lookup_open() returns it for f_op->open), unless
+     * revalidation finds it gone: then the check comes after that LOOKUP, before the next
+     * ({@link #SLOW}). The kernel makes the check under inode_lock(dir); the model before it
+     * takes the lock, which only a concurrent lookup in that directory could observe. Returns
+     * true if the check starts ({@link #CREATE_PERM}).
+     */
+    @Mirrors(fn = "may_o_create", file = "fs/namei.c",
+        doc = "O_CREAT on a negative or uncached last name: inode_permission(dir, MAY_WRITE + MAY_EXEC).")
+    private boolean mayOCreate(Kernel k, boolean last, boolean positive) {
+      if (!createCheck || !last || positive || createPerm != null || !k.fc.defaultPermissions) {
+        return false;
+      }
+      createPerm = new Dir.Permission(cur.inode, MAY_WRITE | MAY_EXEC);
+      pc = CREATE_PERM;
+      return true;
+    }
+
+    private int fail(Kernel k, int err) {
+      k.dcache.dput(cur);
+      this.err = err;
+      return DONE;
     }
 
     private int fail(Kernel k, Errno e) {

@@ -3,6 +3,7 @@ package fusesim.model.vfs;
 import fusesim.model.Errno;
 import fusesim.model.Kernel;
 import fusesim.model.Locks;
+import fusesim.model.Lower;
 import fusesim.model.Mirrors;
 import fusesim.model.NotModelled;
 import fusesim.model.Opcode;
@@ -32,7 +33,8 @@ public final class Open {
    */
   static final class DoSysOpen extends Syscall {
     private static final int WALK = 0, CREATE_LOCK = 1, CREATE_SENT = 2, OPEN_SENT = 3,
-        IO_OPEN = 4, SYNC_RELEASE = 5, TRUNC_LOCK = 6, TRUNC = 7, TRUNC_KILLPRIV = 8;
+        IO_OPEN = 4, SYNC_RELEASE = 5, TRUNC_LOCK = 6, TRUNC = 7, TRUNC_KILLPRIV = 8,
+        PERM_OPEN = 9, PERM_CREATED = 10;
     private final KillprivCheck killpriv = new KillprivCheck();
     private final int flags;
     private final int mode;
@@ -43,6 +45,8 @@ public final class Open {
     private KFile file;
     private Request req;
     private Dir.SetattrOp trunc;
+    /** may_open()'s inode_permission() (default_permissions only). */
+    private Dir.Permission perm;
     private long attrVersion;
     private boolean created;
 
@@ -52,6 +56,9 @@ public final class Open {
       this.mode = mode;
       boolean creat = (flags & Uapi.O_CREAT) != 0;
       Namei.Walk w = new Namei.Walk(path, false, creat, creat && (flags & Uapi.O_EXCL) != 0);
+      if (creat) {
+        w.openCreate();
+      }
       this.walk = creat && (flags & Uapi.O_EXCL) != 0 ? w.noFollow() : w; // O_CREAT|O_EXCL: no follow
     }
 
@@ -90,11 +97,27 @@ public final class Open {
             }
             d = walk.result;
             if (d.inode == null) {
+              if (walk.createErr != 0) { // lookup_open(): the LOOKUP's ENOENT becomes create_error
+                if (walk.keptDirLock) {
+                  Locks.upWrite(k, d.parent.inode);
+                }
+                return fail(k, walk.createErr);
+              }
               pc = CREATE_LOCK;
               break;
             }
             if ((flags & (Uapi.O_CREAT | Uapi.O_EXCL)) == (Uapi.O_CREAT | Uapi.O_EXCL)) {
               return fail(k, -Errno.EEXIST.value);
+            }
+            perm = k.fc.defaultPermissions ? Namei.mayOpen(d.inode, flags) : null;
+            pc = PERM_OPEN;
+            break;
+          case PERM_OPEN:
+            if (perm != null && !perm.run(k, this)) {
+              return false;
+            }
+            if (perm != null && perm.err != 0) {
+              return fail(k, perm.err);
             }
             if (sendOpen(k)) {
               return true;
@@ -105,7 +128,8 @@ public final class Open {
               return false; // lookup_open(): inode_lock(dir) for O_CREAT (held since the lookup)
             }
             attrVersion = k.fc.attrVersion;
-            req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, flags, mode);
+            req = k.dev.send(this, Opcode.CREATE, d.parent.inode.nodeid, d.name, createFlags(),
+                Lower.S_IFREG | (mode & 07777));
             pc = CREATE_SENT;
             break;
           case CREATE_SENT:
@@ -147,6 +171,15 @@ public final class Open {
               return true;
             }
             break;
+          case PERM_CREATED:
+            if (!perm.run(k, this)) {
+              return false;
+            }
+            if (perm.err != 0) {
+              k.fdtable.fput(file); // do_open() fails after the open: fput, no FLUSH
+              return done(perm.err);
+            }
+            return done(k.fdtable.installFd(reservedFd, file));
           case SYNC_RELEASE:
             if (req != null && !await(req)) {
               return false;
@@ -189,6 +222,26 @@ public final class Open {
       }
     }
 
+    /**
+     * The file's f_flags as ->open sees them: build_open_how() (fs/open.c) adds O_LARGEFILE
+     * (force_o_largefile() on 64-bit); do_dentry_open() clears O_CREAT, O_EXCL, O_NOCTTY and
+     * O_TRUNC only after ->open.
+     */
+    private int fFlags() {
+      return flags | Uapi.O_LARGEFILE;
+    }
+
+    /**
+     * fuse_create_open()'s inarg.flags: lookup_open() drops O_TRUNC with O_EXCL, fuse_create_open()
+     * drops O_NOCTTY; O_CREAT and O_EXCL stay. Its mode is build_open_flags()'s op->mode:
+     * S_IFREG | (mode & S_IALLUGO), before the umask (not modelled: traces use umask-022-invariant
+     * modes, as for MKDIR).
+     */
+    private int createFlags() {
+      int f = fFlags() & ~Uapi.O_NOCTTY;
+      return (flags & Uapi.O_EXCL) != 0 ? f & ~Uapi.O_TRUNC : f;
+    }
+
     /** fuse_open() / fuse_dir_open() up to the request. Returns true if the open finished. */
     private boolean sendOpen(Kernel k) {
       fi = d.inode;
@@ -196,8 +249,8 @@ public final class Open {
       if ((flags & Uapi.O_DIRECTORY) != 0 && !isDir) {
         return fail(k, -Errno.ENOTDIR.value);
       }
-      if (isDir && (flags & Uapi.O_ACCMODE) != 0) {
-        return fail(k, -Errno.EISDIR.value);
+      if (isDir && ((flags & Uapi.O_ACCMODE) != 0 || (flags & Uapi.O_CREAT) != 0)) {
+        return fail(k, -Errno.EISDIR.value); // do_open(): O_CREAT on a directory; may_open()
       }
       if (fi.isBad()) {
         return fail(k, -Errno.EIO.value);
@@ -213,7 +266,10 @@ public final class Open {
         pc = IO_OPEN;
         return false;
       }
-      int sent = flags & ~(Uapi.O_CREAT | Uapi.O_EXCL) & (k.fc.atomicOTrunc ? ~0 : ~Uapi.O_TRUNC);
+      // fuse_send_open() (fs/fuse/file.c): f_flags without O_CREAT, O_EXCL, O_NOCTTY, and without
+      // O_TRUNC unless atomic_o_trunc
+      int sent = fFlags() & ~(Uapi.O_CREAT | Uapi.O_EXCL | Uapi.O_NOCTTY)
+          & (k.fc.atomicOTrunc ? ~0 : ~Uapi.O_TRUNC);
       req = k.dev.send(this, isDir ? Opcode.OPENDIR : Opcode.OPEN, fi.nodeid, null, sent);
       pc = OPEN_SENT;
       return false;
@@ -266,6 +322,13 @@ public final class Open {
       }
       ff.pagesAtOpen = fi.pages.cardinality();
       file = new KFile(k.nextSerial++, d, ff, flags);
+      if (created && k.fc.defaultPermissions) {
+        // do_open(): may_open() with acc_mode 0 after the atomic open: MAY_OPEN alone never
+        // refuses, but fuse_permission() refreshes stale attributes (GETATTR)
+        perm = new Dir.Permission(fi, Namei.MAY_OPEN);
+        pc = PERM_CREATED;
+        return false;
+      }
       boolean truncate = (flags & Uapi.O_TRUNC) != 0 && !created && fi.isReg();
       if (truncate) {
         pc = TRUNC_KILLPRIV;

@@ -98,6 +98,23 @@ public final class SyscallTable {
     return List.copyOf(TABLE.values());
   }
 
+  /**
+   * The syscalls whose default_permissions checks the model does not make: the owner checks
+   * setattr_prepare() makes once fuse_do_setattr() no longer adds ATTR_FORCE (chmod, chown), and
+   * may_linkat()'s inode_permission(MAY_READ | MAY_WRITE) of link(2)'s source
+   * (safe_hardlink_source(), which may send GETATTR even for root).
+   */
+  public static final java.util.Set<String> UNCHECKED_PERMISSIONS = java.util.Set.of("chmod",
+      "fchmod", "chown", "fchown", "link");
+
+  /** Refuses, on a default_permissions mount, a syscall whose permission checks are not modelled. */
+  public static void checkDefaultPermissions(String name) {
+    if (UNCHECKED_PERMISSIONS.contains(name)) {
+      throw new NotModelled(name + "() on a default_permissions mount (its setattr_prepare/"
+          + "may_linkat permission checks)");
+    }
+  }
+
   /** The entry for {@code name}, or null if the model does not execute it. */
   public static Entry entry(String name) {
     return TABLE.get(name);

@@ -392,6 +392,13 @@ public final class CRepro {
 
     private String expectRequests(Stmt.ExpectRequests e) {
         List<String> want = e.requests().stream().map(TracePrinter::request).toList();
+        for (String w : want) {
+            if (!fusesim.traces.replay.Requests.base(w).equals(w)) {
+                // the runtime logs a request as OP(nodeid,"name") only: a stated field would go
+                // unchecked (or never match), so the trace is refused rather than checked less
+                throw refuse(e.pos(), "the C reproducer cannot check request fields yet: " + w);
+            }
+        }
         StringBuilder b = new StringBuilder("st_expect_requests((const char *const[]){");
         for (String w : want) {
             b.append(c(w)).append(", ");

@@ -1,0 +1,48 @@
+package fusesim.properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fusesim.model.series.Semantics;
+import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.TracePrinter;
+import fusesim.traces.replay.ServerMode;
+import fusesim.traces.replay.Setup;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator's default_permissions worlds: the base profile draws them (with an unprivileged
+ * T2, and without chown and link, whose checks on such a mount are NotModelled); the kernel and
+ * fault profiles never do, so their seeds generate what they generated before.
+ */
+class DefaultPermissionsWorldTest {
+  private static String text(Profile p, long seed) {
+    Setup setup = Setup.of(Semantics.MAINLINE, Set.of(), ServerMode.ARBITRARY);
+    List<Stmt> stmts = new Generator(setup, p, seed).generate().stmts();
+    return stmts.stream().map(TracePrinter::print).collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void baseProfileMountsWithDefaultPermissionsAndAnUnprivilegedThread() {
+    int worlds = 0;
+    for (long seed = 0; seed < 80; seed++) {
+      String t = text(Profile.base(ServerMode.ARBITRARY), seed);
+      if (!t.lines().findFirst().orElse("").contains("default_permissions")) {
+        continue;
+      }
+      worlds++;
+      assertThat(t).contains("thread T2 uid=1000 gid=1000");
+      assertThat(t).doesNotContain("chown(").doesNotContain(" link(");
+    }
+    assertThat(worlds).isBetween(5, 60);
+  }
+
+  @Test
+  void kernelProfileNeverDoesSoItsSeedsStayTheSame() {
+    for (long seed = 0; seed < 80; seed++) {
+      assertThat(text(Profile.forKernel(ServerMode.ARBITRARY), seed)).doesNotContain("default_permissions");
+    }
+  }
+}
