@@ -82,6 +82,7 @@ public final class ModelExplorer {
     void diamond(String first, String second, String mThenI, String iThenM);
   }
 
+  /** A test's rendering of the states a diamond reaches (default: the canonical encoding in hex). */
   volatile java.util.function.Function<fusesim.model.Kernel, String> dump;
   /** When set, every diamond a sleep set relies on is run both ways and reported (slow: tests). */
   volatile Diamonds diamonds;
