@@ -86,6 +86,13 @@ final class ExploreCommand implements Callable<Integer> {
       + "the stateless engine always is exact)")
   boolean exact;
 
+  @Option(names = "--por", description = "full engine: partial-order reduction by sleep sets (a move independent "
+      + "of an earlier sibling is not run again after it; explore/README.md, \"Partial-order reduction\")")
+  boolean por;
+
+  @Option(names = "--no-por", description = "full engine: no partial-order reduction (the default)")
+  boolean noPor;
+
   @Option(names = "--workers", paramLabel = "N", description = "worker threads (default: the cores)")
   int workers = Runtime.getRuntime().availableProcessors();
 
@@ -166,6 +173,13 @@ final class ExploreCommand implements Callable<Integer> {
       run.known = fusesim.properties.KnownFindings.load(Traces.corpus().resolve("findings"));
       run.boundsFrom = boundsFrom;
       run.exact = exact;
+      if (por && noPor) {
+        throw new IllegalArgumentException("--por and --no-por contradict each other");
+      }
+      if (por && engine != Explore.Engine.FULL) {
+        throw new IllegalArgumentException("--por is for --engine full (the stateful engine)");
+      }
+      run.por = por;
       if (exact && engine != Explore.Engine.FULL) {
         throw new IllegalArgumentException("--exact is for --engine full (the others always dedup exactly)");
       }

@@ -23,6 +23,8 @@ class ExploreCommandTest {
       "unknown fault | explore --fault nope | unknown fault 'nope'",
       "unknown engine | explore --engine tlc | --engine takes full, full-stateless or core",
       "exact on the core | explore --engine core --exact | --exact is for --engine full",
+      "por on the core | explore --engine core --por | --por is for --engine full",
+      "por and no-por | explore --por --no-por | --por and --no-por contradict each other",
       "core on v2 | explore --engine core --semantics v2 | mainline only",
       "bad assumption | explore --assume x | --assume: ",
       "series fault on mainline | explore --fault ino-check-skipped | it needs --semantics v2 (or v2@K with K >= 1)",
@@ -82,5 +84,20 @@ class ExploreCommandTest {
       assertThat(rc).isZero();
       assertThat(rout.toString()).contains("OK ");
     }
+  }
+
+  /** {@code --por}: the fault is found at the same depth, and the report says how many moves slept. */
+  @Test
+  void partialOrderReductionFindsTheFaultAtTheSameDepth() {
+    StringWriter out = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "explore", "--por",
+        "--fault", "cache-wait-ignores-dio", "--out", dir.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("reduction: +sleep sets, [1-9][0-9,]* moves asleep \\(not run\\)")
+        .contains("CACHE-IO-MODE-BIT  violated at depth 4");
+    StringWriter plain = new StringWriter();
+    Main.run(new PrintWriter(plain), new PrintWriter(new StringWriter()), "explore", "--fault", "cache-wait-ignores-dio",
+        "--out", dir.resolve("plain").toString());
+    assertThat(plain.toString()).doesNotContain("reduction:").contains("CACHE-IO-MODE-BIT  violated at depth 4");
   }
 }

@@ -47,6 +47,8 @@ public final class Explore {
   public volatile long frontierBytes = CoreExplorer.DEFAULT_FRONTIER_BYTES;
   /** Full engine: exact dedup instead of fingerprints. */
   public volatile boolean exact;
+  /** Full engine: partial-order reduction by sleep sets (explore/README.md, "Partial-order reduction"). */
+  public volatile boolean por;
   /** Where the bounds came from when the user gave none (printed after the bounds); null: the options. */
   public volatile String boundsFrom;
 
@@ -155,6 +157,7 @@ public final class Explore {
       full = new ModelExplorer(bounds, progress);
       full.stateless = engine == Engine.FULL_STATELESS;
       full.exact = exact;
+      full.por = por;
       full.frontierBytes = frontierBytes;
       st = full.run();
       for (Map.Entry<String, ModelExplorer.Violation> e : full.violations().entrySet()) {
@@ -184,6 +187,9 @@ public final class Explore {
     double secs = st.nanos / 1e9;
     out.printf(Locale.ROOT, "distinct states: %d%n", st.distinct);
     out.printf(Locale.ROOT, "transitions:     %d%n", st.transitions);
+    if (full != null && full.por) {
+      out.printf(Locale.ROOT, "reduction:       sleep sets, %d moves asleep (not run)%n", full.asleep);
+    }
     out.printf(Locale.ROOT, "depth reached:   %d%n", st.depth);
     out.println("bound:           " + (st.exhausted ? "exhausted (every reachable state within the bounds)"
         : st.interrupted && full != null && full.diskError != null ? "stopped: " + full.diskError

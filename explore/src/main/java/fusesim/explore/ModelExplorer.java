@@ -72,6 +72,22 @@ public final class ModelExplorer {
    * for every successor, and dedup keeps every encoding. Kept to measure the stateful engine against.
    */
   public volatile boolean stateless;
+  /**
+   * Stateful engine: partial-order reduction by sleep sets ({@code --por}), the independence of two
+   * moves from the objects they name ({@link Independence}); explore/README.md, "Partial-order reduction".
+   */
+  public volatile boolean por;
+  /** A test's check of the independence relation: both orders of every pair a sleep set relies on. */
+  interface Diamonds {
+    void diamond(String first, String second, String mThenI, String iThenM);
+  }
+
+  /** A test's rendering of the states a diamond reaches (default: the canonical encoding in hex). */
+  volatile java.util.function.Function<fusesim.model.Kernel, String> dump;
+  /** When set, every diamond a sleep set relies on is run both ways and reported (slow: tests). */
+  volatile Diamonds diamonds;
+  /** Partial-order reduction: the moves not run because they were asleep in their state. */
+  public volatile long asleep;
   /** Stateful engine: keep the canonical encodings whole ({@code --exact}) instead of 64-bit fingerprints. */
   public volatile boolean exact;
   /** Stateful engine: the heap one level's stored states may take before they go to a temporary file. */
@@ -356,7 +372,34 @@ public final class ModelExplorer {
 
   /** A successor in the stateful engine: its parent (index in its level), move, and what it is. */
   private record Out(long parent, int move, long fp, byte[] canon, byte[] state, String invariant, String detail,
-      String invalid) {}
+      String invalid, Set<String> sleep, long plain, boolean pruned) {
+    Out(long parent, int move, long fp, byte[] canon, byte[] state, String invariant, String detail, String invalid) {
+      this(parent, move, fp, canon, state, invariant, detail, invalid, Set.of(), 0, false);
+    }
+
+    /** With a sleep set, and the fingerprint of the successor's own (unrenamed) encoding. */
+    Out withSleep(Set<String> z, long plainFp) {
+      return new Out(parent, move, fp, canon, state, invariant, detail, invalid, z, plainFp, false);
+    }
+  }
+
+  /** A move asleep in its parent (partial-order reduction): not run. */
+  private static Out asleep(long parent, int m) {
+    return new Out(parent, m, 0, null, null, null, null, null, Set.of(), 0, true);
+  }
+
+  /**
+   * A move's name in a sleep set: its statements, the idle thread a new call goes to written
+   * {@code *} (the lowest idle thread: a move keeps its name when an independent move took or
+   * freed another thread).
+   */
+  static String key(String idle, List<String> move) {
+    StringBuilder b = new StringBuilder();
+    for (String s : move) {
+      b.append(idle != null && s.startsWith(idle + " ") ? "*" + s.substring(idle.length()) : s).append('\n');
+    }
+    return b.toString();
+  }
 
   /**
    * Runs {@code move} on {@code q}, a restored copy of the parent {@code stored}; returns the
@@ -421,8 +464,13 @@ public final class ModelExplorer {
     final Visited visited = exact ? new Visited.Exact() : new Visited.Fingerprints();
     final Map<String, Pending> pending = new LinkedHashMap<>();
     final ThreadLocal<ModelEncoder> encoders = ThreadLocal.withInitial(() -> new ModelEncoder(bounds.symmetry()));
+    /** Partial-order reduction: the successor's own encoding (sleep sets name its fds and threads). */
+    final ThreadLocal<ModelEncoder> plainEncoders = ThreadLocal.withInitial(() -> new ModelEncoder(false));
 
-    private List<Out> expand(List<byte[]> parents, long base) {
+    private List<Out> expand(List<byte[]> parents, long base, List<Set<String>> sleeps) {
+      if (por) {
+        return expandReduced(parents, base, sleeps);
+      }
       ModelEncoder enc = encoders.get();
       List<Out> out = new ArrayList<>();
       for (int j = 0; j < parents.size() && !stop.get(); j++) {
@@ -442,6 +490,107 @@ public final class ModelExplorer {
         }
       }
       return out;
+    }
+
+    /**
+     * Expansion with sleep sets (Godefroid 1996): a move asleep in its state is not run; a
+     * successor by move m sleeps on the earlier moves i of the same parent that were run, are
+     * independent of m ({@link Independence}), and after which m is enabled: the order i, m covers
+     * m, i.
+     */
+    private List<Out> expandReduced(List<byte[]> parents, long base, List<Set<String>> sleeps) {
+      ModelEncoder enc = encoders.get();
+      List<Out> out = new ArrayList<>();
+      for (int j = 0; j < parents.size() && !stop.get(); j++) {
+        byte[] stored = parents.get(j);
+        ModelPath p = restore(stored);
+        List<List<String>> moves = alphabet.moves(p);
+        String idle = p.idleThread(bounds.threads());
+        int n = moves.size();
+        Out[] outs = new Out[n];
+        Independence.Footprint[] fps = new Independence.Footprint[n];
+        boolean[] busy = new boolean[n];
+        ModelPath[] succ = new ModelPath[n];
+        String[] keys = new String[n];
+        for (int m = 0; m < n && !stop.get(); m++) {
+          keys[m] = key(idle, moves.get(m));
+          if (sleeps.get(j).contains(keys[m])) {
+            outs[m] = asleep(base + j, m);
+            continue;
+          }
+          ModelPath[] qs = {restore(stored)};
+          Out o = step(stored, qs, moves.get(m), base + j, m);
+          if (o == null) {
+            fps[m] = Independence.of(p, moves.get(m));
+            busy[m] = !qs[0].unfinished.equals(p.unfinished);
+            succ[m] = qs[0];
+            byte[] canon = enc.encode(qs[0].kernel());
+            long fp = Visited.fingerprint(canon);
+            byte[] state = visited.seen(canon, fp) ? null : store(qs[0]);
+            o = new Out(base + j, m, fp, exact ? canon : null, state, null, null, null);
+          }
+          outs[m] = o;
+        }
+        sleepSets(outs, fps, busy, succ, keys);
+        out.addAll(java.util.Arrays.asList(outs).subList(0, stop.get() ? 0 : n));
+      }
+      return out;
+    }
+
+    /** Each run successor's sleep set, and its plain fingerprint when the set is not empty. */
+    private void sleepSets(Out[] outs, Independence.Footprint[] fps, boolean[] busy, ModelPath[] succ, String[] keys) {
+      List<Set<String>> enabled = new ArrayList<>(java.util.Collections.nCopies(outs.length, null));
+      for (int m = 0; m < outs.length; m++) {
+        if (fps[m] == null) {
+          continue;
+        }
+        Set<String> z = new HashSet<>();
+        for (int i = 0; i < m; i++) {
+          if (fps[i] == null || !Independence.independent(fps[i], busy[i], fps[m], busy[m])) {
+            continue;
+          }
+          if (enabled.get(i) == null) {
+            enabled.set(i, enabledKeys(succ[i]));
+          }
+          if (enabled.get(i).contains(keys[m])) { // the cover i, m exists
+            z.add(keys[i]);
+            if (diamonds != null) {
+              diamonds.diamond(keys[i], keys[m], after(succ[m], keys[i]), after(succ[i], keys[m]));
+            }
+          }
+        }
+        if (!z.isEmpty()) {
+          long plain = bounds.symmetry() ? Visited.fingerprint(plainEncoders.get().encode(succ[m].kernel())) : outs[m].fp;
+          outs[m] = outs[m].withSleep(Set.copyOf(z), plain);
+        }
+      }
+    }
+
+    /** The encoding of q's successor by the move named {@code key} (a test's diamond check). */
+    private String after(ModelPath q, String key) {
+      String idle = q.idleThread(bounds.threads());
+      for (List<String> mv : alphabet.moves(q)) {
+        if (key(idle, mv).equals(key)) {
+          byte[] b = codec.encode(q);
+          ModelPath[] qs = {restore(b)};
+          Out o = step(b, qs, mv, 0, 0);
+          if (o == null && dump != null) {
+            return dump.apply(qs[0].kernel());
+          }
+          return o != null ? (o.invalid != null ? "?" + o.invalid : "!" + o.invariant)
+              : java.util.HexFormat.of().formatHex(encoders.get().encode(qs[0].kernel()));
+        }
+      }
+      return "no such move";
+    }
+
+    private Set<String> enabledKeys(ModelPath q) {
+      Set<String> keys = new HashSet<>();
+      String idle = q.idleThread(bounds.threads());
+      for (List<String> mv : alphabet.moves(q)) {
+        keys.add(key(idle, mv));
+      }
+      return keys;
     }
 
     CoreExplorer.Stats run() throws java.io.IOException {
@@ -466,11 +615,15 @@ public final class ModelExplorer {
       ParentLog parents = new ParentLog();
       int[] pbuf = new int[4096];
       int[] mbuf = new int[4096];
+      List<Set<String>> sleep = new ArrayList<>(List.of(Set.of())); // this level's states' sleep sets
       try {
         int depth = 0;
         while (frontier.size() > 0 && depth < bounds.depth() && !stop.get() && stats.distinct < stateCap) {
           long tl = System.nanoTime();
           StateQueue next = new StateQueue(frontierBytes);
+          List<Set<String>> nextSleep = new ArrayList<>();
+          Map<Long, long[]> levelIndex = por ? new java.util.HashMap<>() : null; // fp: index, plain fp
+          final List<Set<String>> sl = sleep;
           parents.level();
           int nbuf = 0;
           int chunk = (int) Math.max(1, Math.min(32, frontier.size() / (workers * 8L)));
@@ -493,12 +646,17 @@ public final class ModelExplorer {
                 }
                 final long at = base;
                 base += ps.size();
-                inflight.add(pool.submit(() -> expand(ps, at)));
+                List<Set<String>> zs = por ? sl.subList((int) at, (int) base) : null;
+                inflight.add(pool.submit(() -> expand(ps, at, zs)));
               }
               if (inflight.isEmpty()) {
                 break;
               }
               for (Out o : await(inflight.poll())) { // chunks in order, each in (parent, move) order
+                if (o.pruned) {
+                  asleep++;
+                  continue;
+                }
                 if (o.invalid != null) {
                   invalid++;
                   if (firstInvalid == null) {
@@ -527,6 +685,10 @@ public final class ModelExplorer {
                   if (stateListener != null) {
                     stateListener.state(depth + 1, index, (int) o.parent, o.move, o.state);
                   }
+                  if (por) {
+                    nextSleep.add(o.sleep);
+                    levelIndex.put(o.fp, new long[] {index, o.plain});
+                  }
                   index++;
                   if (nbuf == pbuf.length) {
                     parents.add(pbuf, mbuf, nbuf);
@@ -534,6 +696,8 @@ public final class ModelExplorer {
                   }
                   pbuf[nbuf] = (int) o.parent;
                   mbuf[nbuf++] = o.move;
+                } else if (por) {
+                  intersect(nextSleep, levelIndex.get(o.fp), o);
                 }
               }
             }
@@ -546,6 +710,7 @@ public final class ModelExplorer {
             break;
           }
           frontier = next;
+          sleep = nextSleep;
           depth++;
           long now = System.nanoTime();
           stats.depth = depth;
@@ -584,6 +749,26 @@ public final class ModelExplorer {
       }
       stats.nanos = System.nanoTime() - t0;
       return stats;
+    }
+
+    /**
+     * A state reached again within its level: it sleeps only on what every way to it lets sleep.
+     * The sets name fds and threads as the concrete state does, so they are intersected only when
+     * this way reached the stored state itself (same plain fingerprint), not a renaming of it;
+     * otherwise the state sleeps on nothing. A state first reached at an earlier level was
+     * expanded there: nothing to do (explore/README.md, "Partial-order reduction").
+     */
+    private void intersect(List<Set<String>> sleeps, long[] at, Out o) {
+      if (at == null) {
+        return;
+      }
+      Set<String> old = sleeps.get((int) at[0]);
+      if (old.isEmpty()) {
+        return;
+      }
+      Set<String> both = new HashSet<>(old);
+      both.retainAll(o.plain == at[1] ? o.sleep : Set.of());
+      sleeps.set((int) at[0], both.isEmpty() ? Set.of() : Set.copyOf(both));
     }
 
     private List<Out> await(Future<List<Out>> f) {
