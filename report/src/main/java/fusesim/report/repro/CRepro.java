@@ -74,7 +74,8 @@ public final class CRepro {
         try {
             for (ModelReplay.Step s : ModelReplay.run(trace).steps()) {
                 Observation o = s.obs();
-                hints.put(o.line(), o.requests());
+                // the model's fields are not all decoded by the C: it waits for the requests by name and arguments
+                hints.put(o.line(), o.requests().stream().map(fusesim.traces.replay.Requests::base).toList());
             }
         } catch (RuntimeException e) {
             // a trace the model cannot replay: the C waits without hints (the usual quiet periods)
@@ -196,10 +197,14 @@ public final class CRepro {
             return "st_lower_unlink(" + c(u.path().text()) + ");";
         } else if (s instanceof Stmt.LowerSet ls) {
             return lowerSet(ls);
+        } else if (s instanceof Stmt.LowerWrite w) {
+            return "st_lower_write(" + c(w.path().text()) + ", " + lit(w.offset().value()) + ", " + data(w.data()) + ");";
         } else if (s instanceof Stmt.ThreadDecl t) {
             return threadDecl(t);
         } else if (s instanceof Stmt.ServerPolicy p) {
             return "st_policy(" + opcode(p.op().opcode()) + ", " + c(p.path().text()) + ", " + spec(p.reply(), p.op()) + ");";
+        } else if (s instanceof Stmt.ServerLike l) {
+            return serverLike(l);
         } else if (s instanceof Stmt.ServerHold h) {
             return "st_hold(" + opcode(h.op().opcode()) + ", " + h.path().map(w -> c(w.text())).orElse("NULL") + ");";
         } else if (s instanceof Stmt.ServerUnhold h) {
@@ -290,18 +295,54 @@ public final class CRepro {
             case FIFO -> "S_IFIFO";
         };
         long mode = Item.longValue(a, "mode").orElse(n.type() == Stmt.NodeType.DIR ? 0755L : 0644L);
+        Optional<Item> data = Item.find(a, "data");
+        if (data.isPresent() && n.type() != Stmt.NodeType.FILE) {
+            throw refuse(data.get().pos(), "the C reproducer writes data= only into a lower file (as the kernel oracle)");
+        }
         return "st_lower(" + c(n.path().text()) + ", " + type + ", " + lit(Item.longValue(a, "size").orElse(0L)) + ", 0"
                 + Long.toOctalString(mode) + ", " + Item.longValue(a, "uid").orElse(0L) + ", "
                 + Item.longValue(a, "gid").orElse(0L) + ", " + Item.longValue(a, "ino").orElse(-1L) + ", "
-                + overrides(a) + ", " + Item.longValue(a, "stack_depth").orElse(0L) + ");";
+                + overrides(a) + ", " + Item.longValue(a, "stack_depth").orElse(0L) + ", " + dataInOrder(a) + ");";
     }
 
     private String lowerSet(Stmt.LowerSet ls) {
         List<Item> a = ls.attrs();
-        return "st_lower_set(" + c(ls.path().text()) + ", " + Item.longValue(a, "size").orElse(-1L) + ", "
+        long sizeBefore = sizeAfterData(a) ? -1L : Item.longValue(a, "size").orElse(-1L);
+        return "st_lower_set(" + c(ls.path().text()) + ", " + sizeBefore + ", "
                 + Item.longValue(a, "mode").orElse(-1L) + ", " + Item.longValue(a, "uid").orElse(-1L) + ", "
                 + Item.longValue(a, "gid").orElse(-1L) + ", " + Item.longValue(a, "ino").orElse(-1L) + ", "
-                + overrides(a) + ");";
+                + overrides(a) + ", " + dataInOrder(a) + ");";
+    }
+
+    /**
+     * {@code data="..."} as the C's {@code data, dlen, size_after}: the bytes (dlen -1 without data=)
+     * and a {@code size=} written after it, which resizes the file after the data is written, as
+     * KernelReplay.dataInOrder and the model's World.setAttrs apply attributes in order.
+     */
+    private static String dataInOrder(List<Item> a) {
+        Optional<Value> d = Item.get(a, "data");
+        if (d.isEmpty()) {
+            return "NULL, -1L, -1L";
+        }
+        long after = sizeAfterData(a) ? Item.longValue(a, "size").orElse(-1L) : -1L;
+        return data((Value.Data) d.get()) + ", " + lit(after);
+    }
+
+    private static boolean sizeAfterData(List<Item> a) {
+        int data = -1;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).key().equals("data")) {
+                data = i;
+            } else if (a.get(i).key().equals("size")) {
+                return data >= 0;
+            }
+        }
+        return false;
+    }
+
+    /** File bytes as a C string literal and its length: {@code "ab\000", 3L} (each char one byte). */
+    static String data(Value.Data d) {
+        return cBytes(d.bytes()) + ", " + lit(d.bytes().length());
     }
 
     /** The attributes a real file cannot carry (nlink, atime, mtime, ctime, generation): has[] and values. */
@@ -335,6 +376,18 @@ public final class CRepro {
             threads.put(name, t);
         }
         return t[0];
+    }
+
+    /** {@code server like PRESET}: the preset's policies as rules for every path, as KernelReplay installs them. */
+    private String serverLike(Stmt.ServerLike l) {
+        StringBuilder ops = new StringBuilder("(const int[]){");
+        StringBuilder specs = new StringBuilder("(const struct rspec *const[]){");
+        List<Stmt.ServerPolicy> policies = l.preset().policies();
+        for (Stmt.ServerPolicy p : policies) {
+            ops.append(opcode(p.op().opcode())).append(", ");
+            specs.append(spec(p.reply(), p.op())).append(", ");
+        }
+        return "st_server_like(" + ops + "}, " + specs + "}, " + policies.size() + ");";
     }
 
     private String serverReply(Stmt.ServerReply r) {
@@ -390,13 +443,34 @@ public final class CRepro {
         return "st_tick(" + t.duration().nanos() + "L);";
     }
 
+    /** The in-struct fields the C runtime decodes ({@code req_fields}), by opcode. */
+    private static final Map<fusesim.model.Opcode, List<String>> DECODED = Map.of(
+            fusesim.model.Opcode.READ, List.of("offset", "size"), fusesim.model.Opcode.WRITE, List.of("offset", "size"),
+            fusesim.model.Opcode.GETXATTR, List.of("name", "size"), fusesim.model.Opcode.LISTXATTR, List.of("size"));
+
+    /**
+     * {@code expect requests}: the requests in KernelReplay's canonical form, compared as
+     * Requests.matches does (the C's {@code covers}); a stated field the C does not decode is refused.
+     */
     private String expectRequests(Stmt.ExpectRequests e) {
-        List<String> want = e.requests().stream().map(TracePrinter::request).toList();
+        for (Stmt.Request q : e.requests()) {
+            for (Stmt.ReqField f : q.fields()) {
+                if (!DECODED.getOrDefault(q.opcode(), List.of()).contains(f.name())) {
+                    throw refuse(f.pos(), "the C reproducer cannot compare the field " + f.name() + " of " + q.opcode()
+                            + " (it decodes " + decodedText() + ")");
+                }
+            }
+        }
+        List<String> want = e.requests().stream().map(TracePrinter::canonicalRequest).toList();
         StringBuilder b = new StringBuilder("st_expect_requests((const char *const[]){");
         for (String w : want) {
             b.append(c(w)).append(", ");
         }
         return b.append("NULL}, ").append(c(String.join(" ", want))).append(");").toString();
+    }
+
+    private static String decodedText() {
+        return "READ and WRITE offset, size; GETXATTR name, size; LISTXATTR size";
     }
 
     // ------------------------------------------------------------------ values
@@ -444,7 +518,9 @@ public final class CRepro {
     private static String outcome(Outcome o) {
         String text = c(TracePrinter.outcome(o));
         if (o instanceof Outcome.Returns r) {
-            return "&(const struct outcome){OUT_RET, " + lit(r.value().value()) + ", 0, " + text + "}";
+            // a read's stated bytes: the C compares them as KernelReplay.dataVerdict does
+            String bytes = r.data() == null ? "NULL, 0L" : data(r.data());
+            return "&(const struct outcome){OUT_RET, " + lit(r.value().value()) + ", 0, " + text + ", " + bytes + "}";
         } else if (o instanceof Outcome.Fails f) {
             return "&(const struct outcome){OUT_FAIL, 0, " + f.errno().errno().number() + ", " + text + "}";
         } else if (o instanceof Outcome.Maps) {
@@ -553,6 +629,14 @@ public final class CRepro {
                     kind = n.isPresent() ? "RS_PATCH" : "RS_DEFAULT";
                     n.ifPresent(v -> patch.put("SIZE", v));
                 }
+                case XATTR -> {
+                    kind = "RS_XATTR";
+                    size = Item.longValue(f.items(), "size").orElse(0L);
+                }
+                case SEEK -> {
+                    kind = "RS_SEEK";
+                    size = Item.longValue(f.items(), "offset").orElse(0L);
+                }
                 case DIRENTS -> {
                     kind = "RS_DIRENTS";
                     names = Item.get(f.items(), "names").map(v -> ((Value.Names) v).names()).orElse(List.of());
@@ -615,8 +699,13 @@ public final class CRepro {
 
     /** A C string literal: printable ASCII as is, the rest as 3-digit octal escapes. */
     static String c(String s) {
+        return cBytes(new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+
+    /** A C string literal of bytes given as a latin-1 string (one char per byte, 0..255). */
+    static String cBytes(String latin1) {
         StringBuilder b = new StringBuilder("\"");
-        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+        for (char x : latin1.toCharArray()) {
             int ch = x & 0xff;
             if (ch == '"' || ch == '\\') {
                 b.append('\\').append((char) ch);
