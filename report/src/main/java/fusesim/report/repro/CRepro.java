@@ -49,17 +49,17 @@ public final class CRepro {
     private static final String RUNTIME = "/fusesim/report/repro-runtime.c";
 
     private final Trace trace;
-    private final StringBuilder tables = new StringBuilder();
+    private final CReplies replies;
     private final StringBuilder body = new StringBuilder();
     private final Map<String, int[]> threads = new LinkedHashMap<>();
     private final Map<String, int[]> declared = new LinkedHashMap<>();
     private final Map<Integer, List<String>> hints;
     private int cutoff = Integer.MAX_VALUE;
-    private int specs;
 
     private CRepro(Trace trace, Map<Integer, List<String>> hints) {
         this.trace = trace;
         this.hints = hints;
+        this.replies = new CReplies(trace);
     }
 
     /**
@@ -133,7 +133,7 @@ public final class CRepro {
         out.append("};\n");
         out.append("static const struct threadinfo *trace_threads(int *n) { *n = ").append(threads.size())
                 .append("; return TRACE_THREADS; }\n");
-        out.append(tables);
+        out.append(replies.tables());
         out.append(hintTable());
         out.append("static void trace_body(void) {\n").append(body).append("}\n");
         return out.toString();
@@ -202,7 +202,7 @@ public final class CRepro {
         } else if (s instanceof Stmt.ThreadDecl t) {
             return threadDecl(t);
         } else if (s instanceof Stmt.ServerPolicy p) {
-            return "st_policy(" + opcode(p.op().opcode()) + ", " + c(p.path().text()) + ", " + spec(p.reply(), p.op()) + ");";
+            return "st_policy(" + opcode(p.op().opcode()) + ", " + c(p.path().text()) + ", " + replies.spec(p.reply()) + ");";
         } else if (s instanceof Stmt.ServerLike l) {
             return serverLike(l);
         } else if (s instanceof Stmt.ServerHold h) {
@@ -385,7 +385,7 @@ public final class CRepro {
         List<Stmt.ServerPolicy> policies = l.preset().policies();
         for (Stmt.ServerPolicy p : policies) {
             ops.append(opcode(p.op().opcode())).append(", ");
-            specs.append(spec(p.reply(), p.op())).append(", ");
+            specs.append(replies.spec(p.reply())).append(", ");
         }
         return "st_server_like(" + ops + "}, " + specs + "}, " + policies.size() + ");";
     }
@@ -393,7 +393,7 @@ public final class CRepro {
     private String serverReply(Stmt.ServerReply r) {
         int t = thread(r, r.thread().text());
         return "st_server_reply(" + t + ", " + c(r.thread().text()) + ", " + opcode(r.op().opcode()) + ", "
-                + c(r.op().word()) + ", " + r.reply().map(x -> spec(x, r.op())).orElse("NULL") + ");";
+                + c(r.op().word()) + ", " + r.reply().map(x -> replies.spec(x)).orElse("NULL") + ");";
     }
 
     private String backingOpen(Stmt.BackingOpen b) {
@@ -554,138 +554,6 @@ public final class CRepro {
 
     private static String opcode(fusesim.model.Opcode op) {
         return Integer.toString(op.number());
-    }
-
-    /**
-     * A trace reply as a {@code struct rspec} table entry, converted as TracePolicy.convert does: an
-     * errno, the default, a patch of the default answer ({@code entry}, {@code attr}, open flags,
-     * {@code written size=}, {@code negative}), {@code ok}, {@code data size=}, {@code dirents names=}.
-     */
-    private String spec(ReplyClause r, fusesim.traces.lang.ServerOp op) {
-        String name = "R" + (++specs);
-        Map<String, Long> patch = new LinkedHashMap<>();
-        String kind;
-        int err = 0;
-        boolean entry = false;
-        long size = -1;
-        List<String> names = List.of();
-        if (r instanceof ReplyClause.Default) {
-            kind = "RS_DEFAULT";
-        } else if (r instanceof ReplyClause.Fails f) {
-            kind = "RS_ERR";
-            err = f.errno().errno().number();
-        } else if (r instanceof ReplyClause.Open o) {
-            kind = "RS_PATCH";
-            patch.put("OPEN_FLAGS", o.flags().value());
-            for (Item i : o.items()) {
-                switch (i.key()) {
-                    case "backing" -> patch.put("BACKING", ((Value.Int) i.value()).value());
-                    case "fh" -> patch.put("FH", ((Value.Int) i.value()).value());
-                    default -> throw refuse(i.pos(), "the C reproducer cannot send open reply key " + i.key());
-                }
-            }
-        } else {
-            ReplyClause.Fields f = (ReplyClause.Fields) r;
-            switch (f.kind()) {
-                case ENTRY -> {
-                    kind = "RS_PATCH";
-                    entry = true;
-                    for (Item i : f.items()) {
-                        switch (i.key()) {
-                            case "entry_valid", "attr_valid" -> time(patch, i.key(), (Value.Time) i.value());
-                            case "open" -> patch.put("OPEN_FLAGS", ((Value.Flags) i.value()).value());
-                            case "ino", "nodeid", "generation", "mode", "size", "uid", "gid", "nlink", "backing", "fh" ->
-                                patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
-                            default -> throw refuse(i.pos(), "the C reproducer cannot send entry reply key " + i.key()
-                                    + " (the kernel oracle has no such reply field either)");
-                        }
-                    }
-                }
-                case NEGATIVE -> {
-                    kind = "RS_PATCH";
-                    patch.put("NODEID", 0L);
-                    Item.get(f.items(), "entry_valid").ifPresent(v -> time(patch, "entry_valid", (Value.Time) v));
-                }
-                case ATTR -> {
-                    kind = "RS_PATCH";
-                    for (Item i : f.items()) {
-                        switch (i.key()) {
-                            case "attr_valid" -> time(patch, i.key(), (Value.Time) i.value());
-                            case "ino" -> patch.put("ATTR_INO", number(i.value()));
-                            case "mode", "size", "uid", "gid", "nlink", "mtime", "ctime" ->
-                                patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
-                            default -> throw refuse(i.pos(), "the C reproducer cannot send attr reply key " + i.key());
-                        }
-                    }
-                }
-                case OK -> kind = "RS_OK";
-                case DATA -> {
-                    Optional<Long> n = Item.longValue(f.items(), "size");
-                    kind = n.isPresent() ? "RS_DATA" : "RS_DEFAULT";
-                    size = n.orElse(-1L);
-                }
-                case WRITTEN -> {
-                    Optional<Long> n = Item.longValue(f.items(), "size");
-                    kind = n.isPresent() ? "RS_PATCH" : "RS_DEFAULT";
-                    n.ifPresent(v -> patch.put("SIZE", v));
-                }
-                case XATTR -> {
-                    kind = "RS_XATTR";
-                    size = Item.longValue(f.items(), "size").orElse(0L);
-                }
-                case SEEK -> {
-                    kind = "RS_SEEK";
-                    size = Item.longValue(f.items(), "offset").orElse(0L);
-                }
-                case DIRENTS -> {
-                    kind = "RS_DIRENTS";
-                    names = Item.get(f.items(), "names").map(v -> ((Value.Names) v).names()).orElse(List.of());
-                    if (names.size() > 63) {
-                        throw refuse(f.pos(), "the C reproducer lists at most 63 names");
-                    }
-                }
-                default -> throw refuse(f.pos(), "the C reproducer cannot send a " + f.kind() + " reply");
-            }
-        }
-        StringBuilder b = new StringBuilder("static const struct rspec ").append(name).append(" = {.kind = ").append(kind)
-                .append(", .err = ").append(err).append(", .is_entry = ").append(entry ? 1 : 0).append(", .size = ")
-                .append(size).append(", .has = {");
-        for (String k : patch.keySet()) {
-            b.append("[K_").append(k).append("] = 1, ");
-        }
-        b.append("}, .val = {");
-        for (Map.Entry<String, Long> e : patch.entrySet()) {
-            b.append("[K_").append(e.getKey()).append("] = ").append(lit(e.getValue())).append(", ");
-        }
-        b.append("}, .names = {");
-        for (String n : names) {
-            b.append(c(n)).append(", ");
-        }
-        b.append("NULL}};\n");
-        tables.append(b);
-        return "&" + name;
-    }
-
-    private static long number(Value v) {
-        if (v instanceof Value.Int i) {
-            return i.value();
-        }
-        if (v instanceof Value.Flags f) {
-            return f.value();
-        }
-        throw new IllegalArgumentException("not a number: " + v);
-    }
-
-    /** A TIME as seconds + nanoseconds fields; {@code inf} is INT_MAX seconds (ServerConfig.INF). */
-    private static void time(Map<String, Long> p, String key, Value.Time t) {
-        String k = key.toUpperCase(Locale.ROOT);
-        if (t.infinite()) {
-            p.put(k, (long) Integer.MAX_VALUE);
-            p.put(k + "_NSEC", 0L);
-        } else {
-            p.put(k, t.nanos() / 1_000_000_000L);
-            p.put(k + "_NSEC", t.nanos() % 1_000_000_000L);
-        }
     }
 
     private TraceSemanticError refuse(Pos pos, String message) {
