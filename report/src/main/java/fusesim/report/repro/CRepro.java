@@ -49,17 +49,17 @@ public final class CRepro {
     private static final String RUNTIME = "/fusesim/report/repro-runtime.c";
 
     private final Trace trace;
-    private final StringBuilder tables = new StringBuilder();
+    private final CReplies replies;
     private final StringBuilder body = new StringBuilder();
     private final Map<String, int[]> threads = new LinkedHashMap<>();
     private final Map<String, int[]> declared = new LinkedHashMap<>();
     private final Map<Integer, List<String>> hints;
     private int cutoff = Integer.MAX_VALUE;
-    private int specs;
 
     private CRepro(Trace trace, Map<Integer, List<String>> hints) {
         this.trace = trace;
         this.hints = hints;
+        this.replies = new CReplies(trace);
     }
 
     /**
@@ -74,7 +74,8 @@ public final class CRepro {
         try {
             for (ModelReplay.Step s : ModelReplay.run(trace).steps()) {
                 Observation o = s.obs();
-                hints.put(o.line(), o.requests());
+                // the model's fields are not all decoded by the C: it waits for the requests by name and arguments
+                hints.put(o.line(), o.requests().stream().map(fusesim.traces.replay.Requests::base).toList());
             }
         } catch (RuntimeException e) {
             // a trace the model cannot replay: the C waits without hints (the usual quiet periods)
@@ -132,7 +133,7 @@ public final class CRepro {
         out.append("};\n");
         out.append("static const struct threadinfo *trace_threads(int *n) { *n = ").append(threads.size())
                 .append("; return TRACE_THREADS; }\n");
-        out.append(tables);
+        out.append(replies.tables());
         out.append(hintTable());
         out.append("static void trace_body(void) {\n").append(body).append("}\n");
         return out.toString();
@@ -196,10 +197,14 @@ public final class CRepro {
             return "st_lower_unlink(" + c(u.path().text()) + ");";
         } else if (s instanceof Stmt.LowerSet ls) {
             return lowerSet(ls);
+        } else if (s instanceof Stmt.LowerWrite w) {
+            return "st_lower_write(" + c(w.path().text()) + ", " + lit(w.offset().value()) + ", " + data(w.data()) + ");";
         } else if (s instanceof Stmt.ThreadDecl t) {
             return threadDecl(t);
         } else if (s instanceof Stmt.ServerPolicy p) {
-            return "st_policy(" + opcode(p.op().opcode()) + ", " + c(p.path().text()) + ", " + spec(p.reply(), p.op()) + ");";
+            return "st_policy(" + opcode(p.op().opcode()) + ", " + c(p.path().text()) + ", " + replies.spec(p.reply()) + ");";
+        } else if (s instanceof Stmt.ServerLike l) {
+            return serverLike(l);
         } else if (s instanceof Stmt.ServerHold h) {
             return "st_hold(" + opcode(h.op().opcode()) + ", " + h.path().map(w -> c(w.text())).orElse("NULL") + ");";
         } else if (s instanceof Stmt.ServerUnhold h) {
@@ -290,18 +295,54 @@ public final class CRepro {
             case FIFO -> "S_IFIFO";
         };
         long mode = Item.longValue(a, "mode").orElse(n.type() == Stmt.NodeType.DIR ? 0755L : 0644L);
+        Optional<Item> data = Item.find(a, "data");
+        if (data.isPresent() && n.type() != Stmt.NodeType.FILE) {
+            throw refuse(data.get().pos(), "the C reproducer writes data= only into a lower file (as the kernel oracle)");
+        }
         return "st_lower(" + c(n.path().text()) + ", " + type + ", " + lit(Item.longValue(a, "size").orElse(0L)) + ", 0"
                 + Long.toOctalString(mode) + ", " + Item.longValue(a, "uid").orElse(0L) + ", "
                 + Item.longValue(a, "gid").orElse(0L) + ", " + Item.longValue(a, "ino").orElse(-1L) + ", "
-                + overrides(a) + ", " + Item.longValue(a, "stack_depth").orElse(0L) + ");";
+                + overrides(a) + ", " + Item.longValue(a, "stack_depth").orElse(0L) + ", " + dataInOrder(a) + ");";
     }
 
     private String lowerSet(Stmt.LowerSet ls) {
         List<Item> a = ls.attrs();
-        return "st_lower_set(" + c(ls.path().text()) + ", " + Item.longValue(a, "size").orElse(-1L) + ", "
+        long sizeBefore = sizeAfterData(a) ? -1L : Item.longValue(a, "size").orElse(-1L);
+        return "st_lower_set(" + c(ls.path().text()) + ", " + sizeBefore + ", "
                 + Item.longValue(a, "mode").orElse(-1L) + ", " + Item.longValue(a, "uid").orElse(-1L) + ", "
                 + Item.longValue(a, "gid").orElse(-1L) + ", " + Item.longValue(a, "ino").orElse(-1L) + ", "
-                + overrides(a) + ");";
+                + overrides(a) + ", " + dataInOrder(a) + ");";
+    }
+
+    /**
+     * {@code data="..."} as the C's {@code data, dlen, size_after}: the bytes (dlen -1 without data=)
+     * and a {@code size=} written after it, which resizes the file after the data is written, as
+     * KernelReplay.dataInOrder and the model's World.setAttrs apply attributes in order.
+     */
+    private static String dataInOrder(List<Item> a) {
+        Optional<Value> d = Item.get(a, "data");
+        if (d.isEmpty()) {
+            return "NULL, -1L, -1L";
+        }
+        long after = sizeAfterData(a) ? Item.longValue(a, "size").orElse(-1L) : -1L;
+        return data((Value.Data) d.get()) + ", " + lit(after);
+    }
+
+    private static boolean sizeAfterData(List<Item> a) {
+        int data = -1;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).key().equals("data")) {
+                data = i;
+            } else if (a.get(i).key().equals("size")) {
+                return data >= 0;
+            }
+        }
+        return false;
+    }
+
+    /** File bytes as a C string literal and its length: {@code "ab\000", 3L} (each char one byte). */
+    static String data(Value.Data d) {
+        return cBytes(d.bytes()) + ", " + lit(d.bytes().length());
     }
 
     /** The attributes a real file cannot carry (nlink, atime, mtime, ctime, generation): has[] and values. */
@@ -337,10 +378,22 @@ public final class CRepro {
         return t[0];
     }
 
+    /** {@code server like PRESET}: the preset's policies as rules for every path, as KernelReplay installs them. */
+    private String serverLike(Stmt.ServerLike l) {
+        StringBuilder ops = new StringBuilder("(const int[]){");
+        StringBuilder specs = new StringBuilder("(const struct rspec *const[]){");
+        List<Stmt.ServerPolicy> policies = l.preset().policies();
+        for (Stmt.ServerPolicy p : policies) {
+            ops.append(opcode(p.op().opcode())).append(", ");
+            specs.append(replies.spec(p.reply())).append(", ");
+        }
+        return "st_server_like(" + ops + "}, " + specs + "}, " + policies.size() + ");";
+    }
+
     private String serverReply(Stmt.ServerReply r) {
         int t = thread(r, r.thread().text());
         return "st_server_reply(" + t + ", " + c(r.thread().text()) + ", " + opcode(r.op().opcode()) + ", "
-                + c(r.op().word()) + ", " + r.reply().map(x -> spec(x, r.op())).orElse("NULL") + ");";
+                + c(r.op().word()) + ", " + r.reply().map(x -> replies.spec(x)).orElse("NULL") + ");";
     }
 
     private String backingOpen(Stmt.BackingOpen b) {
@@ -390,20 +443,34 @@ public final class CRepro {
         return "st_tick(" + t.duration().nanos() + "L);";
     }
 
+    /** The in-struct fields the C runtime decodes ({@code req_fields}), by opcode. */
+    private static final Map<fusesim.model.Opcode, List<String>> DECODED = Map.of(
+            fusesim.model.Opcode.READ, List.of("offset", "size"), fusesim.model.Opcode.WRITE, List.of("offset", "size"),
+            fusesim.model.Opcode.GETXATTR, List.of("name", "size"), fusesim.model.Opcode.LISTXATTR, List.of("size"));
+
+    /**
+     * {@code expect requests}: the requests in KernelReplay's canonical form, compared as
+     * Requests.matches does (the C's {@code covers}); a stated field the C does not decode is refused.
+     */
     private String expectRequests(Stmt.ExpectRequests e) {
-        List<String> want = e.requests().stream().map(TracePrinter::request).toList();
-        for (String w : want) {
-            if (!fusesim.traces.replay.Requests.base(w).equals(w)) {
-                // the runtime logs a request as OP(nodeid,"name") only: a stated field would go
-                // unchecked (or never match), so the trace is refused rather than checked less
-                throw refuse(e.pos(), "the C reproducer cannot check request fields yet: " + w);
+        for (Stmt.Request q : e.requests()) {
+            for (Stmt.ReqField f : q.fields()) {
+                if (!DECODED.getOrDefault(q.opcode(), List.of()).contains(f.name())) {
+                    throw refuse(f.pos(), "the C reproducer cannot compare the field " + f.name() + " of " + q.opcode()
+                            + " (it decodes " + decodedText() + ")");
+                }
             }
         }
+        List<String> want = e.requests().stream().map(TracePrinter::canonicalRequest).toList();
         StringBuilder b = new StringBuilder("st_expect_requests((const char *const[]){");
         for (String w : want) {
             b.append(c(w)).append(", ");
         }
         return b.append("NULL}, ").append(c(String.join(" ", want))).append(");").toString();
+    }
+
+    private static String decodedText() {
+        return "READ and WRITE offset, size; GETXATTR name, size; LISTXATTR size";
     }
 
     // ------------------------------------------------------------------ values
@@ -451,7 +518,9 @@ public final class CRepro {
     private static String outcome(Outcome o) {
         String text = c(TracePrinter.outcome(o));
         if (o instanceof Outcome.Returns r) {
-            return "&(const struct outcome){OUT_RET, " + lit(r.value().value()) + ", 0, " + text + "}";
+            // a read's stated bytes: the C compares them as KernelReplay.dataVerdict does
+            String bytes = r.data() == null ? "NULL, 0L" : data(r.data());
+            return "&(const struct outcome){OUT_RET, " + lit(r.value().value()) + ", 0, " + text + ", " + bytes + "}";
         } else if (o instanceof Outcome.Fails f) {
             return "&(const struct outcome){OUT_FAIL, 0, " + f.errno().errno().number() + ", " + text + "}";
         } else if (o instanceof Outcome.Maps) {
@@ -487,130 +556,6 @@ public final class CRepro {
         return Integer.toString(op.number());
     }
 
-    /**
-     * A trace reply as a {@code struct rspec} table entry, converted as TracePolicy.convert does: an
-     * errno, the default, a patch of the default answer ({@code entry}, {@code attr}, open flags,
-     * {@code written size=}, {@code negative}), {@code ok}, {@code data size=}, {@code dirents names=}.
-     */
-    private String spec(ReplyClause r, fusesim.traces.lang.ServerOp op) {
-        String name = "R" + (++specs);
-        Map<String, Long> patch = new LinkedHashMap<>();
-        String kind;
-        int err = 0;
-        boolean entry = false;
-        long size = -1;
-        List<String> names = List.of();
-        if (r instanceof ReplyClause.Default) {
-            kind = "RS_DEFAULT";
-        } else if (r instanceof ReplyClause.Fails f) {
-            kind = "RS_ERR";
-            err = f.errno().errno().number();
-        } else if (r instanceof ReplyClause.Open o) {
-            kind = "RS_PATCH";
-            patch.put("OPEN_FLAGS", o.flags().value());
-            for (Item i : o.items()) {
-                switch (i.key()) {
-                    case "backing" -> patch.put("BACKING", ((Value.Int) i.value()).value());
-                    case "fh" -> patch.put("FH", ((Value.Int) i.value()).value());
-                    default -> throw refuse(i.pos(), "the C reproducer cannot send open reply key " + i.key());
-                }
-            }
-        } else {
-            ReplyClause.Fields f = (ReplyClause.Fields) r;
-            switch (f.kind()) {
-                case ENTRY -> {
-                    kind = "RS_PATCH";
-                    entry = true;
-                    for (Item i : f.items()) {
-                        switch (i.key()) {
-                            case "entry_valid", "attr_valid" -> time(patch, i.key(), (Value.Time) i.value());
-                            case "open" -> patch.put("OPEN_FLAGS", ((Value.Flags) i.value()).value());
-                            case "ino", "nodeid", "generation", "mode", "size", "uid", "gid", "nlink", "backing", "fh" ->
-                                patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
-                            default -> throw refuse(i.pos(), "the C reproducer cannot send entry reply key " + i.key()
-                                    + " (the kernel oracle has no such reply field either)");
-                        }
-                    }
-                }
-                case NEGATIVE -> {
-                    kind = "RS_PATCH";
-                    patch.put("NODEID", 0L);
-                    Item.get(f.items(), "entry_valid").ifPresent(v -> time(patch, "entry_valid", (Value.Time) v));
-                }
-                case ATTR -> {
-                    kind = "RS_PATCH";
-                    for (Item i : f.items()) {
-                        switch (i.key()) {
-                            case "attr_valid" -> time(patch, i.key(), (Value.Time) i.value());
-                            case "ino" -> patch.put("ATTR_INO", number(i.value()));
-                            case "mode", "size", "uid", "gid", "nlink", "mtime", "ctime" ->
-                                patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
-                            default -> throw refuse(i.pos(), "the C reproducer cannot send attr reply key " + i.key());
-                        }
-                    }
-                }
-                case OK -> kind = "RS_OK";
-                case DATA -> {
-                    Optional<Long> n = Item.longValue(f.items(), "size");
-                    kind = n.isPresent() ? "RS_DATA" : "RS_DEFAULT";
-                    size = n.orElse(-1L);
-                }
-                case WRITTEN -> {
-                    Optional<Long> n = Item.longValue(f.items(), "size");
-                    kind = n.isPresent() ? "RS_PATCH" : "RS_DEFAULT";
-                    n.ifPresent(v -> patch.put("SIZE", v));
-                }
-                case DIRENTS -> {
-                    kind = "RS_DIRENTS";
-                    names = Item.get(f.items(), "names").map(v -> ((Value.Names) v).names()).orElse(List.of());
-                    if (names.size() > 63) {
-                        throw refuse(f.pos(), "the C reproducer lists at most 63 names");
-                    }
-                }
-                default -> throw refuse(f.pos(), "the C reproducer cannot send a " + f.kind() + " reply");
-            }
-        }
-        StringBuilder b = new StringBuilder("static const struct rspec ").append(name).append(" = {.kind = ").append(kind)
-                .append(", .err = ").append(err).append(", .is_entry = ").append(entry ? 1 : 0).append(", .size = ")
-                .append(size).append(", .has = {");
-        for (String k : patch.keySet()) {
-            b.append("[K_").append(k).append("] = 1, ");
-        }
-        b.append("}, .val = {");
-        for (Map.Entry<String, Long> e : patch.entrySet()) {
-            b.append("[K_").append(e.getKey()).append("] = ").append(lit(e.getValue())).append(", ");
-        }
-        b.append("}, .names = {");
-        for (String n : names) {
-            b.append(c(n)).append(", ");
-        }
-        b.append("NULL}};\n");
-        tables.append(b);
-        return "&" + name;
-    }
-
-    private static long number(Value v) {
-        if (v instanceof Value.Int i) {
-            return i.value();
-        }
-        if (v instanceof Value.Flags f) {
-            return f.value();
-        }
-        throw new IllegalArgumentException("not a number: " + v);
-    }
-
-    /** A TIME as seconds + nanoseconds fields; {@code inf} is INT_MAX seconds (ServerConfig.INF). */
-    private static void time(Map<String, Long> p, String key, Value.Time t) {
-        String k = key.toUpperCase(Locale.ROOT);
-        if (t.infinite()) {
-            p.put(k, (long) Integer.MAX_VALUE);
-            p.put(k + "_NSEC", 0L);
-        } else {
-            p.put(k, t.nanos() / 1_000_000_000L);
-            p.put(k + "_NSEC", t.nanos() % 1_000_000_000L);
-        }
-    }
-
     private TraceSemanticError refuse(Pos pos, String message) {
         return TraceSemanticError.at(trace, pos, message);
     }
@@ -622,8 +567,13 @@ public final class CRepro {
 
     /** A C string literal: printable ASCII as is, the rest as 3-digit octal escapes. */
     static String c(String s) {
+        return cBytes(new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+
+    /** A C string literal of bytes given as a latin-1 string (one char per byte, 0..255). */
+    static String cBytes(String latin1) {
         StringBuilder b = new StringBuilder("\"");
-        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+        for (char x : latin1.toCharArray()) {
             int ch = x & 0xff;
             if (ch == '"' || ch == '\\') {
                 b.append('\\').append((char) ch);

@@ -1,0 +1,112 @@
+package fusesim.report.repro;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fusesim.traces.lang.TraceParser;
+import fusesim.traces.lang.TraceSemanticError;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the generated C states for the statements of the file-data and server-preset traces (no
+ * kernel: the C is read, and compiled with {@code cc -O2 -Wall -Werror} where there is a compiler):
+ * the outside writer's pwrite, a lower file's initial bytes, the memcmp of a read's stated bytes,
+ * the preset's rules for every path, and the fields of {@code expect requests}. And what is still
+ * refused, with FILE:LINE:COL.
+ */
+class CReproStatementsTest {
+    private static final Path MAINLINE = Path.of("..", "traces", "corpus", "mainline");
+
+    static String repro(String name) throws Exception {
+        Path p = MAINLINE.resolve(name + ".trace");
+        return CRepro.generate(TraceParser.parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8)));
+    }
+
+    static String reproOf(String text) {
+        return CRepro.generate(TraceParser.parse("t.trace", text));
+    }
+
+    @Test
+    void outsideWriterIsAPwriteOfTheLowerFileAndReadsCompareTheirBytes() throws Exception {
+        String c = repro("data-passthrough-read-sees-outside-write");
+        assertThat(c).contains("st_lower(\"/a\", S_IFREG, 0L, 0644, 0, 0, 10, ")
+                .contains(", 0, \"hello world\", 11L, -1L);") // data=: exactly these bytes, no size= after it
+                .contains("st_lower_write(\"/a\", 0L, \"HELLO\", 5L);")
+                .contains("{OUT_RET, 5L, 0, \"5 \\\"hello\\\"\", \"hello\", 5L}")
+                .contains("{OUT_RET, 11L, 0, \"11 \\\"HELLO world\\\"\", \"HELLO world\", 11L}")
+                .contains("if (!v && r->ret >= 0) v = data_verdict(o, r, vb, sizeof vb);")
+                .contains("!memcmp(r->data, o->data, (size_t)o->dlen)");
+        // a read without stated bytes compares none
+        assertThat(reproOf("trace: t\nresult: pass\nmount\nlower file /a size=4\nT1 open(\"/a\", O_RDONLY) = 3\n"
+                + "T1 read(3, 4) = 4\n")).contains("{OUT_RET, 4L, 0, \"4\", NULL, 0L}");
+    }
+
+    @Test
+    void bytesOutsideAsciiAreOctalEscapesOfOneByteEach() throws Exception {
+        String c = repro("data-direct-io-read-sees-outside-write");
+        assertThat(c).contains("st_lower_write(\"/a\", 2L, \"\\000\\377\", 2L);")
+                .contains("\"ab\\000\\377efgh\", 8L}");
+    }
+
+    @Test
+    void lowerSetAppliesDataAndSizeInTheOrderWritten() {
+        String head = "trace: t\nresult: pass\nmount\nlower file /a size=4\n";
+        assertThat(reproOf(head + "lower set /a data=\"xy\" size=4\n"))
+                .contains("st_lower_set(\"/a\", -1, -1, -1, -1, -1, ").contains(", \"xy\", 2L, 4L);");
+        assertThat(reproOf(head + "lower set /a size=4 data=\"xy\"\n"))
+                .contains("st_lower_set(\"/a\", 4, -1, -1, -1, -1, ").contains(", \"xy\", 2L, -1L);");
+        assertThat(reproOf(head + "lower set /a size=9\n")).contains(", NULL, -1L, -1L);");
+    }
+
+    @Test
+    void writesUseTheTraceConventionNotTheLowerPattern() throws Exception {
+        String c = repro("data-keep-cache-read-stale-after-outside-write");
+        assertThat(c).contains("b[i] = (unsigned char)('A' + (origin + i) % 26);")
+                .contains("written(b, c->sc == SC_WRITE ? 0 : c->a[2], c->a[1]);")
+                .contains("written(b, c->a[1], (long)len);") // mwrite
+                .doesNotContain("pattern(b, c->sc == SC_WRITE");
+    }
+
+    @Test
+    void passthroughHpPresetIsRulesForEveryPath() throws Exception {
+        String c = repro("passthrough-hp-getxattr-enodata-asked-every-write");
+        // GETXATTR (22) ENODATA (61), LISTXATTR (23) xattr size=0, open keep_cache|parallel_direct_writes
+        assertThat(c).contains("st_server_like((const int[]){22, 23, 21, 24, 34, 46, 52, 45, 14, 27, }, ")
+                .contains("{.kind = RS_ERR, .err = 61, ").contains("{.kind = RS_XATTR, .err = 0, .is_entry = 0, .size = 0, ")
+                .contains("}, 10);")
+                .contains("\"GETXATTR(10,name=\\\"security.capability\\\",size=0)\", \"WRITE(10,offset=0,size=100)\"")
+                .contains("if (!covers(want[wi], seen[gi])) { ok = 0; break; }");
+    }
+
+    @Test
+    void theFourTracesCompile() throws Exception {
+        Assumptions.assumeTrue(ReproCorpusTest.haveCc(), "no C compiler (cc) on this machine");
+        Path dir = Files.createDirectories(Path.of("target", "repro-statements"));
+        for (String n : new String[] {"data-direct-io-read-sees-outside-write", "data-keep-cache-read-stale-after-outside-write",
+            "data-passthrough-read-sees-outside-write", "passthrough-hp-getxattr-enodata-asked-every-write"}) {
+            Path src = dir.resolve(n + ".c");
+            Files.writeString(src, repro(n), StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder("cc", "-O2", "-Wall", "-Werror", src.toString(), "-o", dir.resolve(n).toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("cc %s:%n%s", n, out).isZero();
+        }
+    }
+
+    @Test
+    void stillUnsupportedIsRefusedWithFileLineColumn() {
+        String head = "trace: t\nresult: pass\nmount\nlower file /a size=4\n";
+        assertThatThrownBy(() -> reproOf(head + "server setattr /a ignored\n"))
+                .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:5:")
+                .hasMessageContaining("the C reproducer cannot send a IGNORED reply");
+        assertThatThrownBy(() -> reproOf(head + "T1 open(\"/a\", O_RDONLY) = 3\nexpect requests LOOKUP(1,\"a\") OPEN(10,flags=O_RDONLY)\n"))
+                .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:6:")
+                .hasMessageContaining("cannot compare the field flags of OPEN");
+        assertThatThrownBy(() -> reproOf(head + "lower dir /d data=\"x\"\n"))
+                .isInstanceOf(fusesim.traces.lang.TraceError.class).hasMessageStartingWith("t.trace:5:");
+    }
+}
