@@ -60,6 +60,8 @@ public final class ModelEncoder {
       Map.entry("fusesim.model.fuse.Dev.nextUnique", "allocator of request uniques"),
       Map.entry("fusesim.model.Server.nextFh", "allocator of fresh fhs: the explorer's alphabet never names an fh, so "
           + "only equality among existing fhs matters, and every new one is fresh in both states"),
+      Map.entry("fusesim.model.Kernel.ghostRead", "the read that returned in this step, judged by READ-RESULT and "
+          + "COHERENCE right after it and cleared when the next step starts (StepRunner.execute)"),
       Map.entry("fusesim.model.UserThread.lastResult", "read by the trace runner right after the call returns"),
       Map.entry("fusesim.model.UserThread.lastCall", "read by the trace runner right after the call returns"));
 

@@ -3,6 +3,7 @@ package fusesim.explore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Fault;
+import fusesim.traces.replay.FaultCatalog;
 import fusesim.model.series.Semantics;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,14 +61,15 @@ class PorTest {
     assertThat(plain.ex().asleep).isZero();
   }
 
-  static Stream<Fault> faults() {
+  static Stream<FaultCatalog.Entry> faults() {
     return FaultBoundsTest.faults();
   }
 
   @ParameterizedTest
   @MethodSource("faults")
-  void eachFaultBreaksTheSameInvariantsAtTheSameDepthWithReduction(Fault f) throws Exception {
-    Bounds b = FaultBounds.bounds(FaultBoundsTest.semanticsFor(f), Set.of(f), List.of(), 2);
+  void eachFaultBreaksTheSameInvariantsAtTheSameDepthWithReduction(FaultCatalog.Entry e) throws Exception {
+    Fault f = e.fault();
+    Bounds b = FaultBounds.bounds(e.semantics(), Set.of(f), List.of(), 2);
     Map<String, Integer> plain = broken(run(b, false));
     assertThat(plain).as(f.id()).isNotEmpty();
     assertThat(broken(run(b, true))).as(f.id()).isEqualTo(plain);

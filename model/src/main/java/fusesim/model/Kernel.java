@@ -68,7 +68,10 @@ public final class Kernel {
   public final Map<Long, FuseInode> inodeHash = new HashMap<>();
   /** Every inode not yet evicted, hashed or not, in creation order. */
   public final List<FuseInode> allInodes = new ArrayList<>();
-  /** Ghost (READ-RESULT, COHERENCE): the last read(2)/pread(2) that returned data. */
+  /**
+   * Ghost (READ-RESULT, COHERENCE): the read(2)/pread(2) that returned in the current step (null
+   * if none); cleared when a step starts (StepRunner.execute), not part of the explored state.
+   */
   public fusesim.model.fuse.ReadGhost ghostRead;
   /** Every fuse_backing ever allocated, for refcount invariants. */
   public final List<FuseBacking> allBackings = new ArrayList<>();

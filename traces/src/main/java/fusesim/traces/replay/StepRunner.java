@@ -72,6 +72,7 @@ public final class StepRunner {
   public Observation execute(Stmt s) {
     ModelLimits.check(file, s);
     requestMark = k.log.size();
+    k.ghostRead = null; // READ-RESULT and COHERENCE judge the read that returned in this step
     String[] result = {""};
     String verdict;
     try {
