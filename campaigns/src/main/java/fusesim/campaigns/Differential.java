@@ -291,11 +291,7 @@ public final class Differential {
         if (!kind(stmt).equals("server reply") || senders.size() != kernel.size()) {
             return false;
         }
-        List<String> a = new ArrayList<>(model);
-        List<String> b = new ArrayList<>(kernel);
-        Collections.sort(a);
-        Collections.sort(b);
-        if (!a.equals(b) || new java.util.HashSet<>(senders).size() < 2) {
+        if (!sameMultiset(model, kernel) || new java.util.HashSet<>(senders).size() < 2) {
             return false;
         }
         Map<String, List<String>> bySender = new java.util.LinkedHashMap<>();
@@ -310,10 +306,38 @@ public final class Differential {
         return true;
     }
 
+    /**
+     * Whether the kernel's requests are the model's, each model request covered by its own kernel
+     * request (the kernel renders every field, the model those it holds: Requests.coversAcrossServers).
+     */
+    static boolean sameMultiset(List<String> model, List<String> kernel) {
+        if (model.size() != kernel.size()) {
+            return false;
+        }
+        boolean[] used = new boolean[kernel.size()];
+        // the requests stating more fields first, so that a less specific one cannot take the
+        // kernel request only a more specific one covers
+        List<String> bySpecificity = new ArrayList<>(model);
+        bySpecificity.sort(java.util.Comparator.comparingInt((String r) -> -r.split("=", -1).length));
+        for (String m : bySpecificity) {
+            boolean found = false;
+            for (int j = 0; j < kernel.size() && !found; j++) {
+                if (!used[j] && fusesim.traces.replay.Requests.coversAcrossServers(m, kernel.get(j))) {
+                    used[j] = found = true;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the kernel requests {@code sub} appear, in order, among the model's {@code seq}. */
     private static boolean isSubsequence(List<String> sub, List<String> seq) {
         int i = 0;
         for (String x : seq) {
-            if (i < sub.size() && sub.get(i).equals(x)) {
+            if (i < sub.size() && fusesim.traces.replay.Requests.coversAcrossServers(x, sub.get(i))) {
                 i++;
             }
         }

@@ -31,6 +31,17 @@ class InterleavingAllowanceTest {
                     List.of("RELEASE(10)", "OPEN(10)", "GETATTR(10)"), List.of("T1", "T1", "T2"), false),
             // a single sender cannot interleave
             new Case(REPLY, List.of("OPEN(10)", "GETATTR(10)"), List.of("GETATTR(10)", "OPEN(10)"), List.of("T1", "T1"), false),
+            // 20261122-1 (CI, 2026-12-07): the kernel renders every field, the model those it holds;
+            // three threads' OPENs of one file with different flags, woken by one LOOKUP reply
+            new Case("server reply T3 lookup", List.of("OPEN(21,flags=O_WRONLY|O_LARGEFILE)",
+                    "OPEN(21,flags=O_RDONLY|O_DIRECT|O_LARGEFILE)", "OPEN(21,flags=O_WRONLY|O_LARGEFILE)"),
+                    List.of("OPEN(21,flags=O_WRONLY|O_LARGEFILE,open_flags=0)",
+                            "OPEN(21,flags=O_WRONLY|O_LARGEFILE,open_flags=0)",
+                            "OPEN(21,flags=O_RDONLY|O_DIRECT|O_LARGEFILE,open_flags=0)"), List.of("T1", "T3", "T2"), true),
+            // the same bases, but a field the model states differs: a real difference
+            new Case(REPLY, List.of("OPEN(21,flags=O_WRONLY|O_LARGEFILE)", "OPEN(21,flags=O_RDONLY|O_LARGEFILE)"),
+                    List.of("OPEN(21,flags=O_RDWR|O_LARGEFILE,open_flags=0)",
+                            "OPEN(21,flags=O_WRONLY|O_LARGEFILE,open_flags=0)"), List.of("T1", "T2"), false),
             // not the same requests
             new Case(REPLY, List.of("OPEN(10)", "GETATTR(10)"), List.of("OPEN(10)", "SETATTR(10)"), List.of("T1", "T2"), false),
             new Case(REPLY, List.of("OPEN(10)"), List.of("OPEN(10)", "GETATTR(10)"), List.of("T1", "T2"), false),
