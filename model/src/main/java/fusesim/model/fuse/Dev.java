@@ -126,6 +126,8 @@ public final class Dev {
     }
     r.reply = reply;
     r.state = Request.State.ANSWERED;
+    FuseInode ghost = k.inodeHash.get(r.nodeid);
+    r.ghostLifetimeAtReply = ghost == null || ghost.lifetimeFb == null ? 0 : ghost.lifetimeFb.label;
     Runnable end = k.backgroundEnds.remove(r);
     if (end != null) {
       end.run();

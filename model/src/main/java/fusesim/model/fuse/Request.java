@@ -34,6 +34,12 @@ public final class Request {
    * the file in between, and either order is one the kernel allows.
    */
   public Bytes ghostLower;
+  /**
+   * Ghost (LIVENESS-WB): the label of the inode's lifetime backing when the reply was delivered
+   * (0: none, -1: not recorded). A step may deliver an OPEN reply that inherits it (backing id 0,
+   * v2 16/21) and then an entry reply that attaches it; the open was judged by the first state.
+   */
+  public int ghostLifetimeAtReply = -1;
   /** The lower path the request concerns, as the server resolved it (for policies). */
   public String path;
 

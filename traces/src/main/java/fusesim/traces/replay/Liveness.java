@@ -309,7 +309,7 @@ public final class Liveness {
         continue;
       }
       long nodeid = r.reply instanceof Reply.Create ? ((Reply.Create) r.reply).entry().nodeid() : r.nodeid;
-      String mode = mode(nodeid, open);
+      String mode = mode(nodeid, open, r.opcode == Opcode.OPEN ? r.ghostLifetimeAtReply : -1);
       Period p = periods.computeIfAbsent(nodeid, n -> new Period());
       if (mode.startsWith("!")) {
         p.taint = p.taint != null ? p.taint : mode.substring(1);
@@ -327,9 +327,12 @@ public final class Liveness {
    * whole life: a well-behaved server opens it {@code passthrough backing=L}, or backing=0 to
    * inherit it (v2 16/21).
    */
-  private String mode(long nodeid, Reply.Open open) {
+  private String mode(long nodeid, Reply.Open open, int lifetimeAtReply) {
     fusesim.model.fuse.FuseInode fi = k.inodeHash.get(nodeid);
     FuseBacking life = fi == null ? null : fi.lifetimeFb;
+    if (lifetimeAtReply == 0) {
+      life = null; // attached later in the same step: the OPEN reply met an inode without one
+    }
     boolean pt = (open.openFlags() & Iomode.FOPEN_PASSTHROUGH) != 0;
     int id = open.backingId();
     if (life != null && !(pt && (id == life.label || (id == 0 && k.sem.has(16))))) {
