@@ -166,7 +166,7 @@ final class TracePolicy implements Policy {
             switch (i.key()) {
                 case "entry_valid", "attr_valid" -> time(p, i.key(), i.value());
                 case "open" -> p.put("open_flags", ((Value.Flags) i.value()).value());
-                default -> p.put(i.key(), number(i.value()));
+                default -> p.put(i.key(), Value.number(i.value()));
             }
         }
         return p;
@@ -177,22 +177,13 @@ final class TracePolicy implements Policy {
         for (Item i : items) {
             switch (i.key()) {
                 case "attr_valid" -> time(p, i.key(), i.value());
-                case "ino" -> p.put("attr_ino", number(i.value()));
-                default -> p.put(i.key(), number(i.value()));
+                case "ino" -> p.put("attr_ino", Value.number(i.value()));
+                default -> p.put(i.key(), Value.number(i.value()));
             }
         }
         return p;
     }
 
-    private static long number(Value v) {
-        if (v instanceof Value.Int i) {
-            return i.value();
-        }
-        if (v instanceof Value.Flags fl) {
-            return fl.value();
-        }
-        throw new IllegalArgumentException("not a number: " + v);
-    }
 
     /** A TIME as seconds + nanoseconds fields; {@code inf} is {@link ServerConfig#INF} seconds. */
     private static void time(Map<String, Long> p, String key, Value v) {

@@ -114,7 +114,7 @@ final class CReplies {
                 case "entry_valid", "attr_valid" -> time(s.patch, i.key(), (Value.Time) i.value());
                 case "open" -> s.patch.put("OPEN_FLAGS", ((Value.Flags) i.value()).value());
                 case "ino", "nodeid", "generation", "mode", "size", "uid", "gid", "nlink", "backing", "fh" ->
-                    s.patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
+                    s.patch.put(i.key().toUpperCase(Locale.ROOT), Value.number(i.value()));
                 default -> throw refuse(i.pos(), "the C reproducer cannot send entry reply key " + i.key()
                         + " (the kernel oracle has no such reply field either)");
             }
@@ -125,9 +125,9 @@ final class CReplies {
         for (Item i : items) {
             switch (i.key()) {
                 case "attr_valid" -> time(s.patch, i.key(), (Value.Time) i.value());
-                case "ino" -> s.patch.put("ATTR_INO", number(i.value()));
+                case "ino" -> s.patch.put("ATTR_INO", Value.number(i.value()));
                 case "mode", "size", "uid", "gid", "nlink", "mtime", "ctime" ->
-                    s.patch.put(i.key().toUpperCase(Locale.ROOT), number(i.value()));
+                    s.patch.put(i.key().toUpperCase(Locale.ROOT), Value.number(i.value()));
                 default -> throw refuse(i.pos(), "the C reproducer cannot send attr reply key " + i.key());
             }
         }
@@ -159,15 +159,6 @@ final class CReplies {
         return b.append("NULL}};\n").toString();
     }
 
-    private static long number(Value v) {
-        if (v instanceof Value.Int i) {
-            return i.value();
-        }
-        if (v instanceof Value.Flags f) {
-            return f.value();
-        }
-        throw new IllegalArgumentException("not a number: " + v);
-    }
 
     /** A TIME as seconds + nanoseconds fields; {@code inf} is INT_MAX seconds (ServerConfig.INF). */
     private static void time(Map<String, Long> p, String key, Value.Time t) {

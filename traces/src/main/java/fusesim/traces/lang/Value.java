@@ -11,6 +11,20 @@ import java.util.Objects;
  * the printer writes it back as written.
  */
 public sealed interface Value {
+  /**
+   * The number a reply field holds: an integer, or flags as their value (what the kernel oracle's
+   * server and the C reproducer send); IllegalArgumentException for any other value.
+   */
+  static long number(Value v) {
+    if (v instanceof Int i) {
+      return i.value();
+    }
+    if (v instanceof Flags f) {
+      return f.value();
+    }
+    throw new IllegalArgumentException("not a number: " + v);
+  }
+
 
   /** Where the value starts. */
   Pos pos();
