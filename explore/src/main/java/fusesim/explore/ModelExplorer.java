@@ -481,10 +481,7 @@ public final class ModelExplorer {
           ModelPath[] qs = {m == moves.size() - 1 ? p : restore(stored)};
           Out o = step(stored, qs, moves.get(m), base + j, m);
           if (o == null) {
-            byte[] canon = enc.encode(qs[0].kernel());
-            long fp = Visited.fingerprint(canon);
-            byte[] state = visited.seen(canon, fp) ? null : store(qs[0]);
-            o = new Out(base + j, m, fp, exact ? canon : null, state, null, null, null);
+            o = visit(enc, qs[0], base + j, m);
           }
           out.add(o);
         }
@@ -524,10 +521,7 @@ public final class ModelExplorer {
             fps[m] = Independence.of(p, moves.get(m));
             busy[m] = !qs[0].unfinished.equals(p.unfinished);
             succ[m] = qs[0];
-            byte[] canon = enc.encode(qs[0].kernel());
-            long fp = Visited.fingerprint(canon);
-            byte[] state = visited.seen(canon, fp) ? null : store(qs[0]);
-            o = new Out(base + j, m, fp, exact ? canon : null, state, null, null, null);
+            o = visit(enc, qs[0], base + j, m);
           }
           outs[m] = o;
         }
@@ -535,6 +529,14 @@ public final class ModelExplorer {
         out.addAll(java.util.Arrays.asList(outs).subList(0, stop.get() ? 0 : n));
       }
       return out;
+    }
+
+    /** A new successor q of parent {@code parent} by move m: fingerprinted, and stored if unseen. */
+    private Out visit(ModelEncoder enc, ModelPath q, long parent, int m) {
+      byte[] canon = enc.encode(q.kernel());
+      long fp = Visited.fingerprint(canon);
+      byte[] state = visited.seen(canon, fp) ? null : store(q);
+      return new Out(parent, m, fp, exact ? canon : null, state, null, null, null);
     }
 
     /** Each run successor's sleep set, and its plain fingerprint when the set is not empty. */
