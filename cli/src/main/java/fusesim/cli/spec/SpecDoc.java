@@ -326,7 +326,7 @@ public final class SpecDoc {
       b.append("**").append(md(a.question())).append("**\n\n");
       b.append("- **Patches:** ").append(a.patches().isEmpty() ? "v1 only"
           : patchLinks(a.patches(), PATCHES)).append('\n');
-      b.append("- **Asked in series.md:** ").append(md(a.openQuestion())).append('\n');
+      b.append("- **Open question:** ").append(md(a.openQuestion())).append('\n');
       b.append("- **Evidence:** ").append(md(a.evidence())).append('\n');
       b.append("- **Default:** `").append(a.defaultChoice()).append("`, because ")
           .append(md(a.why())).append('\n');

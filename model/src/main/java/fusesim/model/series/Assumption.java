@@ -25,7 +25,8 @@ import java.util.Optional;
  *     seen artefact)
  *     with their sources
  * @param patches the v2 patches whose behaviour depends on it
- * @param openQuestion where series.md asks it (§6 item, §5.3 scenario)
+ * @param openQuestion where the review notes ask it: §6 qN, §5.3 item N (both listed in
+ *     traces/corpus/v2/README.md)
  */
 public record Assumption(String id, String key, String question, List<Choice> choices, String why,
     String evidence, List<Integer> patches, String openQuestion) {
