@@ -265,16 +265,7 @@ public final class ModelExplorer {
         }
         List<List<String>> next = new ArrayList<>();
         for (Future<List<Succ>> f : fs) {
-          List<Succ> part;
-          try {
-            part = f.get();
-          } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", ex);
-          } catch (java.util.concurrent.ExecutionException ex) {
-            throw ex.getCause() instanceof RuntimeException ? (RuntimeException) ex.getCause()
-                : new IllegalStateException(ex.getCause());
-          }
+          List<Succ> part = StatefulSearch.await(f);
           for (Succ s : part) { // chunks in order, each in key order: the whole level in key order
             if (s.invalid != null) {
               invalid++;

@@ -224,7 +224,8 @@ final class StatefulSearch {
     return x.stats;
   }
 
-  private List<Out> await(Future<List<Out>> f) {
+  /** The result of a worker's task; its exception rethrown as it is (unchecked). */
+  static <T> T await(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException ex) {
