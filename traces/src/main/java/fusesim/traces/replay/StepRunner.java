@@ -41,7 +41,17 @@ public final class StepRunner {
   private final Kernel k;
   private final Set<Long> fdsSeen = new HashSet<>();
   private final Set<String> mapsSeen = new HashSet<>();
-  private final Map<String, String> unfinished = new java.util.HashMap<>();
+  /**
+   * The calls in flight, by thread: each started by an {@code <unfinished ...>} line (or accepted
+   * as blocked, {@link #run}) and not yet resumed. The one record of the rule "a blocked call is
+   * written {@code <unfinished ...>} and resumed later" on the model: sessions and the generator
+   * read it instead of pairing lines themselves.
+   */
+  private final Map<String, Stmt.Unfinished> inFlight = new java.util.TreeMap<>();
+  /** {@link #run}: a call stated {@code = ?} that blocks is accepted as unfinished. */
+  private boolean acceptBlocked;
+  /** The statement as recorded: the Unfinished a blocked {@code = ?} call became, else null. */
+  private Stmt.Unfinished recordedAs;
   private int requestMark;
   private int expectMark;
 
@@ -69,6 +79,32 @@ public final class StepRunner {
 
   public Kernel kernel() {
     return k;
+  }
+
+  /** A statement as the trace records it once run, and what it gave. */
+  public record Step(Stmt stmt, Observation observation) {}
+
+  /**
+   * Runs {@code s}, accepting a call whose outcome is not yet known: a {@code Call} stated
+   * {@code = ?} that blocks is recorded as blocked, {@link Step#stmt()} is then its
+   * {@code <unfinished ...>} line and the observation is that line's (so a generator need not
+   * rewrite the call and re-run its prefix). Anything else is {@link #execute}.
+   */
+  public Step run(Stmt s) {
+    acceptBlocked = true;
+    recordedAs = null;
+    try {
+      Observation o = execute(s);
+      return recordedAs == null ? new Step(s, o) : new Step(recordedAs, new Observation(o.line(),
+          TracePrinter.print(recordedAs), o.result(), o.requests(), o.verdict()));
+    } finally {
+      acceptBlocked = false;
+    }
+  }
+
+  /** The calls in flight by thread (started unfinished, not yet resumed), in thread order. */
+  public Map<String, Stmt.Unfinished> inFlight() {
+    return java.util.Collections.unmodifiableMap(inFlight);
   }
 
   /** Runs one statement; the observation's verdict says whether it met what it states. */
@@ -117,6 +153,11 @@ public final class StepRunner {
 
   StepOutcome call(Stmt.Call c) {
     UserThread t = start(c, c.args());
+    if (t.task != null && acceptBlocked && c.outcome() instanceof Outcome.Any) {
+      recordedAs = new Stmt.Unfinished(c.pos(), c.thread(), c.syscall(), c.args());
+      inFlight.put(t.name, recordedAs);
+      return StepOutcome.met("unfinished");
+    }
     if (t.task != null) {
       return StepOutcome.unmet("unfinished", c.syscall().word() + "() blocked waiting for "
           + waitingFor(t) + "; write it as <unfinished ...>");
@@ -131,14 +172,14 @@ public final class StepRunner {
       String result = display(t.lastResult, List.of());
       return StepOutcome.unmet(result, call + "() did not block: it returned " + result);
     }
-    unfinished.put(t.name, call);
+    inFlight.put(t.name, u);
     return StepOutcome.met("unfinished");
   }
 
   StepOutcome resumed(Stmt.Resumed s) {
     UserThread t = thread(s.thread().text());
     String call = s.syscall().word();
-    String started = unfinished.get(t.name);
+    String started = inFlight.containsKey(t.name) ? inFlight.get(t.name).syscall().word() : null;
     if (started == null || !started.equals(call)) {
       throw TraceSemanticError.at(file, s.pos(), t.name
           + (started == null ? " has no unfinished call to resume" : " is in " + started + "(), not " + call + "()"));
@@ -146,7 +187,7 @@ public final class StepRunner {
     if (t.task != null) {
       return StepOutcome.unmet("unfinished", call + "() is still blocked waiting for " + waitingFor(t));
     }
-    unfinished.remove(t.name);
+    inFlight.remove(t.name);
     return outcome(s.outcome(), s.checks(), t.lastResult);
   }
 
