@@ -17,6 +17,7 @@ import fusesim.traces.lang.TraceError;
 import fusesim.traces.replay.Observation;
 import fusesim.traces.replay.ServerMode;
 import fusesim.traces.replay.Session;
+import fusesim.traces.replay.StepRunner;
 import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +32,9 @@ import java.util.TreeMap;
  * mappings, blocked threads, held requests) to choose statements that mean something, so it never
  * emits a statement the step runner rejects: such a rejection is a generator bug and is thrown.
  *
- * <p>A call that blocks is rewritten as {@code <unfinished ...>} (and the prefix re-run, because
- * the step runner must know it started unfinished); when a blocked call returns, its
- * {@code <... resumed>} line follows at once.
+ * <p>A drawn call is stated {@code = ?}; one that blocks is accepted by the session as blocked and
+ * recorded as its {@code <unfinished ...>} line ({@link Session#step}); when a blocked call returns,
+ * its {@code <... resumed>} line follows at once.
  */
 public final class Generator {
   /** A generated run: its statements (up to the violation, if any) and the steps executed. */
@@ -67,14 +68,9 @@ public final class Generator {
   private final List<Stmt> out = new ArrayList<>();
   private Session s;
   private Session.Violation violation;
-  private int stepsBefore;
   /** Backing ids the well-behaved server registered, by lower path. */
   private final Map<String, Long> ids = new TreeMap<>();
   private final List<Stmt> holds = new ArrayList<>();
-  /** Threads whose call is unfinished, with the call. */
-  private final Map<String, Syscall> unfinished = new TreeMap<>();
-  /** The fd argument of each unfinished call (a call in flight pins its file). */
-  private final Map<String, Long> busyFd = new TreeMap<>();
   private boolean crashed;
   private long nextIno = 30;
   private long lowerWrites;
@@ -108,9 +104,9 @@ public final class Generator {
     try {
       body();
     } catch (ModelFailure e) {
-      return new Run(List.copyOf(out), null, stepsBefore + s.steps(), e.getMessage());
+      return new Run(List.copyOf(out), null, s.steps(), e.getMessage());
     }
-    return new Run(List.copyOf(out), violation, stepsBefore + s.steps(), null);
+    return new Run(List.copyOf(out), violation, s.steps(), null);
   }
 
   private void body() {
@@ -134,67 +130,53 @@ public final class Generator {
     if (violation != null) {
       return;
     }
-    Observation o;
+    StepRunner.Step step;
     try {
-      o = s.exec(st);
+      step = s.step(st); // a drawn call (= ?) that blocks comes back as its <unfinished ...> line
     } catch (TraceError e) {
       throw new IllegalStateException("generator bug: " + e.getMessage() + " after\n" + listing(), e);
     } catch (RuntimeException e) {
       out.add(st);
       throw new ModelFailure(e);
     }
-    if (!o.met() && st instanceof Stmt.Call) {
-      Stmt.Call c = (Stmt.Call) st;
-      String t = c.thread().text();
-      if (s.kernel().threads.get(t).task == null) {
-        throw new IllegalStateException("generator bug: " + o.verdict() + " in " + text(st));
-      }
-      out.add(Ast.unfinished(c));
-      unfinished.put(t, c.syscall());
-      if (!c.args().isEmpty() && c.syscall().args().get(0) == fusesim.traces.lang.ArgKind.FD) {
-        busyFd.put(t, ((fusesim.traces.lang.Value.Int) c.args().get(0)).value());
-      }
-      rebuild();
-    } else if (!o.met()) {
+    Observation o = step.observation();
+    if (!o.met()) {
       throw new IllegalStateException("generator bug: " + o.verdict() + " in " + text(st) + " after\n" + listing());
-    } else {
-      out.add(st);
     }
+    out.add(step.stmt());
     violation = s.check(out.size() - 1);
     if (DEBUG) {
       StringBuilder sb = new StringBuilder();
       for (UserThread u : s.kernel().threads.values()) {
         sb.append(u.name).append(u.task == null ? "- " : "+" + u.task.name() + " ");
       }
-      System.err.println(text(out.get(out.size() - 1)) + "   => " + o.result() + " [" + sb + "] " + unfinished);
+      System.err.println(text(out.get(out.size() - 1)) + "   => " + o.result() + " [" + sb + "] " + s.inFlight().keySet());
     }
     if (violation == null) {
       resumeFinished();
     }
   }
 
-  /** The step runner must see a blocked call as unfinished: re-run the prefix on a fresh model. */
-  private void rebuild() {
-    stepsBefore += s.steps();
-    s = new Session(setup);
-    for (Stmt st : out) {
-      Observation o = s.exec(st);
-      if (!o.met()) {
-        throw new IllegalStateException("generator bug: the re-run differs at " + text(st) + ": " + o.verdict());
+  /** A blocked call that returned gets its {@code <... resumed>} line at once, as strace shows it. */
+  private void resumeFinished() {
+    // copy: emitting the resumed line removes the call from the session's record
+    for (Stmt.Unfinished u : new ArrayList<>(s.inFlight().values())) {
+      String t = u.thread().text();
+      if (violation == null && s.inFlight().get(t) == u && s.kernel().threads.get(t).task == null) {
+        emit(Ast.resumed(t, u.syscall()));
       }
     }
   }
 
-  private void resumeFinished() {
-    // copy the names: TreeMap entries are reused on removal
-    for (String t : new ArrayList<>(unfinished.keySet())) {
-      Syscall call = unfinished.get(t);
-      if (violation == null && call != null && s.kernel().threads.get(t).task == null) {
-        unfinished.remove(t);
-        busyFd.remove(t);
-        emit(Ast.resumed(t, call));
+  /** Whether a call in flight has {@code fd} as its fd argument (a call in flight pins its file). */
+  private boolean busy(long fd) {
+    for (Stmt.Unfinished u : s.inFlight().values()) {
+      if (!u.args().isEmpty() && u.syscall().args().get(0) == fusesim.traces.lang.ArgKind.FD
+          && ((fusesim.traces.lang.Value.Int) u.args().get(0)).value() == fd) {
+        return true;
       }
     }
+    return false;
   }
 
   private String listing() {
@@ -381,7 +363,7 @@ public final class Generator {
     for (int i = 1; i <= profile.threads; i++) {
       String t = "T" + i;
       UserThread ut = k.threads.get(t);
-      if ((ut == null || ut.task == null) && !unfinished.containsKey(t)) {
+      if ((ut == null || ut.task == null) && !s.inFlight().containsKey(t)) {
         idle.add(t);
       }
     }
@@ -506,7 +488,7 @@ public final class Generator {
       case LOWER_WRITE:
         return lowerWrite();
       case NOTIFY:
-        if (!unfinished.isEmpty()) {
+        if (!s.inFlight().isEmpty()) {
           // Not modelled: d_invalidate while a walk is in flight takes the dentry off its parent's
           // children (the kernel keeps it in d_subdirs), so umount misses what is created below
           // it (NO-LEAK on mainline). Notifications are sent only while no call is in flight.
@@ -573,7 +555,7 @@ public final class Generator {
     if (any) {
       // Not modelled: close() while another thread's call on the fd is in flight releases the
       // file at once (the kernel's fdget keeps it until the call returns); leave such closes out.
-      fds.removeIf(fd -> busyFd.containsValue((long) fd));
+      fds.removeIf(fd -> busy(fd));
     }
     if (fds.isEmpty()) {
       return false;
@@ -905,7 +887,7 @@ public final class Generator {
       } else if (!k.fds.isEmpty()) {
         Integer fd = null;
         for (Integer f : k.fds.keySet()) {
-          if (fd == null && !busyFd.containsValue((long) f)) {
+          if (fd == null && !busy(f)) {
             fd = f;
           }
         }

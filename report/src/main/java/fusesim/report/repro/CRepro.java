@@ -187,58 +187,159 @@ public final class CRepro {
 
     /** The C call that runs {@code s} (one method per kind of statement). */
     private String statement(Stmt s) {
-        if (s instanceof Stmt.Mount m) {
+        return s.accept(new Statements());
+    }
+
+    /** One C call per kind of statement; model-only expectations are never asked (they are skipped). */
+    private final class Statements implements fusesim.traces.lang.StmtVisitor<String> {
+        @Override
+        public String visitMount(Stmt.Mount m) {
             return mount(m);
-        } else if (s instanceof Stmt.LowerNode n) {
+        }
+
+        @Override
+        public String visitLowerNode(Stmt.LowerNode n) {
             return lowerNode(n);
-        } else if (s instanceof Stmt.LowerLink l) {
+        }
+
+        @Override
+        public String visitLowerLink(Stmt.LowerLink l) {
             return "st_lower_link(" + c(l.path().text()) + ", " + c(l.target().text()) + ");";
-        } else if (s instanceof Stmt.LowerUnlink u) {
+        }
+
+        @Override
+        public String visitLowerUnlink(Stmt.LowerUnlink u) {
             return "st_lower_unlink(" + c(u.path().text()) + ");";
-        } else if (s instanceof Stmt.LowerSet ls) {
+        }
+
+        @Override
+        public String visitLowerSet(Stmt.LowerSet ls) {
             return lowerSet(ls);
-        } else if (s instanceof Stmt.LowerWrite w) {
+        }
+
+        @Override
+        public String visitLowerWrite(Stmt.LowerWrite w) {
             return "st_lower_write(" + c(w.path().text()) + ", " + lit(w.offset().value()) + ", " + data(w.data()) + ");";
-        } else if (s instanceof Stmt.ThreadDecl t) {
+        }
+
+        @Override
+        public String visitThreadDecl(Stmt.ThreadDecl t) {
             return threadDecl(t);
-        } else if (s instanceof Stmt.ServerPolicy p) {
+        }
+
+        @Override
+        public String visitServerPolicy(Stmt.ServerPolicy p) {
             return "st_policy(" + opcode(p.op().opcode()) + ", " + c(p.path().text()) + ", " + replies.spec(p.reply()) + ");";
-        } else if (s instanceof Stmt.ServerLike l) {
+        }
+
+        @Override
+        public String visitServerLike(Stmt.ServerLike l) {
             return serverLike(l);
-        } else if (s instanceof Stmt.ServerHold h) {
+        }
+
+        @Override
+        public String visitServerHold(Stmt.ServerHold h) {
             return "st_hold(" + opcode(h.op().opcode()) + ", " + h.path().map(w -> c(w.text())).orElse("NULL") + ");";
-        } else if (s instanceof Stmt.ServerUnhold h) {
+        }
+
+        @Override
+        public String visitServerUnhold(Stmt.ServerUnhold h) {
             return "st_unhold(" + opcode(h.op().opcode()) + ", " + h.path().map(w -> c(w.text())).orElse("NULL") + ");";
-        } else if (s instanceof Stmt.ServerReply r) {
+        }
+
+        @Override
+        public String visitServerReply(Stmt.ServerReply r) {
             return serverReply(r);
-        } else if (s instanceof Stmt.BackingOpen b) {
+        }
+
+        @Override
+        public String visitBackingOpen(Stmt.BackingOpen b) {
             return backingOpen(b);
-        } else if (s instanceof Stmt.BackingClose b) {
+        }
+
+        @Override
+        public String visitBackingClose(Stmt.BackingClose b) {
             return "st_backing_close(" + b.id().value() + ", " + outcome(b.outcome()) + ");";
-        } else if (s instanceof Stmt.ServerCrash) {
+        }
+
+        @Override
+        public String visitServerCrash(Stmt.ServerCrash s) {
             return "st_crash();";
-        } else if (s instanceof Stmt.ServerNotify n) {
+        }
+
+        @Override
+        public String visitServerNotify(Stmt.ServerNotify n) {
             return "st_notify(NT_" + n.kind().name() + ", " + c(n.path().text()) + ");";
-        } else if (s instanceof Stmt.Call c) {
+        }
+
+        @Override
+        public String visitCall(Stmt.Call c) {
             return call(c);
-        } else if (s instanceof Stmt.Unfinished u) {
+        }
+
+        @Override
+        public String visitUnfinished(Stmt.Unfinished u) {
             return unfinished(u);
-        } else if (s instanceof Stmt.Resumed r) {
+        }
+
+        @Override
+        public String visitResumed(Stmt.Resumed r) {
             return resumed(r);
-        } else if (s instanceof Stmt.Tick t) {
+        }
+
+        @Override
+        public String visitTick(Stmt.Tick t) {
             return tick(t);
-        } else if (s instanceof Stmt.Evict e) {
+        }
+
+        @Override
+        public String visitEvict(Stmt.Evict e) {
             return "st_notify(NT_PRUNE, " + c(e.path().text()) + ");";
-        } else if (s instanceof Stmt.DropCaches) {
+        }
+
+        @Override
+        public String visitDropCaches(Stmt.DropCaches s) {
             return "st_drop_caches();";
-        } else if (s instanceof Stmt.Umount) {
+        }
+
+        @Override
+        public String visitUmount(Stmt.Umount s) {
             return "st_umount();";
-        } else if (s instanceof Stmt.ExpectRequests e) {
+        }
+
+        @Override
+        public String visitExpectRequests(Stmt.ExpectRequests e) {
             return expectRequests(e);
-        } else if (s instanceof Stmt.ExpectNo e) {
+        }
+
+        @Override
+        public String visitExpectNo(Stmt.ExpectNo e) {
             return "st_expect_no(" + c(e.opcode().name()) + ");";
         }
-        throw refuse(s.pos(), "the C reproducer cannot express this statement (" + s.getClass().getSimpleName() + ")");
+
+        @Override
+        public String visitExpectInode(Stmt.ExpectInode s) {
+            return refused(s);
+        }
+
+        @Override
+        public String visitExpectBacking(Stmt.ExpectBacking s) {
+            return refused(s);
+        }
+
+        @Override
+        public String visitExpectFile(Stmt.ExpectFile s) {
+            return refused(s);
+        }
+
+        @Override
+        public String visitExpectConn(Stmt.ExpectConn s) {
+            return refused(s);
+        }
+
+        private String refused(Stmt s) {
+            throw refuse(s.pos(), "the C reproducer cannot express this statement (" + s.getClass().getSimpleName() + ")");
+        }
     }
 
     private String mount(Stmt.Mount m) {
