@@ -6,6 +6,8 @@ import fusesim.model.Kernel;
 import fusesim.model.Lower;
 import fusesim.model.fuse.FuseBacking;
 import fusesim.model.fuse.FuseConn;
+import fusesim.model.series.Assumption;
+import fusesim.traces.lang.Catalog;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Stmt;
 
@@ -14,9 +16,12 @@ import fusesim.traces.lang.Stmt;
  * fuse_backing_open() / fuse_backing_close() (fs/fuse/backing.c, 6.18) that applies, computed from
  * the ioctl's arguments and the state before it, in the kernel's order; a successful open returns
  * an id that was free and now names the file, a successful close removes the id. ERRNO-DOMAIN only
- * asks that the errno be one backing.c can return; this judges which one. Where the series
- * changes a check (v2 02/21 ops_mask, 03/21 directory backings, A13) the judge stops at that check
- * and accepts what the model says.
+ * asks that the errno be one backing.c can return; this judges which one. The series' changes are
+ * stated here on their own, from the ops' bits of the trace catalog (not the model's constants):
+ * v2 02/21 turns map->padding into ops_mask, EINVAL for a bit outside FUSE_BACKING_MAP_VALID_OPS
+ * (read, write, getattr, setattr; readdir from 03/21; open in v1; INF: statx never); 03/21 lets a
+ * directory in for READDIR, and a directory with other ops or a regular file with READDIR is
+ * EINVAL or accepted per A13.
  */
 public final class BackingIoctl {
   public static final String ID = "BACKING-IOCTL";
@@ -65,11 +70,8 @@ public final class BackingIoctl {
     long flags = Item.longValue(b.params(), "flags").orElse(0L);
     long padding = Item.get(b.params(), "padding").or(() -> Item.get(b.params(), "ops"))
         .map(ToModel::number).orElse(0L);
-    if (flags != 0) {
-      return "EINVAL"; // map->flags
-    }
-    if (padding != 0) {
-      return k.sem.has(2) ? null : "EINVAL"; // map->padding; v2 02/21 makes it ops_mask
+    if (flags != 0 || (k.sem.has(2) ? (padding & ~validOps()) != 0 : padding != 0)) {
+      return "EINVAL"; // map->flags || map->padding (v2 02/21: ops_mask & ~FUSE_BACKING_MAP_VALID_OPS)
     }
     if (b.target() instanceof Stmt.FdTarget) {
       return "EBADF"; // fget_raw(map->fd)
@@ -81,14 +83,48 @@ public final class BackingIoctl {
     if (n == null) {
       return null; // the trace's own error (StepRunner.lowerNode)
     }
-    if (!n.isReg()) {
-      return n.isDir() ? "EISDIR" : "EINVAL"; // !d_is_reg(): d_is_dir() ? -EISDIR : -EINVAL
+    String type = fileType(n, k.sem.has(2) ? padding : 0);
+    if (type != null) {
+      return type;
     }
     if (n.stackDepth >= fc.maxStackDepth) {
       return "ELOOP"; // backing_sb->s_stack_depth >= fc->max_stack_depth
     }
     target = n;
     return OK;
+  }
+
+  /** FUSE_BACKING_MAP_VALID_OPS as the series states it (v2 02/21, 03/21; v1 keeps OPEN). */
+  private long validOps() {
+    long valid = op("read") | op("write") | op("getattr") | op("setattr");
+    if (k.sem.has(3)) {
+      valid |= op("readdir");
+    }
+    if (k.sem.kernelOpen()) {
+      valid |= op("open");
+    }
+    return valid;
+  }
+
+  private static long op(String name) {
+    return Catalog.BACKING_OPS.valueOf(name).orElseThrow();
+  }
+
+  /**
+   * The file-type check: mainline !d_is_reg() (d_is_dir() ? EISDIR : EINVAL); from v2 03/21 a
+   * directory with a nonzero mask of directory ops only is let in, and mixed masks follow A13.
+   */
+  private String fileType(Lower.Node n, long ops) {
+    boolean series = k.sem.has(3);
+    boolean accept = k.sem.is(Assumption.DIR_BACKING_MASK, "accept");
+    long dirOps = op("readdir");
+    if (series && n.isDir() && ops != 0) {
+      return (ops & ~dirOps) == 0 || accept ? null : "EINVAL";
+    }
+    if (!n.isReg()) {
+      return n.isDir() ? "EISDIR" : "EINVAL";
+    }
+    return series && (ops & dirOps) != 0 && !accept ? "EINVAL" : null;
   }
 
   /** fuse_backing_close()'s checks in order. */

@@ -19,7 +19,11 @@ class BackingIoctlTest {
 
   /** Replays {@code body}; the last statement's result is replaced by {@code forced} if not null. */
   private static String judge(String body, String forced) {
-    Trace t = TraceParser.parse("t", "trace: t\nresult: pass\n\n" + body);
+    return judgeWith("", body, forced);
+  }
+
+  private static String judgeWith(String header, String body, String forced) {
+    Trace t = TraceParser.parse("t", "trace: t\n" + header + "result: pass\n\n" + body);
     var k = StepRunner.newKernel(t.header(), Faults.none());
     StepRunner runner = new StepRunner("t", k);
     BackingIoctl j = new BackingIoctl(k);
@@ -87,21 +91,23 @@ class BackingIoctlTest {
     assertThat(judge(PT + "server backing_open /a = 1\n", "5")).startsWith("backing_open returned id 5");
   }
 
-  /** v2 02/21 turns padding into ops_mask: the judge leaves a nonzero mask to the series' own checks. */
+  /** v2: the ops_mask (02/21) and directory backings (03/21, A13 default einval) are judged too. */
   @Test
-  void theSeriesOpsMaskIsNotJudged() {
-    String v2 = "semantics: v2\n";
-    Trace t = TraceParser.parse("t", "trace: t\n" + v2 + "result: pass\n\n" + PT
-        + "server backing_open /a ops=read = 1\n");
-    var k = StepRunner.newKernel(t.header(), Faults.none());
-    BackingIoctl j = new BackingIoctl(k);
-    StepRunner runner = new StepRunner("t", k);
-    Observation o = null;
-    for (Stmt s : t.body()) {
-      j.before(s);
-      o = runner.execute(s);
-    }
-    Observation wrong = new Observation(o.line(), o.stmt(), "-1 ENOENT", o.requests(), o.verdict());
-    assertThat(j.check(t.body().get(t.body().size() - 1), wrong)).isNull();
+  void theSeriesOpsMaskAndDirectoryBackingsAreJudged() {
+    String v2 = "semantics: v2\n" + PT;
+    assertThat(judgeV2(v2 + "server backing_open /a ops=read,getattr = 1\nserver backing_open /d ops=readdir = 2\n"
+        + "server backing_open /a ops=statx = -1 EINVAL\nserver backing_open /a ops=open = -1 EINVAL\n"
+        + "server backing_open /d ops=read = -1 EINVAL\nserver backing_open /a ops=read,readdir = -1 EINVAL\n"
+        + "server backing_open /d = -1 EISDIR\n", null)).isNull();
+    assertThat(judgeV2(v2 + "server backing_open /a ops=statx = -1 EINVAL\n", "1")).contains("not -1 EINVAL");
+    assertThat(judgeV2(v2 + "server backing_open /d ops=read = -1 EINVAL\n", "-1 EISDIR")).contains("not -1 EINVAL");
+    assertThat(judgeV2(v2 + "server backing_open /d ops=readdir = 1\n", "-1 EINVAL"))
+        .contains("every check of fuse_backing_open passes");
+    assertThat(judgeV2(v2 + "server backing_open /a ops=read,readdir = -1 EINVAL\n", "1")).contains("not -1 EINVAL");
+  }
+
+  private static String judgeV2(String headerAndBody, String forced) {
+    int cut = headerAndBody.indexOf('\n');
+    return judgeWith(headerAndBody.substring(0, cut + 1), headerAndBody.substring(cut + 1), forced);
   }
 }
