@@ -46,6 +46,7 @@ public record Counterexample(String name, String invariant, int line, String tex
     Invariant inv = v.invariant().equals(Liveness.ID) ? Liveness.INVARIANT
         : v.invariant().equals(fusesim.traces.replay.ErrnoDomain.ID) ? fusesim.traces.replay.ErrnoDomain.INVARIANT
         : v.invariant().equals(fusesim.traces.replay.BackingIoctl.ID) ? fusesim.traces.replay.BackingIoctl.INVARIANT
+        : v.invariant().equals(fusesim.traces.replay.IomodeOpen.ID) ? fusesim.traces.replay.IomodeOpen.INVARIANT
         : Invariants.byId(v.invariant());
     List<Header.Doc> docs = new ArrayList<>();
     docs.add(doc(v.invariant() + ": " + (inv == null ? "" : inv.title())));

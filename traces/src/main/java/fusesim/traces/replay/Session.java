@@ -35,6 +35,7 @@ public final class Session {
   private final Liveness liveness;
   private final fusesim.traces.replay.ErrnoDomain errnoDomain;
   private final BackingIoctl ioctl;
+  private final IomodeOpen iomodeOpen;
   private Checker.Violation ioctlV;
   private Checker.Violation live;
   private Checker.Violation errno;
@@ -54,6 +55,7 @@ public final class Session {
     this.liveness = check ? new Liveness(k) : null;
     this.errnoDomain = check ? new fusesim.traces.replay.ErrnoDomain(k) : null;
     this.ioctl = check ? new BackingIoctl(k) : null;
+    this.iomodeOpen = check ? new IomodeOpen(k) : null;
   }
 
   public Kernel kernel() {
@@ -76,11 +78,12 @@ public final class Session {
     steps++;
     if (ioctl != null) {
       ioctl.before(s);
+      iomodeOpen.before(s);
     }
     Observation o = runner.execute(s);
     live = liveness == null ? null : liveness.check(s, o);
     errno = errnoDomain == null ? null : errnoDomain.check(s, o);
-    ioctlV = ioctl == null ? null : ioctl.check(s, o);
+    ioctlV = ioctl == null ? null : first(ioctl.check(s, o), iomodeOpen.check(s, o));
     return o;
   }
 
@@ -93,11 +96,13 @@ public final class Session {
     steps++;
     if (ioctl != null) {
       ioctl.before(s);
+      iomodeOpen.before(s);
     }
     StepRunner.Step r = runner.run(s);
     live = liveness == null ? null : liveness.check(r.stmt(), r.observation());
     errno = errnoDomain == null ? null : errnoDomain.check(r.stmt(), r.observation());
-    ioctlV = ioctl == null ? null : ioctl.check(r.stmt(), r.observation());
+    ioctlV = ioctl == null ? null : first(ioctl.check(r.stmt(), r.observation()),
+        iomodeOpen.check(r.stmt(), r.observation()));
     return r;
   }
 
@@ -111,8 +116,12 @@ public final class Session {
     return liveness;
   }
 
+  private static Checker.Violation first(Checker.Violation a, Checker.Violation b) {
+    return a != null ? a : b;
+  }
+
   /**
-   * The first violated invariant now (in report order, then LIVENESS-WB, ERRNO-DOMAIN and BACKING-IOCTL for the statement just
+   * The first violated invariant now (in report order, then LIVENESS-WB, ERRNO-DOMAIN, BACKING-IOCTL and IOMODE-OPEN for the statement just
    * executed), or null.
    */
   public Violation check(int index) {
