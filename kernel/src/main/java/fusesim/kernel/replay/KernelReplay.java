@@ -391,6 +391,10 @@ public final class KernelReplay {
             ensureMounted();
             session.crash();
             observe(s, "", take(SETTLE_MS), null);
+        } else if (s instanceof Stmt.ServerFault f) {
+            ensureMounted();
+            serverFault(f);
+            observe(s, "", take(0), null);
         } else if (s instanceof Stmt.ServerNotify n) {
             ensureMounted();
             String res = notify(n.kind(), n.path().text());
@@ -466,6 +470,20 @@ public final class KernelReplay {
         session.warmUp();
         mountNanos += System.nanoTime() - t;
         mounted = true;
+    }
+
+    /**
+     * {@code server fault OP FAULT}: the server writes its next reply to OP so
+     * ({@link FuseServer#inject}); the daemon closing /dev/fuse is the session's crash, run off the
+     * server's reader thread once the request has come (the reader cannot join itself).
+     */
+    private void serverFault(Stmt.ServerFault f) {
+        fusesim.kernel.server.WireFault fault = fusesim.kernel.server.WireFault.valueOf(f.fault().name());
+        armed = session.server().inject(fusesim.kernel.proto.WireOpcode.parse(f.op().name()), fault);
+        if (fault == fusesim.kernel.server.WireFault.CLOSE_MID_REQUEST) {
+            KernelSession s = session;
+            armed.done().thenRunAsync(s::crash);
+        }
     }
 
     private void ensureMounted() {

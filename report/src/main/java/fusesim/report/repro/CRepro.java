@@ -219,6 +219,9 @@ public final class CRepro {
             return "st_backing_close(" + b.id().value() + ", " + outcome(b.outcome()) + ");";
         } else if (s instanceof Stmt.ServerCrash) {
             return "st_crash();";
+        } else if (s instanceof Stmt.ServerFault) {
+            throw refuse(s.pos(), "the C reproducer's server writes no faulted reply (server fault): replay it with "
+                    + "fusesim kernel replay");
         } else if (s instanceof Stmt.ServerNotify n) {
             return "st_notify(NT_" + n.kind().name() + ", " + c(n.path().text()) + ");";
         } else if (s instanceof Stmt.Call c) {

@@ -89,7 +89,7 @@ public final class TracePrinter {
         || s instanceof Stmt.ServerUnhold || s instanceof Stmt.ServerReply
         || s instanceof Stmt.BackingOpen || s instanceof Stmt.BackingClose
         || s instanceof Stmt.ServerCrash || s instanceof Stmt.ServerNotify
-        || s instanceof Stmt.ServerLike;
+        || s instanceof Stmt.ServerLike || s instanceof Stmt.ServerFault;
   }
 
   private static String world(Stmt s) {
@@ -165,6 +165,9 @@ public final class TracePrinter {
     }
     if (s instanceof Stmt.ServerLike l) {
       return "like " + l.preset().word();
+    }
+    if (s instanceof Stmt.ServerFault f) {
+      return "fault " + f.op().name().toLowerCase(java.util.Locale.ROOT) + " " + f.fault().word();
     }
     return "crash";
   }

@@ -222,6 +222,8 @@ public final class Liveness {
       }
     } else if (s instanceof Stmt.ServerCrash) {
       return "the server crashed";
+    } else if (s instanceof Stmt.ServerFault) {
+      return "a faulted reply on the wire";
     } else if (s instanceof Stmt.ServerLike) {
       return null; // a real daemon's answers: its errors (ENODATA, ENOSYS) are consistent, never lost
     } else if (s instanceof Stmt.Umount) {

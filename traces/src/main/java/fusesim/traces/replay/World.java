@@ -126,7 +126,7 @@ final class World {
       Stmt.ServerUnhold h = (Stmt.ServerUnhold) s;
       k.server.unhold(ToModel.opcode(h.op()), h.path().map(w -> w.text()).orElse(null));
     } else if (s instanceof Stmt.ServerReply) {
-      serverReply(file, k, (Stmt.ServerReply) s);
+      result[0] = serverReply(file, k, (Stmt.ServerReply) s);
     } else if (s instanceof Stmt.BackingOpen) {
       return backingOpen(file, k, (Stmt.BackingOpen) s, result);
     } else if (s instanceof Stmt.BackingClose) {
@@ -135,6 +135,8 @@ final class World {
       return ioctlOutcome(r, c.outcome(), result);
     } else if (s instanceof Stmt.ServerCrash) {
       k.crash();
+    } else if (s instanceof Stmt.ServerFault f) {
+      k.server.fault(f.op(), f.fault());
     } else if (s instanceof Stmt.ServerNotify) {
       result[0] = notify(k, (Stmt.ServerNotify) s);
     } else {
@@ -143,13 +145,15 @@ final class World {
     return null;
   }
 
-  private static void serverReply(String file, Kernel k, Stmt.ServerReply r) {
+  /** The daemon's write() of the reply: "" or "-1 ERRNO" (a faulted reply the kernel refused). */
+  private static String serverReply(String file, Kernel k, Stmt.ServerReply r) {
     Opcode op = ToModel.opcode(r.op());
     ReplySpec spec = r.reply().map(x -> ToModel.reply(r.op(), x)).orElse(null);
     if (!k.mounted || k.serverReply(r.thread().text(), op, spec) == null) {
       throw TraceSemanticError.at(file, r.thread().pos(),
           r.thread().text() + " has no pending " + op + " request to reply to");
     }
+    return k.lastReplyWrite == 0 ? "" : "-1 " + ToModel.errnoName(k.lastReplyWrite);
   }
 
   private static String backingOpen(String file, Kernel k, Stmt.BackingOpen b, String[] result) {
