@@ -286,6 +286,7 @@ public final class KernelReplay {
                     continue;
                 }
                 try {
+                    awaitClose();
                     step(s);
                 } catch (fusesim.kernel.sys.Beneath.Escape e) {
                     fatal = "line " + s.line() + " refused by the sandbox: " + e.getMessage();
@@ -482,7 +483,22 @@ public final class KernelReplay {
         armed = session.server().inject(fusesim.kernel.proto.WireOpcode.parse(f.op().name()), fault);
         if (fault == fusesim.kernel.server.WireFault.CLOSE_MID_REQUEST) {
             KernelSession s = session;
-            armed.done().thenRunAsync(s::crash);
+            closing = armed.done().thenRunAsync(s::crash);
+        }
+    }
+
+    /** The daemon's close after a {@code close_mid_request} fault, once the fault was taken. */
+    private java.util.concurrent.CompletableFuture<Void> closing;
+
+    /**
+     * A taken {@code close_mid_request} has closed /dev/fuse before the next statement runs: the
+     * model aborts the connection at once, and a background request (RELEASEDIR) takes the fault
+     * after its syscall returned, so the next syscall must not reach the queue before the abort.
+     */
+    private void awaitClose() {
+        if (closing != null && armed != null && armed.done().isDone()) {
+            closing.join();
+            closing = null;
         }
     }
 
