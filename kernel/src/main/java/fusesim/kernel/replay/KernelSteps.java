@@ -201,6 +201,14 @@ final class KernelSteps implements StmtVisitor<Void> {
     }
 
     @Override
+    public Void visitServerFault(Stmt.ServerFault s) {
+        ensureMounted();
+        replay.serverFault(s);
+        replay.observe(s, "", replay.take(0), null);
+        return null;
+    }
+
+    @Override
     public Void visitServerNotify(Stmt.ServerNotify n) {
         ensureMounted();
         String res = notify(n.kind(), n.path().text());

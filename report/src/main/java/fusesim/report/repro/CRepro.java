@@ -270,6 +270,12 @@ public final class CRepro {
         }
 
         @Override
+        public String visitServerFault(Stmt.ServerFault s) {
+            throw refuse(s.pos(), "the C reproducer's server writes no faulted reply (server fault): replay it with "
+                    + "fusesim kernel replay");
+        }
+
+        @Override
         public String visitServerNotify(Stmt.ServerNotify n) {
             return "st_notify(NT_" + n.kind().name() + ", " + c(n.path().text()) + ");";
         }

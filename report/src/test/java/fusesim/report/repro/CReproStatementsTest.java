@@ -103,6 +103,9 @@ class CReproStatementsTest {
         assertThatThrownBy(() -> reproOf(head + "server setattr /a ignored\n"))
                 .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:5:")
                 .hasMessageContaining("the C reproducer cannot send a IGNORED reply");
+        assertThatThrownBy(() -> reproOf(head + "server fault lookup short_write\n"))
+                .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:5:1:")
+                .hasMessageContaining("no faulted reply (server fault)");
         assertThatThrownBy(() -> reproOf(head + "lower dir /d data=\"x\"\n"))
                 .isInstanceOf(fusesim.traces.lang.TraceError.class).hasMessageStartingWith("t.trace:5:");
     }

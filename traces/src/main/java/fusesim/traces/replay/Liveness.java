@@ -304,6 +304,11 @@ public final class Liveness {
     }
 
     @Override
+    public String visitServerFault(Stmt.ServerFault s) {
+      return "a faulted reply on the wire";
+    }
+
+    @Override
     public String visitServerNotify(Stmt.ServerNotify s) {
       return null;
     }
