@@ -150,11 +150,11 @@ final class CReplies {
         }
         b.append("}, .val = {");
         for (Map.Entry<String, Long> e : s.patch.entrySet()) {
-            b.append("[K_").append(e.getKey()).append("] = ").append(CRepro.lit(e.getValue())).append(", ");
+            b.append("[K_").append(e.getKey()).append("] = ").append(CLiterals.lit(e.getValue())).append(", ");
         }
         b.append("}, .names = {");
         for (String n : s.names) {
-            b.append(CRepro.c(n)).append(", ");
+            b.append(CLiterals.c(n)).append(", ");
         }
         return b.append("NULL}};\n").toString();
     }

@@ -115,15 +115,15 @@ class CReproStatementsTest {
         for (fusesim.model.Opcode op : fusesim.model.Opcode.values()) {
             java.util.List<String> catalog = fusesim.model.fuse.RequestFields.of(op)
                     .map(fusesim.model.fuse.RequestFields.Struct::names).orElse(java.util.List.of());
-            assertThat(CRepro.DECODED.getOrDefault(op, java.util.List.of())).as("%s", op)
+            assertThat(CRequestFields.DECODED.getOrDefault(op, java.util.List.of())).as("%s", op)
                     .containsExactlyInAnyOrderElementsOf(catalog);
         }
         String text = "trace: t\nresult: pass\nmount\nlower file /a size=4\nT1 open(\"/a\", O_RDONLY) = 3\n"
                 + "expect requests LOOKUP(1,\"a\") OPEN(10,flags=O_RDONLY|O_LARGEFILE)\n";
         fusesim.traces.lang.Trace t = TraceParser.parse("t.trace", text);
         fusesim.traces.lang.Stmt.ExpectRequests e = (fusesim.traces.lang.Stmt.ExpectRequests) t.body().get(t.body().size() - 1);
-        assertThat(CRepro.undecoded(e, CRepro.DECODED)).isEmpty();
-        assertThat(CRepro.undecoded(e, java.util.Map.of())).hasValueSatisfying(f -> {
+        assertThat(CRequestFields.undecoded(e, CRequestFields.DECODED)).isEmpty();
+        assertThat(CRequestFields.undecoded(e, java.util.Map.of())).hasValueSatisfying(f -> {
             assertThat(f.name()).isEqualTo("flags");
             assertThat(f.pos().line()).isEqualTo(6);
             assertThat(f.pos().col()).isEqualTo(text.lines().toList().get(5).indexOf("flags=") + 1);

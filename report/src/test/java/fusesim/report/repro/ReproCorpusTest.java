@@ -251,7 +251,7 @@ class ReproCorpusTest {
         compileErrors.forEach(e -> System.out.println("  CC " + e));
         assertThat(compileErrors).isEmpty();
         assertThat(disagreements).isEmpty();
-        // the C decodes every field of the catalog (CRepro.DECODED): no mainline trace is refused,
+        // the C decodes every field of the catalog (CRequestFields.DECODED): no mainline trace is refused,
         // and in the ALL mode on a usable kernel the drop_caches traces run too
         assertThat(refused.stream().filter(m -> !m.contains("drop_caches"))).isEmpty();
         if (allMode() && kernel) {
