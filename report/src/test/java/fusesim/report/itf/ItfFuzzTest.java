@@ -20,7 +20,7 @@ class ItfFuzzTest {
    * Any bytes: the reader returns a tree that the writer prints and the reader reads back to the
    * same text, or it refuses the text with a {@link Json.JsonError} located inside it. Nothing else.
    */
-  @FuzzTest(maxDuration = "4m")
+  @FuzzTest(maxDuration = "3m")
   void jsonReadWrite(byte[] bytes) {
     String text = decodeOrNull(bytes);
     if (text == null) {
@@ -44,7 +44,7 @@ class ItfFuzzTest {
    * at a place of the file, or a {@link TraceError} at a place of the carried trace (named by its
    * {@code #meta.source}). Never another exception.
    */
-  @FuzzTest(maxDuration = "4m")
+  @FuzzTest(maxDuration = "3m")
   void itfCheck(byte[] bytes) {
     String text = decodeOrNull(bytes);
     if (text == null) {
