@@ -305,8 +305,8 @@ public final class Dir {
         valid |= FATTR_KILL_SUIDGID;
       }
     }
-    if ((iaValid & ATTR_MTIME) != 0) {
-      valid |= FATTR_MTIME | FATTR_MTIME_NOW;
+    if ((iaValid & ATTR_MTIME) != 0 && updateMtime(iaValid)) {
+      valid |= FATTR_MTIME | FATTR_MTIME_NOW; // no ATTR_MTIME_SET, no writeback cache: _NOW too
     }
     if (withFile) {
       valid |= FATTR_FH;
@@ -315,6 +315,17 @@ public final class Dir {
       valid |= FATTR_KILL_SUIDGID;
     }
     return valid;
+  }
+
+  /**
+   * update_mtime() without writeback cache (trust_local_mtime false, which passthrough needs): an
+   * open(O_TRUNC) or an ftruncate() (ATTR_SIZE with ATTR_OPEN or ATTR_FILE) does not send mtime;
+   * ATTR_MTIME_SET (utimes, not modelled) always would.
+   */
+  @Mirrors(fn = "update_mtime", file = "fs/fuse/dir.c",
+      doc = "No FATTR_MTIME for open(O_TRUNC) and ftruncate(); truncate(2) sends it.")
+  static boolean updateMtime(int iaValid) {
+    return (iaValid & ATTR_SIZE) == 0 || (iaValid & (ATTR_OPEN | ATTR_FILE)) == 0;
   }
 
   /**
