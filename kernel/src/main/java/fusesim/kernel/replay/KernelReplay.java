@@ -722,7 +722,8 @@ public final class KernelReplay {
         if (verdict == null && r.ok()) {
             verdict = checkVerdict(checks, r, res);
         }
-        boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.UNLINK;
+        boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.RENAMEAT2
+            || sc == Syscall.UNLINK;
         observe(s, res, take(async ? SETTLE_MS : 0), verdict);
     }
 

@@ -1103,8 +1103,9 @@ public final class Dir {
   public static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
 
   /**
-   * rename(2)/renameat2(2): do_renameat2() (fs/namei.c) refuses bad flag sets (EINVAL) and
-   * RENAME_WHITEOUT without CAP_MKNOD (EPERM), resolves both names (the old must exist: ENOENT;
+   * rename(2)/renameat2(2): do_renameat2() (fs/namei.c) refuses bad flag sets (EINVAL: unknown
+   * bits, RENAME_EXCHANGE with NOREPLACE or WHITEOUT; a lone WHITEOUT goes to the server as
+   * RENAME2), resolves both names (the old must exist: ENOENT;
    * RENAME_NOREPLACE: an existing new name is EEXIST; RENAME_EXCHANGE: it must exist, ENOENT),
    * refuses moving a directory below itself (EINVAL); vfs_rename(): the same inode on both names
    * is 0 with no request, may_delete()/may_create() type checks (EISDIR, ENOTDIR), then
@@ -1129,9 +1130,10 @@ public final class Dir {
     public Rename(UserThread t, String oldPath, String newPath, int flags) {
       super(t);
       this.oldWalk = new Namei.Walk(oldPath, false, false, false).noFollow();
-      // the target is looked up with LOOKUP_RENAME_TARGET, which fuse_dentry_revalidate() treats
-      // as LOOKUP_EXCL: a cached target is always looked up again (seen on 6.18.44)
-      this.newWalk = new Namei.Walk(newPath, false, true, true).noFollow();
+      // do_renameat2(): the target is looked up with LOOKUP_RENAME_TARGET (none for
+      // RENAME_EXCHANGE), which fuse_dentry_revalidate() treats as LOOKUP_EXCL: a cached target
+      // is always looked up again, an exchanged one only when stale (seen on 6.18.44)
+      this.newWalk = new Namei.Walk(newPath, false, true, (flags & RENAME_EXCHANGE) == 0).noFollow();
       this.flags = flags;
     }
 
@@ -1240,10 +1242,7 @@ public final class Dir {
           || ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) != 0 && (flags & RENAME_EXCHANGE) != 0)) {
         return -Errno.EINVAL.value;
       }
-      if ((flags & RENAME_WHITEOUT) != 0 && !thread.capable()) {
-        return -Errno.EPERM.value; // capable(CAP_MKNOD)
-      }
-      return 0;
+      return 0; // no CAP_MKNOD check for RENAME_WHITEOUT since 5.8 (seen on 6.18.44: uid 1000's goes)
     }
 
     /**
