@@ -29,12 +29,12 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The explorer's costs (explore/README.md has the measured figures):
  * <ul>
- *   <li>{@code coreEncode}: packing one io-mode core state (Appendix A bound: 6 inodes, 2
+ *   <li>{@code coreEncode}: packing one io-mode core state (TLC bound: 6 inodes, 2
  *       backings, 3 opens per inode), with and without symmetry (canonical form);
  *   <li>{@code coreSuccessors}: every action of one core state (precondition, kernel code,
  *       invariants, packing);
  *   <li>{@code modelEncode}: the reflective exact encoding of a full model state;
- *   <li>{@code appendixA}: a whole core exploration of the Appendix A bound (TLC: 4,000,000 distinct
+ *   <li>{@code appendixA}: a whole core exploration of the TLC bound (TLC: 4,000,000 distinct
  *       states in 159 s, 25k/s), with and without symmetry; read the time per operation.
  * </ul>
  */
@@ -131,7 +131,7 @@ public class ExploreBench {
     public boolean symmetry;
   }
 
-  /** The Appendix A bound explored to exhaustion on both cores. */
+  /** The TLC bound explored to exhaustion on both cores. */
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -13,6 +13,9 @@ import fusesim.traces.lang.TracePrinter;
 import fusesim.traces.lang.Word;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.ObservationDiff;
+import fusesim.traces.replay.ObservationDiff.Observable;
+import fusesim.traces.replay.Requests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -237,25 +240,36 @@ public final class Differential {
     /** A faulted run: the comparison of the lines compared, and what the server did. */
     public record Faulted(Outcome outcome, Optional<fusesim.kernel.server.FuseServer.Injected> injected) {}
 
+    /**
+     * What {@code kernel fuzz} compares on a line both sides ran: kernel replay's observables,
+     * with the interleaving a reply allows, and the kernel replay's own check on the line.
+     */
+    static final ObservationDiff OBSERVABLES = ObservationDiff.of("kernel fuzz",
+            ObservationDiff.rule(Observable.RESULT, ObservationDiff.EQUAL,
+                    "return value, errno, stat fields, bytes moved, blocked or not"),
+            ObservationDiff.rule(Observable.REQUESTS, (o, m, k) -> Requests.agree(m.requests(), k.requests())
+                            || interleavedByReply(k.stmt(), m.requests(), k.requests(), k.senders()),
+                    "as kernel replay (Requests.agree), and a reply may wake threads whose requests reach "
+                            + "the daemon in no determined order (interleavedByReply)"),
+            ObservationDiff.rule(Observable.VERDICT, ObservationDiff.MET_BY_SECOND,
+                    "a generated line states no outcome, but the kernel replay checks what it must do "
+                            + "(a held request to reply to, a call that blocks): a failed check is a difference"));
+
     private static Optional<Mismatch> first(Trace trace, List<Comparison.Row> rows, KernelReplayResult kernel) {
         Map<Integer, Integer> indexOf = new HashMap<>();
         for (int i = 0; i < trace.body().size(); i++) {
             indexOf.put(trace.body().get(i).line(), i);
         }
-        Map<Integer, String> verdicts = new TreeMap<>();
+        Map<Integer, ObservationDiff.Step> kernelSteps = new TreeMap<>();
         for (Observation o : kernel.observations()) {
-            if (!o.met()) {
-                verdicts.put(o.line(), o.verdict());
-            }
+            kernelSteps.put(o.line(), ObservationDiff.Step.of(o).withSenders(kernel.sendersOf(o.line())));
         }
         for (Comparison.Row r : rows) {
-            String v = verdicts.get(r.line());
-            if (v == null && r.differs() && r.note().isEmpty() && r.modelResult().equals(r.kernelResult())
-                    && interleavedByReply(r.stmt(), r.modelRequests(), r.kernelRequests(),
-                    kernel.sendersOf(r.line()))) {
-                continue;
-            }
-            if (r.differs() || v != null) {
+            ObservationDiff.Step k = kernelSteps.get(r.line());
+            boolean differs = r.note().isEmpty()
+                    ? !OBSERVABLES.differing(modelStep(r), k).isEmpty() : r.differs();
+            if (differs) {
+                String v = k == null ? null : k.verdict();
                 String kernelResult = r.note().startsWith("kernel:") ? "not run" : r.kernelResult();
                 String modelResult = r.note().startsWith("model:") ? "not run" : r.modelResult();
                 if (v == null && r.note().startsWith("kernel:")) {
@@ -266,6 +280,12 @@ public final class Differential {
             }
         }
         return Optional.empty();
+    }
+
+    /** The model's side of a row both sides ran (result and requests: what the rule compares). */
+    private static ObservationDiff.Step modelStep(Comparison.Row r) {
+        return new ObservationDiff.Step(r.line(), r.stmt(), null, r.modelResult(), r.modelRequests(), null,
+                List.of(), List.of(), List.of());
     }
 
     /**

@@ -1,5 +1,6 @@
 package fusesim.cli;
 
+import fusesim.traces.replay.SemanticsDiff;
 import fusesim.model.series.Patch;
 import fusesim.model.series.Semantics;
 import fusesim.properties.Engine;

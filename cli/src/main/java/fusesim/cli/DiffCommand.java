@@ -1,5 +1,6 @@
 package fusesim.cli;
 
+import fusesim.traces.replay.SemanticsDiff;
 import fusesim.model.Fault;
 import fusesim.model.Faults;
 import fusesim.model.series.Semantics;

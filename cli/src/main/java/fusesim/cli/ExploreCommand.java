@@ -75,7 +75,7 @@ final class ExploreCommand implements Callable<Integer> {
   boolean noSymmetry;
 
   @Option(names = "--no-dio", description = "core: no direct-io opens and writes (the alphabet of the TLA+ spec "
-      + "of research/anchors.md Appendix A)")
+      + "used for the TLC comparison, explore/README.md)")
   boolean noDio;
 
   @Option(names = "--frontier-mb", paramLabel = "MB", description = "core: the heap one BFS level may take; a larger "

@@ -1,5 +1,6 @@
 package fusesim.cli;
 
+import fusesim.traces.replay.SemanticsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fusesim.model.Faults;

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * What an exploration covers. {@code depth} is in moves (full model) or actions (core);
  * {@code opens} is open fds in the whole process (full model) or open files per inode (core, as
- * MaxOpen of the TLA+ spec of research/anchors.md Appendix A).
+ * MaxOpen of the TLA+ toy spec of the TLC comparison, explore/README.md).
  *
  * @param assumptions the {@code --assume ID=choice} texts as given; the choices themselves are applied to
  *     {@code semantics} (the assumption registry, {@code Semantics.assume})

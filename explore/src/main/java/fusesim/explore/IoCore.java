@@ -1,7 +1,6 @@
 package fusesim.explore;
 
 import fusesim.model.Fault;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -41,6 +40,10 @@ import java.util.Set;
  * name) and idle threads (a new call always goes to the lowest idle thread). With symmetry on,
  * the canonical form is the least, over the permutations of backing slots, of the sorted inode
  * codes; fds are not part of the state at all (only counts per kind).
+ *
+ * <p>This class is the core's interface (actions, the unpacked {@link World}, successors); the
+ * packed form is {@link CorePacking}, the kernel code {@link CoreKernel}, the invariants
+ * {@link CoreInvariants}.
  */
 public final class IoCore {
   // ---- actions ---------------------------------------------------------------------------------
@@ -75,26 +78,15 @@ public final class IoCore {
   public final int threads;
   public final boolean dio;
   public final boolean symmetry;
-  private final boolean cachedOpenIgnoresBacking;
-  private final boolean uncachedIoEndLeaksFb;
-  private final boolean backingCloseDoublePut;
-  private final boolean releaseSkipsIoRelease;
-  private final boolean cacheWaitIgnoresDio;
 
-  // ---- the per-inode tuple table ---------------------------------------------------------------
+  // ---- the packed form, the kernel code, the invariants ----------------------------------------
+  private final CorePacking packing;
+  private final CoreKernel kernel;
+  private final CoreInvariants invariants;
   public final int tuples;
-  private final byte[] tc, tp, tn, tw, tq, tfb;
-  private final int[] index;
-  private final int o1;
   final int bitsPerInode;
   /** Words per packed state. */
   public final int words;
-  private final int[] wordOf, shiftOf;
-  private final long codeMask;
-  /** Backing permutations (symmetry) and their code remap tables. */
-  private final int[][] perms;
-  private final int[][] remapCode;
-  private final int[][] remapReg;
   public final int actionsPerInode;
   public final int actionCount;
 
@@ -111,117 +103,15 @@ public final class IoCore {
     this.threads = threads;
     this.dio = dio;
     this.symmetry = symmetry;
-    this.cachedOpenIgnoresBacking = faults.contains(Fault.CACHED_OPEN_IGNORES_BACKING);
-    this.uncachedIoEndLeaksFb = faults.contains(Fault.UNCACHED_IO_END_LEAKS_FB);
-    this.backingCloseDoublePut = faults.contains(Fault.BACKING_CLOSE_DOUBLE_PUT);
-    this.releaseSkipsIoRelease = faults.contains(Fault.RELEASE_SKIPS_IO_RELEASE);
-    this.cacheWaitIgnoresDio = faults.contains(Fault.CACHE_WAIT_IGNORES_DIO);
-    o1 = opens + 1;
-    int nfb = backings + 1;
-    index = new int[o1 * o1 * o1 * o1 * o1 * nfb];
-    java.util.Arrays.fill(index, -1);
-    List<int[]> ts = new ArrayList<>();
-    for (int c = 0; c <= opens; c++) {
-      for (int p = 0; p <= opens - c; p++) {
-        for (int n = 0; n <= opens - c - p; n++) {
-          for (int w = 0; w <= opens - c - p - n; w++) {
-            for (int q = 0; q <= opens - c - p - n - w; q++) {
-              for (int fb = 0; fb < nfb; fb++) {
-                index[key(c, p, n, w, q, fb)] = ts.size();
-                ts.add(new int[] {c, p, n, w, q, fb});
-              }
-            }
-          }
-        }
-      }
-    }
-    tuples = ts.size();
-    tc = new byte[tuples];
-    tp = new byte[tuples];
-    tn = new byte[tuples];
-    tw = new byte[tuples];
-    tq = new byte[tuples];
-    tfb = new byte[tuples];
-    for (int i = 0; i < tuples; i++) {
-      int[] t = ts.get(i);
-      tc[i] = (byte) t[0];
-      tp[i] = (byte) t[1];
-      tn[i] = (byte) t[2];
-      tw[i] = (byte) t[3];
-      tq[i] = (byte) t[4];
-      tfb[i] = (byte) t[5];
-    }
-    bitsPerInode = 32 - Integer.numberOfLeadingZeros(tuples - 1);
-    codeMask = (1L << bitsPerInode) - 1;
-    wordOf = new int[inodes];
-    shiftOf = new int[inodes];
-    int word = 0;
-    int shift = backings; // word 0 starts with the registered bits
-    for (int i = 0; i < inodes; i++) {
-      if (shift + bitsPerInode > 64) {
-        word++;
-        shift = 0;
-      }
-      wordOf[i] = word;
-      shiftOf[i] = shift;
-      shift += bitsPerInode;
-    }
-    words = word + 1;
-    perms = symmetry ? permutations(backings) : new int[][] {identity(backings)};
-    remapCode = new int[perms.length][tuples];
-    remapReg = new int[perms.length][1 << backings];
-    for (int s = 0; s < perms.length; s++) {
-      int[] sigma = perms[s];
-      for (int i = 0; i < tuples; i++) {
-        int fb = tfb[i];
-        remapCode[s][i] = index[key(tc[i], tp[i], tn[i], tw[i], tq[i], fb == 0 ? 0 : sigma[fb - 1] + 1)];
-      }
-      for (int r = 0; r < 1 << backings; r++) {
-        int out = 0;
-        for (int b = 0; b < backings; b++) {
-          if ((r & 1 << b) != 0) {
-            out |= 1 << sigma[b];
-          }
-        }
-        remapReg[s][r] = out;
-      }
-    }
+    packing = new CorePacking(inodes, backings, opens, symmetry);
+    tuples = packing.tuples;
+    bitsPerInode = packing.bitsPerInode;
+    words = packing.words;
     actionsPerInode = 7 + backings;
     actionCount = 1 + backings + inodes * actionsPerInode;
     tables();
-  }
-
-  private int key(int c, int p, int n, int w, int q, int fb) {
-    return ((((c * o1 + p) * o1 + n) * o1 + w) * o1 + q) * (backings + 1) + fb;
-  }
-
-  private static int[] identity(int n) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
-    }
-    return a;
-  }
-
-  private static int[][] permutations(int n) {
-    List<int[]> out = new ArrayList<>();
-    permute(identity(n), 0, out);
-    return out.toArray(new int[0][]);
-  }
-
-  private static void permute(int[] a, int k, List<int[]> out) {
-    if (k == a.length) {
-      out.add(a.clone());
-      return;
-    }
-    for (int i = k; i < a.length; i++) {
-      int t = a[k];
-      a[k] = a[i];
-      a[i] = t;
-      permute(a, k + 1, out);
-      a[i] = a[k];
-      a[k] = t;
-    }
+    kernel = new CoreKernel(this, faults);
+    invariants = new CoreInvariants(inodes, backings);
   }
 
   private Kind[] kinds;
@@ -422,45 +312,7 @@ public final class IoCore {
 
   /** Unpacks a stored state (all invariants hold in it) into {@code w}, derived fields included. */
   public void unpack(long[] s, int off, World w) {
-    long w0 = s[off];
-    System.arraycopy(s, off, w.packed, 0, words);
-    for (int b = 0; b < backings; b++) {
-      w.reg[b] = (w0 & 1L << b) != 0;
-      w.count[b] = w.reg[b] ? 1 : 0;
-      w.freed[b] = false;
-      w.holders[b] = 0;
-    }
-    int blocked = 0;
-    for (int i = 0; i < inodes; i++) {
-      int code = (int) (s[off + wordOf[i]] >>> shiftOf[i] & codeMask);
-      w.codes[i] = code;
-      w.c[i] = tc[code];
-      w.p[i] = tp[code];
-      w.n[i] = tn[code];
-      w.w[i] = tw[code];
-      w.q[i] = tq[code];
-      w.fb[i] = tfb[code];
-      w.ctr[i] = w.c[i] - w.p[i] - w.w[i];
-      w.bit[i] = w.ctr[i] > 0 || w.q[i] > 0;
-      blocked += w.w[i] + w.q[i];
-      if (w.fb[i] != 0) {
-        w.count[w.fb[i] - 1]++;
-        w.holders[w.fb[i] - 1]++;
-      }
-    }
-    w.blocked = blocked;
-    w.warned = false;
-    w.warning = null;
-  }
-
-  private int regBits(World w) {
-    int reg = 0;
-    for (int b = 0; b < backings; b++) {
-      if (w.reg[b]) {
-        reg |= 1 << b;
-      }
-    }
-    return reg;
+    packing.unpack(s, off, w);
   }
 
   /**
@@ -470,78 +322,10 @@ public final class IoCore {
    * the slot of {@code w}.
    */
   public void pack(World w, long[] out, int off, int[] perm) {
-    int[] codes = w.sCodes;
-    for (int i = 0; i < inodes; i++) {
-      codes[i] = index[key(w.c[i], w.p[i], w.n[i], w.w[i], w.q[i], w.fb[i])];
-    }
-    canonical(w, codes, regBits(w), out, off, perm);
+    packing.pack(w, out, off, perm);
   }
 
-  private void canonical(World w, int[] codes, int reg, long[] out, int off, int[] perm) {
-    int[] best = w.sBest;
-    int[] bestOrder = w.sBestOrder;
-    int[] cand = w.sCand;
-    int[] order = w.sOrder;
-    int bestReg = -1;
-    int bestPerm = 0;
-    for (int s = 0; s < perms.length; s++) {
-      int[] rc = remapCode[s];
-      for (int i = 0; i < inodes; i++) {
-        cand[i] = rc[codes[i]];
-        order[i] = i;
-      }
-      int r = remapReg[s][reg];
-      if (symmetry) {
-        // insertion sort of (code, origin): inodes are at most 12
-        for (int i = 1; i < inodes; i++) {
-          int v = cand[i];
-          int o = order[i];
-          int j = i - 1;
-          while (j >= 0 && cand[j] > v) {
-            cand[j + 1] = cand[j];
-            order[j + 1] = order[j];
-            j--;
-          }
-          cand[j + 1] = v;
-          order[j + 1] = o;
-        }
-      }
-      if (bestReg < 0 || less(r, cand, bestReg, best)) {
-        System.arraycopy(cand, 0, best, 0, inodes);
-        System.arraycopy(order, 0, bestOrder, 0, inodes);
-        bestReg = r;
-        bestPerm = s;
-      }
-    }
-    for (int k = 0; k < words; k++) {
-      out[off + k] = 0;
-    }
-    out[off] = bestReg;
-    for (int i = 0; i < inodes; i++) {
-      out[off + wordOf[i]] |= (long) best[i] << shiftOf[i];
-    }
-    if (perm != null) {
-      System.arraycopy(bestOrder, 0, perm, 0, inodes);
-      int[] sigma = perms[bestPerm];
-      for (int b = 0; b < backings; b++) {
-        perm[inodes + sigma[b]] = b; // canonical slot sigma[b] came from slot b
-      }
-    }
-  }
-
-  private static boolean less(int r, int[] a, int br, int[] b) {
-    if (r != br) {
-      return r < br;
-    }
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] != b[i]) {
-        return a[i] < b[i];
-      }
-    }
-    return false;
-  }
-
-  // ---- transitions: the kernel code --------------------------------------------------------------
+  // ---- transitions ---------------------------------------------------------------------------
 
   /** Result of {@link #apply}: the action is not enabled here. */
   public static final int DISABLED = -2;
@@ -554,10 +338,10 @@ public final class IoCore {
    * broken afterwards (checked over the whole state).
    */
   public int apply(World w, int action, Effect e) {
-    if (transition(w, action, e) == DISABLED) {
+    if (kernel.transition(w, action, e) == DISABLED) {
       return DISABLED;
     }
-    return check(w, -2, e);
+    return invariants.check(w, -2, e);
   }
 
   /**
@@ -573,38 +357,18 @@ public final class IoCore {
     }
     int i = inodeOfAction[action];
     w.save(i);
-    int r = transition(w, action, null);
+    int r = kernel.transition(w, action, null);
     if (r != DISABLED) {
-      r = check(w, i, null);
+      r = invariants.check(w, i, null);
       if (r == OK) {
-        int reg = regBits(w);
-        if (i < 0) {
-          System.arraycopy(w.codes, 0, w.sCodes, 0, inodes);
-        } else {
-          int code = index[key(w.c[i], w.p[i], w.n[i], w.w[i], w.q[i], w.fb[i])];
-          if (!symmetry) {
-            System.arraycopy(w.packed, 0, out, off, words);
-            out[off + wordOf[i]] = out[off + wordOf[i]] & ~(codeMask << shiftOf[i]) | (long) code << shiftOf[i];
-            out[off] = out[off] & ~((1L << backings) - 1) | reg;
-            w.restore(i);
-            return OK;
-          }
-          System.arraycopy(w.codes, 0, w.sCodes, 0, inodes);
-          w.sCodes[i] = code;
-        }
-        if (!symmetry) {
-          System.arraycopy(w.packed, 0, out, off, words);
-          out[off] = out[off] & ~((1L << backings) - 1) | reg;
-        } else {
-          canonical(w, w.sCodes, reg, out, off, null);
-        }
+        packing.packChanged(w, i, out, off);
       }
     }
     w.restore(i);
     return r;
   }
 
-  /** The action's precondition (the same tests {@link #transition} makes first). */
+  /** The action's precondition (the same tests {@code CoreKernel.transition} makes first). */
   public boolean enabled(World w, int action) {
     boolean idle = w.blocked < threads;
     Kind k = kinds[action];
@@ -641,372 +405,4 @@ public final class IoCore {
     }
   }
 
-  /** Runs the action's kernel code; DISABLED if its precondition does not hold, else 0. */
-  private int transition(World w, int action, Effect e) {
-    if (e != null) {
-      e.openResult = 0;
-      e.woke = 0;
-      e.slot = -1;
-      e.detail = null;
-    }
-    boolean idle = w.blocked < threads;
-    if (action == 0) {
-      int slot = -1;
-      for (int b = 0; b < backings && slot < 0; b++) {
-        if (!w.live(b)) {
-          slot = b;
-        }
-      }
-      if (slot < 0) {
-        return DISABLED;
-      }
-      devIocBackingOpen(w, slot);
-      if (e != null) {
-        e.slot = slot;
-      }
-      return 0;
-    }
-    if (action <= backings) {
-      int slot = action - 1;
-      if (!w.reg[slot]) {
-        return DISABLED;
-      }
-      devIocBackingClose(w, slot);
-      if (e != null) {
-        e.slot = slot;
-      }
-      return 0;
-    }
-    int i = inodeOfAction[action];
-    int open = w.c[i] + w.p[i] + w.n[i] + w.w[i] + w.q[i];
-    Kind k = kinds[action];
-    switch (k) {
-      case OPEN_CACHED:
-      case OPEN_PASSTHROUGH:
-      case OPEN_DIO: {
-        if (!idle || open >= opens || (k == Kind.OPEN_DIO && !dio)) {
-          return DISABLED;
-        }
-        int slot = slotOfAction[action];
-        if (slot >= 0 && !w.reg[slot]) {
-          return DISABLED; // a well-behaved server names a registered id
-        }
-        int res = fuseFileIoOpen(w, i, k, slot);
-        if (e != null) {
-          e.openResult = res;
-          e.slot = slot;
-        }
-        return 0;
-      }
-      case CLOSE_CACHED:
-        if (!idle || w.c[i] == 0) {
-          return DISABLED;
-        }
-        w.c[i]--; // close() → fput() → fuse_release() → fuse_file_put() → fuse_file_io_release()
-        if (!releaseSkipsIoRelease) {
-          fuseFileCachedIoRelease(w, i);
-        }
-        return 0;
-      case CLOSE_PASSTHROUGH:
-        if (!idle || w.p[i] == 0) {
-          return DISABLED;
-        }
-        w.p[i]--;
-        if (!releaseSkipsIoRelease) {
-          int woke = fuseFileUncachedIoRelease(w, i);
-          if (e != null) {
-            e.woke = woke;
-          }
-        }
-        return 0;
-      case CLOSE_DIO:
-        if (!idle || w.n[i] == 0) {
-          return DISABLED;
-        }
-        w.n[i]--; // fuse_file_io_release(): IOM_NONE, nothing to undo
-        return 0;
-      case DIO_WRITE:
-        // only parallel writes: fuse_dio_wr_exclusive_lock() false (no FUSE_I_CACHE_IO_MODE, within
-        // i_size, no O_APPEND) and fuse_inode_uncached_io_start() succeeding (iocachectr <= 0)
-        if (!dio || !idle || w.n[i] == 0 || w.bit[i] || w.ctr[i] > 0) {
-          return DISABLED;
-        }
-        w.n[i]--;
-        w.w[i]++;
-        w.blocked++;
-        fuseInodeUncachedIoStart(w, i, -1);
-        return 0;
-      case WRITE_REPLY: {
-        if (w.w[i] == 0) {
-          return DISABLED;
-        }
-        w.w[i]--;
-        w.n[i]++;
-        w.blocked--;
-        int woke = fuseInodeUncachedIoEnd(w, i); // fuse_dio_unlock()
-        if (e != null) {
-          e.woke = woke;
-        }
-        return 0;
-      }
-      default:
-        throw new IllegalStateException(k.toString());
-    }
-  }
-
-  /** fuse_dev_ioctl_backing_open() → fuse_backing_open(): a new fuse_backing, refcount 1, in the idr. */
-  private void devIocBackingOpen(World w, int slot) {
-    w.reg[slot] = true;
-    w.count[slot] = 1;
-    w.freed[slot] = false;
-  }
-
-  /** fuse_dev_ioctl_backing_close() → fuse_backing_close(): fuse_backing_id_remove(), then put. */
-  private void devIocBackingClose(World w, int slot) {
-    w.reg[slot] = false;
-    fuseBackingPut(w, slot);
-    if (backingCloseDoublePut) {
-      fuseBackingPut(w, slot);
-    }
-  }
-
-  /** fuse_backing_get(): refcount_inc_not_zero; false for a freed or zero fuse_backing. */
-  private boolean fuseBackingGet(World w, int slot) {
-    if (w.freed[slot]) {
-      w.warn("fs/fuse/backing.c:fuse_backing_get", "use after free: refcount_inc_not_zero on a freed fuse_backing");
-      return false;
-    }
-    if (w.count[slot] == 0) {
-      return false;
-    }
-    w.count[slot]++;
-    return true;
-  }
-
-  /** fuse_backing_put(): refcount_dec_and_test, then fuse_backing_free(). */
-  private void fuseBackingPut(World w, int slot) {
-    if (slot < 0) {
-      return;
-    }
-    if (w.freed[slot] || w.count[slot] <= 0) {
-      w.warn("fs/fuse/backing.c:fuse_backing_put", "refcount_t: underflow; use-after-free");
-      return;
-    }
-    if (--w.count[slot] == 0) {
-      w.freed[slot] = true;
-    }
-  }
-
-  /**
-   * fuse_file_io_open() for a regular file after OPEN: 0 opened (the file counts in c, p or n),
-   * -EIO (fuse_sync_release, nothing kept), or 1 = Iomode.WAIT (a cached opener sleeps: q).
-   */
-  private int fuseFileIoOpen(World w, int i, Kind k, int slot) {
-    boolean passthrough = k == Kind.OPEN_PASSTHROUGH;
-    int err;
-    if (w.fb[i] != 0 && !passthrough && !cachedOpenIgnoresBacking) {
-      err = -22; // EINVAL: FOPEN_PASSTHROUGH expected for an inode open for passthrough
-    } else {
-      if (k == Kind.OPEN_DIO) {
-        w.n[i]++; // FOPEN_DIRECT_IO without FOPEN_PASSTHROUGH: no io mode
-        return 0;
-      }
-      err = passthrough ? fuseFilePassthroughOpen(w, i, slot) : fuseFileCachedIoOpen(w, i);
-      if (err == 1) {
-        w.q[i]++;
-        w.blocked++;
-        return 1;
-      }
-      if (err == 0) {
-        if (passthrough) {
-          w.p[i]++;
-        } else {
-          w.c[i]++;
-        }
-        return 0;
-      }
-    }
-    return -5; // EIO
-  }
-
-  /** fuse_is_io_cache_wait(). */
-  private boolean fuseIsIoCacheWait(World w, int i) {
-    if (cacheWaitIgnoresDio) {
-      return false;
-    }
-    return w.ctr[i] < 0 && w.fb[i] == 0;
-  }
-
-  /** fuse_file_cached_io_open() for a file in IOM_NONE: 0, -ETXTBSY, or 1 = wait. */
-  private int fuseFileCachedIoOpen(World w, int i) {
-    if (fuseIsIoCacheWait(w, i)) {
-      w.bit[i] = true;
-      return 1;
-    }
-    if (w.fb[i] != 0 && !cachedOpenIgnoresBacking) {
-      w.bit[i] = false;
-      return -26;
-    }
-    // WARN_ON(ff->iomode == IOM_UNCACHED): a cached opener's file is IOM_NONE here
-    if (w.ctr[i] == 0) {
-      w.bit[i] = true;
-    }
-    w.ctr[i]++;
-    return 0;
-  }
-
-  /** fuse_file_cached_io_release(). */
-  private void fuseFileCachedIoRelease(World w, int i) {
-    String site = "fs/fuse/iomode.c:fuse_file_cached_io_release";
-    if (w.ctr[i] <= 0) {
-      w.warn(site, "WARN_ON(fi->iocachectr <= 0)");
-    }
-    w.ctr[i]--;
-    if (w.ctr[i] == 0) {
-      w.bit[i] = false;
-    }
-  }
-
-  /** fuse_inode_uncached_io_start(fi, fb): slot -1 for a parallel direct write (fb NULL). */
-  private int fuseInodeUncachedIoStart(World w, int i, int slot) {
-    int oldfb = w.fb[i] - 1;
-    if (slot >= 0 && oldfb >= 0 && oldfb != slot) {
-      return -16; // EBUSY
-    }
-    if (w.ctr[i] > 0) {
-      return -26; // ETXTBSY
-    }
-    w.ctr[i]--;
-    if (slot >= 0 && oldfb < 0) {
-      w.setFb(i, slot + 1); // fuse_inode_backing_set(): the inode owns the caller's reference
-    } else {
-      fuseBackingPut(w, slot);
-    }
-    return 0;
-  }
-
-  /** fuse_inode_uncached_io_end(); returns how many cached openers it woke and opened. */
-  private int fuseInodeUncachedIoEnd(World w, int i) {
-    if (w.ctr[i] >= 0) {
-      w.warn("fs/fuse/iomode.c:fuse_inode_uncached_io_end", "WARN_ON(fi->iocachectr >= 0)");
-    }
-    w.ctr[i]++;
-    int oldfb = -1;
-    boolean wake = false;
-    if (w.ctr[i] == 0) {
-      wake = true;
-      oldfb = w.fb[i] - 1;
-      w.setFb(i, 0);
-    }
-    if (!uncachedIoEndLeaksFb) {
-      fuseBackingPut(w, oldfb);
-    }
-    return wake ? wakeCachedOpeners(w, i) : 0;
-  }
-
-  /**
-   * wake_up(&fi->direct_io_waitq): each sleeping cached opener runs fuse_file_io_open() again
-   * (the scheduler resumes them in thread order, after the waker); returns how many opened.
-   */
-  private int wakeCachedOpeners(World w, int i) {
-    int waiting = w.q[i];
-    int opened = 0;
-    for (int t = 0; t < waiting; t++) {
-      w.q[i]--;
-      w.blocked--;
-      int res = fuseFileIoOpen(w, i, Kind.OPEN_CACHED, -1);
-      if (res == 0) {
-        opened++;
-      } else if (res < 0) {
-        throw new IllegalStateException("a woken cached opener failed: not modelled by the core");
-      }
-    }
-    return opened;
-  }
-
-  /** fuse_file_uncached_io_release(); returns the openers woken. */
-  private int fuseFileUncachedIoRelease(World w, int i) {
-    return fuseInodeUncachedIoEnd(w, i);
-  }
-
-  /**
-   * fuse_file_passthrough_open(): fuse_passthrough_open() (lookup and get of the id), then
-   * fuse_file_uncached_io_open(); on failure the backing file and the reference are dropped.
-   */
-  private int fuseFilePassthroughOpen(World w, int i, int slot) {
-    // fc->passthrough is on and the flags are FOPEN_PASSTHROUGH only: no EINVAL
-    if (!w.reg[slot] || !fuseBackingGet(w, slot)) {
-      return -2; // ENOENT
-    }
-    int err = fuseInodeUncachedIoStart(w, i, slot);
-    if (err == 0) {
-      return 0;
-    }
-    fuseBackingPut(w, slot);
-    return err;
-  }
-
-  // ---- the invariants ------------------------------------------------------------------------
-
-  /**
-   * The first broken invariant (index in {@link #INVARIANTS}) or {@link #OK}. {@code only} is the
-   * one inode that may have changed (the others satisfy the per-inode invariants already), -1
-   * when no inode changed, -2 to check them all.
-   */
-  private int check(World w, int only, Effect e) {
-    int lo = only == -2 ? 0 : Math.max(only, 0);
-    int hi = only == -2 ? inodes : only == -1 ? 0 : only + 1;
-    for (int i = lo; i < hi; i++) {
-      if (w.c[i] > 0 && (w.p[i] > 0 || w.fb[i] != 0)) {
-        return fail(e, IOMODE_EXCL, "inode " + i + " has cached io and passthrough at once");
-      }
-    }
-    for (int i = lo; i < hi; i++) {
-      if (w.ctr[i] != w.c[i] - w.p[i] - w.w[i]) {
-        return fail(e, IOCACHECTR, "inode " + i + ": iocachectr=" + w.ctr[i] + " but its files and writes give "
-            + (w.c[i] - w.p[i] - w.w[i]));
-      }
-    }
-    for (int i = lo; i < hi; i++) {
-      if (w.bit[i] != (w.ctr[i] > 0 || w.q[i] > 0)) {
-        return fail(e, CACHE_IO_MODE_BIT, "inode " + i + ": FUSE_I_CACHE_IO_MODE=" + w.bit[i]
-            + " with iocachectr=" + w.ctr[i]);
-      }
-    }
-    for (int b = 0; b < backings; b++) {
-      int holders = (w.reg[b] ? 1 : 0) + w.holders[b];
-      if (!w.freed[b] && w.count[b] != holders && (w.count[b] != 0 || holders != 0)) {
-        return fail(e, BACKING_REFCOUNT, "backing slot " + b + ": refcount " + w.count[b] + " but "
-            + holders + " holder(s)");
-      }
-    }
-    for (int b = 0; b < backings; b++) {
-      if (w.reg[b] && (w.freed[b] || w.count[b] <= 0)) {
-        return fail(e, BACKING_NO_UAF, "idr id of slot " + b + " points to a freed fuse_backing");
-      }
-    }
-    for (int b = 0; b < backings; b++) {
-      if (w.holders[b] > 0 && (w.freed[b] || w.count[b] <= 0)) {
-        return fail(e, BACKING_NO_UAF, "an inode's fi->fb is the freed fuse_backing of slot " + b);
-      }
-    }
-    if (w.warned) {
-      return fail(e, NO_KERNEL_WARN, w.warning);
-    }
-    // recycle slots nobody holds any more (a freed fuse_backing is unreachable)
-    for (int b = 0; b < backings; b++) {
-      if (w.freed[b] && !w.reg[b] && w.holders[b] == 0) {
-        w.freed[b] = false;
-        w.count[b] = 0;
-      }
-    }
-    return OK;
-  }
-
-  private static int fail(Effect e, int inv, String detail) {
-    if (e != null) {
-      e.detail = detail;
-    }
-    return inv;
-  }
 }

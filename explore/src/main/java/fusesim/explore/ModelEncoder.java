@@ -1,12 +1,10 @@
 package fusesim.explore;
 
 import fusesim.model.Kernel;
-import fusesim.model.Syscall;
 import fusesim.model.Opcode;
 import fusesim.model.fuse.Request;
 import fusesim.model.UserThread;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exact canonical encoding of a full model state: a reflective walk of every object reachable
@@ -27,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Why reflective: the model grows (the v2 series, new fields); a hand-written encoder would miss
  * a new field silently and merge states that differ. Here every instance field of every model
- * class is encoded unless {@link #SKIPPED} names it with a reason, so a new field is encoded by
- * default; {@code ModelEncoderTest} fails if a skipped field no longer exists.
+ * class is encoded unless {@link EncodedFields#SKIPPED} names it with a reason, so a new field is
+ * encoded by default; {@code ModelEncoderTest} fails if a skipped field no longer exists.
  *
  * <p>Canonical form:
  * <ul>
@@ -48,24 +45,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * symmetry reduction).
  */
 public final class ModelEncoder {
-  /** Fields not encoded, with why: identity labels (renamed by the walk) and history. */
-  public static final Map<String, String> SKIPPED = Map.ofEntries(
-      Map.entry("fusesim.model.Kernel.log", "history; its pending requests and the PT-BYPASS digest are written instead"),
-      Map.entry("fusesim.model.Kernel.notes", "pr_debug lines for reports, never read by the model"),
-      Map.entry("fusesim.model.Kernel.nextSerial", "allocator of identity serials (identity is renamed)"),
-      Map.entry("fusesim.model.fuse.FuseInode.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.fuse.FuseFile.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.vfs.KFile.serial", "identity label (toString only)"),
-      Map.entry("fusesim.model.fuse.Request.unique", "identity label (the trace names requests by thread and opcode)"),
-      Map.entry("fusesim.model.fuse.Dev.nextUnique", "allocator of request uniques"),
-      Map.entry("fusesim.model.Server.nextFh", "allocator of fresh fhs: the explorer's alphabet never names an fh, so "
-          + "only equality among existing fhs matters, and every new one is fresh in both states"),
-      Map.entry("fusesim.model.Kernel.ghostRead", "the read that returned in this step, judged by READ-RESULT and "
-          + "COHERENCE right after it and cleared when the next step starts (StepRunner.execute)"),
-      Map.entry("fusesim.model.UserThread.lastResult", "read by the trace runner right after the call returns"),
-      Map.entry("fusesim.model.UserThread.lastCall", "read by the trace runner right after the call returns"));
-
-  private static final Map<Class<?>, Field[]> FIELDS = new ConcurrentHashMap<>();
 
   private byte[] buf = new byte[4096];
   private int len;
@@ -196,11 +175,6 @@ public final class ModelEncoder {
     return fdMap == null || fd < 3 || fd >= fdMap.length ? fd : fdMap[fd];
   }
 
-  /** An fd field of a syscall in flight (the fd it works on, the fd an open reserved). */
-  private static boolean fdField(Field f) {
-    return f.getType() == int.class && (f.getName().equals("fd") || f.getName().equals("reservedFd"))
-        && Syscall.class.isAssignableFrom(f.getDeclaringClass());
-  }
 
   private byte[] encodeOnce(Kernel k) {
     len = 0;
@@ -324,8 +298,8 @@ public final class ModelEncoder {
       tag(9);
       classRef(c);
       boolean isKernel = o == kernel;
-      for (Acc a : accessors(c)) {
-        Field f = a.f;
+      for (EncodedFields.Acc a : EncodedFields.accessors(c)) {
+        Field f = a.f();
         if (isKernel && f.getName().equals("log")) {
           log();
           continue;
@@ -351,84 +325,52 @@ public final class ModelEncoder {
           threadTable();
           continue;
         }
-        if (fdMap != null && a.fdField) {
+        if (fdMap != null && a.fdField()) {
           tag(3);
-          num(fd(a.off >= 0 ? StateCodec.U.getInt(o, a.off) : (Integer) read(f, o)));
+          num(fd(a.off() >= 0 ? StateCodec.U.getInt(o, a.off()) : (Integer) EncodedFields.read(f, o)));
           continue;
         }
-        if (a.off < 0) {
-          value(read(f, o));
+        if (a.off() < 0) {
+          value(EncodedFields.read(f, o));
           continue;
         }
         // the bytes value() writes for the boxed value, without boxing it
-        switch (a.type) {
-          case 'L' -> value(StateCodec.U.getObject(o, a.off));
+        switch (a.type()) {
+          case 'L' -> value(StateCodec.U.getObject(o, a.off()));
           case 'I' -> {
             tag(3);
-            num(StateCodec.U.getInt(o, a.off));
+            num(StateCodec.U.getInt(o, a.off()));
           }
           case 'J' -> {
             tag(3);
-            num(StateCodec.U.getLong(o, a.off));
+            num(StateCodec.U.getLong(o, a.off()));
           }
-          case 'Z' -> tag(StateCodec.U.getBoolean(o, a.off) ? 2 : 1);
+          case 'Z' -> tag(StateCodec.U.getBoolean(o, a.off()) ? 2 : 1);
           case 'S' -> {
             tag(3);
-            num(StateCodec.U.getShort(o, a.off));
+            num(StateCodec.U.getShort(o, a.off()));
           }
           case 'B' -> {
             tag(3);
-            num(StateCodec.U.getByte(o, a.off));
+            num(StateCodec.U.getByte(o, a.off()));
           }
           case 'C' -> {
             tag(3);
-            num(StateCodec.U.getChar(o, a.off));
+            num(StateCodec.U.getChar(o, a.off()));
           }
           case 'D' -> {
             tag(3);
-            num(Double.doubleToLongBits(StateCodec.U.getDouble(o, a.off)));
+            num(Double.doubleToLongBits(StateCodec.U.getDouble(o, a.off())));
           }
           default -> {
             tag(3);
-            num(Double.doubleToLongBits(StateCodec.U.getFloat(o, a.off)));
+            num(Double.doubleToLongBits(StateCodec.U.getFloat(o, a.off())));
           }
         }
       }
     }
   }
 
-  private static Object read(Field f, Object o) {
-    try {
-      return f.get(o);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException("cannot read " + f, e);
-    }
-  }
-
-  /**
-   * How a field is read: through its Unsafe offset (plain classes: no reflection, no boxing), or
-   * reflectively ({@code off} -1: records and hidden classes, which have no offsets).
-   */
-  private record Acc(Field f, long off, char type, boolean fdField) {}
-
-  private static final Map<Class<?>, Acc[]> ACCESSORS = new ConcurrentHashMap<>();
-
-  private static Acc[] accessors(Class<?> c) {
-    Acc[] a = ACCESSORS.get(c);
-    if (a == null) {
-      Field[] fs = fields(c);
-      a = new Acc[fs.length];
-      boolean unsafe = !c.isRecord() && !c.isHidden();
-      for (int i = 0; i < fs.length; i++) {
-        Class<?> t = fs[i].getType();
-        char type = !t.isPrimitive() ? 'L' : t == int.class ? 'I' : t == long.class ? 'J' : t == boolean.class ? 'Z'
-            : t == short.class ? 'S' : t == byte.class ? 'B' : t == char.class ? 'C' : t == double.class ? 'D' : 'F';
-        a[i] = new Acc(fs[i], unsafe ? StateCodec.U.objectFieldOffset(fs[i]) : -1, type, fdField(fs[i]));
-      }
-      ACCESSORS.put(c, a);
-    }
-    return a;
-  }
 
   private void classRef(Class<?> c) {
     Integer id = classIds.get(c);
@@ -600,30 +542,4 @@ public final class ModelEncoder {
     }
   }
 
-  /** The encoded fields of a class, in name order (superclass fields first). */
-  static Field[] fields(Class<?> c) {
-    return FIELDS.computeIfAbsent(c, ModelEncoder::collectFields);
-  }
-
-  private static Field[] collectFields(Class<?> c) {
-    List<Field> out = new ArrayList<>();
-    for (Class<?> k = c; k != null && k != Object.class && k != Record.class; k = k.getSuperclass()) {
-      List<Field> own = new ArrayList<>();
-      for (Field f : k.getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic() && !k.isHidden()) {
-          continue;
-        }
-        if (SKIPPED.containsKey(k.getName() + "." + f.getName())) {
-          continue;
-        }
-        if (!f.trySetAccessible()) {
-          throw new IllegalStateException("the state encoder cannot read " + f);
-        }
-        own.add(f);
-      }
-      own.sort(Comparator.comparing(Field::getName));
-      out.addAll(0, own);
-    }
-    return out.toArray(new Field[0]);
-  }
 }

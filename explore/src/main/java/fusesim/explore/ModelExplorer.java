@@ -25,12 +25,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * re-executes its parent's path and one move), then the main thread inserts the successors in
  * (parent index, move index) order, so the first path kept for a state and the violation reported
  * for an invariant (the least key at the least depth) do not depend on thread timing.
+ *
+ * <p>That is the old engine ({@code --engine full-stateless}); the default, stateful engine is
+ * {@link StatefulSearch}, with partial-order reduction in {@link SleepSets}. This class holds the
+ * run's configuration and what both engines share: running a move on a state, storing and
+ * restoring a state.
  */
 public final class ModelExplorer {
   /** A violation: the invariant, the depth in moves, the statements up to the violating one, and what broke. */
   public record Violation(String invariant, int depth, List<String> lines, String detail) {}
 
-  private record Succ(long key, List<String> lines, byte[] enc, Session.Violation violation, String invalid) {}
+  record Succ(long key, List<String> lines, byte[] enc, Session.Violation violation, String invalid) {}
 
   private static final class Key {
     final byte[] b;
@@ -52,13 +57,13 @@ public final class ModelExplorer {
     }
   }
 
-  private final Bounds bounds;
-  private final Setup setup;
-  private final ModelAlphabet alphabet;
-  private final CoreExplorer.Progress progress;
-  private final AtomicBoolean stop = new AtomicBoolean();
+  final Bounds bounds;
+  final Setup setup;
+  final ModelAlphabet alphabet;
+  final CoreExplorer.Progress progress;
+  final AtomicBoolean stop = new AtomicBoolean();
   public final CoreExplorer.Stats stats = new CoreExplorer.Stats();
-  private final Map<String, Violation> violations = new LinkedHashMap<>();
+  final Map<String, Violation> violations = new LinkedHashMap<>();
   /** Moves the model rejected or threw on: the first one, and how many. */
   public volatile String firstInvalid;
   public volatile long invalid;
@@ -133,7 +138,7 @@ public final class ModelExplorer {
     return out;
   }
 
-  private ModelPath replay(List<String> lines) {
+  ModelPath replay(List<String> lines) {
     ModelPath p = new ModelPath(setup);
     for (String l : lines) {
       ModelPath.Status s = p.run(l, false, setup);
@@ -151,7 +156,7 @@ public final class ModelExplorer {
     return call.substring(0, call.length() - ") = ?".length()) + " <unfinished ...>";
   }
 
-  private Succ move(List<String> parent, List<String> move, long key, ModelEncoder enc) {
+  Succ move(List<String> parent, List<String> move, long key, ModelEncoder enc) {
     ModelPath q = replay(parent);
     for (int s = 0; s < move.size(); s++) {
       ModelPath.Status st = q.run(move.get(s), true, setup);
@@ -218,7 +223,7 @@ public final class ModelExplorer {
       return runStateless();
     }
     try {
-      return new Stateful().run();
+      return new StatefulSearch(this).run();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -260,16 +265,7 @@ public final class ModelExplorer {
         }
         List<List<String>> next = new ArrayList<>();
         for (Future<List<Succ>> f : fs) {
-          List<Succ> part;
-          try {
-            part = f.get();
-          } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", ex);
-          } catch (java.util.concurrent.ExecutionException ex) {
-            throw ex.getCause() instanceof RuntimeException ? (RuntimeException) ex.getCause()
-                : new IllegalStateException(ex.getCause());
-          }
+          List<Succ> part = StatefulSearch.await(f);
           for (Succ s : part) { // chunks in order, each in key order: the whole level in key order
             if (s.invalid != null) {
               invalid++;
@@ -359,7 +355,7 @@ public final class ModelExplorer {
     return store(root());
   }
 
-  private ModelPath root() {
+  ModelPath root() {
     ModelPath root = new ModelPath(setup);
     for (String l : alphabet.world()) {
       ModelPath.Status s = root.run(l, true, setup);
@@ -371,7 +367,7 @@ public final class ModelExplorer {
   }
 
   /** A successor in the stateful engine: its parent (index in its level), move, and what it is. */
-  private record Out(long parent, int move, long fp, byte[] canon, byte[] state, String invariant, String detail,
+  record Out(long parent, int move, long fp, byte[] canon, byte[] state, String invariant, String detail,
       String invalid, Set<String> sleep, long plain, boolean pruned) {
     Out(long parent, int move, long fp, byte[] canon, byte[] state, String invariant, String detail, String invalid) {
       this(parent, move, fp, canon, state, invariant, detail, invalid, Set.of(), 0, false);
@@ -383,23 +379,6 @@ public final class ModelExplorer {
     }
   }
 
-  /** A move asleep in its parent (partial-order reduction): not run. */
-  private static Out asleep(long parent, int m) {
-    return new Out(parent, m, 0, null, null, null, null, null, Set.of(), 0, true);
-  }
-
-  /**
-   * A move's name in a sleep set: its statements, the idle thread a new call goes to written
-   * {@code *} (the lowest idle thread: a move keeps its name when an independent move took or
-   * freed another thread).
-   */
-  static String key(String idle, List<String> move) {
-    StringBuilder b = new StringBuilder();
-    for (String s : move) {
-      b.append(idle != null && s.startsWith(idle + " ") ? "*" + s.substring(idle.length()) : s).append('\n');
-    }
-    return b.toString();
-  }
 
   /**
    * Runs {@code move} on {@code q}, a restored copy of the parent {@code stored}; returns the
@@ -407,7 +386,7 @@ public final class ModelExplorer {
    * blocks is run again on a fresh copy in its {@code <unfinished ...>} form, as the stateless
    * engine does.
    */
-  private Out step(byte[] stored, ModelPath[] qs, List<String> move, long parent, int m) {
+  Out step(byte[] stored, ModelPath[] qs, List<String> move, long parent, int m) {
     ModelPath q = qs[0];
     for (int s = 0; s < move.size(); s++) {
       ModelPath.Status st = q.run(move.get(s), true, setup);
@@ -456,352 +435,6 @@ public final class ModelExplorer {
     return out;
   }
 
-  /** The violation kept for an invariant: where it was found; its path is rebuilt at the end. */
-  private record Pending(int depth, long parent, int move, String detail) {}
-
-  /** Level-synchronous BFS over stored states (explore/README.md, "The stateful engine"). */
-  private final class Stateful {
-    final Visited visited = exact ? new Visited.Exact() : new Visited.Fingerprints();
-    final Map<String, Pending> pending = new LinkedHashMap<>();
-    final ThreadLocal<ModelEncoder> encoders = ThreadLocal.withInitial(() -> new ModelEncoder(bounds.symmetry()));
-    /** Partial-order reduction: the successor's own encoding (sleep sets name its fds and threads). */
-    final ThreadLocal<ModelEncoder> plainEncoders = ThreadLocal.withInitial(() -> new ModelEncoder(false));
-
-    private List<Out> expand(List<byte[]> parents, long base, List<Set<String>> sleeps) {
-      if (por) {
-        return expandReduced(parents, base, sleeps);
-      }
-      ModelEncoder enc = encoders.get();
-      List<Out> out = new ArrayList<>();
-      for (int j = 0; j < parents.size() && !stop.get(); j++) {
-        byte[] stored = parents.get(j);
-        ModelPath p = restore(stored);
-        List<List<String>> moves = alphabet.moves(p);
-        for (int m = 0; m < moves.size() && !stop.get(); m++) {
-          ModelPath[] qs = {m == moves.size() - 1 ? p : restore(stored)};
-          Out o = step(stored, qs, moves.get(m), base + j, m);
-          if (o == null) {
-            o = visit(enc, qs[0], base + j, m);
-          }
-          out.add(o);
-        }
-      }
-      return out;
-    }
-
-    /**
-     * Expansion with sleep sets (Godefroid 1996): a move asleep in its state is not run; a
-     * successor by move m sleeps on the earlier moves i of the same parent that were run, are
-     * independent of m ({@link Independence}), and after which m is enabled: the order i, m covers
-     * m, i.
-     */
-    private List<Out> expandReduced(List<byte[]> parents, long base, List<Set<String>> sleeps) {
-      ModelEncoder enc = encoders.get();
-      List<Out> out = new ArrayList<>();
-      for (int j = 0; j < parents.size() && !stop.get(); j++) {
-        byte[] stored = parents.get(j);
-        ModelPath p = restore(stored);
-        List<List<String>> moves = alphabet.moves(p);
-        String idle = p.idleThread(bounds.threads());
-        int n = moves.size();
-        Out[] outs = new Out[n];
-        Independence.Footprint[] fps = new Independence.Footprint[n];
-        boolean[] busy = new boolean[n];
-        ModelPath[] succ = new ModelPath[n];
-        String[] keys = new String[n];
-        for (int m = 0; m < n && !stop.get(); m++) {
-          keys[m] = key(idle, moves.get(m));
-          if (sleeps.get(j).contains(keys[m])) {
-            outs[m] = asleep(base + j, m);
-            continue;
-          }
-          ModelPath[] qs = {restore(stored)};
-          Out o = step(stored, qs, moves.get(m), base + j, m);
-          if (o == null) {
-            fps[m] = Independence.of(p, moves.get(m));
-            busy[m] = !qs[0].unfinished.equals(p.unfinished);
-            succ[m] = qs[0];
-            o = visit(enc, qs[0], base + j, m);
-          }
-          outs[m] = o;
-        }
-        sleepSets(outs, fps, busy, succ, keys);
-        out.addAll(java.util.Arrays.asList(outs).subList(0, stop.get() ? 0 : n));
-      }
-      return out;
-    }
-
-    /** A new successor q of parent {@code parent} by move m: fingerprinted, and stored if unseen. */
-    private Out visit(ModelEncoder enc, ModelPath q, long parent, int m) {
-      byte[] canon = enc.encode(q.kernel());
-      long fp = Visited.fingerprint(canon);
-      byte[] state = visited.seen(canon, fp) ? null : store(q);
-      return new Out(parent, m, fp, exact ? canon : null, state, null, null, null);
-    }
-
-    /** Each run successor's sleep set, and its plain fingerprint when the set is not empty. */
-    private void sleepSets(Out[] outs, Independence.Footprint[] fps, boolean[] busy, ModelPath[] succ, String[] keys) {
-      List<Set<String>> enabled = new ArrayList<>(java.util.Collections.nCopies(outs.length, null));
-      for (int m = 0; m < outs.length; m++) {
-        if (fps[m] == null) {
-          continue;
-        }
-        Set<String> z = new HashSet<>();
-        for (int i = 0; i < m; i++) {
-          if (fps[i] == null || !Independence.independent(fps[i], busy[i], fps[m], busy[m])) {
-            continue;
-          }
-          if (enabled.get(i) == null) {
-            enabled.set(i, enabledKeys(succ[i]));
-          }
-          if (enabled.get(i).contains(keys[m])) { // the cover i, m exists
-            z.add(keys[i]);
-            if (diamonds != null) {
-              diamonds.diamond(keys[i], keys[m], after(succ[m], keys[i]), after(succ[i], keys[m]));
-            }
-          }
-        }
-        if (!z.isEmpty()) {
-          long plain = bounds.symmetry() ? Visited.fingerprint(plainEncoders.get().encode(succ[m].kernel())) : outs[m].fp;
-          outs[m] = outs[m].withSleep(Set.copyOf(z), plain);
-        }
-      }
-    }
-
-    /** The encoding of q's successor by the move named {@code key} (a test's diamond check). */
-    private String after(ModelPath q, String key) {
-      String idle = q.idleThread(bounds.threads());
-      for (List<String> mv : alphabet.moves(q)) {
-        if (key(idle, mv).equals(key)) {
-          byte[] b = codec.encode(q);
-          ModelPath[] qs = {restore(b)};
-          Out o = step(b, qs, mv, 0, 0);
-          if (o == null && dump != null) {
-            return dump.apply(qs[0].kernel());
-          }
-          return o != null ? (o.invalid != null ? "?" + o.invalid : "!" + o.invariant)
-              : java.util.HexFormat.of().formatHex(encoders.get().encode(qs[0].kernel()));
-        }
-      }
-      return "no such move";
-    }
-
-    private Set<String> enabledKeys(ModelPath q) {
-      Set<String> keys = new HashSet<>();
-      String idle = q.idleThread(bounds.threads());
-      for (List<String> mv : alphabet.moves(q)) {
-        keys.add(key(idle, mv));
-      }
-      return keys;
-    }
-
-    CoreExplorer.Stats run() throws java.io.IOException {
-      long t0 = System.nanoTime();
-      ModelPath root = root();
-      byte[] e0 = new ModelEncoder(bounds.symmetry()).encode(root.kernel());
-      visited.add(e0, Visited.fingerprint(e0));
-      encodedBytes = e0.length;
-      StateQueue frontier = new StateQueue(frontierBytes);
-      byte[] r0 = store(root);
-      frontier.add(r0);
-      if (stateListener != null) {
-        stateListener.state(0, 0, -1, -1, r0);
-      }
-      stats.distinct = 1;
-      int workers = bounds.workers();
-      ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, "explore-worker");
-        t.setDaemon(true);
-        return t;
-      });
-      ParentLog parents = new ParentLog();
-      int[] pbuf = new int[4096];
-      int[] mbuf = new int[4096];
-      List<Set<String>> sleep = new ArrayList<>(List.of(Set.of())); // this level's states' sleep sets
-      try {
-        int depth = 0;
-        while (frontier.size() > 0 && depth < bounds.depth() && !stop.get() && stats.distinct < stateCap) {
-          long tl = System.nanoTime();
-          StateQueue next = new StateQueue(frontierBytes);
-          List<Set<String>> nextSleep = new ArrayList<>();
-          Map<Long, long[]> levelIndex = por ? new java.util.HashMap<>() : null; // fp: index, plain fp
-          final List<Set<String>> sl = sleep;
-          parents.level();
-          int nbuf = 0;
-          int chunk = (int) Math.max(1, Math.min(32, frontier.size() / (workers * 8L)));
-          java.util.ArrayDeque<Future<List<Out>>> inflight = new java.util.ArrayDeque<>();
-          long base = 0;
-          int index = 0;
-          try (StateQueue.Reader rd = frontier.reader()) {
-            boolean more = true;
-            while (true) {
-              while (more && inflight.size() < workers * 4 && !stop.get()) {
-                List<byte[]> ps = new ArrayList<>(chunk);
-                for (byte[] b; ps.size() < chunk && (b = rd.next()) != null;) {
-                  ps.add(b);
-                }
-                if (ps.size() < chunk) {
-                  more = false;
-                }
-                if (ps.isEmpty()) {
-                  break;
-                }
-                final long at = base;
-                base += ps.size();
-                List<Set<String>> zs = por ? sl.subList((int) at, (int) base) : null;
-                inflight.add(pool.submit(() -> expand(ps, at, zs)));
-              }
-              if (inflight.isEmpty()) {
-                break;
-              }
-              for (Out o : await(inflight.poll())) { // chunks in order, each in (parent, move) order
-                if (o.pruned) {
-                  asleep++;
-                  continue;
-                }
-                if (o.invalid != null) {
-                  invalid++;
-                  if (firstInvalid == null) {
-                    firstInvalid = o.invalid;
-                  }
-                  continue;
-                }
-                stats.transitions++;
-                if (o.invariant != null) {
-                  pending.putIfAbsent(o.invariant, new Pending(depth + 1, o.parent, o.move, o.detail));
-                  continue;
-                }
-                if (visited.add(o.canon, o.fp)) {
-                  if (o.state == null) {
-                    throw new IllegalStateException("a state the workers saw is new to the visited set");
-                  }
-                  encodedBytes += o.canon != null ? o.canon.length : 0;
-                  try {
-                    next.add(o.state);
-                  } catch (java.io.IOException e) { // a full disk: stop with what was explored
-                    if (diskError == null) {
-                      diskError = "the frontier could not be written to disk (" + e.getMessage() + ")";
-                    }
-                    stop.set(true);
-                  }
-                  if (stateListener != null) {
-                    stateListener.state(depth + 1, index, (int) o.parent, o.move, o.state);
-                  }
-                  if (por) {
-                    nextSleep.add(o.sleep);
-                    levelIndex.put(o.fp, new long[] {index, o.plain});
-                  }
-                  index++;
-                  if (nbuf == pbuf.length) {
-                    parents.add(pbuf, mbuf, nbuf);
-                    nbuf = 0;
-                  }
-                  pbuf[nbuf] = (int) o.parent;
-                  mbuf[nbuf++] = o.move;
-                } else if (por) {
-                  intersect(nextSleep, levelIndex.get(o.fp), o);
-                }
-              }
-            }
-          }
-          parents.add(pbuf, mbuf, nbuf);
-          frontier.close();
-          if (stop.get()) {
-            frontier = next;
-            stats.interrupted = true;
-            break;
-          }
-          frontier = next;
-          sleep = nextSleep;
-          depth++;
-          long now = System.nanoTime();
-          stats.depth = depth;
-          stats.distinct = visited.size();
-          stats.frontier = next.size();
-          stats.visitedBytes = visited.bytes();
-          stats.frontierMemory = next.memoryBytes();
-          stats.diskBytes = Math.max(stats.diskBytes, next.diskBytes());
-          stats.levelNanos = now - tl;
-          // the next level expands next.size() parents at this level's cost per parent
-          long expanded = base;
-          stats.etaNanos = depth < bounds.depth() && expanded > 0 ? (long) ((now - tl) / (double) expanded * next.size()) : 0;
-          stats.nanos = now - t0;
-          if (stopAtFirstViolation && !pending.isEmpty()) {
-            break;
-          }
-          if (progress != null) {
-            progress.level(depth, next.size(), stats);
-          }
-        }
-        stats.exhausted = frontier.size() == 0;
-        frontier.close();
-        for (Map.Entry<String, Pending> e : pending.entrySet()) {
-          Pending v = e.getValue();
-          List<String> path = pathLines(parents, v.depth - 1, v.parent);
-          ModelPath at = replay(path);
-          Succ s = move(path, alphabet.moves(at).get(v.move), 0, new ModelEncoder(false));
-          if (s.violation == null || !s.violation.invariant().equals(e.getKey())) {
-            throw new IllegalStateException("the counterexample of " + e.getKey() + " does not re-execute to it");
-          }
-          violations.put(e.getKey(), new Violation(e.getKey(), v.depth, s.lines, v.detail));
-        }
-      } finally {
-        pool.shutdownNow();
-        parents.close();
-      }
-      stats.nanos = System.nanoTime() - t0;
-      return stats;
-    }
-
-    /**
-     * A state reached again within its level: it sleeps only on what every way to it lets sleep.
-     * The sets name fds and threads as the concrete state does, so they are intersected only when
-     * this way reached the stored state itself (same plain fingerprint), not a renaming of it;
-     * otherwise the state sleeps on nothing. A state first reached at an earlier level was
-     * expanded there: nothing to do (explore/README.md, "Partial-order reduction").
-     */
-    private void intersect(List<Set<String>> sleeps, long[] at, Out o) {
-      if (at == null) {
-        return;
-      }
-      Set<String> old = sleeps.get((int) at[0]);
-      if (old.isEmpty()) {
-        return;
-      }
-      Set<String> both = new HashSet<>(old);
-      both.retainAll(o.plain == at[1] ? o.sleep : Set.of());
-      sleeps.set((int) at[0], both.isEmpty() ? Set.of() : Set.copyOf(both));
-    }
-
-    private List<Out> await(Future<List<Out>> f) {
-      try {
-        return f.get();
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", ex);
-      } catch (java.util.concurrent.ExecutionException ex) {
-        throw ex.getCause() instanceof RuntimeException ? (RuntimeException) ex.getCause()
-            : new IllegalStateException(ex.getCause());
-      }
-    }
-
-    /** The statements of the path to state {@code index} of level {@code depth}: its moves re-executed once. */
-    private List<String> pathLines(ParentLog log, int depth, long index) throws java.io.IOException {
-      int[] moves = new int[depth];
-      long i = index;
-      for (int d = depth; d >= 1; d--) {
-        long e = log.read(d, (int) i);
-        moves[d - 1] = (int) e;
-        i = e >>> 32;
-      }
-      List<String> lines = List.copyOf(root().lines);
-      for (int mi : moves) {
-        Succ s = move(lines, alphabet.moves(replay(lines)).get(mi), 0, new ModelEncoder(false));
-        lines = List.copyOf(s.lines);
-      }
-      return lines;
-    }
-  }
 
   /** The invariants in report order. */
   public static List<String> invariantIds() {

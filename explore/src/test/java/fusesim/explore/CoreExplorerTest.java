@@ -34,12 +34,15 @@ class CoreExplorerTest {
     assertThat(s.exhausted).isTrue();
   }
 
-  /** The TLA+ spec of research/anchors.md Appendix A: TLC counted 4,000,000 distinct states at depth 23. */
+  /**
+   * The TLC comparison (explore/README.md): TLC on a TLA+ toy spec of the io-mode counters at this
+   * bound (6 inodes, 2 backings, 3 opens per inode, no direct io) counted 4,000,000 distinct states at depth 23.
+   */
   @Test
   void appendixABoundWithoutSymmetryMatchesTlc() {
     IoCore core = new IoCore(4, 2, 3, 1, false, false, Set.of());
     CoreExplorer.Stats s = explore(core, 2);
-    // 4 inodes: TLC counted 40,000 distinct states (research/anchors.md A1): 10 per inode x 4 for the ids
+    // 4 inodes: TLC counted 40,000 distinct states on the same spec: 10 per inode x 4 for the ids
     assertThat(s.distinct).isEqualTo(40_000);
   }
 

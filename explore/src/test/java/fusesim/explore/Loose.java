@@ -90,7 +90,7 @@ final class Loose {
   private void fields(String path, Object o) {
     for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
       for (Field f : c.getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) || ModelEncoder.SKIPPED.containsKey(c.getName() + "." + f.getName())) {
+        if (Modifier.isStatic(f.getModifiers()) || EncodedFields.SKIPPED.containsKey(c.getName() + "." + f.getName())) {
           continue;
         }
         Object v;

@@ -53,13 +53,13 @@ class ModelExplorerTest {
   /** Every skipped field still exists: a rename in the model would otherwise encode a history field. */
   @Test
   void skippedFieldsExist() throws Exception {
-    for (String f : ModelEncoder.SKIPPED.keySet()) {
+    for (String f : EncodedFields.SKIPPED.keySet()) {
       int dot = f.lastIndexOf('.');
       Class<?> c = Class.forName(f.substring(0, dot));
       Field field = c.getDeclaredField(f.substring(dot + 1));
       assertThat(field).isNotNull();
     }
-    assertThat(ModelEncoder.fields(Kernel.class)).extracting(Field::getName).doesNotContain("log", "notes");
+    assertThat(EncodedFields.fields(Kernel.class)).extracting(Field::getName).doesNotContain("log", "notes");
   }
 
   @Test

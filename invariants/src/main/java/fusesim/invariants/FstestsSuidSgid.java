@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The golden output of fstests generic/683 (fallocate), 684 (punch hole) and 685 (zero range),
  * "functional test for dropping suid and sgid bits": ten cases each, the same for all three
- * (kdave/xfstests tests/generic/683.out, commit 81e6f628; anchors.md A7). The file is root's
+ * (kdave/xfstests tests/generic/683.out, commit 81e6f628). The file is root's
  * (gid 0), written by root or by {@code qa_user}, who is not in group 0. The v2 cover letter
  * reports that the three tests pass with passthrough inode operations.
  */

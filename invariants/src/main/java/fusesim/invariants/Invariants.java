@@ -26,7 +26,7 @@ public final class Invariants {
       "no cached io mixed with passthrough: an inode with a cached open or a page-cache mapping "
           + "has no passthrough open and no attached backing",
       "fs/fuse/iomode.c: fuse_file_cached_io_open (-ETXTBSY), fuse_inode_uncached_io_start "
-          + "(-ETXTBSY); research/mainline.md §3.2",
+          + "(-ETXTBSY)",
       Invariants::iomodeExclusive);
 
   public static final Invariant IOCACHECTR = new Invariant("IOCACHECTR",
@@ -65,7 +65,8 @@ public final class Invariants {
   public static final Invariant PT_BYPASS = new Invariant("PT-BYPASS",
       "no READ or WRITE request is sent for a passthrough file (unless it is also FOPEN_DIRECT_IO, "
           + "or, from v2 09/21, its backing does not grant that op)",
-      "fs/fuse/file.c: fuse_file_read_iter/write_iter; research/mainline.md §5.1 row 1",
+      "fs/fuse/file.c: fuse_file_read_iter/write_iter (FOPEN_PASSTHROUGH: fuse_passthrough_read_iter, "
+          + "no READ sent; seen on 6.18.44)",
       Invariants::passthroughBypass);
 
   public static final Invariant DENTRY_REVAL = new Invariant("DENTRY-REVAL",
@@ -77,12 +78,12 @@ public final class Invariants {
       "a passthrough open starts with an empty page cache (it may not keep the inode's cached "
           + "pages, as FOPEN_KEEP_CACHE would)",
       "fs/fuse/iomode.c: FOPEN_PASSTHROUGH_MASK (KEEP_CACHE refused: passthrough must not share "
-          + "the inode page cache); research/mainline.md §5.1 rows 6, 12-13",
+          + "the inode page cache; PT|KEEP_CACHE opens fail EIO on 6.18.44)",
       Invariants::passthroughNoPageCache);
 
   public static final Invariant NO_KERNEL_WARN = new Invariant("NO-KERNEL-WARN",
       "no WARN_ON/BUG_ON fired and no refcount misuse was reported",
-      "research/mainline.md §4",
+      "the WARN_ON/WARN_ON_ONCE/BUG_ON sites of fs/fuse/*.c that the model reaches (Kernel.warnOn)",
       k -> k.findings.isEmpty() ? null : k.findings.get(0).toString());
 
   /** The mainline invariants, in report order. */

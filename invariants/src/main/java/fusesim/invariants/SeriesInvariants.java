@@ -22,7 +22,7 @@ public final class SeriesInvariants {
       "under FUSE_PASSTHROUGH_INO a lifetime backing's inode number equals its fuse inode's (A1), "
           + "and two live fuse inodes share a lifetime backing only if they are the same inode",
       "v2 01/21 commit message: \"the backing file inode number must match the fuse inode number\"; "
-          + "Amir: \"nodeid == st_ino\" (series.md §3, patch 01)",
+          + "Amir: \"nodeid == st_ino\" (v2 01/21; S12 in traces/corpus/v2/README.md)",
       SeriesInvariants::inoMap);
 
   public static final Invariant LIFETIME_BACKING = new Invariant("LIFETIME-BACKING",
@@ -49,7 +49,7 @@ public final class SeriesInvariants {
           + "whose setattr is passed through has no S_ISUID, and no S_ISGID if it is "
           + "group-executable or the caller is not in its group (the fstests generic/683-685 table)",
       "v2 19/21, 20/21; cover letter: generic/683, 684, 685 now pass; fstests 683.out "
-          + "(anchors.md A7, FstestsSuidSgid); fs/attr.c setattr_should_drop_suidgid()",
+          + "(kdave/xfstests, FstestsSuidSgid); fs/attr.c setattr_should_drop_suidgid()",
       SeriesInvariants::suidSgidDrop);
 
   public static final Invariant MTIME_MAPPED_WRITE = new Invariant("MTIME-MAPPED-WRITE",
@@ -57,7 +57,7 @@ public final class SeriesInvariants {
           + "GETATTR shows mtime and ctime no older than the store",
       "v2 06/21; cover letter: fstests generic/080 (\"verify that mtime is updated when writing "
           + "to mmap-ed pages\") and 215 (\"c/mtime updates after mapped writes\") now pass, "
-          + "compared with passthrough_hp without inode ops (anchors.md A7)",
+          + "compared with passthrough_hp without inode ops (kdave/xfstests generic/683-685)",
       SeriesInvariants::mtimeMappedWrite);
 
   public static final List<Invariant> ALL = List.of(INO_MAP, LIFETIME_BACKING, ATTR_COHERENCE,

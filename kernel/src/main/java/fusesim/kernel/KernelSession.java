@@ -1,7 +1,6 @@
 package fusesim.kernel;
 
 import fusesim.kernel.driver.DriverClient;
-import fusesim.kernel.driver.Flags;
 import fusesim.kernel.driver.Result;
 import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.server.Answer;
@@ -14,7 +13,6 @@ import fusesim.kernel.sys.FuseDevice;
 import fusesim.kernel.sys.Libc;
 import fusesim.kernel.sys.Mounts;
 import fusesim.kernel.sys.Watchdog;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,12 +39,8 @@ public final class KernelSession implements AutoCloseable {
     private final Map<String, CompletableFuture<Result>> running = new LinkedHashMap<>();
     private final Map<String, String> runningCall = new LinkedHashMap<>();
     private final Map<String, Object[]> runningArgs = new LinkedHashMap<>();
-    private final TreeMap<Integer, Integer> fds = new TreeMap<>();
-    /** The trace fd an open or dup in flight reserved when it started (get_unused_fd_flags), by thread. */
-    private final Map<String, Integer> reservedFd = new LinkedHashMap<>();
-    /** A reserved trace fd: no real fd yet (a call on it fails with EBADF, as on the kernel). */
-    private static final int RESERVED = -1;
-    private final Map<String, Long> maps = new LinkedHashMap<>();
+    /** Trace fds, mmap names and paths, translated for the driver ({@link CallTranslator}). */
+    private final CallTranslator translator = new CallTranslator(this::requireMountpoint);
     private final Thread shutdownHook = new Thread(this::close, "fusesim-session-cleanup");
     private static final java.util.concurrent.atomic.AtomicInteger SESSIONS = new java.util.concurrent.atomic.AtomicInteger();
     /** This session's driver thread names start with it: threads are never shared between sessions. */
@@ -170,7 +163,7 @@ public final class KernelSession implements AutoCloseable {
      */
     public int backingOpenMount(String tracePath, int flags, long padding) {
         String helper = threadName("srv-helper");
-        Result r = DriverClient.await(send(helper, "open", path(tracePath), 0, 0),
+        Result r = DriverClient.await(send(helper, "open", translator.path(tracePath), 0, 0),
                 stepTimeout, "open mount:" + tracePath);
         if (!r.ok()) {
             throw new IllegalStateException("cannot open mount:" + tracePath + ": " + r.errno());
@@ -284,22 +277,8 @@ public final class KernelSession implements AutoCloseable {
         if (running.containsKey(thread)) {
             throw new IllegalStateException(thread + " is still in " + runningCall.get(thread));
         }
-        List<Object> real = translate(name, args);
-        if (name.equals("close")) {
-            // close(2) frees the fd number at once (file_close_fd), before FLUSH: while a close
-            // is in flight another thread's open gets that number
-            fds.remove(Integer.parseInt(args[0].toString()));
-        } else if (name.equals("open") || name.equals("dup")) {
-            // do_sys_openat2() / dup(): get_unused_fd_flags() takes the lowest free number when
-            // the call starts, so of two opens in flight the first started gets the lower fd,
-            // whichever returns first
-            int t = 3;
-            while (fds.containsKey(t)) {
-                t++;
-            }
-            fds.put(t, RESERVED);
-            reservedFd.put(thread, t);
-        }
+        List<Object> real = translator.translate(name, args);
+        translator.started(thread, name, args);
         runningCall.put(thread, name);
         runningArgs.put(thread, args);
         running.put(thread, send(threadName(thread), name, real.toArray()));
@@ -317,7 +296,7 @@ public final class KernelSession implements AutoCloseable {
         String call = runningCall.get(thread);
         try {
             Result r = DriverClient.await(f, stepTimeout, thread + " " + call);
-            return afterCall(thread, call, runningArgs.get(thread), r);
+            return translator.afterCall(thread, call, runningArgs.get(thread), r);
         } catch (DriverClient.StepTimeoutException e) {
             emergencyAbort();
             throw e;
@@ -458,92 +437,6 @@ public final class KernelSession implements AutoCloseable {
         return tids.get(thread);
     }
 
-    /** Translates trace arguments (paths under the mount, trace fds, symbolic flags, data) for the driver. */
-    private List<Object> translate(String name, Object[] a) {
-        List<Object> out = new ArrayList<>();
-        switch (name) {
-            case "open" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); out.add(a.length > 2 ? Flags.parse(a[2]) : 0644); }
-            case "close", "dup", "fstat", "fsync", "getdents" -> out.add(fd(a[0]));
-            case "read" -> { out.add(fd(a[0])); out.add(a[1]); }
-            case "pread" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
-            case "write" -> { out.add(fd(a[0])); out.add(data(a[1])); }
-            case "pwrite" -> { out.add(fd(a[0])); out.add(data(a[1])); out.add(a[2]); }
-            case "lseek" -> { out.add(fd(a[0])); out.add(a[1]); out.add(Flags.parse(a[2])); }
-            case "ftruncate" -> { out.add(fd(a[0])); out.add(a[1]); }
-            case "fchmod" -> { out.add(fd(a[0])); out.add(Flags.parse(a[1])); }
-            case "fchown" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
-            case "fallocate" -> { out.add(fd(a[0])); out.add(Flags.parse(a[1])); out.add(a[2]); out.add(a[3]); }
-            case "mmap" -> { out.add(fd(a[0])); out.add(a[1]); out.add(Flags.parse(a[2])); out.add(Flags.parse(a[3])); out.add(a.length > 4 ? a[4] : 0); }
-            case "munmap" -> { out.add(map(a[0])); out.add(a[1]); }
-            case "mread" -> { out.add(map(a[0])); out.add(a[1]); out.add(a[2]); }
-            case "mwrite" -> { out.add(map(a[0])); out.add(a[1]); out.add(data(a[2])); }
-            case "stat", "lstat", "unlink", "rmdir", "readlink" -> out.add(path(a[0]));
-            case "truncate" -> { out.add(path(a[0])); out.add(a[1]); }
-            case "chmod", "mkdir", "access", "mknod" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); }
-            case "chown" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); }
-            case "link", "rename" -> { out.add(path(a[0])); out.add(path(a[1])); }
-            case "renameat2" -> { out.add(path(a[0])); out.add(path(a[1])); out.add(Flags.parse(a[2])); }
-            case "symlink" -> { out.add(a[0]); out.add(path(a[1])); }
-            case "repeat" -> { out.add(a[0]); out.add(a[1]); out.addAll(translate(a[1].toString(), java.util.Arrays.copyOfRange(a, 2, a.length))); }
-            default -> throw new IllegalArgumentException("unknown syscall '" + name + "'");
-        }
-        return out;
-    }
-
-    private String path(Object tracePath) {
-        String p = tracePath.toString();
-        if (!p.startsWith("/")) {
-            throw new IllegalArgumentException("paths are absolute inside the mount: '" + p + "'");
-        }
-        return p.equals("/") ? requireMountpoint().toString() : requireMountpoint() + p;
-    }
-
-    private int fd(Object traceFd) {
-        int t = Integer.parseInt(traceFd.toString());
-        Integer real = fds.get(t);
-        return real == null ? 100000 + t : real; // an fd the driver surely has not open: EBADF
-    }
-
-    private long map(Object traceMap) {
-        Long addr = maps.get(traceMap.toString());
-        if (addr == null) {
-            throw new IllegalArgumentException("unknown mapping " + traceMap);
-        }
-        return addr;
-    }
-
-    private static String data(Object d) {
-        byte[] raw = d instanceof byte[] b ? b : d.toString().getBytes(StandardCharsets.UTF_8);
-        return Base64.getEncoder().encodeToString(raw);
-    }
-
-    /** Maps real fds to trace fds (lowest free from 3, as the kernel allocates) and mmap addresses to m1... */
-    private Result afterCall(String thread, String call, Object[] args, Result r) {
-        // close: the trace fd was freed when the call started (start()); by now it may name a new file
-        Integer reserved = reservedFd.remove(thread);
-        if (!r.ok()) {
-            if (reserved != null) {
-                fds.remove(reserved); // put_unused_fd()
-            }
-            return r;
-        }
-        switch (call) {
-            case "open", "dup" -> {
-                fds.put(reserved, (int) r.value());
-                return new Result(reserved, null, r.fields());
-            }
-            case "mmap" -> {
-                String m = "m" + (maps.size() + 1);
-                maps.put(m, r.value());
-                Map<String, String> f = new LinkedHashMap<>(r.fields());
-                f.put("map", m);
-                return new Result(maps.size(), null, f);
-            }
-            default -> {
-                return r;
-            }
-        }
-    }
 
     // ---- teardown ----
 

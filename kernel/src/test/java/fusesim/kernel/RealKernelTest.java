@@ -122,8 +122,8 @@ class RealKernelTest {
         s.crash();
         assertThat(s.syscall("T1", "pread", 3, 4, 0).data()).isEqualTo(LowerTree.pattern(0, 4));
         // Observed on 6.18.44: a daemon that closes /dev/fuse gives ENOTCONN (fuse_dev_release ->
-        // fuse_abort_conn without fc->aborted); research/mainline.md row 23 says ECONNABORTED, which is
-        // not reproduced here: a fusectl abort gives ENOTCONN too (see abortWithPassthroughFdOpen).
+        // fuse_abort_conn without fc->aborted); ECONNABORTED is what end_requests() gives the requests
+        // pending at the abort, not later ones: a fusectl abort gives ENOTCONN too (see abortWithPassthroughFdOpen).
         assertThat(s.syscall("T1", "fstat", 3).errno()).isEqualTo("ENOTCONN");
         assertThat(s.syscall("T1", "stat", "/a").errno()).isEqualTo("ENOTCONN");
         assertThat(s.syscall("T1", "close", 3).errno()).isEqualTo("ENOTCONN");

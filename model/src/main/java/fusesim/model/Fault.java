@@ -26,7 +26,8 @@ public enum Fault {
   PASSTHROUGH_READ_PAST_EOF("fs/fuse/passthrough.c:fuse_passthrough_read_iter",
       "a passthrough read returns one byte past the backing file's end"),
 
-  // The series (shared/research/series.md §5.3: the scenario number, then the patch).
+  // The series: the number of the candidate-bug scenario (§5.3 #N, the numbering traces/corpus/v2/README.md
+  // keeps), then the patch.
   ATTACH_SAME_BACKING_LEAKS_REF(7, "fs/fuse/passthrough.c:fuse_inode_set_passthrough",
       "§5.3 #1 (non-atomic attach): attaching the inode's own lifetime backing again keeps the "
           + "lookup's extra fb reference"),

@@ -17,6 +17,7 @@ import fusesim.traces.lang.TraceError;
 import fusesim.traces.replay.Observation;
 import fusesim.traces.replay.ServerMode;
 import fusesim.traces.replay.Session;
+import fusesim.traces.replay.StepRunner;
 import fusesim.traces.replay.Setup;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +32,9 @@ import java.util.TreeMap;
  * mappings, blocked threads, held requests) to choose statements that mean something, so it never
  * emits a statement the step runner rejects: such a rejection is a generator bug and is thrown.
  *
- * <p>A call that blocks is rewritten as {@code <unfinished ...>} (and the prefix re-run, because
- * the step runner must know it started unfinished); when a blocked call returns, its
- * {@code <... resumed>} line follows at once.
+ * <p>A drawn call is stated {@code = ?}; one that blocks is accepted by the session as blocked and
+ * recorded as its {@code <unfinished ...>} line ({@link Session#step}); when a blocked call returns,
+ * its {@code <... resumed>} line follows at once.
  */
 public final class Generator {
   /** A generated run: its statements (up to the violation, if any) and the steps executed. */
@@ -58,23 +59,19 @@ public final class Generator {
       ServerOp.WRITE, ServerOp.WRITE, ServerOp.READ, ServerOp.GETATTR, ServerOp.FLUSH, ServerOp.SETATTR);
 
   private static final boolean DEBUG = System.getenv("FUSESIM_GEN_DEBUG") != null;
-  private final Setup setup;
-  private final Profile profile;
-  private final SplittableRandom rnd;
-  private final boolean wellBehaved;
+  final Setup setup;
+  final Profile profile;
+  final SplittableRandom rnd;
+  final boolean wellBehaved;
+  final ServerDraws draws = new ServerDraws(this);
   private final int totalWeight;
 
   private final List<Stmt> out = new ArrayList<>();
   private Session s;
   private Session.Violation violation;
-  private int stepsBefore;
   /** Backing ids the well-behaved server registered, by lower path. */
-  private final Map<String, Long> ids = new TreeMap<>();
+  final Map<String, Long> ids = new TreeMap<>();
   private final List<Stmt> holds = new ArrayList<>();
-  /** Threads whose call is unfinished, with the call. */
-  private final Map<String, Syscall> unfinished = new TreeMap<>();
-  /** The fd argument of each unfinished call (a call in flight pins its file). */
-  private final Map<String, Long> busyFd = new TreeMap<>();
   private boolean crashed;
   private long nextIno = 30;
   private long lowerWrites;
@@ -84,11 +81,11 @@ public final class Generator {
    * read,write,getattr,setattr) named in every entry reply, passthrough opens with that id or 0,
    * a READDIR backing for the directory.
    */
-  private boolean ino;
+  boolean ino;
   /** The mount has default_permissions (drawn when the profile allows it). */
-  private boolean defaultPermissions;
+  boolean defaultPermissions;
   /** Lifetime backing ids by canonical path (/b is /a). */
-  private final Map<String, Long> lifetime = new TreeMap<>();
+  final Map<String, Long> lifetime = new TreeMap<>();
 
   public Generator(Setup setup, Profile profile, long seed) {
     this.setup = setup;
@@ -108,13 +105,13 @@ public final class Generator {
     try {
       body();
     } catch (ModelFailure e) {
-      return new Run(List.copyOf(out), null, stepsBefore + s.steps(), e.getMessage());
+      return new Run(List.copyOf(out), null, s.steps(), e.getMessage());
     }
-    return new Run(List.copyOf(out), violation, stepsBefore + s.steps(), null);
+    return new Run(List.copyOf(out), violation, s.steps(), null);
   }
 
   private void body() {
-    world();
+    new GeneratedWorld(this).build();
     int n = profile.minActions + rnd.nextInt(profile.maxActions - profile.minActions + 1);
     for (int i = 0; i < n && violation == null; i++) {
       for (int tries = 0; tries < 8 && violation == null; tries++) {
@@ -130,71 +127,57 @@ public final class Generator {
 
   // ---- emission ------------------------------------------------------------------------------
 
-  private void emit(Stmt st) {
+  void emit(Stmt st) {
     if (violation != null) {
       return;
     }
-    Observation o;
+    StepRunner.Step step;
     try {
-      o = s.exec(st);
+      step = s.step(st); // a drawn call (= ?) that blocks comes back as its <unfinished ...> line
     } catch (TraceError e) {
       throw new IllegalStateException("generator bug: " + e.getMessage() + " after\n" + listing(), e);
     } catch (RuntimeException e) {
       out.add(st);
       throw new ModelFailure(e);
     }
-    if (!o.met() && st instanceof Stmt.Call) {
-      Stmt.Call c = (Stmt.Call) st;
-      String t = c.thread().text();
-      if (s.kernel().threads.get(t).task == null) {
-        throw new IllegalStateException("generator bug: " + o.verdict() + " in " + text(st));
-      }
-      out.add(Ast.unfinished(c));
-      unfinished.put(t, c.syscall());
-      if (!c.args().isEmpty() && c.syscall().args().get(0) == fusesim.traces.lang.ArgKind.FD) {
-        busyFd.put(t, ((fusesim.traces.lang.Value.Int) c.args().get(0)).value());
-      }
-      rebuild();
-    } else if (!o.met()) {
+    Observation o = step.observation();
+    if (!o.met()) {
       throw new IllegalStateException("generator bug: " + o.verdict() + " in " + text(st) + " after\n" + listing());
-    } else {
-      out.add(st);
     }
+    out.add(step.stmt());
     violation = s.check(out.size() - 1);
     if (DEBUG) {
       StringBuilder sb = new StringBuilder();
       for (UserThread u : s.kernel().threads.values()) {
         sb.append(u.name).append(u.task == null ? "- " : "+" + u.task.name() + " ");
       }
-      System.err.println(text(out.get(out.size() - 1)) + "   => " + o.result() + " [" + sb + "] " + unfinished);
+      System.err.println(text(out.get(out.size() - 1)) + "   => " + o.result() + " [" + sb + "] " + s.inFlight().keySet());
     }
     if (violation == null) {
       resumeFinished();
     }
   }
 
-  /** The step runner must see a blocked call as unfinished: re-run the prefix on a fresh model. */
-  private void rebuild() {
-    stepsBefore += s.steps();
-    s = new Session(setup);
-    for (Stmt st : out) {
-      Observation o = s.exec(st);
-      if (!o.met()) {
-        throw new IllegalStateException("generator bug: the re-run differs at " + text(st) + ": " + o.verdict());
+  /** A blocked call that returned gets its {@code <... resumed>} line at once, as strace shows it. */
+  private void resumeFinished() {
+    // copy: emitting the resumed line removes the call from the session's record
+    for (Stmt.Unfinished u : new ArrayList<>(s.inFlight().values())) {
+      String t = u.thread().text();
+      if (violation == null && s.inFlight().get(t) == u && s.kernel().threads.get(t).task == null) {
+        emit(Ast.resumed(t, u.syscall()));
       }
     }
   }
 
-  private void resumeFinished() {
-    // copy the names: TreeMap entries are reused on removal
-    for (String t : new ArrayList<>(unfinished.keySet())) {
-      Syscall call = unfinished.get(t);
-      if (violation == null && call != null && s.kernel().threads.get(t).task == null) {
-        unfinished.remove(t);
-        busyFd.remove(t);
-        emit(Ast.resumed(t, call));
+  /** Whether a call in flight has {@code fd} as its fd argument (a call in flight pins its file). */
+  private boolean busy(long fd) {
+    for (Stmt.Unfinished u : s.inFlight().values()) {
+      if (!u.args().isEmpty() && u.syscall().args().get(0) == fusesim.traces.lang.ArgKind.FD
+          && ((fusesim.traces.lang.Value.Int) u.args().get(0)).value() == fd) {
+        return true;
       }
     }
+    return false;
   }
 
   private String listing() {
@@ -211,62 +194,12 @@ public final class Generator {
 
   // ---- the world -----------------------------------------------------------------------------
 
-  private void world() {
-    List<Stmt.MountArg> opts = new ArrayList<>();
-    boolean pt = wellBehaved || rnd.nextInt(10) < 9;
-    if (pt) {
-      opts.add(Ast.opt(MountOption.PASSTHROUGH));
-    }
-    if (rnd.nextBoolean()) {
-      opts.add(Ast.opt(MountOption.DIRECT_IO_ALLOW_MMAP));
-    }
-    ino = pt && setup.semantics().has(1) && chance(60);
-    if (ino) {
-      opts.add(Ast.opt(MountOption.PASSTHROUGH_INO));
-    }
-    if (profile.readdirplusMounts) {
-      int r = rnd.nextInt(8);
-      if (r < 2) {
-        opts.add(Ast.opt(r == 0 ? MountOption.READDIRPLUS : MountOption.READDIRPLUS_AUTO));
-      }
-    }
-    defaultPermissions = profile.defaultPermissionsMounts && chance(25);
-    if (defaultPermissions) {
-      opts.add(Ast.opt(MountOption.DEFAULT_PERMISSIONS));
-    }
-    emit(Ast.mount(opts));
-    emit(Ast.lowerFile("/a", 10, 4096, 2));
-    emit(Ast.lowerLink("/b", "/a"));
-    // SUID-SGID-DROP: sometimes /c is set-id and T2 an unprivileged user (fstests generic/683-685)
-    boolean setid = ino && profile.threads >= 2 && chance(30);
-    emit(setid ? Ast.lowerSetidFile("/c", 11, 4096, pick(SETID_MODES), chance(50) ? 0 : 1000)
-        : Ast.lowerFile("/c", 11, 4096, 1));
-    if (setid || (defaultPermissions && profile.threads >= 2)) {
-      // default_permissions: an unprivileged T2 makes generic_permission() refuse something
-      emit(Ast.threadDecl("T2", 1000, 1000));
-    }
-    emit(Ast.lowerDir("/d", 20));
-    emit(Ast.lowerFile("/d/e", 21, 0, 1));
-    if (pt) {
-      backingOpen("/a");
-      backingOpen("/c");
-    }
-    if (ino) {
-      seriesWorld();
-    }
-    for (String p : INODES) {
-      if (rnd.nextInt(3) > 0) {
-        emit(Ast.policy(ServerOp.OPEN, p, openPolicy(p)));
-      }
-    }
-  }
-
-  private void backingOpen(String path) {
+  void backingOpen(String path) {
     backingOpen(path, List.of());
   }
 
   /** {@code server backing_open PATH [ops=...]}; returns the new id or -1. */
-  private long backingOpen(String path, List<String> ops) {
+  long backingOpen(String path, List<String> ops) {
     java.util.Set<Integer> before = new java.util.HashSet<>(s.kernel().fc.backingFilesMap.keySet());
     emit(ops.isEmpty() ? Ast.backingOpen(path) : Ast.backingOpenOps(path,
         Ast.flags(Catalog.BACKING_OPS, ops)));
@@ -287,72 +220,9 @@ public final class Generator {
 
   // ---- the series ----------------------------------------------------------------------------
 
-  /** The starting modes of fstests generic/683-685, and a set-gid file that is not executable. */
-  private static final List<Integer> SETID_MODES =
-      List.of(06666, 06676, 06766, 06777, 02676, 02777, 02666);
-
-  private static final List<String> LIFETIME_OPS = List.of("read", "write", "getattr", "setattr");
-  private static final List<String> ANY_OPS =
+  static final List<String> LIFETIME_OPS = List.of("read", "write", "getattr", "setattr");
+  static final List<String> ANY_OPS =
       List.of("read", "write", "getattr", "setattr", "readdir", "open", "statx");
-
-  /**
-   * The v2 test server's setup: a lifetime backing per regular file, named in its entry replies;
-   * a READDIR backing for the directory, named in its OPENDIR reply. The arbitrary server picks
-   * masks and ids at random (other files' ids, closed or unknown ids, 0, -1).
-   */
-  private void seriesWorld() {
-    for (String p : INODES) {
-      List<String> ops = wellBehaved ? (chance(80) ? LIFETIME_OPS : List.of("read", "write", "getattr"))
-          : randomOps();
-      long id = backingOpen(p, ops);
-      if (id > 0) {
-        lifetime.put(p, id);
-      }
-      emit(lookupPolicyFor(p));
-      if (p.equals("/a")) {
-        emit(lookupPolicyFor("/b"));
-      }
-    }
-    if (setup.semantics().has(3)) {
-      long d = backingOpen("/d", wellBehaved ? List.of("readdir") : randomOps());
-      if (d > 0 && chance(wellBehaved ? 80 : 50)) {
-        emit(Ast.policy(ServerOp.OPENDIR, "/d",
-            Ast.openReply(List.of("passthrough"), List.of(Ast.item("backing", Ast.num(d))))));
-      }
-    }
-  }
-
-  private List<String> randomOps() {
-    List<String> ops = new ArrayList<>();
-    for (String o : ANY_OPS) {
-      if (chance(o.equals("open") || o.equals("statx") ? 5 : 50)) {
-        ops.add(o);
-      }
-    }
-    return ops.isEmpty() ? List.of("getattr") : ops;
-  }
-
-  /** The entry policy of the series' server for a path: its lifetime backing id. */
-  private Stmt lookupPolicyFor(String path) {
-    List<Item> items = new ArrayList<>();
-    Long id = lifetime.get(path.equals("/b") ? "/a" : path);
-    long b = id == null ? 0 : id;
-    if (!wellBehaved && chance(30)) {
-      List<Long> known = knownIds();
-      b = !known.isEmpty() && chance(60) ? pick(known) : pick(List.of(0L, 7L, -1L));
-    }
-    if (b != 0) {
-      items.add(Ast.item("backing", Ast.num(b)));
-      if (!wellBehaved && profile.sharedBackingReplies && chance(20)) {
-        // another nodeid with this file's attributes and a backing: INO-RULE-ATTR-INO-SHARED-BACKING
-        items.add(Ast.item("nodeid", Ast.num(pick(INOS))));
-      }
-    }
-    if (wellBehaved || chance(50)) {
-      items.add(Ast.item("entry_valid", Ast.seconds(chance(70) ? 1 : -1)));
-    }
-    return Ast.policy(ServerOp.LOOKUP, path, Ast.fields(ReplyKind.ENTRY, items));
-  }
 
   // ---- drawing -------------------------------------------------------------------------------
 
@@ -367,12 +237,17 @@ public final class Generator {
     throw new IllegalStateException("weights");
   }
 
-  private <T> T pick(List<T> xs) {
+  <T> T pick(List<T> xs) {
     return xs.get(rnd.nextInt(xs.size()));
   }
 
-  private boolean chance(int percent) {
+  boolean chance(int percent) {
     return rnd.nextInt(100) < percent;
+  }
+
+  /** The model as the session has it now (what a draw reads). */
+  Kernel kernel() {
+    return s.kernel();
   }
 
   private String idleThread() {
@@ -381,7 +256,7 @@ public final class Generator {
     for (int i = 1; i <= profile.threads; i++) {
       String t = "T" + i;
       UserThread ut = k.threads.get(t);
-      if ((ut == null || ut.task == null) && !unfinished.containsKey(t)) {
+      if ((ut == null || ut.task == null) && !s.inFlight().containsKey(t)) {
         idle.add(t);
       }
     }
@@ -463,12 +338,12 @@ public final class Generator {
         return (t = idleThread()) != null && withFd(t, true, false, fd -> Ast.call(t2(), Syscall.GETDENTS, Ast.num(fd)));
       case POLICY_OPEN: {
         String p = pick(INODES);
-        return emitted(Ast.policy(ServerOp.OPEN, p, openPolicy(p)));
+        return emitted(Ast.policy(ServerOp.OPEN, p, draws.openPolicy(p)));
       }
       case POLICY_LOOKUP:
-        return emitted(lookupPolicy());
+        return emitted(draws.lookupPolicy());
       case POLICY_OTHER:
-        return emitted(otherPolicy());
+        return emitted(draws.otherPolicy());
       case HOLD:
         return hold();
       case UNHOLD:
@@ -506,7 +381,7 @@ public final class Generator {
       case LOWER_WRITE:
         return lowerWrite();
       case NOTIFY:
-        if (!unfinished.isEmpty()) {
+        if (!s.inFlight().isEmpty()) {
           // Not modelled: d_invalidate while a walk is in flight takes the dentry off its parent's
           // children (the kernel keeps it in d_subdirs), so umount misses what is created below
           // it (NO-LEAK on mainline). Notifications are sent only while no call is in flight.
@@ -573,7 +448,7 @@ public final class Generator {
     if (any) {
       // Not modelled: close() while another thread's call on the fd is in flight releases the
       // file at once (the kernel's fdget keeps it until the call returns); leave such closes out.
-      fds.removeIf(fd -> busyFd.containsValue((long) fd));
+      fds.removeIf(fd -> busy(fd));
     }
     if (fds.isEmpty()) {
       return false;
@@ -632,13 +507,13 @@ public final class Generator {
     String p = pick(NODES);
     String type = chance(75) ? "S_IFREG" : chance(70) || wellBehaved ? "S_IFIFO"
         : pick(List.of("S_IFDIR", "S_IFCHR"));
-    creationPolicy(ServerOp.MKNOD, p, type.equals("S_IFREG") ? LIFETIME_OPS : null, type);
+    emit(draws.creationPolicy(ServerOp.MKNOD, p, type.equals("S_IFREG") ? LIFETIME_OPS : null, type));
     return call(t, Syscall.MKNOD, Ast.str(p), mode(type, 0644));
   }
 
   private boolean symlink(String t) {
     String p = pick(SYMLINKS);
-    creationPolicy(ServerOp.SYMLINK, p, null, "S_IFLNK");
+    emit(draws.creationPolicy(ServerOp.SYMLINK, p, null, "S_IFLNK"));
     return call(t, Syscall.SYMLINK, Ast.str(pick(List.of("a", "/a", "e"))), Ast.str(p));
   }
 
@@ -654,7 +529,7 @@ public final class Generator {
       emit(Ast.policy(ServerOp.LINK, p, Ast.fields(ReplyKind.ENTRY,
           List.of(Ast.item("backing", Ast.num(life))))));
     } else {
-      creationPolicy(ServerOp.LINK, p, null, null);
+      emit(draws.creationPolicy(ServerOp.LINK, p, null, null));
     }
     return call(t, Syscall.LINK, Ast.str(old), Ast.str(p));
   }
@@ -664,161 +539,7 @@ public final class Generator {
     return Ast.flags(Catalog.MKNOD_MODE, type, "0" + Integer.toOctalString(perm));
   }
 
-  /**
-   * The reply policy for a creation at {@code path}. Well-behaved: the default entry, with a new
-   * lifetime backing ({@code newBackingOps}) under FUSE_PASSTHROUGH_INO. Arbitrary: sometimes an
-   * error, odd but valid fields (another nodeid, nlink, entry_valid 0), a backing id, or (with
-   * {@link Profile#invalidAttrs}) a reply of another file type.
-   */
-  private void creationPolicy(ServerOp op, String path, List<String> newBackingOps, String type) {
-    if (wellBehaved) {
-      emit(ino && newBackingOps != null
-          ? Ast.policy(op, path, Ast.fields(ReplyKind.ENTRY, List.of(Ast.item("new_backing",
-              Ast.flags(Catalog.BACKING_OPS, newBackingOps)))))
-          : Ast.policy(op, path, new fusesim.traces.lang.ReplyClause.Default(Ast.P)));
-      return;
-    }
-    int c = rnd.nextInt(10);
-    if (c < 4) {
-      emit(Ast.policy(op, path, new fusesim.traces.lang.ReplyClause.Default(Ast.P)));
-      return;
-    }
-    if (c < 6) {
-      emit(Ast.policy(op, path, Ast.fails(pick(op == ServerOp.LINK
-          ? List.of("EEXIST", "EACCES", "ENOSYS", "EINTR") : List.of("EEXIST", "EACCES", "EIO")))));
-      return;
-    }
-    List<Item> items = new ArrayList<>();
-    boolean otherNodeid = chance(30);
-    if (otherNodeid) {
-      items.add(Ast.item("nodeid", Ast.num(pick(INOS))));
-    }
-    if (chance(30)) {
-      items.add(Ast.item("nlink", Ast.num(pick(List.of(0L, 5L)))));
-    }
-    if (chance(30)) {
-      items.add(Ast.item("entry_valid", Ast.seconds(0)));
-    }
-    // With another nodeid, under A1=attr-ino two nodeids may share a lifetime backing: the known
-    // finding INO-RULE-ATTR-INO-SHARED-BACKING (traces/corpus/findings), reported, not failed.
-    if (ino && (!otherNodeid || profile.sharedBackingReplies) && chance(40)) {
-      List<Long> known = knownIds();
-      items.add(Ast.item("backing", Ast.num(!known.isEmpty() && chance(70) ? pick(known) : 7)));
-    }
-    if (profile.invalidAttrs && chance(20)) {
-      items.add(Ast.item("mode", fusesim.traces.lang.Value.Int.octal(
-          "S_IFREG".equals(type) ? 040755 : 0100644)));
-    }
-    emit(Ast.policy(op, path, Ast.fields(ReplyKind.ENTRY, items)));
-  }
-
   // ---- server --------------------------------------------------------------------------------
-
-  private ReplyClause openPolicy(String path) {
-    Long id = ids.get(path.equals("/b") ? "/a" : path);
-    Long life = lifetime.get(path.equals("/b") ? "/a" : path);
-    if (wellBehaved && life != null) {
-      // v2 server: an inode with a lifetime backing is always opened passthrough (16/21: id 0
-      // inherits it)
-      long b = setup.semantics().has(16) && chance(40) ? 0 : life;
-      return Ast.openReply(chance(80) ? List.of("passthrough") : List.of("passthrough", "direct_io"),
-          List.of(Ast.item("backing", Ast.num(b))));
-    }
-    if (wellBehaved) {
-      int c = rnd.nextInt(10);
-      if (c < 5 && id != null && s.kernel().fc.backingFilesMap.containsKey(id.intValue())) {
-        return Ast.openReply(List.of("passthrough"), List.of(Ast.item("backing", Ast.num(id))));
-      }
-      if (c < 7) {
-        return Ast.openReply(List.of("keep_cache"), List.of());
-      }
-      if (c < 8) {
-        return Ast.openReply(List.of("direct_io"), List.of());
-      }
-      return Ast.openReply(List.of("direct_io", "parallel_direct_writes"), List.of());
-    }
-    if (chance(10)) {
-      return Ast.fails(pick(List.of("EIO", "ENOENT", "EACCES")));
-    }
-    List<String> f = new ArrayList<>();
-    List<Item> items = new ArrayList<>();
-    boolean pt = chance(50);
-    if (pt) {
-      f.add("passthrough");
-      List<Long> known = knownIds();
-      long b = !known.isEmpty() && chance(80) ? pick(known) : pick(List.of(0L, 7L));
-      items.add(Ast.item("backing", Ast.num(b)));
-    }
-    if (chance(pt ? 10 : 40)) {
-      f.add("keep_cache");
-    }
-    if (chance(40)) {
-      f.add("direct_io");
-      if (chance(60)) {
-        f.add("parallel_direct_writes");
-      }
-    }
-    if (chance(15)) {
-      f.add("noflush");
-    }
-    return Ast.openReply(f, items);
-  }
-
-  private Stmt lookupPolicy() {
-    if (ino && chance(60)) {
-      return lookupPolicyFor(pick(List.of("/a", "/b", "/c", "/d/e")));
-    }
-    String p = pick(LOOKUP_PATHS);
-    List<Item> items = new ArrayList<>();
-    if (wellBehaved) {
-      items.add(Ast.item("entry_valid", Ast.seconds(chance(70) ? 1 : -1)));
-      if (chance(40)) {
-        items.add(Ast.item("attr_valid", Ast.seconds(1)));
-      }
-      return Ast.policy(ServerOp.LOOKUP, p, Ast.fields(ReplyKind.ENTRY, items));
-    }
-    int c = rnd.nextInt(10);
-    if (c == 0) {
-      return Ast.policy(ServerOp.LOOKUP, p, Ast.fails(chance(50) ? "ENOENT" : "EIO"));
-    }
-    if (c == 1) {
-      return Ast.policy(ServerOp.LOOKUP, p, Ast.fields(ReplyKind.NEGATIVE,
-          List.of(Ast.item("entry_valid", Ast.seconds(1)))));
-    }
-    items.add(Ast.item("entry_valid", Ast.seconds(pick(List.of(0L, 1L, -1L)))));
-    if (chance(40)) {
-      items.add(Ast.item("nodeid", Ast.num(pick(INOS))));
-    }
-    if (chance(20)) {
-      items.add(Ast.item("size", Ast.num(pick(List.of(0L, 8192L)))));
-    }
-    if (chance(10)) {
-      items.add(Ast.item("generation", Ast.num(5)));
-    }
-    if (profile.invalidAttrs && chance(10)) {
-      items.add(Ast.item("mode", fusesim.traces.lang.Value.Int.octal(0)));
-    }
-    return Ast.policy(ServerOp.LOOKUP, p, Ast.fields(ReplyKind.ENTRY, items));
-  }
-
-  private Stmt otherPolicy() {
-    String p = pick(INODES);
-    switch (rnd.nextInt(6)) {
-      case 0:
-        return Ast.policy(ServerOp.GETATTR, p, Ast.fields(ReplyKind.ATTR, List.of(
-            Ast.item("size", Ast.num(pick(List.of(0L, 8192L)))), Ast.item("attr_valid", Ast.seconds(0)))));
-      case 1:
-        return Ast.policy(ServerOp.READ, p, Ast.fields(ReplyKind.DATA, List.of(Ast.item("size", Ast.num(pick(List.of(0L, 1L)))))));
-      case 2:
-        return Ast.policy(ServerOp.WRITE, p, Ast.fields(ReplyKind.WRITTEN, List.of(Ast.item("size", Ast.num(pick(List.of(0L, 1L)))))));
-      case 3:
-        return Ast.policy(ServerOp.FLUSH, p, Ast.fails("EIO"));
-      case 4:
-        return Ast.policy(ServerOp.SETATTR, p, Ast.fails("EIO"));
-      default:
-        return Ast.policy(ServerOp.RELEASE, p, Ast.fails("EIO"));
-    }
-  }
 
   private boolean hold() {
     ServerOp op = pick(HOLDABLE);
@@ -850,7 +571,7 @@ public final class Generator {
     ServerOp op = ServerOp.valueOf(r.opcode.name());
     ReplyClause explicit = null;
     if (!wellBehaved && chance(20)) {
-      explicit = r.opcode == fusesim.model.Opcode.OPEN ? openPolicy(r.path == null ? "/a" : r.path)
+      explicit = r.opcode == fusesim.model.Opcode.OPEN ? draws.openPolicy(r.path == null ? "/a" : r.path)
           : Ast.fails("EIO");
     }
     return emitted(Ast.reply(r.thread, op, explicit));
@@ -860,7 +581,7 @@ public final class Generator {
     if (crashed) {
       return false;
     }
-    List<Long> known = knownIds();
+    List<Long> known = draws.knownIds();
     if (!wellBehaved && (known.isEmpty() || chance(20))) {
       return emitted(Ast.backingClose(pick(List.of(0L, 42L))));
     }
@@ -870,14 +591,6 @@ public final class Generator {
     long id = pick(known);
     ids.values().remove(id);
     return emitted(Ast.backingClose(id));
-  }
-
-  private List<Long> knownIds() {
-    List<Long> r = new ArrayList<>();
-    for (Integer i : s.kernel().fc.backingFilesMap.keySet()) {
-      r.add(i.longValue());
-    }
-    return r;
   }
 
   // ---- the end: answer everything, close everything, umount ----------------------------------
@@ -905,7 +618,7 @@ public final class Generator {
       } else if (!k.fds.isEmpty()) {
         Integer fd = null;
         for (Integer f : k.fds.keySet()) {
-          if (fd == null && !busyFd.containsValue((long) f)) {
+          if (fd == null && !busy(f)) {
             fd = f;
           }
         }

@@ -4,10 +4,11 @@ import fusesim.model.series.Semantics;
 import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.ObservationDiff;
+import fusesim.traces.replay.ObservationDiff.Observable;
 import fusesim.traces.replay.Session;
 import fusesim.traces.replay.Setup;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Mainline equivalence on generated sequences (issue 4): when FUSE_PASSTHROUGH_INO is not
@@ -22,6 +23,18 @@ public final class MainlineEquivalence {
   public static final String ID = "MAINLINE-EQUIV";
   public static final String TITLE = "without FUSE_PASSTHROUGH_INO negotiated, the semantics gives "
       + "mainline's observables (results, requests, verdicts) for the same sequence";
+
+  /**
+   * What is compared on each statement; the invariant verdict is compared on the whole run (which
+   * invariant breaks first, at which statement), since a run stops at its first violation.
+   */
+  static final ObservationDiff OBSERVABLES = ObservationDiff.of("mainline equivalence",
+      ObservationDiff.rule(Observable.RESULT, ObservationDiff.EQUAL,
+          "the user-visible outcome: the relation's point"),
+      ObservationDiff.rule(Observable.REQUESTS, ObservationDiff.EQUAL, "what the server sees; both "
+          + "runs are the model with the same server, so order, fields and fh compare exactly"),
+      ObservationDiff.rule(Observable.VERDICT, ObservationDiff.EQUAL,
+          "a generated statement's stated outcome met or not"));
 
   private MainlineEquivalence() {}
 
@@ -66,16 +79,10 @@ public final class MainlineEquivalence {
   }
 
   private static String compare(Observation a, Observation m) {
-    if (!Objects.equals(a.result(), m.result())) {
-      return "result " + a.result() + " vs mainline " + m.result();
-    }
-    if (!a.requests().equals(m.requests())) {
-      return "requests " + a.requests() + " vs mainline " + m.requests();
-    }
-    if (!Objects.equals(a.verdict(), m.verdict())) {
-      return "verdict " + a.verdict() + " vs mainline " + m.verdict();
-    }
-    return null;
+    ObservationDiff.Step x = ObservationDiff.Step.of(a);
+    ObservationDiff.Step y = ObservationDiff.Step.of(m);
+    ObservationDiff.Observable d = OBSERVABLES.first(x, y);
+    return d == null ? null : d.word + " " + d.of(x) + " vs mainline " + d.of(y);
   }
 
   private static String outcome(Session.Result r) {

@@ -51,6 +51,7 @@
 #define MAXPATH 512
 #define MAXNODES 512
 #define MAXLOG 8192
+#define REQTEXT (MAXPATH + 384) /* a request in trace form: the name, the in-arg and the fields */
 #define MAXHELD 64
 #define MAXRULES 256
 #define MAXFDS 256
@@ -439,24 +440,137 @@ static void decode(struct req *r) {
         snprintf(r->path, MAXPATH, "%s", self); r->has_path = 1;
     }
 }
-/* the in-struct fields the C decodes (RequestFields' spelling, struct order): READ/WRITE offset and
- * size, GETXATTR name and size, LISTXATTR size; CRepro refuses an `expect requests` stating others */
-static void req_fields(const struct req *r, char *out, size_t n) {
+/* the in-struct fields, decoded as the Java oracle's Request.fields() (by the kernel's names) and
+ * rendered as RequestFields.render: in struct order (the REQ_FIELDS table, generated from the
+ * Java catalog), a field hanging on a flag only when the flag is set, values in their canonical
+ * spelling; CRepro refuses an `expect requests` stating a field this does not decode */
+struct fval { const char *name; uint64_t v; const char *s; };
+#define MAXFVAL 8
+static uint64_t body_u(const struct req *r, size_t off, size_t w) {
+    size_t have = r->len - (size_t)(r->body - r->msg);
+    if (off + w > have) return 0;
+    if (w == 4) { uint32_t x; memcpy(&x, r->body + off, 4); return x; }
+    uint64_t x; memcpy(&x, r->body + off, 8); return x;
+}
+static int put_fval(struct fval *v, int n, const char *name, uint64_t x) {
+    if (n < MAXFVAL) { v[n].name = name; v[n].v = x; v[n].s = NULL; n++; }
+    return n;
+}
+#define U32(name, off) n = put_fval(v, n, name, body_u(r, off, 4))
+#define U64(name, off) n = put_fval(v, n, name, body_u(r, off, 8))
+static int req_values(const struct req *r, struct fval *v, char *xname, size_t xn) {
+    int n = 0;
     const unsigned char *end = r->msg + r->len;
+    switch (r->h.opcode) {
+    case OP_OPEN: case OP_OPENDIR: U32("flags", 0); U32("open_flags", 4); break;
+    case OP_CREATE: U32("flags", 0); U32("mode", 4); U32("umask", 8); U32("open_flags", 12); break;
+    case OP_MKNOD: U32("rdev", 4); U32("umask", 8); break;
+    case OP_MKDIR: U32("mode", 0); U32("umask", 4); break;
+    case OP_READ: case OP_READDIR: case OP_READDIRPLUS:
+        U64("fh", 0); U64("offset", 8); U32("size", 16); U32("read_flags", 20); U32("flags", 32); break;
+    case OP_WRITE: U64("fh", 0); U64("offset", 8); U32("size", 16); U32("write_flags", 20); U32("flags", 32); break;
+    case OP_RELEASE: case OP_RELEASEDIR: U64("fh", 0); U32("flags", 8); U32("release_flags", 12); break;
+    case OP_FLUSH: U64("fh", 0); break;
+    case OP_FSYNC: case OP_FSYNCDIR: U64("fh", 0); U32("fsync_flags", 8); break;
+    case OP_GETATTR: U32("getattr_flags", 0); U64("fh", 8); break;
+    case OP_SETATTR:
+        U32("valid", 0); U64("fh", 8); U64("size", 16); U32("mode", 68); U32("uid", 76); U32("gid", 80); break;
+    case OP_LSEEK: U64("fh", 0); U64("offset", 8); U32("whence", 16); break;
+    case OP_FALLOCATE: U64("fh", 0); U64("offset", 8); U64("length", 16); U32("mode", 24); break;
+    case OP_ACCESS: U32("mask", 0); break;
+    case OP_GETXATTR: case OP_LISTXATTR: U32("size", 0); break;
+    case OP_SETXATTR: U32("size", 0); U32("flags", 4); break; /* FUSE_COMPAT_SETXATTR_IN_SIZE: no SETXATTR_EXT */
+    case OP_RENAME: U64("newdir", 0); break;
+    case OP_RENAME2: U64("newdir", 0); U32("flags", 8); break;
+    case OP_STATX: U32("getattr_flags", 0); U64("fh", 8); U32("sx_flags", 16); U32("sx_mask", 20); break;
+    default: break;
+    }
+    /* GETXATTR, SETXATTR: the name follows the 8-byte struct; REMOVEXATTR: the name alone */
+    size_t at = r->h.opcode == OP_REMOVEXATTR ? 0 : 8;
+    if ((r->h.opcode == OP_GETXATTR || r->h.opcode == OP_SETXATTR || r->h.opcode == OP_REMOVEXATTR)
+        && r->body + at <= end && n < MAXFVAL) {
+        cstr(r->body + at, end, xname, xn);
+        v[n].name = "name"; v[n].v = 0; v[n].s = xname; n++;
+    }
+    return n;
+}
+#undef U32
+#undef U64
+enum { FK_INT, FK_OCTAL, FK_FLAGS, FK_ENUM, FK_STRING };
+struct fvocab { const char *name; uint64_t v; };
+struct fdesc { int op; const char *name; int kind; const struct fvocab *vocab; int accmode; const char *when; uint64_t whenbit; };
+/*@REQUEST_FIELDS@*/
+static const struct fval *fval_of(const struct fval *v, int n, const char *name) {
+    for (int i = 0; i < n; i++) if (!strcmp(v[i].name, name)) return &v[i];
+    return NULL;
+}
+/* RequestFields.flags: the access mode first (open flags), named bits in catalog order, the rest in hex */
+static void flags_text(const struct fdesc *d, uint64_t x, char *out, size_t n) {
+    uint64_t rest = x;
     out[0] = 0;
-    if (r->h.opcode == OP_READ || r->h.opcode == OP_WRITE) {
-        struct fread_in in; memcpy(&in, r->body, sizeof in);
-        snprintf(out, n, ",offset=%" PRIu64 ",size=%u", in.offset, in.size);
-    } else if (r->h.opcode == OP_GETXATTR || r->h.opcode == OP_LISTXATTR) {
-        uint32_t size; memcpy(&size, r->body, 4);
-        char name[256] = "";
-        if (r->h.opcode == OP_GETXATTR) cstr(r->body + 8, end, name, sizeof name);
-        if (r->h.opcode == OP_GETXATTR) snprintf(out, n, ",name=\"%s\",size=%u", name, size);
-        else snprintf(out, n, ",size=%u", size);
+    if (d->accmode) {
+        for (const struct fvocab *e = d->vocab; e->name; e++)
+            if (e->v == (x & 3)) { strncat(out, e->name, n - strlen(out) - 1); break; }
+        rest &= ~(uint64_t)3;
+    }
+    for (const struct fvocab *e = d->vocab; e->name; e++) {
+        if ((d->accmode && e->v <= 3) || e->v == 0 || (rest & e->v) != e->v) continue;
+        if (out[0]) strncat(out, "|", n - strlen(out) - 1);
+        strncat(out, e->name, n - strlen(out) - 1);
+        rest &= ~e->v;
+    }
+    if (rest) {
+        char hex[24];
+        snprintf(hex, sizeof hex, "%s0x%" PRIx64, out[0] ? "|" : "", rest);
+        strncat(out, hex, n - strlen(out) - 1);
+    }
+    if (!out[0]) snprintf(out, n, "0");
+}
+/* RequestFields.quote: printable ASCII as is, '"' and '\\' escaped, the rest as \xNN */
+static void quote_text(const char *s, char *out, size_t n) {
+    size_t u = 0;
+    if (n < 8) { out[0] = 0; return; }
+    out[u++] = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p && u + 6 < n; p++) {
+        if (*p == '"' || *p == '\\') { out[u++] = '\\'; out[u++] = (char)*p; }
+        else if (*p < 0x20 || *p > 0x7e) u += (size_t)snprintf(out + u, n - u, "\\x%02x", *p);
+        else out[u++] = (char)*p;
+    }
+    out[u++] = '"';
+    out[u] = 0;
+}
+static void value_text(const struct fdesc *d, const struct fval *f, char *out, size_t n) {
+    switch (d->kind) {
+    case FK_STRING: quote_text(f->s ? f->s : "", out, n); return;
+    case FK_OCTAL: snprintf(out, n, "0%" PRIo64, f->v); return;
+    case FK_FLAGS: flags_text(d, f->v, out, n); return;
+    case FK_ENUM:
+        for (const struct fvocab *e = d->vocab; e && e->name; e++) if (e->v == f->v) { snprintf(out, n, "%s", e->name); return; }
+        break;
+    default: break;
+    }
+    snprintf(out, n, "%" PRIu64, f->v);
+}
+static void req_fields(const struct req *r, char *out, size_t n) {
+    struct fval v[MAXFVAL];
+    char xname[256] = "", val[320];
+    int nv = req_values(r, v, xname, sizeof xname);
+    out[0] = 0;
+    for (size_t i = 0; i < sizeof REQ_FIELDS / sizeof REQ_FIELDS[0]; i++) {
+        const struct fdesc *d = &REQ_FIELDS[i];
+        const struct fval *f = d->op == (int)r->h.opcode ? fval_of(v, nv, d->name) : NULL;
+        if (!f) continue;
+        if (d->when) {
+            const struct fval *c = fval_of(v, nv, d->when);
+            if (!c || !(c->v & d->whenbit)) continue;
+        }
+        value_text(d, f, val, sizeof val);
+        size_t l = strlen(out);
+        snprintf(out + l, n - l, ",%s=%s", d->name, val);
     }
 }
 static void req_string(const struct req *r, char *out, size_t n) {
-    char arg[MAXPATH + 8] = "", fields[320];
+    char arg[REQTEXT] = "", fields[320];
     if (r->h.opcode == OP_MKNOD) { struct fmknod_in in; memcpy(&in, r->body, sizeof in); snprintf(arg, sizeof arg, ",0%o", in.mode); }
     else if (r->h.opcode == OP_SYMLINK) snprintf(arg, sizeof arg, ",\"%s\"", r->name2);
     else if (r->h.opcode == OP_LINK) { struct flink_in in; memcpy(&in, r->body, sizeof in); snprintf(arg, sizeof arg, ",%" PRIu64, in.oldnodeid); }
@@ -467,7 +581,7 @@ static void req_string(const struct req *r, char *out, size_t n) {
 }
 
 /* the request log, in trace form */
-struct logent { char text[MAXPATH + 64]; uint32_t pid; };
+struct logent { char text[REQTEXT]; uint32_t pid; };
 static struct logent logv[MAXLOG];
 static int nlog, log_overflow;
 static void log_add(const char *text, uint32_t pid) {
@@ -1051,7 +1165,7 @@ static void *server_main(void *arg) {
             continue;
         }
         if (op != OP_INIT) {
-            char t[MAXPATH + 64];
+            char t[REQTEXT];
             req_string(q, t, sizeof t);
             log_add(t, q->h.pid);
         }
@@ -1348,7 +1462,7 @@ static void tap(int ok, const char *result, const char *verdict, const char *ski
     if (!ok) failures++;
 }
 /* requests seen (taken), in order; expect lines match against seen[expect_mark..] */
-static char (*seen)[MAXPATH + 64];
+static char (*seen)[REQTEXT];
 static int nseen, expect_mark, log_mark, last_quiet;
 static const char *const *hint_of(int line);
 /* a request's top-level arguments, split at commas outside quotes; returns their number */
@@ -1426,7 +1540,7 @@ static int take(int quiet, int print) {
     if (print) printf("#   ->");
     for (int i = log_mark; i < nlog; i++, got++) {
         if (print) printf(" %s", logv[i].text);
-        if (nseen < MAXLOG) snprintf(seen[nseen++], MAXPATH + 64, "%s", logv[i].text);
+        if (nseen < MAXLOG) snprintf(seen[nseen++], REQTEXT, "%s", logv[i].text);
     }
     if (print) printf("\n");
     log_mark = nlog;
@@ -1725,7 +1839,7 @@ static void st_server_reply(int t, const char *tname, int op, const char *opword
     if (!q) {
         size_t u = 0;
         for (int i = 0; i < MAXHELD; i++) if (heldv[i].used) {
-            char t2[MAXPATH + 64];
+            char t2[REQTEXT];
             req_string(heldv[i].q, t2, sizeof t2);
             u += (size_t)snprintf(heldlist + u, sizeof heldlist - u, "%s%s", u ? ", " : "", t2);
             if (u >= sizeof heldlist) break;

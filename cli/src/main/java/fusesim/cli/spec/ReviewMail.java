@@ -56,7 +56,7 @@ public final class ReviewMail {
       }
       b.append('\n');
       para(b, "  ", "Why the default: " + a.why());
-      para(b, "  ", "Evidence: " + a.evidence() + (a.openQuestion().isBlank() ? "" : " (series.md " + a.openQuestion() + ")"));
+      para(b, "  ", "Evidence: " + a.evidence() + (a.openQuestion().isBlank() ? "" : " (" + a.openQuestion() + ")"));
       b.append('\n');
     }
     for (Effects.PatchEffect pe : fx.patches) {

@@ -298,7 +298,8 @@ public final class SpecDoc {
 
   private String assumptions() {
     StringBuilder b = new StringBuilder("# Assumptions: the review questions\n\n").append(GENERATED);
-    b.append("Most of the series' code was not seen (shared/research/series.md §0), so every point "
+    b.append("Most of the series' code was not seen (of the v2 posting, https://lore.kernel.org/all/20260516004004.1455526-1-joannelkoong@gmail.com/, "
+        + "only 01's commit message and first hunk and the start of 21's documentation), so every point "
         + "where the model's behaviour is inferred is a question with alternatives "
         + "(`fusesim.model.series.Assumption.ALL`). A trace picks a choice with `assume: A5=degrade`. "
         + "For each non-default choice, the corpus traces whose outcome changes and the "
@@ -325,7 +326,7 @@ public final class SpecDoc {
       b.append("**").append(md(a.question())).append("**\n\n");
       b.append("- **Patches:** ").append(a.patches().isEmpty() ? "v1 only"
           : patchLinks(a.patches(), PATCHES)).append('\n');
-      b.append("- **Asked in series.md:** ").append(md(a.openQuestion())).append('\n');
+      b.append("- **Open question:** ").append(md(a.openQuestion())).append('\n');
       b.append("- **Evidence:** ").append(md(a.evidence())).append('\n');
       b.append("- **Default:** `").append(a.defaultChoice()).append("`, because ")
           .append(md(a.why())).append('\n');

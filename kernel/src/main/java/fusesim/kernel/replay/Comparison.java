@@ -1,11 +1,11 @@
 package fusesim.kernel.replay;
 
 import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.ObservationDiff;
+import fusesim.traces.replay.ObservationDiff.Observable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The model's prediction and the kernel's observation of one trace, side by side, line by line.
@@ -16,6 +16,18 @@ import java.util.TreeSet;
 public final class Comparison {
     /** The marker of a row where model and kernel differ. */
     public static final String DIFFERS = "!=";
+
+    /**
+     * What {@code kernel replay} compares on a line both sides ran. Not the verdict: the kernel
+     * replay checks each line's stated outcome itself ({@code allMet}), and the model's
+     * expectations about its own state have no kernel counterpart.
+     */
+    public static final ObservationDiff OBSERVABLES = ObservationDiff.of("kernel replay",
+            ObservationDiff.rule(Observable.RESULT, ObservationDiff.EQUAL,
+                    "return value, errno, stat fields, bytes moved: what the model predicts of the kernel"),
+            ObservationDiff.rule(Observable.REQUESTS, ObservationDiff.REQUESTS_AGREE,
+                    "the two servers differ: FORGETs reach the daemon on their own queue (a multiset), "
+                            + "the model states fewer fields than the wire holds, fh is each server's choice"));
 
     private Comparison() {}
 
@@ -48,36 +60,27 @@ public final class Comparison {
     }
 
     private static List<Row> rows(List<Observation> model, List<Observation> kernel, Map<Integer, String> skipped) {
-        Map<Integer, Observation> m = byLine(model);
-        Map<Integer, Observation> k = byLine(kernel);
-        TreeSet<Integer> lines = new TreeSet<>(m.keySet());
-        lines.addAll(k.keySet());
         List<Row> out = new ArrayList<>();
-        for (int line : lines) {
-            Observation mo = m.get(line);
-            Observation ko = k.get(line);
-            String stmt = mo != null ? mo.stmt() : ko.stmt();
-            if (mo != null && ko != null) {
-                boolean same = mo.result().equals(ko.result()) && fusesim.traces.replay.Requests.agree(mo.requests(), ko.requests());
-                out.add(new Row(line, stmt, mo.result(), mo.requests(), ko.result(), ko.requests(),
-                        same ? "" : DIFFERS, ""));
-            } else if (mo != null) {
-                String why = skipped.get(line);
-                out.add(new Row(line, stmt, mo.result(), mo.requests(), "", List.of(), why == null ? DIFFERS : "",
-                        why == null ? "kernel: not observed" : "kernel: skipped: " + why));
-            } else {
-                out.add(new Row(line, stmt, "", List.of(), ko.result(), ko.requests(), DIFFERS, "model: not observed"));
-            }
+        for (ObservationDiff.Row r : OBSERVABLES.rows(ObservationDiff.steps(model), ObservationDiff.steps(kernel),
+                skipped)) {
+            out.add(row(r));
         }
         return out;
     }
 
-    private static Map<Integer, Observation> byLine(List<Observation> obs) {
-        Map<Integer, Observation> out = new TreeMap<>();
-        for (Observation o : obs) {
-            out.put(o.line(), o);
+    private static Row row(ObservationDiff.Row r) {
+        ObservationDiff.Step mo = r.first();
+        ObservationDiff.Step ko = r.second();
+        String marker = r.differs() ? DIFFERS : "";
+        if (mo != null && ko != null) {
+            return new Row(r.line(), r.stmt(), mo.result(), mo.requests(), ko.result(), ko.requests(), marker, "");
         }
-        return out;
+        if (mo != null) {
+            String why = r.whySecondMissing();
+            return new Row(r.line(), r.stmt(), mo.result(), mo.requests(), "", List.of(), marker,
+                    why == null ? "kernel: not observed" : "kernel: skipped: " + why);
+        }
+        return new Row(r.line(), r.stmt(), "", List.of(), ko.result(), ko.requests(), marker, "model: not observed");
     }
 
     /** True when no row differs. */

@@ -5,8 +5,8 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
- * The glibc calls the oracle needs, bound with JNA direct mapping (the fastest JNA mode; see
- * research/kernel-oracle.md). Every method returns the raw C result; read {@link #errno()} right after a
+ * The glibc calls the oracle needs, bound with JNA direct mapping (the fastest JNA mode: native
+ * methods bound once by Native.register, no per-call reflection). Every method returns the raw C result; read {@link #errno()} right after a
  * failing call, on the same thread. Only x86_64 Linux is supported (syscall numbers, struct stat).
  */
 public final class Libc {

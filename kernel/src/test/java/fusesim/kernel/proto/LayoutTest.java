@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Struct sizes and field offsets against research/mainline.md §2.3 (this kernel's BTF). */
+/** Struct sizes and field offsets of include/uapi/linux/fuse.h as this kernel's BTF gives them (/sys/kernel/btf/vmlinux on 6.18.44). */
 class LayoutTest {
     private static ByteBuffer buf(int size) {
         return Wire.allocate(size);

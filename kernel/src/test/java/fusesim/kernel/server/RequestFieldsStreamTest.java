@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The oracle decodes each request's in-struct fields from the wire, by the layouts of
- * shared/research/mainline.md §2.3, and records them as the model prints its requests
+ * include/uapi/linux/fuse.h as this kernel's BTF gives them ({@code fusesim.kernel.proto}), and records them as the model prints its requests
  * ({@code SETATTR(10,valid=SIZE|LOCKOWNER,size=0)}); no kernel needed.
  */
 class RequestFieldsStreamTest {

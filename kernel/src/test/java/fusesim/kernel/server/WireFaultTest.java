@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The wire faults' encoding, and the predicted kernel reaction computed from dev.c's framing rules
- * (research/mainline.md §2.2). Encoding path only: no fault has been injected on a real kernel.
+ * (fuse_dev_do_write: a reply under 16 bytes or whose out.len is not the bytes written is EINVAL,
+ * an unknown unique ENOENT, an error outside -511..0 EINVAL). Encoding path only: no fault has been injected on a real kernel.
  */
 class WireFaultTest {
   private static final long UNIQUE = 6;

@@ -25,7 +25,9 @@ public final class Backing {
   /**
    * fuse_backing_open(fc, map), which the FUSE_DEV_IOC_BACKING_OPEN ioctl
    * (fuse_dev_ioctl_backing_open(), fs/fuse/dev.c: copy_from_user only) calls. Returns the new id
-   * or -errno, in the kernel's order of checks (research/mainline.md §3.3).
+   * or -errno, in the kernel's order of checks: !fc->passthrough or !capable(CAP_SYS_ADMIN) EPERM;
+   * map->flags or map->padding EINVAL; fget_raw(map->fd) EBADF; not a regular file EISDIR/EINVAL;
+   * s_stack_depth >= max_stack_depth ELOOP; then idr_alloc_cyclic from 1 (each errno seen on 6.18.44).
    */
   @Mirrors(fn = "fuse_backing_open", file = "fs/fuse/backing.c", patches = {2},
       doc = "fuse_backing_open: EPERM, EINVAL (flags, padding; from 02 ops_mask), EBADF, file type, "

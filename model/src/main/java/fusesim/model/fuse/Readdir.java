@@ -50,7 +50,7 @@ public final class Readdir {
    * same, fresh inode counts a lookup and takes the attributes; a negative one, another nodeid or
    * a stale inode (made bad) is invalidated and a new dentry allocated; a new dentry gets the
    * inode from fuse_iget. The record carries fuse_entry_out, never entry2, so under the series no
-   * backing is attached (series.md: readdirplus-instantiated inodes get no backing, SEEN v1 cover;
+   * backing is attached (readdirplus-instantiated inodes get no backing, SEEN v1 cover letter;
    * the v2 server's do_lookup(..., setup_backing = !plus), SEEN-libfuse). Returns 0 or -errno;
    * the caller sends FORGET(nodeid, 1) for an error (fuse_force_forget).
    */

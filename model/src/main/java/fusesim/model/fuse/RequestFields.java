@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The fields of each request's in-struct (include/uapi/linux/fuse.h, protocol 7.45; layouts in
- * shared/research/mainline.md §2.3), by the kernel's names, with the vocabulary of each value: the
+ * The fields of each request's in-struct (include/uapi/linux/fuse.h, protocol 7.45; the layouts,
+ * as this machine's kernel BTF gives them, are kernel/'s {@code fusesim.kernel.proto} records), by the kernel's names, with the vocabulary of each value: the
  * one catalog that the trace language parses ({@code SETATTR(10,valid=SIZE|LOCKOWNER,size=0)}),
  * the model renders its requests with ({@link Request#observable()}) and the kernel oracle decodes
  * the wire into. A field is rendered as {@code name=value}, after the nodeid and the positional

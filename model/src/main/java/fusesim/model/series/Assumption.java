@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * An open question about the series that the model must answer to run: the code of most patches
- * was not seen (shared/research/series.md §0), so every point where the model's behaviour is
+ * was not seen (of the v2 posting, https://lore.kernel.org/all/20260516004004.1455526-1-joannelkoong@gmail.com/, only 01's commit
+ * message and first hunk and the start of 21's documentation could be read), so every point where the model's behaviour is
  * inferred is named here, with its alternatives, the default and why, and the evidence. Traces pick
  * a choice with {@code assume: A5=degrade}; {@code fusesim check --assume A5=degrade} does the
  * same, and {@code --all-assumptions} runs the combinations. The model reads a choice with
@@ -17,10 +18,15 @@ import java.util.Optional;
  * @param question the review question
  * @param choices the alternatives, default first
  * @param why why the default is the default
- * @param evidence evidence labels (series.md §0: SEEN, SEEN-libfuse, SEEN-pre, INF, INF-strong)
+ * @param evidence evidence labels: SEEN (read in the posted patch), SEEN-libfuse (read in the
+ *     series' test server, github.com/joannekoong/libfuse branch extended_passthrough_v2, whose UAPI
+ *     copy the tested kernel must match), SEEN-pre (pre-series code or mail by the same authors:
+ *     design intent), INF (inferred from titles, the UAPI and the server), INF-strong (forced by a
+ *     seen artefact)
  *     with their sources
  * @param patches the v2 patches whose behaviour depends on it
- * @param openQuestion where series.md asks it (§6 item, §5.3 scenario)
+ * @param openQuestion where the review notes ask it: §6 qN, §5.3 item N (both listed in
+ *     traces/corpus/v2/README.md)
  */
 public record Assumption(String id, String key, String question, List<Choice> choices, String why,
     String evidence, List<Integer> patches, String openQuestion) {

@@ -26,7 +26,7 @@ import fusesim.model.fuse.Passthrough;
 /**
  * The series' inode passthrough: ops masks, the lifetime backing attached to an inode at lookup
  * and released at eviction, and the ino rule. The functions live in fs/fuse/passthrough.c and
- * fs/fuse/iomode.c of the series; their code was not seen (series.md §3), so names follow Amir's
+ * fs/fuse/iomode.c of the series; their code was not seen (traces/corpus/v2/README.md, evidence), so names follow Amir's
  * branch where it was quoted (S11) and every inferred choice is an {@link Assumption}.
  */
 public final class InodePassthrough {

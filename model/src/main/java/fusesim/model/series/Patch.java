@@ -4,9 +4,11 @@ import java.util.List;
 
 /**
  * The patches of "fuse: extend passthrough to inode operations" v2 (2026-05-16, 21 patches), as
- * titled on the list. {@code evidence} says how much of the patch's code was seen (see
- * shared/research/series.md §3): only 01's first hunk and 21's first part were read; the rest of the
- * model's v2 behaviour is inference, each inferred choice an {@link Assumption}.
+ * titled on the list (cover letter: https://lore.kernel.org/all/20260516004004.1455526-1-joannelkoong@gmail.com/; patch N is
+ * message {@code ...-(N+1)-joannelkoong@gmail.com}). {@code evidence} says how much of the patch's
+ * code was seen: only 01's commit message and first hunk and the first part of 21 (the
+ * documentation) were read; the rest of the model's v2 behaviour is inference, each inferred choice
+ * an {@link Assumption}.
  */
 public record Patch(int number, String author, String title, String evidence) {
 

@@ -23,7 +23,7 @@ public final class Semantics {
 
   /**
    * v1's behaviours, named by the v2 patch that carries the same behaviour (INF: v1's patches
-   * 02-16 were not seen; series.md §4). v1 attaches at LOOKUP only (its server sends entry2 for
+   * 02-16 were not seen; the v2 cover letter lists the changes since v1). v1 attaches at LOOKUP only (its server sends entry2 for
    * LOOKUP only) and has no creation attach (14, 15), no backing_id=0 inheritance (16) and no
    * backing-inode helpers or suid/sgid rework (17, 18, 20); its setattr passthrough (19) applies
    * the change to the backing without copying attributes back. It adds the kernel-initiated open.

@@ -103,10 +103,35 @@ class CReproStatementsTest {
         assertThatThrownBy(() -> reproOf(head + "server setattr /a ignored\n"))
                 .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:5:")
                 .hasMessageContaining("the C reproducer cannot send a IGNORED reply");
-        assertThatThrownBy(() -> reproOf(head + "T1 open(\"/a\", O_RDONLY) = 3\nexpect requests LOOKUP(1,\"a\") OPEN(10,flags=O_RDONLY)\n"))
-                .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:6:")
-                .hasMessageContaining("cannot compare the field flags of OPEN");
         assertThatThrownBy(() -> reproOf(head + "lower dir /d data=\"x\"\n"))
                 .isInstanceOf(fusesim.traces.lang.TraceError.class).hasMessageStartingWith("t.trace:5:");
+    }
+
+    @Test
+    void everyCatalogFieldIsDecodedAndAFieldTheCLacksIsRefusedAtItsColumn() {
+        for (fusesim.model.Opcode op : fusesim.model.Opcode.values()) {
+            java.util.List<String> catalog = fusesim.model.fuse.RequestFields.of(op)
+                    .map(fusesim.model.fuse.RequestFields.Struct::names).orElse(java.util.List.of());
+            assertThat(CRepro.DECODED.getOrDefault(op, java.util.List.of())).as("%s", op)
+                    .containsExactlyInAnyOrderElementsOf(catalog);
+        }
+        String text = "trace: t\nresult: pass\nmount\nlower file /a size=4\nT1 open(\"/a\", O_RDONLY) = 3\n"
+                + "expect requests LOOKUP(1,\"a\") OPEN(10,flags=O_RDONLY|O_LARGEFILE)\n";
+        fusesim.traces.lang.Trace t = TraceParser.parse("t.trace", text);
+        fusesim.traces.lang.Stmt.ExpectRequests e = (fusesim.traces.lang.Stmt.ExpectRequests) t.body().get(t.body().size() - 1);
+        assertThat(CRepro.undecoded(e, CRepro.DECODED)).isEmpty();
+        assertThat(CRepro.undecoded(e, java.util.Map.of())).hasValueSatisfying(f -> {
+            assertThat(f.name()).isEqualTo("flags");
+            assertThat(f.pos().line()).isEqualTo(6);
+            assertThat(f.pos().col()).isEqualTo(text.lines().toList().get(5).indexOf("flags=") + 1);
+        });
+        assertThat(reproOf(text)).contains("\"OPEN(10,flags=O_RDONLY|O_LARGEFILE)\"")
+                .contains("{14, \"flags\", FK_FLAGS, ").contains("{\"O_LARGEFILE\", 0x8000ULL}");
+    }
+
+    @Test
+    void theDefaultPermissionsTracesStateCreateFieldsTheCCompares() throws Exception {
+        assertThat(repro("default-permissions-create-needs-write-on-dir"))
+                .contains("CREATE(30,\\\"new\\\",flags=O_WRONLY|O_CREAT|O_LARGEFILE,mode=0100644)");
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  */
 public enum ServerPreset {
   /**
-   * libfuse example/passthrough_hp.cc (the series' test server, shared/research/series.md §1 S8),
+   * libfuse example/passthrough_hp.cc (the series' test server: github.com/joannekoong/libfuse,
+   * branch extended_passthrough_v2),
    * without --nocache: what it answers differently from the default server. It passes every
    * xattr call to its lower file (sfs_getxattr/listxattr/setxattr/removexattr), whose files have
    * none: GETXATTR and REMOVEXATTR fail with ENODATA, LISTXATTR lists nothing. It implements no

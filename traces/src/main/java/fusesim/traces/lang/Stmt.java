@@ -23,6 +23,13 @@ public sealed interface Stmt {
   /** The position of the first token. */
   Pos pos();
 
+  /**
+   * Dispatches on the statement's kind: {@code v}'s method for this record. Every record
+   * implements it, and {@link StmtVisitor} has one abstract method per record, so a new kind of
+   * statement does not compile until every interpreter says what it does with it.
+   */
+  <R> R accept(StmtVisitor<R> v);
+
   /** The source line: the step identity. */
   default int line() {
     return pos().line();
@@ -32,6 +39,11 @@ public sealed interface Stmt {
 
   /** {@code mount [OPTION ...]}: at most once, before any thread step. */
   record Mount(Pos pos, List<MountArg> options) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitMount(this);
+    }
+
     public Mount {
       Objects.requireNonNull(pos);
       options = List.copyOf(options);
@@ -70,6 +82,11 @@ public sealed interface Stmt {
 
   /** {@code lower file|dir|chr|fifo PATH [k=v ...]}: a node of the backing tree. */
   record LowerNode(Pos pos, NodeType type, Word path, List<Item> attrs) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitLowerNode(this);
+    }
+
     public LowerNode {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(type);
@@ -80,6 +97,11 @@ public sealed interface Stmt {
 
   /** {@code lower link PATH -> TARGET}: a hard link, {@code path} names {@code target}'s inode. */
   record LowerLink(Pos pos, Word path, Word target) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitLowerLink(this);
+    }
+
     public LowerLink {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(path);
@@ -89,6 +111,11 @@ public sealed interface Stmt {
 
   /** {@code lower unlink PATH}: the server side removes a name. */
   record LowerUnlink(Pos pos, Word path) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitLowerUnlink(this);
+    }
+
     public LowerUnlink {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(path);
@@ -97,6 +124,11 @@ public sealed interface Stmt {
 
   /** {@code lower write /a offset=0 "ZZZ"}: an outside writer changes the lower file. */
   record LowerWrite(Pos pos, Word path, Value.Int offset, Value.Data data) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitLowerWrite(this);
+    }
+
     public LowerWrite {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(path);
@@ -107,6 +139,11 @@ public sealed interface Stmt {
 
   /** {@code lower set PATH k=v ...}: the server side changes an existing node. */
   record LowerSet(Pos pos, Word path, List<Item> attrs) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitLowerSet(this);
+    }
+
     public LowerSet {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(path);
@@ -116,6 +153,11 @@ public sealed interface Stmt {
 
   /** {@code thread NAME [uid=N] [gid=N]}; undeclared threads (and T1) are root. */
   record ThreadDecl(Pos pos, Word thread, List<Item> creds) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitThreadDecl(this);
+    }
+
     public ThreadDecl {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(thread);
@@ -127,6 +169,11 @@ public sealed interface Stmt {
 
   /** {@code server OP PATH REPLY}: how the server answers OP on PATH from now on. */
   record ServerPolicy(Pos pos, ServerOp op, Word path, ReplyClause reply) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerPolicy(this);
+    }
+
     public ServerPolicy {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(op);
@@ -137,6 +184,11 @@ public sealed interface Stmt {
 
   /** {@code server hold OP [PATH]}: matching requests wait for a {@link ServerReply}. */
   record ServerHold(Pos pos, ServerOp op, Optional<Word> path) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerHold(this);
+    }
+
     public ServerHold {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(op);
@@ -146,6 +198,11 @@ public sealed interface Stmt {
 
   /** {@code server unhold OP [PATH]}: stop holding; requests held so far stay held. */
   record ServerUnhold(Pos pos, ServerOp op, Optional<Word> path) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerUnhold(this);
+    }
+
     public ServerUnhold {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(op);
@@ -155,6 +212,11 @@ public sealed interface Stmt {
 
   /** {@code server reply THREAD OP [REPLY]}: answer THREAD's held request; no reply = policy. */
   record ServerReply(Pos pos, Word thread, ServerOp op, Optional<ReplyClause> reply) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerReply(this);
+    }
+
     public ServerReply {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(thread);
@@ -169,6 +231,11 @@ public sealed interface Stmt {
    */
   record BackingOpen(Pos pos, BackingTarget target, List<Item> params, Outcome outcome)
       implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitBackingOpen(this);
+    }
+
     public BackingOpen {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(target);
@@ -212,6 +279,11 @@ public sealed interface Stmt {
 
   /** {@code server backing_close ID = RESULT}: FUSE_DEV_IOC_BACKING_CLOSE. */
   record BackingClose(Pos pos, Value.Int id, Outcome outcome) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitBackingClose(this);
+    }
+
     public BackingClose {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(id);
@@ -224,6 +296,11 @@ public sealed interface Stmt {
    * ({@link ServerPreset}); later {@code server OP PATH REPLY} lines override them per path.
    */
   record ServerLike(Pos pos, ServerPreset preset) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerLike(this);
+    }
+
     public ServerLike {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(preset);
@@ -232,6 +309,11 @@ public sealed interface Stmt {
 
   /** {@code server crash}: the daemon dies and the connection is aborted. */
   record ServerCrash(Pos pos) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerCrash(this);
+    }
+
     public ServerCrash {
       Objects.requireNonNull(pos);
     }
@@ -248,6 +330,11 @@ public sealed interface Stmt {
 
   /** {@code server notify inval_entry|inval_inode|prune PATH}. */
   record ServerNotify(Pos pos, NotifyKind kind, Word path) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerNotify(this);
+    }
+
     public ServerNotify {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(kind);
@@ -268,6 +355,11 @@ public sealed interface Stmt {
   /** {@code T1 NAME(ARGS) = RESULT [{k=v ...}]}: a call that completes at once. */
   record Call(Pos pos, Word thread, Syscall syscall, List<Value> args, Outcome outcome,
       List<Item> checks) implements ThreadStep {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitCall(this);
+    }
+
     public Call {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(thread);
@@ -281,6 +373,11 @@ public sealed interface Stmt {
   /** {@code T1 NAME(ARGS <unfinished ...>}: the call starts and blocks. */
   record Unfinished(Pos pos, Word thread, Syscall syscall, List<Value> args)
       implements ThreadStep {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitUnfinished(this);
+    }
+
     public Unfinished {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(thread);
@@ -295,6 +392,11 @@ public sealed interface Stmt {
    */
   record Resumed(Pos pos, Word thread, Syscall syscall, Outcome outcome, List<Item> checks)
       implements ThreadStep {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitResumed(this);
+    }
+
     public Resumed {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(thread);
@@ -308,6 +410,11 @@ public sealed interface Stmt {
 
   /** {@code tick DURATION}: advance the clock (entry and attr timeouts). */
   record Tick(Pos pos, Value.Time duration) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitTick(this);
+    }
+
     public Tick {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(duration);
@@ -316,6 +423,11 @@ public sealed interface Stmt {
 
   /** {@code evict PATH}: the kernel drops the unused dentry and inode (FORGET follows). */
   record Evict(Pos pos, Word path) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitEvict(this);
+    }
+
     public Evict {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(path);
@@ -324,6 +436,11 @@ public sealed interface Stmt {
 
   /** {@code drop_caches}. */
   record DropCaches(Pos pos) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitDropCaches(this);
+    }
+
     public DropCaches {
       Objects.requireNonNull(pos);
     }
@@ -331,6 +448,11 @@ public sealed interface Stmt {
 
   /** {@code umount}. */
   record Umount(Pos pos) implements Stmt {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitUmount(this);
+    }
+
     public Umount {
       Objects.requireNonNull(pos);
     }
@@ -352,6 +474,11 @@ public sealed interface Stmt {
    * {@code expect requests} (or the start); an empty list means none.
    */
   record ExpectRequests(Pos pos, List<Request> requests) implements Expect {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitExpectRequests(this);
+    }
+
     public ExpectRequests {
       Objects.requireNonNull(pos);
       requests = List.copyOf(requests);
@@ -411,6 +538,11 @@ public sealed interface Stmt {
 
   /** {@code expect no OPCODE}: no request of this opcode since the previous expect requests. */
   record ExpectNo(Pos pos, Opcode opcode) implements Expect {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitExpectNo(this);
+    }
+
     public ExpectNo {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(opcode);
@@ -424,6 +556,11 @@ public sealed interface Stmt {
 
   /** {@code expect inode PATH k=v ...}: state of the FUSE inode at PATH (model only). */
   record ExpectInode(Pos pos, Word path, List<Item> items) implements Expect {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitExpectInode(this);
+    }
+
     public ExpectInode {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(path);
@@ -438,6 +575,11 @@ public sealed interface Stmt {
 
   /** {@code expect backing ID k=v ...}: state of a backing id (model only). */
   record ExpectBacking(Pos pos, Value.Int id, List<Item> items) implements Expect {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitExpectBacking(this);
+    }
+
     public ExpectBacking {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(id);
@@ -452,6 +594,11 @@ public sealed interface Stmt {
 
   /** {@code expect file FD k=v ...}: state of the open file behind a thread fd (model only). */
   record ExpectFile(Pos pos, Value.Int fd, List<Item> items) implements Expect {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitExpectFile(this);
+    }
+
     public ExpectFile {
       Objects.requireNonNull(pos);
       Objects.requireNonNull(fd);
@@ -466,6 +613,11 @@ public sealed interface Stmt {
 
   /** {@code expect conn k=v ...}: state of the FUSE connection (model only). */
   record ExpectConn(Pos pos, List<Item> items) implements Expect {
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitExpectConn(this);
+    }
+
     public ExpectConn {
       Objects.requireNonNull(pos);
       items = List.copyOf(items);

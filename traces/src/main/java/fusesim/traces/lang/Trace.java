@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A parsed trace: one scenario of the FUSE passthrough model (TRACE-FORMAT.md, GRAMMAR.md).
+ * A parsed trace: one scenario of the FUSE passthrough model (traces/GRAMMAR.md).
  * Immutable; built by {@link TraceParser}, printed by {@link TracePrinter}.
  *
  * @param file the file name errors are reported against

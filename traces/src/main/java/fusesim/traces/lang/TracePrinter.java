@@ -72,28 +72,15 @@ public final class TracePrinter {
 
   /** One statement as one line of canonical text (no newline). */
   public static String print(Stmt s) {
-    if (s instanceof Stmt.ThreadStep) {
-      return step((Stmt.ThreadStep) s);
-    }
-    if (s instanceof Stmt.Expect) {
-      return expect((Stmt.Expect) s);
-    }
-    if (isServer(s)) {
-      return "server " + server(s);
-    }
-    return world(s);
+    return s.accept(PRINTER);
   }
 
-  private static boolean isServer(Stmt s) {
-    return s instanceof Stmt.ServerPolicy || s instanceof Stmt.ServerHold
-        || s instanceof Stmt.ServerUnhold || s instanceof Stmt.ServerReply
-        || s instanceof Stmt.BackingOpen || s instanceof Stmt.BackingClose
-        || s instanceof Stmt.ServerCrash || s instanceof Stmt.ServerNotify
-        || s instanceof Stmt.ServerLike;
-  }
+  private static final StmtVisitor<String> PRINTER = new Printer();
 
-  private static String world(Stmt s) {
-    if (s instanceof Stmt.Mount m) {
+  /** The text of each kind of statement. */
+  private static final class Printer implements StmtVisitor<String> {
+    @Override
+    public String visitMount(Stmt.Mount m) {
       StringBuilder out = new StringBuilder("mount");
       for (Stmt.MountArg o : m.options()) {
         out.append(' ').append(o.option().word());
@@ -101,72 +88,161 @@ public final class TracePrinter {
       }
       return out.toString();
     }
-    if (s instanceof Stmt.LowerNode n) {
+
+    @Override
+    public String visitLowerNode(Stmt.LowerNode n) {
       return "lower " + n.type().word() + " " + n.path().text() + items(n.attrs());
     }
-    if (s instanceof Stmt.LowerLink l) {
+
+    @Override
+    public String visitLowerLink(Stmt.LowerLink l) {
       return "lower link " + l.path().text() + " -> " + l.target().text();
     }
-    if (s instanceof Stmt.LowerUnlink u) {
+
+    @Override
+    public String visitLowerUnlink(Stmt.LowerUnlink u) {
       return "lower unlink " + u.path().text();
     }
-    if (s instanceof Stmt.LowerSet l) {
+
+    @Override
+    public String visitLowerSet(Stmt.LowerSet l) {
       return "lower set " + l.path().text() + items(l.attrs());
     }
-    if (s instanceof Stmt.LowerWrite w) {
+
+    @Override
+    public String visitLowerWrite(Stmt.LowerWrite w) {
       return "lower write " + w.path().text() + " offset=" + w.offset().text() + " "
           + Lexer.quoteData(w.data().bytes());
     }
-    if (s instanceof Stmt.ThreadDecl t) {
+
+    @Override
+    public String visitThreadDecl(Stmt.ThreadDecl t) {
       return "thread " + t.thread().text() + items(t.creds());
     }
-    return otherStep(s);
-  }
 
-  private static String otherStep(Stmt s) {
-    if (s instanceof Stmt.Tick t) {
-      return "tick " + t.duration().text();
+    @Override
+    public String visitServerPolicy(Stmt.ServerPolicy p) {
+      return "server " + p.op().word() + " " + p.path().text() + " " + reply(p.reply());
     }
-    if (s instanceof Stmt.Evict e) {
-      return "evict " + e.path().text();
-    }
-    if (s instanceof Stmt.DropCaches) {
-      return "drop_caches";
-    }
-    if (s instanceof Stmt.Umount) {
-      return "umount";
-    }
-    throw new IllegalArgumentException("unknown statement " + s);
-  }
 
-  private static String server(Stmt s) {
-    if (s instanceof Stmt.ServerPolicy p) {
-      return p.op().word() + " " + p.path().text() + " " + reply(p.reply());
+    @Override
+    public String visitServerHold(Stmt.ServerHold h) {
+      return "server hold " + h.op().word() + h.path().map(p -> " " + p.text()).orElse("");
     }
-    if (s instanceof Stmt.ServerHold h) {
-      return "hold " + h.op().word() + h.path().map(p -> " " + p.text()).orElse("");
+
+    @Override
+    public String visitServerUnhold(Stmt.ServerUnhold h) {
+      return "server unhold " + h.op().word() + h.path().map(p -> " " + p.text()).orElse("");
     }
-    if (s instanceof Stmt.ServerUnhold h) {
-      return "unhold " + h.op().word() + h.path().map(p -> " " + p.text()).orElse("");
-    }
-    if (s instanceof Stmt.ServerReply r) {
-      return "reply " + r.thread().text() + " " + r.op().word()
+
+    @Override
+    public String visitServerReply(Stmt.ServerReply r) {
+      return "server reply " + r.thread().text() + " " + r.op().word()
           + r.reply().map(x -> " " + reply(x)).orElse("");
     }
-    if (s instanceof Stmt.BackingOpen b) {
-      return "backing_open " + target(b.target()) + items(b.params()) + " = "
+
+    @Override
+    public String visitBackingOpen(Stmt.BackingOpen b) {
+      return "server backing_open " + target(b.target()) + items(b.params()) + " = "
           + outcome(b.outcome());
     }
-    if (s instanceof Stmt.BackingClose b) {
-      return "backing_close " + b.id().text() + " = " + outcome(b.outcome());
+
+    @Override
+    public String visitBackingClose(Stmt.BackingClose b) {
+      return "server backing_close " + b.id().text() + " = " + outcome(b.outcome());
     }
-    if (s instanceof Stmt.ServerNotify n) {
-      return "notify " + n.kind().word() + " " + n.path().text();
+
+    @Override
+    public String visitServerLike(Stmt.ServerLike l) {
+      return "server like " + l.preset().word();
     }
-    if (s instanceof Stmt.ServerLike l) {
-      return "like " + l.preset().word();
+
+    @Override
+    public String visitServerCrash(Stmt.ServerCrash c) {
+      return "server crash";
     }
-    return "crash";
+
+    @Override
+    public String visitServerNotify(Stmt.ServerNotify n) {
+      return "server notify " + n.kind().word() + " " + n.path().text();
+    }
+
+    @Override
+    public String visitCall(Stmt.Call c) {
+      return call(c, c.args()) + ") = " + outcome(c.outcome()) + checks(c.checks());
+    }
+
+    @Override
+    public String visitUnfinished(Stmt.Unfinished u) {
+      return call(u, u.args()) + " <unfinished ...>";
+    }
+
+    @Override
+    public String visitResumed(Stmt.Resumed r) {
+      return r.thread().text() + " <... " + r.syscall().word() + " resumed>) = "
+          + outcome(r.outcome()) + checks(r.checks());
+    }
+
+    @Override
+    public String visitTick(Stmt.Tick t) {
+      return "tick " + t.duration().text();
+    }
+
+    @Override
+    public String visitEvict(Stmt.Evict e) {
+      return "evict " + e.path().text();
+    }
+
+    @Override
+    public String visitDropCaches(Stmt.DropCaches d) {
+      return "drop_caches";
+    }
+
+    @Override
+    public String visitUmount(Stmt.Umount u) {
+      return "umount";
+    }
+
+    @Override
+    public String visitExpectRequests(Stmt.ExpectRequests r) {
+      StringBuilder out = new StringBuilder("expect requests");
+      r.requests().forEach(q -> out.append(' ').append(request(q)));
+      return out.toString();
+    }
+
+    @Override
+    public String visitExpectNo(Stmt.ExpectNo n) {
+      return "expect no " + n.opcode().name();
+    }
+
+    @Override
+    public String visitExpectInode(Stmt.ExpectInode i) {
+      return "expect inode " + i.path().text() + items(i.items());
+    }
+
+    @Override
+    public String visitExpectBacking(Stmt.ExpectBacking b) {
+      return "expect backing " + b.id().text() + items(b.items());
+    }
+
+    @Override
+    public String visitExpectFile(Stmt.ExpectFile f) {
+      return "expect file " + f.fd().text() + items(f.items());
+    }
+
+    @Override
+    public String visitExpectConn(Stmt.ExpectConn c) {
+      return "expect conn" + items(c.items());
+    }
+  }
+
+  /** {@code T1 name(arg, arg}: a call's text up to its closing parenthesis. */
+  private static String call(Stmt.ThreadStep s, List<Value> values) {
+    List<String> args = new ArrayList<>();
+    for (Value v : values) {
+      args.add(value(v, "|"));
+    }
+    return s.thread().text() + " " + s.syscall().word() + "(" + String.join(", ", args);
   }
 
   private static String target(Stmt.BackingTarget t) {
@@ -194,24 +270,6 @@ public final class TracePrinter {
     return f.kind().keyword() + items(f.items());
   }
 
-  private static String step(Stmt.ThreadStep s) {
-    String thread = s.thread().text() + " ";
-    if (s instanceof Stmt.Resumed r) {
-      return thread + "<... " + r.syscall().word() + " resumed>) = " + outcome(r.outcome())
-          + checks(r.checks());
-    }
-    List<String> args = new ArrayList<>();
-    List<Value> values = s instanceof Stmt.Call c ? c.args() : ((Stmt.Unfinished) s).args();
-    for (Value v : values) {
-      args.add(value(v, "|"));
-    }
-    String call = thread + s.syscall().word() + "(" + String.join(", ", args);
-    if (s instanceof Stmt.Call c) {
-      return call + ") = " + outcome(c.outcome()) + checks(c.checks());
-    }
-    return call + " <unfinished ...>";
-  }
-
   private static String checks(List<Item> checks) {
     return checks.isEmpty() ? "" : " {" + items(checks).substring(1) + "}";
   }
@@ -228,27 +286,6 @@ public final class TracePrinter {
       return m.mapping();
     }
     return "?";
-  }
-
-  private static String expect(Stmt.Expect e) {
-    if (e instanceof Stmt.ExpectRequests r) {
-      StringBuilder out = new StringBuilder("expect requests");
-      r.requests().forEach(q -> out.append(' ').append(request(q)));
-      return out.toString();
-    }
-    if (e instanceof Stmt.ExpectNo n) {
-      return "expect no " + n.opcode().name();
-    }
-    if (e instanceof Stmt.ExpectInode i) {
-      return "expect inode " + i.path().text() + items(i.items());
-    }
-    if (e instanceof Stmt.ExpectBacking b) {
-      return "expect backing " + b.id().text() + items(b.items());
-    }
-    if (e instanceof Stmt.ExpectFile f) {
-      return "expect file " + f.fd().text() + items(f.items());
-    }
-    return "expect conn" + items(((Stmt.ExpectConn) e).items());
   }
 
   /**

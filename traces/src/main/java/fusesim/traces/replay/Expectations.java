@@ -12,7 +12,7 @@ import fusesim.traces.lang.Value;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Checks {@code expect} lines against the model. */
+/** Checks {@code expect} lines against the model (one method per kind, called by {@link World}). */
 final class Expectations {
   private final String file;
   private final Kernel k;
@@ -24,38 +24,20 @@ final class Expectations {
     this.mark = mark;
   }
 
-  String check(Stmt.Expect e, StepRunner runner) {
-    if (e instanceof Stmt.ExpectRequests) {
-      String v = requests((Stmt.ExpectRequests) e);
-      runner.markExpected();
-      return v;
-    }
-    if (e instanceof Stmt.ExpectNo) {
-      Stmt.ExpectNo n = (Stmt.ExpectNo) e;
-      for (Request r : since()) {
-        if (r.opcode == n.opcode()) {
-          return "expected no " + n.opcode() + ", found " + r.observable();
-        }
+  String no(Stmt.ExpectNo n) {
+    for (Request r : since()) {
+      if (r.opcode == n.opcode()) {
+        return "expected no " + n.opcode() + ", found " + r.observable();
       }
-      return null;
     }
-    if (e instanceof Stmt.ExpectInode) {
-      return inode((Stmt.ExpectInode) e);
-    }
-    if (e instanceof Stmt.ExpectBacking) {
-      return backing((Stmt.ExpectBacking) e);
-    }
-    if (e instanceof Stmt.ExpectFile) {
-      return file((Stmt.ExpectFile) e);
-    }
-    return conn((Stmt.ExpectConn) e);
+    return null;
   }
 
   private List<Request> since() {
     return k.log.subList(mark, k.log.size());
   }
 
-  private String requests(Stmt.ExpectRequests e) {
+  String requests(Stmt.ExpectRequests e) {
     List<String> want = new ArrayList<>();
     for (Stmt.Request r : e.requests()) {
       want.add(TracePrinter.canonicalRequest(r));
@@ -68,7 +50,7 @@ final class Expectations {
         : "expected requests " + String.join(" ", want) + ", found " + (got.isEmpty() ? "none" : String.join(" ", got));
   }
 
-  private String inode(Stmt.ExpectInode e) {
+  String inode(Stmt.ExpectInode e) {
     FuseInode fi = StepRunner.cachedInode(k, e.path().text());
     if (fi == null) {
       return "expected an inode at " + e.path().text() + ", found no cached dentry for it";
@@ -93,7 +75,7 @@ final class Expectations {
     return null;
   }
 
-  private String backing(Stmt.ExpectBacking e) {
+  String backing(Stmt.ExpectBacking e) {
     FuseBacking fb = StepRunner.backingLabelled(k, e.id().value());
     if (fb == null) {
       return "expected backing " + e.id().value() + ", found no backing ever registered with that id";
@@ -113,7 +95,7 @@ final class Expectations {
     return null;
   }
 
-  private String file(Stmt.ExpectFile e) {
+  String file(Stmt.ExpectFile e) {
     KFile f = StepRunner.file(k, e.fd().value());
     if (f == null) {
       return "expected an open fd " + e.fd().value() + ", found none";
@@ -130,7 +112,7 @@ final class Expectations {
     return null;
   }
 
-  private String conn(Stmt.ExpectConn e) {
+  String conn(Stmt.ExpectConn e) {
     for (Item i : e.items()) {
       String got;
       switch (i.key()) {

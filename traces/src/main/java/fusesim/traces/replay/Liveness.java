@@ -18,6 +18,7 @@ import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.ReplyKind;
 import fusesim.traces.lang.ServerOp;
 import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.StmtVisitor;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.Value;
 import java.util.ArrayList;
@@ -194,40 +195,50 @@ public final class Liveness {
 
   /** Null while the statement keeps the server well-behaved, else why not. */
   private String gate(Stmt s) {
-    if (s instanceof Stmt.Mount) {
-      Stmt.Mount m = (Stmt.Mount) s;
+    return s.accept(gate);
+  }
+
+  private final StmtVisitor<String> gate = new Gate();
+
+  /**
+   * Per kind of statement: null while it keeps the server well-behaved (passthrough_hp-like),
+   * else why not. A new kind of statement must say which it is.
+   */
+  private final class Gate implements StmtVisitor<String> {
+    @Override
+    public String visitMount(Stmt.Mount m) {
       for (Stmt.MountArg a : m.options()) {
         if (!MOUNT_OPTIONS.contains(a.option())) {
           return "mount option " + a.option().word();
         }
         allowMmap |= a.option() == MountOption.DIRECT_IO_ALLOW_MMAP;
       }
-    } else if (s instanceof Stmt.ServerPolicy) {
-      Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
-      return policy(p.op(), p.reply(), "server " + p.op().word() + " " + p.path().text());
-    } else if (s instanceof Stmt.ServerReply) {
-      Stmt.ServerReply r = (Stmt.ServerReply) s;
-      if (r.reply().isPresent()) {
-        return "an explicit reply to " + r.thread().text() + "'s " + r.op().word();
-      }
-    } else if (s instanceof Stmt.BackingOpen) {
-      Stmt.BackingOpen b = (Stmt.BackingOpen) s;
-      if (!(b.target() instanceof Stmt.LowerTarget)) {
-        return "backing_open of something else than a lower file";
-      }
-      for (Item i : b.params()) {
-        if (!i.key().equals("ops")) {
-          return "backing_open with " + i.key();
-        }
-      }
-    } else if (s instanceof Stmt.ServerCrash) {
-      return "the server crashed";
-    } else if (s instanceof Stmt.ServerLike) {
-      return null; // a real daemon's answers: its errors (ENODATA, ENOSYS) are consistent, never lost
-    } else if (s instanceof Stmt.Umount) {
-      return "umount";
-    } else if (s instanceof Stmt.LowerSet) {
-      for (Item i : ((Stmt.LowerSet) s).attrs()) {
+      return null;
+    }
+
+    @Override
+    public String visitLowerNode(Stmt.LowerNode s) {
+      return null;
+    }
+
+    @Override
+    public String visitLowerLink(Stmt.LowerLink s) {
+      return null;
+    }
+
+    @Override
+    public String visitLowerUnlink(Stmt.LowerUnlink s) {
+      return null;
+    }
+
+    @Override
+    public String visitLowerWrite(Stmt.LowerWrite s) {
+      return null; // an outside writer: the file changes in size and times only
+    }
+
+    @Override
+    public String visitLowerSet(Stmt.LowerSet s) {
+      for (Item i : s.attrs()) {
         if (!LOWER_FIELDS.contains(i.key())) {
           return "a lower file's " + i.key() + " changed";
         }
@@ -236,8 +247,131 @@ public final class Liveness {
           return "a lower file's ino changed under FUSE_PASSTHROUGH_INO";
         }
       }
+      return null;
     }
-    return null;
+
+    @Override
+    public String visitThreadDecl(Stmt.ThreadDecl s) {
+      return null;
+    }
+
+    @Override
+    public String visitServerPolicy(Stmt.ServerPolicy p) {
+      return policy(p.op(), p.reply(), "server " + p.op().word() + " " + p.path().text());
+    }
+
+    @Override
+    public String visitServerHold(Stmt.ServerHold s) {
+      return null;
+    }
+
+    @Override
+    public String visitServerUnhold(Stmt.ServerUnhold s) {
+      return null;
+    }
+
+    @Override
+    public String visitServerReply(Stmt.ServerReply r) {
+      return r.reply().isPresent() ? "an explicit reply to " + r.thread().text() + "'s " + r.op().word() : null;
+    }
+
+    @Override
+    public String visitBackingOpen(Stmt.BackingOpen b) {
+      if (!(b.target() instanceof Stmt.LowerTarget)) {
+        return "backing_open of something else than a lower file";
+      }
+      for (Item i : b.params()) {
+        if (!i.key().equals("ops")) {
+          return "backing_open with " + i.key();
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public String visitBackingClose(Stmt.BackingClose s) {
+      return null;
+    }
+
+    @Override
+    public String visitServerLike(Stmt.ServerLike s) {
+      return null; // a real daemon's answers: its errors (ENODATA, ENOSYS) are consistent, never lost
+    }
+
+    @Override
+    public String visitServerCrash(Stmt.ServerCrash s) {
+      return "the server crashed";
+    }
+
+    @Override
+    public String visitServerNotify(Stmt.ServerNotify s) {
+      return null;
+    }
+
+    @Override
+    public String visitCall(Stmt.Call s) {
+      return null;
+    }
+
+    @Override
+    public String visitUnfinished(Stmt.Unfinished s) {
+      return null;
+    }
+
+    @Override
+    public String visitResumed(Stmt.Resumed s) {
+      return null;
+    }
+
+    @Override
+    public String visitTick(Stmt.Tick s) {
+      return null;
+    }
+
+    @Override
+    public String visitEvict(Stmt.Evict s) {
+      return null;
+    }
+
+    @Override
+    public String visitDropCaches(Stmt.DropCaches s) {
+      return null;
+    }
+
+    @Override
+    public String visitUmount(Stmt.Umount s) {
+      return "umount";
+    }
+
+    @Override
+    public String visitExpectRequests(Stmt.ExpectRequests s) {
+      return null;
+    }
+
+    @Override
+    public String visitExpectNo(Stmt.ExpectNo s) {
+      return null;
+    }
+
+    @Override
+    public String visitExpectInode(Stmt.ExpectInode s) {
+      return null;
+    }
+
+    @Override
+    public String visitExpectBacking(Stmt.ExpectBacking s) {
+      return null;
+    }
+
+    @Override
+    public String visitExpectFile(Stmt.ExpectFile s) {
+      return null;
+    }
+
+    @Override
+    public String visitExpectConn(Stmt.ExpectConn s) {
+      return null;
+    }
   }
 
   private static String policy(ServerOp op, fusesim.traces.lang.ReplyClause r, String what) {

@@ -77,6 +77,24 @@ public final class Session {
     return o;
   }
 
+  /**
+   * Executes one statement, accepting a call whose outcome is not yet known ({@code = ?}): if it
+   * blocks it is recorded as {@code <unfinished ...>} ({@link StepRunner#run}), and the run-wide
+   * judges (liveness, errno domain) follow that line. The generator's way to run what it draws.
+   */
+  public StepRunner.Step step(Stmt s) {
+    steps++;
+    StepRunner.Step r = runner.run(s);
+    live = liveness == null ? null : liveness.check(r.stmt(), r.observation());
+    errno = errnoDomain == null ? null : errnoDomain.check(r.stmt(), r.observation());
+    return r;
+  }
+
+  /** The calls in flight by thread (started unfinished, not yet resumed). */
+  public java.util.Map<String, Stmt.Unfinished> inFlight() {
+    return runner.inFlight();
+  }
+
   /** The liveness judge of this run (null without checks). */
   public Liveness liveness() {
     return liveness;
@@ -106,7 +124,6 @@ public final class Session {
   public static Result run(Setup setup, List<Stmt> stmts, boolean keepObservations) {
     Session s = new Session(setup);
     List<Observation> obs = keepObservations ? new java.util.ArrayList<>() : null;
-    java.util.Set<String> open = new java.util.TreeSet<>();
     java.util.Set<String> finished = new java.util.TreeSet<>();
     for (int i = 0; i < stmts.size(); i++) {
       Stmt st = stmts.get(i);
@@ -135,13 +152,8 @@ public final class Session {
       if (v != null) {
         return new Result(Status.VIOLATED, stmts.subList(0, i + 1), obs, v, null, s.steps);
       }
-      if (st instanceof Stmt.Unfinished) {
-        open.add(t);
-      } else if (st instanceof Stmt.Resumed) {
-        open.remove(t);
-      }
       finished.clear();
-      for (String u : open) {
+      for (String u : s.runner.inFlight().keySet()) {
         if (s.k.threads.get(u).task == null) {
           finished.add(u);
         }

@@ -41,13 +41,26 @@ public final class StepRunner {
   private final Kernel k;
   private final Set<Long> fdsSeen = new HashSet<>();
   private final Set<String> mapsSeen = new HashSet<>();
-  private final Map<String, String> unfinished = new java.util.HashMap<>();
+  /**
+   * The calls in flight, by thread: each started by an {@code <unfinished ...>} line (or accepted
+   * as blocked, {@link #run}) and not yet resumed. The one record of the rule "a blocked call is
+   * written {@code <unfinished ...>} and resumed later" on the model: sessions and the generator
+   * read it instead of pairing lines themselves.
+   */
+  private final Map<String, Stmt.Unfinished> inFlight = new java.util.TreeMap<>();
+  /** {@link #run}: a call stated {@code = ?} that blocks is accepted as unfinished. */
+  private boolean acceptBlocked;
+  /** The statement as recorded: the Unfinished a blocked {@code = ?} call became, else null. */
+  private Stmt.Unfinished recordedAs;
   private int requestMark;
   private int expectMark;
+
+  private final World world;
 
   public StepRunner(String file, Kernel k) {
     this.file = file;
     this.k = k;
+    this.world = new World(file, k, this);
   }
 
   public static Kernel newKernel(fusesim.traces.lang.Header h, Faults faults) {
@@ -68,15 +81,40 @@ public final class StepRunner {
     return k;
   }
 
+  /** A statement as the trace records it once run, and what it gave. */
+  public record Step(Stmt stmt, Observation observation) {}
+
+  /**
+   * Runs {@code s}, accepting a call whose outcome is not yet known: a {@code Call} stated
+   * {@code = ?} that blocks is recorded as blocked, {@link Step#stmt()} is then its
+   * {@code <unfinished ...>} line and the observation is that line's (so a generator need not
+   * rewrite the call and re-run its prefix). Anything else is {@link #execute}.
+   */
+  public Step run(Stmt s) {
+    acceptBlocked = true;
+    recordedAs = null;
+    try {
+      Observation o = execute(s);
+      return recordedAs == null ? new Step(s, o) : new Step(recordedAs, new Observation(o.line(),
+          TracePrinter.print(recordedAs), o.result(), o.requests(), o.verdict()));
+    } finally {
+      acceptBlocked = false;
+    }
+  }
+
+  /** The calls in flight by thread (started unfinished, not yet resumed), in thread order. */
+  public Map<String, Stmt.Unfinished> inFlight() {
+    return java.util.Collections.unmodifiableMap(inFlight);
+  }
+
   /** Runs one statement; the observation's verdict says whether it met what it states. */
   public Observation execute(Stmt s) {
     ModelLimits.check(file, s);
     requestMark = k.log.size();
     k.ghostRead = null; // READ-RESULT and COHERENCE judge the read that returned in this step
-    String[] result = {""};
-    String verdict;
+    StepOutcome out;
     try {
-      verdict = dispatch(s, result);
+      out = s.accept(world);
       assert fusesim.model.ModelAssert.holds(k); // the model's own bookkeeping, between steps (-ea)
     } catch (AssertionError e) { // from ModelAssert or an assert in model code: a model bug, located
       throw ModelError.at(file, s.pos(), e);
@@ -89,22 +127,7 @@ public final class StepRunner {
     for (Request r : k.log.subList(requestMark, k.log.size())) {
       reqs.add(r.observable());
     }
-    return new Observation(s.line(), TracePrinter.print(s), result[0], reqs, verdict);
-  }
-
-  private String dispatch(Stmt s, String[] result) {
-    boolean needsMount = s instanceof Stmt.ThreadStep || s instanceof Stmt.ServerReply
-        || s instanceof Stmt.BackingOpen || s instanceof Stmt.BackingClose;
-    if (needsMount && !k.mounted) {
-      k.mount(new fusesim.model.MountConfig()); // no mount line: a plain mount, no passthrough
-    }
-    if (s instanceof Stmt.ThreadStep) {
-      return threadStep((Stmt.ThreadStep) s, result);
-    }
-    if (s instanceof Stmt.Expect) {
-      return new Expectations(file, k, expectMark).check((Stmt.Expect) s, this);
-    }
-    return World.apply(file, k, s, result);
+    return new Observation(s.line(), TracePrinter.print(s), out.result(), reqs, out.verdict());
   }
 
   void markExpected() {
@@ -117,47 +140,55 @@ public final class StepRunner {
 
   // ---- thread steps --------------------------------------------------------------------------
 
-  private String threadStep(Stmt.ThreadStep s, String[] result) {
+  /** Starts the thread's call; the thread must not be in a call. */
+  private UserThread start(Stmt.ThreadStep s, List<Value> args) {
     UserThread t = thread(s.thread().text());
-    String call = s.syscall().word();
-    if (s instanceof Stmt.Resumed) {
-      return resumed((Stmt.Resumed) s, t, call, result);
-    }
     if (t.task != null) {
       throw TraceSemanticError.at(file, s.thread().pos(), t.name + " is still blocked in "
           + t.task.name() + "(); write its <... " + t.task.name() + " resumed> line first");
     }
-    List<Value> args = s instanceof Stmt.Call ? ((Stmt.Call) s).args() : ((Stmt.Unfinished) s).args();
-    k.start(SyscallTable.make(t, call, modelArgs(s, args)));
-    if (s instanceof Stmt.Unfinished) {
-      if (t.task == null) {
-        result[0] = display(t.lastResult, List.of());
-        return call + "() did not block: it returned " + result[0];
-      }
-      unfinished.put(t.name, call);
-      result[0] = "unfinished";
-      return null;
-    }
-    Stmt.Call c = (Stmt.Call) s;
-    if (t.task != null) {
-      result[0] = "unfinished";
-      return call + "() blocked waiting for " + waitingFor(t) + "; write it as <unfinished ...>";
-    }
-    return outcome(c.outcome(), c.checks(), t.lastResult, result);
+    k.start(SyscallTable.make(t, s.syscall().word(), modelArgs(s, args)));
+    return t;
   }
 
-  private String resumed(Stmt.Resumed s, UserThread t, String call, String[] result) {
-    String started = unfinished.get(t.name);
+  StepOutcome call(Stmt.Call c) {
+    UserThread t = start(c, c.args());
+    if (t.task != null && acceptBlocked && c.outcome() instanceof Outcome.Any) {
+      recordedAs = new Stmt.Unfinished(c.pos(), c.thread(), c.syscall(), c.args());
+      inFlight.put(t.name, recordedAs);
+      return StepOutcome.met("unfinished");
+    }
+    if (t.task != null) {
+      return StepOutcome.unmet("unfinished", c.syscall().word() + "() blocked waiting for "
+          + waitingFor(t) + "; write it as <unfinished ...>");
+    }
+    return outcome(c.outcome(), c.checks(), t.lastResult);
+  }
+
+  StepOutcome unfinished(Stmt.Unfinished u) {
+    UserThread t = start(u, u.args());
+    String call = u.syscall().word();
+    if (t.task == null) {
+      String result = display(t.lastResult, List.of());
+      return StepOutcome.unmet(result, call + "() did not block: it returned " + result);
+    }
+    inFlight.put(t.name, u);
+    return StepOutcome.met("unfinished");
+  }
+
+  StepOutcome resumed(Stmt.Resumed s) {
+    UserThread t = thread(s.thread().text());
+    String call = s.syscall().word();
+    String started = inFlight.containsKey(t.name) ? inFlight.get(t.name).syscall().word() : null;
     if (started == null || !started.equals(call)) {
-      throw TraceSemanticError.at(file, s.syscall() == null ? s.pos() : s.pos(), t.name
+      throw TraceSemanticError.at(file, s.pos(), t.name
           + (started == null ? " has no unfinished call to resume" : " is in " + started + "(), not " + call + "()"));
     }
     if (t.task != null) {
-      result[0] = "unfinished";
-      return call + "() is still blocked waiting for " + waitingFor(t);
+      return StepOutcome.unmet("unfinished", call + "() is still blocked waiting for " + waitingFor(t));
     }
-    unfinished.remove(t.name);
-    return outcome(s.outcome(), s.checks(), t.lastResult, result);
+    inFlight.remove(t.name);
+    return outcome(s.outcome(), s.checks(), t.lastResult);
   }
 
   private String waitingFor(UserThread t) {
@@ -199,14 +230,18 @@ public final class StepRunner {
   }
 
   /** Compares a finished call's result (and checked fields) with the trace's outcome. */
-  private String outcome(Outcome o, List<Item> checks, SysResult r, String[] result) {
-    result[0] = display(r, checks);
+  private StepOutcome outcome(Outcome o, List<Item> checks, SysResult r) {
+    String result = display(r, checks);
     if (r.mapping() != null) {
       mapsSeen.add(r.mapping());
     } else if (r.value() >= 0 && r.fields().isEmpty() && r.names().isEmpty()) {
       fdsSeen.add(r.value());
     }
-    String expected = expectedText(o);
+    String verdict = verdict(o, checks, r);
+    return verdict == null ? StepOutcome.met(result) : StepOutcome.unmet(result, verdict);
+  }
+
+  private static String verdict(Outcome o, List<Item> checks, SysResult r) {
     if (o instanceof Outcome.Any) {
       return null;
     }
@@ -219,7 +254,7 @@ public final class StepRunner {
       ok = ((Outcome.Maps) o).mapping().equals(r.mapping());
     }
     if (!ok) {
-      return "expected = " + expected + ", found = " + displayPlain(r);
+      return "expected = " + expectedText(o) + ", found = " + displayPlain(r);
     }
     if (o instanceof Outcome.Returns ret && ret.data() != null && r.data() != null
         && !ret.data().bytes().equals(r.data().latin1())) {

@@ -12,57 +12,243 @@ import fusesim.model.ReplySpec;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Stmt;
+import fusesim.traces.lang.StmtVisitor;
 import fusesim.traces.lang.TraceSemanticError;
 
 /**
- * The statements that set up or change the world: mount, the lower tree, threads, server
- * policies and actions, and the environment steps (tick, evict, drop_caches, umount).
+ * The model backend's one method per statement kind: the world (mount, the lower tree, threads),
+ * the server's policies and actions, the environment steps (tick, evict, drop_caches, umount)
+ * here; thread steps go to the {@link StepRunner} (the call protocol), expectations to
+ * {@link Expectations}.
  */
-final class World {
-  private World() {}
+final class World implements StmtVisitor<StepOutcome> {
+  private final String file;
+  private final Kernel k;
+  private final StepRunner runner;
 
-  /** Applies {@code s}; returns null or what did not match its stated outcome. */
-  static String apply(String file, Kernel k, Stmt s, String[] result) {
-    if (s instanceof Stmt.Mount) {
-      if (k.mounted) {
-        throw TraceSemanticError.at(file, s.pos(), "the trace mounts twice");
-      }
-      k.mount(ToModel.mount((Stmt.Mount) s));
-    } else if (s instanceof Stmt.LowerNode) {
-      lowerNode(file, k, (Stmt.LowerNode) s);
-    } else if (s instanceof Stmt.LowerLink) {
-      Stmt.LowerLink l = (Stmt.LowerLink) s;
-      if (!k.lower.link(l.target().text(), l.path().text())) {
-        throw TraceSemanticError.at(file, l.path().pos(), "cannot link " + l.path().text() + " to "
-            + l.target().text() + " (missing target, existing name, or a directory)");
-      }
-    } else if (s instanceof Stmt.LowerUnlink) {
-      Stmt.LowerUnlink u = (Stmt.LowerUnlink) s;
-      if (k.lower.unlink(u.path().text()) == null) {
-        throw TraceSemanticError.at(file, u.path().pos(), "no lower file " + u.path().text());
-      }
-    } else if (s instanceof Stmt.LowerSet) {
-      Stmt.LowerSet ls = (Stmt.LowerSet) s;
-      setAttrs(StepRunner.lowerNode(file, k, ls.path().text(), ls.path().pos()), ls.attrs());
-    } else if (s instanceof Stmt.LowerWrite) {
-      Stmt.LowerWrite w = (Stmt.LowerWrite) s;
-      Lower.Node node = StepRunner.lowerNode(file, k, w.path().text(), w.path().pos());
-      if (!node.isReg()) {
-        throw TraceSemanticError.at(file, w.path().pos(), w.path().text() + " is not a regular file");
-      }
-      node.write(w.offset().value(), Bytes.of(w.data().bytes())); // pwrite(2) beside the mount
-      node.mtime = node.ctime = k.now;
-    } else if (s instanceof Stmt.ThreadDecl) {
-      Stmt.ThreadDecl t = (Stmt.ThreadDecl) s;
-      if (k.threads.containsKey(t.thread().text()) && !t.thread().text().equals("T1")) {
-        throw TraceSemanticError.at(file, t.thread().pos(), "thread " + t.thread().text() + " is declared twice");
-      }
-      k.addThread(t.thread().text(), Item.longValue(t.creds(), "uid").orElse(0L).intValue(),
-          Item.longValue(t.creds(), "gid").orElse(0L).intValue());
-    } else {
-      return server(file, k, s, result);
+  World(String file, Kernel k, StepRunner runner) {
+    this.file = file;
+    this.k = k;
+    this.runner = runner;
+  }
+
+  /** A step that needs the connection: without a mount line, a plain mount, no passthrough. */
+  private void ensureMounted() {
+    if (!k.mounted) {
+      k.mount(new fusesim.model.MountConfig());
     }
-    return null;
+  }
+
+  @Override
+  public StepOutcome visitMount(Stmt.Mount m) {
+    if (k.mounted) {
+      throw TraceSemanticError.at(file, m.pos(), "the trace mounts twice");
+    }
+    k.mount(ToModel.mount(m));
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitLowerNode(Stmt.LowerNode n) {
+    lowerNode(file, k, n);
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitLowerLink(Stmt.LowerLink l) {
+    if (!k.lower.link(l.target().text(), l.path().text())) {
+      throw TraceSemanticError.at(file, l.path().pos(), "cannot link " + l.path().text() + " to "
+          + l.target().text() + " (missing target, existing name, or a directory)");
+    }
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitLowerUnlink(Stmt.LowerUnlink u) {
+    if (k.lower.unlink(u.path().text()) == null) {
+      throw TraceSemanticError.at(file, u.path().pos(), "no lower file " + u.path().text());
+    }
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitLowerSet(Stmt.LowerSet ls) {
+    setAttrs(StepRunner.lowerNode(file, k, ls.path().text(), ls.path().pos()), ls.attrs());
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitLowerWrite(Stmt.LowerWrite w) {
+    Lower.Node node = StepRunner.lowerNode(file, k, w.path().text(), w.path().pos());
+    if (!node.isReg()) {
+      throw TraceSemanticError.at(file, w.path().pos(), w.path().text() + " is not a regular file");
+    }
+    node.write(w.offset().value(), Bytes.of(w.data().bytes())); // pwrite(2) beside the mount
+    node.mtime = node.ctime = k.now;
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitThreadDecl(Stmt.ThreadDecl t) {
+    if (k.threads.containsKey(t.thread().text()) && !t.thread().text().equals("T1")) {
+      throw TraceSemanticError.at(file, t.thread().pos(), "thread " + t.thread().text() + " is declared twice");
+    }
+    k.addThread(t.thread().text(), Item.longValue(t.creds(), "uid").orElse(0L).intValue(),
+        Item.longValue(t.creds(), "gid").orElse(0L).intValue());
+    return StepOutcome.met();
+  }
+
+  // ---- server
+
+  @Override
+  public StepOutcome visitServerPolicy(Stmt.ServerPolicy p) {
+    k.server.policy(ToModel.opcode(p.op()), p.path().text(), ToModel.reply(p.op(), p.reply()));
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitServerLike(Stmt.ServerLike l) {
+    for (Stmt.ServerPolicy p : l.preset().policies()) {
+      k.server.policy(ToModel.opcode(p.op()), null, ToModel.reply(p.op(), p.reply())); // every path
+    }
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitServerHold(Stmt.ServerHold h) {
+    k.server.hold(ToModel.opcode(h.op()), h.path().map(w -> w.text()).orElse(null));
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitServerUnhold(Stmt.ServerUnhold h) {
+    k.server.unhold(ToModel.opcode(h.op()), h.path().map(w -> w.text()).orElse(null));
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitServerReply(Stmt.ServerReply r) {
+    ensureMounted();
+    Opcode op = ToModel.opcode(r.op());
+    ReplySpec spec = r.reply().map(x -> ToModel.reply(r.op(), x)).orElse(null);
+    if (!k.mounted || k.serverReply(r.thread().text(), op, spec) == null) {
+      throw TraceSemanticError.at(file, r.thread().pos(),
+          r.thread().text() + " has no pending " + op + " request to reply to");
+    }
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitBackingOpen(Stmt.BackingOpen b) {
+    ensureMounted();
+    return backingOpen(file, k, b);
+  }
+
+  @Override
+  public StepOutcome visitBackingClose(Stmt.BackingClose c) {
+    ensureMounted();
+    return ioctlOutcome(k.backing.devIocBackingClose((int) c.id().value()), c.outcome());
+  }
+
+  @Override
+  public StepOutcome visitServerCrash(Stmt.ServerCrash c) {
+    k.crash();
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitServerNotify(Stmt.ServerNotify n) {
+    return StepOutcome.met(notify(k, n));
+  }
+
+  // ---- thread steps: the call protocol is the runner's
+
+  @Override
+  public StepOutcome visitCall(Stmt.Call c) {
+    ensureMounted();
+    return runner.call(c);
+  }
+
+  @Override
+  public StepOutcome visitUnfinished(Stmt.Unfinished u) {
+    ensureMounted();
+    return runner.unfinished(u);
+  }
+
+  @Override
+  public StepOutcome visitResumed(Stmt.Resumed r) {
+    ensureMounted();
+    return runner.resumed(r);
+  }
+
+  // ---- other steps
+
+  @Override
+  public StepOutcome visitTick(Stmt.Tick t) {
+    k.tick(t.duration().nanos());
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitEvict(Stmt.Evict e) {
+    k.evict(e.path().text());
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitDropCaches(Stmt.DropCaches d) {
+    k.dropCaches();
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitUmount(Stmt.Umount u) {
+    if (!k.mounted || k.unmounted) {
+      throw TraceSemanticError.at(file, u.pos(), "nothing is mounted");
+    }
+    if (!k.umount()) {
+      throw TraceSemanticError.at(file, u.pos(), "umount with files or mappings still open: "
+          + "close and munmap them first");
+    }
+    return StepOutcome.met();
+  }
+
+  // ---- expectations
+
+  private Expectations expectations() {
+    return new Expectations(file, k, runner.expectMark());
+  }
+
+  @Override
+  public StepOutcome visitExpectRequests(Stmt.ExpectRequests e) {
+    String v = expectations().requests(e);
+    runner.markExpected();
+    return new StepOutcome("", v);
+  }
+
+  @Override
+  public StepOutcome visitExpectNo(Stmt.ExpectNo e) {
+    return new StepOutcome("", expectations().no(e));
+  }
+
+  @Override
+  public StepOutcome visitExpectInode(Stmt.ExpectInode e) {
+    return new StepOutcome("", expectations().inode(e));
+  }
+
+  @Override
+  public StepOutcome visitExpectBacking(Stmt.ExpectBacking e) {
+    return new StepOutcome("", expectations().backing(e));
+  }
+
+  @Override
+  public StepOutcome visitExpectFile(Stmt.ExpectFile e) {
+    return new StepOutcome("", expectations().file(e));
+  }
+
+  @Override
+  public StepOutcome visitExpectConn(Stmt.ExpectConn e) {
+    return new StepOutcome("", expectations().conn(e));
   }
 
   private static void lowerNode(String file, Kernel k, Stmt.LowerNode n) {
@@ -111,48 +297,7 @@ final class World {
     }
   }
 
-  private static String server(String file, Kernel k, Stmt s, String[] result) {
-    if (s instanceof Stmt.ServerPolicy) {
-      Stmt.ServerPolicy p = (Stmt.ServerPolicy) s;
-      k.server.policy(ToModel.opcode(p.op()), p.path().text(), ToModel.reply(p.op(), p.reply()));
-    } else if (s instanceof Stmt.ServerLike) {
-      for (Stmt.ServerPolicy p : ((Stmt.ServerLike) s).preset().policies()) {
-        k.server.policy(ToModel.opcode(p.op()), null, ToModel.reply(p.op(), p.reply())); // every path
-      }
-    } else if (s instanceof Stmt.ServerHold) {
-      Stmt.ServerHold h = (Stmt.ServerHold) s;
-      k.server.hold(ToModel.opcode(h.op()), h.path().map(w -> w.text()).orElse(null));
-    } else if (s instanceof Stmt.ServerUnhold) {
-      Stmt.ServerUnhold h = (Stmt.ServerUnhold) s;
-      k.server.unhold(ToModel.opcode(h.op()), h.path().map(w -> w.text()).orElse(null));
-    } else if (s instanceof Stmt.ServerReply) {
-      serverReply(file, k, (Stmt.ServerReply) s);
-    } else if (s instanceof Stmt.BackingOpen) {
-      return backingOpen(file, k, (Stmt.BackingOpen) s, result);
-    } else if (s instanceof Stmt.BackingClose) {
-      Stmt.BackingClose c = (Stmt.BackingClose) s;
-      int r = k.backing.devIocBackingClose((int) c.id().value());
-      return ioctlOutcome(r, c.outcome(), result);
-    } else if (s instanceof Stmt.ServerCrash) {
-      k.crash();
-    } else if (s instanceof Stmt.ServerNotify) {
-      result[0] = notify(k, (Stmt.ServerNotify) s);
-    } else {
-      return environment(file, k, s);
-    }
-    return null;
-  }
-
-  private static void serverReply(String file, Kernel k, Stmt.ServerReply r) {
-    Opcode op = ToModel.opcode(r.op());
-    ReplySpec spec = r.reply().map(x -> ToModel.reply(r.op(), x)).orElse(null);
-    if (!k.mounted || k.serverReply(r.thread().text(), op, spec) == null) {
-      throw TraceSemanticError.at(file, r.thread().pos(),
-          r.thread().text() + " has no pending " + op + " request to reply to");
-    }
-  }
-
-  private static String backingOpen(String file, Kernel k, Stmt.BackingOpen b, String[] result) {
+  private static StepOutcome backingOpen(String file, Kernel k, Stmt.BackingOpen b) {
     BackingMap.Target target;
     Lower.Node node = null;
     if (b.target() instanceof Stmt.LowerTarget) {
@@ -172,17 +317,18 @@ final class World {
     long padding = Item.get(b.params(), "padding").or(() -> Item.get(b.params(), "ops"))
         .map(ToModel::number).orElse(0L);
     int r = k.backing.devIocBackingOpen(new BackingMap(target, node, 0, flags, padding), 0);
-    return ioctlOutcome(r, b.outcome(), result);
+    return ioctlOutcome(r, b.outcome());
   }
 
-  private static String ioctlOutcome(int r, Outcome o, String[] result) {
-    result[0] = r < 0 ? "-1 " + ToModel.errnoName(r) : Integer.toString(r);
+  private static StepOutcome ioctlOutcome(int r, Outcome o) {
+    String result = r < 0 ? "-1 " + ToModel.errnoName(r) : Integer.toString(r);
     if (o instanceof Outcome.Any) {
-      return null;
+      return StepOutcome.met(result);
     }
     long want = o instanceof Outcome.Returns ? ((Outcome.Returns) o).value().value()
         : o instanceof Outcome.Fails ? -((Outcome.Fails) o).errno().errno().number() : Long.MIN_VALUE;
-    return want == r ? null : "expected = " + fusesim.traces.lang.TracePrinter.outcome(o) + ", found = " + result[0];
+    return want == r ? StepOutcome.met(result) : StepOutcome.unmet(result,
+        "expected = " + fusesim.traces.lang.TracePrinter.outcome(o) + ", found = " + result);
   }
 
   /**
@@ -222,26 +368,5 @@ final class World {
         fi.pages.clear();
         return "";
     }
-  }
-
-  private static String environment(String file, Kernel k, Stmt s) {
-    if (s instanceof Stmt.Tick) {
-      k.tick(((Stmt.Tick) s).duration().nanos());
-    } else if (s instanceof Stmt.Evict) {
-      k.evict(((Stmt.Evict) s).path().text());
-    } else if (s instanceof Stmt.DropCaches) {
-      k.dropCaches();
-    } else if (s instanceof Stmt.Umount) {
-      if (!k.mounted || k.unmounted) {
-        throw TraceSemanticError.at(file, s.pos(), "nothing is mounted");
-      }
-      if (!k.umount()) {
-        throw TraceSemanticError.at(file, s.pos(), "umount with files or mappings still open: "
-            + "close and munmap them first");
-      }
-    } else {
-      throw new IllegalStateException("unhandled statement " + s);
-    }
-    return null;
   }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestFactory;
  * The series corpus ({@code traces/corpus/v2}: FUSE_PASSTHROUGH_INO under semantics v2, v2@K and
  * v1): every trace meets its {@code result:} and is sharp (see {@link CorpusChecks}).
  * {@code traces/corpus/v2-disagreements} holds traces that say what the series should do (per
- * shared/research/series.md and the kernel code it cites) where the model does not agree: they
+ * the patch's commit message, the libfuse test server and the kernel code) where the model does not agree: they
  * must parse and must still fail on the model (once one passes, move it to v2/).
  */
 class V2CorpusTest {

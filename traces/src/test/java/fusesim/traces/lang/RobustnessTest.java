@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * Whatever the text, the parser either returns a trace that prints and parses back, or throws a
  * {@link TraceSyntaxError} with a position inside the text: never another exception. The inputs
  * are every one-character deletion, and every insertion of a few tricky characters, of the
- * TRACE-FORMAT.md examples (deterministic, about 18,000 parses).
+ * TRACE-FORMAT strawman's examples (src/test/resources/trace-format/) (deterministic, about 18,000 parses).
  */
 class RobustnessTest {
   private static final String[] EXAMPLES = {"03-server-policy", "04-concurrency", "05-steps"};

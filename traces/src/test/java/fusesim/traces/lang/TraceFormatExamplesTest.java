@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every example of TRACE-FORMAT.md parses and means what the page says. */
+/** Every example of the TRACE-FORMAT strawman (src/test/resources/trace-format/) parses and means what the strawman says. */
 class TraceFormatExamplesTest {
 
   @ParameterizedTest

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every example of shared/TRACE-FORMAT.md replays on the model as that page says. Fragments are
+ * Every example of the TRACE-FORMAT strawman (the trace language's first description, its examples kept
+ * verbatim in src/test/resources/trace-format/) replays on the model as that page says. Fragments are
  * wrapped in trace-format-replay/ with context lines (marked with comments); each line of the
  * fragment appears there verbatim, in order.
  */

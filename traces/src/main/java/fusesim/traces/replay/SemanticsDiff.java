@@ -1,49 +1,46 @@
-package fusesim.cli;
+package fusesim.traces.replay;
 
 import fusesim.model.Faults;
 import fusesim.model.series.Semantics;
 import fusesim.invariants.Checker;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceError;
-import fusesim.traces.replay.ModelReplay;
-import fusesim.traces.replay.Observation;
+import fusesim.traces.replay.ObservationDiff.Observable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One trace replayed on the model under two semantics (or two fault sets), step by step, and the
  * first step where what can be observed differs: a syscall's or ioctl's result, the FUSE requests
  * sent, an expectation met or not, the invariants broken, the kernel warnings fired, or a step
  * the model refuses (not modelled under one side). Used by {@code fusesim diff} and
- * {@code fusesim bisect}. The trace's own {@code semantics:} is overridden; its {@code assume:}
+ * {@code fusesim bisect}; the observables compared are {@link #OBSERVABLES}. The trace's own {@code semantics:} is overridden; its {@code assume:}
  * lines still apply (as in {@link ModelReplay#withSemantics}).
  */
-final class SemanticsDiff {
+public final class SemanticsDiff {
   /** The marker of a row whose two sides differ. */
-  static final String DIFFERS = "!=";
+  public static final String DIFFERS = "!=";
 
   /** One side: a label for the column, the semantics, the faults on. */
-  record Side(String label, Semantics semantics, Faults faults) {
-    static Side of(Semantics s) {
+  public record Side(String label, Semantics semantics, Faults faults) {
+    public static Side of(Semantics s) {
       return new Side(s.toString(), s, Faults.none());
     }
   }
 
   /** What one line showed on one side. */
-  record StepObs(int line, String stmt, String result, List<String> requests, String mismatch,
+  public record StepObs(int line, String stmt, String result, List<String> requests, String mismatch,
       List<String> violations, List<String> findings, String error) {
 
     /** The observables compared (violation details are shown, not compared: they name serials). */
-    List<Object> key() {
-      return List.of(result, requests, Objects.toString(mismatch), violationIds(), findings,
-          Objects.toString(error));
+    ObservationDiff.Step step() {
+      return new ObservationDiff.Step(line, stmt, error, result, requests, mismatch, violationIds(),
+          findings, List.of());
     }
 
-    List<String> violationIds() {
+    public List<String> violationIds() {
       List<String> ids = new ArrayList<>();
       for (String v : violations) {
         ids.add(v.substring(0, v.indexOf(':') < 0 ? v.length() : v.indexOf(':')));
@@ -52,7 +49,7 @@ final class SemanticsDiff {
     }
 
     /** One cell: result, requests, then what broke. */
-    String cell() {
+    public String cell() {
       if (error != null) {
         return "ERROR " + error;
       }
@@ -74,22 +71,36 @@ final class SemanticsDiff {
   }
 
   /** A replay on one side: its lines, and the result verdict when it ran to its end. */
-  record Run(Side side, List<StepObs> steps, Boolean met) {}
+  public record Run(Side side, List<StepObs> steps, Boolean met) {}
 
   /** One row of the side-by-side table. */
-  record Row(int line, String stmt, StepObs left, StepObs right, boolean differs) {}
+  public record Row(int line, String stmt, StepObs left, StepObs right, boolean differs) {}
 
   /** Both runs of a trace, the rows, and the first row that differs (null: equivalent). */
-  record Result(Trace trace, Run left, Run right, List<Row> rows, Row first) {
-    boolean equivalent() {
+  public record Result(Trace trace, Run left, Run right, List<Row> rows, Row first) {
+    public boolean equivalent() {
       return first == null;
     }
   }
 
+  /** What {@code fusesim diff} and {@code fusesim bisect} compare, in the order they report it. */
+  public static final ObservationDiff OBSERVABLES = ObservationDiff.of("fusesim diff",
+      ObservationDiff.rule(Observable.REFUSED, ObservationDiff.EQUAL,
+          "a statement modelled under one side only (v2 syntax under mainline)"),
+      ObservationDiff.rule(Observable.RESULT, ObservationDiff.EQUAL, "what the user sees"),
+      ObservationDiff.rule(Observable.REQUESTS, ObservationDiff.EQUAL,
+          "what the server sees; both sides are the model with the same server: compared exactly"),
+      ObservationDiff.rule(Observable.VERDICT, ObservationDiff.EQUAL, "on expect lines only (the "
+          + "model's state, tested by the trace); elsewhere the verdict follows from the result"),
+      ObservationDiff.rule(Observable.INVARIANTS, ObservationDiff.EQUAL,
+          "which invariants a semantics or a fault breaks is what bisect and --to-fault look for"),
+      ObservationDiff.rule(Observable.WARNINGS, ObservationDiff.EQUAL,
+          "a WARN_ON fired is a kernel-visible difference"));
+
   private SemanticsDiff() {}
 
   /** Replays {@code t} on one side; a step the model refuses ends the run with an error line. */
-  static Run run(Trace t, Side side) {
+  public static Run run(Trace t, Side side) {
     try {
       ModelReplay.Result r = replay(t, side);
       return new Run(side, steps(r), r.met());
@@ -138,29 +149,32 @@ final class SemanticsDiff {
   }
 
   /** Both sides of one trace, compared line by line. */
-  static Result compare(Trace t, Side left, Side right) {
+  public static Result compare(Trace t, Side left, Side right) {
     return compare(t, run(t, left), run(t, right));
   }
 
   /** Two runs of the same trace, compared line by line. */
-  static Result compare(Trace t, Run a, Run b) {
+  public static Result compare(Trace t, Run a, Run b) {
     Map<Integer, StepObs> la = byLine(a.steps());
     Map<Integer, StepObs> lb = byLine(b.steps());
-    TreeSet<Integer> lines = new TreeSet<>(la.keySet());
-    lines.addAll(lb.keySet());
     List<Row> rows = new ArrayList<>();
     Row first = null;
-    for (int line : lines) {
-      StepObs x = la.get(line);
-      StepObs y = lb.get(line);
-      boolean differs = x == null || y == null || !x.key().equals(y.key());
-      Row row = new Row(line, x != null ? x.stmt() : y.stmt(), x, y, differs);
+    for (ObservationDiff.Row d : OBSERVABLES.rows(steps(la), steps(lb))) {
+      Row row = new Row(d.line(), d.stmt(), la.get(d.line()), lb.get(d.line()), d.differs());
       rows.add(row);
-      if (differs && first == null) {
+      if (row.differs() && first == null) {
         first = row;
       }
     }
     return new Result(t, a, b, rows, first);
+  }
+
+  private static List<ObservationDiff.Step> steps(Map<Integer, StepObs> byLine) {
+    List<ObservationDiff.Step> out = new ArrayList<>();
+    for (StepObs s : byLine.values()) {
+      out.add(s.step());
+    }
+    return out;
   }
 
   private static Map<Integer, StepObs> byLine(List<StepObs> steps) {
@@ -175,7 +189,7 @@ final class SemanticsDiff {
    * The table, side by side: every row up to the first difference ({@code all}: every row), then
    * the first difference in full, then a verdict line.
    */
-  static String render(Result r, boolean all) {
+  public static String render(Result r, boolean all) {
     List<Row> shown = new ArrayList<>();
     for (Row row : r.rows()) {
       shown.add(row);
@@ -238,34 +252,34 @@ final class SemanticsDiff {
     }
   }
 
-  /** What differs in a row, in a few words. */
-  static String what(Row f) {
+  /** What differs in a row, in a few words, in the order of {@link #OBSERVABLES}. */
+  public static String what(Row f) {
     if (f.left() == null || f.right() == null) {
       return "only one side ran line " + f.line();
     }
     StepObs a = f.left();
     StepObs b = f.right();
     List<String> parts = new ArrayList<>();
-    if (!Objects.equals(a.error(), b.error())) {
-      parts.add("refused on one side");
-    }
-    if (!a.result().equals(b.result())) {
-      parts.add("result " + show(a.result()) + " vs " + show(b.result()));
-    }
-    if (!a.requests().equals(b.requests())) {
-      parts.add("requests");
-    }
-    if (!Objects.equals(a.mismatch(), b.mismatch())) {
-      parts.add("expectation");
-    }
-    if (!a.violationIds().equals(b.violationIds())) {
-      parts.add("invariants " + show(String.join(",", a.violationIds())) + " vs "
-          + show(String.join(",", b.violationIds())));
-    }
-    if (!a.findings().equals(b.findings())) {
-      parts.add("kernel warnings");
+    for (Observable o : OBSERVABLES.differing(a.step(), b.step())) {
+      parts.add(what(o, a, b));
     }
     return String.join("; ", parts);
+  }
+
+  private static String what(Observable o, StepObs a, StepObs b) {
+    switch (o) {
+      case REFUSED:
+        return "refused on one side";
+      case RESULT:
+        return "result " + show(a.result()) + " vs " + show(b.result());
+      case VERDICT:
+        return "expectation";
+      case INVARIANTS:
+        return "invariants " + show(String.join(",", a.violationIds())) + " vs "
+            + show(String.join(",", b.violationIds()));
+      default:
+        return o.word;
+    }
   }
 
   private static String show(String s) {

@@ -1,0 +1,284 @@
+package fusesim.explore;
+
+import static fusesim.explore.CodecFormat.*;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One encoding in progress of the {@link StateCodec} (one per thread: the codec itself is shared by
+ * the workers): the graph reachable from a root written as tagged varints in {@link CodecFormat},
+ * objects met again as back references, the run's configuration as indices into the codec's shared
+ * table.
+ */
+final class StateWriter {
+  private final StateCodec codec;
+  byte[] buf = new byte[4096];
+  int len;
+  final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>(256);
+
+  StateWriter(StateCodec codec) {
+    this.codec = codec;
+  }
+
+  void ensure(int n) {
+    if (len + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+    }
+  }
+
+  void b(int v) {
+    ensure(1);
+    buf[len++] = (byte) v;
+  }
+
+  void u(long v) { // unsigned varint
+    ensure(10);
+    while ((v & ~0x7FL) != 0) {
+      buf[len++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[len++] = (byte) v;
+  }
+
+  void s(long v) { // zigzag varint
+    u((v << 1) ^ (v >> 63));
+  }
+
+  void str(String x) {
+    int n = x.length();
+    u(n);
+    ensure(n);
+    for (int j = 0; j < n; j++) {
+      char ch = x.charAt(j);
+      if (ch < 0x80) {
+        ensure(1);
+        buf[len++] = (byte) ch;
+      } else {
+        u(ch | 0x80L << 16); // never below 0x80 once flagged
+      }
+    }
+  }
+
+  void value(Object o) {
+    if (o == null) {
+      b(NULL);
+      return;
+    }
+    Class<?> c = o.getClass();
+    if (c == String.class) {
+      int id = codec.stringId((String) o);
+      if (id >= 0) {
+        b(STR_ID);
+        u(id);
+      } else {
+        b(STR);
+        str((String) o);
+      }
+      return;
+    }
+    if (c == Integer.class) {
+      b(INT);
+      s((Integer) o);
+      return;
+    }
+    if (c == Long.class) {
+      b(LONG);
+      s((Long) o);
+      return;
+    }
+    if (c == Boolean.class) {
+      b((Boolean) o ? TRUE : FALSE);
+      return;
+    }
+    if (o instanceof Enum<?> e) {
+      b(ENUM);
+      u(codec.info(e.getDeclaringClass()).id);
+      u(e.ordinal());
+      return;
+    }
+    if (c == Short.class || c == Byte.class || c == Character.class) {
+      b(c == Short.class ? SHORT : c == Byte.class ? BYTE : CHAR);
+      s(c == Character.class ? (Character) o : ((Number) o).longValue());
+      return;
+    }
+    if (c == Double.class || c == Float.class) {
+      b(c == Double.class ? DOUBLE : FLOAT);
+      u(Double.doubleToRawLongBits(((Number) o).doubleValue()));
+      return;
+    }
+    Integer ref = seen.get(o);
+    if (ref != null) {
+      b(REF);
+      u(ref);
+      return;
+    }
+    if (c == Class.class || codec.shared.test(o)) {
+      b(SHARED);
+      u(codec.sharedId(o));
+      return;
+    }
+    seen.put(o, seen.size());
+    Info i = codec.info(c);
+    b(OBJ);
+    u(i.id);
+    body(i, o);
+  }
+
+  @SuppressWarnings("unchecked")
+  void body(Info i, Object o) {
+    switch (i.kind) {
+      case PLAIN -> {
+        long[] off = i.offsets;
+        int[] ty = i.types;
+        for (int j = 0; j < off.length; j++) {
+          switch (ty[j]) {
+            case F_REF -> value(U.getObject(o, off[j]));
+            case F_INT -> s(U.getInt(o, off[j]));
+            case F_LONG -> s(U.getLong(o, off[j]));
+            case F_BOOL -> b(U.getBoolean(o, off[j]) ? 1 : 0);
+            case F_SHORT -> s(U.getShort(o, off[j]));
+            case F_BYTE -> s(U.getByte(o, off[j]));
+            case F_CHAR -> s(U.getChar(o, off[j]));
+            case F_DOUBLE -> u(Double.doubleToRawLongBits(U.getDouble(o, off[j])));
+            default -> u(Float.floatToRawIntBits(U.getFloat(o, off[j])) & 0xFFFFFFFFL);
+          }
+        }
+      }
+      case RECORD -> {
+        try {
+          for (RecordComponent rc : i.components) {
+            value(rc.getAccessor().invoke(o));
+          }
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot read " + i.c.getName(), e);
+        }
+      }
+      case LAMBDA -> {
+        try {
+          for (Field f : i.fields) {
+            value(f.get(o));
+          }
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot read " + i.c.getName(), e);
+        }
+      }
+      case ARRAY_LIST, LINKED_LIST, ARRAY_DEQUE, LINKED_HASH_SET, IMM_LIST, IMM_SET, UNMOD_LIST, UNMOD_SET -> {
+        Collection<?> col = (Collection<?>) o;
+        u(col.size());
+        for (Object v : col) {
+          value(v);
+        }
+      }
+      case TREE_SET -> {
+        TreeSet<?> t = (TreeSet<?>) o;
+        if (t.comparator() != null) {
+          throw new IllegalStateException("the state codec cannot copy a TreeSet with a comparator");
+        }
+        u(t.size());
+        for (Object v : t) {
+          value(v);
+        }
+      }
+      case HASH_SET -> {
+        HashSet<?> h = (HashSet<?>) o;
+        u(capacity((HashMap<?, ?>) U.getObject(h, HASHSET_MAP)));
+        u(h.size());
+        for (Object v : h) {
+          value(v);
+        }
+      }
+      case HASH_MAP -> {
+        u(capacity((HashMap<?, ?>) o));
+        entries((Map<?, ?>) o);
+      }
+      case TREE_MAP -> {
+        if (((TreeMap<?, ?>) o).comparator() != null) {
+          throw new IllegalStateException("the state codec cannot copy a TreeMap with a comparator");
+        }
+        entries((Map<?, ?>) o);
+      }
+      case LINKED_HASH_MAP, IDENTITY_MAP, IMM_MAP, UNMOD_MAP -> entries((Map<?, ?>) o);
+      case BITSET -> {
+        long[] ws = ((BitSet) o).toLongArray();
+        u(ws.length);
+        for (long w : ws) {
+          u(w);
+        }
+      }
+      case ENUM_SET -> {
+        Class<?> et = (Class<?>) U.getObject(o, i.offsets[0]);
+        u(codec.info(et).id);
+        EnumSet<?> es = (EnumSet<?>) o;
+        u(es.size());
+        for (Object v : es) {
+          u(((Enum<?>) v).ordinal());
+        }
+      }
+      case ENUM_MAP -> {
+        Class<?> et = (Class<?>) U.getObject(o, i.offsets[0]);
+        u(codec.info(et).id);
+        Map<? extends Enum<?>, ?> em = (Map<? extends Enum<?>, ?>) o;
+        u(em.size());
+        for (Map.Entry<? extends Enum<?>, ?> e : em.entrySet()) {
+          u(e.getKey().ordinal());
+          value(e.getValue());
+        }
+      }
+      case OBJ_ARRAY -> {
+        Object[] a = (Object[]) o;
+        u(a.length);
+        for (Object v : a) {
+          value(v);
+        }
+      }
+      case INT_ARRAY -> {
+        int[] a = (int[]) o;
+        u(a.length);
+        for (int v : a) {
+          s(v);
+        }
+      }
+      case LONG_ARRAY -> {
+        long[] a = (long[]) o;
+        u(a.length);
+        for (long v : a) {
+          s(v);
+        }
+      }
+      case BYTE_ARRAY -> {
+        byte[] a = (byte[]) o;
+        u(a.length);
+        ensure(a.length);
+        System.arraycopy(a, 0, buf, len, a.length);
+        len += a.length;
+      }
+      case BOOL_ARRAY -> {
+        boolean[] a = (boolean[]) o;
+        u(a.length);
+        for (boolean v : a) {
+          b(v ? 1 : 0);
+        }
+      }
+      default -> { } // the empty collections: nothing but the class
+    }
+  }
+
+  void entries(Map<?, ?> m) {
+    u(m.size());
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      value(e.getKey());
+      value(e.getValue());
+    }
+  }
+}
