@@ -1231,7 +1231,7 @@ static void *server_main(void *arg) {
 enum { SC_OPEN, SC_CLOSE, SC_DUP, SC_READ, SC_WRITE, SC_PREAD, SC_PWRITE, SC_LSEEK, SC_MMAP, SC_MUNMAP, SC_MREAD,
        SC_MWRITE, SC_FSTAT, SC_STAT, SC_LSTAT, SC_TRUNCATE, SC_FTRUNCATE, SC_CHMOD, SC_FCHMOD, SC_CHOWN, SC_FCHOWN,
        SC_FALLOCATE, SC_FSYNC, SC_GETDENTS, SC_MKDIR, SC_UNLINK, SC_RMDIR, SC_LINK, SC_RENAME, SC_ACCESS,
-       SC_READLINK, SC_MKNOD, SC_SYMLINK, SC_EXIT };
+       SC_READLINK, SC_MKNOD, SC_SYMLINK, SC_RENAMEAT2, SC_EXIT };
 struct call { int sc; char p0[MAXPATH], p1[MAXPATH]; long a[5]; };
 #define MAXDATA 65536 /* a trace states at most this many bytes of a read (GRAMMAR.md) */
 struct result { long ret; int err; long st[9]; char names[NAMESBUF]; long dlen; unsigned char data[MAXDATA]; };
@@ -1348,6 +1348,8 @@ static void do_call(struct slot *s, int *memfd) {
     case SC_RMDIR: rc = rmdir(c->p0); break;
     case SC_LINK: rc = link(c->p0, c->p1); break;
     case SC_RENAME: rc = rename(c->p0, c->p1); break;
+    /* the raw syscall: glibc's renameat2() wrapper needs 2.28 */
+    case SC_RENAMEAT2: rc = syscall(SYS_renameat2, AT_FDCWD, c->p0, AT_FDCWD, c->p1, (unsigned)c->a[0]); break;
     case SC_ACCESS: rc = access(c->p0, (int)c->a[0]); break;
     case SC_READLINK: {
         char buf[4096];
@@ -2053,6 +2055,7 @@ static void start_call(int t, int sc, const struct targs *x) {
     case SC_TRUNCATE: case SC_CHMOD: case SC_MKDIR: case SC_ACCESS: case SC_MKNOD: mpath(c.p0, x->s0); c.a[0] = x->a[0]; break;
     case SC_CHOWN: mpath(c.p0, x->s0); c.a[0] = x->a[0]; c.a[1] = x->a[1]; break;
     case SC_LINK: case SC_RENAME: mpath(c.p0, x->s0); mpath(c.p1, x->s1); break;
+    case SC_RENAMEAT2: mpath(c.p0, x->s0); mpath(c.p1, x->s1); c.a[0] = x->a[0]; break;
     case SC_SYMLINK: snprintf(c.p0, MAXPATH, "%s", x->s0); mpath(c.p1, x->s1); break;
     }
     if (sc == SC_CLOSE) {
@@ -2166,7 +2169,7 @@ static void finish_call(int sc, const struct result *r, const struct outcome *o,
     const char *v = outcome_verdict(o, r->ret >= 0, r->ret, r->err, res, vb, sizeof vb);
     if (!v && r->ret >= 0) v = data_verdict(o, r, vb, sizeof vb);
     if (!v && r->ret >= 0) v = check_verdict(ck, nck, r, res, vb, sizeof vb);
-    int async = sc == SC_CLOSE || sc == SC_MUNMAP || sc == SC_RENAME || sc == SC_UNLINK;
+    int async = sc == SC_CLOSE || sc == SC_MUNMAP || sc == SC_RENAME || sc == SC_RENAMEAT2 || sc == SC_UNLINK;
     observe(res, async ? SETTLE_MS : 0, v);
 }
 static void st_call(int t, int sc, const struct targs *x, const struct outcome *o, const struct check *ck, int nck) {
