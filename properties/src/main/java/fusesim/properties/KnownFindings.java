@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  *       replayed step by step and the lookup debt d(N) = server count - kernel nlookup is followed
  *       for every nodeid. The violation is known iff d(N) never falls, and grows at a step by
  *       at most the number of entry replies naming N, answered in that step and not repaid by a
- *       FORGET(N, 1) sent after them in it, that the kernel may discard with EIO before
+ *       FORGET(N, 1) sent after them in it (before any other entry reply naming N), that the kernel may discard with EIO before
  *       fuse_iget and without a FORGET (at most: a revalidation reply naming the dentry's own
  *       nodeid takes its lookup before it checks the attributes): a LOOKUP reply with invalid attributes
  *       (fuse_lookup_name, fuse_dentry_revalidate: fuse_invalid_attr); a CREATE reply that is not
@@ -359,12 +359,34 @@ public final class KnownFindings {
       return want.equals(new TreeMap<>(prev));
     }
 
-    /** Consumes a FORGET(n, 1) logged after index {@code at} in this step, if there is one. */
+    /**
+     * Consumes a FORGET(n, 1) logged after index {@code at} in this step, if there is one and it
+     * is this reply's: a forget follows the reply it repays (the revalidation queues it at once,
+     * the failed attach evicts the new inode at once), so another entry reply naming n logged
+     * between them owns it (a creation discarded with EIO, then a lookup of n whose attach failed:
+     * the forget is the lookup's, and the creation's lookup stays owed).
+     */
     private boolean repaid(long n, int at, List<Integer> forgets) {
       for (java.util.Iterator<Integer> it = forgets.iterator(); it.hasNext();) {
         int f = it.next();
         if (f > at && k.log.get(f).nodeid == n) {
+          if (entryNaming(n, at + 1, f)) {
+            return false;
+          }
           it.remove();
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether an answered entry reply naming {@code n} is logged at an index in [from, to). */
+    private boolean entryNaming(long n, int from, int to) {
+      for (int i = from; i < to; i++) {
+        Reply reply = k.log.get(i).reply;
+        Reply.Entry e = reply instanceof Reply.Entry ? (Reply.Entry) reply
+            : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
+        if (e != null && e.nodeid() == n) {
           return true;
         }
       }

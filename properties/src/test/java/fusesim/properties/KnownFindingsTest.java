@@ -51,7 +51,7 @@ class KnownFindingsTest {
         traces++;
       }
     }
-    assertThat(traces).isEqualTo(4);
+    assertThat(traces).isEqualTo(5);
   }
 
   /**
