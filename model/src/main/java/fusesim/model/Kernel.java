@@ -73,6 +73,11 @@ public final class Kernel {
    * if none); cleared when a step starts (StepRunner.execute), not part of the explored state.
    */
   public fusesim.model.fuse.ReadGhost ghostRead;
+  /**
+   * Ghost (PT-WRITE-RESULT): the passthrough write(2)/pwrite(2) that returned in the current step
+   * (null if none); cleared when a step starts (StepRunner.execute), not part of the explored state.
+   */
+  public fusesim.model.fuse.WriteGhost ghostWrite;
   /** Every fuse_backing ever allocated, for refcount invariants. */
   public final List<FuseBacking> allBackings = new ArrayList<>();
   /** Every fuse_file not yet released. */

@@ -277,10 +277,15 @@ public final class Server {
       case GETXATTR:
       case LISTXATTR:
         return xattr(r, spec);
+      case RENAME:
+        return rename(node, r, 0);
+      case RENAME2:
+        // without a policy, not implemented (the default server has no renameat2); with
+        // "server rename2 ... ok" it renames as renameat2(2) on the lower tree would
+        return spec.kind() == ReplySpec.Kind.OK ? rename(node, r, r.args[1]) : Reply.error(Errno.ENOSYS);
       case SETXATTR:
       case REMOVEXATTR:
-      case RENAME2:
-        // without a policy, not implemented (the default server has no xattrs and no renameat2)
+        // without a policy, not implemented (the default server has no xattrs)
         return spec.kind() == ReplySpec.Kind.OK ? new Reply.Ok() : Reply.error(Errno.ENOSYS);
       case LSEEK:
         return spec.kind() == ReplySpec.Kind.SEEK ? new Reply.Lseek(spec.get("offset", 0))
@@ -569,6 +574,48 @@ public final class Server {
       return Reply.error(Errno.ENOENT);
     }
     k.lower.unlink(k.lower.pathOf(dir) + "/" + name);
+    return new Reply.Ok();
+  }
+
+  /**
+   * RENAME/RENAME2 as rename(2)/renameat2(2) on the lower tree (the kernel oracle's server calls
+   * rename(2)): ENOENT without the old name; RENAME_NOREPLACE EEXIST, RENAME_EXCHANGE swaps (ENOENT
+   * without the new name); a replaced name: ENOTDIR/EISDIR across types, ENOTEMPTY for a
+   * non-empty directory, else its node loses a link.
+   */
+  private Reply rename(Lower.Node dir, Request r, long flags) {
+    Lower.Node ndir = nodes.get(r.args[0]);
+    Lower.Node src = dir == null || !dir.isDir() ? null : dir.children.get(r.name);
+    if (src == null || ndir == null || !ndir.isDir()) {
+      return Reply.error(Errno.ENOENT);
+    }
+    Lower.Node dst = ndir.children.get(r.target);
+    if ((flags & Dir.RENAME_NOREPLACE) != 0 && dst != null) {
+      return Reply.error(Errno.EEXIST);
+    }
+    if ((flags & Dir.RENAME_EXCHANGE) != 0) {
+      if (dst == null) {
+        return Reply.error(Errno.ENOENT);
+      }
+      dir.children.put(r.name, dst);
+      ndir.children.put(r.target, src);
+      return new Reply.Ok();
+    }
+    if (dst == src) {
+      return new Reply.Ok();
+    }
+    if (dst != null && dst.isDir() != src.isDir()) {
+      return Reply.error(src.isDir() ? Errno.ENOTDIR : Errno.EISDIR);
+    }
+    if (dst != null && dst.isDir() && !dst.children.isEmpty()) {
+      return Reply.error(Errno.ENOTEMPTY);
+    }
+    if (dst != null) {
+      dst.nlink--;
+    }
+    dir.children.remove(r.name);
+    ndir.children.put(r.target, src);
+    src.ctime = k.now;
     return new Reply.Ok();
   }
 

@@ -477,7 +477,8 @@ final class KernelSteps implements StmtVisitor<Void> {
         if (verdict == null && r.ok()) {
             verdict = CallResults.checkVerdict(checks, r, res);
         }
-        boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.UNLINK;
+        boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.RENAMEAT2
+            || sc == Syscall.UNLINK;
         replay.observe(s, res, replay.take(async ? SETTLE_MS : 0), verdict);
     }
 

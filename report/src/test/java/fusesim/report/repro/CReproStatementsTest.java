@@ -82,6 +82,28 @@ class CReproStatementsTest {
                 .contains("if (!covers(want[wi], seen[gi])) { ok = 0; break; }");
     }
 
+    /** The series' entry2 reply fields: patched into the reply, and sent only in fuse_entry2_out. */
+    @Test
+    void seriesEntryReplyFieldsArePatchesOfTheEntry2Reply() throws Exception {
+        Path v2 = Path.of("..", "traces", "corpus", "v2");
+        String create = CRepro.generate(TraceParser.parse("c.trace",
+                Files.readString(v2.resolve("create-open-different-backing-eio.trace"))));
+        assertThat(create).contains("[K_BACKING] = 1, ").contains("[K_OPEN_BACKING] = 1, ")
+                .contains("[K_BACKING] = 1L, ").contains("[K_OPEN_BACKING] = 2L, ")
+                .contains("r->o.backing_id = (int32_t)pget(f, K_OPEN_BACKING, r->o.backing_id);");
+        String mknod = CRepro.generate(TraceParser.parse("m.trace",
+                Files.readString(v2.resolve("entry-creation-mknod-attaches-new-backing.trace"))));
+        assertThat(mknod).containsPattern("\\[K_NEW_BACKING\\] = [1-9][0-9]*L, ")
+                .contains("if (spec->has[K_NEW_BACKING] && makes_node(op) && r->kind == RP_ENTRY) new_backing(q, r, ");
+        String statx = CRepro.generate(TraceParser.parse("s.trace",
+                Files.readString(v2.resolve("entry2-statx-mask-zero-applied.trace"))));
+        assertThat(statx).contains("[K_STATX_MASK] = 1, ").contains("[K_STATX_MASK] = 0L, ")
+                .contains("memcpy(x, &smask, 4); /* fuse_statx.mask @0 */");
+        // a mainline entry reply states none of them
+        assertThat(repro("passthrough-then-cached")).doesNotContain("[K_STATX_MASK] = 1")
+                .doesNotContain("[K_NEW_BACKING] = 1").doesNotContain("[K_OPEN_BACKING] = 1");
+    }
+
     @Test
     void theFourTracesCompile() throws Exception {
         Assumptions.assumeTrue(ReproCorpusTest.haveCc(), "no C compiler (cc) on this machine");
