@@ -31,11 +31,24 @@ public final class Main implements Runnable {
     return run(new java.io.PrintWriter(System.out), new java.io.PrintWriter(System.err), args);
   }
 
+  /**
+   * A file argument as a Path. Path.of refuses some strings (a NUL byte: CliFuzzTest's crash
+   * 07818c83): picocli would print the InvalidPathException's class name; this says what is wrong.
+   */
+  private static java.nio.file.Path path(String s) {
+    try {
+      return java.nio.file.Path.of(s);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new CommandLine.TypeConversionException("not a usable path: " + e.getReason());
+    }
+  }
+
   /** Runs the command line with the given output streams; returns the exit code. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    cl.registerConverter(java.nio.file.Path.class, Main::path);
     cl.setParameterExceptionHandler((ex, a) -> {
       cl.getErr().println("fusesim: " + ex.getMessage());
       return 2;

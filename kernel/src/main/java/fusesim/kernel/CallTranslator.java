@@ -74,6 +74,7 @@ final class CallTranslator {
             case "chmod", "mkdir", "access", "mknod" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); }
             case "chown" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); }
             case "link", "rename" -> { out.add(path(a[0])); out.add(path(a[1])); }
+            case "renameat2" -> { out.add(path(a[0])); out.add(path(a[1])); out.add(Flags.parse(a[2])); }
             case "symlink" -> { out.add(a[0]); out.add(path(a[1])); }
             case "repeat" -> { out.add(a[0]); out.add(a[1]); out.addAll(translate(a[1].toString(), java.util.Arrays.copyOfRange(a, 2, a.length))); }
             default -> throw new IllegalArgumentException("unknown syscall '" + name + "'");

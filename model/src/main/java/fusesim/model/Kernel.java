@@ -216,12 +216,15 @@ public final class Kernel {
   // ---- server and environment steps ----------------------------------------------------------
 
   /** {@code server reply T OP}: answers T's oldest pending request of that opcode. */
+  /** The result of the daemon's last {@link #serverReply} write(): 0 or -errno. */
+  public int lastReplyWrite;
+
   public Request serverReply(String thread, Opcode op, ReplySpec spec) {
     Request r = server.pendingOf(thread, op);
     if (r == null) {
       return null;
     }
-    server.reply(r, spec);
+    lastReplyWrite = server.reply(r, spec);
     runUntilQuiet();
     return r;
   }

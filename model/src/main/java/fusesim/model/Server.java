@@ -118,8 +118,47 @@ public final class Server {
       spec = policyFor(r);
     }
     Reply reply = answer(r, spec);
+    if (fault != null && fault.op() == r.opcode && !r.answered() && k.fc.connected) {
+      return faultedReply(r, reply);
+    }
     account(r, reply);
     return k.dev.reply(r, reply);
+  }
+
+  /** {@code server fault OP FAULT}: the next reply to OP is written so (once). */
+  private record ArmedFault(Opcode op, fusesim.model.fuse.ReplyFault fault) {}
+
+  private ArmedFault fault;
+
+  /**
+   * {@code server fault OP FAULT}: the daemon's next reply to an OP request is written as
+   * {@code fault} (one slot, as the kernel oracle's FuseServer.inject: a fault not yet taken is
+   * replaced).
+   */
+  public void fault(Opcode op, fusesim.model.fuse.ReplyFault f) {
+    fault = new ArmedFault(op, f);
+  }
+
+  /**
+   * The armed fault in place of {@code good}: the daemon closing /dev/fuse aborts the connection
+   * (fuse_dev_release); otherwise the request ends as {@link fusesim.model.fuse.Dev#faulted} says,
+   * and the daemon accounts the reply the kernel took (a refused entry reply is no lookup).
+   * Returns the daemon's write() result (-errno of the faulted write when it ended the request).
+   */
+  private int faultedReply(Request r, Reply good) {
+    fusesim.model.fuse.ReplyFault f = fault.fault();
+    fault = null;
+    if (f == fusesim.model.fuse.ReplyFault.CLOSE_MID_REQUEST) {
+      crash();
+      return 0;
+    }
+    fusesim.model.fuse.Dev.Faulted out = fusesim.model.fuse.Dev.faulted(r, good, f);
+    if (out.ends() != good) {
+      r.ghostLower = null; // the kernel got other bytes than the daemon read: no coherence promised
+    }
+    account(r, out.ends());
+    int followUp = k.dev.reply(r, out.ends());
+    return out.ends() == good && out.writeErrno() != 0 ? followUp : -out.writeErrno();
   }
 
   private ReplySpec policyFor(Request r) {
@@ -238,10 +277,15 @@ public final class Server {
       case GETXATTR:
       case LISTXATTR:
         return xattr(r, spec);
+      case RENAME:
+        return rename(node, r, 0);
+      case RENAME2:
+        // without a policy, not implemented (the default server has no renameat2); with
+        // "server rename2 ... ok" it renames as renameat2(2) on the lower tree would
+        return spec.kind() == ReplySpec.Kind.OK ? rename(node, r, r.args[1]) : Reply.error(Errno.ENOSYS);
       case SETXATTR:
       case REMOVEXATTR:
-      case RENAME2:
-        // without a policy, not implemented (the default server has no xattrs and no renameat2)
+        // without a policy, not implemented (the default server has no xattrs)
         return spec.kind() == ReplySpec.Kind.OK ? new Reply.Ok() : Reply.error(Errno.ENOSYS);
       case LSEEK:
         return spec.kind() == ReplySpec.Kind.SEEK ? new Reply.Lseek(spec.get("offset", 0))
@@ -530,6 +574,48 @@ public final class Server {
       return Reply.error(Errno.ENOENT);
     }
     k.lower.unlink(k.lower.pathOf(dir) + "/" + name);
+    return new Reply.Ok();
+  }
+
+  /**
+   * RENAME/RENAME2 as rename(2)/renameat2(2) on the lower tree (the kernel oracle's server calls
+   * rename(2)): ENOENT without the old name; RENAME_NOREPLACE EEXIST, RENAME_EXCHANGE swaps (ENOENT
+   * without the new name); a replaced name: ENOTDIR/EISDIR across types, ENOTEMPTY for a
+   * non-empty directory, else its node loses a link.
+   */
+  private Reply rename(Lower.Node dir, Request r, long flags) {
+    Lower.Node ndir = nodes.get(r.args[0]);
+    Lower.Node src = dir == null || !dir.isDir() ? null : dir.children.get(r.name);
+    if (src == null || ndir == null || !ndir.isDir()) {
+      return Reply.error(Errno.ENOENT);
+    }
+    Lower.Node dst = ndir.children.get(r.target);
+    if ((flags & Dir.RENAME_NOREPLACE) != 0 && dst != null) {
+      return Reply.error(Errno.EEXIST);
+    }
+    if ((flags & Dir.RENAME_EXCHANGE) != 0) {
+      if (dst == null) {
+        return Reply.error(Errno.ENOENT);
+      }
+      dir.children.put(r.name, dst);
+      ndir.children.put(r.target, src);
+      return new Reply.Ok();
+    }
+    if (dst == src) {
+      return new Reply.Ok();
+    }
+    if (dst != null && dst.isDir() != src.isDir()) {
+      return Reply.error(src.isDir() ? Errno.ENOTDIR : Errno.EISDIR);
+    }
+    if (dst != null && dst.isDir() && !dst.children.isEmpty()) {
+      return Reply.error(Errno.ENOTEMPTY);
+    }
+    if (dst != null) {
+      dst.nlink--;
+    }
+    dir.children.remove(r.name);
+    ndir.children.put(r.target, src);
+    src.ctime = k.now;
     return new Reply.Ok();
   }
 

@@ -69,6 +69,7 @@ final class Syscalls {
             case "symlink" -> num(Libc.symlink(a.get(0), a.get(1)));
             case "mknod" -> num(Libc.mknod(a.get(0), i(a, 1), 0)); // dev 0: the trace language has no dev
             case "rename" -> num(Libc.rename(a.get(0), a.get(1)));
+            case "renameat2" -> num(Libc.renameat2(Libc.AT_FDCWD, a.get(0), Libc.AT_FDCWD, a.get(1), i(a, 2)));
             case "access" -> num(Libc.access(a.get(0), i(a, 1)));
             case "readlink" -> readlink(a.get(0));
             case "repeat" -> repeat(i(a, 0), a.get(1), a.subList(2, a.size()));

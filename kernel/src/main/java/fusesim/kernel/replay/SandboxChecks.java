@@ -40,7 +40,7 @@ public final class SandboxChecks {
 
   /** Syscalls that do not follow their path's last component. */
   private static final Set<Syscall> NO_FOLLOW = EnumSet.of(Syscall.LSTAT, Syscall.READLINK, Syscall.UNLINK,
-      Syscall.RMDIR, Syscall.RENAME, Syscall.LINK, Syscall.SYMLINK, Syscall.MKDIR, Syscall.MKNOD);
+      Syscall.RMDIR, Syscall.RENAME, Syscall.RENAMEAT2, Syscall.LINK, Syscall.SYMLINK, Syscall.MKDIR, Syscall.MKNOD);
 
   private final String file;
   private final List<Stmt> body;
@@ -201,7 +201,7 @@ public final class SandboxChecks {
     }
     if (sc == Syscall.SYMLINK && args.size() > 1 && args.get(1) instanceof Value.Str p) {
       links.add(p.value());
-    } else if ((sc == Syscall.RENAME || sc == Syscall.LINK) && args.size() > 1
+    } else if ((sc == Syscall.RENAME || sc == Syscall.RENAMEAT2 || sc == Syscall.LINK) && args.size() > 1
         && args.get(0) instanceof Value.Str from && args.get(1) instanceof Value.Str to && isLink(from.value())) {
       links.add(to.value());
     }

@@ -119,6 +119,9 @@ public final class Libc {
     /** glibc 2.33+ exports mknod(3) itself (before, only __xmknod). */
     public static native int mknod(String path, int mode, long dev);
     public static native int rename(String oldPath, String newPath);
+    /** glibc 2.28+ wraps renameat2(2). */
+    public static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath, int flags);
+    public static final int AT_FDCWD = -100;
     public static native int access(String path, int mode);
     public static native long readlink(String path, byte[] buf, long size);
 

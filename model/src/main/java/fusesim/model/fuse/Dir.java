@@ -6,6 +6,7 @@ import fusesim.model.Kernel;
 import fusesim.model.Locks;
 import fusesim.model.Lower;
 import fusesim.model.Mirrors;
+import fusesim.model.NotModelled;
 import fusesim.model.Opcode;
 import fusesim.model.Reply;
 import fusesim.model.Syscall;
@@ -305,8 +306,8 @@ public final class Dir {
         valid |= FATTR_KILL_SUIDGID;
       }
     }
-    if ((iaValid & ATTR_MTIME) != 0) {
-      valid |= FATTR_MTIME | FATTR_MTIME_NOW;
+    if ((iaValid & ATTR_MTIME) != 0 && updateMtime(iaValid)) {
+      valid |= FATTR_MTIME | FATTR_MTIME_NOW; // no ATTR_MTIME_SET, no writeback cache: _NOW too
     }
     if (withFile) {
       valid |= FATTR_FH;
@@ -315,6 +316,17 @@ public final class Dir {
       valid |= FATTR_KILL_SUIDGID;
     }
     return valid;
+  }
+
+  /**
+   * update_mtime() without writeback cache (trust_local_mtime false, which passthrough needs): an
+   * open(O_TRUNC) or an ftruncate() (ATTR_SIZE with ATTR_OPEN or ATTR_FILE) does not send mtime;
+   * ATTR_MTIME_SET (utimes, not modelled) always would.
+   */
+  @Mirrors(fn = "update_mtime", file = "fs/fuse/dir.c",
+      doc = "No FATTR_MTIME for open(O_TRUNC) and ftruncate(); truncate(2) sends it.")
+  static boolean updateMtime(int iaValid) {
+    return (iaValid & ATTR_SIZE) == 0 || (iaValid & (ATTR_OPEN | ATTR_FILE)) == 0;
   }
 
   /**
@@ -1085,6 +1097,278 @@ public final class Dir {
       k.dcache.dput(d);
       return err;
     }
+  }
+
+  /** renameat2(2) flags (include/uapi/linux/fs.h). */
+  public static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+
+  /**
+   * rename(2)/renameat2(2): do_renameat2() (fs/namei.c) refuses bad flag sets (EINVAL: unknown
+   * bits, RENAME_EXCHANGE with NOREPLACE or WHITEOUT; a lone WHITEOUT goes to the server as
+   * RENAME2), resolves both names (the old must exist: ENOENT;
+   * RENAME_NOREPLACE: an existing new name is EEXIST; RENAME_EXCHANGE: it must exist, ENOENT),
+   * refuses moving a directory below itself (EINVAL); vfs_rename(): the same inode on both names
+   * is 0 with no request, may_delete()/may_create() type checks (EISDIR, ENOTDIR), then
+   * fuse_rename2() → fuse_rename_common() (RENAME, or RENAME2 with flags; RENAME2 answered
+   * ENOSYS sets no_rename2 and is EINVAL, as later flagged calls are at once), and d_move() /
+   * d_exchange(). The parents are locked as lock_rename() does, after the lookups (the walks);
+   * with default_permissions, may_delete() of the old directory and may_create() (or
+   * may_delete() of an existing target) of the new one are checked; a directory moved to
+   * another parent there (inode_permission(MAY_WRITE) of it, for its "..") is NotModelled.
+   */
+  public static final class Rename extends Syscall {
+    private final Namei.Walk oldWalk;
+    private final Namei.Walk newWalk;
+    private final int flags;
+    private Dentry old;
+    private Dentry target;
+    private Request req;
+    private Permission perm;
+    private boolean newLocked;
+    private boolean oldLocked;
+
+    public Rename(UserThread t, String oldPath, String newPath, int flags) {
+      super(t);
+      this.oldWalk = new Namei.Walk(oldPath, false, false, false).noFollow();
+      // do_renameat2(): the target is looked up with LOOKUP_RENAME_TARGET (none for
+      // RENAME_EXCHANGE), which fuse_dentry_revalidate() treats as LOOKUP_EXCL: a cached target
+      // is always looked up again, an exchanged one only when stale (seen on 6.18.44)
+      this.newWalk = new Namei.Walk(newPath, false, true, (flags & RENAME_EXCHANGE) == 0).noFollow();
+      this.flags = flags;
+    }
+
+    @Override
+    public String name() {
+      return flags == 0 ? "rename" : "renameat2";
+    }
+
+    @Override
+    @Mirrors(fn = "fuse_rename2", file = "fs/fuse/dir.c",
+        doc = "rename/renameat2: RENAME, or RENAME2 with flags (no_rename2 after ENOSYS: EINVAL); "
+            + "success moves the dentry (d_move/d_exchange) and invalidates attributes.")
+    protected boolean run(Kernel k) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            int bad = flagCheck();
+            if (bad != 0) {
+              return done(bad);
+            }
+            pc = 1;
+            break;
+          case 1:
+            if (!oldWalk.run(k, this)) {
+              return false;
+            }
+            if (oldWalk.err != 0) {
+              return done(oldWalk.err);
+            }
+            old = oldWalk.result;
+            pc = 2;
+            break;
+          case 2:
+            if (!newWalk.run(k, this)) {
+              return false;
+            }
+            if (newWalk.err != 0) {
+              return finish(k, newWalk.err);
+            }
+            target = newWalk.result;
+            newLocked = newWalk.keptDirLock;
+            int refused = vfsChecks(k);
+            if (refused != 0) {
+              return finish(k, refused == 1 ? 0 : refused);
+            }
+            if (k.fc.defaultPermissions) {
+              perm = Namei.mayCreate(old.parent.inode); // may_delete(old_dir, ...)
+              pc = 3;
+              break;
+            }
+            pc = 5;
+            break;
+          case 3:
+            if (!perm.run(k, this)) {
+              return false;
+            }
+            int denied = perm.err != 0 ? perm.err : Namei.mayDeleteRest(thread, old, old.inode.isDir());
+            if (denied != 0) {
+              return finish(k, denied);
+            }
+            perm = Namei.mayCreate(target.parent.inode); // may_create() or may_delete(new_dir, ...)
+            pc = 4;
+            break;
+          case 4:
+            if (!perm.run(k, this)) {
+              return false;
+            }
+            denied = perm.err != 0 ? perm.err
+                : target.inode != null ? Namei.mayDeleteRest(thread, target, target.inode.isDir()) : 0;
+            if (denied != 0) {
+              return finish(k, denied);
+            }
+            pc = 5;
+            break;
+          case 5:
+            if (!lockParents(k)) {
+              return false;
+            }
+            if (old.parent.inode.isBad()) {
+              return finish(k, -Errno.EIO.value); // fuse_rename2(): fuse_is_bad(olddir)
+            }
+            if (flags != 0 && k.fc.noRename2) {
+              return finish(k, -Errno.EINVAL.value); // fc->no_rename2: no request
+            }
+            req = flags != 0
+                ? k.dev.send(this, Opcode.RENAME2, old.parent.inode.nodeid, old.name, target.name,
+                    target.parent.inode.nodeid, flags)
+                : k.dev.send(this, Opcode.RENAME, old.parent.inode.nodeid, old.name, target.name,
+                    target.parent.inode.nodeid);
+            pc = 6;
+            break;
+          case 6:
+            if (!await(req)) {
+              return false;
+            }
+            return finish(k, k.dir.fuseRenameReply(old, target, flags, req));
+          default:
+            throw new IllegalStateException("rename pc " + pc);
+        }
+      }
+    }
+
+    /** do_renameat2()'s flag checks. */
+    private int flagCheck() {
+      if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) != 0
+          || ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) != 0 && (flags & RENAME_EXCHANGE) != 0)) {
+        return -Errno.EINVAL.value;
+      }
+      return 0; // no CAP_MKNOD check for RENAME_WHITEOUT since 5.8 (seen on 6.18.44: uid 1000's goes)
+    }
+
+    /**
+     * The checks of do_renameat2() and vfs_rename() between the lookups and the request: -errno,
+     * 1 for "same inode, nothing to do" (vfs_rename returns 0), or 0.
+     */
+    private int vfsChecks(Kernel k) {
+      if ((flags & RENAME_NOREPLACE) != 0 && target.inode != null) {
+        return -Errno.EEXIST.value; // lookup with LOOKUP_EXCL
+      }
+      if ((flags & RENAME_EXCHANGE) != 0 && target.inode == null) {
+        return -Errno.ENOENT.value;
+      }
+      if (isBelow(target.parent, old)) {
+        return -Errno.EINVAL.value; // old_dentry == trap: a directory into itself
+      }
+      if (target.inode != null && isBelow(old.parent, target)) {
+        return -((flags & RENAME_EXCHANGE) != 0 ? Errno.EINVAL : Errno.ENOTEMPTY).value;
+      }
+      if (old.inode == target.inode) {
+        return 1; // vfs_rename(): source == target
+      }
+      if (target.inode != null && (flags & RENAME_EXCHANGE) == 0
+          && old.inode.isDir() != target.inode.isDir()) {
+        return -(old.inode.isDir() ? Errno.ENOTDIR : Errno.EISDIR).value; // may_delete()
+      }
+      if (old.liveChildren > 0 || (target.inode != null && target.liveChildren > 0
+          && (flags & RENAME_EXCHANGE) != 0)) {
+        throw new NotModelled("rename of a directory whose children are cached (d_move keeps them)");
+      }
+      if (k.fc.defaultPermissions && old.inode.isDir() && old.parent != target.parent) {
+        throw new NotModelled("rename of a directory to another parent on a default_permissions "
+            + "mount (inode_permission(MAY_WRITE) of the directory)");
+      }
+      return 0;
+    }
+
+    /** Whether {@code d} is {@code ancestor} or below it. */
+    private static boolean isBelow(Dentry d, Dentry ancestor) {
+      for (Dentry p = d; p != null; p = p.parent) {
+        if (p == ancestor) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** lock_rename(): both parents (one lock if the same), after the new name's own lock. */
+    private boolean lockParents(Kernel k) {
+      if (!newLocked) {
+        if (!Locks.downWrite(k, target.parent.inode, this)) {
+          return false;
+        }
+        newLocked = true;
+      }
+      if (!oldLocked && old.parent != target.parent) {
+        if (!Locks.downWrite(k, old.parent.inode, this)) {
+          return false;
+        }
+      }
+      oldLocked = true;
+      return true;
+    }
+
+    /** unlock_rename() and the dentry references; then the result. */
+    private boolean finish(Kernel k, int err) {
+      if (target != null && newLocked) {
+        Locks.upWrite(k, target.parent.inode);
+      }
+      if (target != null && oldLocked && old.parent != target.parent) {
+        Locks.upWrite(k, old.parent.inode);
+      }
+      if (target != null) {
+        k.dcache.dput(target);
+      }
+      k.dcache.dput(old);
+      return done(err);
+    }
+  }
+
+  /**
+   * fuse_rename_common() after its request: on success the renamed inode's ctime is stale
+   * (fuse_update_ctime: STATX_CTIME), so is the exchanged one's, both directories changed
+   * (fuse_dir_changed), an overwritten target is unlinked (fuse_entry_unlinked: nlink drops, its
+   * entry expires, ctime stale), then vfs_rename()'s d_move()/d_exchange(). EINTR or ENOENT
+   * invalidate both entries (fuse_invalidate_entry); RENAME2 answered ENOSYS sets no_rename2,
+   * EINVAL.
+   */
+  @Mirrors(fn = "fuse_rename_common", file = "fs/fuse/dir.c",
+      doc = "Success: ctime stale, directories changed, a replaced target unlinked, then d_move; "
+          + "EINTR/ENOENT invalidate both entries; RENAME2 ENOSYS: no_rename2, EINVAL.")
+  public int fuseRenameReply(Dentry old, Dentry target, int flags, Request r) {
+    int err = r.error();
+    if (err == 0) {
+      old.inode.invalMask |= STATX_CTIME;
+      if ((flags & RENAME_EXCHANGE) != 0) {
+        target.inode.invalMask |= STATX_CTIME;
+      }
+      fuseDirChanged(old.parent.inode);
+      if (old.parent != target.parent) {
+        fuseDirChanged(target.parent.inode);
+      }
+      if ((flags & RENAME_EXCHANGE) == 0 && target.inode != null) {
+        FuseInode t = target.inode;
+        t.attr = t.attr.withNlink(t.isDir() ? 0 : Math.max(0, t.attr.nlink() - 1));
+        t.invalMask |= STATX_CTIME;
+        target.time = 0; // fuse_invalidate_entry_cache()
+      }
+      if ((flags & RENAME_EXCHANGE) != 0) {
+        k.dcache.dExchange(old, target);
+      } else {
+        k.dcache.dMove(old, target);
+      }
+      return 0;
+    }
+    if (err == -Errno.EINTR.value || err == -Errno.ENOENT.value) {
+      k.dcache.dInvalidate(old);
+      if (target.inode != null) {
+        k.dcache.dInvalidate(target);
+      }
+    }
+    if (err == -Errno.ENOSYS.value && r.opcode == Opcode.RENAME2) {
+      k.fc.noRename2 = true;
+      return -Errno.EINVAL.value;
+    }
+    return err;
   }
 
   /** fuse_time_to_jiffies(): 0 stays 0 (expired), otherwise now + timeout. */

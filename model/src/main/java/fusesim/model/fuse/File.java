@@ -118,8 +118,10 @@ public final class File {
     } else if (ff.kernelOpened && k.sem.is(Assumption.V1_KERNEL_OPEN, "no-release")) {
       releaseEnd.run(); // v1: the server never saw the open (A16)
     } else {
+      // release_flags 0: FUSE_RELEASE_FLOCK_UNLOCK needs flock(2) (not modelled); Linux never
+      // sets FUSE_RELEASE_FLUSH (fuse_prepare_release(), fuse_release_common())
       k.dev.sendBackground(ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, releaseEnd,
-          ff.fh, fFlags);
+          ff.fh, fFlags, 0);
     }
   }
 
@@ -150,9 +152,18 @@ public final class File {
     fuseSyncReleasePrepare(ff);
     if (ff.hasArgs && !k.fc.noOpen) {
       return k.dev.send(s, ff.isDir ? Opcode.RELEASEDIR : Opcode.RELEASE, ff.nodeid, null, ff.fh,
-          flags);
+          flags, 0);
     }
     return null;
+  }
+
+  /**
+   * file_remove_privs() → __remove_privs() (fs/inode.c): notify_change() with ATTR_FORCE and the
+   * kill bits but no ATTR_FILE, so fuse_setattr()'s refreshing GETATTR and its SETATTR carry no
+   * fh (seen on 6.18.44: the kill SETATTR of write and fallocate has no FATTR_FH).
+   */
+  private static Dir.SetattrOp killSetattr(FuseInode fi, int kill) {
+    return new Dir.SetattrOp(fi, null, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
   }
 
   /** Whether fuse_flush() sends FLUSH: not with FOPEN_NOFLUSH (without writeback cache). */
@@ -483,7 +494,7 @@ public final class File {
             }
             int kill = Attr.shouldRemoveSuid(fi.attr, thread);
             ghostPrivs = fi;
-            privs = kill == 0 ? null : new Dir.SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
+            privs = kill == 0 ? null : killSetattr(fi, kill);
             pc = PRIVS;
             break;
           case PRIVS:
@@ -1066,7 +1077,7 @@ public final class File {
             }
             int kill = Attr.shouldRemoveSuid(fi.attr, thread);
             ghostPrivs = fi;
-            privs = kill == 0 ? null : new Dir.SetattrOp(fi, f, Dir.ATTR_FORCE | kill, 0, 0, 0, 0);
+            privs = kill == 0 ? null : killSetattr(fi, kill);
             pc = 2;
             break;
           case 2:

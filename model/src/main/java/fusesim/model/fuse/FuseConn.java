@@ -33,6 +33,8 @@ public final class FuseConn {
   public boolean noAccess;
   /** A LINK answered ENOSYS: every later link(2) fails with EPERM without a request. */
   public boolean noLink;
+  /** fc->no_rename2: a RENAME2 was answered ENOSYS; flagged renames are EINVAL from then on. */
+  public boolean noRename2;
   public boolean noGetxattr;
   /** An INIT error or a major mismatch: every request fails with ECONNREFUSED. */
   public boolean connError;

@@ -246,10 +246,10 @@ public final class RequestFields {
   private static final Map<Opcode, String[]> LAYOUT = new EnumMap<>(Opcode.class);
 
   static {
-    // null: an argument the model passes but does not yet hold as the kernel sends it (checked
-    // side by side on 6.18.44): RELEASE's flags keep O_CREAT/O_TRUNC after the open
-    // (do_dentry_open clears them) and lack O_LARGEFILE, so they are not rendered, not compared.
-    // OPEN/OPENDIR/CREATE flags and CREATE's mode are the kernel's (DoSysOpen.fFlags)
+    // null: an argument the model passes but does not hold as the kernel sends it (checked side
+    // by side on 6.18.44), so it is not rendered, not compared. OPEN/OPENDIR/CREATE flags and
+    // CREATE's mode are the kernel's (DoSysOpen.fFlags), and so are RELEASE's flags (the f_flags
+    // do_dentry_open() leaves, KFile.fFlags; a failed open's as fuse_open/fuse_create_open pass them)
     LAYOUT.put(Opcode.OPEN, new String[] {"flags", "open_flags"});
     LAYOUT.put(Opcode.OPENDIR, new String[] {"flags", "open_flags"});
     LAYOUT.put(Opcode.CREATE, new String[] {"flags", "mode", "umask", "open_flags"});
@@ -259,22 +259,21 @@ public final class RequestFields {
     // read by the fields that hang on it. Seen side by side on 6.18.44 (kernel replay of the
     // corpus), where the model differs and is not fixed yet:
     // - READ size: a pread(3, 4096, 0) of a 4096-byte file reads 8192 in the model, 4096 there;
-    // - GETATTR getattr_flags/fh: fstat and the suid-kill GETATTR of fallocate send
-    //   getattr_flags=0 (vfs_getattr, notify_change pass no file), the model sends FH;
-    // - SETATTR valid: the kill SETATTR of fallocate has no FATTR_FH there, and O_TRUNC's has
-    //   SIZE|LOCKOWNER without MTIME|MTIME_NOW; the model adds both.
+    // (GETATTR's getattr_flags/fh and SETATTR's valid were here until the model sent them as the
+    // kernel does: no file for fstat's GETATTR nor for the suid kill's (vfs_getattr and
+    // __remove_privs pass none), no FATTR_MTIME for O_TRUNC and ftruncate (update_mtime))
     LAYOUT.put(Opcode.READ, new String[] {"offset", null, "fh", "read_flags", "flags"});
     // - READDIR(PLUS) size: 32768 there (fuse_readdir_uncached's buffer), 4096 in the model;
     LAYOUT.put(Opcode.READDIR, new String[] {"offset", null, "fh", "read_flags", "flags"});
     LAYOUT.put(Opcode.READDIRPLUS, new String[] {"offset", null, "fh", "read_flags", "flags"});
     LAYOUT.put(Opcode.WRITE, new String[] {"offset", "size", "fh", "write_flags", "flags"});
-    LAYOUT.put(Opcode.RELEASE, new String[] {"fh", null, "release_flags"});
-    LAYOUT.put(Opcode.RELEASEDIR, new String[] {"fh", null, "release_flags"});
+    LAYOUT.put(Opcode.RELEASE, new String[] {"fh", "flags", "release_flags"});
+    LAYOUT.put(Opcode.RELEASEDIR, new String[] {"fh", "flags", "release_flags"});
     LAYOUT.put(Opcode.FLUSH, new String[] {"fh"});
     LAYOUT.put(Opcode.FSYNC, new String[] {"fh", "fsync_flags"});
     LAYOUT.put(Opcode.FSYNCDIR, new String[] {"fh", "fsync_flags"});
-    LAYOUT.put(Opcode.GETATTR, new String[] {null, null});
-    LAYOUT.put(Opcode.SETATTR, new String[] {"~valid", "mode", "uid", "gid", "size", null});
+    LAYOUT.put(Opcode.GETATTR, new String[] {"fh", "getattr_flags"});
+    LAYOUT.put(Opcode.SETATTR, new String[] {"valid", "mode", "uid", "gid", "size", "fh"});
     LAYOUT.put(Opcode.LSEEK, new String[] {"offset", "whence", "fh"});
     LAYOUT.put(Opcode.FALLOCATE, new String[] {"mode", "offset", "length", "fh"});
     LAYOUT.put(Opcode.ACCESS, new String[] {"mask"});
@@ -306,7 +305,7 @@ public final class RequestFields {
     }
     for (int i = 0; i < layout.length && i < args.length; i++) {
       if (layout[i] != null) {
-        out.put(layout[i], args[i]); // "~valid" stays under its own key: read, never rendered
+        out.put(layout[i], args[i]); // a "~name" stays under its own key: read, never rendered
       }
     }
     return out;

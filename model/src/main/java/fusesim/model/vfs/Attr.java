@@ -52,9 +52,22 @@ public final class Attr {
       this.size = size;
     }
 
+    /**
+     * chmod_common() (fs/open.c): ia_mode = (mode & S_IALLUGO) | (inode->i_mode & ~S_IALLUGO), so
+     * SETATTR's mode carries the file type (seen on 6.18.44: mode=0100600 for chmod 0600).
+     */
+    private int iaMode() {
+      return (iaValid & Dir.ATTR_MODE) == 0 ? mode : (mode & 07777) | (fi.attr.mode() & ~07777);
+    }
+
+    /**
+     * The iattr of fs/open.c: vfs_truncate calls do_truncate with no time attributes and no file,
+     * do_ftruncate passes ATTR_MTIME | ATTR_CTIME and the file: truncate(2)'s SETATTR is
+     * SIZE|LOCKOWNER (seen on 6.18.44), ftruncate's adds FH (fuse's update_mtime drops its mtime).
+     */
     static Setattr truncate(UserThread t, String path, int fd, long len) {
       return new Setattr(t, path == null ? "ftruncate" : "truncate", path, fd,
-          Dir.ATTR_SIZE | Dir.ATTR_MTIME | Dir.ATTR_CTIME, 0, 0, 0, len);
+          Dir.ATTR_SIZE | (path == null ? Dir.ATTR_MTIME | Dir.ATTR_CTIME : 0), 0, 0, 0, len);
     }
 
     static Setattr chmod(UserThread t, String path, int fd, int mode) {
@@ -125,7 +138,10 @@ public final class Attr {
             pc = 5;
             break;
           case 5:
-            op = new Dir.SetattrOp(fi, f, iaValid | killBits(), mode, uid, gid, size);
+            // only do_truncate() passes the file (ATTR_FILE: ftruncate); chmod_common() and
+            // chown_common() (fs/open.c) build an iattr without it, so fchmod/fchown send no FATTR_FH
+            op = new Dir.SetattrOp(fi, (iaValid & Dir.ATTR_SIZE) != 0 ? f : null, iaValid | killBits(),
+                iaMode(), uid, gid, size);
             pc = 2;
             break;
           case 2:

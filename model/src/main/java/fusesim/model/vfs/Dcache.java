@@ -86,6 +86,54 @@ public final class Dcache {
     }
   }
 
+  /**
+   * d_move(): the renamed dentry takes the target's name and parent, keeping its inode and its
+   * entry time; the target, if any, is unhashed (it dies at its last dput, dropping the
+   * overwritten inode). Dentry names are final here, so the move is a new hashed dentry with the
+   * inode's reference, and the old one unhashed (an open file keeps pinning it, as the
+   * kernel's file pins the moved dentry; what it pins is not observable). A directory whose
+   * children are cached is not moved (NotModelled at the syscall).
+   */
+  @Mirrors(fn = "d_move", file = "fs/dcache.c",
+      doc = "rename: the dentry moves to the new name with its inode and time; the target is unhashed.")
+  public void dMove(Dentry old, Dentry target) {
+    Dentry moved = copyAt(old, target);
+    dInvalidate(target);
+    hash(moved);
+    dInvalidate(old);
+  }
+
+  /** d_exchange(): RENAME_EXCHANGE swaps the two names' inodes (and entry times). */
+  @Mirrors(fn = "d_exchange", file = "fs/dcache.c",
+      doc = "RENAME_EXCHANGE: the two dentries swap names.")
+  public void dExchange(Dentry a, Dentry b) {
+    Dentry na = copyAt(a, b);
+    Dentry nb = copyAt(b, a);
+    dInvalidate(a);
+    dInvalidate(b);
+    hash(na);
+    hash(nb);
+  }
+
+  /** A new dentry at {@code at}'s name holding {@code from}'s inode (a reference) and times. */
+  private static Dentry copyAt(Dentry from, Dentry at) {
+    Dentry n = new Dentry(at.parent, at.name);
+    n.inode = from.inode;
+    n.time = from.time;
+    n.dTime = from.dTime;
+    n.revalNodeid = from.revalNodeid;
+    if (n.inode != null) {
+      n.inode.iCount++; // the moved dentry's inode reference; the old dentry drops its own
+    }
+    return n;
+  }
+
+  private void hash(Dentry n) {
+    n.parent.children.put(n.name, n);
+    n.parent.liveChildren++;
+    k.liveDentries.add(n);
+  }
+
   /** dput(). */
   @Mirrors(fn = "dput", file = "fs/dcache.c",
       doc = "Drop a dentry reference; an unhashed unused dentry dies.")

@@ -310,7 +310,9 @@ public final class Open {
 
     /** A failed io-mode setup: the server's open is released ({@link File#fuseSyncRelease}). */
     private void syncRelease(Kernel k) {
-      req = k.files.fuseSyncRelease(this, ff, flags);
+      // fuse_open(): fuse_sync_release(fi, ff, file->f_flags) before do_dentry_open() clears
+      // them; fuse_create_open(): its own flags, as CREATE carried them
+      req = k.files.fuseSyncRelease(this, ff, created ? createFlags() : fFlags());
       pc = SYNC_RELEASE;
     }
 
@@ -321,7 +323,10 @@ public final class Open {
         fi.pages.clear(); // invalidate_inode_pages2() unless FOPEN_KEEP_CACHE
       }
       ff.pagesAtOpen = fi.pages.cardinality();
-      file = new KFile(k.nextSerial++, d, ff, flags);
+      // do_dentry_open() (fs/open.c): after ->open, f_flags lose O_CREAT, O_EXCL, O_NOCTTY and
+      // O_TRUNC; what stays is what RELEASE carries at the last close (fuse_prepare_release())
+      file = new KFile(k.nextSerial++, d, ff,
+          fFlags() & ~(Uapi.O_CREAT | Uapi.O_EXCL | Uapi.O_NOCTTY | Uapi.O_TRUNC));
       if (created && k.fc.defaultPermissions) {
         // do_open(): may_open() with acc_mode 0 after the atomic open: MAY_OPEN alone never
         // refuses, but fuse_permission() refreshes stale attributes (GETATTR)

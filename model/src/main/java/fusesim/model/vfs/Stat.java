@@ -65,7 +65,9 @@ public final class Stat {
           }
           fi = f.ff.inode;
         }
-        op = new Dir.GetattrOp(fi, f, Dir.STATX_BASIC_STATS);
+        // vfs_fstat() → vfs_getattr(&file->f_path): fuse_getattr() has no file, so even fstat's
+        // GETATTR has no FUSE_GETATTR_FH (seen on 6.18.44)
+        op = new Dir.GetattrOp(fi, null, Dir.STATX_BASIC_STATS);
         pc = 1;
       }
       if (!op.run(k, this)) {

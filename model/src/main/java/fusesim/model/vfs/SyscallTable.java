@@ -91,6 +91,8 @@ public final class SyscallTable {
     def("symlink", "ss", (t, a) -> new Dir.Symlink(t, a.str(0), a.str(1)));
     def("link", "ss", (t, a) -> new Dir.Link(t, a.str(0), a.str(1)));
     def("readlink", "s", (t, a) -> new Dir.Readlink(t, a.str(0)));
+    def("rename", "ss", (t, a) -> new Dir.Rename(t, a.str(0), a.str(1), 0));
+    def("renameat2", "ssn", (t, a) -> new Dir.Rename(t, a.str(0), a.str(1), (int) a.num(2)));
   }
 
   /** Every entry, in table order. */

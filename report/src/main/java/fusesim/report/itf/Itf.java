@@ -85,7 +85,8 @@ public final class Itf {
    * The value as ITF means it, as one string: integers normalised to their decimal value,
    * set elements and map entries sorted, record fields sorted. Two values are the same ITF value
    * exactly when their canonical strings are equal. A JSON number that is not an integer has no
-   * ITF meaning and is kept as written (it then equals only itself).
+   * ITF meaning and is kept as written (it then equals only itself), as is a {@code #bigint} longer
+   * than {@link Json#MAX_NUMBER} characters.
    */
   public static String canonical(Node n) {
     if (n instanceof Json.Num x) {
@@ -125,6 +126,9 @@ public final class Itf {
   }
 
   private static String intText(String t) {
+    if (t.length() > Json.MAX_NUMBER) {
+      return t; // a #bigint string is not limited by the reader: no quadratic parse of a huge one
+    }
     try {
       return "#" + new BigInteger(t);
     } catch (NumberFormatException e) {

@@ -5,6 +5,9 @@ import fusesim.report.itf.Json.Arr;
 import fusesim.report.itf.Json.Node;
 import fusesim.report.itf.Json.Obj;
 import fusesim.report.itf.Json.Str;
+import fusesim.traces.lang.TraceError;
+import fusesim.traces.lang.TraceFile;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,9 +25,15 @@ public final class ItfCheck {
   /** The file is not an ITF trace this checker can read: located message. */
   public static final class ItfError extends RuntimeException {
     ItfError(String file, Node at, String message) {
-      super(file + ":" + at.line() + ":" + at.col() + ": " + message);
+      super(file + ":" + at.line() + ":" + at.col() + ": " + TraceError.cutQuoted(message));
     }
   }
+
+  /** Most states in a file: a trace of TraceFile.MAX_BYTES has fewer statements (one a line). */
+  public static final int MAX_STATES = 1 << 17;
+
+  /** Longest {@code #meta.source}: it names the trace in every message about it. */
+  public static final int MAX_SOURCE = 4096;
 
   /** The first place where the file and the model's replay differ (null fields: none). */
   public record Difference(String message) {}
@@ -41,11 +50,15 @@ public final class ItfCheck {
     Obj root = obj(file, Json.parse(file, text), "the ITF trace");
     Obj meta = obj(file, member(file, root, "#meta"), "#meta");
     Obj fusesim = obj(file, member(file, meta, "fusesim"), "#meta.fusesim (the trace this ITF file replays)");
-    String source = str(file, member(file, meta, "source"), "#meta.source");
-    String trace = str(file, member(file, fusesim, "trace"), "#meta.fusesim.trace");
+    String source = limited(file, member(file, meta, "source"), "#meta.source", MAX_SOURCE);
+    String trace = limited(file, member(file, fusesim, "trace"), "#meta.fusesim.trace", TraceFile.MAX_BYTES);
     Set<Fault> faults = faults(file, member(file, fusesim, "faults"));
     checkVars(file, member(file, root, "vars"));
-    List<Node> states = arr(file, member(file, root, "states"), "states").items();
+    Arr statesArr = arr(file, member(file, root, "states"), "states");
+    List<Node> states = statesArr.items();
+    if (states.size() > MAX_STATES) {
+      throw new ItfError(file, statesArr, "more than " + MAX_STATES + " states (the limit ItfCheck.MAX_STATES)");
+    }
     checkShape(file, states);
     Obj model = ItfExport.export(source, trace, faults);
     List<Node> want = ((Arr) model.get("states")).items();
@@ -92,14 +105,14 @@ public final class ItfCheck {
       Obj meta = obj(file, member(file, s, "#meta"), "state " + i + "'s #meta");
       Node index = member(file, meta, "index");
       if (!Itf.canonical(index).equals("#" + i)) {
-        throw new ItfError(file, index, "state " + i + " has #meta.index " + Json.compact(index));
+        throw new ItfError(file, index, "state " + i + " has #meta.index " + shown(index));
       }
       for (String v : ItfExport.vars()) {
         member(file, s, v);
       }
       for (String k : s.members().keySet()) {
         if (!k.equals("#meta") && !ItfExport.vars().contains(k)) {
-          throw new ItfError(file, s.get(k), "state " + i + " has '" + k + "', which is not in vars");
+          throw new ItfError(file, s.get(k), "state " + i + " has " + Json.quote(k) + ", which is not in vars");
         }
       }
     }
@@ -115,6 +128,21 @@ public final class ItfCheck {
       out.add(fault);
     }
     return out;
+  }
+
+  /** A string member no longer than {@code max} UTF-8 bytes (the trace's limit is in bytes). */
+  private static String limited(String file, Node n, String what, int max) {
+    String s = str(file, n, what);
+    if (s.length() > max || s.getBytes(StandardCharsets.UTF_8).length > max) {
+      throw new ItfError(file, n, what + " is longer than " + max + " bytes, its limit");
+    }
+    return s;
+  }
+
+  /** A value of the file as a message shows it: cut at TraceError.MAX_QUOTED characters. */
+  private static String shown(Node n) {
+    String s = Json.compact(n);
+    return s.length() <= TraceError.MAX_QUOTED ? s : s.substring(0, TraceError.MAX_QUOTED) + "...";
   }
 
   private static Node member(String file, Obj o, String key) {

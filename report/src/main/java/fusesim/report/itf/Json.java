@@ -1,5 +1,7 @@
 package fusesim.report.itf;
 
+import fusesim.traces.lang.TraceError;
+import fusesim.traces.lang.TraceFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,12 +62,27 @@ public final class Json {
   /** A JSON text that does not parse: message with its place. */
   public static final class JsonError extends RuntimeException {
     public JsonError(String file, int line, int col, String message) {
-      super(file + ":" + line + ":" + col + ": " + message);
+      super(file + ":" + line + ":" + col + ": " + TraceError.cutQuoted(message));
     }
   }
 
+  // An ITF file is untrusted input (issue 16): each limit is checked as the reader reaches it and
+  // refused with a located message naming it, so no file can exhaust the stack, the heap or the CPU.
+
   /** Deepest nesting accepted: a hostile file cannot overflow the reader's stack. */
-  static final int MAX_DEPTH = 64;
+  public static final int MAX_DEPTH = 64;
+
+  /** Longest string, in characters after unescaping: a trace (TraceFile.MAX_BYTES) rides in one. */
+  public static final int MAX_STRING = TraceFile.MAX_BYTES;
+
+  /**
+   * Longest number literal: fusesim writes 64-bit integers (20 characters); a longer literal would
+   * only cost {@link java.math.BigInteger}'s quadratic parse when values are compared.
+   */
+  public static final int MAX_NUMBER = 64;
+
+  /** Most values in one file: each costs a node on the heap (a 35 KB export has ~2,000). */
+  public static final int MAX_VALUES = 1 << 20;
 
   /** Parses {@code text} (the whole of it: one value, then only whitespace). */
   public static Node parse(String file, String text) {
@@ -189,6 +206,11 @@ public final class Json {
     private int i;
     private int line = 1;
     private int lineStart;
+    private int values;
+
+    /** RFC 8259's number, compiled once: a file of MAX_VALUES numbers must not compile it as often. */
+    private static final java.util.regex.Pattern NUMBER =
+        java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     Reader(String file, String text) {
       this.file = file;
@@ -218,7 +240,10 @@ public final class Json {
 
     Node value(int depth) {
       if (depth > MAX_DEPTH) {
-        throw error("nested deeper than " + MAX_DEPTH + " levels");
+        throw error("nested deeper than " + MAX_DEPTH + " levels (the limit Json.MAX_DEPTH)");
+      }
+      if (++values > MAX_VALUES) {
+        throw error("more than " + MAX_VALUES + " JSON values (the limit Json.MAX_VALUES)");
       }
       if (i >= text.length()) {
         throw error("expected a JSON value, found end of file");
@@ -328,6 +353,9 @@ public final class Json {
           i++;
           return b.toString();
         }
+        if (b.length() >= MAX_STRING) {
+          throw error("a string longer than " + MAX_STRING + " characters (the limit Json.MAX_STRING)");
+        }
         if (c < 0x20) {
           throw error("control character in a string (write it as \\u" + String.format("%04x", (int) c) + ")");
         }
@@ -361,10 +389,12 @@ public final class Json {
     }
 
     private String number() {
-      java.util.regex.Matcher m = java.util.regex.Pattern
-          .compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?").matcher(text).region(i, text.length());
+      java.util.regex.Matcher m = NUMBER.matcher(text).region(i, text.length());
       if (!m.lookingAt()) {
         throw error("malformed number");
+      }
+      if (m.end() - i > MAX_NUMBER) {
+        throw error("a number longer than " + MAX_NUMBER + " characters (the limit Json.MAX_NUMBER)");
       }
       i = m.end();
       return m.group();

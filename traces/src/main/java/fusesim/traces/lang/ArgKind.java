@@ -24,6 +24,7 @@ public enum ArgKind {
   AMODE(Catalog.ACCESS_MODE),
   MAP("a mapping name like m1"),
   NMODE(Catalog.MKNOD_MODE),
+  RFLAGS(Catalog.RENAME_FLAGS),
   TARGET("a symlink target string like \"a\"");
 
   private final String description;

@@ -49,6 +49,12 @@ public final class Catalog {
           "a fallocate mode FALLOC_FL_* or 0",
           "FALLOC_FL_KEEP_SIZE", 1, "FALLOC_FL_PUNCH_HOLE", 2, "FALLOC_FL_ZERO_RANGE", 0x10);
 
+  /** renameat2(2) flags (include/uapi/linux/fs.h). */
+  public static final FlagTable RENAME_FLAGS =
+      FlagTable.of(
+          "renameat2 flags RENAME_* or 0",
+          "RENAME_NOREPLACE", 1, "RENAME_EXCHANGE", 2, "RENAME_WHITEOUT", 4);
+
   /** access(2) mode. */
   public static final FlagTable ACCESS_MODE =
       FlagTable.of("an access mode F_OK, R_OK, W_OK or X_OK", "F_OK", 0, "X_OK", 1, "W_OK", 2,

@@ -41,6 +41,7 @@ public enum Syscall {
   RMDIR(ArgKind.PATH),
   LINK(ArgKind.PATH, ArgKind.PATH),
   RENAME(ArgKind.PATH, ArgKind.PATH),
+  RENAMEAT2(ArgKind.PATH, ArgKind.PATH, ArgKind.RFLAGS),
   ACCESS(ArgKind.PATH, ArgKind.AMODE),
   READLINK(ArgKind.PATH),
   MKNOD(ArgKind.PATH, ArgKind.NMODE),

@@ -45,7 +45,7 @@ public final class ErrnoDomain {
 
   /** Syscalls that resolve a path, or take an fd; every syscall may send FUSE requests. */
   static final Set<String> PATH = Set.of("open", "creat", "stat", "lstat", "truncate", "chmod", "chown",
-      "mkdir", "unlink", "rmdir", "link", "rename", "access", "readlink", "mknod", "symlink");
+      "mkdir", "unlink", "rmdir", "link", "rename", "renameat2", "access", "readlink", "mknod", "symlink");
   static final Set<String> FD = Set.of("close", "dup", "read", "write", "pread", "pwrite", "lseek", "mmap",
       "fstat", "ftruncate", "fchmod", "fchown", "fallocate", "fsync", "getdents");
   static final Set<String> MEM = Set.of("munmap", "mread", "mwrite");
