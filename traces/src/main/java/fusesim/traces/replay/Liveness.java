@@ -95,6 +95,12 @@ public final class Liveness {
       "ENOTDIR", "EEXIST", "ENAMETOOLONG", "EFAULT", "ELOOP", "ENOTEMPTY", "EXDEV", "ESPIPE",
       "EOPNOTSUPP");
 
+  /**
+   * The xattr calls' answers to their arguments (getxattr(2)): a name or buffer of the wrong size
+   * (ERANGE, E2BIG), no such attribute (ENODATA, what passthrough_hp answers for a file without).
+   */
+  static final Set<String> XATTR_ERRORS = Set.of("ERANGE", "E2BIG", "ENODATA");
+
   private static final Set<String> OPEN_FLAGS = Set.of("cached", "passthrough", "keep_cache",
       "direct_io", "parallel_direct_writes", "noflush");
   private static final Set<String> ENTRY_FIELDS = Set.of("entry_valid", "attr_valid", "backing", "statx_mask");
@@ -526,7 +532,7 @@ public final class Liveness {
       return null;
     }
     String errno = result.substring(3).trim();
-    if (USER_ERRORS.contains(errno)) {
+    if (USER_ERRORS.contains(errno) || sc.word().endsWith("xattr") && XATTR_ERRORS.contains(errno)) {
       excuse(errno);
       return null;
     }
