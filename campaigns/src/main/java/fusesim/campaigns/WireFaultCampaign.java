@@ -6,6 +6,12 @@ import fusesim.kernel.replay.KernelReplay;
 import fusesim.kernel.server.FuseServer;
 import fusesim.kernel.server.WireFault;
 import fusesim.model.Errno;
+import fusesim.model.Opcode;
+import fusesim.model.fuse.ReplyFault;
+import fusesim.traces.lang.Outcome;
+import fusesim.traces.lang.Pos;
+import fusesim.traces.lang.TracePrinter;
+import fusesim.traces.lang.TraceSemanticError;
 import fusesim.properties.Generator;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Trace;
@@ -13,6 +19,8 @@ import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.Observation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -28,21 +36,24 @@ import java.util.function.Consumer;
  *   <li>a fault that leaves the request pending (a bad length, an unknown unique: fuse_dev_do_write
  *       refuses the write before or at request_find) changes nothing a syscall sees, since the
  *       good reply follows: the whole trace must agree with the model line by line;
- *   <li>a fault that ends the request (a short payload, an error where the opcode cannot fail)
- *       is compared up to the line before it; what the syscalls see after it is reported, not
- *       judged (the model has no statement for a faulted reply yet).
+ *   <li>a fault that ends the request (a short payload, an error where the opcode cannot fail,
+ *       the daemon closing /dev/fuse) is written into the trace as {@code server fault OP FAULT}
+ *       just before the planned line, so the model replays the reply the kernel turns it into
+ *       (Dev.faulted: EIO for a payload copy_out_args refuses, a shorter one where out_argvar,
+ *       fuse_abort_conn for a close); the calls' outcomes are the faulted model's, and the whole
+ *       trace must agree line by line, the lines after the fault included.
  * </ul>
- * A disagreement counts when a second faulted run shows it, it is on or after the fault's line,
+ * The pending faults run the same way (the statement too; the model replays the good reply). A
+ * disagreement counts when a second faulted run shows it, it is on or after the fault's line,
  * and two runs without the fault agree (else it is listed, not counted: an ordinary kind, which
  * {@code kernel fuzz} judges, or a late asynchronous request). It is reported with its trace
  * number, line, opcode and fault; the seed reproduces it (the traces are {@code kernel fuzz}'s of
- * the same seed). The daemon closing /dev/fuse mid-request is not drawn here: a trace says `server crash`,
- * which the ordinary campaign draws, and WireFaultsKernelTest checks it on nine waits.
+ * the same seed), and the faulted trace itself replays with {@code fusesim kernel replay}.
  */
 public final class WireFaultCampaign {
     /** The faults drawn: every one a trace cannot state otherwise. */
     static final List<WireFault> FAULTS = List.of(WireFault.BAD_LENGTH, WireFault.UNKNOWN_UNIQUE,
-            WireFault.SHORT_WRITE, WireFault.ERROR_ON_UNFAILABLE);
+            WireFault.SHORT_WRITE, WireFault.ERROR_ON_UNFAILABLE, WireFault.CLOSE_MID_REQUEST);
 
     /** A campaign's counts. */
     public static final class Report {
@@ -56,12 +67,18 @@ public final class WireFaultCampaign {
         /** Pending faults whose whole trace agreed with the model. */
         public int pendingAgreed;
         public int pending;
-        /** Ending faults whose lines before the fault agreed. */
+        /** Ending faults whose whole trace agreed with the model's replay of the faulted reply. */
         public int endingAgreed;
         public int ending;
+        /** Statements after the fault line in the ending faults' traces (each compared). */
+        public long endingSuffix;
+        /** Ending-fault traces the fault shortened (a later statement it left meaningless). */
+        public int endingCut;
         public long kernelSteps;
         public long millis;
         public final List<String> disagreements = new ArrayList<>();
+        /** The faulted traces of the counted line disagreements, in order (for a write-up). */
+        public final List<Trace> faultedTraces = new ArrayList<>();
         /** Line disagreements that a second run of the same trace and fault did not show (timing). */
         public final List<String> notReproduced = new ArrayList<>();
         /**
@@ -111,16 +128,18 @@ public final class WireFaultCampaign {
     private void one(Report rep, int i, Generator.Run run, WireFault fault, int pick, Consumer<String> events) {
         List<Stmt> stmts = Expressible.cut(run.stmts());
         Trace trace = Differential.trace("wire-fuzz-" + Long.toUnsignedString(seed) + "-" + i, stmts, List.of());
-        Optional<KernelReplay.WirePlan> plan = plan(trace, fault, pick);
+        Optional<Plan> plan = plan(trace, fault, pick);
         if (plan.isEmpty()) {
             return;
         }
         rep.armed++;
-        KernelReplay.WirePlan p = plan.get();
+        Plan p = plan.get();
+        Trace faulted = withFault(trace, p);
+        int faultLine = faultLine(faulted);
         boolean pending = fault == WireFault.BAD_LENGTH || fault == WireFault.UNKNOWN_UNIQUE;
-        Differential.Faulted f = Differential.runFaulted(trace, stepTimeout, p, pending ? Integer.MAX_VALUE : p.line());
+        Differential.Faulted f = Differential.runFaulted(faulted, stepTimeout, null, Integer.MAX_VALUE);
         rep.kernelSteps += f.outcome().kernel().observations().size();
-        String where = "trace " + i + " line " + p.line() + " " + fault + " on " + p.op();
+        String where = "trace " + i + " line " + faultLine + " " + fault + " on " + p.op();
         if (f.injected().isEmpty()) {
             return; // the reply never came (another thread's, a held request never answered)
         }
@@ -138,19 +157,20 @@ public final class WireFaultCampaign {
             rep.pending++;
         } else {
             rep.ending++;
+            rep.endingSuffix += faulted.body().stream().filter(s -> s.line() > faultLine).count();
+            rep.endingCut += faulted.body().size() < trace.body().size() + 1 ? 1 : 0;
         }
         if (!f.outcome().agree()) {
             // an asynchronous request (a RELEASE after a failed open, ...) may come late on a loaded
             // machine: a disagreement counts when a second run of the same trace and fault shows it
             Differential.Mismatch m = f.outcome().mismatch().get();
-            Differential.Faulted again = Differential.runFaulted(trace, stepTimeout, p,
-                    pending ? Integer.MAX_VALUE : p.line());
+            Differential.Faulted again = Differential.runFaulted(faulted, stepTimeout, null, Integer.MAX_VALUE);
             rep.kernelSteps += again.outcome().kernel().observations().size();
             String what = where + (pending ? " (the request stays pending; the good reply follows)" : "")
-                    + ": line " + m.line() + (m.line() < p.line() ? " (before the fault)" : "") + " " + m.explain();
+                    + ": line " + m.line() + (m.line() < faultLine ? " (before the fault)" : "") + " " + m.explain();
             // a line before the fault's cannot be the fault's doing: a late asynchronous request
             // (the RELEASE of a failed open) or an ordinary kind, which kernel fuzz itself judges
-            if (m.line() < p.line() || disagreesWithoutFault(trace, pending ? Integer.MAX_VALUE : p.line())) {
+            if (m.line() < faultLine || disagreesWithoutFault(trace, Integer.MAX_VALUE)) {
                 rep.withoutFault.add(what);
                 events.accept("PLAIN " + what + " (before the fault or without it too: not counted here)");
                 return;
@@ -158,8 +178,8 @@ public final class WireFaultCampaign {
             if (again.outcome().agree()) {
                 rep.notReproduced.add(what);
                 events.accept("FLAKY " + what + " (a second run agreed)");
-                f = again;
             } else {
+                rep.faultedTraces.add(faulted);
                 disagree(rep, events, what);
                 return;
             }
@@ -169,6 +189,126 @@ public final class WireFaultCampaign {
         } else {
             rep.endingAgreed++;
         }
+    }
+
+    /** Where a fault goes: armed just before the statement on {@code line}, for the next reply to {@code op}. */
+    record Plan(int line, WireOpcode op, WireFault fault) {}
+
+    /**
+     * {@code trace} with {@code server fault OP FAULT} just before the plan's line. A call whose
+     * outcome the faulted model replays differently says {@code = ?} from then on (its old outcome
+     * is the unfaulted one): the line is judged by comparing the kernel's result with the model's,
+     * as every line is. Where the fault leaves a later statement meaningless (an fd the faulted
+     * open never returned), the trace ends before it ({@link #meaningful}).
+     */
+    static Trace withFault(Trace trace, Plan p) {
+        List<Stmt> body = new ArrayList<>(trace.body());
+        int at = 0;
+        while (at < body.size() && body.get(at).line() != p.line()) {
+            at++;
+        }
+        body.add(at, new Stmt.ServerFault(Pos.NONE, Opcode.named(p.op().name()), ReplyFault.valueOf(p.fault().name())));
+        if (p.fault() == WireFault.CLOSE_MID_REQUEST) {
+            body = afterClose(body, at);
+        }
+        Trace faulted = meaningful(Differential.trace(trace.name(), body, List.of()));
+        for (int round = 0; round < 8; round++) {
+            List<Stmt> settled = settled(faulted.body(), ModelReplay.run(faulted).steps());
+            if (settled.size() == faulted.body().size() && TracePrinter.print(Differential.trace(trace.name(), settled,
+                    List.of())).equals(TracePrinter.print(faulted))) {
+                break;
+            }
+            faulted = meaningful(Differential.trace(trace.name(), settled, List.of()));
+        }
+        Map<Integer, String> results = new HashMap<>();
+        for (ModelReplay.Step s : ModelReplay.run(faulted).steps()) {
+            results.put(s.obs().line(), s.obs().result());
+        }
+        List<Stmt> open = new ArrayList<>();
+        for (Stmt s : faulted.body()) {
+            String r = results.get(s.line());
+            boolean same = r == null || r.matches("m\\d+")
+                    || TracePrinter.print(FindingFile.concrete(s, r, false)).equals(TracePrinter.print(s));
+            open.add(same ? s : anyOutcome(s));
+        }
+        return Differential.trace(trace.name(), open, List.of());
+    }
+
+    /**
+     * The waits the fault changed: a call written {@code <unfinished ...>} that the faulted model
+     * says no longer blocks (its request fails at once: ENOTCONN after a close) becomes a plain
+     * call, its {@code <... resumed>} dropped; a {@code <... resumed>} the model says still waits
+     * (the fault ended the request its reply would have answered) ends the trace before it.
+     */
+    private static List<Stmt> settled(List<Stmt> body, List<ModelReplay.Step> steps) {
+        Map<Integer, Observation> obs = new HashMap<>();
+        steps.forEach(s -> obs.put(s.obs().line(), s.obs()));
+        List<Stmt> out = new ArrayList<>();
+        java.util.Set<String> returned = new java.util.HashSet<>();
+        for (Stmt s : body) {
+            Observation o = obs.get(s.line());
+            if (s instanceof Stmt.Unfinished u && o != null && o.verdict() != null
+                    && o.verdict().contains("did not block")) {
+                out.add(new Stmt.Call(u.pos(), u.thread(), u.syscall(), u.args(), new Outcome.Any(Pos.NONE), List.of()));
+                returned.add(u.thread().text());
+            } else if (s instanceof Stmt.Resumed r && returned.remove(r.thread().text())) {
+                continue;
+            } else if (s instanceof Stmt.Resumed && o != null && o.result().equals("unfinished")) {
+                return out;
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After the daemon closed /dev/fuse, what only a live daemon does is cut, as after a
+     * {@code server crash} (Expressible; the generator draws no backing ioctl after a crash): the
+     * harness's {@code evict} and {@code server notify} are writes on /dev/fuse, and the backing
+     * ioctls are made on it (EBADF once closed), while the model has no daemon fd to close.
+     */
+    private static List<Stmt> afterClose(List<Stmt> body, int fault) {
+        for (int i = fault + 1; i < body.size(); i++) {
+            Stmt s = body.get(i);
+            if (s instanceof Stmt.Evict || s instanceof Stmt.ServerNotify || s instanceof Stmt.BackingOpen
+                    || s instanceof Stmt.BackingClose) {
+                return new ArrayList<>(body.subList(0, i));
+            }
+        }
+        return body;
+    }
+
+    /**
+     * The trace up to the first statement the model refuses as meaningless
+     * ({@link TraceSemanticError}: an fd or mapping a faulted call never returned, a reply to a
+     * request the aborted connection ended), which is cut off with everything after it.
+     */
+    static Trace meaningful(Trace t) {
+        for (int tries = 0; tries < t.body().size(); tries++) {
+            try {
+                ModelReplay.run(t);
+                return t;
+            } catch (TraceSemanticError e) {
+                int line = e.line();
+                t = Differential.trace(t.name(), t.body().stream().filter(s -> s.line() < line).toList(), List.of());
+            }
+        }
+        return t;
+    }
+
+    private static Stmt anyOutcome(Stmt s) {
+        if (s instanceof Stmt.Call c) {
+            return new Stmt.Call(c.pos(), c.thread(), c.syscall(), c.args(), new Outcome.Any(Pos.NONE), List.of());
+        } else if (s instanceof Stmt.Resumed r) {
+            return new Stmt.Resumed(r.pos(), r.thread(), r.syscall(), new Outcome.Any(Pos.NONE), List.of());
+        }
+        return s;
+    }
+
+    /** The line of the trace's {@code server fault} statement. */
+    static int faultLine(Trace t) {
+        return t.body().stream().filter(s -> s instanceof Stmt.ServerFault).findFirst().orElseThrow().line();
     }
 
     /** Whether one of two runs of {@code trace} without a fault disagrees on the lines before {@code upTo}. */
@@ -194,15 +334,15 @@ public final class WireFaultCampaign {
      * Where the fault goes: the {@code pick}-th (mod their number) of the trace's lines on which the
      * model sends a request that gets a reply, and that request's opcode.
      */
-    static Optional<KernelReplay.WirePlan> plan(Trace trace, WireFault fault, int pick) {
-        List<KernelReplay.WirePlan> candidates = new ArrayList<>();
+    static Optional<Plan> plan(Trace trace, WireFault fault, int pick) {
+        List<Plan> candidates = new ArrayList<>();
         for (ModelReplay.Step s : ModelReplay.run(trace).steps()) {
             Observation o = s.obs();
             for (String r : o.requests()) {
                 Optional<WireOpcode> op = opcode(r);
                 if (op.isPresent() && !op.get().noReply() && op.get() != WireOpcode.INIT
                         && op.get() != WireOpcode.INTERRUPT) {
-                    candidates.add(new KernelReplay.WirePlan(o.line(), op.get(), fault));
+                    candidates.add(new Plan(o.line(), op.get(), fault));
                     break;
                 }
             }
@@ -229,8 +369,10 @@ public final class WireFaultCampaign {
                 r.injected));
         sb.append(String.format("pending faults (bad length, unknown unique), whole trace as the model says: %d of %d%n",
                 r.pendingAgreed, r.pending));
-        sb.append(String.format("ending faults (short payload, error on an unfailable op), lines before it agree: "
-                + "%d of %d%n", r.endingAgreed, r.ending));
+        sb.append(String.format("ending faults (short payload, error on an unfailable op, /dev/fuse closed), whole "
+                + "trace as the model replays the faulted reply: %d of %d (%d statements after the faults; %d traces "
+                + "ended early where the fault left a statement meaningless)%n", r.endingAgreed, r.ending, r.endingSuffix,
+                r.endingCut));
         if (r.disagreements.isEmpty()) {
             sb.append("no disagreement\n");
         }

@@ -8,6 +8,7 @@ import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.replay.KernelReplay;
 import fusesim.kernel.server.WireFault;
 import fusesim.kernel.sys.Mounts;
+import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,32 @@ class WireFaultCampaignTest {
         var t = TraceParser.parse("t.trace", TRACE);
         List<String> plans = new ArrayList<>();
         for (int pick = 0; pick < 3; pick++) {
-            KernelReplay.WirePlan p = WireFaultCampaign.plan(t, WireFault.SHORT_WRITE, pick).orElseThrow();
+            WireFaultCampaign.Plan p = WireFaultCampaign.plan(t, WireFault.SHORT_WRITE, pick).orElseThrow();
             plans.add(p.line() + " " + p.op());
         }
         // stat sends LOOKUP; open sends OPEN (the dentry is cached); close sends FLUSH first
         assertThat(plans).containsExactly("7 LOOKUP", "8 OPEN", "9 FLUSH");
         var quiet = TraceParser.parse("q.trace", "trace: q\nsemantics: mainline\nresult: pass\n\nmount\n");
         assertThat(WireFaultCampaign.plan(quiet, WireFault.SHORT_WRITE, 0)).as("no request, no fault").isEmpty();
+    }
+
+    @Test
+    void theFaultIsAStatementBeforeItsLineAndTheOutcomesAfterItAreTheFaultedModels() {
+        var t = TraceParser.parse("t.trace", TRACE);
+        Trace open = WireFaultCampaign.withFault(t, new WireFaultCampaign.Plan(8, WireOpcode.OPEN, WireFault.SHORT_WRITE));
+        String text = fusesim.traces.lang.TracePrinter.print(open);
+        // fuse_open_out cut in half: copy_out_args refuses it, OPEN ends with EIO; the close that
+        // followed has no fd any more: the trace ends before it
+        assertThat(text).endsWith("server fault open short_write\nT1 open(\"/a\", O_RDONLY) = ?\n")
+                .contains("T1 stat(\"/a\") = 0").doesNotContain("close");
+        assertThat(WireFaultCampaign.faultLine(open)).isEqualTo(open.body().stream()
+                .filter(s -> s instanceof fusesim.traces.lang.Stmt.ServerFault).findFirst().orElseThrow().line());
+        var model = fusesim.traces.replay.ModelReplay.run(open).steps().stream().map(s -> s.obs().result()).toList();
+        assertThat(model).contains("-1 EIO");
+        // a bad length leaves OPEN pending and the good reply follows: nothing changes
+        Trace pending = WireFaultCampaign.withFault(t, new WireFaultCampaign.Plan(8, WireOpcode.OPEN, WireFault.BAD_LENGTH));
+        assertThat(fusesim.traces.lang.TracePrinter.print(pending)).contains("server fault open bad_length\n"
+                + "T1 open(\"/a\", O_RDONLY) = 3\nT1 close(3) = 0");
     }
 
     @Test

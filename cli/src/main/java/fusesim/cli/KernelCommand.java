@@ -244,6 +244,17 @@ final class KernelCommand implements Runnable {
         return 3;
       }
       out.print(fusesim.campaigns.WireFaultCampaign.summary(r, seed));
+      for (fusesim.traces.lang.Trace t : r.faultedTraces) {
+        // the faulted trace of each counted disagreement, replayable with `fusesim kernel replay`
+        Path p = outDir.resolve("wire-faults").resolve(t.name() + ".trace");
+        try {
+          java.nio.file.Files.createDirectories(p.getParent());
+          java.nio.file.Files.writeString(p, fusesim.traces.lang.TracePrinter.print(t));
+          out.println("faulted trace: " + p);
+        } catch (java.io.IOException e) {
+          err.println("fusesim: cannot write " + p + ": " + e.getMessage());
+        }
+      }
       out.flush();
       return r.disagreements.isEmpty() ? 0 : 1;
     }

@@ -31,6 +31,8 @@ final class EncodedFields {
           + "only equality among existing fhs matters, and every new one is fresh in both states"),
       Map.entry("fusesim.model.Kernel.ghostRead", "the read that returned in this step, judged by READ-RESULT and "
           + "COHERENCE right after it and cleared when the next step starts (StepRunner.execute)"),
+      Map.entry("fusesim.model.Kernel.ghostWrite", "the passthrough write that returned in this step, judged by "
+          + "PT-WRITE-RESULT right after it (a snapshot: judging it again later sees the same values)"),
       Map.entry("fusesim.model.UserThread.lastResult", "read by the trace runner right after the call returns"),
       Map.entry("fusesim.model.UserThread.lastCall", "read by the trace runner right after the call returns"));
 

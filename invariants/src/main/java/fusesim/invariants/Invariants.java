@@ -89,7 +89,8 @@ public final class Invariants {
   /** The mainline invariants, in report order. */
   public static final List<Invariant> MAINLINE = List.of(IOMODE_EXCL, IOCACHECTR, CACHE_IO_MODE_BIT,
       BACKING_REFCOUNT, BACKING_NO_UAF, NO_LEAK, NLOOKUP_BALANCE, PT_BYPASS, DENTRY_REVAL,
-      PT_NO_PAGE_CACHE, NO_KERNEL_WARN, ResultInvariants.READ_RESULT, ResultInvariants.COHERENCE);
+      PT_NO_PAGE_CACHE, NO_KERNEL_WARN, ResultInvariants.READ_RESULT, ResultInvariants.COHERENCE,
+      ResultInvariants.PT_WRITE_RESULT);
 
   /** Every invariant: mainline's, then the series' (vacuous where their patch is not applied). */
   public static final List<Invariant> ALL = concat(MAINLINE, SeriesInvariants.ALL);

@@ -3,6 +3,7 @@ package fusesim.invariants;
 import fusesim.model.Bytes;
 import fusesim.model.Kernel;
 import fusesim.model.fuse.ReadGhost;
+import fusesim.model.fuse.WriteGhost;
 
 /**
  * Invariants on what a read returns (issue 13): its count and bytes against the place the kernel
@@ -31,6 +32,35 @@ public final class ResultInvariants {
           + "fuse_direct_read_iter; fs/fuse/file.c: fuse_finish_open (invalidate_inode_pages2 "
           + "without FOPEN_KEEP_CACHE); Documentation/filesystems/fuse-io.rst",
       ResultInvariants::coherence);
+
+  public static final Invariant PT_WRITE_RESULT = new Invariant("PT-WRITE-RESULT",
+      "a passthrough write lands: when it returns, the backing file holds the caller's bytes at "
+          + "the written range, and the fuse inode's i_size covers its end; a write to a regular "
+          + "backing file writes the whole count (the model's lower filesystem has no ENOSPC)",
+      "fs/fuse/passthrough.c: fuse_passthrough_write_iter → fs/backing-file.c: "
+          + "backing_file_write_iter (vfs_iter_write on the backing file); its end_write "
+          + "fuse_passthrough_end_write → fs/fuse/file.c: fuse_write_update_attr (i_size)",
+      ResultInvariants::ptWriteResult);
+
+  private static String ptWriteResult(Kernel k) {
+    WriteGhost g = k.ghostWrite;
+    if (g == null || g.result() < 0) {
+      return null;
+    }
+    if (g.result() != g.count()) {
+      return "a passthrough write of " + g.count() + " bytes at " + g.off() + " returned " + g.result();
+    }
+    long at = g.backing().mismatch(g.data());
+    if (at >= 0) {
+      return "after a passthrough write of " + g.data() + " at " + g.off() + " the backing file holds "
+          + g.backing().length() + " bytes " + g.backing() + " there (first difference at byte " + at + ")";
+    }
+    if (g.count() > 0 && g.isize() < g.off() + g.count()) {
+      return "after a passthrough write ending at " + (g.off() + g.count()) + " i_size is " + g.isize()
+          + " (fuse_write_update_attr did not extend it)";
+    }
+    return null;
+  }
 
   private static String readResult(Kernel k) {
     ReadGhost g = k.ghostRead;

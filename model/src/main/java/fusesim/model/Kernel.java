@@ -73,6 +73,11 @@ public final class Kernel {
    * if none); cleared when a step starts (StepRunner.execute), not part of the explored state.
    */
   public fusesim.model.fuse.ReadGhost ghostRead;
+  /**
+   * Ghost (PT-WRITE-RESULT): the passthrough write(2)/pwrite(2) that returned in the current step
+   * (null if none); cleared when a step starts (StepRunner.execute), not part of the explored state.
+   */
+  public fusesim.model.fuse.WriteGhost ghostWrite;
   /** Every fuse_backing ever allocated, for refcount invariants. */
   public final List<FuseBacking> allBackings = new ArrayList<>();
   /** Every fuse_file not yet released. */
@@ -211,12 +216,15 @@ public final class Kernel {
   // ---- server and environment steps ----------------------------------------------------------
 
   /** {@code server reply T OP}: answers T's oldest pending request of that opcode. */
+  /** The result of the daemon's last {@link #serverReply} write(): 0 or -errno. */
+  public int lastReplyWrite;
+
   public Request serverReply(String thread, Opcode op, ReplySpec spec) {
     Request r = server.pendingOf(thread, op);
     if (r == null) {
       return null;
     }
-    server.reply(r, spec);
+    lastReplyWrite = server.reply(r, spec);
     runUntilQuiet();
     return r;
   }

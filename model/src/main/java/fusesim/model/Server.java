@@ -118,8 +118,47 @@ public final class Server {
       spec = policyFor(r);
     }
     Reply reply = answer(r, spec);
+    if (fault != null && fault.op() == r.opcode && !r.answered() && k.fc.connected) {
+      return faultedReply(r, reply);
+    }
     account(r, reply);
     return k.dev.reply(r, reply);
+  }
+
+  /** {@code server fault OP FAULT}: the next reply to OP is written so (once). */
+  private record ArmedFault(Opcode op, fusesim.model.fuse.ReplyFault fault) {}
+
+  private ArmedFault fault;
+
+  /**
+   * {@code server fault OP FAULT}: the daemon's next reply to an OP request is written as
+   * {@code fault} (one slot, as the kernel oracle's FuseServer.inject: a fault not yet taken is
+   * replaced).
+   */
+  public void fault(Opcode op, fusesim.model.fuse.ReplyFault f) {
+    fault = new ArmedFault(op, f);
+  }
+
+  /**
+   * The armed fault in place of {@code good}: the daemon closing /dev/fuse aborts the connection
+   * (fuse_dev_release); otherwise the request ends as {@link fusesim.model.fuse.Dev#faulted} says,
+   * and the daemon accounts the reply the kernel took (a refused entry reply is no lookup).
+   * Returns the daemon's write() result (-errno of the faulted write when it ended the request).
+   */
+  private int faultedReply(Request r, Reply good) {
+    fusesim.model.fuse.ReplyFault f = fault.fault();
+    fault = null;
+    if (f == fusesim.model.fuse.ReplyFault.CLOSE_MID_REQUEST) {
+      crash();
+      return 0;
+    }
+    fusesim.model.fuse.Dev.Faulted out = fusesim.model.fuse.Dev.faulted(r, good, f);
+    if (out.ends() != good) {
+      r.ghostLower = null; // the kernel got other bytes than the daemon read: no coherence promised
+    }
+    account(r, out.ends());
+    int followUp = k.dev.reply(r, out.ends());
+    return out.ends() == good && out.writeErrno() != 0 ? followUp : -out.writeErrno();
   }
 
   private ReplySpec policyFor(Request r) {

@@ -174,6 +174,16 @@ public final class Ast {
     return new Stmt.BackingOpen(P, new Stmt.LowerTarget(Word.of(path)), List.of(item("ops", ops)), ANY);
   }
 
+  /** {@code server backing_open PATH KEY=V} (flags= or padding=: fuse_backing_open's EINVAL). */
+  static Stmt backingOpenWith(String path, String key, long v) {
+    return new Stmt.BackingOpen(P, new Stmt.LowerTarget(Word.of(path)), List.of(item(key, num(v))), ANY);
+  }
+
+  /** {@code server backing_open mount:PATH}: a file on the FUSE mount itself (ELOOP). */
+  static Stmt backingOpenOnMount(String path) {
+    return new Stmt.BackingOpen(P, new Stmt.MountTarget(P, path), List.of(), ANY);
+  }
+
   static Stmt backingOpenFd(long fd) {
     return new Stmt.BackingOpen(P, new Stmt.FdTarget(P, num(fd)), List.of(), ANY);
   }

@@ -45,6 +45,7 @@ public record Counterexample(String name, String invariant, int line, String tex
     Session.Violation v = r.violation();
     Invariant inv = v.invariant().equals(Liveness.ID) ? Liveness.INVARIANT
         : v.invariant().equals(fusesim.traces.replay.ErrnoDomain.ID) ? fusesim.traces.replay.ErrnoDomain.INVARIANT
+        : v.invariant().equals(fusesim.traces.replay.BackingIoctl.ID) ? fusesim.traces.replay.BackingIoctl.INVARIANT
         : Invariants.byId(v.invariant());
     List<Header.Doc> docs = new ArrayList<>();
     docs.add(doc(v.invariant() + ": " + (inv == null ? "" : inv.title())));

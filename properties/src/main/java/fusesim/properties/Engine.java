@@ -85,6 +85,7 @@ public final class Engine {
       }
       rows.put(Liveness.ID, new Row(Liveness.ID));
       rows.put(fusesim.traces.replay.ErrnoDomain.ID, new Row(fusesim.traces.replay.ErrnoDomain.ID));
+      rows.put(fusesim.traces.replay.BackingIoctl.ID, new Row(fusesim.traces.replay.BackingIoctl.ID));
       if (equivalence) {
         rows.put(MainlineEquivalence.ID, new Row(MainlineEquivalence.ID));
       }

@@ -359,7 +359,7 @@ public final class Generator {
           return false;
         }
         if (!wellBehaved && chance(30)) {
-          return emitted(Ast.backingOpenFd(-1));
+          return emitted(badBackingOpen());
         }
         backingOpen(chance(50) ? "/a" : "/c");
         return true;
@@ -575,6 +575,31 @@ public final class Generator {
           : Ast.fails("EIO");
     }
     return emitted(Ast.reply(r.thread, op, explicit));
+  }
+
+  /**
+   * An arbitrary server's BACKING_OPEN that one check of fuse_backing_open() (fs/fuse/backing.c)
+   * refuses, so BACKING-IOCTL judges each check's errno and order: a bad fd (EBADF), map->flags
+   * (EINVAL), map->padding (EINVAL; mainline only: from v2 02/21 it is the ops_mask), a directory
+   * (EISDIR), a file on the FUSE mount itself (ELOOP); on a mount without passthrough, EPERM first.
+   */
+  private Stmt badBackingOpen() {
+    List<String> kinds = new ArrayList<>(List.of("fd", "flags", "dir", "mount"));
+    if (!setup.semantics().has(2)) {
+      kinds.add("padding");
+    }
+    switch (pick(kinds)) {
+      case "flags":
+        return Ast.backingOpenWith("/a", "flags", 1);
+      case "padding":
+        return Ast.backingOpenWith("/c", "padding", 1);
+      case "dir":
+        return Ast.backingOpen("/d");
+      case "mount":
+        return Ast.backingOpenOnMount("/a");
+      default:
+        return Ast.backingOpenFd(-1);
+    }
   }
 
   private boolean backingClose() {

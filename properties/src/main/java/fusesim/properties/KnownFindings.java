@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  *       replayed step by step and the lookup debt d(N) = server count - kernel nlookup is followed
  *       for every nodeid. The violation is known iff d(N) never falls, and grows at a step by
  *       at most the number of entry replies naming N, answered in that step and not repaid by a
- *       FORGET(N, 1) sent after them in it, that the kernel may discard with EIO before
+ *       FORGET(N, 1) sent after them in it (before any other entry reply naming N), that the kernel may discard with EIO before
  *       fuse_iget and without a FORGET (at most: a revalidation reply naming the dentry's own
  *       nodeid takes its lookup before it checks the attributes): a LOOKUP reply with invalid attributes
  *       (fuse_lookup_name, fuse_dentry_revalidate: fuse_invalid_attr); a CREATE reply that is not
@@ -56,6 +56,9 @@ import java.util.stream.Stream;
  *   <li>{@code ino-rule-shared-backing} (INO-MAP): under A1=attr-ino, two hashed, good fuse
  *       inodes with different nodeids share one lifetime backing, and both have the backing's
  *       inode number as attr.ino (the ino rule compared attr.ino, not the nodeid).</li>
+ *   <li>{@code mmap-enodev-lifetime-backing} (LIVENESS-WB): the failed call is an mmap refused
+ *       with ENODEV on a file opened without FOPEN_PASSTHROUGH, whose inode holds a lifetime
+ *       backing and has no passthrough open (fuse_file_mmap: fuse_inode_backing()).</li>
  * </ul>
  */
 public final class KnownFindings {
@@ -64,7 +67,8 @@ public final class KnownFindings {
       String shape, List<String> traces, Path file) {}
 
   /** The explainers a signature may name. */
-  public static final List<String> EXPLAINERS = List.of("entry-eio-no-forget", "ino-rule-shared-backing");
+  public static final List<String> EXPLAINERS = List.of("entry-eio-no-forget", "ino-rule-shared-backing",
+      "mmap-enodev-lifetime-backing");
 
   private static final boolean DEBUG = System.getenv("FUSESIM_KNOWN_DEBUG") != null;
 
@@ -261,6 +265,10 @@ public final class KnownFindings {
       if (f.explainer().equals("ino-rule-shared-backing") && sharedBackingByInoRule(k)) {
         return f;
       }
+      if (f.explainer().equals("mmap-enodev-lifetime-backing") && v.index() < stmts.size()
+          && mmapRefusedByLifetimeBacking(k, stmts.get(v.index()))) {
+        return f;
+      }
     }
     return null;
   }
@@ -359,12 +367,34 @@ public final class KnownFindings {
       return want.equals(new TreeMap<>(prev));
     }
 
-    /** Consumes a FORGET(n, 1) logged after index {@code at} in this step, if there is one. */
+    /**
+     * Consumes a FORGET(n, 1) logged after index {@code at} in this step, if there is one and it
+     * is this reply's: a forget follows the reply it repays (the revalidation queues it at once,
+     * the failed attach evicts the new inode at once), so another entry reply naming n logged
+     * between them owns it (a creation discarded with EIO, then a lookup of n whose attach failed:
+     * the forget is the lookup's, and the creation's lookup stays owed).
+     */
     private boolean repaid(long n, int at, List<Integer> forgets) {
       for (java.util.Iterator<Integer> it = forgets.iterator(); it.hasNext();) {
         int f = it.next();
         if (f > at && k.log.get(f).nodeid == n) {
+          if (entryNaming(n, at + 1, f)) {
+            return false;
+          }
           it.remove();
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether an answered entry reply naming {@code n} is logged at an index in [from, to). */
+    private boolean entryNaming(long n, int from, int to) {
+      for (int i = from; i < to; i++) {
+        Reply reply = k.log.get(i).reply;
+        Reply.Entry e = reply instanceof Reply.Entry ? (Reply.Entry) reply
+            : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
+        if (e != null && e.nodeid() == n) {
           return true;
         }
       }
@@ -431,6 +461,37 @@ public final class KnownFindings {
       }
     }
     return false;
+  }
+
+  /**
+   * The violating statement is an mmap that failed with ENODEV on a file opened without
+   * FOPEN_PASSTHROUGH, of an inode that holds a lifetime backing and has no passthrough open:
+   * fuse_file_mmap's fuse_inode_backing() check, which the lifetime backing (v2 07/21, 13/21)
+   * makes true for every open of the inode.
+   */
+  private static boolean mmapRefusedByLifetimeBacking(Kernel k, Stmt s) {
+    if (!(s instanceof Stmt.Call c) || c.syscall() != fusesim.traces.lang.Syscall.MMAP
+        || !(c.args().get(0) instanceof fusesim.traces.lang.Value.Int fd)) {
+      return false;
+    }
+    UserThread t = k.threads.get(c.thread().text());
+    if (t == null || t.lastResult == null || t.lastResult.value() != -fusesim.model.Errno.ENODEV.value) {
+      return false;
+    }
+    fusesim.model.vfs.KFile f = k.fds.get((int) fd.value());
+    if (f == null || f.ff == null || f.ff.passthrough != null || f.ff.isDir) {
+      return false;
+    }
+    FuseInode fi = f.ff.inode;
+    if (fi.fb == null || k.inodePt.fuseInodePassthrough(fi) == null) {
+      return false;
+    }
+    for (fusesim.model.vfs.KFile o : k.fds.values()) {
+      if (o.ff != null && o.ff.inode == fi && o.ff.passthrough != null) {
+        return false; // mainline's case: a passthrough open puts the inode in passthrough io mode
+      }
+    }
+    return true;
   }
 
   /** Hits per finding, in registry order (for the reports). */

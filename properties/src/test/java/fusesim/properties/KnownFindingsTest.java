@@ -30,9 +30,10 @@ class KnownFindingsTest {
   static final KnownFindings REG = KnownFindings.load(DIR);
 
   @Test
-  void theRegistryHasTheThreeFindings() {
+  void theRegistryHasTheFourFindings() {
     assertThat(REG.all()).extracting(KnownFindings.Finding::id).containsExactly(
-        "INO-RULE-ATTR-INO-SHARED-BACKING", "LOOKUP-EIO-NO-FORGET", "NEW-ENTRY-EIO-NO-FORGET");
+        "INO-RULE-ATTR-INO-SHARED-BACKING", "LIFETIME-BACKING-MMAP-ENODEV", "LOOKUP-EIO-NO-FORGET",
+        "NEW-ENTRY-EIO-NO-FORGET");
   }
 
   /** Each finding's traces violate its invariant, and the violation matches that finding. */
@@ -51,7 +52,7 @@ class KnownFindingsTest {
         traces++;
       }
     }
-    assertThat(traces).isEqualTo(4);
+    assertThat(traces).isEqualTo(6);
   }
 
   /**
@@ -91,6 +92,18 @@ class KnownFindingsTest {
     assertThat(rep.rows.get("NLOOKUP-BALANCE").violations).isPositive();
   }
 
+  /** The mmap explainer names the mmap it explains: the same run judged at another line is new. */
+  @Test
+  void theMmapFindingExplainsOnlyAnMmapRefusal() throws IOException {
+    Path p = DIR.resolve("../v2/lifetime-backing-mmap-of-direct-io-open-enodev.trace");
+    Trace t = TraceParser.parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8));
+    Setup setup = Setup.of(StepRunner.semantics(p.toString(), t.header()), Set.of(), ServerMode.ARBITRARY);
+    Session.Result r = Session.run(setup, t.body(), false);
+    assertThat(REG.match(setup, r.stmts(), r.violation()).id()).isEqualTo("LIFETIME-BACKING-MMAP-ENODEV");
+    Session.Violation atStat = new Session.Violation("LIVENESS-WB", "stat failed", r.violation().index() - 1);
+    assertThat(REG.match(setup, r.stmts(), atStat)).isNull();
+  }
+
   @Test
   void noRegistryExplainsNothing() {
     Setup setup = Setup.of(Semantics.MAINLINE, Set.of(), ServerMode.ARBITRARY);
@@ -107,7 +120,7 @@ class KnownFindingsTest {
             + "followed by ':', found 'what: b'");
     assertThatThrownBy(() -> KnownFindings.parse(f, "finding: A\ninvariant: I\nexplainer: guess\nkernel: k\n"
         + "shape: s\ntrace: t\n"))
-        .hasMessage("x.finding:3:12: expected entry-eio-no-forget or ino-rule-shared-backing, found 'guess'");
+        .hasMessage("x.finding:3:12: expected entry-eio-no-forget or ino-rule-shared-backing or mmap-enodev-lifetime-backing, found 'guess'");
     assertThatThrownBy(() -> KnownFindings.parse(f, "finding: A\ninvariant: I\nexplainer: entry-eio-no-forget\n"
         + "ops: LOOKUP, NOPE\nkernel: k\nshape: s\ntrace: t\n"))
         .hasMessage("x.finding:4:6: expected an opcode (LOOKUP, MKNOD, ...), found 'NOPE'");

@@ -595,7 +595,8 @@ static void log_add(const char *text, uint32_t pid) {
 
 /* ---------------------------------------------------------------- policy (TracePolicy.java) */
 enum { K_INO, K_NODEID, K_GENERATION, K_ENTRY_VALID, K_ATTR_VALID, K_ENTRY_VALID_NSEC, K_ATTR_VALID_NSEC,
-       K_BACKING, K_MODE, K_SIZE, K_UID, K_GID, K_NLINK, K_ATTR_INO, K_FH, K_OPEN_FLAGS, K_MTIME, K_CTIME, K_N };
+       K_BACKING, K_MODE, K_SIZE, K_UID, K_GID, K_NLINK, K_ATTR_INO, K_FH, K_OPEN_FLAGS, K_MTIME, K_CTIME,
+       K_STATX_MASK, K_OPEN_BACKING, K_NEW_BACKING, K_N }; /* the last three: the series' entry2 replies */
 /* a trace reply: default, an errno, or a patch of the default answer, or a complete answer */
 enum { RS_DEFAULT, RS_ERR, RS_PATCH, RS_OK, RS_DATA, RS_DIRENTS, RS_XATTR, RS_SEEK };
 struct rspec {
@@ -631,6 +632,7 @@ struct reply {
     struct fopen_out o;
     uint32_t wsize;
     int32_t ebacking; /* an entry reply's backing id: sent only in fuse_entry2_out */
+    uint32_t smask;   /* fuse_entry2_out.statx.mask (statx_mask=; the v2 test server leaves it 0) */
     unsigned char *data;
     size_t dlen;
 };
@@ -675,8 +677,18 @@ static void apply_patch(struct reply *r, int op, const struct rspec *f) {
         }
     }
     switch (r->kind) {
-    case RP_ENTRY: patch_entry(&r->e, f); r->ebacking = (int32_t)pget(f, K_BACKING, r->ebacking); break;
-    case RP_CREATE: patch_entry(&r->e, f); patch_open(&r->o, f); r->ebacking = (int32_t)pget(f, K_BACKING, r->ebacking); break;
+    case RP_ENTRY:
+        patch_entry(&r->e, f);
+        r->ebacking = (int32_t)pget(f, K_BACKING, r->ebacking);
+        r->smask = (uint32_t)pget(f, K_STATX_MASK, r->smask);
+        break;
+    case RP_CREATE: /* the open part's backing id: open_backing=, else backing= (the model's Server.create) */
+        patch_entry(&r->e, f);
+        patch_open(&r->o, f);
+        r->o.backing_id = (int32_t)pget(f, K_OPEN_BACKING, r->o.backing_id);
+        r->ebacking = (int32_t)pget(f, K_BACKING, r->ebacking);
+        r->smask = (uint32_t)pget(f, K_STATX_MASK, r->smask);
+        break;
     case RP_ATTR:
         r->a.attr_valid = (uint64_t)pget(f, K_ATTR_VALID, (int64_t)r->a.attr_valid);
         r->a.attr_valid_nsec = (uint32_t)pget(f, K_ATTR_VALID_NSEC, r->a.attr_valid_nsec);
@@ -917,7 +929,9 @@ static void default_answer(struct req *q, struct reply *r) {
         r_ok(r); return;
     }
     case OP_RMDIR: if (!path) { r_err(r, ESTALE); return; } if (rmdir(real)) r_err(r, errno); else r_ok(r); return;
-    case OP_RENAME: case OP_RENAME2: {
+    /* RENAME2 is not implemented, as DefaultHandler and the model's Server (ENOSYS: the kernel sets
+     * no_rename2 and answers EINVAL to every later renameat2 with flags) */
+    case OP_RENAME: {
         if (!path || !q->has_name2) { r_err(r, ESTALE); return; }
         char to[MAXPATH];
         real_of(to, q->name2);
@@ -950,6 +964,24 @@ static void default_answer(struct req *q, struct reply *r) {
     }
 }
 static int makes_node(int op) { return op == OP_MKNOD || op == OP_MKDIR || op == OP_SYMLINK || op == OP_LINK; }
+/* new_backing=OPS on a creation reply (v2 14/21; the model's Server.entryWithNewBacking): the v2 test
+ * server's do_lookup(..., setup_backing = true) registers a backing for the new node at once, with
+ * OPS as fuse_backing_map's ops_mask (the old padding), and names it in the entry2 reply; the
+ * ioctl's error is the reply. The node is opened O_RDONLY, or O_PATH where that fails (a symlink):
+ * which fd the test server passes for a non-regular node is not known (the model does not tell). */
+static void new_backing(const struct req *q, struct reply *r, int64_t ops) {
+    char real[MAXPATH];
+    if (!q->has_path) { r_err(r, ESTALE); return; }
+    real_of(real, q->path);
+    int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) fd = open(real, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) { r_err(r, errno); return; }
+    struct fbacking_map m = {fd, 0, (uint64_t)ops};
+    int rc = ioctl(fuse_fd, FUSE_DEV_IOC_BACKING_OPEN, &m);
+    int e = errno;
+    close(fd);
+    if (rc < 0) r_err(r, e); else r->ebacking = rc;
+}
 /* the answer to q: spec (a `server reply` reply), else the policy for it, else the default */
 static void answer(struct req *q, const struct rspec *spec, struct reply *r) {
     int op = (int)q->h.opcode;
@@ -1011,6 +1043,7 @@ static void answer(struct req *q, const struct rspec *spec, struct reply *r) {
         default_answer(q, r);
         if (r->kind == RP_ERR && makes_node(op)) return;
         apply_patch(r, op, spec);
+        if (spec->has[K_NEW_BACKING] && makes_node(op) && r->kind == RP_ENTRY) new_backing(q, r, spec->val[K_NEW_BACKING]);
         return;
     }
     }
@@ -1028,11 +1061,12 @@ static int dev_write(const void *buf, size_t n) {
 /* FUSE_PASSTHROUGH_INO negotiated: entry replies are the series' fuse_entry2_out (312 bytes): the
  * first 40 bytes of fuse_entry_out, backing_id @40, flags @44, reserved @48, fuse_statx @56 */
 static int entry2;
-static size_t put_entry2(unsigned char *out, const struct fentry_out *e, int32_t backing) {
+static size_t put_entry2(unsigned char *out, const struct fentry_out *e, int32_t backing, uint32_t smask) {
     memset(out, 0, 312);
     memcpy(out, e, 40);
     memcpy(out + 40, &backing, 4);
     unsigned char *x = out + 56;
+    memcpy(x, &smask, 4); /* fuse_statx.mask @0 */
     const struct fattr *a = &e->attr;
     uint32_t u;
     uint16_t m = (uint16_t)a->mode;
@@ -1058,11 +1092,11 @@ static int send_reply(uint64_t unique, const struct reply *r) {
     case RP_OK: break;
     case RP_DATA: payload = r->data; plen = r->dlen; break;
     case RP_ENTRY:
-        if (entry2) { plen = put_entry2(tmp, &r->e, r->ebacking); payload = tmp; }
+        if (entry2) { plen = put_entry2(tmp, &r->e, r->ebacking, r->smask); payload = tmp; }
         else { payload = &r->e; plen = sizeof r->e; }
         break;
     case RP_CREATE: {
-        size_t n = entry2 ? put_entry2(tmp, &r->e, r->ebacking) : (memcpy(tmp, &r->e, sizeof r->e), sizeof r->e);
+        size_t n = entry2 ? put_entry2(tmp, &r->e, r->ebacking, r->smask) : (memcpy(tmp, &r->e, sizeof r->e), sizeof r->e);
         memcpy(tmp + n, &r->o, sizeof r->o);
         payload = tmp; plen = n + sizeof r->o; break;
     }

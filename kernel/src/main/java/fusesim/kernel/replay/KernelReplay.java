@@ -255,6 +255,7 @@ public final class KernelReplay {
                     continue;
                 }
                 try {
+                    awaitClose();
                     step(s);
                 } catch (fusesim.kernel.sys.Beneath.Escape e) {
                     fatal = "line " + s.line() + " refused by the sandbox: " + e.getMessage();
@@ -282,6 +283,35 @@ public final class KernelReplay {
                 .map(o -> new KernelReplayResult.Disagreement(o.line(), o.verdict()));
         return new KernelReplayResult(trace.name(), observations, skipped, notes, first, System.nanoTime() - t0,
                 stepNanos - (steps == null ? 0 : steps.mountNanos() + steps.tickNanos()), senders);
+    }
+
+    /**
+     * {@code server fault OP FAULT}: the server writes its next reply to OP so
+     * ({@link FuseServer#inject}); the daemon closing /dev/fuse is the session's crash, run off the
+     * server's reader thread once the request has come (the reader cannot join itself).
+     */
+    void serverFault(Stmt.ServerFault f) {
+        fusesim.kernel.server.WireFault fault = fusesim.kernel.server.WireFault.valueOf(f.fault().name());
+        armed = session.server().inject(fusesim.kernel.proto.WireOpcode.parse(f.op().name()), fault);
+        if (fault == fusesim.kernel.server.WireFault.CLOSE_MID_REQUEST) {
+            KernelSession s = session;
+            closing = armed.done().thenRunAsync(s::crash);
+        }
+    }
+
+    /** The daemon's close after a {@code close_mid_request} fault, once the fault was taken. */
+    private java.util.concurrent.CompletableFuture<Void> closing;
+
+    /**
+     * A taken {@code close_mid_request} has closed /dev/fuse before the next statement runs: the
+     * model aborts the connection at once, and a background request (RELEASEDIR) takes the fault
+     * after its syscall returned, so the next syscall must not reach the queue before the abort.
+     */
+    private void awaitClose() {
+        if (closing != null && armed != null && armed.done().isDone()) {
+            closing.join();
+            closing = null;
+        }
     }
 
     // ------------------------------------------------------------------ one statement

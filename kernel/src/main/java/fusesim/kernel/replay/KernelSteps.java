@@ -2,7 +2,6 @@ package fusesim.kernel.replay;
 
 import fusesim.kernel.KernelSession;
 import fusesim.kernel.driver.Result;
-import fusesim.kernel.proto.InitFlags;
 import fusesim.kernel.proto.WireOpcode;
 import fusesim.kernel.server.FuseServer;
 import fusesim.kernel.server.LowerTree;
@@ -10,14 +9,11 @@ import fusesim.kernel.server.ServerConfig;
 import fusesim.kernel.sys.Libc;
 import fusesim.model.Errno;
 import fusesim.traces.lang.Item;
-import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.Trace;
-import fusesim.traces.lang.TracePrinter;
 import fusesim.traces.lang.Value;
-import fusesim.traces.replay.Observation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,18 +40,14 @@ import static fusesim.kernel.replay.KernelReplay.SETTLE_MS;
  * owns the run (the session's lifetime, the watchdog, skipped lines, requests per line).
  */
 final class KernelSteps implements StmtVisitor<Void> {
-    private static final long HANDLE_KILLPRIV = 1L << 19;
-    private static final long EXPLICIT_INVAL_DATA = 1L << 25;
-    private static final long HANDLE_KILLPRIV_V2 = 1L << 28;
     /** A nodeid no inode has (notifications about a path that has no dentry). */
     private static final long NO_INODE = 0x7fff_ffff_ffff_fff0L;
     private static final int NOTIFY_INVAL_INODE = 2, NOTIFY_INVAL_ENTRY = 3, NOTIFY_PRUNE = 9;
-    private static final List<String> STAT_DEFAULT = List.of("ino", "size", "mode", "nlink", "uid", "gid");
 
     private final KernelReplay replay;
     private final KernelSession session;
     private final TracePolicy policy;
-    private final java.util.Set<String> stacked = new java.util.HashSet<>();
+    private final WorldSetup world;
     private final Map<String, String> mapNames = new HashMap<>();
     private final Map<String, Result> early = new HashMap<>();
     private final Map<String, Syscall> unfinishedCall = new HashMap<>();
@@ -68,6 +60,7 @@ final class KernelSteps implements StmtVisitor<Void> {
         this.replay = replay;
         this.session = session;
         this.policy = policy;
+        this.world = new WorldSetup(session, replay.notes);
     }
 
     boolean mounted() {
@@ -93,42 +86,35 @@ final class KernelSteps implements StmtVisitor<Void> {
 
     @Override
     public Void visitLowerNode(Stmt.LowerNode n) {
-        lowerNode(n);
+        world.lowerNode(n);
         replay.observe(n, "", replay.take(0), null);
         return null;
     }
 
     @Override
     public Void visitLowerLink(Stmt.LowerLink l) {
-        session.lowerLink(l.path().text(), l.target().text());
-        session.tree().adjustOverride(l.target().text(), "nlink", 1); // as the model's Lower.link
+        world.lowerLink(l);
         replay.observe(l, "", replay.take(0), null);
         return null;
     }
 
     @Override
     public Void visitLowerUnlink(Stmt.LowerUnlink u) {
-        String real = session.tree().real(u.path().text());
-        if (Files.exists(Path.of(real), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            session.tree().adjustOverride(u.path().text(), "nlink", -1); // as the model's Lower.unlink
-        }
-        if (Libc.unlink(real) != 0 && Libc.rmdir(real) != 0) {
-            throw new IllegalStateException("lower unlink " + u.path() + " failed");
-        }
+        world.lowerUnlink(u);
         replay.observe(u, "", replay.take(0), null);
         return null;
     }
 
     @Override
     public Void visitLowerSet(Stmt.LowerSet ls) {
-        lowerSet(ls);
+        world.lowerSet(ls);
         replay.observe(ls, "", replay.take(0), null);
         return null;
     }
 
     @Override
     public Void visitLowerWrite(Stmt.LowerWrite w) {
-        lowerWrite(w);
+        world.lowerWrite(w);
         replay.observe(w, "", replay.take(0), null);
         return null;
     }
@@ -188,7 +174,7 @@ final class KernelSteps implements StmtVisitor<Void> {
         ensureMounted();
         int rc = session.backingClose((int) b.id().value());
         String res = rc < 0 ? "-1 " + KernelReplay.errName(-rc) : Integer.toString(rc);
-        replay.observe(b, res, replay.take(0), outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
+        replay.observe(b, res, replay.take(0), CallResults.outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
         return null;
     }
 
@@ -197,6 +183,14 @@ final class KernelSteps implements StmtVisitor<Void> {
         ensureMounted();
         session.crash();
         replay.observe(s, "", replay.take(SETTLE_MS), null);
+        return null;
+    }
+
+    @Override
+    public Void visitServerFault(Stmt.ServerFault s) {
+        ensureMounted();
+        replay.serverFault(s);
+        replay.observe(s, "", replay.take(0), null);
         return null;
     }
 
@@ -301,38 +295,7 @@ final class KernelSteps implements StmtVisitor<Void> {
     // ------------------------------------------------------------------ world
 
     private void mount(Stmt.Mount m) {
-        ServerConfig c = new ServerConfig().parallelDirops(!m.has(MountOption.NO_PARALLEL_DIROPS)).allowOther(true);
-        long extra = 0;
-        for (Stmt.MountArg a : m.options()) {
-            Optional<Value> val = a.value();
-            switch (a.option()) {
-                case PASSTHROUGH -> c.passthrough(true);
-                case PASSTHROUGH_INO -> c.passthroughIno(true);
-                case WRITEBACK_CACHE -> c.writebackCache(true);
-                case NO_INIT_EXT -> c.noInitExt(true);
-                case MAX_STACK_DEPTH -> c.maxStackDepth((int) ((Value.Int) val.get()).value());
-                case MINOR -> c.minor((int) ((Value.Int) val.get()).value());
-                case DIRECT_IO_ALLOW_MMAP -> c.directIoAllowMmap(true);
-                case PARALLEL_DIROPS, ALLOW_OTHER, NO_PARALLEL_DIROPS -> { }
-                case READDIRPLUS -> c.readdirplus(true);
-                case READDIRPLUS_AUTO -> extra |= InitFlags.READDIRPLUS_AUTO | InitFlags.DO_READDIRPLUS;
-                case HANDLE_KILLPRIV -> extra |= HANDLE_KILLPRIV;
-                case HANDLE_KILLPRIV_V2 -> extra |= HANDLE_KILLPRIV_V2;
-                case AUTO_INVAL_DATA -> extra |= InitFlags.AUTO_INVAL_DATA;
-                case EXPLICIT_INVAL_DATA -> extra |= EXPLICIT_INVAL_DATA;
-                case ATOMIC_O_TRUNC -> extra |= InitFlags.ATOMIC_O_TRUNC;
-                case DEFAULT_PERMISSIONS -> c.defaultPermissions(true);
-                case NO_OPEN -> policy.enosys(WireOpcode.OPEN);
-                case NO_OPENDIR -> policy.enosys(WireOpcode.OPENDIR);
-                case NO_FLUSH -> policy.enosys(WireOpcode.FLUSH);
-                case INIT_ERROR -> c.initError(((Value.Err) val.get()).errno().number());
-                case MAX_WRITE -> c.maxWrite((int) ((Value.Int) val.get()).value());
-            }
-        }
-        if (m.has(MountOption.PASSTHROUGH) && !m.has(MountOption.MAX_STACK_DEPTH)) {
-            c.maxStackDepth(1);
-        }
-        c.extraFlags(extra);
+        ServerConfig c = WorldSetup.serverConfig(m, policy);
         long t = System.nanoTime();
         session.mount(c);
         session.warmUp();
@@ -348,86 +311,6 @@ final class KernelSteps implements StmtVisitor<Void> {
             mountNanos += System.nanoTime() - t;
             mounted = true;
             replay.notes.add("no mount line before the first step: mounted with the defaults");
-        }
-    }
-
-    private void lowerNode(Stmt.LowerNode n) {
-        String path = n.path().text();
-        List<Item> a = n.attrs();
-        int uid = (int) (long) Item.longValue(a, "uid").orElse(0L);
-        int gid = (int) (long) Item.longValue(a, "gid").orElse(0L);
-        Long ino = Item.longValue(a, "ino").orElse(null);
-        LowerTree tree = session.tree();
-        boolean exists = Files.exists(Path.of(tree.real(path)), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        switch (n.type()) {
-            case FILE -> {
-                session.lowerFile(path, Item.longValue(a, "size").orElse(0L),
-                        (int) (long) Item.longValue(a, "mode").orElse(0644L), uid, gid, ino);
-                dataInOrder(tree.real(path), a);
-            }
-            case DIR -> {
-                int mode = (int) (long) Item.longValue(a, "mode").orElse(0755L);
-                if (exists) {
-                    Libc.chmod(tree.real(path), mode & 07777);
-                    Libc.lchown(tree.real(path), uid, gid);
-                    if (ino != null) {
-                        tree.assignIno(path, ino);
-                    }
-                } else {
-                    session.lowerDir(path, mode, uid, gid, ino);
-                }
-            }
-            case CHR -> tree.special(path, 0020000, (int) (long) Item.longValue(a, "mode").orElse(0644L), uid, gid, ino);
-            case FIFO -> tree.special(path, 0010000, (int) (long) Item.longValue(a, "mode").orElse(0644L), uid, gid, ino);
-        }
-        overrides(path, a);
-        if (Item.longValue(a, "stack_depth").orElse(0L) > 0) {
-            stacked.add(path);
-        }
-        if (Item.find(a, "stack_depth").isPresent()) {
-            replay.notes.add("line " + n.line() + ": stack_depth of a lower node is model-only (the lower files here are on "
-                    + "a plain file system)");
-        }
-    }
-
-    private void lowerSet(Stmt.LowerSet ls) {
-        String path = ls.path().text();
-        LowerTree tree = session.tree();
-        String real = tree.real(path);
-        for (Item i : ls.attrs()) {
-            long v = i.value() instanceof Value.Int n ? n.value() : 0;
-            switch (i.key()) {
-                case "size" -> resize(real, v);
-                case "mode" -> Libc.chmod(real, (int) v & 07777);
-                case "uid" -> Libc.lchown(real, (int) v, -1);
-                case "gid" -> Libc.lchown(real, -1, (int) v);
-                case "ino" -> tree.assignIno(path, v);
-                case "data" -> setData(real, (Value.Data) i.value());
-                default -> { }
-            }
-        }
-        overrides(path, ls.attrs());
-    }
-
-    /** Grows with the pattern bytes (byte i = 'a' + i % 26) or shrinks the lower file. */
-    private static void resize(String real, long size) {
-        try {
-            long old = Files.size(Path.of(real));
-            if (size <= old) {
-                Libc.truncate(real, size);
-            } else {
-                try (var ch = java.nio.channels.FileChannel.open(Path.of(real), java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.write(ByteBuffer.wrap(LowerTree.pattern(old, (int) (size - old))), old);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("lower set size of " + real + ": " + e.getMessage());
-        }
-    }
-
-    private void overrides(String path, List<Item> attrs) {
-        for (String k : List.of("nlink", "atime", "mtime", "ctime", "generation")) {
-            Item.longValue(attrs, k).ifPresent(v -> session.tree().override(path, k, v));
         }
     }
 
@@ -451,7 +334,7 @@ final class KernelSteps implements StmtVisitor<Void> {
 
     private void backingOpen(Stmt.BackingOpen b) {
         ensureMounted();
-        if (b.target() instanceof Stmt.LowerTarget t && stacked.contains(t.path().text())) {
+        if (b.target() instanceof Stmt.LowerTarget t && world.stacked(t.path().text())) {
             // The lower files here live on a plain file system (s_stack_depth 0); a file on a
             // stacked one (overlayfs) is not built by this harness.
             replay.unreproducible = "not reproducible here from line " + b.line() + ": " + t.path().text()
@@ -484,7 +367,7 @@ final class KernelSteps implements StmtVisitor<Void> {
             replay.seen.subList(replay.seen.size() - sent.size(), replay.seen.size()).clear();
             sent = List.of();
         }
-        replay.observe(b, res, sent, outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
+        replay.observe(b, res, sent, CallResults.outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
     }
 
     /**
@@ -560,7 +443,7 @@ final class KernelSteps implements StmtVisitor<Void> {
         } else {
             Result r = session.awaitResult(thread);
             early.put(thread, r);
-            String res = format(u.syscall(), r, List.of());
+            String res = CallResults.format(u.syscall(), r, List.of());
             replay.observe(u, res, replay.take(SETTLE_MS), "expected unfinished, found = " + res);
         }
     }
@@ -583,16 +466,16 @@ final class KernelSteps implements StmtVisitor<Void> {
             String name = r.fields().get("map");
             mapNames.put(name, name);
         }
-        String res = format(sc, r, checks);
+        String res = CallResults.format(sc, r, checks);
         if (sc == Syscall.MMAP && r.ok() && expected instanceof Outcome.Maps m) {
             res = m.mapping();
         }
-        String verdict = outcomeVerdict(expected, r.ok() ? r.value() : null, r.ok() ? 0 : KernelReplay.errNumber(r.errno()), res);
+        String verdict = CallResults.outcomeVerdict(expected, r.ok() ? r.value() : null, r.ok() ? 0 : KernelReplay.errNumber(r.errno()), res);
         if (verdict == null && r.ok()) {
-            verdict = dataVerdict(expected, r);
+            verdict = CallResults.dataVerdict(expected, r);
         }
         if (verdict == null && r.ok()) {
-            verdict = checkVerdict(checks, r, res);
+            verdict = CallResults.checkVerdict(checks, r, res);
         }
         boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.RENAMEAT2
             || sc == Syscall.UNLINK;
@@ -610,11 +493,11 @@ final class KernelSteps implements StmtVisitor<Void> {
                 return new Object[] {out.get(0), Libc.O_CREAT | Libc.O_WRONLY | Libc.O_TRUNC, out.get(1)};
             }
             case WRITE -> {
-                return new Object[] {out.get(0), written(0, (Long) out.get(1))};
+                return new Object[] {out.get(0), CallResults.written(0, (Long) out.get(1))};
             }
             case PWRITE -> {
                 long off = (Long) out.get(2);
-                return new Object[] {out.get(0), written(off, (Long) out.get(1)), off};
+                return new Object[] {out.get(0), CallResults.written(off, (Long) out.get(1)), off};
             }
             case MMAP -> {
                 return new Object[] {out.get(0), MAP_LENGTH, out.get(1), out.get(2), 0};
@@ -624,7 +507,7 @@ final class KernelSteps implements StmtVisitor<Void> {
             }
             case MWRITE -> {
                 long off = (Long) out.get(1);
-                return new Object[] {out.get(0), off, written(off, (Long) out.get(2))};
+                return new Object[] {out.get(0), off, CallResults.written(off, (Long) out.get(2))};
             }
             default -> {
                 return out.toArray();
@@ -643,109 +526,6 @@ final class KernelSteps implements StmtVisitor<Void> {
             return mapNames.getOrDefault(m.name(), "m-unmapped-" + m.name());
         }
         throw new IllegalArgumentException("unexpected argument " + v);
-    }
-
-    /** The Observation result: "3", "-1 EIO", "m1", "0 {ino=10 size=4096}" (checked stat fields). */
-    static String format(Syscall sc, Result r, List<Item> checks) {
-        if (!r.ok()) {
-            return "-1 " + r.errno();
-        }
-        if (sc == Syscall.MMAP) {
-            return r.fields().getOrDefault("map", "m?");
-        }
-        if (sc == Syscall.FSTAT || sc == Syscall.STAT || sc == Syscall.LSTAT) {
-            List<String> keys = checks.isEmpty() ? STAT_DEFAULT : checks.stream().map(Item::key).toList();
-            StringBuilder b = new StringBuilder(Long.toString(r.value())).append(" {");
-            for (String k : keys) {
-                b.append(k).append('=').append(r.fields().get(k)).append(' ');
-            }
-            b.setLength(b.length() - 1);
-            return b.append('}').toString();
-        }
-        if (sc == Syscall.GETDENTS && (!checks.isEmpty() || !r.names().isEmpty())) {
-            // the names, as the model prints them
-            return r.value() + " {names=" + String.join(",", r.names()) + "}";
-        }
-        return Long.toString(r.value());
-    }
-
-    /** A read's bytes, when the trace states them ({@code read(3, 4) = 4 "abcd"}). */
-    private static String dataVerdict(Outcome expected, Result r) {
-        if (!(expected instanceof Outcome.Returns ret) || ret.data() == null) {
-            return null;
-        }
-        String got = new String(r.data(), java.nio.charset.StandardCharsets.ISO_8859_1);
-        return got.equals(ret.data().bytes()) ? null
-                : "expected the bytes " + fusesim.model.Bytes.of(ret.data().bytes()) + ", found " + fusesim.model.Bytes.of(got);
-    }
-
-    /** The bytes of a trace write: the model's convention, {@code 'A' + (origin + i) % 26}. */
-    private static byte[] written(long origin, long n) {
-        return fusesim.model.Bytes.written(origin, n).latin1().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** {@code data=} and a {@code size=} after it, in the order written, as the model applies them. */
-    private static void dataInOrder(String real, List<Item> attrs) {
-        boolean data = false;
-        for (Item i : attrs) {
-            if (i.value() instanceof Value.Data d) {
-                setData(real, d);
-                data = true;
-            } else if (data && i.key().equals("size")) {
-                resize(real, ((Value.Int) i.value()).value());
-            }
-        }
-    }
-
-    /** {@code data="..."}: the lower file holds exactly these bytes. */
-    private static void setData(String real, Value.Data d) {
-        try {
-            Files.write(Path.of(real), d.bytes().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        } catch (IOException e) {
-            throw new IllegalStateException("lower data of " + real + ": " + e.getMessage());
-        }
-    }
-
-    /** {@code lower write P offset=N "DATA"}: an outside writer's pwrite beside the mount. */
-    private void lowerWrite(Stmt.LowerWrite w) {
-        String real = session.tree().real(w.path().text());
-        try (var ch = java.nio.channels.FileChannel.open(Path.of(real), java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(w.data().bytes().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), w.offset().value());
-        } catch (IOException e) {
-            throw new IllegalStateException("lower write " + real + ": " + e.getMessage());
-        }
-    }
-
-    private static String outcomeVerdict(Outcome expected, Long value, int errno, String found) {
-        boolean met;
-        if (expected instanceof Outcome.Any) {
-            met = true;
-        } else if (expected instanceof Outcome.Returns r) {
-            met = value != null && value == r.value().value();
-        } else if (expected instanceof Outcome.Fails f) {
-            met = value == null && errno == f.errno().errno().number();
-        } else {
-            met = value != null;
-        }
-        return met ? null : "expected " + TracePrinter.outcome(expected) + ", found " + found;
-    }
-
-    private static String checkVerdict(List<Item> checks, Result r, String found) {
-        for (Item i : checks) {
-            if (i.key().equals("names")) {
-                List<String> want = ((Value.Names) i.value()).names();
-                if (!want.equals(r.names())) {
-                    return "expected names=" + String.join(",", want) + ", found names=" + String.join(",", r.names());
-                }
-                continue;
-            }
-            String got = r.fields().get(i.key());
-            long want = ((Value.Int) i.value()).value();
-            if (got == null || Long.decode(got) != want) {
-                return "expected " + i.key() + "=" + TracePrinter.value(i.value(), "|") + ", found " + found;
-            }
-        }
-        return null;
     }
 
     // ------------------------------------------------------------------ other steps

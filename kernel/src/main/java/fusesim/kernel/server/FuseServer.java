@@ -191,7 +191,10 @@ public final class FuseServer implements AutoCloseable {
         Injection armed = injection;
         boolean faulted = armed != null && armed.op() == r.op() && armed.taken(r);
         int err = faulted ? writeFaulted(r, armed, bytes) : sink.write(bytes);
-        if (err != 0) {
+        // a faulted write that ended the request (no good reply after it) gave the kernel no entry
+        // either: the daemon does not count that lookup (as the model's Server.faultedReply)
+        boolean ended = faulted && armed.done().getNow(null) != null && armed.done().getNow(null).followUpErrno() == null;
+        if (err != 0 || ended) {
             if (looked != 0) {
                 tree.unlooked(looked, r.path(), formerEntry);
             }

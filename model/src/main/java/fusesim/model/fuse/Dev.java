@@ -217,4 +217,119 @@ public final class Dev {
     }
     return new Framed(0, Ending.OK, 0, payload);
   }
+
+  /** sizeof(struct fuse_entry_out), fuse_attr_out, fuse_open_out (include/uapi/linux/fuse.h). */
+  static final int ENTRY_OUT_SIZE = 128;
+  static final int ATTR_OUT_SIZE = 104;
+  static final int OPEN_OUT_SIZE = 16;
+  /** FUSE_NAME_OFFSET (fuse_dirent without its name) and FUSE_NAME_OFFSET_DIRENTPLUS. */
+  static final int DIRENT_SIZE = 24;
+  static final int DIRENTPLUS_SIZE = ENTRY_OUT_SIZE + DIRENT_SIZE;
+
+  /**
+   * What the kernel makes of a faulted write in place of the good reply {@code good} to
+   * {@code r}: the daemon's write() errno and the reply the request ends with. The faulted bytes
+   * go through {@link #frame}: a write it leaves pending (bad length, unknown unique) is followed
+   * by the good reply, as the kernel oracle's server writes it; an error ending is EIO or the
+   * reply's own error; a payload copy_out_args takes shorter (out_argvar: READ, READDIR,
+   * READLINK, GETXATTR's value) ends the request with what fits. CLOSE_MID_REQUEST is the
+   * daemon's fuse_dev_release(), which the caller runs ({@link fusesim.model.Server}).
+   */
+  @Mirrors(fn = "fuse_dev_do_write (faulted reply)", file = "fs/fuse/dev.c",
+      doc = "A broken daemon's write: framed as fuse_dev_do_write does (copy_out_args: EIO for a "
+          + "payload the args cannot take, a shorter one where out_argvar), the good reply after "
+          + "one left pending.")
+  public static Faulted faulted(Request r, Reply good, ReplyFault fault) {
+    long payload = payloadSize(good);
+    int error = good instanceof Reply.Error e ? -e.errno() : 0;
+    boolean argvar = isArgvar(r.opcode, good);
+    long outSize = argvar ? Long.MAX_VALUE : payload;
+    long written = OUT_HEADER_SIZE + payload;
+    Framed f = switch (fault) {
+      case BAD_LENGTH -> frame(written, written + 8, error, true, outSize, argvar);
+      case UNKNOWN_UNIQUE -> frame(written, written, error, false, outSize, argvar);
+      case SHORT_WRITE -> frame(OUT_HEADER_SIZE + payload / 2, OUT_HEADER_SIZE + payload / 2, error, true,
+          outSize, argvar);
+      case ERROR_ON_UNFAILABLE -> frame(OUT_HEADER_SIZE, OUT_HEADER_SIZE, -Errno.EIO.value, true, outSize, argvar);
+      case CLOSE_MID_REQUEST -> new Framed(0, Ending.PENDING, 0, payload);
+    };
+    Reply ends = switch (f.ending()) {
+      case PENDING -> good; // the daemon's good reply follows the refused write
+      case ERROR -> new Reply.Error(f.error());
+      case OK -> f.payload() == payload ? good : cut(good, f.payload());
+    };
+    return new Faulted(f.writeErrno(), ends);
+  }
+
+  /** A faulted write's outcome: write()'s errno, and the reply the request ends with. */
+  public record Faulted(int writeErrno, Reply ends) {}
+
+  /** The payload bytes of a reply on the wire (after fuse_out_header). */
+  static long payloadSize(Reply good) {
+    if (good instanceof Reply.Data d) {
+      return d.size();
+    } else if (good instanceof Reply.Dirents d) {
+      return d.names().stream().mapToLong(n -> align8(DIRENT_SIZE + n.length())).sum();
+    } else if (good instanceof Reply.DirentsPlus d) {
+      return d.names().stream().mapToLong(n -> align8(DIRENTPLUS_SIZE + n.length())).sum();
+    }
+    return fixedPayload(good);
+  }
+
+  private static long fixedPayload(Reply good) {
+    if (good instanceof Reply.Entry) {
+      return ENTRY_OUT_SIZE;
+    } else if (good instanceof Reply.Create) {
+      return ENTRY_OUT_SIZE + OPEN_OUT_SIZE;
+    } else if (good instanceof Reply.AttrOut) {
+      return ATTR_OUT_SIZE;
+    } else if (good instanceof Reply.Open) {
+      return OPEN_OUT_SIZE;
+    } else if (good instanceof Reply.Written || good instanceof Reply.XattrSize || good instanceof Reply.Lseek) {
+      return 8; // fuse_write_out, fuse_getxattr_out, fuse_lseek_out
+    }
+    return 0; // an error, or a bare header (Ok)
+  }
+
+  /** out_argvar: the replies copy_out_args accepts shorter (their last out-arg is cut). */
+  private static boolean isArgvar(Opcode op, Reply good) {
+    return good instanceof Reply.Data || good instanceof Reply.Dirents || good instanceof Reply.DirentsPlus
+        || (op == Opcode.READ || op == Opcode.READDIR || op == Opcode.READDIRPLUS || op == Opcode.READLINK);
+  }
+
+  /**
+   * The reply cut to {@code bytes} of payload: data to its first bytes; dirents to the records
+   * that fit whole (fuse_parse_dirfile / parse_dirplusfile stop at a record longer than what is
+   * left).
+   */
+  private static Reply cut(Reply good, long bytes) {
+    if (good instanceof Reply.Data d) {
+      return new Reply.Data(bytes, d.bytes() == null ? null : d.bytes().slice(0, bytes));
+    } else if (good instanceof Reply.Dirents d) {
+      int n = fitting(d.names(), DIRENT_SIZE, bytes);
+      return new Reply.Dirents(d.names().subList(0, n), d.nextOffset() - d.names().size() + n);
+    } else if (good instanceof Reply.DirentsPlus d) {
+      int n = fitting(d.names(), DIRENTPLUS_SIZE, bytes);
+      return new Reply.DirentsPlus(d.names().subList(0, n), d.entries().subList(0, n),
+          d.nextOffset() - d.names().size() + n);
+    }
+    return good;
+  }
+
+  private static int fitting(java.util.List<String> names, int head, long bytes) {
+    long used = 0;
+    int n = 0;
+    for (String name : names) {
+      used += align8(head + name.length());
+      if (used > bytes) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  private static long align8(long v) {
+    return (v + 7) & ~7L;
+  }
 }

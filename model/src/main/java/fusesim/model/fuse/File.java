@@ -505,7 +505,9 @@ public final class File {
               return unlockAndDone(k, privs.err);
             }
             if (f.ff.passthrough != null && !direct) {
-              return unlockAndDone(k, k.passthrough.writeIter(f.ff, off, count, data()));
+              long res = k.passthrough.writeIter(f.ff, off, count, data());
+              k.ghostWrite = WriteGhost.capture(f.ff, off, count, res, data()); // PT-WRITE-RESULT
+              return unlockAndDone(k, res);
             }
             if (!direct && (f.fFlags & Uapi.O_DIRECT) != 0) {
               // generic_file_direct_write(): the written range leaves the page cache

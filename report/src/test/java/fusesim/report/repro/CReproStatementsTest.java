@@ -82,6 +82,28 @@ class CReproStatementsTest {
                 .contains("if (!covers(want[wi], seen[gi])) { ok = 0; break; }");
     }
 
+    /** The series' entry2 reply fields: patched into the reply, and sent only in fuse_entry2_out. */
+    @Test
+    void seriesEntryReplyFieldsArePatchesOfTheEntry2Reply() throws Exception {
+        Path v2 = Path.of("..", "traces", "corpus", "v2");
+        String create = CRepro.generate(TraceParser.parse("c.trace",
+                Files.readString(v2.resolve("create-open-different-backing-eio.trace"))));
+        assertThat(create).contains("[K_BACKING] = 1, ").contains("[K_OPEN_BACKING] = 1, ")
+                .contains("[K_BACKING] = 1L, ").contains("[K_OPEN_BACKING] = 2L, ")
+                .contains("r->o.backing_id = (int32_t)pget(f, K_OPEN_BACKING, r->o.backing_id);");
+        String mknod = CRepro.generate(TraceParser.parse("m.trace",
+                Files.readString(v2.resolve("entry-creation-mknod-attaches-new-backing.trace"))));
+        assertThat(mknod).containsPattern("\\[K_NEW_BACKING\\] = [1-9][0-9]*L, ")
+                .contains("if (spec->has[K_NEW_BACKING] && makes_node(op) && r->kind == RP_ENTRY) new_backing(q, r, ");
+        String statx = CRepro.generate(TraceParser.parse("s.trace",
+                Files.readString(v2.resolve("entry2-statx-mask-zero-applied.trace"))));
+        assertThat(statx).contains("[K_STATX_MASK] = 1, ").contains("[K_STATX_MASK] = 0L, ")
+                .contains("memcpy(x, &smask, 4); /* fuse_statx.mask @0 */");
+        // a mainline entry reply states none of them
+        assertThat(repro("passthrough-then-cached")).doesNotContain("[K_STATX_MASK] = 1")
+                .doesNotContain("[K_NEW_BACKING] = 1").doesNotContain("[K_OPEN_BACKING] = 1");
+    }
+
     @Test
     void theFourTracesCompile() throws Exception {
         Assumptions.assumeTrue(ReproCorpusTest.haveCc(), "no C compiler (cc) on this machine");
@@ -103,6 +125,9 @@ class CReproStatementsTest {
         assertThatThrownBy(() -> reproOf(head + "server setattr /a ignored\n"))
                 .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:5:")
                 .hasMessageContaining("the C reproducer cannot send a IGNORED reply");
+        assertThatThrownBy(() -> reproOf(head + "server fault lookup short_write\n"))
+                .isInstanceOf(TraceSemanticError.class).hasMessageStartingWith("t.trace:5:1:")
+                .hasMessageContaining("no faulted reply (server fault)");
         assertThatThrownBy(() -> reproOf(head + "lower dir /d data=\"x\"\n"))
                 .isInstanceOf(fusesim.traces.lang.TraceError.class).hasMessageStartingWith("t.trace:5:");
     }
@@ -112,15 +137,15 @@ class CReproStatementsTest {
         for (fusesim.model.Opcode op : fusesim.model.Opcode.values()) {
             java.util.List<String> catalog = fusesim.model.fuse.RequestFields.of(op)
                     .map(fusesim.model.fuse.RequestFields.Struct::names).orElse(java.util.List.of());
-            assertThat(CRepro.DECODED.getOrDefault(op, java.util.List.of())).as("%s", op)
+            assertThat(CRequestFields.DECODED.getOrDefault(op, java.util.List.of())).as("%s", op)
                     .containsExactlyInAnyOrderElementsOf(catalog);
         }
         String text = "trace: t\nresult: pass\nmount\nlower file /a size=4\nT1 open(\"/a\", O_RDONLY) = 3\n"
                 + "expect requests LOOKUP(1,\"a\") OPEN(10,flags=O_RDONLY|O_LARGEFILE)\n";
         fusesim.traces.lang.Trace t = TraceParser.parse("t.trace", text);
         fusesim.traces.lang.Stmt.ExpectRequests e = (fusesim.traces.lang.Stmt.ExpectRequests) t.body().get(t.body().size() - 1);
-        assertThat(CRepro.undecoded(e, CRepro.DECODED)).isEmpty();
-        assertThat(CRepro.undecoded(e, java.util.Map.of())).hasValueSatisfying(f -> {
+        assertThat(CRequestFields.undecoded(e, CRequestFields.DECODED)).isEmpty();
+        assertThat(CRequestFields.undecoded(e, java.util.Map.of())).hasValueSatisfying(f -> {
             assertThat(f.name()).isEqualTo("flags");
             assertThat(f.pos().line()).isEqualTo(6);
             assertThat(f.pos().col()).isEqualTo(text.lines().toList().get(5).indexOf("flags=") + 1);

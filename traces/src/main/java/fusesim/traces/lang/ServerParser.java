@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Parses the lines that start with {@code server}: policies, holds, replies, ioctls, notify. */
 final class ServerParser {
   private static final String EXPECTED_ACTION =
-      "a server action (like, hold, unhold, reply, backing_open, backing_close, crash, notify)"
+      "a server action (like, hold, unhold, reply, backing_open, backing_close, crash, notify, fault)"
           + " or an opcode (lookup, getattr, open, create, ...)";
 
   private ServerParser() {}
@@ -36,6 +36,8 @@ final class ServerParser {
         return new Stmt.ServerCrash(pos);
       case "notify":
         return notify(c, pos);
+      case "fault":
+        return fault(c, pos);
       case "like": {
         c.next();
         Token t = c.peek();
@@ -174,6 +176,28 @@ final class ServerParser {
       return new Outcome.Fails(t.pos(), Values.errno(c));
     }
     return new Outcome.Returns(t.pos(), v);
+  }
+
+  /** {@code server fault OP FAULT}: OP any opcode in lower case (the faulted reply is its). */
+  private static Stmt fault(Cursor c, Pos pos) {
+    c.next();
+    Token t = c.peek();
+    fusesim.model.Opcode op = t.is(Token.Kind.WORD) && t.text().equals(t.text().toLowerCase(java.util.Locale.ROOT))
+        ? fusesim.model.Opcode.named(t.text()) : null;
+    if (op == null || op == fusesim.model.Opcode.INIT || op == fusesim.model.Opcode.FORGET
+        || op == fusesim.model.Opcode.BATCH_FORGET || op == fusesim.model.Opcode.INTERRUPT) {
+      throw c.fail("a FUSE opcode in lower case whose request gets a reply (lookup, getattr, read, ...)");
+    }
+    c.next();
+    Token f = c.peek();
+    Optional<fusesim.model.fuse.ReplyFault> fault = f.is(Token.Kind.WORD)
+        ? fusesim.model.fuse.ReplyFault.parse(f.text()) : Optional.empty();
+    if (fault.isEmpty()) {
+      throw c.fail("a wire fault (" + fusesim.model.fuse.ReplyFault.words() + ")");
+    }
+    c.next();
+    c.end();
+    return new Stmt.ServerFault(pos, op, fault.get());
   }
 
   private static Stmt notify(Cursor c, Pos pos) {

@@ -319,6 +319,24 @@ public sealed interface Stmt {
     }
   }
 
+  /**
+   * {@code server fault OP FAULT}: the daemon's next reply to an OP request is written broken
+   * (issue 16 §4: a bad length, an unknown unique, a cut payload, a bare EIO, or no reply and
+   * /dev/fuse closed); the model replays what fs/fuse/dev.c makes of it (Dev.faulted).
+   */
+  record ServerFault(Pos pos, Opcode op, fusesim.model.fuse.ReplyFault fault) implements Stmt {
+    public ServerFault {
+      Objects.requireNonNull(pos);
+      Objects.requireNonNull(op);
+      Objects.requireNonNull(fault);
+    }
+
+    @Override
+    public <R> R accept(StmtVisitor<R> v) {
+      return v.visitServerFault(this);
+    }
+  }
+
   /** The kinds of {@code server notify}. */
   enum NotifyKind {
     INVAL_ENTRY, INVAL_INODE, PRUNE;

@@ -48,6 +48,8 @@ public interface StmtVisitor<R> {
 
   R visitServerCrash(Stmt.ServerCrash s);
 
+  R visitServerFault(Stmt.ServerFault s);
+
   R visitServerNotify(Stmt.ServerNotify s);
 
   // ---------------------------------------------------------------- thread steps

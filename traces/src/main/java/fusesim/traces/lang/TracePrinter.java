@@ -163,6 +163,11 @@ public final class TracePrinter {
     }
 
     @Override
+    public String visitServerFault(Stmt.ServerFault f) {
+      return "server fault " + f.op().name().toLowerCase(java.util.Locale.ROOT) + " " + f.fault().word();
+    }
+
+    @Override
     public String visitServerNotify(Stmt.ServerNotify n) {
       return "server notify " + n.kind().word() + " " + n.path().text();
     }

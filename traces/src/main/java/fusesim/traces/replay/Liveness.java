@@ -13,16 +13,10 @@ import fusesim.model.fuse.Request;
 import fusesim.model.vfs.KFile;
 import fusesim.model.vfs.Vma;
 import fusesim.traces.lang.ArgKind;
-import fusesim.traces.lang.Item;
-import fusesim.traces.lang.MountOption;
-import fusesim.traces.lang.ReplyKind;
-import fusesim.traces.lang.ServerOp;
 import fusesim.traces.lang.Stmt;
-import fusesim.traces.lang.StmtVisitor;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.Value;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -43,7 +37,7 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li><b>Well-behaved</b> (passthrough_hp-like). The run stays well-behaved while: the mount
- *       options are among {@link #MOUNT_OPTIONS}; server policies are only OPEN/OPENDIR/CREATE
+ *       options are among {@link WellBehaved#MOUNT_OPTIONS}; server policies are only OPEN/OPENDIR/CREATE
  *       replies with FOPEN flags among passthrough, keep_cache, direct_io, parallel_direct_writes,
  *       noflush (never passthrough with keep_cache) and no field but {@code backing}, and LOOKUP
  *       entry replies with no field but entry_valid, attr_valid and backing (MKNOD, SYMLINK and
@@ -83,13 +77,6 @@ public final class Liveness {
           + "example/passthrough_hp.cc (one backing id per inode while open); properties/README.md",
       k -> null);
 
-  /** Mount options a passthrough_hp-like server negotiates. */
-  static final Set<MountOption> MOUNT_OPTIONS = EnumSet.of(MountOption.PASSTHROUGH,
-      MountOption.PASSTHROUGH_INO, MountOption.DIRECT_IO_ALLOW_MMAP, MountOption.MAX_STACK_DEPTH,
-      MountOption.PARALLEL_DIROPS, MountOption.NO_PARALLEL_DIROPS, MountOption.ATOMIC_O_TRUNC,
-      MountOption.AUTO_INVAL_DATA, MountOption.EXPLICIT_INVAL_DATA, MountOption.READDIRPLUS,
-      MountOption.READDIRPLUS_AUTO);
-
   /** Errnos that answer the caller's own arguments (bad fd, access mode, file type, ...). */
   static final Set<String> USER_ERRORS = Set.of("EBADF", "EACCES", "EPERM", "EINVAL", "EISDIR",
       "ENOTDIR", "EEXIST", "ENAMETOOLONG", "EFAULT", "ELOOP", "ENOTEMPTY", "EXDEV", "ESPIPE",
@@ -101,16 +88,6 @@ public final class Liveness {
    */
   static final Set<String> XATTR_ERRORS = Set.of("ERANGE", "E2BIG", "ENODATA");
 
-  private static final Set<String> OPEN_FLAGS = Set.of("cached", "passthrough", "keep_cache",
-      "direct_io", "parallel_direct_writes", "noflush");
-  private static final Set<String> ENTRY_FIELDS = Set.of("entry_valid", "attr_valid", "backing", "statx_mask");
-  /** Creation replies (MKNOD, SYMLINK, LINK; v2 14/21) may also set up a new backing. */
-  private static final Set<String> CREATION_FIELDS = Set.of("entry_valid", "attr_valid", "backing",
-      "statx_mask", "new_backing");
-  private static final Set<ServerOp> CREATION_OPS = EnumSet.of(ServerOp.MKNOD, ServerOp.SYMLINK,
-      ServerOp.LINK);
-  private static final Set<String> LOWER_FIELDS = Set.of("ino", "size", "atime", "mtime", "ctime");
-
   /** A call that started unfinished: what it was, and where the log stood. */
   private record Started(Syscall syscall, List<Value> args, int logMark, boolean pathsExisted) {}
 
@@ -121,8 +98,9 @@ public final class Liveness {
   }
 
   private final Kernel k;
+  /** Whether each statement keeps the server well-behaved (passthrough_hp-like). */
+  private final WellBehaved gate;
   private String off;
-  private boolean allowMmap;
   private int logMark;
   private final List<Request> unanswered = new ArrayList<>();
   private final Map<Long, Period> periods = new TreeMap<>();
@@ -132,6 +110,7 @@ public final class Liveness {
 
   public Liveness(Kernel k) {
     this.k = k;
+    this.gate = new WellBehaved(k);
   }
 
   /** Why the check is off for the rest of the run, or null while it judges. */
@@ -167,7 +146,7 @@ public final class Liveness {
     if (off != null) {
       return null;
     }
-    off = gate(s);
+    off = gate.why(s);
     if (off == null && k.fc.connError) {
       off = "INIT failed: the connection is refused"; // e.g. passthrough_ino without passthrough (A14)
     }
@@ -198,220 +177,6 @@ public final class Liveness {
   }
 
   // ---- well-behaved or not -------------------------------------------------------------------
-
-  /** Null while the statement keeps the server well-behaved, else why not. */
-  private String gate(Stmt s) {
-    return s.accept(gate);
-  }
-
-  private final StmtVisitor<String> gate = new Gate();
-
-  /**
-   * Per kind of statement: null while it keeps the server well-behaved (passthrough_hp-like),
-   * else why not. A new kind of statement must say which it is.
-   */
-  private final class Gate implements StmtVisitor<String> {
-    @Override
-    public String visitMount(Stmt.Mount m) {
-      for (Stmt.MountArg a : m.options()) {
-        if (!MOUNT_OPTIONS.contains(a.option())) {
-          return "mount option " + a.option().word();
-        }
-        allowMmap |= a.option() == MountOption.DIRECT_IO_ALLOW_MMAP;
-      }
-      return null;
-    }
-
-    @Override
-    public String visitLowerNode(Stmt.LowerNode s) {
-      return null;
-    }
-
-    @Override
-    public String visitLowerLink(Stmt.LowerLink s) {
-      return null;
-    }
-
-    @Override
-    public String visitLowerUnlink(Stmt.LowerUnlink s) {
-      return null;
-    }
-
-    @Override
-    public String visitLowerWrite(Stmt.LowerWrite s) {
-      return null; // an outside writer: the file changes in size and times only
-    }
-
-    @Override
-    public String visitLowerSet(Stmt.LowerSet s) {
-      for (Item i : s.attrs()) {
-        if (!LOWER_FIELDS.contains(i.key())) {
-          return "a lower file's " + i.key() + " changed";
-        }
-        if (i.key().equals("ino") && k.fc.passthroughIno) {
-          // a backing file keeps its inode number; in place, the ino rule (v2 01/21) would see it change
-          return "a lower file's ino changed under FUSE_PASSTHROUGH_INO";
-        }
-      }
-      return null;
-    }
-
-    @Override
-    public String visitThreadDecl(Stmt.ThreadDecl s) {
-      return null;
-    }
-
-    @Override
-    public String visitServerPolicy(Stmt.ServerPolicy p) {
-      return policy(p.op(), p.reply(), "server " + p.op().word() + " " + p.path().text());
-    }
-
-    @Override
-    public String visitServerHold(Stmt.ServerHold s) {
-      return null;
-    }
-
-    @Override
-    public String visitServerUnhold(Stmt.ServerUnhold s) {
-      return null;
-    }
-
-    @Override
-    public String visitServerReply(Stmt.ServerReply r) {
-      return r.reply().isPresent() ? "an explicit reply to " + r.thread().text() + "'s " + r.op().word() : null;
-    }
-
-    @Override
-    public String visitBackingOpen(Stmt.BackingOpen b) {
-      if (!(b.target() instanceof Stmt.LowerTarget)) {
-        return "backing_open of something else than a lower file";
-      }
-      for (Item i : b.params()) {
-        if (!i.key().equals("ops")) {
-          return "backing_open with " + i.key();
-        }
-      }
-      return null;
-    }
-
-    @Override
-    public String visitBackingClose(Stmt.BackingClose s) {
-      return null;
-    }
-
-    @Override
-    public String visitServerLike(Stmt.ServerLike s) {
-      return null; // a real daemon's answers: its errors (ENODATA, ENOSYS) are consistent, never lost
-    }
-
-    @Override
-    public String visitServerCrash(Stmt.ServerCrash s) {
-      return "the server crashed";
-    }
-
-    @Override
-    public String visitServerNotify(Stmt.ServerNotify s) {
-      return null;
-    }
-
-    @Override
-    public String visitCall(Stmt.Call s) {
-      return null;
-    }
-
-    @Override
-    public String visitUnfinished(Stmt.Unfinished s) {
-      return null;
-    }
-
-    @Override
-    public String visitResumed(Stmt.Resumed s) {
-      return null;
-    }
-
-    @Override
-    public String visitTick(Stmt.Tick s) {
-      return null;
-    }
-
-    @Override
-    public String visitEvict(Stmt.Evict s) {
-      return null;
-    }
-
-    @Override
-    public String visitDropCaches(Stmt.DropCaches s) {
-      return null;
-    }
-
-    @Override
-    public String visitUmount(Stmt.Umount s) {
-      return "umount";
-    }
-
-    @Override
-    public String visitExpectRequests(Stmt.ExpectRequests s) {
-      return null;
-    }
-
-    @Override
-    public String visitExpectNo(Stmt.ExpectNo s) {
-      return null;
-    }
-
-    @Override
-    public String visitExpectInode(Stmt.ExpectInode s) {
-      return null;
-    }
-
-    @Override
-    public String visitExpectBacking(Stmt.ExpectBacking s) {
-      return null;
-    }
-
-    @Override
-    public String visitExpectFile(Stmt.ExpectFile s) {
-      return null;
-    }
-
-    @Override
-    public String visitExpectConn(Stmt.ExpectConn s) {
-      return null;
-    }
-  }
-
-  private static String policy(ServerOp op, fusesim.traces.lang.ReplyClause r, String what) {
-    if (r instanceof fusesim.traces.lang.ReplyClause.Default) {
-      return null;
-    }
-    if (r instanceof fusesim.traces.lang.ReplyClause.Fails) {
-      return what + " injects an error";
-    }
-    if (r instanceof fusesim.traces.lang.ReplyClause.Open) {
-      fusesim.traces.lang.ReplyClause.Open open = (fusesim.traces.lang.ReplyClause.Open) r;
-      List<String> terms = open.flags().terms();
-      if (!OPEN_FLAGS.containsAll(terms) || (terms.contains("passthrough") && terms.contains("keep_cache"))) {
-        return what + " replies " + String.join(",", terms);
-      }
-      for (Item i : open.items()) {
-        if (!i.key().equals("backing")) {
-          return what + " sets " + i.key();
-        }
-      }
-      return null;
-    }
-    fusesim.traces.lang.ReplyClause.Fields f = (fusesim.traces.lang.ReplyClause.Fields) r;
-    boolean creation = CREATION_OPS.contains(op);
-    if (!(op == ServerOp.LOOKUP || creation) || f.kind() != ReplyKind.ENTRY) {
-      return what + " replies " + f.kind().name().toLowerCase();
-    }
-    for (Item i : f.items()) {
-      if (!(creation ? CREATION_FIELDS : ENTRY_FIELDS).contains(i.key())) {
-        return what + " sets " + i.key();
-      }
-    }
-    return null;
-  }
 
   // ---- open periods --------------------------------------------------------------------------
 
@@ -540,7 +305,7 @@ public final class Liveness {
       excuse("no such lower file");
       return null;
     }
-    if (errno.equals("ENODEV") && sc == Syscall.MMAP && !allowMmap && directIo(args)) {
+    if (errno.equals("ENODEV") && sc == Syscall.MMAP && !gate.allowMmap() && directIo(args)) {
       excuse("ENODEV: mmap of a direct_io file without direct_io_allow_mmap");
       return null;
     }

@@ -79,6 +79,7 @@ public final class ModelReplay {
     StepRunner runner = new StepRunner(trace.file(), k);
     Liveness liveness = new Liveness(k);
     ErrnoDomain errnoDomain = new ErrnoDomain(k);
+    BackingIoctl ioctl = new BackingIoctl(k);
     List<Step> steps = new ArrayList<>();
     if (observer != null) {
       observer.seen(null, k);
@@ -86,6 +87,7 @@ public final class ModelReplay {
     for (Stmt s : trace.body()) {
       Map<String, String> before = StateView.of(k);
       int nFindings = k.findings.size();
+      ioctl.before(s);
       Observation o = runner.execute(s);
       List<String> findings = new ArrayList<>();
       for (Finding f : k.findings.subList(nFindings, k.findings.size())) {
@@ -98,6 +100,8 @@ public final class ModelReplay {
         vs = List.of(live);
       } else if (vs.isEmpty() && errno != null) {
         vs = List.of(errno);
+      } else if (vs.isEmpty() && ioctl.check(s, o) != null) {
+        vs = List.of(ioctl.check(s, o));
       }
       steps.add(new Step(o, StateView.diff(before, StateView.of(k)), findings, vs));
       if (observer != null) {

@@ -34,6 +34,8 @@ public final class Session {
   private final boolean check;
   private final Liveness liveness;
   private final fusesim.traces.replay.ErrnoDomain errnoDomain;
+  private final BackingIoctl ioctl;
+  private Checker.Violation ioctlV;
   private Checker.Violation live;
   private Checker.Violation errno;
   private int steps;
@@ -51,6 +53,7 @@ public final class Session {
     this.check = check;
     this.liveness = check ? new Liveness(k) : null;
     this.errnoDomain = check ? new fusesim.traces.replay.ErrnoDomain(k) : null;
+    this.ioctl = check ? new BackingIoctl(k) : null;
   }
 
   public Kernel kernel() {
@@ -71,9 +74,13 @@ public final class Session {
    */
   public Observation exec(Stmt s) {
     steps++;
+    if (ioctl != null) {
+      ioctl.before(s);
+    }
     Observation o = runner.execute(s);
     live = liveness == null ? null : liveness.check(s, o);
     errno = errnoDomain == null ? null : errnoDomain.check(s, o);
+    ioctlV = ioctl == null ? null : ioctl.check(s, o);
     return o;
   }
 
@@ -84,9 +91,13 @@ public final class Session {
    */
   public StepRunner.Step step(Stmt s) {
     steps++;
+    if (ioctl != null) {
+      ioctl.before(s);
+    }
     StepRunner.Step r = runner.run(s);
     live = liveness == null ? null : liveness.check(r.stmt(), r.observation());
     errno = errnoDomain == null ? null : errnoDomain.check(r.stmt(), r.observation());
+    ioctlV = ioctl == null ? null : ioctl.check(r.stmt(), r.observation());
     return r;
   }
 
@@ -101,7 +112,7 @@ public final class Session {
   }
 
   /**
-   * The first violated invariant now (in report order, then LIVENESS-WB and ERRNO-DOMAIN for the statement just
+   * The first violated invariant now (in report order, then LIVENESS-WB, ERRNO-DOMAIN and BACKING-IOCTL for the statement just
    * executed), or null.
    */
   public Violation check(int index) {
@@ -109,10 +120,10 @@ public final class Session {
       return null;
     }
     List<Checker.Violation> vs = checker.check(k);
-    if (vs.isEmpty() && live == null && errno == null) {
+    if (vs.isEmpty() && live == null && errno == null && ioctlV == null) {
       return null;
     }
-    Checker.Violation v = !vs.isEmpty() ? vs.get(0) : live != null ? live : errno;
+    Checker.Violation v = !vs.isEmpty() ? vs.get(0) : live != null ? live : errno != null ? errno : ioctlV;
     return new Violation(v.invariant().id(), v.detail(), index);
   }
 

@@ -112,6 +112,7 @@ public final class StepRunner {
     ModelLimits.check(file, s);
     requestMark = k.log.size();
     k.ghostRead = null; // READ-RESULT and COHERENCE judge the read that returned in this step
+    k.ghostWrite = null; // PT-WRITE-RESULT judges the passthrough write that returned in this step
     StepOutcome out;
     try {
       out = s.accept(world);

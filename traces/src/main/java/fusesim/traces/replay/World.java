@@ -135,7 +135,8 @@ final class World implements StmtVisitor<StepOutcome> {
       throw TraceSemanticError.at(file, r.thread().pos(),
           r.thread().text() + " has no pending " + op + " request to reply to");
     }
-    return StepOutcome.met();
+    // the daemon's write() of the reply: "" or "-1 ERRNO" (a faulted reply the kernel refused)
+    return StepOutcome.met(k.lastReplyWrite == 0 ? "" : "-1 " + ToModel.errnoName(k.lastReplyWrite));
   }
 
   @Override
@@ -153,6 +154,12 @@ final class World implements StmtVisitor<StepOutcome> {
   @Override
   public StepOutcome visitServerCrash(Stmt.ServerCrash c) {
     k.crash();
+    return StepOutcome.met();
+  }
+
+  @Override
+  public StepOutcome visitServerFault(Stmt.ServerFault f) {
+    k.server.fault(f.op(), f.fault());
     return StepOutcome.met();
   }
 

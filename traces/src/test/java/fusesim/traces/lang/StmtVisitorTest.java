@@ -36,6 +36,7 @@ class StmtVisitorTest {
       "server backing_close 1 = 0",
       "server like passthrough_hp",
       "server crash",
+      "server fault lookup bad_length",
       "server notify inval_entry /a",
       "T1 open(\"/a\", O_RDONLY) = 3",
       "T1 stat(\"/a\" <unfinished ...>",
@@ -94,7 +95,7 @@ class StmtVisitorTest {
   void theVisitorHasOneMethodPerRecordAndNoDefault() {
     Set<String> all = new TreeSet<>();
     records(Stmt.class, all);
-    assertThat(all).hasSize(29).contains("Call", "Unfinished", "Resumed", "ExpectConn");
+    assertThat(all).hasSize(30).contains("Call", "Unfinished", "Resumed", "ExpectConn");
     Set<String> methods = new TreeSet<>();
     for (Method m : StmtVisitor.class.getDeclaredMethods()) {
       assertThat(m.isDefault()).as(m.getName() + " is abstract").isFalse();

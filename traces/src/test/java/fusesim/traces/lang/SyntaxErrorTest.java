@@ -86,7 +86,7 @@ class SyntaxErrorTest {
             "3:13: expected \"resumed>\", found \")\""),
         body("unknown server op", "server lookpu /a enoent",
             "3:8: expected a server action (like, hold, unhold, reply, backing_open, backing_close,"
-                + " crash, notify) or an opcode (lookup, getattr, open, create, ...),"
+                + " crash, notify, fault) or an opcode (lookup, getattr, open, create, ...),"
                 + " found \"lookpu\""),
         body("reply kind not for this op", "server getattr /a entry ino=1",
             "3:19: expected a reply to getattr (attr, an errno, default), found \"entry\""),

@@ -95,6 +95,58 @@ class ResultInvariantsTest {
     assertThat(r.violationLine()).isEqualTo(10); // the pread
   }
 
+  private static final String PASSTHROUGH_WRITE = """
+      mount passthrough max_stack_depth=1
+      lower file /a ino=10 data="abc"
+      server backing_open /a = 1
+      server open /a passthrough backing=1
+      T1 open("/a", O_RDWR) = 3
+      T1 pwrite(3, 4, 2) = 4
+      """;
+
+  /** The ghost PT-WRITE-RESULT judges, after the trace's last line. */
+  private static fusesim.model.fuse.WriteGhost[] lastWrite(String body) {
+    fusesim.model.fuse.WriteGhost[] seen = new fusesim.model.fuse.WriteGhost[1];
+    var t = TraceParser.parse("result.trace", "trace: t\nsemantics: mainline\nresult: pass\n\n" + body);
+    ModelReplay.Result r = new ModelReplay(t, Faults.none(), Checker.all())
+        .observe((step, k) -> seen[0] = k.ghostWrite).run();
+    assertThat(r.violation()).isNull();
+    assertThat(r.met()).as(r.why()).isTrue();
+    return seen;
+  }
+
+  @Test
+  void aPassthroughWriteThatExtendsTheFileLandsInTheBackingFileAndISize() {
+    fusesim.model.fuse.WriteGhost g = lastWrite(PASSTHROUGH_WRITE)[0];
+    assertThat(g).isNotNull(); // the invariant judged this write
+    assertThat(g.backing()).isEqualTo(g.data());
+    assertThat(g.isize()).isEqualTo(6);
+    assertThat(ghostVerdict(g)).isNull();
+  }
+
+  /** What a lost write, a short i_size or a short count look like to PT-WRITE-RESULT. */
+  @Test
+  void aPassthroughWriteThatDoesNotLandBreaksPtWriteResult() {
+    fusesim.model.fuse.WriteGhost g = lastWrite(PASSTHROUGH_WRITE)[0];
+    var lost = new fusesim.model.fuse.WriteGhost(g.off(), g.count(), g.result(), g.data(),
+        fusesim.model.Bytes.of("c"), g.isize()); // f.write() dropped: the old byte, the old size
+    assertThat(ghostVerdict(lost)).contains("the backing file holds 1 bytes");
+    var shortSize = new fusesim.model.fuse.WriteGhost(g.off(), g.count(), g.result(), g.data(),
+        g.backing(), 3); // fuse_write_update_attr() did not extend i_size
+    assertThat(ghostVerdict(shortSize)).contains("i_size is 3");
+    var shortCount = new fusesim.model.fuse.WriteGhost(g.off(), g.count(), 0, g.data(), g.backing(), g.isize());
+    assertThat(ghostVerdict(shortCount)).contains("returned 0");
+    var failed = new fusesim.model.fuse.WriteGhost(g.off(), g.count(), -5, g.data(), fusesim.model.Bytes.EMPTY, 3);
+    assertThat(ghostVerdict(failed)).isNull(); // an error is ERRNO-DOMAIN's to judge
+  }
+
+  private static String ghostVerdict(fusesim.model.fuse.WriteGhost g) {
+    fusesim.model.Kernel k = StepRunner.newKernel("t", TraceParser.parse("t.trace",
+        "trace: t\nsemantics: mainline\nresult: pass\n\nmount passthrough\n").header(), Faults.none());
+    k.ghostWrite = g;
+    return fusesim.invariants.ResultInvariants.PT_WRITE_RESULT.check().violation(k);
+  }
+
   private static ModelReplay.Result replay(Faults faults, String body) {
     var t = TraceParser.parse("result.trace",
         "trace: t\nsemantics: mainline\nresult: pass\n\n" + body);
