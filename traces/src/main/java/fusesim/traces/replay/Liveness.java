@@ -82,6 +82,12 @@ public final class Liveness {
       "ENOTDIR", "EEXIST", "ENAMETOOLONG", "EFAULT", "ELOOP", "ENOTEMPTY", "EXDEV", "ESPIPE",
       "EOPNOTSUPP");
 
+  /**
+   * The xattr calls' answers to their arguments (getxattr(2)): a name or buffer of the wrong size
+   * (ERANGE, E2BIG), no such attribute (ENODATA, what passthrough_hp answers for a file without).
+   */
+  static final Set<String> XATTR_ERRORS = Set.of("ERANGE", "E2BIG", "ENODATA");
+
   /** A call that started unfinished: what it was, and where the log stood. */
   private record Started(Syscall syscall, List<Value> args, int logMark, boolean pathsExisted) {}
 
@@ -291,7 +297,7 @@ public final class Liveness {
       return null;
     }
     String errno = result.substring(3).trim();
-    if (USER_ERRORS.contains(errno)) {
+    if (USER_ERRORS.contains(errno) || sc.word().endsWith("xattr") && XATTR_ERRORS.contains(errno)) {
       excuse(errno);
       return null;
     }
