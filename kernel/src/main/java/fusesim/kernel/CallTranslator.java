@@ -75,6 +75,14 @@ final class CallTranslator {
             case "chown" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); }
             case "link", "rename" -> { out.add(path(a[0])); out.add(path(a[1])); }
             case "renameat2" -> { out.add(path(a[0])); out.add(path(a[1])); out.add(Flags.parse(a[2])); }
+            case "getxattr" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); }
+            case "setxattr" -> { out.add(path(a[0])); out.add(a[1]); out.add(a[2]); out.add(Flags.parse(a[3])); }
+            case "listxattr" -> { out.add(path(a[0])); out.add(a[1]); }
+            case "removexattr" -> { out.add(path(a[0])); out.add(a[1]); }
+            case "fgetxattr" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
+            case "fsetxattr" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); out.add(Flags.parse(a[3])); }
+            case "flistxattr" -> { out.add(fd(a[0])); out.add(a[1]); }
+            case "fremovexattr" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "symlink" -> { out.add(a[0]); out.add(path(a[1])); }
             case "repeat" -> { out.add(a[0]); out.add(a[1]); out.addAll(translate(a[1].toString(), java.util.Arrays.copyOfRange(a, 2, a.length))); }
             default -> throw new IllegalArgumentException("unknown syscall '" + name + "'");

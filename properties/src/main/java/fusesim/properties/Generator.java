@@ -64,6 +64,7 @@ public final class Generator {
   final SplittableRandom rnd;
   final boolean wellBehaved;
   final ServerDraws draws = new ServerDraws(this);
+  private final EntryMoves entries = new EntryMoves(this);
   private final int totalWeight;
 
   private final List<Stmt> out = new ArrayList<>();
@@ -396,14 +397,14 @@ public final class Generator {
         crashed = true;
         return emitted(Ast.crash());
       case MKNOD:
-        return (t = idleThread()) != null && mknod(t);
+        return (t = idleThread()) != null && entries.mknod(t);
       case SYMLINK:
-        return (t = idleThread()) != null && symlink(t);
+        return (t = idleThread()) != null && entries.symlink(t);
       case LINK: // may_linkat()'s permission check on a default_permissions mount: NotModelled
-        return !defaultPermissions && (t = idleThread()) != null && link(t);
+        return !defaultPermissions && (t = idleThread()) != null && entries.link(t);
       case READLINK:
         return (t = idleThread()) != null
-            && call(t, Syscall.READLINK, Ast.str(pick(chance(70) ? SYMLINKS : FILES)));
+            && call(t, Syscall.READLINK, Ast.str(pick(chance(70) ? EntryMoves.SYMLINKS : FILES)));
       default:
         throw new IllegalStateException(a.toString());
     }
@@ -438,7 +439,7 @@ public final class Generator {
     return true;
   }
 
-  private boolean call(String t, Syscall sc, fusesim.traces.lang.Value... args) {
+  boolean call(String t, Syscall sc, fusesim.traces.lang.Value... args) {
     emit(Ast.call(t, sc, args));
     return true;
   }
@@ -485,58 +486,6 @@ public final class Generator {
       return true;
     }
     return call(t, Syscall.OPEN, Ast.str(pick(FILES)), Ast.flags(Catalog.OPEN_FLAGS, flags));
-  }
-
-  // ---- entry creation: mknod, symlink, link ----------------------------------------------------
-
-  /**
-   * Names the new syscalls create. No other action walks them, and symlinks are never followed
-   * by a walk (the model does not follow symlinks): they are only made, read, linked and listed.
-   */
-  static final List<String> NODES = List.of("/m0", "/m1", "/d/m0");
-  static final List<String> SYMLINKS = List.of("/s0", "/d/s0");
-  static final List<String> LINKS = List.of("/l0", "/d/l0");
-
-  /**
-   * mknod of a regular file (mostly) or a fifo; the arbitrary server's callers also try a
-   * directory (EPERM before the walk) and a device. Under FUSE_PASSTHROUGH_INO the well-behaved
-   * server sets up a lifetime backing for a regular file as it replies (v2 14/21, the v2 test
-   * server's do_lookup(..., setup_backing = true) for S_ISREG).
-   */
-  private boolean mknod(String t) {
-    String p = pick(NODES);
-    String type = chance(75) ? "S_IFREG" : chance(70) || wellBehaved ? "S_IFIFO"
-        : pick(List.of("S_IFDIR", "S_IFCHR"));
-    emit(draws.creationPolicy(ServerOp.MKNOD, p, type.equals("S_IFREG") ? LIFETIME_OPS : null, type));
-    return call(t, Syscall.MKNOD, Ast.str(p), mode(type, 0644));
-  }
-
-  private boolean symlink(String t) {
-    String p = pick(SYMLINKS);
-    emit(draws.creationPolicy(ServerOp.SYMLINK, p, null, "S_IFLNK"));
-    return call(t, Syscall.SYMLINK, Ast.str(pick(List.of("a", "/a", "e"))), Ast.str(p));
-  }
-
-  /**
-   * link of a file (its lifetime backing named in the reply under the series, 14/21), a node or
-   * symlink made before, or the directory (EPERM), to a new name.
-   */
-  private boolean link(String t) {
-    String old = chance(60) ? pick(FILES) : chance(50) ? pick(NODES) : chance(50) ? pick(SYMLINKS) : "/d";
-    String p = pick(LINKS);
-    Long life = lifetime.get(old.equals("/b") ? "/a" : old);
-    if (wellBehaved && ino && life != null) {
-      emit(Ast.policy(ServerOp.LINK, p, Ast.fields(ReplyKind.ENTRY,
-          List.of(Ast.item("backing", Ast.num(life))))));
-    } else {
-      emit(draws.creationPolicy(ServerOp.LINK, p, null, null));
-    }
-    return call(t, Syscall.LINK, Ast.str(old), Ast.str(p));
-  }
-
-  /** {@code S_IFREG|0644}. */
-  private static fusesim.traces.lang.Value.Flags mode(String type, int perm) {
-    return Ast.flags(Catalog.MKNOD_MODE, type, "0" + Integer.toOctalString(perm));
   }
 
   // ---- server --------------------------------------------------------------------------------

@@ -388,12 +388,16 @@ public final class KnownFindings {
       return false;
     }
 
+    /** The entry of an entry or create reply, else null. */
+    private static Reply.Entry entryOf(Reply reply) {
+      return reply instanceof Reply.Entry ? (Reply.Entry) reply
+          : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
+    }
+
     /** Whether an answered entry reply naming {@code n} is logged at an index in [from, to). */
     private boolean entryNaming(long n, int from, int to) {
       for (int i = from; i < to; i++) {
-        Reply reply = k.log.get(i).reply;
-        Reply.Entry e = reply instanceof Reply.Entry ? (Reply.Entry) reply
-            : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
+        Reply.Entry e = entryOf(k.log.get(i).reply);
         if (e != null && e.nodeid() == n) {
           return true;
         }
@@ -403,9 +407,7 @@ public final class KnownFindings {
 
     /** The nodeid of an entry reply the kernel discarded without FORGET, or 0. */
     private long discardedNodeid(Request r) {
-      Reply reply = r.reply;
-      Reply.Entry e = reply instanceof Reply.Entry ? (Reply.Entry) reply
-          : reply instanceof Reply.Create ? ((Reply.Create) reply).entry() : null;
+      Reply.Entry e = entryOf(r.reply);
       if (e == null || e.nodeid() == 0) {
         return 0;
       }

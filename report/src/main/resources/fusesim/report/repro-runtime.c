@@ -37,6 +37,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 
 /* the runtime has a function per kind of statement; a trace uses some */
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -1233,7 +1234,9 @@ static void *server_main(void *arg) {
 enum { SC_OPEN, SC_CLOSE, SC_DUP, SC_READ, SC_WRITE, SC_PREAD, SC_PWRITE, SC_LSEEK, SC_MMAP, SC_MUNMAP, SC_MREAD,
        SC_MWRITE, SC_FSTAT, SC_STAT, SC_LSTAT, SC_TRUNCATE, SC_FTRUNCATE, SC_CHMOD, SC_FCHMOD, SC_CHOWN, SC_FCHOWN,
        SC_FALLOCATE, SC_FSYNC, SC_GETDENTS, SC_MKDIR, SC_UNLINK, SC_RMDIR, SC_LINK, SC_RENAME, SC_ACCESS,
-       SC_READLINK, SC_MKNOD, SC_SYMLINK, SC_RENAMEAT2, SC_EXIT };
+       SC_READLINK, SC_MKNOD, SC_SYMLINK, SC_RENAMEAT2,
+       SC_GETXATTR, SC_SETXATTR, SC_LISTXATTR, SC_REMOVEXATTR, SC_FGETXATTR, SC_FSETXATTR, SC_FLISTXATTR,
+       SC_FREMOVEXATTR, SC_EXIT };
 struct call { int sc; char p0[MAXPATH], p1[MAXPATH]; long a[5]; };
 #define MAXDATA 65536 /* a trace states at most this many bytes of a read (GRAMMAR.md) */
 struct result { long ret; int err; long st[9]; char names[NAMESBUF]; long dlen; unsigned char data[MAXDATA]; };
@@ -1352,6 +1355,26 @@ static void do_call(struct slot *s, int *memfd) {
     case SC_RENAME: rc = rename(c->p0, c->p1); break;
     /* the raw syscall: glibc's renameat2() wrapper needs 2.28 */
     case SC_RENAMEAT2: rc = syscall(SYS_renameat2, AT_FDCWD, c->p0, AT_FDCWD, c->p1, (unsigned)c->a[0]); break;
+    /* xattr values: only their length is stated (zero bytes set, the bytes read are not compared) */
+    case SC_GETXATTR: case SC_FGETXATTR: case SC_LISTXATTR: case SC_FLISTXATTR: {
+        static char xbuf[65536];
+        size_t n = (size_t)c->a[1];
+        void *b = n ? xbuf : NULL;
+        if (n > sizeof xbuf) n = sizeof xbuf;
+        rc = c->sc == SC_GETXATTR ? getxattr(c->p0, c->p1, b, n)
+           : c->sc == SC_FGETXATTR ? fgetxattr((int)c->a[0], c->p1, b, n)
+           : c->sc == SC_LISTXATTR ? listxattr(c->p0, b, n) : flistxattr((int)c->a[0], b, n);
+        break;
+    }
+    case SC_SETXATTR: case SC_FSETXATTR: {
+        static const char zeros[65536];
+        size_t n = (size_t)c->a[1] > sizeof zeros ? sizeof zeros + 1 : (size_t)c->a[1];
+        rc = c->sc == SC_SETXATTR ? setxattr(c->p0, c->p1, n > sizeof zeros ? NULL : zeros, n, (int)c->a[2])
+           : fsetxattr((int)c->a[0], c->p1, n > sizeof zeros ? NULL : zeros, n, (int)c->a[2]);
+        break;
+    }
+    case SC_REMOVEXATTR: rc = removexattr(c->p0, c->p1); break;
+    case SC_FREMOVEXATTR: rc = fremovexattr((int)c->a[0], c->p1); break;
     case SC_ACCESS: rc = access(c->p0, (int)c->a[0]); break;
     case SC_READLINK: {
         char buf[4096];
@@ -2058,6 +2081,15 @@ static void start_call(int t, int sc, const struct targs *x) {
     case SC_CHOWN: mpath(c.p0, x->s0); c.a[0] = x->a[0]; c.a[1] = x->a[1]; break;
     case SC_LINK: case SC_RENAME: mpath(c.p0, x->s0); mpath(c.p1, x->s1); break;
     case SC_RENAMEAT2: mpath(c.p0, x->s0); mpath(c.p1, x->s1); c.a[0] = x->a[0]; break;
+    /* path variants: path, name, then size (and flags); fd variants: name, then fd, size (and flags).
+       struct call keeps a[0] the fd (-1 for a path), a[1] the size, a[2] the flags, p1 the name. */
+    case SC_GETXATTR: case SC_SETXATTR: case SC_REMOVEXATTR: case SC_LISTXATTR:
+        mpath(c.p0, x->s0);
+        if (sc != SC_LISTXATTR) snprintf(c.p1, MAXPATH, "%s", x->s1);
+        c.a[0] = -1; c.a[1] = x->a[0]; c.a[2] = x->a[1]; break;
+    case SC_FGETXATTR: case SC_FSETXATTR: case SC_FREMOVEXATTR: case SC_FLISTXATTR:
+        if (sc != SC_FLISTXATTR) snprintf(c.p1, MAXPATH, "%s", x->s0);
+        c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; c.a[2] = x->a[2]; break;
     case SC_SYMLINK: snprintf(c.p0, MAXPATH, "%s", x->s0); mpath(c.p1, x->s1); break;
     }
     if (sc == SC_CLOSE) {

@@ -20,6 +20,7 @@ public final class Flags {
             Map.entry("SEEK_SET", 0), Map.entry("SEEK_CUR", 1), Map.entry("SEEK_END", 2),
             Map.entry("FALLOC_FL_KEEP_SIZE", 1), Map.entry("FALLOC_FL_PUNCH_HOLE", 2),
             Map.entry("FALLOC_FL_ZERO_RANGE", 0x10),
+            Map.entry("XATTR_CREATE", 1), Map.entry("XATTR_REPLACE", 2),
             Map.entry("RENAME_NOREPLACE", 1), Map.entry("RENAME_EXCHANGE", 2), Map.entry("RENAME_WHITEOUT", 4),
             // mknod(2) file types (include/uapi/linux/stat.h), as traces spell them: S_IFREG|0644
             Map.entry("S_IFREG", 0100000), Map.entry("S_IFCHR", 0020000), Map.entry("S_IFBLK", 0060000),

@@ -71,6 +71,14 @@ final class Syscalls {
             case "rename" -> num(Libc.rename(a.get(0), a.get(1)));
             case "renameat2" -> num(Libc.renameat2(Libc.AT_FDCWD, a.get(0), Libc.AT_FDCWD, a.get(1), i(a, 2)));
             case "access" -> num(Libc.access(a.get(0), i(a, 1)));
+            case "getxattr" -> num(Libc.getxattr(a.get(0), a.get(1), buf(l(a, 2)), l(a, 2)));
+            case "setxattr" -> num(Libc.setxattr(a.get(0), a.get(1), new byte[i(a, 2)], l(a, 2), i(a, 3)));
+            case "listxattr" -> num(Libc.listxattr(a.get(0), buf(l(a, 1)), l(a, 1)));
+            case "removexattr" -> num(Libc.removexattr(a.get(0), a.get(1)));
+            case "fgetxattr" -> num(Libc.fgetxattr(i(a, 0), a.get(1), buf(l(a, 2)), l(a, 2)));
+            case "fsetxattr" -> num(Libc.fsetxattr(i(a, 0), a.get(1), new byte[i(a, 2)], l(a, 2), i(a, 3)));
+            case "flistxattr" -> num(Libc.flistxattr(i(a, 0), buf(l(a, 1)), l(a, 1)));
+            case "fremovexattr" -> num(Libc.fremovexattr(i(a, 0), a.get(1)));
             case "readlink" -> readlink(a.get(0));
             case "repeat" -> repeat(i(a, 0), a.get(1), a.subList(2, a.size()));
             default -> List.of("-1", "ENOSYS");
@@ -87,6 +95,11 @@ final class Syscalls {
             }
         }
         return List.of("= " + (System.nanoTime() - t0));
+    }
+
+    /** An xattr buffer: none for size 0 (the length is asked), else size zero bytes. */
+    private static byte[] buf(long size) {
+        return size == 0 ? null : new byte[(int) size];
     }
 
     private static int i(List<String> a, int k) {

@@ -122,6 +122,15 @@ public final class Libc {
     /** glibc 2.28+ wraps renameat2(2). */
     public static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath, int flags);
     public static final int AT_FDCWD = -100;
+    /** sys/xattr.h (fs/xattr.c): a null buffer with size 0 asks for the length. */
+    public static native long getxattr(String path, String name, byte[] value, long size);
+    public static native int setxattr(String path, String name, byte[] value, long size, int flags);
+    public static native long listxattr(String path, byte[] list, long size);
+    public static native int removexattr(String path, String name);
+    public static native long fgetxattr(int fd, String name, byte[] value, long size);
+    public static native int fsetxattr(int fd, String name, byte[] value, long size, int flags);
+    public static native long flistxattr(int fd, byte[] list, long size);
+    public static native int fremovexattr(int fd, String name);
     public static native int access(String path, int mode);
     public static native long readlink(String path, byte[] buf, long size);
 

@@ -36,6 +36,10 @@ public final class FuseConn {
   /** fc->no_rename2: a RENAME2 was answered ENOSYS; flagged renames are EINVAL from then on. */
   public boolean noRename2;
   public boolean noGetxattr;
+  /** fc->no_setxattr, no_listxattr, no_removexattr: answered ENOSYS once (fs/fuse/xattr.c). */
+  public boolean noSetxattr;
+  public boolean noListxattr;
+  public boolean noRemovexattr;
   /** An INIT error or a major mismatch: every request fails with ECONNREFUSED. */
   public boolean connError;
   /** Cleared by fuse_abort_conn (server crash, umount). */

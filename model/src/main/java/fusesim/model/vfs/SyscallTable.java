@@ -93,6 +93,15 @@ public final class SyscallTable {
     def("readlink", "s", (t, a) -> new Dir.Readlink(t, a.str(0)));
     def("rename", "ss", (t, a) -> new Dir.Rename(t, a.str(0), a.str(1), 0));
     def("renameat2", "ssn", (t, a) -> new Dir.Rename(t, a.str(0), a.str(1), (int) a.num(2)));
+    def("getxattr", "ssn", (t, a) -> Xattr.get(t, a.str(0), -1, a.str(1), a.num(2)));
+    def("setxattr", "ssnn", (t, a) -> Xattr.set(t, a.str(0), -1, a.str(1), a.num(2), (int) a.num(3)));
+    def("listxattr", "sn", (t, a) -> Xattr.list(t, a.str(0), -1, a.num(1)));
+    def("removexattr", "ss", (t, a) -> Xattr.remove(t, a.str(0), -1, a.str(1)));
+    def("fgetxattr", "nsn", (t, a) -> Xattr.get(t, null, (int) a.num(0), a.str(1), a.num(2)));
+    def("fsetxattr", "nsnn", (t, a) -> Xattr.set(t, null, (int) a.num(0), a.str(1), a.num(2),
+        (int) a.num(3)));
+    def("flistxattr", "nn", (t, a) -> Xattr.list(t, null, (int) a.num(0), a.num(1)));
+    def("fremovexattr", "ns", (t, a) -> Xattr.remove(t, null, (int) a.num(0), a.str(1)));
   }
 
   /** Every entry, in table order. */

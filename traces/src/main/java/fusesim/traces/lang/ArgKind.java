@@ -25,6 +25,8 @@ public enum ArgKind {
   MAP("a mapping name like m1"),
   NMODE(Catalog.MKNOD_MODE),
   RFLAGS(Catalog.RENAME_FLAGS),
+  XNAME("an xattr name string like \"user.a\""),
+  XFLAGS(Catalog.XATTR_FLAGS),
   TARGET("a symlink target string like \"a\"");
 
   private final String description;

@@ -55,6 +55,11 @@ public final class Catalog {
           "renameat2 flags RENAME_* or 0",
           "RENAME_NOREPLACE", 1, "RENAME_EXCHANGE", 2, "RENAME_WHITEOUT", 4);
 
+  /** setxattr(2) flags (include/uapi/linux/xattr.h). */
+  public static final FlagTable XATTR_FLAGS =
+      FlagTable.of("setxattr flags XATTR_CREATE, XATTR_REPLACE or 0", "XATTR_CREATE", 1,
+          "XATTR_REPLACE", 2);
+
   /** access(2) mode. */
   public static final FlagTable ACCESS_MODE =
       FlagTable.of("an access mode F_OK, R_OK, W_OK or X_OK", "F_OK", 0, "X_OK", 1, "W_OK", 2,

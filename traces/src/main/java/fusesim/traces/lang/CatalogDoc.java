@@ -74,6 +74,7 @@ public final class CatalogDoc {
     flagTable(out, "lseek whence (WHENCE)", Catalog.WHENCE, false);
     flagTable(out, "fallocate mode (FMODE)", Catalog.FALLOC_MODE, false);
     flagTable(out, "renameat2 flags (RFLAGS)", Catalog.RENAME_FLAGS, false);
+    flagTable(out, "setxattr flags (XFLAGS)", Catalog.XATTR_FLAGS, false);
     flagTable(out, "access mode (AMODE)", Catalog.ACCESS_MODE, false);
     flagTable(out, "open reply flags (FOPEN_*)", Catalog.FOPEN, false);
     flagTable(out, "backing ops (ops_mask bits, FUSE_PASSTHROUGH_OP)", Catalog.BACKING_OPS, false);

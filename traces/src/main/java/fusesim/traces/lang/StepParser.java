@@ -94,7 +94,7 @@ final class StepParser {
       return Values.integer(c, kind.description());
     }
     Token t = c.peek();
-    if ((kind == ArgKind.PATH || kind == ArgKind.TARGET) && t.is(Token.Kind.STRING)) {
+    if ((kind == ArgKind.PATH || kind == ArgKind.TARGET || kind == ArgKind.XNAME) && t.is(Token.Kind.STRING)) {
       if (kind == ArgKind.PATH) {
         TracePaths.check(c.file(), t.pos(), t.value(), t.describe(), true);
       }

@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +44,11 @@ public final class ErrnoDomain {
 
   /** Syscalls that resolve a path, or take an fd; every syscall may send FUSE requests. */
   static final Set<String> PATH = Set.of("open", "creat", "stat", "lstat", "truncate", "chmod", "chown",
-      "mkdir", "unlink", "rmdir", "link", "rename", "renameat2", "access", "readlink", "mknod", "symlink");
+      "mkdir", "unlink", "rmdir", "link", "rename", "renameat2", "access", "readlink", "mknod", "symlink",
+      "getxattr", "setxattr", "listxattr", "removexattr");
   static final Set<String> FD = Set.of("close", "dup", "read", "write", "pread", "pwrite", "lseek", "mmap",
-      "fstat", "ftruncate", "fchmod", "fchown", "fallocate", "fsync", "getdents");
+      "fstat", "ftruncate", "fchmod", "fchown", "fallocate", "fsync", "getdents",
+      "fgetxattr", "fsetxattr", "flistxattr", "fremovexattr");
   static final Set<String> MEM = Set.of("munmap", "mread", "mwrite");
 
   /** The table, by syscall (groups expanded), in file order. */
@@ -114,12 +115,13 @@ public final class ErrnoDomain {
   }
 
   private final Kernel k;
-  private int logMark;
-  /** Where the log stood when each thread's call in flight started. */
-  private final Map<String, Integer> started = new HashMap<>();
+  /** The protocol this run follows: which call a statement finished, and where it started. */
+  private final TraceDriver driver;
 
-  public ErrnoDomain(Kernel k) {
+  /** Follows the run {@code driver} drives on {@code k}. */
+  public ErrnoDomain(Kernel k, TraceDriver driver) {
     this.k = k;
+    this.driver = driver;
   }
 
   /** The violation as the checker reports it, or null. */
@@ -130,26 +132,17 @@ public final class ErrnoDomain {
 
   /** Follows one executed statement; returns what is wrong or null. */
   public String after(Stmt s, Observation o) {
-    int before = logMark;
-    logMark = k.log.size();
     String call;
     String thread = null;
-    int from = before;
-    if (s instanceof Stmt.Call c) {
-      call = c.syscall().word();
-      thread = c.thread().text();
-      if ("unfinished".equals(o.result())) {
-        started.put(thread, before);
-        return null;
+    int from = 0;
+    if (s instanceof Stmt.ThreadStep) {
+      TraceDriver.Event e = driver.lastEvent();
+      if (e == null || !e.returned()) {
+        return null; // started blocked, or still blocked: judged when it returns
       }
-    } else if (s instanceof Stmt.Unfinished u) {
-      started.put(u.thread().text(), before);
-      return null;
-    } else if (s instanceof Stmt.Resumed r) {
-      call = r.syscall().word();
-      thread = r.thread().text();
-      Integer at = started.remove(thread);
-      from = at == null ? 0 : at;
+      call = e.call().syscall().word();
+      thread = e.call().thread();
+      from = e.call().startMark(); // the requests since its start: the server's replies to them
     } else if (s instanceof Stmt.BackingOpen) {
       call = "backing_open";
     } else if (s instanceof Stmt.BackingClose) {

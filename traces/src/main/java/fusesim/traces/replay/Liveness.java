@@ -17,7 +17,6 @@ import fusesim.traces.lang.Stmt;
 import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.Value;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +81,11 @@ public final class Liveness {
       "ENOTDIR", "EEXIST", "ENAMETOOLONG", "EFAULT", "ELOOP", "ENOTEMPTY", "EXDEV", "ESPIPE",
       "EOPNOTSUPP");
 
-  /** A call that started unfinished: what it was, and where the log stood. */
-  private record Started(Syscall syscall, List<Value> args, int logMark, boolean pathsExisted) {}
+  /**
+   * The xattr calls' answers to their arguments (getxattr(2)): a name or buffer of the wrong size
+   * (ERANGE, E2BIG), no such attribute (ENODATA, what passthrough_hp answers for a file without).
+   */
+  static final Set<String> XATTR_ERRORS = Set.of("ERANGE", "E2BIG", "ENODATA");
 
   /** An inode's open period: the io mode of its opens, and what broke stability, if anything. */
   private static final class Period {
@@ -98,12 +100,17 @@ public final class Liveness {
   private int logMark;
   private final List<Request> unanswered = new ArrayList<>();
   private final Map<Long, Period> periods = new TreeMap<>();
-  private final Map<String, Started> started = new HashMap<>();
+  /** The protocol this run follows: which call a statement started or finished. */
+  private final TraceDriver driver;
+  /** Whether the path arguments named existing lower files, per call in flight, at its start. */
+  private final Map<TraceDriver.Call, Boolean> existedAtStart = new java.util.IdentityHashMap<>();
   private long judged;
   private final Map<String, Long> excused = new TreeMap<>();
 
-  public Liveness(Kernel k) {
+  /** Follows the run {@code driver} drives on {@code k}. */
+  public Liveness(Kernel k, TraceDriver driver) {
     this.k = k;
+    this.driver = driver;
     this.gate = new WellBehaved(k);
   }
 
@@ -152,19 +159,14 @@ public final class Liveness {
       return null;
     }
     String v = null;
-    int mark = k.log.size() - o.requests().size();
-    if (s instanceof Stmt.Unfinished) {
-      Stmt.Unfinished u = (Stmt.Unfinished) s;
-      started.put(u.thread().text(), new Started(u.syscall(), u.args(), mark, pathsExist(u.syscall(), u.args())));
-    } else if (s instanceof Stmt.Call && !o.result().equals("unfinished")) {
-      Stmt.Call c = (Stmt.Call) s;
-      v = judge(c.thread().text(), c.syscall(), c.args(), mark, pathsExist(c.syscall(), c.args()), o.result());
-    } else if (s instanceof Stmt.Resumed && !o.result().equals("unfinished")) {
-      Started st = started.remove(((Stmt.Resumed) s).thread().text());
-      if (st != null) {
-        v = judge(((Stmt.Resumed) s).thread().text(), st.syscall(), st.args(), st.logMark(),
-            st.pathsExisted(), o.result());
-      }
+    TraceDriver.Event e = driver.lastEvent();
+    if (e != null && !e.returned()) {
+      existedAtStart.put(e.call(), pathsExist(e.call().syscall(), e.call().args()));
+    } else if (e != null) {
+      TraceDriver.Call c = e.call();
+      Boolean existed = existedAtStart.remove(c); // null: it returned on the line that started it
+      v = judge(c.thread(), c.syscall(), c.args(), c.startMark(),
+          existed != null ? existed : pathsExist(c.syscall(), c.args()), o.result());
     }
     endPeriods();
     return v;
@@ -277,8 +279,8 @@ public final class Liveness {
       }
     }
     // a call still in flight will be judged later, against the period its requests saw
-    for (Map.Entry<String, Started> e : started.entrySet()) {
-      busy.addAll(touched(e.getKey(), e.getValue().syscall(), e.getValue().args(), e.getValue().logMark()));
+    for (TraceDriver.Call c : driver.inFlight().values()) {
+      busy.addAll(touched(c.thread(), c.syscall(), c.args(), c.startMark()));
     }
     periods.keySet().retainAll(busy);
   }
@@ -291,7 +293,7 @@ public final class Liveness {
       return null;
     }
     String errno = result.substring(3).trim();
-    if (USER_ERRORS.contains(errno)) {
+    if (USER_ERRORS.contains(errno) || sc.word().endsWith("xattr") && XATTR_ERRORS.contains(errno)) {
       excuse(errno);
       return null;
     }

@@ -77,8 +77,8 @@ public final class ModelReplay {
     Kernel k = semantics != null ? new Kernel(withAssumes(semantics), faults)
         : StepRunner.newKernel(trace.file(), trace.header(), faults);
     StepRunner runner = new StepRunner(trace.file(), k);
-    Liveness liveness = new Liveness(k);
-    ErrnoDomain errnoDomain = new ErrnoDomain(k);
+    Liveness liveness = new Liveness(k, runner.driver());
+    ErrnoDomain errnoDomain = new ErrnoDomain(k, runner.driver());
     BackingIoctl ioctl = new BackingIoctl(k);
     IomodeOpen iomodeOpen = new IomodeOpen(k);
     List<Step> steps = new ArrayList<>();

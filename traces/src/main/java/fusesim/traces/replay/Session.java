@@ -52,8 +52,8 @@ public final class Session {
     this.runner = new StepRunner("generated", k);
     this.checker = setup.checker();
     this.check = check;
-    this.liveness = check ? new Liveness(k) : null;
-    this.errnoDomain = check ? new fusesim.traces.replay.ErrnoDomain(k) : null;
+    this.liveness = check ? new Liveness(k, runner.driver()) : null;
+    this.errnoDomain = check ? new fusesim.traces.replay.ErrnoDomain(k, runner.driver()) : null;
     this.ioctl = check ? new BackingIoctl(k) : null;
     this.iomodeOpen = check ? new IomodeOpen(k) : null;
   }
@@ -109,6 +109,11 @@ public final class Session {
   /** The calls in flight by thread (started unfinished, not yet resumed). */
   public java.util.Map<String, Stmt.Unfinished> inFlight() {
     return runner.inFlight();
+  }
+
+  /** The threads whose call in flight has returned: their {@code <... resumed>} line is due. */
+  public java.util.Set<String> returnedInFlight() {
+    return runner.driver().returnedInFlight();
   }
 
   /** The liveness judge of this run (null without checks). */
@@ -173,11 +178,7 @@ public final class Session {
         return new Result(Status.VIOLATED, stmts.subList(0, i + 1), obs, v, null, s.steps);
       }
       finished.clear();
-      for (String u : s.runner.inFlight().keySet()) {
-        if (s.k.threads.get(u).task == null) {
-          finished.add(u);
-        }
-      }
+      finished.addAll(s.runner.driver().returnedInFlight());
     }
     return new Result(Status.PASSED, stmts, obs, null, null, s.steps);
   }

@@ -12,24 +12,26 @@ import fusesim.model.ReplySpec;
 import fusesim.traces.lang.Item;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Stmt;
-import fusesim.traces.lang.StmtVisitor;
 import fusesim.traces.lang.TraceSemanticError;
 
 /**
- * The model backend's one method per statement kind: the world (mount, the lower tree, threads),
- * the server's policies and actions, the environment steps (tick, evict, drop_caches, umount)
- * here; thread steps go to the {@link StepRunner} (the call protocol), expectations to
- * {@link Expectations}.
+ * The model backend ({@link TraceDriver.Backend}): its one method per statement kind: the world
+ * (mount, the lower tree, threads), the server's policies and actions, the environment steps
+ * (tick, evict, drop_caches, umount) here; a thread step's model side (start a call, what it
+ * waits for, what it returned) in {@link ModelCalls}, the protocol around it in
+ * {@link TraceDriver}; expectations in {@link Expectations}.
  */
-final class World implements StmtVisitor<StepOutcome> {
+final class World implements TraceDriver.Backend {
   private final String file;
   private final Kernel k;
   private final StepRunner runner;
+  private final ModelCalls calls;
 
   World(String file, Kernel k, StepRunner runner) {
     this.file = file;
     this.k = k;
     this.runner = runner;
+    this.calls = new ModelCalls(k);
   }
 
   /** A step that needs the connection: without a mount line, a plain mount, no passthrough. */
@@ -168,24 +170,39 @@ final class World implements StmtVisitor<StepOutcome> {
     return StepOutcome.met(notify(k, n));
   }
 
-  // ---- thread steps: the call protocol is the runner's
+  // ---- thread steps: the protocol is the driver's; the model's side of it is ModelCalls
 
   @Override
-  public StepOutcome visitCall(Stmt.Call c) {
+  public String inCall(String thread) {
     ensureMounted();
-    return runner.call(c);
+    return calls.inCall(thread);
   }
 
   @Override
-  public StepOutcome visitUnfinished(Stmt.Unfinished u) {
+  public boolean start(TraceDriver.Call call) {
     ensureMounted();
-    return runner.unfinished(u);
+    return calls.start(call);
   }
 
   @Override
-  public StepOutcome visitResumed(Stmt.Resumed r) {
-    ensureMounted();
-    return runner.resumed(r);
+  public String waitingFor(String thread) {
+    return calls.waitingFor(thread);
+  }
+
+  @Override
+  public TraceDriver.Returned returned(TraceDriver.Call call, Stmt.ThreadStep line, Outcome o,
+      java.util.List<Item> checks) {
+    return calls.returned(call, o, checks);
+  }
+
+  @Override
+  public StepOutcome didNotBlock(TraceDriver.Call call) {
+    return calls.didNotBlock(call);
+  }
+
+  @Override
+  public int requestMark() {
+    return k.log.size();
   }
 
   // ---- other steps

@@ -19,7 +19,7 @@ class SyscallSignaturesTest {
   static final Set<Syscall> KERNEL_ONLY = Set.of();
 
   static SyscallTable.Arg modelKind(ArgKind k) {
-    return k == ArgKind.PATH || k == ArgKind.TARGET || k == ArgKind.MAP
+    return k == ArgKind.PATH || k == ArgKind.TARGET || k == ArgKind.MAP || k == ArgKind.XNAME
         ? SyscallTable.Arg.STR : SyscallTable.Arg.NUM;
   }
 

@@ -28,7 +28,7 @@ class ErrnoDomainTest {
     Trace t = trace(body);
     var k = StepRunner.newKernel(t.header(), Faults.none());
     StepRunner runner = new StepRunner("t", k);
-    ErrnoDomain d = new ErrnoDomain(k);
+    ErrnoDomain d = new ErrnoDomain(k, runner.driver());
     String v = null;
     List<Stmt> stmts = t.body();
     for (int i = 0; i < stmts.size(); i++) {
