@@ -42,7 +42,8 @@ public final class IomodeOpen {
   /** FOPEN_PASSTHROUGH_MASK: PASSTHROUGH, DIRECT_IO, PARALLEL_DIRECT_WRITES, NOFLUSH. */
   private static final int MASK = PASSTHROUGH | DIRECT_IO | 1 << 6 | 1 << 5;
 
-  private record InodeState(FuseBacking fb, int iocachectr) {}
+  /** The inode object too: fuse_iget replaces a stale inode (fuse_stale_inode) under the same nodeid. */
+  private record InodeState(FuseInode fi, FuseBacking fb, int iocachectr) {}
 
   private final Kernel k;
   private final Map<Long, InodeState> before = new HashMap<>();
@@ -58,7 +59,7 @@ public final class IomodeOpen {
     logMark = k.log.size();
     if (s instanceof Stmt.Call) {
       for (FuseInode fi : k.inodeHash.values()) {
-        before.put(fi.nodeid, new InodeState(fi.fb, fi.iocachectr));
+        before.put(fi.nodeid, new InodeState(fi, fi.fb, fi.iocachectr));
       }
     }
   }
@@ -73,7 +74,7 @@ public final class IomodeOpen {
     if (open == null) {
       return null;
     }
-    String refusal = refusal((Reply.Open) open.reply, before.getOrDefault(open.nodeid, new InodeState(null, 0)));
+    String refusal = refusal((Reply.Open) open.reply, stateAtOpen(open.nodeid));
     boolean eio = "EIO".equals(ErrnoDomain.errno(o.result()));
     if (refusal != null && !eio) {
       return new Checker.Violation(INVARIANT, c.syscall().word() + " returned " + o.result()
@@ -85,6 +86,16 @@ public final class IomodeOpen {
           + ") and no reply carried EIO");
     }
     return null;
+  }
+
+  /**
+   * The inode's state before the statement, if the OPEN went to that same inode object. A lookup in
+   * the same statement may have found it stale (fuse_iget: another generation or file type), unhashed
+   * it and made a fresh inode with the nodeid: that one has no backing and no io mode yet.
+   */
+  private InodeState stateAtOpen(long nodeid) {
+    InodeState st = before.get(nodeid);
+    return st != null && st.fi() == k.inodeHash.get(nodeid) ? st : new InodeState(null, null, 0);
   }
 
   /** The one OPEN of this thread logged in the statement, answered with open_flags; else null. */
