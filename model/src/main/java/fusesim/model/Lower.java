@@ -155,7 +155,8 @@ public final class Lower {
       Node next = n.children.get(todo.remove(0));
       if (next != null && next.target != null) {
         List<String> t = components(next.target);
-        if (++links > 40 || next.target.startsWith("/") || t.contains(".") || t.contains("..")) {
+        boolean leaves = next.target.startsWith("/") || t.contains(".") || t.contains("..");
+        if (++links > fusesim.model.vfs.Namei.Walk.MAXSYMLINKS || leaves) {
           return null;
         }
         todo.addAll(0, t);

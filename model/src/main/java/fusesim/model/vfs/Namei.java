@@ -198,7 +198,7 @@ public final class Namei {
     private static final int NEXT = 0, REVAL_SENT = 1, SLOW = 2, SLOW_MUTEX = 3, LOOKUP_SENT = 4,
         PERM = 5, CREATE_PERM = 6, LINK_SENT = 7;
     /** MAXSYMLINKS (include/linux/namei.h): links followed in one walk before ELOOP. */
-    static final int MAXSYMLINKS = 40;
+    public static final int MAXSYMLINKS = 40;
     private static final int NAME_MAX = 255;
     private static final int DONE = 1, CONTINUE = 0, BLOCKED = -1;
 
