@@ -55,7 +55,7 @@ final class CallTranslator {
         List<Object> out = new ArrayList<>();
         switch (name) {
             case "open" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); out.add(a.length > 2 ? Flags.parse(a[2]) : 0644); }
-            case "close", "dup", "fstat", "fsync", "getdents" -> out.add(fd(a[0]));
+            case "close", "dup", "fstat", "fsync", "fdatasync", "getdents" -> out.add(fd(a[0]));
             case "read" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "pread" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
             case "write" -> { out.add(fd(a[0])); out.add(data(a[1])); }

@@ -1236,7 +1236,7 @@ enum { SC_OPEN, SC_CLOSE, SC_DUP, SC_READ, SC_WRITE, SC_PREAD, SC_PWRITE, SC_LSE
        SC_FALLOCATE, SC_FSYNC, SC_GETDENTS, SC_MKDIR, SC_UNLINK, SC_RMDIR, SC_LINK, SC_RENAME, SC_ACCESS,
        SC_READLINK, SC_MKNOD, SC_SYMLINK, SC_RENAMEAT2,
        SC_GETXATTR, SC_SETXATTR, SC_LISTXATTR, SC_REMOVEXATTR, SC_FGETXATTR, SC_FSETXATTR, SC_FLISTXATTR,
-       SC_FREMOVEXATTR, SC_EXIT };
+       SC_FREMOVEXATTR, SC_FDATASYNC, SC_EXIT };
 struct call { int sc; char p0[MAXPATH], p1[MAXPATH]; long a[5]; };
 #define MAXDATA 65536 /* a trace states at most this many bytes of a read (GRAMMAR.md) */
 struct result { long ret; int err; long st[9]; char names[NAMESBUF]; long dlen; unsigned char data[MAXDATA]; };
@@ -1323,6 +1323,7 @@ static void do_call(struct slot *s, int *memfd) {
     case SC_FCHOWN: rc = fchown((int)c->a[0], (uid_t)c->a[1], (gid_t)c->a[2]); break;
     case SC_FALLOCATE: rc = fallocate((int)c->a[0], (int)c->a[1], (off_t)c->a[2], (off_t)c->a[3]); break;
     case SC_FSYNC: rc = fsync((int)c->a[0]); break;
+    case SC_FDATASYNC: rc = fdatasync((int)c->a[0]); break;
     case SC_GETDENTS: {
         char buf[32768];
         long count = 0;
@@ -2069,7 +2070,7 @@ static void start_call(int t, int sc, const struct targs *x) {
     c.sc = sc;
     switch (sc) {
     case SC_OPEN: mpath(c.p0, x->s0); c.a[0] = x->a[0]; c.a[1] = x->a[1]; break;
-    case SC_CLOSE: case SC_DUP: case SC_FSTAT: case SC_FSYNC: case SC_GETDENTS: c.a[0] = real_fd(x->a[0]); break;
+    case SC_CLOSE: case SC_DUP: case SC_FSTAT: case SC_FSYNC: case SC_FDATASYNC: case SC_GETDENTS: c.a[0] = real_fd(x->a[0]); break;
     case SC_READ: case SC_WRITE: case SC_FTRUNCATE: case SC_FCHMOD: c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; break;
     case SC_PREAD: case SC_PWRITE: case SC_LSEEK: case SC_FCHOWN: case SC_MMAP:
         c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; c.a[2] = x->a[2]; break;

@@ -61,6 +61,7 @@ final class Syscalls {
             case "fchown" -> num(Libc.fchown(i(a, 0), i(a, 1), i(a, 2)));
             case "fallocate" -> num(Libc.fallocate(i(a, 0), i(a, 1), l(a, 2), l(a, 3)));
             case "fsync" -> num(Libc.fsync(i(a, 0)));
+            case "fdatasync" -> num(Libc.fdatasync(i(a, 0)));
             case "getdents" -> getdents(i(a, 0));
             case "mkdir" -> num(Libc.mkdir(a.get(0), i(a, 1)));
             case "unlink" -> num(Libc.unlink(a.get(0)));

@@ -111,6 +111,7 @@ public final class Libc {
     public static native int fchown(int fd, int uid, int gid);
     public static native int fallocate(int fd, int mode, long offset, long len);
     public static native int fsync(int fd);
+    public static native int fdatasync(int fd);
     public static native int mkdir(String path, int mode);
     public static native int unlink(String path);
     public static native int rmdir(String path);

@@ -53,7 +53,8 @@ public enum Syscall {
   ACCESS(ArgKind.PATH, ArgKind.AMODE),
   READLINK(ArgKind.PATH),
   MKNOD(ArgKind.PATH, ArgKind.NMODE),
-  SYMLINK(ArgKind.TARGET, ArgKind.PATH);
+  SYMLINK(ArgKind.TARGET, ArgKind.PATH),
+  FDATASYNC(ArgKind.FD);
 
   private final int required;
   private final List<ArgKind> args;
