@@ -138,6 +138,35 @@ public final class Lower {
     return n;
   }
 
+  /**
+   * The node at {@code path} with every symlink on it followed, the last one included, as a
+   * path walk with LOOKUP_FOLLOW does (relative targets from the link's directory, at most 40
+   * links, Namei.Walk's MAXSYMLINKS); null where it does not resolve: a missing name, a loop, or
+   * a target that is absolute or has "." or "..", which leave the model's tree.
+   */
+  public Node resolveFollowing(String path) {
+    List<String> todo = new ArrayList<>(components(path));
+    Node n = root;
+    int links = 0;
+    while (!todo.isEmpty()) {
+      if (n == null || !n.isDir()) {
+        return null;
+      }
+      Node next = n.children.get(todo.remove(0));
+      if (next != null && next.target != null) {
+        List<String> t = components(next.target);
+        boolean leaves = next.target.startsWith("/") || t.contains(".") || t.contains("..");
+        if (++links > fusesim.model.vfs.Namei.Walk.MAXSYMLINKS || leaves) {
+          return null;
+        }
+        todo.addAll(0, t);
+        continue; // walk the body from the link's directory n
+      }
+      n = next;
+    }
+    return n;
+  }
+
   /** The parent directory of {@code path}, or null. */
   public Node parentOf(String path) {
     List<String> cs = components(path);

@@ -253,7 +253,7 @@ public final class Server {
         return link(r, spec);
       case READLINK:
         return node == null || node.target == null ? Reply.error(Errno.EINVAL)
-            : new Reply.Data(spec.get("size", node.target.length()));
+            : readlink(node.target, spec.get("size", node.target.length()));
       case READDIRPLUS:
         return readdirplus(r, node);
       case READ:
@@ -532,5 +532,15 @@ public final class Server {
       }
     }
     return null;
+  }
+
+  /**
+   * READLINK's reply: the link's body (the lower target), cut to a policy's {@code size} or
+   * padded with NULs past the target (a path walk reads it up to the first NUL, as
+   * nd_terminate_link() leaves it).
+   */
+  private static Reply readlink(String target, long size) {
+    Bytes t = Bytes.of(target);
+    return new Reply.Data(size, size <= t.length() ? t.slice(0, size) : t.concat(Bytes.zeros(size - t.length())));
   }
 }

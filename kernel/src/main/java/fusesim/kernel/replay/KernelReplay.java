@@ -104,6 +104,7 @@ public final class KernelReplay {
     final List<String> seen = new ArrayList<>();
     private KernelSession session;
     private KernelSteps steps;
+    private fusesim.traces.replay.TraceDriver driver;
     private int logMark;
     private int expectMark;
     private long lastQuietMs;
@@ -228,6 +229,10 @@ public final class KernelReplay {
             TracePolicy policy = new TracePolicy(session.tree());
             session.usePolicy(policy);
             steps = new KernelSteps(this, session, policy);
+            // the statement protocol (calls in flight, resumed lines, mapping names); fds and
+            // mappings were checked on the text (TraceChecks), so a kernel that disagrees is observed
+            driver = new fusesim.traces.replay.TraceDriver(trace.file(), steps, false);
+            steps.driver(driver);
             for (Stmt s : trace.body()) {
                 if (fatal == null && unreproducible != null) {
                     fatal = unreproducible;
@@ -326,7 +331,7 @@ public final class KernelReplay {
             fired.set(true);
             session.emergencyAbort();
         })) {
-            s.accept(steps);
+            driver.step(s);
         }
         if (fired.get()) {
             throw new Fatal("watchdog: the step took longer than " + limit.toMillis() + " ms; connection aborted");
@@ -335,20 +340,20 @@ public final class KernelReplay {
 
     // ------------------------------------------------------------------ expectations
 
-    void expectRequests(Stmt.ExpectRequests e) {
+    fusesim.traces.replay.StepOutcome expectRequests(Stmt.ExpectRequests e) {
         settleIntoPrevious();
         List<String> want = e.requests().stream().map(TracePrinter::canonicalRequest).toList();
         List<String> got = List.copyOf(seen.subList(expectMark, seen.size()));
         expectMark = seen.size();
-        observe(e, "", List.of(), fusesim.traces.replay.Requests.matches(want, got) ? null
+        return observe(e, "", List.of(), fusesim.traces.replay.Requests.matches(want, got) ? null
                 : "expected requests " + String.join(" ", want) + ", found " + (got.isEmpty() ? "none" : String.join(" ", got)));
     }
 
-    void expectNo(Stmt.ExpectNo e) {
+    fusesim.traces.replay.StepOutcome expectNo(Stmt.ExpectNo e) {
         settleIntoPrevious();
         String prefix = e.opcode().name() + "(";
         List<String> bad = seen.subList(expectMark, seen.size()).stream().filter(q -> q.startsWith(prefix)).toList();
-        observe(e, "", List.of(), bad.isEmpty() ? null : "expected no " + e.opcode().name() + ", found " + String.join(" ", bad));
+        return observe(e, "", List.of(), bad.isEmpty() ? null : "expected no " + e.opcode().name() + ", found " + String.join(" ", bad));
     }
 
     /** Before an expectation: late (asynchronous) requests belong to the previous step's line. */
@@ -433,13 +438,15 @@ public final class KernelReplay {
         return true;
     }
 
-    void observe(Stmt s, String result, List<String> requests, String verdict) {
+    /** Records the line's observation; returns what it gave, as the driver's backends do. */
+    fusesim.traces.replay.StepOutcome observe(Stmt s, String result, List<String> requests, String verdict) {
         List<String> from = takenSenders.remove(requests);
         takenSenders.clear();
         if (from != null && from.size() == requests.size()) {
             senders.put(s.line(), from);
         }
         observations.add(new Observation(s.line(), TracePrinter.print(s), result, requests, verdict));
+        return new fusesim.traces.replay.StepOutcome(result, verdict);
     }
 
     static String errName(int errno) {

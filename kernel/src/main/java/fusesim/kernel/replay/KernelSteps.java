@@ -27,7 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import fusesim.traces.lang.StmtVisitor;
+import fusesim.traces.replay.StepOutcome;
+import fusesim.traces.replay.TraceDriver;
 import static fusesim.kernel.replay.KernelReplay.ASLEEP_MS;
 import static fusesim.kernel.replay.KernelReplay.MAP_LENGTH;
 import static fusesim.kernel.replay.KernelReplay.MAX_TICK;
@@ -39,7 +40,7 @@ import static fusesim.kernel.replay.KernelReplay.SETTLE_MS;
  * its result observed through {@link KernelReplay}'s request bookkeeping. {@link KernelReplay}
  * owns the run (the session's lifetime, the watchdog, skipped lines, requests per line).
  */
-final class KernelSteps implements StmtVisitor<Void> {
+final class KernelSteps implements TraceDriver.Backend {
     /** A nodeid no inode has (notifications about a path that has no dentry). */
     private static final long NO_INODE = 0x7fff_ffff_ffff_fff0L;
     private static final int NOTIFY_INVAL_INODE = 2, NOTIFY_INVAL_ENTRY = 3, NOTIFY_PRUNE = 9;
@@ -48,10 +49,10 @@ final class KernelSteps implements StmtVisitor<Void> {
     private final KernelSession session;
     private final TracePolicy policy;
     private final WorldSetup world;
-    private final Map<String, String> mapNames = new HashMap<>();
-    private final Map<String, Result> early = new HashMap<>();
-    private final Map<String, Syscall> unfinishedCall = new HashMap<>();
-    private final Map<String, List<Value>> unfinishedArgs = new HashMap<>();
+    /** A call's result, from its return until its line (the call's, or its resumed one) judges it. */
+    private final Map<String, Result> returned = new HashMap<>();
+    /** The protocol over this backend: the calls in flight, the mapping names the trace made. */
+    private TraceDriver names;
     private boolean mounted;
     private long mountNanos;
     private long tickNanos;
@@ -61,6 +62,11 @@ final class KernelSteps implements StmtVisitor<Void> {
         this.session = session;
         this.policy = policy;
         this.world = new WorldSetup(session, replay.notes);
+    }
+
+    /** The driver this backend runs under (its mapping names translate mapping arguments). */
+    void driver(TraceDriver driver) {
+        this.names = driver;
     }
 
     boolean mounted() {
@@ -78,218 +84,173 @@ final class KernelSteps implements StmtVisitor<Void> {
     }
 
     @Override
-    public Void visitMount(Stmt.Mount m) {
+    public StepOutcome visitMount(Stmt.Mount m) {
         mount(m);
-        replay.observe(m, "", replay.take(SETTLE_MS), null);
-        return null;
+        return replay.observe(m, "", replay.take(SETTLE_MS), null);
     }
 
     @Override
-    public Void visitLowerNode(Stmt.LowerNode n) {
+    public StepOutcome visitLowerNode(Stmt.LowerNode n) {
         world.lowerNode(n);
-        replay.observe(n, "", replay.take(0), null);
-        return null;
+        return replay.observe(n, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitLowerLink(Stmt.LowerLink l) {
+    public StepOutcome visitLowerLink(Stmt.LowerLink l) {
         world.lowerLink(l);
-        replay.observe(l, "", replay.take(0), null);
-        return null;
+        return replay.observe(l, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitLowerUnlink(Stmt.LowerUnlink u) {
+    public StepOutcome visitLowerUnlink(Stmt.LowerUnlink u) {
         world.lowerUnlink(u);
-        replay.observe(u, "", replay.take(0), null);
-        return null;
+        return replay.observe(u, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitLowerSet(Stmt.LowerSet ls) {
+    public StepOutcome visitLowerSet(Stmt.LowerSet ls) {
         world.lowerSet(ls);
-        replay.observe(ls, "", replay.take(0), null);
-        return null;
+        return replay.observe(ls, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitLowerWrite(Stmt.LowerWrite w) {
+    public StepOutcome visitLowerWrite(Stmt.LowerWrite w) {
         world.lowerWrite(w);
-        replay.observe(w, "", replay.take(0), null);
-        return null;
+        return replay.observe(w, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitThreadDecl(Stmt.ThreadDecl t) {
+    public StepOutcome visitThreadDecl(Stmt.ThreadDecl t) {
         session.thread(t.thread().text(), (int) (long) Item.longValue(t.creds(), "uid").orElse(0L),
                 (int) (long) Item.longValue(t.creds(), "gid").orElse(0L));
-        replay.observe(t, "", replay.take(0), null);
-        return null;
+        return replay.observe(t, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitServerPolicy(Stmt.ServerPolicy p) {
+    public StepOutcome visitServerPolicy(Stmt.ServerPolicy p) {
         policy.rule(TracePolicy.opcode(p.op().opcode()), p.path().text(), p.reply());
-        replay.observe(p, "", replay.take(0), null);
-        return null;
+        return replay.observe(p, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitServerLike(Stmt.ServerLike l) {
+    public StepOutcome visitServerLike(Stmt.ServerLike l) {
         for (Stmt.ServerPolicy p : l.preset().policies()) {
             policy.rule(TracePolicy.opcode(p.op().opcode()), null, p.reply()); // every path
         }
-        replay.observe(l, "", replay.take(0), null);
-        return null;
+        return replay.observe(l, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitServerHold(Stmt.ServerHold h) {
+    public StepOutcome visitServerHold(Stmt.ServerHold h) {
         policy.hold(TracePolicy.opcode(h.op().opcode()), h.path().map(w -> w.text()).orElse(null));
-        replay.observe(h, "", replay.take(0), null);
-        return null;
+        return replay.observe(h, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitServerUnhold(Stmt.ServerUnhold h) {
+    public StepOutcome visitServerUnhold(Stmt.ServerUnhold h) {
         policy.unhold(TracePolicy.opcode(h.op().opcode()), h.path().map(w -> w.text()).orElse(null));
-        replay.observe(h, "", replay.take(0), null);
-        return null;
+        return replay.observe(h, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitServerReply(Stmt.ServerReply r) {
-        serverReply(r);
-        return null;
+    public StepOutcome visitServerReply(Stmt.ServerReply r) {
+        return serverReply(r);
     }
 
     @Override
-    public Void visitBackingOpen(Stmt.BackingOpen b) {
-        backingOpen(b);
-        return null;
+    public StepOutcome visitBackingOpen(Stmt.BackingOpen b) {
+        return backingOpen(b);
     }
 
     @Override
-    public Void visitBackingClose(Stmt.BackingClose b) {
+    public StepOutcome visitBackingClose(Stmt.BackingClose b) {
         ensureMounted();
         int rc = session.backingClose((int) b.id().value());
         String res = rc < 0 ? "-1 " + KernelReplay.errName(-rc) : Integer.toString(rc);
-        replay.observe(b, res, replay.take(0), CallResults.outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
-        return null;
+        return replay.observe(b, res, replay.take(0), CallResults.outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
     }
 
     @Override
-    public Void visitServerCrash(Stmt.ServerCrash s) {
+    public StepOutcome visitServerCrash(Stmt.ServerCrash s) {
         ensureMounted();
         session.crash();
-        replay.observe(s, "", replay.take(SETTLE_MS), null);
-        return null;
+        return replay.observe(s, "", replay.take(SETTLE_MS), null);
     }
 
     @Override
-    public Void visitServerFault(Stmt.ServerFault s) {
+    public StepOutcome visitServerFault(Stmt.ServerFault s) {
         ensureMounted();
         replay.serverFault(s);
-        replay.observe(s, "", replay.take(0), null);
-        return null;
+        return replay.observe(s, "", replay.take(0), null);
     }
 
     @Override
-    public Void visitServerNotify(Stmt.ServerNotify n) {
+    public StepOutcome visitServerNotify(Stmt.ServerNotify n) {
         ensureMounted();
         String res = notify(n.kind(), n.path().text());
-        replay.observe(n, res, replay.take(SETTLE_MS), null);
-        return null;
+        return replay.observe(n, res, replay.take(SETTLE_MS), null);
     }
 
     @Override
-    public Void visitCall(Stmt.Call c) {
-        ensureMounted();
-        call(c);
-        return null;
+    public StepOutcome visitTick(Stmt.Tick t) {
+        return tick(t);
     }
 
     @Override
-    public Void visitUnfinished(Stmt.Unfinished u) {
-        ensureMounted();
-        unfinished(u);
-        return null;
-    }
-
-    @Override
-    public Void visitResumed(Stmt.Resumed r) {
-        resumed(r);
-        return null;
-    }
-
-    @Override
-    public Void visitTick(Stmt.Tick t) {
-        tick(t);
-        return null;
-    }
-
-    @Override
-    public Void visitEvict(Stmt.Evict e) {
+    public StepOutcome visitEvict(Stmt.Evict e) {
         ensureMounted();
         String res = notify(Stmt.NotifyKind.PRUNE, e.path().text());
-        replay.observe(e, res, replay.take(SETTLE_MS), null);
-        return null;
+        return replay.observe(e, res, replay.take(SETTLE_MS), null);
     }
 
     @Override
-    public Void visitDropCaches(Stmt.DropCaches s) {
+    public StepOutcome visitDropCaches(Stmt.DropCaches s) {
         ensureMounted();
         dropCaches();
-        replay.observe(s, "", replay.take(SETTLE_MS), null);
-        return null;
+        return replay.observe(s, "", replay.take(SETTLE_MS), null);
     }
 
     @Override
-    public Void visitUmount(Stmt.Umount s) {
+    public StepOutcome visitUmount(Stmt.Umount s) {
         ensureMounted();
         Result r = session.umount();
-        replay.observe(s, r.ok() ? "" : "-1 " + r.errno(), replay.take(SETTLE_MS), null);
-        return null;
+        return replay.observe(s, r.ok() ? "" : "-1 " + r.errno(), replay.take(SETTLE_MS), null);
     }
 
     @Override
-    public Void visitExpectRequests(Stmt.ExpectRequests e) {
-        replay.expectRequests(e);
-        return null;
+    public StepOutcome visitExpectRequests(Stmt.ExpectRequests e) {
+        return replay.expectRequests(e);
     }
 
     @Override
-    public Void visitExpectNo(Stmt.ExpectNo e) {
-        replay.expectNo(e);
-        return null;
+    public StepOutcome visitExpectNo(Stmt.ExpectNo e) {
+        return replay.expectNo(e);
     }
 
     @Override
-    public Void visitExpectInode(Stmt.ExpectInode s) {
-        notReplayable(s); // model-only: execute() skips it before it gets here
-        return null;
+    public StepOutcome visitExpectInode(Stmt.ExpectInode s) {
+        return notReplayable(s); // model-only: execute() skips it before it gets here
     }
 
     @Override
-    public Void visitExpectBacking(Stmt.ExpectBacking s) {
-        notReplayable(s); // model-only: execute() skips it before it gets here
-        return null;
+    public StepOutcome visitExpectBacking(Stmt.ExpectBacking s) {
+        return notReplayable(s); // model-only: execute() skips it before it gets here
     }
 
     @Override
-    public Void visitExpectFile(Stmt.ExpectFile s) {
-        notReplayable(s); // model-only: execute() skips it before it gets here
-        return null;
+    public StepOutcome visitExpectFile(Stmt.ExpectFile s) {
+        return notReplayable(s); // model-only: execute() skips it before it gets here
     }
 
     @Override
-    public Void visitExpectConn(Stmt.ExpectConn s) {
-        notReplayable(s); // model-only: execute() skips it before it gets here
-        return null;
+    public StepOutcome visitExpectConn(Stmt.ExpectConn s) {
+        return notReplayable(s); // model-only: execute() skips it before it gets here
     }
 
-    private void notReplayable(Stmt s) {
+    /** Null: the line did not run (listed in the replay's skipped lines). */
+    private StepOutcome notReplayable(Stmt s) {
         replay.skipped.put(s.line(), "not replayable on the kernel: " + s.getClass().getSimpleName());
+        return null;
     }
 
     // ------------------------------------------------------------------ world
@@ -316,23 +277,23 @@ final class KernelSteps implements StmtVisitor<Void> {
 
     // ------------------------------------------------------------------ server
 
-    private void serverReply(Stmt.ServerReply r) {
+    private StepOutcome serverReply(Stmt.ServerReply r) {
         String thread = r.thread().text();
         WireOpcode op = TracePolicy.opcode(r.op().opcode());
         int tid = session.tid(thread);
         FuseServer server = session.server();
         Optional<FuseServer.Held> h = server.awaitHeld(q -> q.op() == op && q.pid() == tid, Duration.ofSeconds(1));
         if (h.isEmpty()) {
-            replay.observe(r, "", replay.take(SETTLE_MS), "expected a held " + r.op().word() + " request from " + thread + ", found "
+            return replay.observe(r, "", replay.take(SETTLE_MS), "expected a held " + r.op().word() + " request from " + thread + ", found "
                     + (server.held().isEmpty() ? "none held" : "held: " + server.held().stream()
                     .map(x -> x.request().toString()).toList()));
-            return;
         }
         int err = server.release(h.get(), policy.answer(h.get().request(), r.reply().orElse(null)));
-        replay.observe(r, err == 0 ? "" : "-1 " + KernelReplay.errName(err), replay.take(SETTLE_MS), null);
+        return replay.observe(r, err == 0 ? "" : "-1 " + KernelReplay.errName(err), replay.take(SETTLE_MS), null);
     }
 
-    private void backingOpen(Stmt.BackingOpen b) {
+    /** Null when the line cannot be reproduced here (skipped). */
+    private StepOutcome backingOpen(Stmt.BackingOpen b) {
         ensureMounted();
         if (b.target() instanceof Stmt.LowerTarget t && world.stacked(t.path().text())) {
             // The lower files here live on a plain file system (s_stack_depth 0); a file on a
@@ -340,7 +301,7 @@ final class KernelSteps implements StmtVisitor<Void> {
             replay.unreproducible = "not reproducible here from line " + b.line() + ": " + t.path().text()
                     + " has stack_depth > 0, which needs a stacked lower file system";
             replay.skipped.put(b.line(), replay.unreproducible);
-            return;
+            return null;
         }
         int flags = (int) (long) Item.longValue(b.params(), "flags").orElse(0L);
         long padding = Item.longValue(b.params(), "padding").orElse(0L);
@@ -367,7 +328,7 @@ final class KernelSteps implements StmtVisitor<Void> {
             replay.seen.subList(replay.seen.size() - sent.size(), replay.seen.size()).clear();
             sent = List.of();
         }
-        replay.observe(b, res, sent, CallResults.outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
+        return replay.observe(b, res, sent, CallResults.outcomeVerdict(b.outcome(), rc < 0 ? null : (long) rc, rc < 0 ? -rc : 0, res));
     }
 
     /**
@@ -410,17 +371,29 @@ final class KernelSteps implements StmtVisitor<Void> {
 
     // ------------------------------------------------------------------ thread steps
 
-    private void call(Stmt.Call c) {
-        String thread = c.thread().text();
-        Result r = session.syscall(thread, c.syscall().word(), args(c.syscall(), c.args()));
-        finishCall(c, c.syscall(), c.args(), c.outcome(), c.checks(), r);
+    /**
+     * Starts the call on its driver thread: a {@code Call} line runs it to its result (the
+     * driver's syscall waits for it); an {@code <unfinished ...>} line starts it and waits until it
+     * is blocked (a held request of its own, or asleep in the kernel) or has returned.
+     */
+    @Override
+    public boolean start(TraceDriver.Call call) {
+        ensureMounted();
+        String thread = call.thread();
+        if (call.line() instanceof Stmt.Call) {
+            returned.put(thread, session.syscall(thread, call.syscall().word(), args(call.syscall(), call.args())));
+            return false;
+        }
+        session.start(thread, call.syscall().word(), args(call.syscall(), call.args()));
+        if (blocked(thread)) {
+            return true;
+        }
+        returned.put(thread, session.awaitResult(thread));
+        return false;
     }
 
-    private void unfinished(Stmt.Unfinished u) {
-        String thread = u.thread().text();
-        session.start(thread, u.syscall().word(), args(u.syscall(), u.args()));
-        unfinishedCall.put(thread, u.syscall());
-        unfinishedArgs.put(thread, u.args());
+    /** Whether the started call blocks: a held request of its own, or asleep on a lock or wait queue. */
+    private boolean blocked(String thread) {
         int tid = session.tid(thread);
         Optional<FuseServer.Held> h = Optional.empty();
         long start = System.nanoTime();
@@ -433,38 +406,55 @@ final class KernelSteps implements StmtVisitor<Void> {
                 break;
             }
         }
-        boolean running = h.isPresent() || asleep ? session.running(thread) : session.stillRunning(thread);
-        if (h.isPresent() && running) {
-            replay.observe(u, "unfinished", replay.take(SETTLE_MS), null);
-        } else if (running) {
-            // Blocked in the kernel without a held request of its own: asleep on a wait queue or a
-            // lock (a cached opener waiting on direct_io_waitq, a writer on the inode lock).
-            replay.observe(u, "unfinished", replay.take(SETTLE_MS), null);
-        } else {
-            Result r = session.awaitResult(thread);
-            early.put(thread, r);
-            String res = CallResults.format(u.syscall(), r, List.of());
-            replay.observe(u, res, replay.take(SETTLE_MS), "expected unfinished, found = " + res);
-        }
+        // Blocked in the kernel without a held request of its own: asleep on a wait queue or a
+        // lock (a cached opener waiting on direct_io_waitq, a writer on the inode lock).
+        return h.isPresent() || asleep ? session.running(thread) : session.stillRunning(thread);
     }
 
-    private void resumed(Stmt.Resumed r) {
-        String thread = r.thread().text();
-        Result res = early.remove(thread);
-        if (res == null) {
-            res = session.awaitResult(thread);
-        }
-        List<Value> args = unfinishedArgs.remove(thread);
-        unfinishedCall.remove(thread);
-        finishCall(r, r.syscall(), args, r.outcome(), r.checks(), res);
+    @Override
+    public StepOutcome blocked(TraceDriver.Call call) {
+        return replay.observe(call.line(), "unfinished", replay.take(SETTLE_MS), null);
     }
 
-    private void finishCall(Stmt s, Syscall sc, List<Value> args, Outcome expected, List<Item> checks, Result r) {
+    @Override
+    public StepOutcome didNotBlock(TraceDriver.Call call) {
+        String res = CallResults.format(call.syscall(), returned.get(call.thread()), List.of());
+        return replay.observe(call.line(), res, replay.take(SETTLE_MS), "expected unfinished, found = " + res);
+    }
+
+    /** A resumed call is waited for by {@link #returned}: the kernel reports no wait here. */
+    @Override
+    public String waitingFor(String thread) {
+        return null;
+    }
+
+    /** The trace text was checked beforehand ({@link TraceChecks}): a thread in a call makes no other. */
+    @Override
+    public String inCall(String thread) {
+        return null;
+    }
+
+    @Override
+    public int requestMark() {
+        return replay.seen.size();
+    }
+
+    @Override
+    public TraceDriver.Returned returned(TraceDriver.Call call, Stmt.ThreadStep line, Outcome o, List<Item> checks) {
+        Result r = returned.remove(call.thread());
+        if (r == null) {
+            r = session.awaitResult(call.thread());
+        }
+        return finishCall(line, call.syscall(), call.args(), o, checks, r);
+    }
+
+    /** The result judged and observed; a mapping is named by the trace's name for it, or the driver's. */
+    private TraceDriver.Returned finishCall(Stmt s, Syscall sc, List<Value> args, Outcome expected, List<Item> checks, Result r) {
+        String mapping = null;
         if (sc == Syscall.MMAP && r.ok() && expected instanceof Outcome.Maps m) {
-            mapNames.put(m.mapping(), r.fields().get("map"));
+            mapping = m.mapping();
         } else if (sc == Syscall.MMAP && r.ok()) {
-            String name = r.fields().get("map");
-            mapNames.put(name, name);
+            mapping = r.fields().get("map");
         }
         String res = CallResults.format(sc, r, checks);
         if (sc == Syscall.MMAP && r.ok() && expected instanceof Outcome.Maps m) {
@@ -479,7 +469,8 @@ final class KernelSteps implements StmtVisitor<Void> {
         }
         boolean async = sc == Syscall.CLOSE || sc == Syscall.MUNMAP || sc == Syscall.RENAME || sc == Syscall.RENAMEAT2
             || sc == Syscall.UNLINK;
-        replay.observe(s, res, replay.take(async ? SETTLE_MS : 0), verdict);
+        StepOutcome out = replay.observe(s, res, replay.take(async ? SETTLE_MS : 0), verdict);
+        return new TraceDriver.Returned(out, null, mapping, mapping == null ? null : r.fields().get("map"));
     }
 
     /** Trace arguments as {@link KernelSession#syscall} takes them. */
@@ -523,14 +514,15 @@ final class KernelSteps implements StmtVisitor<Void> {
         } else if (v instanceof Value.Flags f) {
             return f.value();
         } else if (v instanceof Value.Sym m) {
-            return mapNames.getOrDefault(m.name(), "m-unmapped-" + m.name());
+            String handle = names.mapping(m.name()); // the driver's record of the mappings made
+            return handle != null ? handle : "m-unmapped-" + m.name();
         }
         throw new IllegalArgumentException("unexpected argument " + v);
     }
 
     // ------------------------------------------------------------------ other steps
 
-    private void tick(Stmt.Tick t) {
+    private StepOutcome tick(Stmt.Tick t) {
         if (t.duration().infinite() || t.duration().nanos() > MAX_TICK.toNanos()) {
             throw new KernelReplay.Fatal("tick " + t.duration().text() + " is longer than the kernel replay waits in real time ("
                     + MAX_TICK.toSeconds() + " s)");
@@ -542,7 +534,7 @@ final class KernelSteps implements StmtVisitor<Void> {
             Thread.currentThread().interrupt();
             throw new KernelReplay.Fatal("interrupted");
         }
-        replay.observe(t, "", replay.take(1), null);
+        return replay.observe(t, "", replay.take(1), null);
     }
 
     /**

@@ -6,6 +6,7 @@ import fusesim.model.Locks;
 import fusesim.model.Lower;
 import fusesim.model.Mirrors;
 import fusesim.model.NotModelled;
+import fusesim.model.Reply;
 import fusesim.model.Syscall;
 import fusesim.model.UserThread;
 import fusesim.model.WaitQueue;
@@ -195,11 +196,17 @@ public final class Namei {
    */
   public static final class Walk {
     private static final int NEXT = 0, REVAL_SENT = 1, SLOW = 2, SLOW_MUTEX = 3, LOOKUP_SENT = 4,
-        PERM = 5, CREATE_PERM = 6;
+        PERM = 5, CREATE_PERM = 6, LINK_SENT = 7;
+    /** MAXSYMLINKS (include/linux/namei.h): links followed in one walk before ELOOP. */
+    public static final int MAXSYMLINKS = 40;
     private static final int NAME_MAX = 255;
     private static final int DONE = 1, CONTINUE = 0, BLOCKED = -1;
 
-    private final List<String> comps;
+    private List<String> comps;
+    /** nd->total_link_count: the symlinks this walk has followed. */
+    private int links;
+    /** The READLINK of the symlink being followed ({@link #LINK_SENT}). */
+    private Request linkReq;
     private final boolean parentOnly;
     private final boolean allowNegative;
     private final boolean lookupExcl;
@@ -314,6 +321,14 @@ public final class Namei {
               return true;
             }
             break;
+          case LINK_SENT:
+            if (!s.await(linkReq)) {
+              return false;
+            }
+            if (followed(k) == DONE) {
+              return true;
+            }
+            break;
           default:
             throw new IllegalStateException("walk pc " + pc);
         }
@@ -330,6 +345,9 @@ public final class Namei {
         return CONTINUE;
       }
       int end = parentOnly ? comps.size() - 1 : comps.size();
+      if (i >= end && trailingLink()) {
+        return pickLink(k, s);
+      }
       if (i >= end) {
         finish(k);
         return DONE;
@@ -338,7 +356,7 @@ public final class Namei {
         return fail(k, Errno.ENOENT);
       }
       if (cur.inode.isLnk()) {
-        throw new NotModelled("following a symlink in a path walk (READLINK, then the target)");
+        return pickLink(k, s); // walk_component() → step_into() → pick_link()
       }
       if (!cur.inode.isDir()) {
         return fail(k, Errno.ENOTDIR);
@@ -457,10 +475,81 @@ public final class Namei {
       pc = NEXT;
     }
 
-    private void finish(Kernel k) {
-      if (follow && cur.inode != null && cur.inode.isLnk()) {
-        throw new NotModelled("following a symlink at the end of a path walk (READLINK, then the target)");
+    /** The walk ends on a symlink it must follow (LOOKUP_FOLLOW: open_last_lookups, lookup_last). */
+    private boolean trailingLink() {
+      if (!follow || parentOnly || cur.inode == null || !cur.inode.isLnk()) {
+        return false;
       }
+      if (allowNegative) { // open(O_CREAT) through a trailing symlink may create its target
+        throw new NotModelled("open(O_CREAT) of a symlink (following it to a name that may not exist)");
+      }
+      return true;
+    }
+
+    /**
+     * pick_link() (fs/namei.c) on the symlink {@link #cur}: past MAXSYMLINKS links in one walk
+     * ELOOP, then ->get_link, fuse_get_link() (fs/fuse/dir.c): a bad inode is EIO, else
+     * fuse_readlink_page() sends READLINK (every time: no FUSE_CACHE_SYMLINKS). In RCU mode
+     * fuse_get_link() returns -ECHILD and pick_link() calls it again after try_to_unlazy(), so
+     * one READLINK per link followed.
+     */
+    @Mirrors(fn = "pick_link", file = "fs/namei.c",
+        doc = "A symlink in or at the end of a walk: ELOOP past 40 links, else fuse_get_link's READLINK.")
+    private int pickLink(Kernel k, Syscall s) {
+      if (links++ >= MAXSYMLINKS) {
+        return fail(k, Errno.ELOOP);
+      }
+      if (cur.inode.isBad()) {
+        return fail(k, Errno.EIO); // fuse_get_link(): fuse_is_bad()
+      }
+      linkReq = k.dev.send(s, fusesim.model.Opcode.READLINK, cur.inode.nodeid, null);
+      pc = LINK_SENT;
+      return CONTINUE;
+    }
+
+    /**
+     * READLINK answered: fuse_readlink_page() (an error, or a body of a page or more: EIO, its
+     * WARN_ON), fuse_invalidate_atime(); then pick_link() walks the body from the link's
+     * directory in place of the link (nd_terminate_link() ends it at the first NUL; an empty body
+     * is ENOENT), followed by the components after the link.
+     */
+    @Mirrors(fn = "pick_link", file = "fs/namei.c",
+        doc = "READLINK's answer (fuse_readlink_page, fs/fuse/dir.c): the body walked from the "
+            + "link's directory.")
+    private int followed(Kernel k) {
+      cur.inode.invalMask |= Dir.STATX_ATIME; // fuse_invalidate_atime()
+      if (linkReq.error() != 0) {
+        return fail(k, linkReq.error());
+      }
+      Reply.Data data = (Reply.Data) linkReq.reply;
+      if (data.size() >= 4096) {
+        return fail(k, Errno.EIO);
+      }
+      String body = data.data().latin1();
+      int nul = body.indexOf('\0');
+      body = nul >= 0 ? body.substring(0, nul) : body;
+      if (body.isEmpty()) {
+        return fail(k, Errno.ENOENT);
+      }
+      List<String> target = Lower.components(body);
+      if (body.startsWith("/") || target.contains(".") || target.contains("..")) {
+        // an absolute body leaves the mount for the caller's root; "." and ".." are not modelled
+        throw new NotModelled("a symlink whose target is absolute or has . or .. (" + body + ")");
+      }
+      List<String> rest = new java.util.ArrayList<>(target);
+      rest.addAll(comps.subList(i, comps.size()));
+      Dentry link = cur;
+      cur = link.parent;
+      cur.dCount++;
+      k.dcache.dput(link);
+      comps = rest;
+      i = 0;
+      permFor = -1;
+      pc = NEXT;
+      return CONTINUE;
+    }
+
+    private void finish(Kernel k) {
       if (cur.inode == null && !(allowNegative && !parentOnly)) {
         k.dcache.dput(cur);
         err = -Errno.ENOENT.value;

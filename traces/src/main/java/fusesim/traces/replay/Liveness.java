@@ -331,11 +331,15 @@ public final class Liveness {
         + (why.length() == 0 ? "" : " (" + why + ")");
   }
 
-  /** Whether every path argument names an existing lower file. */
+  /**
+   * Whether every path argument names an existing lower file, symlinks followed (a dangling link
+   * is ENOENT for the calls that follow it; for lstat and the other calls that do not, an ENOENT
+   * of a dangling link is excused too: lenient, never a false alarm).
+   */
   private boolean pathsExist(Syscall sc, List<Value> args) {
     for (int i = 0; i < args.size() && i < sc.args().size(); i++) {
       if (sc.args().get(i) == ArgKind.PATH && args.get(i) instanceof Value.Str
-          && k.lower.resolve(((Value.Str) args.get(i)).value()) == null) {
+          && k.lower.resolveFollowing(((Value.Str) args.get(i)).value()) == null) {
         return false;
       }
     }

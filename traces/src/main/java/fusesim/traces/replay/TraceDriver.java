@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * statements through {@link StmtVisitor} and owns what every backend would otherwise redo: the
  * calls in flight by thread (the rule "a blocked call is written {@code <unfinished ...>} and
  * resumed later": a {@code <... X resumed>} line pairs with its thread's {@code X(...
- * <unfinished ...>}), a call stated {@code = ?} whose outcome is not yet known (accepted and
+ * <unfinished ...>}, which starts a call in flight whether it blocked or, unmet, returned at once;
+ * a thread with a call in flight makes no other call), a call stated {@code = ?} whose outcome is not yet known (accepted and
  * recorded as blocked, {@link #accepting}), and the fds and mapping names the trace's calls made
  * (checked before a call uses them, when {@code checkNames}). The backend has one method per
  * statement kind; for a thread step it is asked to start the call, whether it still waits, and
@@ -56,7 +57,13 @@ public final class TraceDriver implements StmtVisitor<StepOutcome> {
     /** A returned call's result, judged against the outcome its line states. */
     Returned returned(Call call, Stmt.ThreadStep line, Outcome outcome, List<Item> checks);
 
-    /** What an {@code <unfinished ...>} line reports when its call returned at once. */
+    /** What a line whose call blocked reports (the call is now in flight). */
+    StepOutcome blocked(Call call);
+
+    /**
+     * What an {@code <unfinished ...>} line reports when its call returned at once (unmet; the
+     * call stays in flight until its {@code <... resumed>} line, which reports what it returned).
+     */
     StepOutcome didNotBlock(Call call);
 
     /** The requests the backend has logged so far: where a statement starts. */
@@ -161,6 +168,11 @@ public final class TraceDriver implements StmtVisitor<StepOutcome> {
     return Collections.unmodifiableMap(inFlight);
   }
 
+  /** The backend's name of the mapping the trace calls {@code name}, or null if no call made it. */
+  public String mapping(String name) {
+    return mappings.get(name);
+  }
+
   /** The lines that started the calls in flight, by thread. */
   public Map<String, Stmt.Unfinished> inFlightLines() {
     Map<String, Stmt.Unfinished> out = new LinkedHashMap<>();
@@ -189,8 +201,9 @@ public final class TraceDriver implements StmtVisitor<StepOutcome> {
     }
     if (accepting && c.outcome() instanceof Outcome.Any) {
       recordedAs = new Stmt.Unfinished(c.pos(), c.thread(), c.syscall(), c.args());
-      inFlight(new Call(recordedAs, call.args(), call.handles(), call.startMark()));
-      return StepOutcome.met("unfinished");
+      Call recorded = new Call(recordedAs, call.args(), call.handles(), call.startMark());
+      inFlight(recorded);
+      return backend.blocked(recorded);
     }
     return StepOutcome.unmet("unfinished", c.syscall().word() + "() blocked waiting for "
         + backend.waitingFor(call.thread()) + "; write it as <unfinished ...>");
@@ -199,11 +212,9 @@ public final class TraceDriver implements StmtVisitor<StepOutcome> {
   @Override
   public StepOutcome visitUnfinished(Stmt.Unfinished u) {
     Call call = begin(u, u.args());
-    if (!backend.start(call)) {
-      return backend.didNotBlock(call);
-    }
-    inFlight(call);
-    return StepOutcome.met("unfinished");
+    boolean blocked = backend.start(call);
+    inFlight(call); // the trace's text pairs it with its resumed line, blocked or not
+    return blocked ? backend.blocked(call) : backend.didNotBlock(call);
   }
 
   @Override
@@ -231,6 +242,8 @@ public final class TraceDriver implements StmtVisitor<StepOutcome> {
   /** The call a line starts: its thread must be idle, its fds and mappings made by this trace. */
   private Call begin(Stmt.ThreadStep s, List<Value> args) {
     String busy = backend.inCall(s.thread().text());
+    Call pending = inFlight.get(s.thread().text());
+    busy = busy != null ? busy : pending == null ? null : pending.syscall().word();
     if (busy != null) {
       throw TraceSemanticError.at(file, s.thread().pos(), s.thread().text() + " is still blocked in "
           + busy + "(); write its <... " + busy + " resumed> line first");
