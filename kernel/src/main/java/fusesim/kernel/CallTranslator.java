@@ -100,6 +100,9 @@ final class CallTranslator {
 
     private int fd(Object traceFd) {
         int t = Integer.parseInt(traceFd.toString());
+        if (t < 0) {
+            return t; // fdget() fails for a negative fd: EBADF, as the trace states it
+        }
         Integer real = fds.get(t);
         return real == null ? 100000 + t : real; // an fd the driver surely has not open: EBADF
     }

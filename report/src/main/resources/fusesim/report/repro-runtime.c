@@ -2050,7 +2050,8 @@ static long maps[MAXMAPS]; /* m1.. -> address */
 static int nmaps;
 static int tracemap[10000]; /* trace mapping mK -> the session's mapping number (0: none) */
 static int reserved_fd[MAXT], running[MAXT], running_sc[MAXT];
-static int real_fd(long t) { return t >= 0 && t < MAXFDS && fdmap[t] >= 0 ? fdmap[t] : (int)(100000 + t); }
+/* a negative trace fd is passed as it is (fdget fails: EBADF), as KernelSession's CallTranslator does */
+static int real_fd(long t) { return t < 0 ? (int)t : t < MAXFDS && fdmap[t] >= 0 ? fdmap[t] : (int)(100000 + t); }
 static long map_addr(int m) { return m >= 1 && m <= nmaps ? maps[m - 1] : 0; }
 static int uses_map(int sc) { return sc == SC_MUNMAP || sc == SC_MREAD || sc == SC_MWRITE; }
 /* 0, or the C step fails as KernelSession.map does for a mapping it never made */

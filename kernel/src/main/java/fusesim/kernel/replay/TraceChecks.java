@@ -101,7 +101,9 @@ public final class TraceChecks {
         for (int i = 0; i < args.size() && i < sc.args().size(); i++) {
             ArgKind k = sc.args().get(i);
             Value v = args.get(i);
-            if (k == ArgKind.FD && v instanceof Value.Int fd && !fdsUnknown && !fds.containsKey(fd.value())) {
+            // a negative fd is no fd a trace made: it is passed as it is (EBADF from fdget), as on the model
+            if (k == ArgKind.FD && v instanceof Value.Int fd && fd.value() >= 0 && !fdsUnknown
+                    && !fds.containsKey(fd.value())) {
                 Integer closedAt = closedFds.get(fd.value());
                 throw err(v.pos(), closedAt == null ? "fd " + fd.text() + " was never opened"
                         : "fd " + fd.text() + " was closed at line " + closedAt);
