@@ -405,6 +405,9 @@ public final class Generator {
       case READLINK:
         return (t = idleThread()) != null
             && call(t, Syscall.READLINK, Ast.str(pick(chance(70) ? EntryMoves.SYMLINKS : FILES)));
+      case SYNC: // do_fsync(fd, datasync) → fuse_fsync_common(): FSYNC or FSYNCDIR, fsync_flags
+        return (t = idleThread()) != null && withFd(t, false, true, fd -> Ast.call(t2(),
+            chance(50) ? Syscall.FSYNC : Syscall.FDATASYNC, Ast.num(fd)));
       default:
         throw new IllegalStateException(a.toString());
     }
