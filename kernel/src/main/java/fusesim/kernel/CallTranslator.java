@@ -60,6 +60,8 @@ final class CallTranslator {
             case "pread" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
             case "write" -> { out.add(fd(a[0])); out.add(data(a[1])); }
             case "pwrite" -> { out.add(fd(a[0])); out.add(data(a[1])); out.add(a[2]); }
+            case "preadv" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); } // lengths "4,4"
+            case "pwritev" -> { out.add(fd(a[0])); out.add(a[1]); out.add(data(a[2])); out.add(a[3]); }
             case "lseek" -> { out.add(fd(a[0])); out.add(a[1]); out.add(Flags.parse(a[2])); }
             case "ftruncate" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "fchmod" -> { out.add(fd(a[0])); out.add(Flags.parse(a[1])); }

@@ -54,7 +54,9 @@ public enum Syscall {
   READLINK(ArgKind.PATH),
   MKNOD(ArgKind.PATH, ArgKind.NMODE),
   SYMLINK(ArgKind.TARGET, ArgKind.PATH),
-  FDATASYNC(ArgKind.FD);
+  FDATASYNC(ArgKind.FD),
+  PREADV(ArgKind.FD, ArgKind.IOV, ArgKind.OFF),
+  PWRITEV(ArgKind.FD, ArgKind.IOV, ArgKind.OFF);
 
   private final int required;
   private final List<ArgKind> args;
