@@ -157,13 +157,20 @@ final class StateCodec {
 
   /** A fresh graph equal to the one {@code bytes} was encoded from (shared objects: the same instances). */
   Object decode(byte[] bytes) {
-    StateReader r = new StateReader(bytes, byId, sharedById, strings);
-    Object o = r.value();
-    if (r.pos != bytes.length) {
-      throw new IllegalStateException("corrupt state bytes: " + (bytes.length - r.pos) + " bytes left over");
+    StateReader r = readers.get();
+    r.reset(bytes, byId, sharedById, strings);
+    try {
+      Object o = r.value();
+      if (r.pos != bytes.length) {
+        throw new IllegalStateException("corrupt state bytes: " + (bytes.length - r.pos) + " bytes left over");
+      }
+      return o;
+    } finally {
+      r.release();
     }
-    return o;
   }
+
+  private final ThreadLocal<StateReader> readers = ThreadLocal.withInitial(() -> new StateReader(null, null, null, null));
 
   /** A deep copy of the graph reachable from {@code root}, shared objects kept. */
   Object copy(Object root) {

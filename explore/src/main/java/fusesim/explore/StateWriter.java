@@ -26,6 +26,11 @@ final class StateWriter {
   byte[] buf = new byte[4096];
   int len;
   final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>(256);
+  /**
+   * This writer's copy of the codec's shared-object ids: the codec's table is locked, and every
+   * encoding meets the same few shared objects (the setup, the checker, parsed statements).
+   */
+  private final IdentityHashMap<Object, Integer> sharedIds = new IdentityHashMap<>();
 
   StateWriter(StateCodec codec) {
     this.codec = codec;
@@ -125,7 +130,7 @@ final class StateWriter {
     }
     if (c == Class.class || codec.shared.test(o)) {
       b(SHARED);
-      u(codec.sharedId(o));
+      u(sharedId(o));
       return;
     }
     seen.put(o, seen.size());
@@ -133,6 +138,15 @@ final class StateWriter {
     b(OBJ);
     u(i.id);
     body(i, o);
+  }
+
+  private int sharedId(Object o) {
+    Integer id = sharedIds.get(o);
+    if (id == null) {
+      id = codec.sharedId(o);
+      sharedIds.put(o, id);
+    }
+    return id;
   }
 
   @SuppressWarnings("unchecked")
