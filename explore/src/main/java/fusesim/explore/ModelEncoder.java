@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +50,8 @@ public final class ModelEncoder {
   /** The least encoding so far ({@link #canonical}), and its length. */
   private byte[] best = new byte[4096];
   private int bestLen;
-  private final IdentityHashMap<Object, Integer> ids = new IdentityHashMap<>();
-  private final IdentityHashMap<Class<?>, Integer> classIds = new IdentityHashMap<>();
+  private final IdentityIntMap ids = new IdentityIntMap(256);
+  private final IdentityIntMap classIds = new IdentityIntMap(64);
   private final List<Object[]> deferred = new ArrayList<>();
   private Kernel kernel;
 
@@ -296,8 +295,8 @@ public final class ModelEncoder {
       num(Double.doubleToLongBits(((Number) o).doubleValue()));
       return;
     }
-    Integer seen = ids.get(o);
-    if (seen != null) {
+    int seen = ids.get(o);
+    if (seen >= 0) {
       tag(6);
       num(seen);
       return;
@@ -399,8 +398,8 @@ public final class ModelEncoder {
 
 
   private void classRef(Class<?> c) {
-    Integer id = classIds.get(c);
-    if (id != null) {
+    int id = classIds.get(c);
+    if (id >= 0) {
       num(id);
       return;
     }
@@ -491,6 +490,15 @@ public final class ModelEncoder {
   }
 
   private void collection(Collection<?> c) {
+    if (c instanceof ArrayList<?> l) { // the case below, by index: no iterator per list
+      tag(13);
+      int n = l.size();
+      num(n);
+      for (int j = 0; j < n; j++) {
+        value(l.get(j));
+      }
+      return;
+    }
     if (ordered(c) || !(c instanceof Set)) {
       tag(13);
       num(c.size());

@@ -86,6 +86,10 @@ final class StateCodec {
     }
   }
 
+  /**
+   * @param shared which objects are the run's configuration, shared and not copied; it must depend
+   *     on the object's class alone (each writer asks it once per class)
+   */
   StateCodec(Predicate<Object> shared) {
     this.shared = shared;
   }
