@@ -161,11 +161,11 @@ public final class Generator {
 
   /** A blocked call that returned gets its {@code <... resumed>} line at once, as strace shows it. */
   private void resumeFinished() {
-    // copy: emitting the resumed line removes the call from the session's record
-    for (Stmt.Unfinished u : new ArrayList<>(s.inFlight().values())) {
-      String t = u.thread().text();
-      if (violation == null && s.inFlight().get(t) == u && s.kernel().threads.get(t).task == null) {
-        emit(Ast.resumed(t, u.syscall()));
+    // the driver's record (its backend says which calls returned); copy: emitting the resumed
+    // line removes the call from it
+    for (String t : new ArrayList<>(s.returnedInFlight())) {
+      if (violation == null && s.returnedInFlight().contains(t)) {
+        emit(Ast.resumed(t, s.inFlight().get(t).syscall()));
       }
     }
   }
@@ -253,11 +253,9 @@ public final class Generator {
 
   private String idleThread() {
     List<String> idle = new ArrayList<>();
-    Kernel k = s.kernel();
     for (int i = 1; i <= profile.threads; i++) {
       String t = "T" + i;
-      UserThread ut = k.threads.get(t);
-      if ((ut == null || ut.task == null) && !s.inFlight().containsKey(t)) {
+      if (!s.inFlight().containsKey(t)) { // the driver's record: a blocked call is in flight
         idle.add(t);
       }
     }
