@@ -70,11 +70,22 @@ final class CodecFormat {
     Constructor<?> ctor; // records, lambdas
     RecordComponent[] components;
     Class<?> elementType; // arrays, enum sets and maps
+    private Object[] enums; // an enum class's constants, read once: getEnumConstants() copies them
 
     Info(int id, Class<?> c, int kind) {
       this.id = id;
       this.c = c;
       this.kind = kind;
+    }
+
+    /** The constants of this enum class (shared, not to be modified; a race computes them twice). */
+    Object[] enumConstants() {
+      Object[] e = enums;
+      if (e == null) {
+        e = c.getEnumConstants();
+        enums = e;
+      }
+      return e;
     }
   }
 

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,8 +47,11 @@ public final class ModelEncoder {
 
   private byte[] buf = new byte[4096];
   private int len;
-  private final IdentityHashMap<Object, Integer> ids = new IdentityHashMap<>();
-  private final IdentityHashMap<Class<?>, Integer> classIds = new IdentityHashMap<>();
+  /** The least encoding so far ({@link #canonical}), and its length. */
+  private byte[] best = new byte[4096];
+  private int bestLen;
+  private final IdentityIntMap ids = new IdentityIntMap(256);
+  private final IdentityIntMap classIds = new IdentityIntMap(64);
   private final List<Object[]> deferred = new ArrayList<>();
   private Kernel kernel;
 
@@ -86,33 +88,57 @@ public final class ModelEncoder {
 
   /** Encodes {@code k}; the result is a fresh array. Not thread-safe: one encoder per worker. */
   public byte[] encode(Kernel k) {
+    canonical(k);
+    return Arrays.copyOf(best, bestLen);
+  }
+
+  /**
+   * The 64-bit fingerprint of {@code k}'s encoding ({@link Visited#fingerprint}), computed on this
+   * encoder's own buffer: no copy of the encoding is made (the explorer's hot path).
+   */
+  long fingerprint(Kernel k) {
+    canonical(k);
+    return Visited.fingerprint(best, bestLen);
+  }
+
+  /**
+   * The least encoding (under fd symmetry) or the only one, left in {@code best[0..bestLen)}.
+   * Each candidate is written into {@code buf}; a better one swaps the two buffers, so a
+   * permutation allocates nothing (a copy per candidate was the explorer's largest allocation).
+   */
+  private void canonical(Kernel k) {
     threadMap = fdSymmetry ? threadRenaming(k) : null;
-    if (!fdSymmetry) {
-      fdMap = null;
-      return encodeOnce(k);
-    }
-    TreeSet<Integer> used = new TreeSet<>(k.fds.keySet());
-    used.addAll(k.reservedFds);
-    if (used.isEmpty()) {
-      fdMap = null;
-      return encodeOnce(k);
-    }
-    int[] fds = used.stream().mapToInt(Integer::intValue).toArray();
-    int[] map = new int[fds[fds.length - 1] + 1];
-    byte[][] best = {null};
-    permute(fds, 0, map, k, best);
+    bestLen = -1;
     fdMap = null;
-    return best[0];
+    if (fdSymmetry) {
+      TreeSet<Integer> used = new TreeSet<>(k.fds.keySet());
+      used.addAll(k.reservedFds);
+      if (!used.isEmpty()) {
+        int[] fds = used.stream().mapToInt(Integer::intValue).toArray();
+        permute(fds, 0, new int[fds[fds.length - 1] + 1], k);
+        fdMap = null;
+        return;
+      }
+    }
+    candidate(k);
+  }
+
+  /** Encodes {@code k} under the current renaming; keeps it if it is less than the best so far. */
+  private void candidate(Kernel k) {
+    encodeOnce(k);
+    if (bestLen < 0 || Arrays.compare(buf, 0, len, best, 0, bestLen) < 0) {
+      byte[] t = best;
+      best = buf;
+      bestLen = len;
+      buf = t;
+    }
   }
 
   /** Every assignment of the names 3, 4, ... to the fds in use; keeps the least encoding. */
-  private void permute(int[] fds, int i, int[] map, Kernel k, byte[][] best) {
+  private void permute(int[] fds, int i, int[] map, Kernel k) {
     if (i == fds.length) {
       fdMap = map;
-      byte[] e = encodeOnce(k);
-      if (best[0] == null || Arrays.compare(e, best[0]) < 0) {
-        best[0] = e;
-      }
+      candidate(k);
       return;
     }
     for (int j = i; j < fds.length; j++) {
@@ -120,7 +146,7 @@ public final class ModelEncoder {
       fds[i] = fds[j];
       fds[j] = t;
       map[fds[i]] = 3 + i;
-      permute(fds, i + 1, map, k, best);
+      permute(fds, i + 1, map, k);
       fds[j] = fds[i];
       fds[i] = t;
     }
@@ -176,7 +202,7 @@ public final class ModelEncoder {
   }
 
 
-  private byte[] encodeOnce(Kernel k) {
+  private void encodeOnce(Kernel k) {
     len = 0;
     ids.clear();
     classIds.clear();
@@ -200,7 +226,6 @@ public final class ModelEncoder {
         value(e.getValue());
       }
     }
-    return Arrays.copyOf(buf, len);
   }
 
   // ---- output --------------------------------------------------------------------------------
@@ -270,8 +295,8 @@ public final class ModelEncoder {
       num(Double.doubleToLongBits(((Number) o).doubleValue()));
       return;
     }
-    Integer seen = ids.get(o);
-    if (seen != null) {
+    int seen = ids.get(o);
+    if (seen >= 0) {
       tag(6);
       num(seen);
       return;
@@ -373,8 +398,8 @@ public final class ModelEncoder {
 
 
   private void classRef(Class<?> c) {
-    Integer id = classIds.get(c);
-    if (id != null) {
+    int id = classIds.get(c);
+    if (id >= 0) {
       num(id);
       return;
     }
@@ -465,6 +490,15 @@ public final class ModelEncoder {
   }
 
   private void collection(Collection<?> c) {
+    if (c instanceof ArrayList<?> l) { // the case below, by index: no iterator per list
+      tag(13);
+      int n = l.size();
+      num(n);
+      for (int j = 0; j < n; j++) {
+        value(l.get(j));
+      }
+      return;
+    }
     if (ordered(c) || !(c instanceof Set)) {
       tag(13);
       num(c.size());

@@ -329,13 +329,21 @@ public final class ModelExplorer {
    * the faults, the setup and its invariant checker, and the parsed trace statements.
    */
   static boolean shared(Object o) {
-    if (o instanceof fusesim.model.series.Semantics || o instanceof fusesim.model.Faults || o instanceof Setup
-        || o instanceof fusesim.invariants.Checker) {
-      return true;
-    }
-    String n = o.getClass().getName();
-    return n.startsWith("fusesim.invariants.") || n.startsWith("fusesim.traces.lang.");
+    return SHARED.get(o.getClass());
   }
+
+  /** {@link #shared} depends on the class alone: decided once per class (the codec asks for every object). */
+  private static final ClassValue<Boolean> SHARED = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> c) {
+      if (fusesim.model.series.Semantics.class.isAssignableFrom(c) || fusesim.model.Faults.class.isAssignableFrom(c)
+          || Setup.class.isAssignableFrom(c) || fusesim.invariants.Checker.class.isAssignableFrom(c)) {
+        return true;
+      }
+      String n = c.getName();
+      return n.startsWith("fusesim.invariants.") || n.startsWith("fusesim.traces.lang.");
+    }
+  };
 
   /** A state restored from its stored bytes. */
   ModelPath restore(byte[] stored) {

@@ -106,7 +106,7 @@ final class SleepSets {
         }
       }
       if (!z.isEmpty()) {
-        long plain = x.bounds.symmetry() ? Visited.fingerprint(plainEncoders.get().encode(succ[m].kernel())) : outs[m].fp();
+        long plain = x.bounds.symmetry() ? plainEncoders.get().fingerprint(succ[m].kernel()) : outs[m].fp();
         outs[m] = outs[m].withSleep(Set.copyOf(z), plain);
       }
     }

@@ -86,6 +86,10 @@ final class StateCodec {
     }
   }
 
+  /**
+   * @param shared which objects are the run's configuration, shared and not copied; it must depend
+   *     on the object's class alone (each writer asks it once per class)
+   */
   StateCodec(Predicate<Object> shared) {
     this.shared = shared;
   }
@@ -157,13 +161,20 @@ final class StateCodec {
 
   /** A fresh graph equal to the one {@code bytes} was encoded from (shared objects: the same instances). */
   Object decode(byte[] bytes) {
-    StateReader r = new StateReader(bytes, byId, sharedById, strings);
-    Object o = r.value();
-    if (r.pos != bytes.length) {
-      throw new IllegalStateException("corrupt state bytes: " + (bytes.length - r.pos) + " bytes left over");
+    StateReader r = readers.get();
+    r.reset(bytes, byId, sharedById, strings);
+    try {
+      Object o = r.value();
+      if (r.pos != bytes.length) {
+        throw new IllegalStateException("corrupt state bytes: " + (bytes.length - r.pos) + " bytes left over");
+      }
+      return o;
+    } finally {
+      r.release();
     }
-    return o;
   }
+
+  private final ThreadLocal<StateReader> readers = ThreadLocal.withInitial(() -> new StateReader(null, null, null, null));
 
   /** A deep copy of the graph reachable from {@code root}, shared objects kept. */
   Object copy(Object root) {

@@ -32,19 +32,35 @@ final class StateReader {
   /** Stands for a record or lambda still being read (a back reference to it is an error). */
   private static final Object PENDING = new Object();
 
-  final byte[] buf;
+  byte[] buf;
   int pos;
   Object[] objs = new Object[256];
   int n;
-  final Info[] classes;
-  final Object[] shareds;
-  final String[] strs;
+  Info[] classes;
+  Object[] shareds;
+  String[] strs;
 
   StateReader(byte[] buf, Info[] classes, Object[] shareds, String[] strs) {
+    reset(buf, classes, shareds, strs);
+  }
+
+  /**
+   * Starts a new decoding with this reader (one per worker: the object table is reused rather than
+   * allocated per decoding, which the explorer does for every move).
+   */
+  void reset(byte[] buf, Info[] classes, Object[] shareds, String[] strs) {
     this.buf = buf;
+    this.pos = 0;
     this.classes = classes;
     this.shareds = shareds;
     this.strs = strs;
+  }
+
+  /** Forgets the graph just read (the table keeps no state alive). */
+  void release() {
+    Arrays.fill(objs, 0, n, null);
+    n = 0;
+    buf = null;
   }
 
   int b() {
@@ -115,7 +131,7 @@ final class StateReader {
       case FALSE:
         return Boolean.FALSE;
       case ENUM:
-        return cls(u()).c.getEnumConstants()[(int) u()];
+        return cls(u()).enumConstants()[(int) u()];
       case SHORT:
         return (short) s();
       case BYTE:
@@ -283,10 +299,10 @@ final class StateReader {
         return bs;
       }
       case ENUM_SET: {
-        Class et = cls(u()).c;
-        EnumSet es = EnumSet.noneOf(et);
+        Info et = cls(u());
+        EnumSet es = EnumSet.noneOf((Class) et.c);
         slot(es);
-        Object[] consts = et.getEnumConstants();
+        Object[] consts = et.enumConstants();
         int len = (int) u();
         for (int j = 0; j < len; j++) {
           es.add(consts[(int) u()]);
@@ -294,10 +310,10 @@ final class StateReader {
         return es;
       }
       case ENUM_MAP: {
-        Class et = cls(u()).c;
-        EnumMap em = new EnumMap(et);
+        Info et = cls(u());
+        EnumMap em = new EnumMap((Class) et.c);
         slot(em);
-        Object[] consts = et.getEnumConstants();
+        Object[] consts = et.enumConstants();
         int len = (int) u();
         for (int j = 0; j < len; j++) {
           Object key = consts[(int) u()];

@@ -25,7 +25,12 @@ final class StateWriter {
   private final StateCodec codec;
   byte[] buf = new byte[4096];
   int len;
-  final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>(256);
+  final IdentityIntMap seen = new IdentityIntMap(256);
+  /**
+   * This writer's copy of the codec's shared-object ids: the codec's table is locked, and every
+   * encoding meets the same few shared objects (the setup, the checker, parsed statements).
+   */
+  private final IdentityHashMap<Object, Integer> sharedIds = new IdentityHashMap<>();
 
   StateWriter(StateCodec codec) {
     this.codec = codec;
@@ -103,7 +108,7 @@ final class StateWriter {
     }
     if (o instanceof Enum<?> e) {
       b(ENUM);
-      u(codec.info(e.getDeclaringClass()).id);
+      u(info(e.getDeclaringClass()).id);
       u(e.ordinal());
       return;
     }
@@ -117,22 +122,66 @@ final class StateWriter {
       u(Double.doubleToRawLongBits(((Number) o).doubleValue()));
       return;
     }
-    Integer ref = seen.get(o);
-    if (ref != null) {
+    int ref = seen.get(o);
+    if (ref >= 0) {
       b(REF);
       u(ref);
       return;
     }
-    if (c == Class.class || codec.shared.test(o)) {
+    int k = classes.get(c);
+    if (k < 0) {
+      k = c == Class.class || codec.shared.test(o) ? 0 : remember(c, codec.info(c));
+      classes.put(c, k);
+    }
+    if (k == 0) {
       b(SHARED);
-      u(codec.sharedId(o));
+      u(sharedId(o));
       return;
     }
     seen.put(o, seen.size());
-    Info i = codec.info(c);
+    Info i = infos[k - 1];
     b(OBJ);
     u(i.id);
     body(i, o);
+  }
+
+  /**
+   * Per class met: 0 for a shared class (the codec's {@code shared} depends on the class alone),
+   * else its {@link Info}'s id + 1 ({@link #infos}). A per-writer cache in front of the codec's
+   * class-keyed lookups, which the codec's {@code ClassValue}s answered on their slow path
+   * ({@code ClassValue.getFromBackup}: 3.5% of the samples).
+   */
+  private final IdentityIntMap classes = new IdentityIntMap(128);
+  private Info[] infos = new Info[64];
+
+  private int remember(Class<?> c, Info i) {
+    if (i.id >= infos.length) {
+      infos = Arrays.copyOf(infos, Math.max(infos.length * 2, i.id + 1));
+    }
+    infos[i.id] = i;
+    return i.id + 1;
+  }
+
+  /** The codec's description of a class that is not shared (an enum, an enum set's type). */
+  private Info info(Class<?> c) {
+    int k = classes.get(c);
+    if (k > 0) {
+      return infos[k - 1];
+    }
+    Info i = codec.info(c);
+    if (k < 0) {
+      classes.put(c, remember(c, i));
+    }
+    return i;
+  }
+
+  private int sharedId(Object o) {
+    Integer id = sharedIds.get(o);
+    if (id == null) {
+      id = codec.sharedId(o);
+      sharedIds.put(o, id);
+    }
+    return id;
   }
 
   @SuppressWarnings("unchecked")
@@ -173,7 +222,15 @@ final class StateWriter {
           throw new IllegalStateException("cannot read " + i.c.getName(), e);
         }
       }
-      case ARRAY_LIST, LINKED_LIST, ARRAY_DEQUE, LINKED_HASH_SET, IMM_LIST, IMM_SET, UNMOD_LIST, UNMOD_SET -> {
+      case ARRAY_LIST -> { // by index: no iterator per list (the walk recurses, so it is not scalar-replaced)
+        java.util.ArrayList<?> l = (java.util.ArrayList<?>) o;
+        int n = l.size();
+        u(n);
+        for (int j = 0; j < n; j++) {
+          value(l.get(j));
+        }
+      }
+      case LINKED_LIST, ARRAY_DEQUE, LINKED_HASH_SET, IMM_LIST, IMM_SET, UNMOD_LIST, UNMOD_SET -> {
         Collection<?> col = (Collection<?>) o;
         u(col.size());
         for (Object v : col) {
@@ -218,7 +275,7 @@ final class StateWriter {
       }
       case ENUM_SET -> {
         Class<?> et = (Class<?>) U.getObject(o, i.offsets[0]);
-        u(codec.info(et).id);
+        u(info(et).id);
         EnumSet<?> es = (EnumSet<?>) o;
         u(es.size());
         for (Object v : es) {
@@ -227,7 +284,7 @@ final class StateWriter {
       }
       case ENUM_MAP -> {
         Class<?> et = (Class<?>) U.getObject(o, i.offsets[0]);
-        u(codec.info(et).id);
+        u(info(et).id);
         Map<? extends Enum<?>, ?> em = (Map<? extends Enum<?>, ?>) o;
         u(em.size());
         for (Map.Entry<? extends Enum<?>, ?> e : em.entrySet()) {

@@ -60,10 +60,10 @@ final class StatefulSearch {
 
   /** A new successor q of parent {@code parent} by move m: fingerprinted, and stored if unseen. */
   Out visit(ModelEncoder enc, ModelPath q, long parent, int m) {
-    byte[] canon = enc.encode(q.kernel());
-    long fp = Visited.fingerprint(canon);
+    byte[] canon = x.exact ? enc.encode(q.kernel()) : null; // fingerprints need no copy of the encoding
+    long fp = canon != null ? Visited.fingerprint(canon) : enc.fingerprint(q.kernel());
     byte[] state = visited.seen(canon, fp) ? null : x.store(q);
-    return new Out(parent, m, fp, x.exact ? canon : null, state, null, null, null);
+    return new Out(parent, m, fp, canon, state, null, null, null);
   }
 
   CoreExplorer.Stats run() throws java.io.IOException {

@@ -28,9 +28,14 @@ abstract class Visited {
 
   /** The 64-bit fingerprint of a canonical encoding (MurmurHash3's 64-bit mixing over 8-byte words). */
   static long fingerprint(byte[] b) {
-    long h = 0x9E3779B97F4A7C15L ^ (b.length * 0xC2B2AE3D27D4EB4FL);
+    return fingerprint(b, b.length);
+  }
+
+  /** The fingerprint of {@code b[0..n)}, equal to that of a copy of those bytes. */
+  static long fingerprint(byte[] b, int n) {
+    long h = 0x9E3779B97F4A7C15L ^ (n * 0xC2B2AE3D27D4EB4FL);
     int i = 0;
-    for (; i + 8 <= b.length; i += 8) {
+    for (; i + 8 <= n; i += 8) {
       long k = (long) LONGS.get(b, i);
       k *= 0x87C37B91114253D5L;
       k = Long.rotateLeft(k, 31);
@@ -39,14 +44,14 @@ abstract class Visited {
       h = Long.rotateLeft(h, 27) * 5 + 0x52DCE729;
     }
     long k = 0;
-    for (int s = 0; i < b.length; i++, s += 8) {
+    for (int s = 0; i < n; i++, s += 8) {
       k |= (b[i] & 0xFFL) << s;
     }
     k *= 0x87C37B91114253D5L;
     k = Long.rotateLeft(k, 31);
     k *= 0x4CF5AD432745937FL;
     h ^= k;
-    h ^= b.length;
+    h ^= n;
     h ^= h >>> 33;
     h *= 0xFF51AFD7ED558CCDL;
     h ^= h >>> 33;

@@ -55,11 +55,13 @@ final class CallTranslator {
         List<Object> out = new ArrayList<>();
         switch (name) {
             case "open" -> { out.add(path(a[0])); out.add(Flags.parse(a[1])); out.add(a.length > 2 ? Flags.parse(a[2]) : 0644); }
-            case "close", "dup", "fstat", "fsync", "getdents" -> out.add(fd(a[0]));
+            case "close", "dup", "fstat", "fsync", "fdatasync", "getdents" -> out.add(fd(a[0]));
             case "read" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "pread" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); }
             case "write" -> { out.add(fd(a[0])); out.add(data(a[1])); }
             case "pwrite" -> { out.add(fd(a[0])); out.add(data(a[1])); out.add(a[2]); }
+            case "preadv" -> { out.add(fd(a[0])); out.add(a[1]); out.add(a[2]); } // lengths "4,4"
+            case "pwritev" -> { out.add(fd(a[0])); out.add(a[1]); out.add(data(a[2])); out.add(a[3]); }
             case "lseek" -> { out.add(fd(a[0])); out.add(a[1]); out.add(Flags.parse(a[2])); }
             case "ftruncate" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "fchmod" -> { out.add(fd(a[0])); out.add(Flags.parse(a[1])); }
@@ -100,6 +102,9 @@ final class CallTranslator {
 
     private int fd(Object traceFd) {
         int t = Integer.parseInt(traceFd.toString());
+        if (t < 0) {
+            return t; // fdget() fails for a negative fd: EBADF, as the trace states it
+        }
         Integer real = fds.get(t);
         return real == null ? 100000 + t : real; // an fd the driver surely has not open: EBADF
     }

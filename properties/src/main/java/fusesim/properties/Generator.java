@@ -161,11 +161,11 @@ public final class Generator {
 
   /** A blocked call that returned gets its {@code <... resumed>} line at once, as strace shows it. */
   private void resumeFinished() {
-    // copy: emitting the resumed line removes the call from the session's record
-    for (Stmt.Unfinished u : new ArrayList<>(s.inFlight().values())) {
-      String t = u.thread().text();
-      if (violation == null && s.inFlight().get(t) == u && s.kernel().threads.get(t).task == null) {
-        emit(Ast.resumed(t, u.syscall()));
+    // the driver's record (its backend says which calls returned); copy: emitting the resumed
+    // line removes the call from it
+    for (String t : new ArrayList<>(s.returnedInFlight())) {
+      if (violation == null && s.returnedInFlight().contains(t)) {
+        emit(Ast.resumed(t, s.inFlight().get(t).syscall()));
       }
     }
   }
@@ -253,11 +253,9 @@ public final class Generator {
 
   private String idleThread() {
     List<String> idle = new ArrayList<>();
-    Kernel k = s.kernel();
     for (int i = 1; i <= profile.threads; i++) {
       String t = "T" + i;
-      UserThread ut = k.threads.get(t);
-      if ((ut == null || ut.task == null) && !s.inFlight().containsKey(t)) {
+      if (!s.inFlight().containsKey(t)) { // the driver's record: a blocked call is in flight
         idle.add(t);
       }
     }
@@ -405,6 +403,9 @@ public final class Generator {
       case READLINK:
         return (t = idleThread()) != null
             && call(t, Syscall.READLINK, Ast.str(pick(chance(70) ? EntryMoves.SYMLINKS : FILES)));
+      case SYNC: // do_fsync(fd, datasync) → fuse_fsync_common(): FSYNC or FSYNCDIR, fsync_flags
+        return (t = idleThread()) != null && withFd(t, false, true, fd -> Ast.call(t2(),
+            chance(50) ? Syscall.FSYNC : Syscall.FDATASYNC, Ast.num(fd)));
       default:
         throw new IllegalStateException(a.toString());
     }

@@ -20,7 +20,9 @@ public final class Profile {
     POLICY_OPEN, POLICY_LOOKUP, POLICY_OTHER, HOLD, UNHOLD, REPLY, BACKING_OPEN, BACKING_CLOSE,
     TICK, EVICT, DROP_CACHES, REPLACE_LOWER, NOTIFY, CRASH,
     // appended last, so that a profile giving them weight 0 draws exactly as before they existed
-    MKNOD, SYMLINK, LINK, READLINK, LOWER_WRITE
+    MKNOD, SYMLINK, LINK, READLINK, LOWER_WRITE,
+    /** fsync(2) or fdatasync(2) on an open file or directory (FSYNC / FSYNCDIR, issue 12). */
+    SYNC
   }
 
   public final String name;
@@ -83,7 +85,8 @@ public final class Profile {
         .set(Action.EVICT, 3).set(Action.DROP_CACHES, 1).set(Action.REPLACE_LOWER, 1)
         .set(Action.NOTIFY, 1).set(Action.CRASH, 1)
         .set(Action.MKNOD, 2).set(Action.SYMLINK, 1).set(Action.LINK, 2).set(Action.READLINK, 1)
-        .set(Action.LOWER_WRITE, 1); // an outside writer: COHERENCE's stale and fresh reads
+        .set(Action.LOWER_WRITE, 1) // an outside writer: COHERENCE's stale and fresh reads
+        .set(Action.SYNC, 1);
     p.readdirplusMounts = true;
     p.defaultPermissionsMounts = true;
     p.invalidAttrs = true; // known findings stay exercised (traces/corpus/findings)
@@ -101,11 +104,14 @@ public final class Profile {
    * without mknod, symlink, link, readlink, readdirplus and default_permissions mounts, whose kinds of disagreement are
    * not all written up yet (kernel/README.md); {@link #forKernelEntryOps} has them. With those at
    * weight 0 and no readdirplus draw, a seed generates exactly the sequence it generated before
-   * they were added.
+   * they were added. fsync/fdatasync ({@code SYNC}, issue 12) are out too for now: with them the
+   * fixed seed of KernelFuzzTest draws other sequences and shows a kind of disagreement (an open
+   * whose LOOKUP only the model sends) not yet triaged; the corpus trace
+   * fdatasync-sends-fsync-fdatasync checks them on the kernel meanwhile.
    */
   public static Profile forKernel(ServerMode mode) {
     Profile p = forKernelEntryOps(mode).set(Action.MKNOD, 0).set(Action.SYMLINK, 0)
-        .set(Action.LINK, 0).set(Action.READLINK, 0);
+        .set(Action.LINK, 0).set(Action.READLINK, 0).set(Action.SYNC, 0);
     p.readdirplusMounts = false;
     p.defaultPermissionsMounts = false;
     return p;
@@ -128,7 +134,7 @@ public final class Profile {
    */
   public static Profile forFault(ServerMode mode, Fault f) {
     Profile p = base(mode).set(Action.MKNOD, 0).set(Action.SYMLINK, 0).set(Action.LINK, 0)
-        .set(Action.READLINK, 0);
+        .set(Action.READLINK, 0).set(Action.SYNC, 0); // FSYNC reaches no planted fault's state
     p.readdirplusMounts = false;
     p.defaultPermissionsMounts = false;
     p.invalidAttrs = false; // not a fault's state: a fault campaign draws as before

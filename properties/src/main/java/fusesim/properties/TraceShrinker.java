@@ -206,19 +206,8 @@ public final class TraceShrinker {
    * still blocks makes the candidate invalid.
    */
   static List<List<Stmt>> sequentialisations(List<Stmt> seq) {
-    List<int[]> held = new ArrayList<>(); // {unfinished index, resumed index or -1}
-    for (int i = 0; i < seq.size(); i++) {
-      if (seq.get(i) instanceof Stmt.Unfinished) {
-        String t = Ast.thread(seq.get(i));
-        int r = -1;
-        for (int j = i + 1; j < seq.size() && r < 0; j++) {
-          if (seq.get(j) instanceof Stmt.Resumed && t.equals(Ast.thread(seq.get(j)))) {
-            r = j;
-          }
-        }
-        held.add(new int[] {i, r});
-      }
-    }
+    // {unfinished index, resumed index or -1}, paired by the trace driver as every replay pairs them
+    List<int[]> held = fusesim.traces.replay.TextBackend.heldCalls(seq);
     List<List<Stmt>> out = new ArrayList<>();
     if (held.isEmpty()) {
       return out;

@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 
@@ -1236,7 +1237,7 @@ enum { SC_OPEN, SC_CLOSE, SC_DUP, SC_READ, SC_WRITE, SC_PREAD, SC_PWRITE, SC_LSE
        SC_FALLOCATE, SC_FSYNC, SC_GETDENTS, SC_MKDIR, SC_UNLINK, SC_RMDIR, SC_LINK, SC_RENAME, SC_ACCESS,
        SC_READLINK, SC_MKNOD, SC_SYMLINK, SC_RENAMEAT2,
        SC_GETXATTR, SC_SETXATTR, SC_LISTXATTR, SC_REMOVEXATTR, SC_FGETXATTR, SC_FSETXATTR, SC_FLISTXATTR,
-       SC_FREMOVEXATTR, SC_EXIT };
+       SC_FREMOVEXATTR, SC_FDATASYNC, SC_PREADV, SC_PWRITEV, SC_EXIT };
 struct call { int sc; char p0[MAXPATH], p1[MAXPATH]; long a[5]; };
 #define MAXDATA 65536 /* a trace states at most this many bytes of a read (GRAMMAR.md) */
 struct result { long ret; int err; long st[9]; char names[NAMESBUF]; long dlen; unsigned char data[MAXDATA]; };
@@ -1259,6 +1260,33 @@ static struct shm *S;
 static int nthreads;
 static const struct threadinfo *THREADS;
 
+/* preadv/pwritev: p0 holds the iovec lengths "4,4" (at most 16, the trace language's limit), a[0] the
+ * fd, a[1] the offset; the iovecs are consecutive parts of one buffer, as the Java driver lays them
+ * out; pwritev writes the pwrite convention's bytes from the offset, preadv's bytes are the result's */
+static long do_vector(struct call *c, struct result *r) {
+    struct iovec iov[16];
+    long total = 0, rc;
+    int n = 0;
+    for (char *p = c->p0; *p && n < 16; n++) {
+        iov[n].iov_len = (size_t)strtol(p, &p, 10);
+        total += (long)iov[n].iov_len;
+        if (*p == ',') p++;
+    }
+    unsigned char *b = malloc((size_t)total + 1);
+    long at = 0;
+    for (int k = 0; k < n; k++) { iov[k].iov_base = b + at; at += (long)iov[k].iov_len; }
+    if (c->sc == SC_PWRITEV) {
+        written(b, c->a[1], total);
+        rc = pwritev((int)c->a[0], iov, n, (off_t)c->a[1]);
+    } else {
+        rc = preadv((int)c->a[0], iov, n, (off_t)c->a[1]);
+        if (rc > 0) { r->dlen = rc < MAXDATA ? rc : MAXDATA; memcpy(r->data, b, (size_t)r->dlen); }
+    }
+    int saved = errno;
+    free(b);
+    errno = saved;
+    return rc;
+}
 static void do_call(struct slot *s, int *memfd) {
     struct call *c = &s->c;
     struct result *r = &s->r;
@@ -1283,6 +1311,7 @@ static void do_call(struct slot *s, int *memfd) {
         free(b);
         break;
     }
+    case SC_PREADV: case SC_PWRITEV: rc = do_vector(c, r); break;
     case SC_LSEEK: rc = lseek((int)c->a[0], (off_t)c->a[1], (int)c->a[2]); break;
     case SC_MMAP: {
         void *p = mmap(NULL, MAP_LENGTH, (int)c->a[1], (int)c->a[2], (int)c->a[0], 0);
@@ -1323,6 +1352,7 @@ static void do_call(struct slot *s, int *memfd) {
     case SC_FCHOWN: rc = fchown((int)c->a[0], (uid_t)c->a[1], (gid_t)c->a[2]); break;
     case SC_FALLOCATE: rc = fallocate((int)c->a[0], (int)c->a[1], (off_t)c->a[2], (off_t)c->a[3]); break;
     case SC_FSYNC: rc = fsync((int)c->a[0]); break;
+    case SC_FDATASYNC: rc = fdatasync((int)c->a[0]); break;
     case SC_GETDENTS: {
         char buf[32768];
         long count = 0;
@@ -2049,7 +2079,8 @@ static long maps[MAXMAPS]; /* m1.. -> address */
 static int nmaps;
 static int tracemap[10000]; /* trace mapping mK -> the session's mapping number (0: none) */
 static int reserved_fd[MAXT], running[MAXT], running_sc[MAXT];
-static int real_fd(long t) { return t >= 0 && t < MAXFDS && fdmap[t] >= 0 ? fdmap[t] : (int)(100000 + t); }
+/* a negative trace fd is passed as it is (fdget fails: EBADF), as KernelSession's CallTranslator does */
+static int real_fd(long t) { return t < 0 ? (int)t : t < MAXFDS && fdmap[t] >= 0 ? fdmap[t] : (int)(100000 + t); }
 static long map_addr(int m) { return m >= 1 && m <= nmaps ? maps[m - 1] : 0; }
 static int uses_map(int sc) { return sc == SC_MUNMAP || sc == SC_MREAD || sc == SC_MWRITE; }
 /* 0, or the C step fails as KernelSession.map does for a mapping it never made */
@@ -2069,11 +2100,12 @@ static void start_call(int t, int sc, const struct targs *x) {
     c.sc = sc;
     switch (sc) {
     case SC_OPEN: mpath(c.p0, x->s0); c.a[0] = x->a[0]; c.a[1] = x->a[1]; break;
-    case SC_CLOSE: case SC_DUP: case SC_FSTAT: case SC_FSYNC: case SC_GETDENTS: c.a[0] = real_fd(x->a[0]); break;
+    case SC_CLOSE: case SC_DUP: case SC_FSTAT: case SC_FSYNC: case SC_FDATASYNC: case SC_GETDENTS: c.a[0] = real_fd(x->a[0]); break;
     case SC_READ: case SC_WRITE: case SC_FTRUNCATE: case SC_FCHMOD: c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; break;
     case SC_PREAD: case SC_PWRITE: case SC_LSEEK: case SC_FCHOWN: case SC_MMAP:
         c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; c.a[2] = x->a[2]; break;
     case SC_FALLOCATE: c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; c.a[2] = x->a[2]; c.a[3] = x->a[3]; break;
+    case SC_PREADV: case SC_PWRITEV: c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; snprintf(c.p0, MAXPATH, "%s", x->s0); break;
     case SC_MUNMAP: c.a[0] = map_addr(tracemap[x->a[0]]); break;
     case SC_MREAD: case SC_MWRITE: c.a[0] = map_addr(tracemap[x->a[0]]); c.a[1] = x->a[1]; c.a[2] = x->a[2]; break;
     case SC_STAT: case SC_LSTAT: case SC_UNLINK: case SC_RMDIR: case SC_READLINK: mpath(c.p0, x->s0); break;

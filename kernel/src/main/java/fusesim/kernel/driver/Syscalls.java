@@ -40,6 +40,8 @@ final class Syscalls {
             case "pread" -> read(i(a, 0), i(a, 1), l(a, 2));
             case "write" -> write(i(a, 0), a.get(1), -1);
             case "pwrite" -> write(i(a, 0), a.get(1), l(a, 2));
+            case "preadv" -> preadv(i(a, 0), lengths(a.get(1)), l(a, 2));
+            case "pwritev" -> pwritev(i(a, 0), lengths(a.get(1)), a.get(2), l(a, 3));
             case "lseek" -> num(Libc.lseek(i(a, 0), l(a, 1), i(a, 2)));
             case "mmap" -> mmap(a);
             case "munmap" -> {
@@ -61,6 +63,7 @@ final class Syscalls {
             case "fchown" -> num(Libc.fchown(i(a, 0), i(a, 1), i(a, 2)));
             case "fallocate" -> num(Libc.fallocate(i(a, 0), i(a, 1), l(a, 2), l(a, 3)));
             case "fsync" -> num(Libc.fsync(i(a, 0)));
+            case "fdatasync" -> num(Libc.fdatasync(i(a, 0)));
             case "getdents" -> getdents(i(a, 0));
             case "mkdir" -> num(Libc.mkdir(a.get(0), i(a, 1)));
             case "unlink" -> num(Libc.unlink(a.get(0)));
@@ -132,6 +135,40 @@ final class Syscalls {
     private static List<String> write(int fd, String b64, long off) {
         byte[] data = Base64.getDecoder().decode(b64);
         return num(off < 0 ? Libc.write(fd, data, data.length) : Libc.pwrite(fd, data, data.length, off));
+    }
+
+    /** The iovec lengths "4,4" of preadv/pwritev. */
+    private static long[] lengths(String joined) {
+        return java.util.Arrays.stream(joined.split(",")).mapToLong(Long::parseLong).toArray();
+    }
+
+    /** struct iovec[] over one buffer of the summed length, each iovec the next part of it. */
+    private static com.sun.jna.Memory iovecs(long[] lens, com.sun.jna.Memory buf) {
+        com.sun.jna.Memory iov = new com.sun.jna.Memory(16L * lens.length);
+        long at = 0;
+        for (int k = 0; k < lens.length; k++) {
+            iov.setPointer(16L * k, buf.share(at));
+            iov.setLong(16L * k + 8, lens[k]);
+            at += lens[k];
+        }
+        return iov;
+    }
+
+    private static com.sun.jna.Memory buffer(long[] lens) {
+        return new com.sun.jna.Memory(Math.max(1, java.util.Arrays.stream(lens).sum()));
+    }
+
+    private static List<String> preadv(int fd, long[] lens, long off) {
+        com.sun.jna.Memory buf = buffer(lens);
+        long n = Libc.preadv(fd, iovecs(lens, buf), lens.length, off);
+        return n < 0 ? err() : withData(n, buf.getByteArray(0, (int) n));
+    }
+
+    private static List<String> pwritev(int fd, long[] lens, String b64, long off) {
+        byte[] data = Base64.getDecoder().decode(b64);
+        com.sun.jna.Memory buf = buffer(lens);
+        buf.write(0, data, 0, data.length);
+        return num(Libc.pwritev(fd, iovecs(lens, buf), lens.length, off));
     }
 
     private static List<String> mmap(List<String> a) {

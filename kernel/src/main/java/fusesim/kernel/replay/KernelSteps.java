@@ -490,6 +490,15 @@ final class KernelSteps implements TraceDriver.Backend {
                 long off = (Long) out.get(2);
                 return new Object[] {out.get(0), CallResults.written(off, (Long) out.get(1)), off};
             }
+            case PREADV -> {
+                return new Object[] {out.get(0), ((Value.Iov) a.get(1)).joined(), out.get(2)};
+            }
+            case PWRITEV -> {
+                // the pwrite convention's bytes from the offset, cut into the iovecs by the driver
+                Value.Iov iov = (Value.Iov) a.get(1);
+                long off = (Long) out.get(2);
+                return new Object[] {out.get(0), iov.joined(), CallResults.written(off, iov.total()), off};
+            }
             case MMAP -> {
                 return new Object[] {out.get(0), MAP_LENGTH, out.get(1), out.get(2), 0};
             }
@@ -513,6 +522,8 @@ final class KernelSteps implements TraceDriver.Backend {
             return i.value();
         } else if (v instanceof Value.Flags f) {
             return f.value();
+        } else if (v instanceof Value.Iov iov) {
+            return iov.joined();
         } else if (v instanceof Value.Sym m) {
             String handle = names.mapping(m.name()); // the driver's record of the mappings made
             return handle != null ? handle : "m-unmapped-" + m.name();

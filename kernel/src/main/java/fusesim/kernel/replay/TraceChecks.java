@@ -2,6 +2,7 @@ package fusesim.kernel.replay;
 
 import fusesim.traces.lang.ArgKind;
 import fusesim.traces.lang.Header;
+import fusesim.traces.lang.Item;
 import fusesim.traces.lang.MountOption;
 import fusesim.traces.lang.Outcome;
 import fusesim.traces.lang.Stmt;
@@ -9,6 +10,9 @@ import fusesim.traces.lang.Syscall;
 import fusesim.traces.lang.Trace;
 import fusesim.traces.lang.TraceSemanticError;
 import fusesim.traces.lang.Value;
+import fusesim.traces.replay.StepOutcome;
+import fusesim.traces.replay.TextBackend;
+import fusesim.traces.replay.TraceDriver;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,90 +22,84 @@ import java.util.Set;
 /**
  * The meaning checks a replay needs before it touches the kernel, done on the trace text alone (so a
  * kernel that disagrees with the trace never turns into a semantic error): an fd or mapping is used
- * only after a line that returned it and before its close/munmap; a {@code <... X resumed>} follows
- * the thread's {@code X(... <unfinished ...>}; a thread with a call in progress makes no other call;
- * {@code server reply T} names a thread whose call is in progress; {@code passthrough_ino} needs v1/v2.
+ * only after a line that returned it and before its close/munmap; {@code server reply T} names a
+ * thread whose call is in progress; {@code passthrough_ino} needs v1/v2. The pairing of
+ * {@code <unfinished ...>} and {@code <... resumed>} lines, and the rule that a thread with a call in
+ * progress makes no other call, are the {@link TraceDriver}'s, as on the model and the kernel: this
+ * is a {@link TextBackend} that adds the names.
  */
-public final class TraceChecks {
+public final class TraceChecks extends TextBackend {
     private final Trace trace;
     private final Map<Long, Integer> fds = new HashMap<>();
     private final Map<Long, Integer> closedFds = new HashMap<>();
     private final Set<String> maps = new HashSet<>();
-    private final Map<String, Syscall> inProgress = new HashMap<>();
-    private final Map<String, List<Value>> inProgressArgs = new HashMap<>();
     private final Set<String> threadsSeen = new HashSet<>();
     private boolean fdsUnknown;
 
     private TraceChecks(Trace trace) {
+        super(trace.file());
         this.trace = trace;
     }
 
     /** Throws {@link TraceSemanticError} at the first meaning error. */
     public static void check(Trace trace) {
         SandboxChecks.check(trace); // limits and links that lead out: before anything else
-        new TraceChecks(trace).run();
-    }
-
-    private void run() {
+        TraceChecks checks = new TraceChecks(trace);
         for (Stmt s : trace.body()) {
-            if (s instanceof Stmt.Mount m) {
-                m.option(MountOption.PASSTHROUGH_INO).ifPresent(o -> {
-                    if (trace.header().semantics().series() == Header.Series.MAINLINE) {
-                        throw err(o.pos(), "passthrough_ino needs semantics v1 or v2 (this trace is mainline)");
-                    }
-                });
-            } else if (s instanceof Stmt.Call c) {
-                notBusy(c.thread().text(), c);
-                args(c.syscall(), c.args());
-                result(c.syscall(), c.args(), c.outcome());
-                threadsSeen.add(c.thread().text());
-            } else if (s instanceof Stmt.Unfinished u) {
-                notBusy(u.thread().text(), u);
-                args(u.syscall(), u.args());
-                inProgress.put(u.thread().text(), u.syscall());
-                inProgressArgs.put(u.thread().text(), u.args());
-                if (u.syscall() == Syscall.CLOSE) {
-                    closed(u.args(), u.pos().line()); // file_close_fd(): the number is free before FLUSH
-                }
-                threadsSeen.add(u.thread().text());
-            } else if (s instanceof Stmt.Resumed r) {
-                String t = r.thread().text();
-                Syscall pending = inProgress.get(t);
-                if (pending == null) {
-                    throw err(r.pos(), t + " has no unfinished call to resume");
-                }
-                if (pending != r.syscall()) {
-                    throw err(r.pos(), t + " resumes " + r.syscall().word() + " but its unfinished call is "
-                            + pending.word());
-                }
-                inProgress.remove(t);
-                List<Value> a = inProgressArgs.remove(t);
-                if (r.syscall() != Syscall.CLOSE) { // a close freed its fd when it started
-                    result(r.syscall(), a, r.outcome());
-                }
-            } else if (s instanceof Stmt.ServerReply sr) {
-                String t = sr.thread().text();
-                if (!inProgress.containsKey(t)) {
-                    throw err(sr.thread().pos(), threadsSeen.contains(t)
-                            ? t + " has no call in progress, so no request of " + t + " can be pending"
-                            : "unknown thread " + t + ": it has made no call");
-                }
-            }
+            checks.step(s);
         }
     }
 
-    private void notBusy(String thread, Stmt s) {
-        Syscall busy = inProgress.get(thread);
-        if (busy != null) {
-            throw err(s.pos(), thread + " is still in " + busy.word() + " (unfinished)");
+    @Override
+    public StepOutcome visitMount(Stmt.Mount m) {
+        m.option(MountOption.PASSTHROUGH_INO).ifPresent(o -> {
+            if (trace.header().semantics().series() == Header.Series.MAINLINE) {
+                throw err(o.pos(), "passthrough_ino needs semantics v1 or v2 (this trace is mainline)");
+            }
+        });
+        return StepOutcome.met();
+    }
+
+    /** A call's fds and mappings must be live; a close frees its number as it starts. */
+    @Override
+    public boolean start(TraceDriver.Call call) {
+        args(call.syscall(), call.args());
+        threadsSeen.add(call.thread());
+        boolean blocked = super.start(call);
+        if (blocked && call.syscall() == Syscall.CLOSE) {
+            closed(call.args(), call.line().pos().line()); // file_close_fd(): the number is free before FLUSH
         }
+        return blocked;
+    }
+
+    @Override
+    public TraceDriver.Returned returned(TraceDriver.Call call, Stmt.ThreadStep line, Outcome outcome,
+            List<Item> checks) {
+        boolean resumedClose = line instanceof Stmt.Resumed && call.syscall() == Syscall.CLOSE;
+        if (!resumedClose) { // a close freed its fd when it started
+            result(call.syscall(), call.args(), outcome);
+        }
+        return super.returned(call, line, outcome, checks);
+    }
+
+    @Override
+    public StepOutcome visitServerReply(Stmt.ServerReply sr) {
+        String t = sr.thread().text();
+        if (!driver.inFlight().containsKey(t)) {
+            throw err(sr.thread().pos(), threadsSeen.contains(t)
+                    ? t + " has no call in progress, so no request of " + t + " can be pending"
+                    : "unknown thread " + t + ": it has made no call");
+        }
+        return StepOutcome.met();
     }
 
     private void args(Syscall sc, List<Value> args) {
         for (int i = 0; i < args.size() && i < sc.args().size(); i++) {
             ArgKind k = sc.args().get(i);
             Value v = args.get(i);
-            if (k == ArgKind.FD && v instanceof Value.Int fd && !fdsUnknown && !fds.containsKey(fd.value())) {
+            // a negative fd is no fd a trace made: it is passed as it is (EBADF from fdget), as on the model
+            if (k == ArgKind.FD && v instanceof Value.Int fd && fd.value() >= 0 && !fdsUnknown
+                    && !fds.containsKey(fd.value())) {
                 Integer closedAt = closedFds.get(fd.value());
                 throw err(v.pos(), closedAt == null ? "fd " + fd.text() + " was never opened"
                         : "fd " + fd.text() + " was closed at line " + closedAt);

@@ -111,6 +111,10 @@ public final class Libc {
     public static native int fchown(int fd, int uid, int gid);
     public static native int fallocate(int fd, int mode, long offset, long len);
     public static native int fsync(int fd);
+    public static native int fdatasync(int fd);
+    /** {@code iov}: iovcnt struct iovec {void *iov_base; size_t iov_len;} (16 bytes each on x86_64). */
+    public static native long preadv(int fd, Pointer iov, int iovcnt, long offset);
+    public static native long pwritev(int fd, Pointer iov, int iovcnt, long offset);
     public static native int mkdir(String path, int mode);
     public static native int unlink(String path);
     public static native int rmdir(String path);

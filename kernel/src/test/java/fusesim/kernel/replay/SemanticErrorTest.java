@@ -36,6 +36,16 @@ class SemanticErrorTest {
     }
 
     @Test
+    void negativeFdIsNoFdOfTheTraceButAnOpenNumberIs() {
+        // fd -1 is passed to the kernel as it is (EBADF from fdget), as the model's driver takes it
+        String head = "trace: n\nresult: pass\n";
+        org.assertj.core.api.Assertions.assertThatCode(() -> TraceChecks.check(TraceParser.parse("n.trace",
+                head + "T1 fdatasync(-1) = -1 EBADF\n"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> TraceChecks.check(TraceParser.parse("n.trace", head + "T1 fdatasync(5) = -1 EBADF\n")))
+                .isInstanceOf(TraceSemanticError.class).hasMessage("n.trace:3:14: fd 5 was never opened");
+    }
+
+    @Test
     void replyForAThreadWithNoCallInProgress() {
         fails("r.trace", "trace: r\nresult: pass\nT1 stat(\"/a\") = 0\nserver reply T1 lookup\n",
                 "r.trace:4:14: T1 has no call in progress, so no request of T1 can be pending");

@@ -209,16 +209,35 @@ public final class File {
     /** Whether the bytes returned came from READ replies made from the lower file (ghost). */
     private Bytes fromLower;
 
+    /** preadv(2): the iovecs' summed length at {@code offArg} (do_preadv → vfs_readv). */
+    private final boolean vectored;
+
     public Read(UserThread t, int fd, long count, long off) {
+      this(t, fd, count, off, false);
+    }
+
+    private Read(UserThread t, int fd, long count, long off, boolean vectored) {
       super(t);
       this.fd = fd;
       this.count = count;
       this.offArg = off;
+      this.vectored = vectored;
+    }
+
+    /**
+     * preadv(2) of iovecs summing to {@code total} at {@code pos}: vfs_readv() →
+     * do_iter_readv_writev() → fuse_file_read_iter() with that iov_iter, so the requests are a
+     * pread's of the summed length ({@link ReadWrite#vectorPrologue} for what comes before).
+     */
+    @Mirrors(fn = "fuse_file_read_iter", file = "fs/fuse/file.c",
+        doc = "preadv(2) (vfs_readv, fs/read_write.c): read_iter with the iovecs' summed length at pos.")
+    public static Read preadv(UserThread t, int fd, long total, long pos) {
+      return new Read(t, fd, total, pos, true);
     }
 
     @Override
     public String name() {
-      return offArg >= 0 ? "pread" : "read";
+      return vectored ? "preadv" : offArg >= 0 ? "pread" : "read";
     }
 
     @Override
@@ -245,7 +264,11 @@ public final class File {
     }
 
     private boolean start(Kernel k) {
-      int e = ReadWrite.rwPrologue(k, this, fd, offArg < 0, false);
+      int e = vectored ? ReadWrite.vectorPrologue(k, this, fd, offArg, count, false)
+          : ReadWrite.rwPrologue(k, this, fd, offArg < 0, false);
+      if (e == ReadWrite.EMPTY) {
+        return done(0);
+      }
       if (e != 0) {
         return e == ReadWrite.BLOCKED ? false : done(e);
       }
@@ -439,11 +462,30 @@ public final class File {
     }
 
     public Write(UserThread t, int fd, long count, long off, Bytes data) {
+      this(t, fd, count, off, data, false);
+    }
+
+    private Write(UserThread t, int fd, long count, long off, Bytes data, boolean vectored) {
       super(t);
       this.fd = fd;
       this.count = count;
       this.offArg = off;
       this.data = data;
+      this.vectored = vectored;
+    }
+
+    /** pwritev(2): the iovecs' summed length at {@code offArg} (do_pwritev → vfs_writev). */
+    private final boolean vectored;
+
+    /**
+     * pwritev(2) of iovecs summing to {@code total} at {@code pos}: vfs_writev() →
+     * do_iter_readv_writev() → fuse_file_write_iter() with that iov_iter, so the requests are a
+     * pwrite's of the summed length and the bytes the pwrite convention's from {@code pos}.
+     */
+    @Mirrors(fn = "fuse_file_write_iter", file = "fs/fuse/file.c",
+        doc = "pwritev(2) (vfs_writev, fs/read_write.c): write_iter with the iovecs' summed length at pos.")
+    public static Write pwritev(UserThread t, int fd, long total, long pos) {
+      return new Write(t, fd, total, pos, null, true);
     }
 
     /** The bytes written: the trace's, else 'A' + i % 26 from 0 (write) or the offset (pwrite). */
@@ -453,7 +495,7 @@ public final class File {
 
     @Override
     public String name() {
-      return offArg >= 0 ? "pwrite" : "write";
+      return vectored ? "pwritev" : offArg >= 0 ? "pwrite" : "write";
     }
 
     @Override
@@ -464,7 +506,11 @@ public final class File {
       while (true) {
         switch (pc) {
           case START:
-            int e = ReadWrite.rwPrologue(k, this, fd, offArg < 0, true);
+            int e = vectored ? ReadWrite.vectorPrologue(k, this, fd, offArg, count, true)
+                : ReadWrite.rwPrologue(k, this, fd, offArg < 0, true);
+            if (e == ReadWrite.EMPTY) {
+              return done(0);
+            }
             if (e != 0) {
               return e == ReadWrite.BLOCKED ? false : done(e);
             }
@@ -1132,24 +1178,34 @@ public final class File {
     }
   }
 
-  /** fsync(2) → fuse_fsync(): FSYNC (FSYNCDIR for directories); ENOSYS means "nothing to do". */
+  /**
+   * fsync(2)/fdatasync(2) → do_fsync(fd, datasync) → vfs_fsync() → fuse_fsync() (fuse_dir_fsync()
+   * for a directory): FSYNC (FSYNCDIR), fuse_fsync_common() setting fsync_flags=FDATASYNC for
+   * fdatasync; ENOSYS means "nothing to do". Not passed through on 6.18: a passthrough file's
+   * fsync is sent to the server too (fuse_fsync has no backing-file branch; mainline.md 3.3).
+   */
   public static final class Fsync extends Syscall {
+    /** FUSE_FSYNC_FDATASYNC (include/uapi/linux/fuse.h). */
+    static final long FUSE_FSYNC_FDATASYNC = 1;
     private final int fd;
+    private final boolean datasync;
     private Request req;
 
-    public Fsync(UserThread t, int fd) {
+    public Fsync(UserThread t, int fd, boolean datasync) {
       super(t);
       this.fd = fd;
+      this.datasync = datasync;
     }
 
     @Override
     public String name() {
-      return "fsync";
+      return datasync ? "fdatasync" : "fsync";
     }
 
     @Override
-    @Mirrors(fn = "fuse_fsync", file = "fs/fuse/file.c",
-        doc = "fsync(2): FSYNC (FSYNCDIR for directories); ENOSYS means nothing to do.")
+    @Mirrors(fn = "fuse_fsync_common", file = "fs/fuse/file.c",
+        doc = "fsync(2)/fdatasync(2): FSYNC (FSYNCDIR for directories) with fsync_flags "
+            + "FDATASYNC for fdatasync; ENOSYS means nothing to do.")
     protected boolean run(Kernel k) {
       if (pc == 0) {
         KFile f = k.fdtable.fdget(this, fd);
@@ -1163,7 +1219,8 @@ public final class File {
         if (noFsync) {
           return done(0);
         }
-        req = k.dev.send(this, f.ff.isDir ? Opcode.FSYNCDIR : Opcode.FSYNC, f.ff.nodeid, null, f.ff.fh);
+        req = k.dev.send(this, f.ff.isDir ? Opcode.FSYNCDIR : Opcode.FSYNC, f.ff.nodeid, null, f.ff.fh,
+            datasync ? FUSE_FSYNC_FDATASYNC : 0);
         pc = 1;
       }
       if (!await(req)) {

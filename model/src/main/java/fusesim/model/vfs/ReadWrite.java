@@ -38,4 +38,25 @@ public final class ReadWrite {
     }
     return 0;
   }
+
+  /** {@link #vectorPrologue}: the iovecs' total is 0, the call returns 0 without ->read_iter/write_iter. */
+  public static final int EMPTY = 2;
+
+  /**
+   * do_preadv()/do_pwritev(): EINVAL for a negative pos before the fd is looked up, then fdget and
+   * vfs_readv()/vfs_writev(): EBADF as vfs_read()/vfs_write() (FMODE_PREAD/PWRITE is set on every
+   * fuse file the model opens: no nonseekable_open, so no ESPIPE); import_iovec() gives the summed
+   * length, and a total of 0 returns 0 before rw_verify_area() and the file's read_iter/write_iter
+   * (so no request). Returns 0 (the file is {@code s.pinned}), {@link #EMPTY}, or -errno.
+   */
+  @Mirrors(fn = "do_preadv", file = "fs/read_write.c",
+      doc = "preadv/pwritev: EINVAL for pos < 0 before fdget; vfs_readv/vfs_writev: EBADF without "
+          + "FMODE_READ/WRITE, a zero total returns 0 with no read_iter/write_iter.")
+  public static int vectorPrologue(Kernel k, Syscall s, int fd, long pos, long total, boolean write) {
+    if (pos < 0) {
+      return -Errno.EINVAL.value;
+    }
+    int e = rwPrologue(k, s, fd, false, write);
+    return e != 0 ? e : total == 0 ? EMPTY : 0;
+  }
 }

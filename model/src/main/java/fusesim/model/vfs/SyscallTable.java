@@ -81,7 +81,11 @@ public final class SyscallTable {
         (int) a.num(2)));
     def("fallocate", "nnnn", (t, a) -> new File.Fallocate(t, (int) a.num(0), (int) a.num(1),
         a.num(2), a.num(3)));
-    def("fsync", "n", (t, a) -> new File.Fsync(t, (int) a.num(0)));
+    def("fsync", "n", (t, a) -> new File.Fsync(t, (int) a.num(0), false));
+    def("fdatasync", "n", (t, a) -> new File.Fsync(t, (int) a.num(0), true));
+    // the trace's iovec list reaches the model as its summed length (what read_iter is asked for)
+    def("preadv", "nnn", (t, a) -> File.Read.preadv(t, (int) a.num(0), a.num(1), a.num(2)));
+    def("pwritev", "nnn", (t, a) -> File.Write.pwritev(t, (int) a.num(0), a.num(1), a.num(2)));
     def("getdents", "n", (t, a) -> new Readdir.Getdents(t, (int) a.num(0)));
     def("mkdir", "sn", (t, a) -> new Dir.Mkdir(t, a.str(0), (int) a.num(1)));
     def("unlink", "s", (t, a) -> new Dir.Unlink(t, a.str(0), false));

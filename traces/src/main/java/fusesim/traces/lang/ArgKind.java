@@ -27,7 +27,9 @@ public enum ArgKind {
   RFLAGS(Catalog.RENAME_FLAGS),
   XNAME("an xattr name string like \"user.a\""),
   XFLAGS(Catalog.XATTR_FLAGS),
-  TARGET("a symlink target string like \"a\"");
+  TARGET("a symlink target string like \"a\""),
+  /** The iovec lengths of preadv/pwritev, {@code [4, 4]}: {@link Value.Iov}. */
+  IOV("an iovec list of lengths like [4, 4]");
 
   private final String description;
   private final Optional<FlagTable> flags;

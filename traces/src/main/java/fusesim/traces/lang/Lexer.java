@@ -5,13 +5,13 @@ import java.util.List;
 
 /**
  * Splits one line of trace text into tokens. Spaces and tabs separate tokens; {@code #} outside a
- * string starts a comment. The single-character tokens are {@code ( ) , = { } |}; the strace
+ * string starts a comment. The single-character tokens are {@code ( ) , = { } | [ ]}; the strace
  * markers {@code <unfinished ...>} and {@code <...} are one token each; a string is
  * {@code "..."} with the escapes {@code \\ \" \n \t \r \0 \xHH}; every other run of characters is a
  * word (paths, names, numbers, {@code ->}, {@code resumed>}, {@code mount:/a}).
  */
 final class Lexer {
-  private static final String SINGLE = "(),={}|";
+  private static final String SINGLE = "(),={}|[]";
   private static final String UNFINISHED = "<unfinished ...>";
   private static final String RESUMED = "<...";
 
@@ -94,6 +94,10 @@ final class Lexer {
         return Token.Kind.LBRACE;
       case '}':
         return Token.Kind.RBRACE;
+      case '[':
+        return Token.Kind.LBRACKET;
+      case ']':
+        return Token.Kind.RBRACKET;
       default:
         return Token.Kind.PIPE;
     }

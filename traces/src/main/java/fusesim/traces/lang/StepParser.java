@@ -93,6 +93,9 @@ final class StepParser {
     if (kind.isInteger()) {
       return Values.integer(c, kind.description());
     }
+    if (kind == ArgKind.IOV) {
+      return Values.iov(c);
+    }
     Token t = c.peek();
     if ((kind == ArgKind.PATH || kind == ArgKind.TARGET || kind == ArgKind.XNAME) && t.is(Token.Kind.STRING)) {
       if (kind == ArgKind.PATH) {
@@ -137,7 +140,7 @@ final class StepParser {
    * many as the count says.
    */
   private static Value.Data readData(Cursor c, Syscall sys, Value.Int count) {
-    if (!(sys == Syscall.READ || sys == Syscall.PREAD) || !c.at(Token.Kind.STRING)) {
+    if (!(sys == Syscall.READ || sys == Syscall.PREAD || sys == Syscall.PREADV) || !c.at(Token.Kind.STRING)) {
       return null;
     }
     Value.Data d = Values.data(c);

@@ -53,7 +53,10 @@ public enum Syscall {
   ACCESS(ArgKind.PATH, ArgKind.AMODE),
   READLINK(ArgKind.PATH),
   MKNOD(ArgKind.PATH, ArgKind.NMODE),
-  SYMLINK(ArgKind.TARGET, ArgKind.PATH);
+  SYMLINK(ArgKind.TARGET, ArgKind.PATH),
+  FDATASYNC(ArgKind.FD),
+  PREADV(ArgKind.FD, ArgKind.IOV, ArgKind.OFF),
+  PWRITEV(ArgKind.FD, ArgKind.IOV, ArgKind.OFF);
 
   private final int required;
   private final List<ArgKind> args;

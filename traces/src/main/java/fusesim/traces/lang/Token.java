@@ -9,6 +9,8 @@ record Token(Kind kind, String text, String value, Pos pos) {
   /** Token kinds; see {@link Lexer} for how text splits into them. */
   enum Kind {
     WORD, STRING, LPAREN, RPAREN, COMMA, EQ, LBRACE, RBRACE, PIPE,
+    /** {@code [} and {@code ]}: an iovec list ({@code preadv(3, [4, 4], 0)}). */
+    LBRACKET, RBRACKET,
     /** {@code <unfinished ...>} */
     UNFINISHED,
     /** {@code <...} */

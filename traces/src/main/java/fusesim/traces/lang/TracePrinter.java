@@ -364,6 +364,9 @@ public final class TracePrinter {
     if (v instanceof Value.Err e) {
       return e.text();
     }
+    if (v instanceof Value.Iov iov) {
+      return "[" + iov.joined().replace(",", ", ") + "]";
+    }
     return String.join(",", ((Value.Names) v).names());
   }
 }

@@ -136,6 +136,31 @@ public sealed interface Value {
     }
   }
 
+  /**
+   * The iovec lengths of a preadv/pwritev call, {@code [4, 4]} (1..{@link #MAX} of them, each a
+   * byte count): the buffers' contents are the trace's conventions, their lengths are what the
+   * call passes (do_preadv → vfs_readv → import_iovec).
+   */
+  record Iov(Pos pos, List<Long> lengths) implements Value {
+    /** A language limit, far below the kernel's UIO_MAXIOV (1024, EINVAL above it). */
+    public static final int MAX = 16;
+
+    public Iov {
+      Objects.requireNonNull(pos);
+      lengths = List.copyOf(lengths);
+    }
+
+    /** The summed length: what fuse_file_read_iter/write_iter is asked for. */
+    public long total() {
+      return lengths.stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The lengths as written without brackets: {@code 4,4}. */
+    public String joined() {
+      return lengths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+  }
+
   /** A comma list of names ({@code names=a,b,c}); may be empty ({@code names=}). */
   record Names(Pos pos, List<String> names) implements Value {
     public Names {

@@ -61,6 +61,30 @@ final class Values {
     return new Value.Int(t.pos(), v.get(), t.text());
   }
 
+  /** An iovec list {@code [4, 4]}: 1..{@link Value.Iov#MAX} byte counts, none negative. */
+  static Value.Iov iov(Cursor c) {
+    Token open = c.peek();
+    c.expect(Token.Kind.LBRACKET, ArgKind.IOV.description());
+    List<Long> lengths = new ArrayList<>();
+    while (true) {
+      Token t = c.peek();
+      Value.Int n = integer(c, "an iovec length (a byte count)");
+      if (n.value() < 0) {
+        throw new TraceSyntaxError(c.file(), t.pos(), "an iovec length (a byte count, 0 or more)", t.describe());
+      }
+      lengths.add(n.value());
+      if (!c.at(Token.Kind.COMMA)) {
+        break;
+      }
+      if (lengths.size() == Value.Iov.MAX) {
+        throw c.fail("\"]\" (at most " + Value.Iov.MAX + " iovecs)");
+      }
+      c.next();
+    }
+    c.expect(Token.Kind.RBRACKET, "\",\" or \"]\"");
+    return new Value.Iov(open.pos(), lengths);
+  }
+
   /** A time; {@code inf} only if {@code allowInfinite}. */
   static Value.Time time(Cursor c, boolean allowInfinite) {
     Token t = c.peek();

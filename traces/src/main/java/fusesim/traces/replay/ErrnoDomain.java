@@ -47,7 +47,8 @@ public final class ErrnoDomain {
       "mkdir", "unlink", "rmdir", "link", "rename", "renameat2", "access", "readlink", "mknod", "symlink",
       "getxattr", "setxattr", "listxattr", "removexattr");
   static final Set<String> FD = Set.of("close", "dup", "read", "write", "pread", "pwrite", "lseek", "mmap",
-      "fstat", "ftruncate", "fchmod", "fchown", "fallocate", "fsync", "getdents",
+      "fstat", "ftruncate", "fchmod", "fchown", "fallocate", "fsync", "fdatasync", "getdents",
+      "preadv", "pwritev",
       "fgetxattr", "fsetxattr", "flistxattr", "fremovexattr");
   static final Set<String> MEM = Set.of("munmap", "mread", "mwrite");
 

@@ -115,6 +115,9 @@ final class ToModel {
     if (v instanceof Value.Time) {
       return ((Value.Time) v).nanos();
     }
+    if (v instanceof Value.Iov iov) {
+      return iov.total(); // preadv/pwritev: the model is asked for the summed length (SyscallTable)
+    }
     throw new IllegalArgumentException("not a number: " + v);
   }
 
