@@ -14,6 +14,24 @@ import java.util.List;
  * counterexample check run whole sequences through {@link #run}.
  */
 public final class Session {
+  /**
+   * The checks judged per statement over the run (not by {@link Checker} on a kernel state), in the
+   * order {@link #check} reports them: the one list of them that reports, catalogs and the explorer
+   * read.
+   */
+  public static final List<fusesim.invariants.Invariant> STATEMENT_CHECKS = List.of(Liveness.INVARIANT,
+      ErrnoDomain.INVARIANT, BackingIoctl.INVARIANT, IomodeOpen.INVARIANT);
+
+  /** The statement check of {@code id}, or null. */
+  public static fusesim.invariants.Invariant statementCheck(String id) {
+    for (fusesim.invariants.Invariant inv : STATEMENT_CHECKS) {
+      if (inv.id().equals(id)) {
+        return inv;
+      }
+    }
+    return null;
+  }
+
   /** The first violation of a run: the invariant broken first, at statement {@code index}. */
   public record Violation(String invariant, String detail, int index) {}
 
