@@ -86,6 +86,8 @@ final class CallTranslator {
             case "flistxattr" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "fremovexattr" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "symlink" -> { out.add(a[0]); out.add(path(a[1])); }
+            case "utimensat" -> { out.add(path(a[0])); out.add(a[1]); out.add(Flags.parse(a[2])); } // times "now,omit"
+            case "futimens" -> { out.add(fd(a[0])); out.add(a[1]); }
             case "repeat" -> { out.add(a[0]); out.add(a[1]); out.addAll(translate(a[1].toString(), java.util.Arrays.copyOfRange(a, 2, a.length))); }
             default -> throw new IllegalArgumentException("unknown syscall '" + name + "'");
         }

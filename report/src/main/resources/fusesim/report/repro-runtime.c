@@ -1237,7 +1237,7 @@ enum { SC_OPEN, SC_CLOSE, SC_DUP, SC_READ, SC_WRITE, SC_PREAD, SC_PWRITE, SC_LSE
        SC_FALLOCATE, SC_FSYNC, SC_GETDENTS, SC_MKDIR, SC_UNLINK, SC_RMDIR, SC_LINK, SC_RENAME, SC_ACCESS,
        SC_READLINK, SC_MKNOD, SC_SYMLINK, SC_RENAMEAT2,
        SC_GETXATTR, SC_SETXATTR, SC_LISTXATTR, SC_REMOVEXATTR, SC_FGETXATTR, SC_FSETXATTR, SC_FLISTXATTR,
-       SC_FREMOVEXATTR, SC_FDATASYNC, SC_PREADV, SC_PWRITEV, SC_EXIT };
+       SC_FREMOVEXATTR, SC_FDATASYNC, SC_PREADV, SC_PWRITEV, SC_UTIMENSAT, SC_FUTIMENS, SC_EXIT };
 struct call { int sc; char p0[MAXPATH], p1[MAXPATH]; long a[5]; };
 #define MAXDATA 65536 /* a trace states at most this many bytes of a read (GRAMMAR.md) */
 struct result { long ret; int err; long st[9]; char names[NAMESBUF]; long dlen; unsigned char data[MAXDATA]; };
@@ -1286,6 +1286,25 @@ static long do_vector(struct call *c, struct result *r) {
     free(b);
     errno = saved;
     return rc;
+}
+/* utimensat/futimens: the times in the trace's encoding ("null", or "A,M" each "now", "omit" or
+ * "S:N"), as the Java driver's Syscalls.timespecs reads it; NULL for "null" */
+static struct timespec *times_of(const char *enc, struct timespec ts[2]) {
+    if (!strcmp(enc, "null")) return NULL;
+    const char *p = enc;
+    for (int k = 0; k < 2; k++) {
+        ts[k].tv_sec = 0;
+        if (!strncmp(p, "now", 3)) { ts[k].tv_nsec = UTIME_NOW; p += 3; }
+        else if (!strncmp(p, "omit", 4)) { ts[k].tv_nsec = UTIME_OMIT; p += 4; }
+        else {
+            char *e;
+            ts[k].tv_sec = strtol(p, &e, 10);
+            ts[k].tv_nsec = strtol(e + 1, &e, 10); /* after the ':' */
+            p = e;
+        }
+        if (*p == ',') p++;
+    }
+    return ts;
 }
 static void do_call(struct slot *s, int *memfd) {
     struct call *c = &s->c;
@@ -1353,6 +1372,8 @@ static void do_call(struct slot *s, int *memfd) {
     case SC_FALLOCATE: rc = fallocate((int)c->a[0], (int)c->a[1], (off_t)c->a[2], (off_t)c->a[3]); break;
     case SC_FSYNC: rc = fsync((int)c->a[0]); break;
     case SC_FDATASYNC: rc = fdatasync((int)c->a[0]); break;
+    case SC_UTIMENSAT: { struct timespec ts[2]; rc = utimensat(AT_FDCWD, c->p0, times_of(c->p1, ts), (int)c->a[0]); break; }
+    case SC_FUTIMENS: { struct timespec ts[2]; rc = futimens((int)c->a[0], times_of(c->p0, ts)); break; }
     case SC_GETDENTS: {
         char buf[32768];
         long count = 0;
@@ -2123,6 +2144,8 @@ static void start_call(int t, int sc, const struct targs *x) {
         if (sc != SC_FLISTXATTR) snprintf(c.p1, MAXPATH, "%s", x->s0);
         c.a[0] = real_fd(x->a[0]); c.a[1] = x->a[1]; c.a[2] = x->a[2]; break;
     case SC_SYMLINK: snprintf(c.p0, MAXPATH, "%s", x->s0); mpath(c.p1, x->s1); break;
+    case SC_UTIMENSAT: mpath(c.p0, x->s0); snprintf(c.p1, MAXPATH, "%s", x->s1); c.a[0] = x->a[0]; break;
+    case SC_FUTIMENS: c.a[0] = real_fd(x->a[0]); snprintf(c.p0, MAXPATH, "%s", x->s0); break;
     }
     if (sc == SC_CLOSE) {
         if (x->a[0] >= 0 && x->a[0] < MAXFDS) fdmap[x->a[0]] = -1; /* file_close_fd frees the number first */

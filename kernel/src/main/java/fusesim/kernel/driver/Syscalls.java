@@ -42,6 +42,8 @@ final class Syscalls {
             case "pwrite" -> write(i(a, 0), a.get(1), l(a, 2));
             case "preadv" -> preadv(i(a, 0), lengths(a.get(1)), l(a, 2));
             case "pwritev" -> pwritev(i(a, 0), lengths(a.get(1)), a.get(2), l(a, 3));
+            case "utimensat" -> num(Libc.utimensat(Libc.AT_FDCWD, a.get(0), timespecs(a.get(1)), i(a, 2)));
+            case "futimens" -> num(Libc.futimens(i(a, 0), timespecs(a.get(1))));
             case "lseek" -> num(Libc.lseek(i(a, 0), l(a, 1), i(a, 2)));
             case "mmap" -> mmap(a);
             case "munmap" -> {
@@ -135,6 +137,38 @@ final class Syscalls {
     private static List<String> write(int fd, String b64, long off) {
         byte[] data = Base64.getDecoder().decode(b64);
         return num(off < 0 ? Libc.write(fd, data, data.length) : Libc.pwrite(fd, data, data.length, off));
+    }
+
+    /** UTIME_NOW / UTIME_OMIT (include/uapi/linux/stat.h). */
+    private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+
+    /**
+     * utimensat's times in the trace's shared encoding ({@code null}, or {@code A,M} each
+     * {@code now}, {@code omit} or {@code S:N}) as NULL or struct timespec[2].
+     */
+    static com.sun.jna.Memory timespecs(String enc) {
+        if (enc.equals("null")) {
+            return null;
+        }
+        String[] two = enc.split(",");
+        com.sun.jna.Memory ts = new com.sun.jna.Memory(32);
+        for (int k = 0; k < 2; k++) {
+            String t = two[k];
+            long sec = 0;
+            long nsec;
+            if (t.equals("now")) {
+                nsec = UTIME_NOW;
+            } else if (t.equals("omit")) {
+                nsec = UTIME_OMIT;
+            } else {
+                int colon = t.indexOf(':');
+                sec = Long.parseLong(t.substring(0, colon));
+                nsec = Long.parseLong(t.substring(colon + 1));
+            }
+            ts.setLong(16L * k, sec);
+            ts.setLong(16L * k + 8, nsec);
+        }
+        return ts;
     }
 
     /** The iovec lengths "4,4" of preadv/pwritev. */

@@ -524,6 +524,8 @@ final class KernelSteps implements TraceDriver.Backend {
             return f.value();
         } else if (v instanceof Value.Iov iov) {
             return iov.joined();
+        } else if (v instanceof Value.Times tm) {
+            return tm.encoded(); // the driver's Syscalls.timespecs reads it
         } else if (v instanceof Value.Sym m) {
             String handle = names.mapping(m.name()); // the driver's record of the mappings made
             return handle != null ? handle : "m-unmapped-" + m.name();

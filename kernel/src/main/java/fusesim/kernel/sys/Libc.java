@@ -115,6 +115,9 @@ public final class Libc {
     /** {@code iov}: iovcnt struct iovec {void *iov_base; size_t iov_len;} (16 bytes each on x86_64). */
     public static native long preadv(int fd, Pointer iov, int iovcnt, long offset);
     public static native long pwritev(int fd, Pointer iov, int iovcnt, long offset);
+    /** {@code times}: NULL or struct timespec[2] {long tv_sec; long tv_nsec;} (16 bytes each on x86_64). */
+    public static native int utimensat(int dirfd, String path, Pointer times, int flags);
+    public static native int futimens(int fd, Pointer times);
     public static native int mkdir(String path, int mode);
     public static native int unlink(String path);
     public static native int rmdir(String path);

@@ -33,14 +33,15 @@ public final class Dir {
 
   /** FATTR_* bits of fuse_setattr_in.valid. */
   public static final long FATTR_MODE = 1, FATTR_UID = 2, FATTR_GID = 4, FATTR_SIZE = 8,
-      FATTR_MTIME = 32, FATTR_FH = 64, FATTR_MTIME_NOW = 256, FATTR_LOCKOWNER = 512,
-      FATTR_KILL_SUIDGID = 2048;
+      FATTR_ATIME = 16, FATTR_MTIME = 32, FATTR_FH = 64, FATTR_ATIME_NOW = 128, FATTR_MTIME_NOW = 256,
+      FATTR_LOCKOWNER = 512, FATTR_KILL_SUIDGID = 2048;
   /** fuse_getattr_in.getattr_flags: fh is valid. */
   public static final long FUSE_GETATTR_FH = 1;
   /** ATTR_* bits of struct iattr (include/linux/fs.h). */
   public static final int ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_SIZE = 8,
-      ATTR_MTIME = 32, ATTR_CTIME = 64, ATTR_FORCE = 512, ATTR_KILL_SUID = 2048,
-      ATTR_KILL_SGID = 4096, ATTR_FILE = 8192, ATTR_KILL_PRIV = 16384, ATTR_OPEN = 32768;
+      ATTR_ATIME = 16, ATTR_MTIME = 32, ATTR_CTIME = 64, ATTR_ATIME_SET = 128, ATTR_MTIME_SET = 256,
+      ATTR_FORCE = 512, ATTR_KILL_SUID = 2048, ATTR_KILL_SGID = 4096, ATTR_FILE = 8192,
+      ATTR_KILL_PRIV = 16384, ATTR_OPEN = 32768, ATTR_TIMES_SET = 1 << 16, ATTR_TOUCH = 1 << 17;
   /** STATX bits kept in fi->inval_mask. */
   public static final int STATX_ATIME = 0x20, STATX_MTIME = 0x40, STATX_CTIME = 0x80,
       STATX_SIZE = 0x200, STATX_BLOCKS = 0x400, STATX_BASIC_STATS = 0x7ff;
@@ -306,8 +307,13 @@ public final class Dir {
         valid |= FATTR_KILL_SUIDGID;
       }
     }
+    if ((iaValid & ATTR_ATIME) != 0) {
+      // utimensat(2): a time the caller gave (ATTR_ATIME_SET) goes as is, else the server's now
+      valid |= FATTR_ATIME | ((iaValid & ATTR_ATIME_SET) == 0 ? FATTR_ATIME_NOW : 0);
+    }
     if ((iaValid & ATTR_MTIME) != 0 && updateMtime(iaValid)) {
-      valid |= FATTR_MTIME | FATTR_MTIME_NOW; // no ATTR_MTIME_SET, no writeback cache: _NOW too
+      // no writeback cache (trust_local_cmtime false): _NOW unless the caller gave the time
+      valid |= FATTR_MTIME | ((iaValid & ATTR_MTIME_SET) == 0 ? FATTR_MTIME_NOW : 0);
     }
     if (withFile) {
       valid |= FATTR_FH;
@@ -321,11 +327,14 @@ public final class Dir {
   /**
    * update_mtime() without writeback cache (trust_local_mtime false, which passthrough needs): an
    * open(O_TRUNC) or an ftruncate() (ATTR_SIZE with ATTR_OPEN or ATTR_FILE) does not send mtime;
-   * ATTR_MTIME_SET (utimes, not modelled) always would.
+   * ATTR_MTIME_SET (utimensat(2) with a time) always does.
    */
   @Mirrors(fn = "update_mtime", file = "fs/fuse/dir.c",
-      doc = "No FATTR_MTIME for open(O_TRUNC) and ftruncate(); truncate(2) sends it.")
+      doc = "No FATTR_MTIME for open(O_TRUNC) and ftruncate(); truncate(2) and a given time send it.")
   static boolean updateMtime(int iaValid) {
+    if ((iaValid & ATTR_MTIME_SET) != 0) {
+      return true;
+    }
     return (iaValid & ATTR_SIZE) == 0 || (iaValid & (ATTR_OPEN | ATTR_FILE)) == 0;
   }
 

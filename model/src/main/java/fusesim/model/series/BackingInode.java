@@ -66,7 +66,10 @@ public final class BackingInode {
       fi.pages.clear();
     }
     if ((iaValid & Dir.ATTR_MTIME) != 0) {
-      n.mtime = k.now;
+      n.mtime = k.now; // a time utimensat(2) gave is the call's tick too (vfs.Utimes)
+    }
+    if ((iaValid & Dir.ATTR_ATIME) != 0) {
+      n.atime = k.now;
     }
     n.ctime = k.now;
     if (k.sem.has(17)) {

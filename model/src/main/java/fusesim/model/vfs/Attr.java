@@ -252,7 +252,8 @@ public final class Attr {
    * mode the owner or CAP_FOWNER; a size change was permitted by the open or truncate path.
    */
   @Mirrors(fn = "setattr_prepare", file = "fs/attr.c",
-      doc = "Without ATTR_FORCE: chown needs CAP_CHOWN, chmod the owner or CAP_FOWNER.")
+      doc = "Without ATTR_FORCE: chown needs CAP_CHOWN, chmod and explicit times the owner or "
+          + "CAP_FOWNER.")
   public static int setattrPrepare(int iaValid, int uid, int gid, Lower.Node n, UserThread t) {
     if ((iaValid & Dir.ATTR_FORCE) != 0 || t.capable()) {
       return 0;
@@ -266,6 +267,9 @@ public final class Attr {
     }
     if ((iaValid & Dir.ATTR_MODE) != 0 && !owner) { // ATTR_MTIME without _SET needs no owner
       return -Errno.EPERM.value;
+    }
+    if ((iaValid & (Dir.ATTR_MTIME_SET | Dir.ATTR_ATIME_SET | Dir.ATTR_TIMES_SET)) != 0 && !owner) {
+      return -Errno.EPERM.value; // "Check for setting the inode time." (utimensat(2))
     }
     return 0;
   }
@@ -286,5 +290,35 @@ public final class Attr {
       m &= ~Lower.S_ISGID;
     }
     return m;
+  }
+
+  /**
+   * setattr_prepare()'s time check as fuse_do_setattr() reaches it with default_permissions (no
+   * ATTR_FORCE): setting a time (ATTR_*_SET, ATTR_TIMES_SET: utimensat(2)) needs the owner or
+   * CAP_FOWNER.
+   */
+  @Mirrors(fn = "setattr_prepare", file = "fs/attr.c",
+      doc = "Without ATTR_FORCE (default_permissions): explicit times need the owner or CAP_FOWNER "
+          + "(EPERM).")
+  static int setattrPrepareTimes(Kernel k, UserThread t, FuseInode fi, int iaValid) {
+    boolean setsTimes = (iaValid & (Dir.ATTR_ATIME_SET | Dir.ATTR_MTIME_SET | Dir.ATTR_TIMES_SET)) != 0;
+    boolean forced = !k.fc.defaultPermissions; // fuse_do_setattr() adds ATTR_FORCE
+    return !forced && setsTimes && !Inode.ownerOrCapable(t, fi) ? -Errno.EPERM.value : 0;
+  }
+
+  /**
+   * may_setattr() (fs/attr.c): ATTR_TOUCH (utimensat(2) with NULL or both UTIME_NOW) by neither
+   * the owner nor CAP_FOWNER needs inode_permission(MAY_WRITE) → fuse_permission(), which checks
+   * (and may refresh with GETATTR) only with default_permissions; without it MAY_WRITE is allowed
+   * with no request. Returns the check to run, or null.
+   */
+  @Mirrors(fn = "may_setattr", file = "fs/attr.c",
+      doc = "ATTR_TOUCH by a non-owner without CAP_FOWNER: inode_permission(MAY_WRITE) "
+          + "(fuse_permission checks only with default_permissions).")
+  static Dir.Permission maySetattrTouch(Kernel k, UserThread t, FuseInode fi, int iaValid) {
+    if ((iaValid & Dir.ATTR_TOUCH) == 0 || Inode.ownerOrCapable(t, fi) || !k.fc.defaultPermissions) {
+      return null;
+    }
+    return new Dir.Permission(fi, Namei.MAY_WRITE);
   }
 }

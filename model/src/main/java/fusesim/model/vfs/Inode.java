@@ -27,4 +27,11 @@ public final class Inode {
       k.inodes.fuseEvictInode(fi);
     }
   }
+
+  /** inode_owner_or_capable(): fsuid owns the inode, or CAP_FOWNER (the model's root). */
+  @Mirrors(fn = "inode_owner_or_capable", file = "fs/inode.c",
+      doc = "The caller's fsuid is the inode's uid, or it has CAP_FOWNER.")
+  static boolean ownerOrCapable(fusesim.model.UserThread t, FuseInode fi) {
+    return t.uid == fi.attr.uid() || t.capable();
+  }
 }

@@ -86,6 +86,9 @@ public final class SyscallTable {
     // the trace's iovec list reaches the model as its summed length (what read_iter is asked for)
     def("preadv", "nnn", (t, a) -> File.Read.preadv(t, (int) a.num(0), a.num(1), a.num(2)));
     def("pwritev", "nnn", (t, a) -> File.Write.pwritev(t, (int) a.num(0), a.num(1), a.num(2)));
+    // utimensat's times reach the model in their shared encoding (null, or A,M: now, omit, S:N)
+    def("utimensat", "ssn", (t, a) -> Utimes.utimensat(t, a.str(0), a.str(1), (int) a.num(2)));
+    def("futimens", "ns", (t, a) -> Utimes.futimens(t, (int) a.num(0), a.str(1)));
     def("getdents", "n", (t, a) -> new Readdir.Getdents(t, (int) a.num(0)));
     def("mkdir", "sn", (t, a) -> new Dir.Mkdir(t, a.str(0), (int) a.num(1)));
     def("unlink", "s", (t, a) -> new Dir.Unlink(t, a.str(0), false));

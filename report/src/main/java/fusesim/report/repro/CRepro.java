@@ -455,6 +455,8 @@ public final class CRepro {
                 num.add(f.value());
             } else if (v instanceof Value.Iov iov) {
                 str.add(c(iov.joined())); // preadv/pwritev: the runtime's do_vector splits "4,4"
+            } else if (v instanceof Value.Times tm) {
+                str.add(c(tm.encoded())); // utimensat/futimens: the runtime's times_of reads "now,omit"
             } else if (v instanceof Value.Sym m) {
                 if (!m.name().matches("m[0-9]{1,4}")) {
                     throw refuse(s.pos(), "the C reproducer names mappings m1..m9999, found " + m.name());

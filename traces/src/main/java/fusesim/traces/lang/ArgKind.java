@@ -29,7 +29,10 @@ public enum ArgKind {
   XFLAGS(Catalog.XATTR_FLAGS),
   TARGET("a symlink target string like \"a\""),
   /** The iovec lengths of preadv/pwritev, {@code [4, 4]}: {@link Value.Iov}. */
-  IOV("an iovec list of lengths like [4, 4]");
+  IOV("an iovec list of lengths like [4, 4]"),
+  /** utimensat/futimens times, {@code NULL} or {@code [UTIME_NOW, UTIME_OMIT]}: {@link Value.Times}. */
+  TIMES("times: NULL or [ATIME, MTIME], each UTIME_NOW, UTIME_OMIT or {tv_sec=S, tv_nsec=N}"),
+  ATFLAGS(Catalog.UTIMENSAT_FLAGS);
 
   private final String description;
   private final Optional<FlagTable> flags;

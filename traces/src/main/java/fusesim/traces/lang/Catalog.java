@@ -60,6 +60,11 @@ public final class Catalog {
       FlagTable.of("setxattr flags XATTR_CREATE, XATTR_REPLACE or 0", "XATTR_CREATE", 1,
           "XATTR_REPLACE", 2);
 
+  /** utimensat(2) flags (include/uapi/linux/fcntl.h); do_utimes_path() refuses any other bit. */
+  public static final FlagTable UTIMENSAT_FLAGS =
+      FlagTable.of("utimensat flags AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH or 0",
+          "AT_SYMLINK_NOFOLLOW", 0x100, "AT_EMPTY_PATH", 0x1000);
+
   /** access(2) mode. */
   public static final FlagTable ACCESS_MODE =
       FlagTable.of("an access mode F_OK, R_OK, W_OK or X_OK", "F_OK", 0, "X_OK", 1, "W_OK", 2,

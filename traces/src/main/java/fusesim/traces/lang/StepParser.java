@@ -96,6 +96,9 @@ final class StepParser {
     if (kind == ArgKind.IOV) {
       return Values.iov(c);
     }
+    if (kind == ArgKind.TIMES) {
+      return Values.times(c);
+    }
     Token t = c.peek();
     if ((kind == ArgKind.PATH || kind == ArgKind.TARGET || kind == ArgKind.XNAME) && t.is(Token.Kind.STRING)) {
       if (kind == ArgKind.PATH) {

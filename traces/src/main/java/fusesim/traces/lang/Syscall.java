@@ -56,7 +56,9 @@ public enum Syscall {
   SYMLINK(ArgKind.TARGET, ArgKind.PATH),
   FDATASYNC(ArgKind.FD),
   PREADV(ArgKind.FD, ArgKind.IOV, ArgKind.OFF),
-  PWRITEV(ArgKind.FD, ArgKind.IOV, ArgKind.OFF);
+  PWRITEV(ArgKind.FD, ArgKind.IOV, ArgKind.OFF),
+  UTIMENSAT(ArgKind.PATH, ArgKind.TIMES, ArgKind.ATFLAGS),
+  FUTIMENS(ArgKind.FD, ArgKind.TIMES);
 
   private final int required;
   private final List<ArgKind> args;

@@ -367,6 +367,9 @@ public final class TracePrinter {
     if (v instanceof Value.Iov iov) {
       return "[" + iov.joined().replace(",", ", ") + "]";
     }
+    if (v instanceof Value.Times tm) {
+      return tm.text();
+    }
     return String.join(",", ((Value.Names) v).names());
   }
 }

@@ -161,6 +161,52 @@ public sealed interface Value {
     }
   }
 
+  /**
+   * The times of utimensat(2)/futimens(2): {@code NULL} (both {@code null}) or
+   * {@code [ATIME, MTIME]}, each {@code UTIME_NOW}, {@code UTIME_OMIT} or
+   * {@code {tv_sec=S, tv_nsec=N}} (any N: vfs_utimes() says EINVAL outside 0..999999999).
+   */
+  record Times(Pos pos, Spec atime, Spec mtime) implements Value {
+    /** One struct timespec of the pair; {@code sec}/{@code nsec} only for {@link Kind#SET}. */
+    public record Spec(Kind kind, long sec, long nsec) {
+      public enum Kind { NOW, OMIT, SET }
+
+      /** The shared encoding ({@link Times#encoded()}): {@code now}, {@code omit} or {@code S:N}. */
+      public String encoded() {
+        return kind == Kind.SET ? sec + ":" + nsec : kind.name().toLowerCase(java.util.Locale.ROOT);
+      }
+
+      /** As strace writes it. */
+      public String text() {
+        return kind == Kind.SET ? "{tv_sec=" + sec + ", tv_nsec=" + nsec + "}" : "UTIME_" + kind.name();
+      }
+    }
+
+    public Times {
+      Objects.requireNonNull(pos);
+      if ((atime == null) != (mtime == null)) {
+        throw new IllegalArgumentException("times: both or neither");
+      }
+    }
+
+    public boolean isNull() {
+      return atime == null;
+    }
+
+    /**
+     * The one encoding the model, the kernel driver and the C runtime read: {@code null}, or
+     * {@code A,M} with each {@code now}, {@code omit} or {@code S:N}.
+     */
+    public String encoded() {
+      return isNull() ? "null" : atime.encoded() + "," + mtime.encoded();
+    }
+
+    /** As written in a trace. */
+    public String text() {
+      return isNull() ? "NULL" : "[" + atime.text() + ", " + mtime.text() + "]";
+    }
+  }
+
   /** A comma list of names ({@code names=a,b,c}); may be empty ({@code names=}). */
   record Names(Pos pos, List<String> names) implements Value {
     public Names {

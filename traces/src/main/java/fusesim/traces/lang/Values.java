@@ -85,6 +85,45 @@ final class Values {
     return new Value.Iov(open.pos(), lengths);
   }
 
+  /** utimensat's times: {@code NULL} or {@code [T, T]} ({@link Value.Times}). */
+  static Value.Times times(Cursor c) {
+    Token open = c.peek();
+    if (open.isWord("NULL")) {
+      c.next();
+      return new Value.Times(open.pos(), null, null);
+    }
+    c.expect(Token.Kind.LBRACKET, ArgKind.TIMES.description());
+    Value.Times.Spec a = timespec(c);
+    c.expect(Token.Kind.COMMA, "\",\" and the mtime (utimensat takes [atime, mtime])");
+    Value.Times.Spec m = timespec(c);
+    c.expect(Token.Kind.RBRACKET, "\"]\" (utimensat takes [atime, mtime])");
+    return new Value.Times(open.pos(), a, m);
+  }
+
+  private static final String TIMESPEC = "UTIME_NOW, UTIME_OMIT or {tv_sec=S, tv_nsec=N}";
+
+  /** {@code UTIME_NOW}, {@code UTIME_OMIT} or {@code {tv_sec=S, tv_nsec=N}}. */
+  private static Value.Times.Spec timespec(Cursor c) {
+    Token t = c.peek();
+    if (t.isWord("UTIME_NOW") || t.isWord("UTIME_OMIT")) {
+      c.next();
+      return new Value.Times.Spec(t.isWord("UTIME_NOW") ? Value.Times.Spec.Kind.NOW
+          : Value.Times.Spec.Kind.OMIT, 0, 0);
+    }
+    c.expect(Token.Kind.LBRACE, TIMESPEC);
+    long sec = timespecField(c, "tv_sec");
+    c.expect(Token.Kind.COMMA, "\",\" and tv_nsec=N");
+    long nsec = timespecField(c, "tv_nsec");
+    c.expect(Token.Kind.RBRACE, "\"}\"");
+    return new Value.Times.Spec(Value.Times.Spec.Kind.SET, sec, nsec);
+  }
+
+  private static long timespecField(Cursor c, String name) {
+    c.expectWord(name);
+    c.expect(Token.Kind.EQ, "\"=\"");
+    return integer(c, "an integer (" + name + ")").value();
+  }
+
   /** A time; {@code inf} only if {@code allowInfinite}. */
   static Value.Time time(Cursor c, boolean allowInfinite) {
     Token t = c.peek();

@@ -45,10 +45,10 @@ public final class ErrnoDomain {
   /** Syscalls that resolve a path, or take an fd; every syscall may send FUSE requests. */
   static final Set<String> PATH = Set.of("open", "creat", "stat", "lstat", "truncate", "chmod", "chown",
       "mkdir", "unlink", "rmdir", "link", "rename", "renameat2", "access", "readlink", "mknod", "symlink",
-      "getxattr", "setxattr", "listxattr", "removexattr");
+      "getxattr", "setxattr", "listxattr", "removexattr", "utimensat");
   static final Set<String> FD = Set.of("close", "dup", "read", "write", "pread", "pwrite", "lseek", "mmap",
       "fstat", "ftruncate", "fchmod", "fchown", "fallocate", "fsync", "fdatasync", "getdents",
-      "preadv", "pwritev",
+      "preadv", "pwritev", "futimens",
       "fgetxattr", "fsetxattr", "flistxattr", "fremovexattr");
   static final Set<String> MEM = Set.of("munmap", "mread", "mwrite");
 

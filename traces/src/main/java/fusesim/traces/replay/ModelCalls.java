@@ -85,7 +85,9 @@ final class ModelCalls {
         out.add(call.handles().get(i));
         continue;
       }
-      out.add(v instanceof Value.Str ? ((Value.Str) v).value() : (Object) ToModel.number(v));
+      // utimensat's times reach the model as their shared encoding (Value.Times.encoded)
+      out.add(v instanceof Value.Str ? ((Value.Str) v).value()
+          : v instanceof Value.Times tm ? tm.encoded() : (Object) ToModel.number(v));
     }
     return out;
   }

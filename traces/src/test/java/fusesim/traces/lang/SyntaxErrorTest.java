@@ -56,6 +56,27 @@ class SyntaxErrorTest {
         body("unknown statement keyword", "frobnicate /a",
             "3:1: expected a statement (mount, lower, thread, server, expect, tick, evict,"
                 + " drop_caches, umount, or a thread step like T1 open(...)), found \"frobnicate\""),
+        body("utimensat times neither NULL nor a list", "T1 utimensat(\"/a\", 0, 0) = 0",
+            "3:20: expected times: NULL or [ATIME, MTIME], each UTIME_NOW, UTIME_OMIT or"
+                + " {tv_sec=S, tv_nsec=N}, found \"0\""),
+        body("utimensat one time only", "T1 futimens(3, [UTIME_NOW]) = 0",
+            "3:26: expected \",\" and the mtime (utimensat takes [atime, mtime]), found \"]\""),
+        body("utimensat three times", "T1 futimens(3, [UTIME_NOW, UTIME_NOW, UTIME_NOW]) = 0",
+            "3:37: expected \"]\" (utimensat takes [atime, mtime]), found \",\""),
+        body("utimensat unknown UTIME_ name", "T1 futimens(3, [UTIME_LATER, UTIME_NOW]) = 0",
+            "3:17: expected UTIME_NOW, UTIME_OMIT or {tv_sec=S, tv_nsec=N}, found \"UTIME_LATER\""),
+        body("utimensat timespec without tv_nsec", "T1 futimens(3, [{tv_sec=1}, UTIME_NOW]) = 0",
+            "3:26: expected \",\" and tv_nsec=N, found \"}\""),
+        body("utimensat timespec fields swapped", "T1 futimens(3, [{tv_nsec=1, tv_sec=1}, UTIME_NOW]) = 0",
+            "3:18: expected \"tv_sec\", found \"tv_nsec\""),
+        body("utimensat tv_nsec not an integer", "T1 futimens(3, [{tv_sec=1, tv_nsec=x}, UTIME_NOW]) = 0",
+            "3:36: expected an integer (tv_nsec), found \"x\""),
+        body("utimensat bad flag", "T1 utimensat(\"/a\", NULL, AT_REMOVEDIR) = 0",
+            "3:26: expected utimensat flags AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH or 0, found"
+                + " \"AT_REMOVEDIR\""),
+        body("utimensat without flags", "T1 utimensat(\"/a\", NULL) = 0",
+            "3:24: expected \",\" and utimensat flags AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH or 0"
+                + " (utimensat takes 3 arguments), found \")\""),
         body("bad number", "T1 read(3, 40x96) = 0",
             "3:12: expected a byte count, found \"40x96\""),
         body("bad octal mode", "T1 chmod(\"/a\", 0968) = 0",
