@@ -159,14 +159,20 @@ public final class KernelSession implements AutoCloseable {
 
     /**
      * {@code server backing_open mount:/a}: BACKING_OPEN of a file on this FUSE mount. The driver opens it
-     * (this JVM never touches the mount) and the fd is copied here with pidfd_getfd(2). The id or -errno.
+     * (this JVM never touches the mount) and the fd is copied here with pidfd_getfd(2). The id or -errno;
+     * an open that fails is the statement's -errno (the server has no fd to pass), as in the model
+     * (traces' ServerOwnOpen).
      */
     public int backingOpenMount(String tracePath, int flags, long padding) {
         String helper = threadName("srv-helper");
         Result r = DriverClient.await(send(helper, "open", translator.path(tracePath), 0, 0),
                 stepTimeout, "open mount:" + tracePath);
         if (!r.ok()) {
-            throw new IllegalStateException("cannot open mount:" + tracePath + ": " + r.errno());
+            fusesim.model.Errno e = fusesim.model.Errno.named(r.errno());
+            if (e == null) {
+                throw new IllegalStateException("cannot open mount:" + tracePath + ": " + r.errno());
+            }
+            return -e.value;
         }
         int remote = (int) r.value();
         try {

@@ -13,7 +13,6 @@ import fusesim.traces.lang.TraceParser;
 import fusesim.traces.lang.TracePrinter;
 import fusesim.traces.lang.Value;
 import fusesim.traces.lang.Word;
-import fusesim.traces.replay.Liveness;
 import fusesim.traces.replay.ModelReplay;
 import fusesim.traces.replay.Observation;
 import fusesim.traces.replay.Session;
@@ -43,9 +42,7 @@ public record Counterexample(String name, String invariant, int line, String tex
       body.add(concrete(r.stmts().get(i), r.observations().get(i)));
     }
     Session.Violation v = r.violation();
-    Invariant inv = v.invariant().equals(Liveness.ID) ? Liveness.INVARIANT
-        : v.invariant().equals(fusesim.traces.replay.ErrnoDomain.ID) ? fusesim.traces.replay.ErrnoDomain.INVARIANT
-        : v.invariant().equals(fusesim.traces.replay.BackingIoctl.ID) ? fusesim.traces.replay.BackingIoctl.INVARIANT
+    Invariant inv = Session.statementCheck(v.invariant()) != null ? Session.statementCheck(v.invariant())
         : Invariants.byId(v.invariant());
     List<Header.Doc> docs = new ArrayList<>();
     docs.add(doc(v.invariant() + ": " + (inv == null ? "" : inv.title())));

@@ -4,7 +4,6 @@ import fusesim.invariants.Invariant;
 import fusesim.invariants.Invariants;
 import fusesim.model.Fault;
 import fusesim.model.series.Semantics;
-import fusesim.traces.replay.Liveness;
 import fusesim.traces.replay.ServerMode;
 import fusesim.traces.replay.Session;
 import fusesim.traces.replay.Setup;
@@ -83,9 +82,9 @@ public final class Engine {
       for (Invariant inv : Invariants.ALL) {
         rows.put(inv.id(), new Row(inv.id()));
       }
-      rows.put(Liveness.ID, new Row(Liveness.ID));
-      rows.put(fusesim.traces.replay.ErrnoDomain.ID, new Row(fusesim.traces.replay.ErrnoDomain.ID));
-      rows.put(fusesim.traces.replay.BackingIoctl.ID, new Row(fusesim.traces.replay.BackingIoctl.ID));
+      for (Invariant inv : Session.STATEMENT_CHECKS) {
+        rows.put(inv.id(), new Row(inv.id()));
+      }
       if (equivalence) {
         rows.put(MainlineEquivalence.ID, new Row(MainlineEquivalence.ID));
       }

@@ -564,6 +564,9 @@ public final class Generator {
    * refuses, so BACKING-IOCTL judges each check's errno and order: a bad fd (EBADF), map->flags
    * (EINVAL), map->padding (EINVAL; mainline only: from v2 02/21 it is the ops_mask), a directory
    * (EISDIR), a file on the FUSE mount itself (ELOOP); on a mount without passthrough, EPERM first.
+   * The server opens a file on its mount itself (traces' ServerOwnOpen), which would wait for a held
+   * request or a call in flight: then the bad fd instead (the same draws, so a seed's sequence is
+   * otherwise the one it was).
    */
   private Stmt badBackingOpen() {
     List<String> kinds = new ArrayList<>(List.of("fd", "flags", "dir", "mount"));
@@ -578,7 +581,8 @@ public final class Generator {
       case "dir":
         return Ast.backingOpen("/d");
       case "mount":
-        return Ast.backingOpenOnMount("/a");
+        return holds.isEmpty() && s.inFlight().isEmpty() && held().isEmpty() ? Ast.backingOpenOnMount("/a")
+            : Ast.backingOpenFd(-1);
       default:
         return Ast.backingOpenFd(-1);
     }

@@ -1266,14 +1266,23 @@ public final class File {
   /**
    * fsync(2)/fdatasync(2) → do_fsync(fd, datasync) → vfs_fsync() → fuse_fsync() (fuse_dir_fsync()
    * for a directory): FSYNC (FSYNCDIR), fuse_fsync_common() setting fsync_flags=FDATASYNC for
-   * fdatasync; ENOSYS means "nothing to do". Not passed through on 6.18: a passthrough file's
-   * fsync is sent to the server too (fuse_fsync has no backing-file branch; mainline.md 3.3).
+   * fdatasync; ENOSYS means "nothing to do". Both hold the inode lock exclusively around the
+   * request (inode_lock(inode) ... inode_unlock(inode)), so an fsync waits behind a chown or
+   * truncate whose SETATTR is out, and a write waits behind a held FSYNC (found by kernel fuzz,
+   * seed 20261122). fuse_fsync() checks fc->no_fsync under the lock, fuse_dir_fsync() checks
+   * fc->no_fsyncdir before it. Not passed through on 6.18: a passthrough file's fsync is sent to
+   * the server too (fuse_fsync has no backing-file branch; mainline.md 3.3). Not modelled: the
+   * writeback of dirty pages before FSYNC (file_write_and_wait_range; the model writes no dirty
+   * page back, traces/corpus/mainline-disagreements/dirty-mmap-page-written-back-at-close).
    */
   public static final class Fsync extends Syscall {
     /** FUSE_FSYNC_FDATASYNC (include/uapi/linux/fuse.h). */
     static final long FUSE_FSYNC_FDATASYNC = 1;
+    private static final int LOCK = 1, SEND = 2, SENT = 3;
     private final int fd;
     private final boolean datasync;
+    private KFile f;
+    private FuseInode fi;
     private Request req;
 
     public Fsync(UserThread t, int fd, boolean datasync) {
@@ -1288,38 +1297,66 @@ public final class File {
     }
 
     @Override
-    @Mirrors(fn = "fuse_fsync_common", file = "fs/fuse/file.c",
-        doc = "fsync(2)/fdatasync(2): FSYNC (FSYNCDIR for directories) with fsync_flags "
-            + "FDATASYNC for fdatasync; ENOSYS means nothing to do.")
+    @Mirrors(fn = "fuse_fsync", file = "fs/fuse/file.c",
+        doc = "fsync(2)/fdatasync(2) under the exclusive inode lock: FSYNC (fuse_dir_fsync in "
+            + "fs/fuse/dir.c: FSYNCDIR) with fsync_flags FDATASYNC for fdatasync "
+            + "(fuse_fsync_common); ENOSYS means nothing to do.")
     protected boolean run(Kernel k) {
-      if (pc == 0) {
-        KFile f = k.fdtable.fdget(this, fd);
-        if (f == null) {
-          return done(-Errno.EBADF.value);
+      while (true) {
+        switch (pc) {
+          case 0:
+            f = k.fdtable.fdget(this, fd);
+            if (f == null) {
+              return done(-Errno.EBADF.value);
+            }
+            fi = f.ff.inode;
+            if (fi.isBad()) {
+              return done(-Errno.EIO.value);
+            }
+            if (f.ff.isDir && k.fc.noFsyncdir) {
+              return done(0); // fuse_dir_fsync(): before inode_lock()
+            }
+            pc = LOCK;
+            break;
+          case LOCK:
+            if (!Locks.downWrite(k, fi, this)) {
+              return false;
+            }
+            pc = SEND;
+            break;
+          case SEND:
+            if (!f.ff.isDir && k.fc.noFsync) {
+              return unlock(k, 0); // fuse_fsync(): under the lock
+            }
+            req = k.dev.send(this, f.ff.isDir ? Opcode.FSYNCDIR : Opcode.FSYNC, f.ff.nodeid, null, f.ff.fh,
+                datasync ? FUSE_FSYNC_FDATASYNC : 0);
+            pc = SENT;
+            break;
+          default:
+            if (!await(req)) {
+              return false;
+            }
+            return unlock(k, enosys(k));
         }
-        if (f.ff.inode.isBad()) {
-          return done(-Errno.EIO.value);
-        }
-        boolean noFsync = f.ff.isDir ? k.fc.noFsyncdir : k.fc.noFsync;
-        if (noFsync) {
-          return done(0);
-        }
-        req = k.dev.send(this, f.ff.isDir ? Opcode.FSYNCDIR : Opcode.FSYNC, f.ff.nodeid, null, f.ff.fh,
-            datasync ? FUSE_FSYNC_FDATASYNC : 0);
-        pc = 1;
       }
-      if (!await(req)) {
-        return false;
+    }
+
+    /** ENOSYS: fc->no_fsync (no_fsyncdir) = 1 and success; else the reply's error. */
+    private int enosys(Kernel k) {
+      if (req.error() != -Errno.ENOSYS.value) {
+        return req.error();
       }
-      if (req.error() == -Errno.ENOSYS.value) {
-        if (req.opcode == Opcode.FSYNCDIR) {
-          k.fc.noFsyncdir = true;
-        } else {
-          k.fc.noFsync = true;
-        }
-        return done(0);
+      if (req.opcode == Opcode.FSYNCDIR) {
+        k.fc.noFsyncdir = true;
+      } else {
+        k.fc.noFsync = true;
       }
-      return done(req.error());
+      return 0;
+    }
+
+    private boolean unlock(Kernel k, int err) {
+      Locks.upWrite(k, fi);
+      return done(err);
     }
   }
 

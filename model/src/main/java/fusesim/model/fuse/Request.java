@@ -42,6 +42,11 @@ public final class Request {
   public int ghostLifetimeAtReply = -1;
   /** The lower path the request concerns, as the server resolved it (for policies). */
   public String path;
+  /**
+   * Sent for the server's own access to its mount (its open of P for {@code server backing_open
+   * mount:P}), not for a trace step: not reported on the line (traces' ServerOwnOpen).
+   */
+  public boolean serverOwn;
 
   public Request(long unique, Opcode opcode, long nodeid, String name, String thread, long... args) {
     this.unique = unique;

@@ -41,6 +41,8 @@ public final class BackingIoctl {
   private String expected;
   private Lower.Node target;
   private java.util.Set<Integer> idsBefore;
+  /** The server thread's last result before the statement (ServerOwnOpen), to see its open fail. */
+  private fusesim.model.SysResult serverBefore;
 
   public BackingIoctl(Kernel k) {
     this.k = k;
@@ -54,6 +56,7 @@ public final class BackingIoctl {
       return; // ensureMounted() mounts first: the connection's flags are not known yet
     }
     idsBefore = new java.util.HashSet<>(k.fc.backingFilesMap.keySet());
+    serverBefore = ServerOwnOpen.lastResult(k);
     if (s instanceof Stmt.BackingOpen b) {
       expected = open(b);
     } else if (s instanceof Stmt.BackingClose c) {
@@ -149,6 +152,9 @@ public final class BackingIoctl {
       return null;
     }
     String errno = ErrnoDomain.errno(result);
+    if (errno != null && ServerOwnOpen.openFailedWith(k, serverBefore, errno)) {
+      return null; // mount:P: the server's own open of P failed, there was no ioctl to judge
+    }
     String call = s instanceof Stmt.BackingOpen ? "backing_open" : "backing_close";
     if (!OK.equals(expected)) {
       return expected.equals(errno) ? null

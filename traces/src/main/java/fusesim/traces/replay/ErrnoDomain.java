@@ -155,6 +155,12 @@ public final class ErrnoDomain {
     if (errno == null) {
       return null;
     }
+    if (s instanceof Stmt.BackingOpen b && b.target() instanceof Stmt.MountTarget
+        && ServerOwnOpen.openFailedWith(k, null, errno)) {
+      // mount:P whose server's own open of P failed: that open(2)'s errno, judged as open's
+      call = "open";
+      thread = ServerOwnOpen.THREAD;
+    }
     Map<String, Row> allowed = TABLE.get(call);
     if (allowed == null) {
       return call + " has no row in errno-domain.tsv (returned " + errno + ")";

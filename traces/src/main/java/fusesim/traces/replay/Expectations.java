@@ -33,8 +33,9 @@ final class Expectations {
     return null;
   }
 
+  /** The trace's requests since the mark: not the server's own (ServerOwnOpen). */
   private List<Request> since() {
-    return k.log.subList(mark, k.log.size());
+    return k.log.subList(mark, k.log.size()).stream().filter(r -> !r.serverOwn).toList();
   }
 
   String requests(Stmt.ExpectRequests e) {

@@ -86,16 +86,19 @@ public final class FaultCatalog {
 
   static {
     // mainline, explored in the mainline world (mount passthrough)
-    add(Fault.CACHED_OPEN_IGNORES_BACKING, Invariants.IOMODE_EXCL, Set.of(), new Bound(3, 2, 1, 0, WB),
-        Lean.HELD_DIRECT_WRITE, 1, true);
+    // the cached open that should have failed succeeds: IOMODE-OPEN judges the open's result
+    add(Fault.CACHED_OPEN_IGNORES_BACKING, Invariants.IOMODE_EXCL, Set.of(IomodeOpen.INVARIANT),
+        new Bound(3, 2, 1, 0, WB), Lean.HELD_DIRECT_WRITE, 1, true);
     add(Fault.UNCACHED_IO_END_LEAKS_FB, Invariants.BACKING_REFCOUNT, Set.of(), new Bound(3, 2, 1, 0, WB),
         Lean.BASE, 1, true);
     add(Fault.BACKING_CLOSE_DOUBLE_PUT, Invariants.NO_KERNEL_WARN, Set.of(Invariants.BACKING_NO_UAF),
         new Bound(2, 2, 1, 0, WB), Lean.BACKING_CLOSE, 1, true);
     add(Fault.RELEASE_SKIPS_IO_RELEASE, Invariants.IOCACHECTR, Set.of(Invariants.NO_KERNEL_WARN),
         new Bound(2, 2, 1, 0, WB), Lean.BASE, 1, true);
-    add(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE, Invariants.PT_NO_PAGE_CACHE, Set.of(), new Bound(5, 2, 1, 0, ARB),
-        Lean.BASE, 1, false);
+    // the open fuse_file_passthrough_open refuses (EIO) succeeds: IOMODE-OPEN sees it at the open,
+    // PT-NO-PAGE-CACHE only once the page cache is used
+    add(Fault.PASSTHROUGH_ACCEPTS_KEEP_CACHE, IomodeOpen.INVARIANT, Set.of(Invariants.PT_NO_PAGE_CACHE),
+        new Bound(5, 2, 1, 0, ARB), Lean.BASE, 1, false);
     add(Fault.CACHE_WAIT_IGNORES_DIO, Invariants.CACHE_IO_MODE_BIT, Set.of(Invariants.NO_KERNEL_WARN),
         new Bound(4, 2, 1, 0, WB), Lean.HELD_DIRECT_WRITE, 1, true);
     add(Fault.REVALIDATE_KEEPS_CHANGED_NODEID, Invariants.NLOOKUP_BALANCE, Set.of(), new Bound(4, 2, 1, 1, WB),

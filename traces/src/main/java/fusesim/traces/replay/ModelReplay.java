@@ -80,6 +80,7 @@ public final class ModelReplay {
     Liveness liveness = new Liveness(k, runner.driver());
     ErrnoDomain errnoDomain = new ErrnoDomain(k, runner.driver());
     BackingIoctl ioctl = new BackingIoctl(k);
+    IomodeOpen iomodeOpen = new IomodeOpen(k);
     List<Step> steps = new ArrayList<>();
     if (observer != null) {
       observer.seen(null, k);
@@ -88,6 +89,7 @@ public final class ModelReplay {
       Map<String, String> before = StateView.of(k);
       int nFindings = k.findings.size();
       ioctl.before(s);
+      iomodeOpen.before(s);
       Observation o = runner.execute(s);
       List<String> findings = new ArrayList<>();
       for (Finding f : k.findings.subList(nFindings, k.findings.size())) {
@@ -102,6 +104,8 @@ public final class ModelReplay {
         vs = List.of(errno);
       } else if (vs.isEmpty() && ioctl.check(s, o) != null) {
         vs = List.of(ioctl.check(s, o));
+      } else if (vs.isEmpty() && iomodeOpen.check(s, o) != null) {
+        vs = List.of(iomodeOpen.check(s, o));
       }
       steps.add(new Step(o, StateView.diff(before, StateView.of(k)), findings, vs));
       if (observer != null) {

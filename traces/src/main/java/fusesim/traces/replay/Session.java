@@ -14,6 +14,24 @@ import java.util.List;
  * counterexample check run whole sequences through {@link #run}.
  */
 public final class Session {
+  /**
+   * The checks judged per statement over the run (not by {@link Checker} on a kernel state), in the
+   * order {@link #check} reports them: the one list of them that reports, catalogs and the explorer
+   * read.
+   */
+  public static final List<fusesim.invariants.Invariant> STATEMENT_CHECKS = List.of(Liveness.INVARIANT,
+      ErrnoDomain.INVARIANT, BackingIoctl.INVARIANT, IomodeOpen.INVARIANT);
+
+  /** The statement check of {@code id}, or null. */
+  public static fusesim.invariants.Invariant statementCheck(String id) {
+    for (fusesim.invariants.Invariant inv : STATEMENT_CHECKS) {
+      if (inv.id().equals(id)) {
+        return inv;
+      }
+    }
+    return null;
+  }
+
   /** The first violation of a run: the invariant broken first, at statement {@code index}. */
   public record Violation(String invariant, String detail, int index) {}
 
@@ -35,6 +53,7 @@ public final class Session {
   private final Liveness liveness;
   private final fusesim.traces.replay.ErrnoDomain errnoDomain;
   private final BackingIoctl ioctl;
+  private final IomodeOpen iomodeOpen;
   private Checker.Violation ioctlV;
   private Checker.Violation live;
   private Checker.Violation errno;
@@ -54,6 +73,7 @@ public final class Session {
     this.liveness = check ? new Liveness(k, runner.driver()) : null;
     this.errnoDomain = check ? new fusesim.traces.replay.ErrnoDomain(k, runner.driver()) : null;
     this.ioctl = check ? new BackingIoctl(k) : null;
+    this.iomodeOpen = check ? new IomodeOpen(k) : null;
   }
 
   public Kernel kernel() {
@@ -76,11 +96,12 @@ public final class Session {
     steps++;
     if (ioctl != null) {
       ioctl.before(s);
+      iomodeOpen.before(s);
     }
     Observation o = runner.execute(s);
     live = liveness == null ? null : liveness.check(s, o);
     errno = errnoDomain == null ? null : errnoDomain.check(s, o);
-    ioctlV = ioctl == null ? null : ioctl.check(s, o);
+    ioctlV = ioctl == null ? null : first(ioctl.check(s, o), iomodeOpen.check(s, o));
     return o;
   }
 
@@ -93,11 +114,13 @@ public final class Session {
     steps++;
     if (ioctl != null) {
       ioctl.before(s);
+      iomodeOpen.before(s);
     }
     StepRunner.Step r = runner.run(s);
     live = liveness == null ? null : liveness.check(r.stmt(), r.observation());
     errno = errnoDomain == null ? null : errnoDomain.check(r.stmt(), r.observation());
-    ioctlV = ioctl == null ? null : ioctl.check(r.stmt(), r.observation());
+    ioctlV = ioctl == null ? null : first(ioctl.check(r.stmt(), r.observation()),
+        iomodeOpen.check(r.stmt(), r.observation()));
     return r;
   }
 
@@ -116,8 +139,12 @@ public final class Session {
     return liveness;
   }
 
+  private static Checker.Violation first(Checker.Violation a, Checker.Violation b) {
+    return a != null ? a : b;
+  }
+
   /**
-   * The first violated invariant now (in report order, then LIVENESS-WB, ERRNO-DOMAIN and BACKING-IOCTL for the statement just
+   * The first violated invariant now (in report order, then LIVENESS-WB, ERRNO-DOMAIN, BACKING-IOCTL and IOMODE-OPEN for the statement just
    * executed), or null.
    */
   public Violation check(int index) {

@@ -117,7 +117,9 @@ public final class StepRunner {
     }
     List<String> reqs = new ArrayList<>();
     for (Request r : k.log.subList(requestMark, k.log.size())) {
-      reqs.add(r.observable());
+      if (!r.serverOwn) {
+        reqs.add(r.observable());
+      }
     }
     return new Observation(s.line(), TracePrinter.print(s), out.result(), reqs, out.verdict());
   }

@@ -341,6 +341,16 @@ final class World implements TraceDriver.Backend {
       target = BackingMap.Target.BAD_FD;
     } else {
       target = BackingMap.Target.ON_FUSE_MOUNT;
+      ServerOwnOpen own = ServerOwnOpen.open(k, ((Stmt.MountTarget) b.target()).path());
+      if (own.failed()) {
+        return ioctlOutcome(own.errno(), b.outcome()); // no fd to pass: the open's errno
+      }
+      long flags = Item.longValue(b.params(), "flags").orElse(0L);
+      long padding = Item.get(b.params(), "padding").or(() -> Item.get(b.params(), "ops"))
+          .map(ToModel::number).orElse(0L);
+      int r = k.backing.devIocBackingOpen(new BackingMap(target, null, 0, flags, padding), 0);
+      own.close();
+      return ioctlOutcome(r, b.outcome());
     }
     long flags = Item.longValue(b.params(), "flags").orElse(0L);
     long padding = Item.get(b.params(), "padding").or(() -> Item.get(b.params(), "ops"))

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The catalog and the model agree: every fault switched in the model's code
  * ({@code faults.on(Fault.X)}) has exactly one {@link FaultCatalog} entry, every entry names a fault
- * that the model switches, and every entry's invariants are invariants the checker runs.
+ * that the model switches, and every entry's invariants are invariants the checker runs or
+ * statement checks a session judges ({@link Session#STATEMENT_CHECKS}).
  */
 class FaultCatalogTest {
   /** The model's sources, read from this module's directory (surefire runs tests there). */
@@ -70,8 +71,9 @@ class FaultCatalogTest {
   }
 
   @Test
-  void everyEntryBreaksInvariantsTheCheckerRuns() {
-    Set<Invariant> checked = Set.copyOf(Checker.all().invariants());
+  void everyEntryBreaksInvariantsTheCheckerOrASessionJudges() {
+    Set<Invariant> checked = new HashSet<>(Checker.all().invariants());
+    checked.addAll(Session.STATEMENT_CHECKS);
     for (FaultCatalog.Entry e : FaultCatalog.entries()) {
       assertThat(checked).as(e.fault().id()).contains(e.breaks()).containsAll(e.alsoBreaks());
       assertThat(e.alsoBreaks()).as(e.fault().id()).doesNotContain(e.breaks());
@@ -79,6 +81,15 @@ class FaultCatalogTest {
       assertThat(e.campaignScale()).as(e.fault().id()).isPositive();
       assertThat(e.mayBreak()).contains(e.breaks().id());
     }
+  }
+
+  @Test
+  void theStatementChecksAreTheSessionsOwnAndNotTheCheckers() {
+    assertThat(Session.STATEMENT_CHECKS).extracting(Invariant::id)
+        .containsExactly("LIVENESS-WB", "ERRNO-DOMAIN", "BACKING-IOCTL", "IOMODE-OPEN");
+    assertThat(Checker.all().invariants()).doesNotContainAnyElementsOf(Session.STATEMENT_CHECKS);
+    assertThat(Session.statementCheck("IOMODE-OPEN")).isSameAs(IomodeOpen.INVARIANT);
+    assertThat(Session.statementCheck("IOMODE-EXCL")).isNull();
   }
 
   @Test
