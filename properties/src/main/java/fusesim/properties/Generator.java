@@ -406,9 +406,41 @@ public final class Generator {
       case SYNC: // do_fsync(fd, datasync) → fuse_fsync_common(): FSYNC or FSYNCDIR, fsync_flags
         return (t = idleThread()) != null && withFd(t, false, true, fd -> Ast.call(t2(),
             chance(50) ? Syscall.FSYNC : Syscall.FDATASYNC, Ast.num(fd)));
+      case VECTOR: // do_preadv/do_pwritev → read_iter/write_iter with the iovecs' summed length
+        return (t = idleThread()) != null && withFd(t, false, false, fd -> Ast.call(t2(),
+            chance(50) ? Syscall.PREADV : Syscall.PWRITEV, Ast.num(fd), iov(), Ast.num(chance(50) ? 0 : 4094)));
+      case UTIMES: // vfs_utimes → fuse_setattr: SETATTR with FATTR_ATIME/MTIME(_NOW)
+        if ((t = idleThread()) == null) {
+          return false;
+        }
+        if (chance(40) && !fds(false).isEmpty()) {
+          return withFd(t, false, false, fd -> Ast.call(t2(), Syscall.FUTIMENS, Ast.num(fd), times()));
+        }
+        return call(t, Syscall.UTIMENSAT, Ast.str(pick(FILES)), times(), Ast.num(0));
       default:
         throw new IllegalStateException(a.toString());
     }
+  }
+
+  /** Two iovecs, 0..4096 bytes each (a zero total returns 0 with no request). */
+  private fusesim.traces.lang.Value.Iov iov() {
+    List<Long> lens = List.of(pick(List.of(0L, 1L, 3L, 4096L)), pick(List.of(0L, 2L, 4096L)));
+    return new fusesim.traces.lang.Value.Iov(Ast.P, lens);
+  }
+
+  /** NULL, or each time UTIME_NOW, UTIME_OMIT or a given one ({tv_sec=5, tv_nsec=0}). */
+  private fusesim.traces.lang.Value.Times times() {
+    if (chance(25)) {
+      return new fusesim.traces.lang.Value.Times(Ast.P, null, null);
+    }
+    return new fusesim.traces.lang.Value.Times(Ast.P, timespec(), timespec());
+  }
+
+  private fusesim.traces.lang.Value.Times.Spec timespec() {
+    fusesim.traces.lang.Value.Times.Spec.Kind kind =
+        fusesim.traces.lang.Value.Times.Spec.Kind.values()[rnd.nextInt(3)];
+    boolean set = kind == fusesim.traces.lang.Value.Times.Spec.Kind.SET;
+    return new fusesim.traces.lang.Value.Times.Spec(kind, set ? 5 : 0, 0);
   }
 
   /** The thread chosen last by idleThread (for the lambdas above). */

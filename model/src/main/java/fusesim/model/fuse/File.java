@@ -782,6 +782,7 @@ public final class File {
     private final int whence;
     private KFile f;
     private Dir.GetattrOp size;
+    private Request req;
 
     public Lseek(UserThread t, int fd, long off, int whence) {
       super(t);
@@ -797,26 +798,110 @@ public final class File {
 
     @Override
     @Mirrors(fn = "fuse_file_llseek", file = "fs/fuse/file.c",
-        doc = "lseek(2): SEEK_END refreshes i_size first (fuse_update_attributes).")
+        doc = "lseek(2): SEEK_END refreshes i_size first (fuse_update_attributes); SEEK_DATA/"
+            + "SEEK_HOLE ask the server under inode_lock (fuse_lseek).")
     protected boolean run(Kernel k) {
-      if (pc == 0) {
-        f = k.fdtable.fdget(this, fd);
-        if (f == null) {
-          return done(-Errno.EBADF.value);
+      while (true) {
+        switch (pc) {
+          case 0:
+            f = k.fdtable.fdget(this, fd);
+            if (f == null) {
+              return done(-Errno.EBADF.value);
+            }
+            if (whence < 0 || whence > Uapi.SEEK_HOLE) {
+              return done(-Errno.EINVAL.value); // ksys_lseek(): whence > SEEK_MAX
+            }
+            if (whence == Uapi.SEEK_SET || whence == Uapi.SEEK_CUR) {
+              return seek(whence == Uapi.SEEK_SET ? off : f.pos + off);
+            }
+            if (whence != Uapi.SEEK_END && f.ff.isDir) {
+              throw new NotModelled("lseek SEEK_DATA/SEEK_HOLE on a directory (generic_file_llseek)");
+            }
+            if (whence == Uapi.SEEK_END) {
+              size = new Dir.GetattrOp(f.ff.inode, f, Dir.STATX_SIZE);
+              pc = 1;
+            } else {
+              pc = 2;
+            }
+            break;
+          case 1:
+            if (!size.run(k, this)) {
+              return false;
+            }
+            return size.err != 0 ? done(size.err) : seek(f.ff.inode.attr.size() + off);
+          case 2:
+            if (!Locks.downWrite(k, f.ff.inode, this)) {
+              return false; // fuse_file_llseek(): inode_lock() around fuse_lseek()
+            }
+            pc = k.fc.noLseek ? fallback() : sendLseek(k);
+            break;
+          case 3:
+            if (!await(req)) {
+              return false;
+            }
+            pc = lseekReply(k);
+            if (result != null) {
+              return true;
+            }
+            break;
+          case 4:
+            if (!size.run(k, this)) {
+              return false;
+            }
+            Locks.upWrite(k, f.ff.inode);
+            return size.err != 0 ? done(size.err) : genericSeekDataHole(f.ff.inode.attr.size());
+          default:
+            throw new IllegalStateException("lseek pc " + pc);
         }
-        if (whence == Uapi.SEEK_SET || whence == Uapi.SEEK_CUR) {
-          return seek(whence == Uapi.SEEK_SET ? off : f.pos + off);
-        }
-        if (whence != Uapi.SEEK_END) {
-          throw new NotModelled("lseek SEEK_DATA/SEEK_HOLE");
-        }
-        size = new Dir.GetattrOp(f.ff.inode, f, Dir.STATX_SIZE);
-        pc = 1;
       }
-      if (!size.run(k, this)) {
-        return false;
+    }
+
+    /** fuse_lseek(): LSEEK with the file's fh, the offset and whence. */
+    private int sendLseek(Kernel k) {
+      req = k.dev.send(this, Opcode.LSEEK, f.ff.nodeid, null, off, whence, f.ff.fh);
+      return 3;
+    }
+
+    /**
+     * fuse_lseek() after LSEEK: ENOSYS sets fc->no_lseek and falls back; another error is the
+     * call's; the found offset goes through vfs_setpos(). A reply without fuse_lseek_out is one
+     * of the wrong size: fuse_dev_do_write() fails the request with EIO.
+     */
+    @Mirrors(fn = "fuse_lseek", file = "fs/fuse/file.c",
+        doc = "LSEEK: ENOSYS sets no_lseek and falls back to generic_file_llseek; else the "
+            + "server's offset through vfs_setpos.")
+    private int lseekReply(Kernel k) {
+      int err = req.error();
+      if (err == -Errno.ENOSYS.value) {
+        k.fc.noLseek = true;
+        return fallback();
       }
-      return size.err != 0 ? done(size.err) : seek(f.ff.inode.attr.size() + off);
+      Locks.upWrite(k, f.ff.inode);
+      if (err != 0) {
+        done(err);
+      } else if (!(req.reply instanceof Reply.Lseek found)) {
+        done(-Errno.EIO.value);
+      } else {
+        seek(found.offset());
+      }
+      return pc; // finished: result is set
+    }
+
+    /** fuse_lseek()'s fallback: fuse_update_attributes(STATX_SIZE), then generic_file_llseek(). */
+    private int fallback() {
+      size = new Dir.GetattrOp(f.ff.inode, f, Dir.STATX_SIZE);
+      return 4;
+    }
+
+    /**
+     * generic_file_llseek_size() for SEEK_DATA/SEEK_HOLE: an offset at or past EOF (or negative,
+     * compared unsigned) is ENXIO; SEEK_DATA stays, SEEK_HOLE goes to EOF (the file is all data).
+     */
+    private boolean genericSeekDataHole(long eof) {
+      if (Long.compareUnsigned(off, eof) >= 0) {
+        return done(-Errno.ENXIO.value);
+      }
+      return seek(whence == Uapi.SEEK_HOLE ? eof : off);
     }
 
     private boolean seek(long to) {

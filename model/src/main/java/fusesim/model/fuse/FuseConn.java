@@ -30,6 +30,8 @@ public final class FuseConn {
   public boolean noFsync;
   public boolean noFsyncdir;
   public boolean noFallocate;
+  /** An LSEEK answered ENOSYS: SEEK_DATA/SEEK_HOLE use generic_file_llseek after (fuse_lseek). */
+  public boolean noLseek;
   public boolean noAccess;
   /** A LINK answered ENOSYS: every later link(2) fails with EPERM without a request. */
   public boolean noLink;
