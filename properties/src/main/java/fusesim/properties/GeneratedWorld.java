@@ -48,6 +48,13 @@ final class GeneratedWorld {
     if (g.defaultPermissions) {
       opts.add(Ast.opt(MountOption.DEFAULT_PERMISSIONS));
     }
+    if (g.profile.initFlagMounts) {
+      for (MountOption o : g.wellBehaved ? WELL_BEHAVED_INIT_FLAGS : ARBITRARY_INIT_FLAGS) {
+        if (g.chance(20)) {
+          opts.add(Ast.opt(o));
+        }
+      }
+    }
     g.emit(Ast.mount(opts));
     g.emit(Ast.lowerFile("/a", 10, 4096, 2));
     g.emit(Ast.lowerLink("/b", "/a"));
@@ -74,6 +81,16 @@ final class GeneratedWorld {
       }
     }
   }
+
+  /**
+   * INIT flags and server answers a mount line sets (issue 12 item 4), each on its own draw:
+   * atomic_o_trunc (passthrough_hp asks for it: O_TRUNC travels in OPEN), and for the arbitrary
+   * server also handle_killpriv, handle_killpriv_v2 and no_flush (FLUSH answered ENOSYS), which
+   * the well-behaved one does not negotiate (traces' WellBehaved.MOUNT_OPTIONS).
+   */
+  private static final List<MountOption> WELL_BEHAVED_INIT_FLAGS = List.of(MountOption.ATOMIC_O_TRUNC);
+  private static final List<MountOption> ARBITRARY_INIT_FLAGS = List.of(MountOption.ATOMIC_O_TRUNC,
+      MountOption.HANDLE_KILLPRIV, MountOption.HANDLE_KILLPRIV_V2, MountOption.NO_FLUSH);
 
   /** The starting modes of fstests generic/683-685, and a set-gid file that is not executable. */
   private static final List<Integer> SETID_MODES =

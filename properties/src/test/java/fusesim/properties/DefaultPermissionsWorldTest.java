@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The generator's default_permissions worlds: the base profile draws them (with an unprivileged
- * T2, and without chown and link, whose checks on such a mount are NotModelled); the kernel and
- * fault profiles never do, so their seeds generate what they generated before.
+ * T2, and without chown and link, whose checks on such a mount are NotModelled), and so does the
+ * kernel profile (issue 12 item 4), with the INIT-flag mount options too; fault profiles never
+ * do, so their seeds generate what they generated before.
  */
 class DefaultPermissionsWorldTest {
   private static String text(Profile p, long seed) {
@@ -40,9 +41,27 @@ class DefaultPermissionsWorldTest {
   }
 
   @Test
-  void kernelProfileNeverDoesSoItsSeedsStayTheSame() {
+  void kernelProfileDrawsThemTooFaultProfilesNever() {
+    int worlds = 0;
     for (long seed = 0; seed < 80; seed++) {
-      assertThat(text(Profile.forKernel(ServerMode.ARBITRARY), seed)).doesNotContain("default_permissions");
+      String first = text(Profile.forKernel(ServerMode.ARBITRARY), seed).lines().findFirst().orElse("");
+      worlds += first.contains("default_permissions") ? 1 : 0;
+      assertThat(text(Profile.forFault(ServerMode.ARBITRARY, fusesim.model.Fault.values()[0]), seed))
+          .doesNotContain("default_permissions");
     }
+    assertThat(worlds).isBetween(5, 60); // issue 12 item 4: kernel fuzz mounts with default_permissions
+  }
+
+  @Test
+  void kernelProfileMountsWithInitFlagsTheBaseProfileNot() {
+    StringBuilder kernel = new StringBuilder();
+    StringBuilder base = new StringBuilder();
+    for (long seed = 0; seed < 80; seed++) {
+      kernel.append(text(Profile.forKernel(ServerMode.ARBITRARY), seed).lines().findFirst().orElse("")).append('\n');
+      base.append(text(Profile.base(ServerMode.ARBITRARY), seed).lines().findFirst().orElse("")).append('\n');
+    }
+    assertThat(kernel.toString()).contains("atomic_o_trunc", "handle_killpriv ", "handle_killpriv_v2", "no_flush");
+    // check's seeds draw as before the kernel-only options existed
+    assertThat(base.toString()).doesNotContain("atomic_o_trunc", "handle_killpriv", "no_flush");
   }
 }

@@ -375,11 +375,14 @@ public final class Dir {
   /**
    * fuse_create_open() after its CREATE: the entry must be a regular file with a valid nodeid
    * and attributes (else EIO, and the kernel frees the fuse_file without RELEASE or FORGET).
-   * Returns the inode, or null with the error in {@code d.time} untouched.
+   * Then d_instantiate(), fuse_change_entry_timeout() and fuse_dir_changed(dir): the parent's
+   * attributes are invalid, so on a default_permissions mount the next walk through it sends
+   * GETATTR (fuse_permission; found by kernel fuzz, seed 7). Returns the inode, or null with the
+   * error in {@code d.time} untouched.
    */
   @Mirrors(fn = "fuse_create_open (after CREATE)", file = "fs/fuse/dir.c",
       doc = "The entry must be a regular file with a valid nodeid and attributes, else EIO; then "
-          + "fuse_iget.")
+          + "fuse_iget, d_instantiate, fuse_dir_changed(dir).")
   public FuseInode fuseCreateReply(Dentry d, Reply.Entry e, long attrVersion) {
     if ((e.attr().mode() & Lower.S_IFMT) != Lower.S_IFREG || e.nodeid() == 0 || e.nodeid() == 1
         || FuseInode.fuseInvalidAttr(e.attr())) {
@@ -388,6 +391,7 @@ public final class Dir {
     FuseInode inode = k.inodes.fuseIget(e.nodeid(), e.generation(), e.attr(), entryAttrValid(e), attrVersion);
     d.inode = inode; // d_instantiate()
     fuseChangeEntryTimeout(d, e);
+    fuseDirChanged(d.parent.inode);
     return inode;
   }
 

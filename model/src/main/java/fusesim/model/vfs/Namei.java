@@ -226,6 +226,13 @@ public final class Namei {
     /** may_lookup()'s permission check of the directory of component {@link #permFor}. */
     private Dir.Permission perm;
     private int permFor = -1;
+    /**
+     * The component whose dentry this walk waited for in d_alloc_parallel(): the walk is past
+     * may_lookup() for it and will not call ->lookup, so fuse_lookup()'s bad-directory check no
+     * longer applies (found by kernel fuzz, seed 7: the directory went bad meanwhile, the waiter
+     * still opens what the lookup found).
+     */
+    private int waitedInLookup = -1;
     /** An O_CREAT open's walk: lookup_open() calls may_o_create() on a negative last name. */
     private boolean createCheck;
     private Dir.Permission createPerm;
@@ -361,7 +368,7 @@ public final class Namei {
       if (!cur.inode.isDir()) {
         return fail(k, Errno.ENOTDIR);
       }
-      if (cur.inode.isBad()) {
+      if (cur.inode.isBad() && waitedInLookup != i) {
         return fail(k, Errno.EIO); // fuse_lookup(): a bad directory
       }
       String name = comps.get(i);
@@ -370,6 +377,7 @@ public final class Namei {
       }
       d = k.dcache.dLookup(cur, name);
       if (d != null && d.inLookupBy != null) {
+        waitedInLookup = i;
         s.sleep(new WaitQueue(d, WaitQueue.Kind.IN_LOOKUP)); // d_alloc_parallel(): wait for it
         return BLOCKED;
       }
